@@ -1,0 +1,1 @@
+"""What the Ticketflow services share, written once: envelope, outbox, consumer, migrations."""

@@ -1,0 +1,238 @@
+"""Idempotent event consumer: effect and processed-event record commit together; poison to DLQ."""
+
+import asyncio
+import logging
+import time
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from opentelemetry import trace
+from pydantic import ValidationError
+
+from ticketflow_common.envelope import Envelope, EventData
+from ticketflow_common.events import EVENT_MODELS
+from ticketflow_common.kafka import new_consumer
+from ticketflow_common.metrics import (
+    CONSUMER_LAG,
+    DEAD_LETTERS,
+    EVENT_HANDLE_SECONDS,
+    EVENTS_CONSUMED,
+    HANDLER_RETRIES,
+)
+from ticketflow_common.topics import TopicNames, dlq_topic
+from ticketflow_common.tracing import carrier_from_kafka, context_from_carrier
+from ticketflow_common.transient import TRANSIENT_ERRORS
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+Handler = Callable[[asyncpg.Connection, Envelope, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """Why a message could not be processed, as it travels in the DLQ message's headers."""
+
+    topic: str
+    partition: int
+    offset: int
+    consumer: str
+    error_type: str
+    error: str
+    attempts: int
+
+    def headers(self, original: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        fields = {
+            "dlq-original-topic": self.topic,
+            "dlq-original-partition": str(self.partition),
+            "dlq-original-offset": str(self.offset),
+            "dlq-consumer": self.consumer,
+            "dlq-error-type": self.error_type,
+            "dlq-error": self.error[:4000],
+            "dlq-attempts": str(self.attempts),
+            "dlq-failed-at": datetime.now(UTC).isoformat(),
+        }
+        return [*original, *((k, v.encode()) for k, v in fields.items())]
+
+
+def retry_delay(attempt: int, *, base: float = 0.2, cap: float = 5.0) -> float:
+    """Exponential backoff between handler attempts: 0.2 s, 0.4 s, 0.8 s ... at most `cap`."""
+    return float(min(cap, base * 2 ** (attempt - 1)))
+
+
+class EventConsumer:
+    """One consumer group per service; handlers keyed by event type, typed payloads."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        bootstrap_servers: str,
+        topics: list[str],
+        names: TopicNames,
+        handlers: Mapping[str, Handler],
+        group_id: str | None = None,
+        max_attempts: int = 3,
+        retry_base_seconds: float = 0.2,
+    ) -> None:
+        self.service = service
+        self.pool = pool
+        self.producer = producer
+        self.bootstrap_servers = bootstrap_servers
+        self.topics = topics
+        self.names = names
+        self.handlers = handlers
+        self.group_id = group_id or names.physical(service)
+        self.max_attempts = max_attempts
+        self.retry_base_seconds = retry_base_seconds
+        self.ready = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until `stop`; offsets are committed only after their effects are stored."""
+        consumer = new_consumer(
+            *(self.names.physical(t) for t in self.topics),
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=self.group_id,
+            client_id=f"{self.service}-consumer",
+        )
+        await consumer.start()
+        try:
+            while not stop.is_set():
+                batches = await consumer.getmany(timeout_ms=200, max_records=200)
+                if consumer.assignment():
+                    self.ready.set()
+                for tp, records in batches.items():
+                    for record in records:
+                        if not await self.process(record, stop):
+                            return
+                        await consumer.commit({tp: record.offset + 1})
+                    if records:
+                        self._record_lag(consumer, tp, records[-1].offset + 1)
+        finally:
+            await consumer.stop()
+
+    def _record_lag(self, consumer: AIOKafkaConsumer, tp: TopicPartition, next_offset: int) -> None:
+        highwater = consumer.highwater(tp)
+        if highwater is not None:
+            lag = max(0, highwater - next_offset)
+            CONSUMER_LAG.labels(self.service, self.names.logical(tp.topic), tp.partition).set(lag)
+
+    async def process(self, record: ConsumerRecord[bytes, bytes], stop: asyncio.Event) -> bool:
+        """Apply one record; False only when stopping before its effect was stored."""
+        topic = self.names.logical(record.topic)
+        try:
+            envelope = Envelope.from_bytes(record.value or b"")
+        except ValidationError as exc:
+            await self.dead_letter(record, exc, attempts=1)
+            return True
+        handler = self.handlers.get(envelope.type)
+        model = EVENT_MODELS.get(envelope.type)
+        if handler is None or model is None:
+            EVENTS_CONSUMED.labels(self.service, topic, envelope.type, "ignored").inc()
+            return True
+        try:
+            payload: EventData = envelope.payload(model)
+        except ValidationError as exc:
+            await self.dead_letter(record, exc, attempts=1, event_type=envelope.type)
+            return True
+
+        parent = context_from_carrier(carrier_from_kafka(record.headers))
+        with tracer.start_as_current_span(
+            f"{self.service} handle {envelope.type}",
+            context=parent,
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.destination.name": topic,
+                "ticketflow.event_id": str(envelope.id),
+            },
+        ):
+            return await self._apply_with_retries(record, envelope, payload, handler, stop)
+
+    async def _apply_with_retries(
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        envelope: Envelope,
+        payload: EventData,
+        handler: Handler,
+        stop: asyncio.Event,
+    ) -> bool:
+        topic = self.names.logical(record.topic)
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                outcome = await self._apply_once(envelope, payload, handler)
+            except TRANSIENT_ERRORS as exc:
+                log.warning("infrastructure unavailable, retrying", extra={"error": str(exc)})
+                attempt -= 1
+                if stop.is_set():
+                    return False
+                await asyncio.sleep(retry_delay(3, base=self.retry_base_seconds))
+                continue
+            except Exception as exc:
+                HANDLER_RETRIES.labels(self.service, envelope.type).inc()
+                if attempt >= self.max_attempts:
+                    await self.dead_letter(record, exc, attempts=attempt, event_type=envelope.type)
+                    return True
+                log.warning(
+                    "handler failed, retrying",
+                    extra={"event_id": str(envelope.id), "attempt": attempt, "error": repr(exc)},
+                )
+                await asyncio.sleep(retry_delay(attempt, base=self.retry_base_seconds))
+                continue
+            EVENT_HANDLE_SECONDS.labels(self.service, envelope.type).observe(
+                time.perf_counter() - started
+            )
+            EVENTS_CONSUMED.labels(self.service, topic, envelope.type, outcome).inc()
+            return True
+
+    async def _apply_once(self, envelope: Envelope, payload: EventData, handler: Handler) -> str:
+        async with self.pool.acquire() as conn, conn.transaction():
+            first_time = await conn.fetchval(
+                "INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2)"
+                " ON CONFLICT (event_id) DO NOTHING RETURNING true",
+                envelope.id,
+                envelope.type,
+            )
+            if not first_time:
+                return "duplicate"
+            await handler(conn, envelope, payload)
+            return "processed"
+
+    async def dead_letter(
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        exc: BaseException,
+        *,
+        attempts: int,
+        event_type: str = "unparseable",
+    ) -> None:
+        """Park the message with its error on `<topic>.dlq.<service>` and move on."""
+        topic = self.names.logical(record.topic)
+        letter = DeadLetter(
+            topic=topic,
+            partition=record.partition,
+            offset=record.offset,
+            consumer=self.service,
+            error_type=type(exc).__name__,
+            error="".join(traceback.format_exception_only(exc)).strip(),
+            attempts=attempts,
+        )
+        target = self.names.physical(dlq_topic(topic, self.service))
+        await self.producer.send_and_wait(
+            target, value=record.value, key=record.key, headers=letter.headers(list(record.headers))
+        )
+        DEAD_LETTERS.labels(self.service, topic).inc()
+        EVENTS_CONSUMED.labels(self.service, topic, event_type, "dead_lettered").inc()
+        log.error(
+            "message dead-lettered",
+            extra={"dlq_topic": target, "error_type": letter.error_type, "offset": record.offset},
+        )

@@ -1,0 +1,31 @@
+"""Kafka client factories with the settings the contract fixes (idempotent producer, acks=all)."""
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+
+def new_producer(bootstrap_servers: str, *, client_id: str) -> AIOKafkaProducer:
+    """Idempotent, acks=all: a retried send neither duplicates nor reorders within a partition."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+        request_timeout_ms=30_000,
+    )
+
+
+def new_consumer(
+    *topics: str, bootstrap_servers: str, group_id: str, client_id: str
+) -> AIOKafkaConsumer:
+    """Manual commits after the effect is stored: at-least-once, made exactly-once by the inbox."""
+    return AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap_servers,
+        group_id=group_id,
+        client_id=client_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
+        max_poll_records=200,
+    )

@@ -1,0 +1,35 @@
+"""Transactional outbox: the event row commits or rolls back with the caller's change."""
+
+import json
+
+import asyncpg
+
+from ticketflow_common.envelope import Envelope
+from ticketflow_common.tracing import current_trace_carrier
+
+
+async def enqueue_event(*, conn: asyncpg.Connection, event: Envelope, topic: str, key: str) -> None:
+    """Record `event` for publication; call inside the transaction that makes the change."""
+    await conn.execute(
+        "INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
+        event.id,
+        topic,
+        key,
+        event.type,
+        event.model_dump_json(),
+        current_trace_carrier(),
+    )
+
+
+async def outbox_backlog(*, conn: asyncpg.Connection) -> int:
+    """Unpublished events; a number that keeps growing means the relay is stuck."""
+    count: int = await conn.fetchval("SELECT count(*) FROM outbox")
+    return count
+
+
+def payload_bytes(payload: object) -> bytes:
+    """The stored envelope as it goes on the wire."""
+    if isinstance(payload, str):
+        return payload.encode()
+    return json.dumps(payload, separators=(",", ":")).encode()

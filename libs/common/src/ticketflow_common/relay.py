@@ -1,0 +1,110 @@
+"""Publishes committed outbox rows to Kafka, then deletes them, in one database transaction."""
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from ticketflow_common.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+from ticketflow_common.outbox import payload_bytes
+from ticketflow_common.topics import TopicNames
+from ticketflow_common.tracing import carrier_to_kafka
+from ticketflow_common.transient import TRANSIENT_ERRORS
+from ticketflow_common.wakeups import wait_for_any
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """One active relay per schema at a time (advisory lock), so per-key order is kept."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        schema: str,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        topics: TopicNames,
+        batch_size: int = 500,
+        idle_poll_seconds: float = 1.0,
+    ) -> None:
+        self.service = service
+        self.schema = schema
+        self.pool = pool
+        self.producer = producer
+        self.topics = topics
+        self.batch_size = batch_size
+        self.idle_poll_seconds = idle_poll_seconds
+        self._wakeup = asyncio.Event()
+
+    async def publish_batch(self) -> int:
+        """Publish up to one batch; a crash before commit leaves the rows to be sent again."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            got_lock = await conn.fetchval(
+                "SELECT pg_try_advisory_xact_lock(hashtext($1))", f"outbox-relay:{self.schema}"
+            )
+            if not got_lock:
+                return 0
+            rows = await conn.fetch(
+                "SELECT id, topic, key, payload, headers FROM outbox ORDER BY id LIMIT $1",
+                self.batch_size,
+            )
+            if not rows:
+                OUTBOX_BACKLOG.labels(self.service).set(0)
+                return 0
+            sends = [
+                await self.producer.send(
+                    self.topics.physical(row["topic"]),
+                    value=payload_bytes(row["payload"]),
+                    key=row["key"].encode(),
+                    headers=carrier_to_kafka(row["headers"]),
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*sends)
+            await conn.execute(
+                "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
+            )
+            for row in rows:
+                OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc()
+            backlog = await conn.fetchval("SELECT count(*) FROM outbox")
+            OUTBOX_BACKLOG.labels(self.service).set(backlog)
+            return len(rows)
+
+    async def _final_flush(self) -> None:
+        try:
+            await self.publish_batch()
+        except TRANSIENT_ERRORS as exc:
+            log.warning(
+                "outbox not flushed at shutdown; rows stay for the next start",
+                extra={"error": str(exc)},
+            )
+
+    def _on_notify(self, *_args: object) -> None:
+        self._wakeup.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until `stop`, woken by LISTEN/NOTIFY and polling as a fallback."""
+        listener: asyncpg.Connection = await self.pool.acquire()
+        channel = f"{self.schema}_outbox"
+        await listener.add_listener(channel, self._on_notify)
+        try:
+            while not stop.is_set():
+                self._wakeup.clear()
+                try:
+                    published = await self.publish_batch()
+                except TRANSIENT_ERRORS as exc:
+                    log.warning("outbox relay failed, will retry", extra={"error": str(exc)})
+                    await wait_for_any(stop, self._wakeup, seconds=self.idle_poll_seconds)
+                    continue
+                if published >= self.batch_size:
+                    continue
+                await wait_for_any(stop, self._wakeup, seconds=self.idle_poll_seconds)
+            await self._final_flush()
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.remove_listener(channel, self._on_notify)
+            await self.pool.release(listener)

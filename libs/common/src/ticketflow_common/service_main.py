@@ -1,0 +1,143 @@
+"""Runs one service process: migrations, HTTP, consumers, relay and loops; stops on SIGTERM."""
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import uvicorn
+from fastapi import APIRouter
+
+from ticketflow_common.consumer import EventConsumer, Handler
+from ticketflow_common.db import create_pool
+from ticketflow_common.events import EVENT_MODELS
+from ticketflow_common.kafka import new_producer
+from ticketflow_common.logs import setup_logging
+from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.relay import OutboxRelay
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.topics import TopicNames
+from ticketflow_common.tracing import setup_tracing
+from ticketflow_common.web import create_app
+
+log = logging.getLogger(__name__)
+
+BackgroundLoop = Callable[[Runtime, asyncio.Event], Coroutine[None, None, None]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """Everything that makes one service differ from another."""
+
+    name: str
+    title: str
+    routers: list[APIRouter]
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+    loops: list[BackgroundLoop] = field(default_factory=list)
+
+
+class _Server(uvicorn.Server):
+    """Uvicorn without its own signal handling: the service decides when HTTP stops."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def consumed_topics(handlers: Mapping[str, Handler]) -> list[str]:
+    """The topics that carry the event types a service handles."""
+    return sorted({EVENT_MODELS[event_type].topic for event_type in handlers})
+
+
+async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    """Start everything, then on SIGTERM/SIGINT stop HTTP, consumers, loops and flush the outbox."""
+    setup_logging(spec.name, settings.log_level)
+    setup_tracing(spec.name)
+    names = TopicNames(settings.topic_prefix)
+    pool = await create_pool(
+        dsn=settings.database_url.get_secret_value(),
+        schema=spec.name,
+        max_size=settings.db_pool_max_size,
+    )
+    async with pool.acquire() as conn:
+        applied = await apply_migrations(
+            conn=conn, schema=spec.name, migrations=service_migrations(spec.name)
+        )
+    if applied:
+        log.info("migrations applied", extra={"migrations": applied})
+
+    producer = new_producer(settings.kafka_bootstrap_servers, client_id=spec.name)
+    await producer.start()
+    runtime = Runtime(
+        service=spec.name, settings=settings, pool=pool, producer=producer, names=names
+    )
+    if spec.handlers:
+        runtime.consumers.append(
+            EventConsumer(
+                service=spec.name,
+                pool=pool,
+                producer=producer,
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                topics=consumed_topics(spec.handlers),
+                names=names,
+                handlers=spec.handlers,
+                max_attempts=settings.consumer_max_attempts,
+            )
+        )
+    relay = OutboxRelay(
+        service=spec.name,
+        schema=spec.name,
+        pool=pool,
+        producer=producer,
+        topics=names,
+        batch_size=settings.outbox_batch_size,
+    )
+    app = create_app(runtime=runtime, title=spec.title, routers=spec.routers)
+    server = _Server(
+        uvicorn.Config(
+            app, host=settings.http_host, port=settings.http_port, log_config=None, lifespan="off"
+        )
+    )
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    workers = [
+        asyncio.create_task(c.run(stop), name=f"consumer-{spec.name}") for c in runtime.consumers
+    ]
+    workers += [asyncio.create_task(bg(runtime, stop), name=bg.__name__) for bg in spec.loops]
+    relay_stop = asyncio.Event()
+    relay_task = asyncio.create_task(relay.run(relay_stop), name="outbox-relay")
+    http = asyncio.create_task(server.serve(), name="http")
+    log.info("service started", extra={"port": settings.http_port})
+    failed = False
+    try:
+        failed = await _until_stop_or_crash(stop, [http, relay_task, *workers])
+    finally:
+        stop.set()
+        server.should_exit = True
+        await asyncio.gather(http, *workers, return_exceptions=True)
+        relay_stop.set()
+        await asyncio.gather(relay_task, return_exceptions=True)
+        await producer.stop()
+        await pool.close()
+        log.info("service stopped")
+    if failed:
+        raise SystemExit(1)
+
+
+async def _until_stop_or_crash(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> bool:
+    """Wait for a stop request; True if instead a task ended on its own (a crash)."""
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    crashed = [t for t in done if t is not stopper]
+    for task in crashed:
+        exc = task.exception() if not task.cancelled() else None
+        log.error("task ended unexpectedly", extra={"task": task.get_name(), "error": repr(exc)})
+    return bool(crashed)

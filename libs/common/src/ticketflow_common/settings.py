@@ -1,0 +1,40 @@
+"""Settings every service reads; each service subclasses with its own env prefix."""
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"changeme", "changethis", "secret", "password", "token", "admin"})
+MIN_SECRET_LENGTH = 16
+
+
+def refuse_placeholder(value: SecretStr, *, field: str) -> SecretStr:
+    """Reject secrets that are empty, short or copied from an example file."""
+    raw = value.get_secret_value()
+    if raw.lower() in PLACEHOLDER_SECRETS or len(raw) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{field} must be a real secret of at least {MIN_SECRET_LENGTH} characters, "
+            "not a placeholder"
+        )
+    return value
+
+
+class ServiceSettings(BaseSettings):
+    """Infrastructure endpoints, HTTP binding and the API token shared by every service."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    database_url: SecretStr
+    kafka_bootstrap_servers: str = "127.0.0.1:59092"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(ge=1, le=65535)
+    api_token: SecretStr
+    topic_prefix: str = Field(default="", pattern=r"^[a-zA-Z0-9._-]*$")
+    log_level: str = "INFO"
+    db_pool_max_size: int = Field(default=10, ge=2, le=200)
+    consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+    outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+
+    @field_validator("api_token")
+    @classmethod
+    def _real_api_token(cls, value: SecretStr) -> SecretStr:
+        return refuse_placeholder(value, field="api_token")

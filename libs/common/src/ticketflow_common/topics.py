@@ -1,0 +1,41 @@
+"""The event topics of ARCHITECTURE §3, who consumes them, and their dead-letter names."""
+
+from dataclasses import dataclass
+
+TICKETS = "tickets.events.v1"
+ROUTING = "routing.events.v1"
+SLA = "sla.events.v1"
+NOTIFY = "notify.events.v1"
+ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY)
+PARTITIONS = 12
+
+CONSUMED_BY: dict[str, tuple[str, ...]] = {
+    "intake": (ROUTING, SLA, NOTIFY),
+    "routing": (TICKETS,),
+    "sla": (TICKETS, ROUTING),
+    "notify": (TICKETS, ROUTING, SLA),
+}
+
+
+def dlq_topic(topic: str, consumer_service: str) -> str:
+    """Dead letters of one consumer service stay apart from another's."""
+    return f"{topic}.dlq.{consumer_service}"
+
+
+def all_topic_names() -> list[str]:
+    """Every topic the system needs, dead-letter topics included."""
+    dlqs = [dlq_topic(t, svc) for svc, topics in CONSUMED_BY.items() for t in topics]
+    return [*ALL_TOPICS, *dlqs]
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    """Maps contract topic names to physical ones; tests isolate themselves with a prefix."""
+
+    prefix: str = ""
+
+    def physical(self, topic: str) -> str:
+        return f"{self.prefix}{topic}"
+
+    def logical(self, physical: str) -> str:
+        return physical.removeprefix(self.prefix)

@@ -1,0 +1,18 @@
+"""Errors meaning "infrastructure briefly away": retried without limit, never dead-lettered."""
+
+import asyncio
+
+import asyncpg
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    KafkaConnectionError,
+    KafkaTimeoutError,
+    NodeNotReadyError,
+)

@@ -1,0 +1,114 @@
+"""The HTTP surface every service shares: health, readiness, metrics, bearer auth, RED metrics."""
+
+import asyncio
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import asyncpg
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from ticketflow_common.runtime import Runtime
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_pool(runtime: RuntimeDep) -> asyncpg.Pool:
+    return runtime.pool
+
+
+PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+
+
+def require_api_token(
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """401 unless the request carries the service's bearer token."""
+    expected = runtime.settings.api_token.get_secret_value()
+    if credentials is None or not secrets.compare_digest(credentials.credentials, expected):
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="a valid bearer token is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+Authenticated = Depends(require_api_token)
+
+health = APIRouter(tags=["health"])
+
+
+@health.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@health.get("/readyz")
+async def readyz(runtime: RuntimeDep, response: Response) -> dict[str, str]:
+    """Readiness: Postgres and Kafka answer and every consumer has joined its group."""
+    checks = {
+        "postgres": await _check(_postgres_answers(runtime.pool)),
+        "kafka": await _check(runtime.producer.client.fetch_all_metadata()),
+        "consumers": "ok" if all(c.ready.is_set() for c in runtime.consumers) else "joining",
+    }
+    if any(v != "ok" for v in checks.values()):
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    return checks
+
+
+@health.get("/metrics", include_in_schema=False)
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _postgres_answers(pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn:
+        await conn.fetchval("SELECT 1")
+
+
+async def _check(probe: Awaitable[object]) -> str:
+    try:
+        await asyncio.wait_for(probe, timeout=2.0)
+    except Exception as exc:
+        return f"failing: {type(exc).__name__}"
+    return "ok"
+
+
+def create_app(*, runtime: Runtime, title: str, routers: list[APIRouter]) -> FastAPI:
+    """Health and metrics open; every router given here requires the bearer token."""
+    app = FastAPI(title=title, version="0.1.0")
+    app.state.runtime = runtime
+    app.include_router(health)
+    for router in routers:
+        app.include_router(router, dependencies=[Authenticated])
+    service = runtime.service
+
+    @app.middleware("http")
+    async def record_red_metrics(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        HTTP_REQUESTS.labels(service, request.method, path, str(response.status_code)).inc()
+        HTTP_LATENCY.labels(service, request.method, path).observe(time.perf_counter() - started)
+        return response
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    return app

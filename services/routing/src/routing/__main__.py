@@ -1,0 +1,3 @@
+from routing.main import run
+
+run()

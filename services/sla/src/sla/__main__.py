@@ -1,0 +1,3 @@
+from sla.main import run
+
+run()

@@ -1,0 +1,14 @@
+"""SLA's configuration, read from `SLA_*` environment variables."""
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from ticketflow_common.settings import ServiceSettings
+
+
+class SlaSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SLA_")
+
+    http_port: int = Field(default=8003, ge=1, le=65535)
+    timer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    timer_max_idle_seconds: float = Field(default=0.5, gt=0, le=60)
