@@ -12,14 +12,18 @@ log = logging.getLogger(__name__)
 
 
 async def ensure_topics(
-    *, bootstrap_servers: str, names: TopicNames, partitions: int = PARTITIONS
+    *,
+    bootstrap_servers: str,
+    names: TopicNames,
+    partitions: int = PARTITIONS,
+    only: list[str] | None = None,
 ) -> list[str]:
-    """Create the missing topics and return the ones created."""
+    """Create the missing topics (all of them, or `only` these) and return the ones created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        wanted = [names.physical(t) for t in all_topic_names()]
+        wanted = [names.physical(t) for t in (only or all_topic_names())]
         missing = [t for t in wanted if t not in existing]
         if missing:
             await admin.create_topics(

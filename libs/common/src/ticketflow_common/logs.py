@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 from opentelemetry import trace
 
-_STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+_STANDARD_ATTRS = frozenset(
+    [*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "color_message", "taskName"]
+)
 
 
 class JsonFormatter(logging.Formatter):

@@ -12,12 +12,12 @@ async def enqueue_event(*, conn: asyncpg.Connection, event: Envelope, topic: str
     """Record `event` for publication; call inside the transaction that makes the change."""
     await conn.execute(
         "INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
-        " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
+        " VALUES ($1, $2, $3, $4, $5, $6)",
         event.id,
         topic,
         key,
         event.type,
-        event.model_dump_json(),
+        event.model_dump(mode="json"),
         current_trace_carrier(),
     )
 
@@ -29,7 +29,5 @@ async def outbox_backlog(*, conn: asyncpg.Connection) -> int:
 
 
 def payload_bytes(payload: object) -> bytes:
-    """The stored envelope as it goes on the wire."""
-    if isinstance(payload, str):
-        return payload.encode()
+    """The stored envelope as it goes on the wire: compact JSON."""
     return json.dumps(payload, separators=(",", ":")).encode()

@@ -19,7 +19,7 @@ async def on_any_event(conn: asyncpg.Connection, envelope: Envelope, _event: Eve
         event_id=envelope.id,
         event_type=envelope.type,
         subject=envelope.subject,
-        envelope=envelope.model_dump_json(),
+        envelope=envelope.model_dump(mode="json"),
         trace_carrier=current_trace_carrier(),
         now=datetime.now(UTC),
     )

@@ -28,7 +28,7 @@ async def fan_out(
     event_id: UUID,
     event_type: str,
     subject: str,
-    envelope: str,
+    envelope: dict[str, object],
     trace_carrier: dict[str, str],
     now: datetime,
 ) -> int:
@@ -36,7 +36,7 @@ async def fan_out(
     status = await conn.execute(
         "INSERT INTO deliveries (endpoint_id, event_id, event_type, subject, envelope,"
         " trace_carrier, next_attempt_at)"
-        " SELECT e.id, $1, $2, $3, $4::jsonb, $5, $6 FROM endpoints e"
+        " SELECT e.id, $1, $2, $3, $4, $5, $6 FROM endpoints e"
         " WHERE e.enabled AND (cardinality(e.event_types) = 0 OR $2 = ANY (e.event_types))"
         " ON CONFLICT (endpoint_id, event_id) DO NOTHING",
         event_id,

@@ -1,0 +1,49 @@
+"""Session-wide fixtures: real infrastructure, a fresh database, isolated topic names."""
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from tests.infra import Infra, resolve_infra
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    cleanups: list[Callable[[], None]] = []
+    yield resolve_infra(cleanups.append)
+    for cleanup in reversed(cleanups):
+        cleanup()
+
+
+def with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+@pytest.fixture(scope="session")
+async def database_url(infra: Infra) -> AsyncIterator[str]:
+    """A database created for this test session and dropped after it."""
+    name = f"tf_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(infra.database_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield with_database(infra.database_url, name)
+    admin = await asyncpg.connect(infra.database_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(infra: Infra) -> str:
+    return infra.kafka_bootstrap_servers
+
+
+def unique_prefix() -> str:
+    return f"t{uuid.uuid4().hex[:10]}."

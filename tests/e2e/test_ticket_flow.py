@@ -1,0 +1,151 @@
+"""A ticket posted over HTTP is assigned, its SLA runs and breaches, and webhooks arrive signed."""
+
+import json
+import secrets
+import time
+import uuid
+
+import httpx
+import pytest
+
+from notify.domain.signing import verify
+from tests.e2e.conftest import System, WebhookReceiver
+from tests.polling import eventually
+
+pytestmark = pytest.mark.e2e
+
+EXPECTED_TYPES = {"ticket.created", "ticket.assigned", "sla.started", "sla.breached"}
+
+
+async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
+    system: System, receiver: WebhookReceiver
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as http:
+        policy = await http.put(
+            f"{system.url('sla')}/policies/urgent",
+            json={"position": 10, "priority": "urgent", "first_response_seconds": 2},
+            headers=system.auth("sla"),
+        )
+        assert policy.status_code == 200, policy.text
+        agent = await http.post(
+            f"{system.url('routing')}/agents",
+            json={"name": "Grace", "team": "network", "skills": ["network", "vpn"], "capacity": 2},
+            headers=system.auth("routing"),
+        )
+        assert agent.status_code == 201, agent.text
+        endpoint = await http.post(
+            f"{system.url('notify')}/endpoints",
+            json={"url": receiver.url, "description": "e2e receiver"},
+            headers=system.auth("notify"),
+        )
+        assert endpoint.status_code == 201, endpoint.text
+        secret = endpoint.json()["secret"]
+
+        trace_id = secrets.token_hex(16)
+        created = await http.post(
+            f"{system.url('intake')}/tickets",
+            json={
+                "subject": "VPN drops every 10 minutes",
+                "requester": {"id": "u-1042", "email": "ada@example.com"},
+                "priority": "urgent",
+                "required_skills": ["vpn"],
+            },
+            headers={
+                **system.auth("intake"),
+                "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01",
+            },
+        )
+        assert created.status_code == 201, created.text
+        ticket_id = created.json()["id"]
+        assert created.headers["location"] == f"/tickets/{ticket_id}"
+
+        async def owner() -> dict[str, str] | None:
+            got = await http.get(
+                f"{system.url('intake')}/tickets/{ticket_id}", headers=system.auth("intake")
+            )
+            owner: dict[str, str] | None = got.json()["owner"]
+            return owner
+
+        assigned_to = await eventually(owner, what="intake to show the owner")
+        assert assigned_to is not None
+        assert assigned_to["agent_id"] == agent.json()["id"]
+
+        async def breached_clock() -> list[dict[str, object]]:
+            got = await http.get(
+                f"{system.url('sla')}/tickets/{ticket_id}/sla", headers=system.auth("sla")
+            )
+            return [c for c in got.json() if c["state"] == "breached"]
+
+        clocks = await eventually(breached_clock, what="the first-response clock to breach")
+        assert clocks[0]["policy"] == "urgent"
+
+        def delivered_types() -> set[str]:
+            return {
+                json.loads(r.body)["type"]
+                for r in receiver.received
+                if r.answered == 204 and json.loads(r.body)["subject"] == ticket_id
+            }
+
+        async def all_delivered() -> bool:
+            return delivered_types() >= EXPECTED_TYPES
+
+        await eventually(all_delivered, what=f"deliveries of {sorted(EXPECTED_TYPES)}")
+
+        log = await http.get(
+            f"{system.url('notify')}/deliveries",
+            params={"subject": ticket_id},
+            headers=system.auth("notify"),
+        )
+        deliveries = {d["event_type"]: d for d in log.json()}
+
+    ours = [r for r in receiver.received if json.loads(r.body)["subject"] == ticket_id]
+    now = int(time.time())
+    for request in ours:
+        assert verify(
+            secret=secret,
+            header=request.headers["ticketflow-signature"],
+            body=request.body,
+            now=now,
+        ), f"bad signature on {request.headers['ticketflow-event-type']}"
+        assert request.headers["traceparent"].split("-")[1] == trace_id, (
+            f"{request.headers['ticketflow-event-type']} left the client's trace"
+        )
+
+    successes = [r for r in ours if r.answered == 204]
+    event_ids = [json.loads(r.body)["id"] for r in successes]
+    assert len(event_ids) == len(set(event_ids)), "no event delivered twice"
+    assert {json.loads(r.body)["type"] for r in successes} == EXPECTED_TYPES
+
+    retried = [r for r in ours if r.headers["ticketflow-event-type"] == "ticket.assigned"]
+    assert [r.answered for r in retried] == [503, 204], "a failed delivery is retried"
+    assert len({r.headers["ticketflow-delivery-id"] for r in retried}) == 1
+    assert deliveries["ticket.assigned"]["attempts"] == 2
+    assert all(d["status"] == "delivered" for d in deliveries.values())
+    assert uuid.UUID(deliveries["sla.breached"]["event_id"])
+
+
+async def test_api_refuses_missing_credentials_and_bad_input(system: System) -> None:
+    async with httpx.AsyncClient(timeout=10) as http:
+        for service in ("intake", "routing", "sla", "notify"):
+            assert (await http.get(f"{system.url(service)}/healthz")).status_code == 200
+            assert (await http.get(f"{system.url(service)}/metrics")).status_code == 200
+        anonymous = await http.post(f"{system.url('intake')}/tickets", json={})
+        assert anonymous.status_code == 401
+        wrong = await http.get(
+            f"{system.url('notify')}/endpoints", headers={"Authorization": "Bearer nope"}
+        )
+        assert wrong.status_code == 401
+
+        bad = await http.post(
+            f"{system.url('intake')}/tickets",
+            json={"subject": "", "requester": {"id": "u"}, "priority": "meh"},
+            headers=system.auth("intake"),
+        )
+        assert bad.status_code == 422
+        fields = {tuple(e["loc"]) for e in bad.json()["detail"]}
+        assert fields == {("body", "subject"), ("body", "priority")}
+        metrics = (await http.get(f"{system.url('intake')}/metrics")).text
+        assert (
+            'ticketflow_http_requests_total{method="POST",route="/tickets",service="intake",status="422"}'
+            in metrics
+        )

@@ -1,0 +1,61 @@
+"""Webhook signatures and the retry schedule: what receivers rely on."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from notify.domain.retries import next_attempt_at
+from notify.domain.signing import new_secret, signature_header, verify
+
+NOW = 1_790_000_000
+
+
+@given(body=st.binary(max_size=2000), timestamp=st.integers(min_value=0, max_value=2**33))
+def test_a_receiver_verifies_what_notify_signed(body: bytes, timestamp: int) -> None:
+    secret = "whsec_test-secret-value"
+    header = signature_header(secret=secret, timestamp=timestamp, body=body)
+    assert verify(secret=secret, header=header, body=body, now=timestamp)
+
+
+def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
+    header = signature_header(secret="key", timestamp=1700000000, body=b'{"a":1}')
+    # printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac key
+    assert header == (
+        "t=1700000000,v1=a438e398bfafc57e4396bb7fc2304422f0f768e965d073ca313cb52e22e6ad03"
+    )
+
+
+def test_tampered_body_wrong_secret_or_stale_timestamp_fail() -> None:
+    body = b'{"type":"sla.breached"}'
+    header = signature_header(secret="s1", timestamp=NOW, body=body)
+    assert not verify(secret="s1", header=header, body=body + b" ", now=NOW)
+    assert not verify(secret="s2", header=header, body=body, now=NOW)
+    assert not verify(secret="s1", header=header, body=body, now=NOW + 301)
+    assert verify(secret="s1", header=header, body=body, now=NOW + 299)
+    assert not verify(secret="s1", header="v1=deadbeef", body=body, now=NOW)
+
+
+def test_rotation_accepts_any_matching_v1_signature() -> None:
+    body = b"{}"
+    old = signature_header(secret="old", timestamp=NOW, body=body)
+    new = signature_header(secret="new", timestamp=NOW, body=body).split(",")[1]
+    assert verify(secret="new", header=f"{old},{new}", body=body, now=NOW)
+
+
+def test_secrets_are_unique_and_prefixed() -> None:
+    secrets = {new_secret() for _ in range(100)}
+    assert len(secrets) == 100
+    assert all(s.startswith("whsec_") and len(s) > 40 for s in secrets)
+
+
+def test_retry_schedule_is_followed_with_bounded_jitter_then_exhausted() -> None:
+    schedule = [0.0, 5.0, 300.0]
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    rng = random.Random(7)
+    for made, delay in enumerate(schedule):
+        at = next_attempt_at(attempts_made=made, schedule=schedule, now=now, rng=rng)
+        assert at is not None
+        assert abs((at - now) - timedelta(seconds=delay)) <= timedelta(seconds=delay * 0.1)
+    assert next_attempt_at(attempts_made=3, schedule=schedule, now=now, rng=rng) is None
