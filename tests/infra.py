@@ -37,8 +37,8 @@ def docker_engine_answers() -> bool:
 
 
 def from_testcontainers(register_cleanup: Callable[[Callable[[], None]], None]) -> Infra:
-    from testcontainers.kafka import KafkaContainer
-    from testcontainers.postgres import PostgresContainer
+    from testcontainers.community.kafka import KafkaContainer
+    from testcontainers.community.postgres import PostgresContainer
 
     postgres = PostgresContainer("postgres:15", driver=None).start()
     register_cleanup(postgres.stop)

@@ -1,5 +1,7 @@
 """Settings every service reads; each service subclasses with its own env prefix."""
 
+from urllib.parse import urlsplit
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -24,7 +26,7 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     database_url: SecretStr
-    kafka_bootstrap_servers: str = "127.0.0.1:59092"
+    kafka_bootstrap_servers: str = Field(min_length=1)
     http_host: str = "127.0.0.1"
     http_port: int = Field(ge=1, le=65535)
     api_token: SecretStr
@@ -33,6 +35,14 @@ class ServiceSettings(BaseSettings):
     db_pool_max_size: int = Field(default=10, ge=2, le=200)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr) -> SecretStr:
+        scheme = urlsplit(value.get_secret_value()).scheme
+        if scheme not in ("postgresql", "postgres"):
+            raise ValueError("database_url must be a postgresql:// URL")
+        return value
 
     @field_validator("api_token")
     @classmethod

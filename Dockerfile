@@ -1,0 +1,47 @@
+# One image for the four services and the topics job; the argument picks the module:
+#   docker run IMAGE intake        (likewise routing, sla, notify)
+#   docker run IMAGE ticketflow_common.kafka_topics --bootstrap-servers kafka:9092
+# Configuration comes only from environment variables (see .env.example, docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=/usr/local/bin/python3.11 \
+    UV_PROJECT_ENVIRONMENT=/app/.venv
+
+# The uv that wrote uv.lock (lock revision 3); the lock is read with --frozen, never re-resolved.
+RUN pip install --no-cache-dir "uv==0.9.30"
+
+WORKDIR /app
+
+# Third-party dependencies first, from the lock and the members' pyproject files only, so that
+# editing source code does not re-download them.
+COPY pyproject.toml uv.lock ./
+COPY libs/common/pyproject.toml libs/common/pyproject.toml
+COPY services/intake/pyproject.toml services/intake/pyproject.toml
+COPY services/routing/pyproject.toml services/routing/pyproject.toml
+COPY services/sla/pyproject.toml services/sla/pyproject.toml
+COPY services/notify/pyproject.toml services/notify/pyproject.toml
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-workspace
+
+# Then the workspace members themselves.
+COPY libs/ libs/
+COPY services/ services/
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev \
+ && /app/.venv/bin/python -c "import ticketflow_common, intake, routing, sla, notify"
+
+# Runs unprivileged; the code and the venv stay root-owned and read-only to it.
+RUN groupadd --system --gid 10001 ticketflow \
+ && useradd --system --uid 10001 --gid ticketflow --no-create-home \
+        --home-dir /nonexistent --shell /usr/sbin/nologin ticketflow
+USER ticketflow:ticketflow
+
+ENV PATH="/app/.venv/bin:${PATH}"
+EXPOSE 8001 8002 8003 8004
+ENTRYPOINT ["/app/.venv/bin/python", "-m"]

@@ -1,0 +1,48 @@
+# Ticketflow: `make run` starts everything on loopback, `make test` runs the whole suite.
+SHELL := /bin/bash
+UV_VERSION := 0.9.30
+UV := python3 -m uv
+
+.PHONY: install run stop test lint infra-up infra-down services-up services-down demo
+
+install:  ## the whole workspace from uv.lock, dev tools included
+	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
+	@$(UV) sync --frozen --quiet
+
+infra-up: install
+	@infra/local/up.sh
+
+infra-down:
+	@infra/local/down.sh
+
+services-up: infra-up
+	@infra/local/services.sh up
+
+services-down:
+	@infra/local/services.sh down
+
+demo:
+	@infra/local/demo.sh up
+
+run: services-up demo  ## infra, the four services and demo data
+	@echo
+	@echo "Ticketflow is running on 127.0.0.1:"
+	@for s in intake:8001 routing:8002 sla:8003 notify:8004; do \
+	  n=$${s%%:*}; p=$${s##*:}; \
+	  printf '  %-8s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
+	done
+	@echo "  bearer tokens: .local/api-tokens.env    logs: .local/logs/    webhooks: .local/logs/webhook-receiver.log"
+	@echo "  stop everything with: make stop"
+
+stop:
+	@infra/local/demo.sh down
+	@infra/local/services.sh down
+	@infra/local/down.sh
+
+lint: install
+	@$(UV) run ruff format --check .
+	@$(UV) run ruff check .
+	@$(UV) run mypy libs/common/src services/*/src tests tools
+
+test: install  ## tests start their own infra: env URLs, else testcontainers, else infra/local
+	@$(UV) run pytest

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data: demo.sh {up|down}
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN="$ROOT/.local/run"
+PID="$RUN/webhook-receiver.pid"
+SECRET="$ROOT/.local/demo/webhook-secret"
+PORT="${TF_RECEIVER_PORT:-8099}"
+
+alive() { [[ -f "$PID" ]] && kill -0 "$(cat "$PID")" 2>/dev/null; }
+
+up() {
+  mkdir -p "$RUN" "$ROOT/.local/logs"
+  if ! alive; then
+    cd "$ROOT"
+    .venv/bin/python -m tools.webhook_receiver --port "$PORT" --secret-file "$SECRET" \
+      </dev/null >>"$ROOT/.local/logs/webhook-receiver.log" 2>&1 &
+    echo $! >"$PID"
+  fi
+  local deadline=$((SECONDS + 30))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
+    (( SECONDS < deadline )) || { echo "webhook receiver did not start" >&2; exit 1; }
+    sleep 0.2
+  done
+  set -a; source "$ROOT/.local/api-tokens.env"; set +a
+  echo "demo: seeding agents, a webhook and tickets"
+  (cd "$ROOT" && .venv/bin/python -m tools.seed_demo --receiver-url "http://127.0.0.1:$PORT/hooks" \
+    --secret-file "$SECRET")
+}
+
+down() {
+  if alive; then kill -TERM "$(cat "$PID")"; fi
+  rm -f "$PID"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 {up|down}" >&2; exit 2 ;;
+esac

@@ -1,0 +1,78 @@
+"""Seeds a small demo through the public APIs: a team of agents, a webhook, a few tickets."""
+
+import argparse
+import os
+from pathlib import Path
+
+import httpx
+
+AGENTS = [
+    {"name": "Grace Hopper", "team": "it-support", "skills": ["network", "vpn"], "capacity": 3},
+    {"name": "Alan Turing", "team": "it-support", "skills": ["hardware", "network"], "capacity": 3},
+    {"name": "Ada Lovelace", "team": "it-support", "skills": ["accounts", "email"], "capacity": 2},
+]
+TICKETS = [
+    ("VPN drops every 10 minutes", "urgent", ["vpn"]),
+    ("Laptop will not boot", "high", ["hardware"]),
+    ("Password reset for the HR portal", "normal", ["accounts"]),
+    ("Shared mailbox missing", "low", ["email"]),
+]
+URLS = {
+    "intake": "http://127.0.0.1:8001",
+    "routing": "http://127.0.0.1:8002",
+    "sla": "http://127.0.0.1:8003",
+    "notify": "http://127.0.0.1:8004",
+}
+
+
+def client(service: str) -> httpx.Client:
+    token = os.environ[f"{service.upper()}_API_TOKEN"]
+    return httpx.Client(
+        base_url=URLS[service], headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+
+
+def seed(receiver_url: str, secret_file: Path) -> None:
+    with client("routing") as routing:
+        existing = {a["name"] for a in routing.get("/agents").raise_for_status().json()}
+        for agent in AGENTS:
+            if agent["name"] not in existing:
+                routing.post("/agents", json=agent).raise_for_status()
+    with client("sla") as sla:
+        sla.put(
+            "/policies/urgent",
+            json={"position": 10, "priority": "urgent", "first_response_seconds": 60},
+        ).raise_for_status()
+    with client("notify") as notify:
+        urls = {e["url"] for e in notify.get("/endpoints").raise_for_status().json()}
+        if receiver_url not in urls or not secret_file.exists():
+            created = notify.post(
+                "/endpoints", json={"url": receiver_url, "description": "demo receiver"}
+            ).raise_for_status()
+            secret_file.parent.mkdir(parents=True, exist_ok=True)
+            secret_file.touch(mode=0o600)
+            secret_file.write_text(created.json()["secret"])
+    with client("intake") as intake:
+        for n, (subject, priority, skills) in enumerate(TICKETS):
+            ticket = intake.post(
+                "/tickets",
+                json={
+                    "subject": subject,
+                    "requester": {"id": f"demo-user-{n}", "name": f"Demo user {n}"},
+                    "priority": priority,
+                    "required_skills": skills,
+                },
+            ).raise_for_status()
+            print(f"  ticket {ticket.json()['id']}  {priority:<6}  {subject}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--receiver-url", default="http://127.0.0.1:8099/hooks")
+    parser.add_argument("--secret-file", type=Path, required=True)
+    args = parser.parse_args()
+    seed(args.receiver_url, args.secret_file)
+
+
+if __name__ == "__main__":
+    main()

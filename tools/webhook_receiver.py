@@ -1,0 +1,63 @@
+"""A local webhook receiver for the demo: verifies each delivery's signature and logs it."""
+
+import argparse
+import asyncio
+import json
+import logging
+import time
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from notify.domain.signing import SIGNATURE_HEADER, verify
+
+log = logging.getLogger("webhook-receiver")
+
+
+def read_secret(path: Path) -> str:
+    """Read on every request, so a re-seeded demo's new secret is picked up."""
+    return path.read_text().strip() if path.exists() else ""
+
+
+def build_app(secret_file: Path) -> Starlette:
+    async def receive(request: Request) -> Response:
+        body = await request.body()
+        secret = await asyncio.to_thread(read_secret, secret_file)
+        valid = bool(secret) and verify(
+            secret=secret,
+            header=request.headers.get(SIGNATURE_HEADER, ""),
+            body=body,
+            now=int(time.time()),
+        )
+        event = json.loads(body) if body else {}
+        log.info(
+            json.dumps(
+                {
+                    "type": event.get("type"),
+                    "subject": event.get("subject"),
+                    "event_id": event.get("id"),
+                    "signature_valid": valid,
+                    "traceparent": request.headers.get("traceparent"),
+                }
+            )
+        )
+        return Response(status_code=204 if valid else 401)
+
+    return Starlette(routes=[Route("/hooks", receive, methods=["POST"])])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8099)
+    parser.add_argument("--secret-file", type=Path, required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    uvicorn.run(build_app(args.secret_file), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
