@@ -1,13 +1,18 @@
 """Typed payloads of the events services exchange: the integrators' contract (additive only)."""
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
+
+from pydantic import StringConstraints
 
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
 
 Priority = Literal["low", "normal", "high", "urgent"]
+SkillTag = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+]
 
 
 class TicketCreated(EventData):

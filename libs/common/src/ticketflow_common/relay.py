@@ -7,12 +7,13 @@ import logging
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
+from ticketflow_common.clock import system_clock
 from ticketflow_common.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from ticketflow_common.outbox import payload_bytes
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.tracing import carrier_to_kafka
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.wakeups import wait_for_any
+from ticketflow_common.work_loop import run_work_loop
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +93,15 @@ class OutboxRelay:
         channel = f"{self.schema}_outbox"
         await listener.add_listener(channel, self._on_notify)
         try:
-            while not stop.is_set():
-                self._wakeup.clear()
-                try:
-                    published = await self.publish_batch()
-                except TRANSIENT_ERRORS as exc:
-                    log.warning("outbox relay failed, will retry", extra={"error": str(exc)})
-                    await wait_for_any(stop, self._wakeup, seconds=self.idle_poll_seconds)
-                    continue
-                if published >= self.batch_size:
-                    continue
-                await wait_for_any(stop, self._wakeup, seconds=self.idle_poll_seconds)
+            await run_work_loop(
+                name="outbox relay",
+                work=self.publish_batch,
+                batch_size=self.batch_size,
+                max_idle_seconds=self.idle_poll_seconds,
+                stop=stop,
+                clock=system_clock,
+                wakeup=self._wakeup,
+            )
             await self._final_flush()
         finally:
             with contextlib.suppress(Exception):

@@ -3,7 +3,7 @@
 import asyncio
 
 import asyncpg
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError
+from aiokafka.errors import KafkaError
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
@@ -12,7 +12,5 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.TooManyConnectionsError,
-    KafkaConnectionError,
-    KafkaTimeoutError,
-    NodeNotReadyError,
+    KafkaError,
 )

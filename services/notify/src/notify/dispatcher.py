@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import logging
 import random
 import time
 from datetime import datetime
@@ -32,11 +31,9 @@ from ticketflow_common.envelope import new_event
 from ticketflow_common.events import NotificationFailed, NotificationSent
 from ticketflow_common.outbox import enqueue_event
 from ticketflow_common.tracing import context_from_carrier, current_trace_carrier
-from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.wakeups import wait_for_any
+from ticketflow_common.work_loop import run_work_loop
 
 SOURCE = "/ticketflow/notify"
-log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 
@@ -167,18 +164,18 @@ class Dispatcher:
             event = new_event(data, source=SOURCE, subject=subject, time=now)
             await enqueue_event(conn=conn, event=event, topic=data.topic, key=subject)
 
+    async def next_due(self) -> datetime | None:
+        async with self.pool.acquire() as conn:
+            return await next_due_at(conn=conn)
+
     async def run(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:
         """Dispatch until `stop`, sleeping until the next due delivery (at most `max_idle`)."""
-        while not stop.is_set():
-            upcoming = None
-            try:
-                if await self.dispatch_due() >= self.batch_size:
-                    continue
-                async with self.pool.acquire() as conn:
-                    upcoming = await next_due_at(conn=conn)
-            except TRANSIENT_ERRORS as exc:
-                log.warning("dispatcher failed, will retry", extra={"error": str(exc)})
-            wait = max_idle_seconds
-            if upcoming is not None:
-                wait = min(wait, (upcoming - self.clock()).total_seconds())
-            await wait_for_any(stop, seconds=wait)
+        await run_work_loop(
+            name="webhook dispatcher",
+            work=self.dispatch_due,
+            next_due=self.next_due,
+            batch_size=self.batch_size,
+            max_idle_seconds=max_idle_seconds,
+            stop=stop,
+            clock=self.clock,
+        )

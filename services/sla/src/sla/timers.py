@@ -1,7 +1,6 @@
 """Firing due SLA timers: claimed by any replica, each fired once, its event in the same commit."""
 
 import asyncio
-import logging
 from datetime import datetime
 
 import asyncpg
@@ -13,11 +12,9 @@ from ticketflow_common.envelope import new_event
 from ticketflow_common.events import SlaBreached
 from ticketflow_common.outbox import enqueue_event
 from ticketflow_common.tracing import context_from_carrier
-from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.wakeups import wait_for_any
+from ticketflow_common.work_loop import run_work_loop
 
 SOURCE = "/ticketflow/sla"
-log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 
@@ -53,17 +50,21 @@ async def run_timer_loop(
     max_idle_seconds: float,
 ) -> None:
     """Fire due timers until `stop`, sleeping until the next deadline (at most `max_idle`)."""
-    while not stop.is_set():
-        try:
-            async with pool.acquire() as conn:
-                fired = await fire_due_timers(conn=conn, now=clock(), limit=batch_size)
-                if fired >= batch_size:
-                    continue
-                upcoming = await next_due_at(conn=conn)
-        except TRANSIENT_ERRORS as exc:
-            log.warning("timer loop failed, will retry", extra={"error": str(exc)})
-            upcoming = None
-        wait = max_idle_seconds
-        if upcoming is not None:
-            wait = min(wait, (upcoming - clock()).total_seconds())
-        await wait_for_any(stop, seconds=wait)
+
+    async def fire() -> int:
+        async with pool.acquire() as conn:
+            return await fire_due_timers(conn=conn, now=clock(), limit=batch_size)
+
+    async def upcoming() -> datetime | None:
+        async with pool.acquire() as conn:
+            return await next_due_at(conn=conn)
+
+    await run_work_loop(
+        name="sla timers",
+        work=fire,
+        next_due=upcoming,
+        batch_size=batch_size,
+        max_idle_seconds=max_idle_seconds,
+        stop=stop,
+        clock=clock,
+    )

@@ -1,16 +1,11 @@
 """What a ticket is and what a client may send to create one."""
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from ticketflow_common.events import Priority
-
-SkillTag = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-]
+from ticketflow_common.events import Priority, SkillTag
 
 
 class Requester(BaseModel):

@@ -1,15 +1,14 @@
 """Agents as the API shows and accepts them."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
+
+from ticketflow_common.events import SkillTag
 
 AgentStatus = Literal["online", "away", "offline"]
-SkillTag = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-]
 
 
 class NewAgent(BaseModel):

@@ -1,0 +1,42 @@
+"""The loop shared by every background worker: do due work, then sleep until more is due."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from ticketflow_common.clock import Clock
+from ticketflow_common.transient import TRANSIENT_ERRORS
+from ticketflow_common.wakeups import wait_for_any
+
+log = logging.getLogger(__name__)
+
+
+async def run_work_loop(
+    *,
+    name: str,
+    work: Callable[[], Awaitable[int]],
+    batch_size: int,
+    max_idle_seconds: float,
+    stop: asyncio.Event,
+    clock: Clock,
+    next_due: Callable[[], Awaitable[datetime | None]] | None = None,
+    wakeup: asyncio.Event | None = None,
+) -> None:
+    """Repeat `work` until `stop`: at once after a full batch, else at the next due time,
+    a wake-up, or `max_idle_seconds`, whichever is first. Outages are logged and retried."""
+    while not stop.is_set():
+        if wakeup is not None:
+            wakeup.clear()
+        upcoming = None
+        try:
+            if await work() >= batch_size:
+                continue
+            if next_due is not None:
+                upcoming = await next_due()
+        except TRANSIENT_ERRORS as exc:
+            log.warning("%s failed, will retry", name, extra={"error": str(exc)})
+        wait = max_idle_seconds
+        if upcoming is not None:
+            wait = min(wait, (upcoming - clock()).total_seconds())
+        await wait_for_any(stop, *([wakeup] if wakeup else []), seconds=wait)

@@ -1,0 +1,66 @@
+"""`/readyz` answers 200 only while Postgres and Kafka both answer; health and metrics stay open."""
+
+import dataclasses
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from intake.settings import IntakeSettings
+from tests.processes import free_port
+from ticketflow_common.db import create_pool
+from ticketflow_common.kafka import new_producer
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.topics import TopicNames
+from ticketflow_common.web import create_app
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def runtime(database_url: str, kafka_bootstrap: str) -> AsyncIterator[Runtime]:
+    settings = IntakeSettings(
+        database_url=database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        api_token="readiness-test-token-0123456789",
+    )
+    pool = await create_pool(dsn=database_url, schema="readiness", max_size=2)
+    producer = new_producer(kafka_bootstrap, client_id="readiness-test")
+    await producer.start()
+    yield Runtime(
+        service="intake", settings=settings, pool=pool, producer=producer, names=TopicNames()
+    )
+    await producer.stop()
+    if not pool._closed:
+        await pool.close()
+
+
+def client_for(runtime: Runtime) -> httpx.AsyncClient:
+    app = create_app(runtime=runtime, title="readiness", routers=[])
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc")
+
+
+async def test_ready_while_both_answer_and_not_once_postgres_is_gone(runtime: Runtime) -> None:
+    async with client_for(runtime) as http:
+        ready = await http.get("/readyz")
+        assert ready.status_code == 200, ready.text
+        assert ready.json() == {"postgres": "ok", "kafka": "ok", "consumers": "ok"}
+
+        await runtime.pool.close()
+        gone = await http.get("/readyz")
+        assert gone.status_code == 503
+        assert gone.json()["postgres"].startswith("failing")
+        assert gone.json()["kafka"] == "ok"
+        assert (await http.get("/healthz")).status_code == 200, "liveness is not readiness"
+        assert (await http.get("/metrics")).status_code == 200
+
+
+async def test_not_ready_when_kafka_does_not_answer(runtime: Runtime) -> None:
+    silent = new_producer(f"127.0.0.1:{free_port()}", client_id="readiness-silent")
+    unreachable = dataclasses.replace(runtime, producer=silent)
+    async with client_for(unreachable) as http:
+        down = await http.get("/readyz")
+    await silent.stop()
+    assert down.status_code == 503
+    assert down.json()["kafka"].startswith("failing")
+    assert down.json()["postgres"] == "ok"
