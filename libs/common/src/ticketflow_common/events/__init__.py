@@ -1,0 +1,46 @@
+"""Typed payloads of the events services exchange: the integrators' contract (additive only).
+
+One module per topic; each lists its payload models in `MODELS`.
+"""
+
+from ticketflow_common.envelope import EventData
+from ticketflow_common.events import notify, routing, sla, tickets
+from ticketflow_common.events.common import Priority, SkillTag
+from ticketflow_common.events.notify import NotificationFailed, NotificationSent
+from ticketflow_common.events.routing import AgentStatusChanged, TicketAssigned, TicketQueued
+from ticketflow_common.events.sla import SlaBreached, SlaStarted
+from ticketflow_common.events.tickets import (
+    TicketCommented,
+    TicketCreated,
+    TicketEscalated,
+    TicketFacts,
+    TicketFeedbackReceived,
+    TicketStatusChanged,
+    TicketTransferred,
+    TicketUpdated,
+)
+
+EVENT_MODELS: dict[str, type[EventData]] = {
+    model.event_type: model for module in (tickets, routing, sla, notify) for model in module.MODELS
+}
+
+__all__ = [
+    "EVENT_MODELS",
+    "AgentStatusChanged",
+    "NotificationFailed",
+    "NotificationSent",
+    "Priority",
+    "SkillTag",
+    "SlaBreached",
+    "SlaStarted",
+    "TicketAssigned",
+    "TicketCommented",
+    "TicketCreated",
+    "TicketEscalated",
+    "TicketFacts",
+    "TicketFeedbackReceived",
+    "TicketQueued",
+    "TicketStatusChanged",
+    "TicketTransferred",
+    "TicketUpdated",
+]

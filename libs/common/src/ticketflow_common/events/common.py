@@ -1,0 +1,16 @@
+"""Value types several topics share."""
+
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
+
+Priority = Literal["low", "normal", "high", "urgent"]
+TicketStatus = Literal[
+    "new", "pending_approval", "open", "in_progress", "waiting_on_customer", "resolved", "closed"
+]
+Channel = Literal["web", "app", "email", "chat", "phone", "api"]
+ActorRole = Literal["requester", "agent", "approver", "admin", "system"]
+AgentStatus = Literal["online", "away", "offline"]
+SkillTag = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+]
