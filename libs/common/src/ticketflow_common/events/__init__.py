@@ -8,7 +8,18 @@ from ticketflow_common.events import notify, routing, sla, tickets
 from ticketflow_common.events.common import Priority, SkillTag
 from ticketflow_common.events.notify import NotificationFailed, NotificationSent
 from ticketflow_common.events.routing import AgentStatusChanged, TicketAssigned, TicketQueued
-from ticketflow_common.events.sla import SlaBreached, SlaStarted
+from ticketflow_common.events.sla import (
+    EscalationTarget,
+    SlaBreached,
+    SlaCancelled,
+    SlaEscalated,
+    SlaFacts,
+    SlaMet,
+    SlaPaused,
+    SlaResumed,
+    SlaStarted,
+    SlaWarning,
+)
 from ticketflow_common.events.tickets import (
     TicketCommented,
     TicketCreated,
@@ -27,12 +38,20 @@ EVENT_MODELS: dict[str, type[EventData]] = {
 __all__ = [
     "EVENT_MODELS",
     "AgentStatusChanged",
+    "EscalationTarget",
     "NotificationFailed",
     "NotificationSent",
     "Priority",
     "SkillTag",
     "SlaBreached",
+    "SlaCancelled",
+    "SlaEscalated",
+    "SlaFacts",
+    "SlaMet",
+    "SlaPaused",
+    "SlaResumed",
     "SlaStarted",
+    "SlaWarning",
     "TicketAssigned",
     "TicketCommented",
     "TicketCreated",

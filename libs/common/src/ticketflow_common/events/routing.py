@@ -18,6 +18,9 @@ class TicketAssigned(EventData):
     agent_name: str
     team: str
     assigned_at: datetime
+    agent_email: str | None = None
+    team_lead_id: UUID | None = None
+    team_lead_email: str | None = None
 
 
 class TicketQueued(EventData):

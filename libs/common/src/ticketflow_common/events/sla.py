@@ -1,36 +1,110 @@
-"""`sla.events.v1`: clocks starting, warning, breaching and escalating. Key: ticket id."""
+"""`sla.events.v1`: clocks starting, pausing, warning, breaching, escalating. Key: ticket id."""
 
 from datetime import datetime
 from typing import ClassVar, Literal
 from uuid import UUID
 
+from pydantic import BaseModel, Field
+
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
+from ticketflow_common.events.common import Priority
+
+Metric = Literal["first_response", "next_response", "resolution"]
 
 
-class SlaStarted(EventData):
-    event_type: ClassVar[str] = "sla.started"
+class SlaFacts(EventData):
+    """What every SLA event carries, so subscribers can filter by team, priority and policy."""
+
     topic: ClassVar[str] = topics.SLA
 
     ticket_id: UUID
     clock_id: UUID
-    metric: Literal["first_response"]
+    metric: Metric
     policy: str
+    cycle: int = Field(default=1, description="Resolution cycles restart when a ticket reopens.")
+    priority: Priority | None = None
+    team: str | None = None
+    assignee_id: UUID | None = None
+
+
+class SlaStarted(SlaFacts):
+    event_type: ClassVar[str] = "sla.started"
+
     target_seconds: float
     started_at: datetime
     due_at: datetime
 
 
-class SlaBreached(EventData):
-    event_type: ClassVar[str] = "sla.breached"
-    topic: ClassVar[str] = topics.SLA
+class SlaPaused(SlaFacts):
+    event_type: ClassVar[str] = "sla.paused"
 
-    ticket_id: UUID
-    clock_id: UUID
-    metric: Literal["first_response"]
-    policy: str
+    reason: str
+    paused_at: datetime
+
+
+class SlaResumed(SlaFacts):
+    event_type: ClassVar[str] = "sla.resumed"
+
+    resumed_at: datetime
+    due_at: datetime
+
+
+class SlaWarning(SlaFacts):
+    event_type: ClassVar[str] = "sla.warning"
+
+    threshold: str = Field(description='What fired it, e.g. "50%" or "15m-before".')
     due_at: datetime
     fired_at: datetime
 
 
-MODELS: tuple[type[EventData], ...] = (SlaStarted, SlaBreached)
+class SlaBreached(SlaFacts):
+    event_type: ClassVar[str] = "sla.breached"
+
+    due_at: datetime
+    fired_at: datetime
+
+
+class SlaMet(SlaFacts):
+    event_type: ClassVar[str] = "sla.met"
+
+    due_at: datetime
+    met_at: datetime
+    business_seconds_used: float | None = None
+
+
+class SlaCancelled(SlaFacts):
+    event_type: ClassVar[str] = "sla.cancelled"
+
+    reason: str
+    cancelled_at: datetime
+
+
+class EscalationTarget(BaseModel):
+    """Who an escalation is for; notify resolves it to addresses."""
+
+    kind: Literal["owner", "team_lead", "person", "group"]
+    id: str | None = None
+    email: str | None = None
+
+
+class SlaEscalated(SlaFacts):
+    event_type: ClassVar[str] = "sla.escalated"
+
+    level: int = Field(ge=1)
+    targets: list[EscalationTarget]
+    repeat: int = Field(default=0, ge=0, description="0 the first time a level fires.")
+    due_at: datetime
+    fired_at: datetime
+
+
+MODELS: tuple[type[EventData], ...] = (
+    SlaStarted,
+    SlaPaused,
+    SlaResumed,
+    SlaWarning,
+    SlaBreached,
+    SlaMet,
+    SlaCancelled,
+    SlaEscalated,
+)

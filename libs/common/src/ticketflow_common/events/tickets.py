@@ -35,6 +35,8 @@ class TicketCreated(TicketFacts):
     event_type: ClassVar[str] = "ticket.created"
 
     subject: str
+    requester_email: str | None = None
+    watchers: list[str] = Field(default_factory=list, description="People or teams following it.")
     tags: list[str] = Field(default_factory=list)
     amount: Decimal | None = None
     created_at: datetime
