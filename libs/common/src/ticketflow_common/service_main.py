@@ -6,9 +6,10 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from ticketflow_common.consumer import EventConsumer, Handler
 from ticketflow_common.db import create_pool
@@ -21,7 +22,7 @@ from ticketflow_common.runtime import Runtime
 from ticketflow_common.settings import ServiceSettings
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.tracing import setup_tracing
-from ticketflow_common.web import create_app
+from ticketflow_common.web import DEFAULT_MAX_BODY_BYTES, Authenticated, create_app
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ class ServiceSpec:
     routers: list[APIRouter]
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     loops: list[BackgroundLoop] = field(default_factory=list)
+    auth: Any = Authenticated
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    description: str = ""
+    setup_app: Callable[[FastAPI], None] | None = None
 
 
 class _Server(uvicorn.Server):
@@ -50,6 +55,21 @@ class _Server(uvicorn.Server):
 def consumed_topics(handlers: Mapping[str, Handler]) -> list[str]:
     """The topics that carry the event types a service handles."""
     return sorted({EVENT_MODELS[event_type].topic for event_type in handlers})
+
+
+def build_app(spec: ServiceSpec, runtime: Runtime) -> FastAPI:
+    """The service's HTTP app, without serving it (tests drive it in-process)."""
+    app = create_app(
+        runtime=runtime,
+        title=spec.title,
+        routers=spec.routers,
+        auth=spec.auth,
+        max_body_bytes=spec.max_body_bytes,
+        description=spec.description,
+    )
+    if spec.setup_app is not None:
+        spec.setup_app(app)
+    return app
 
 
 async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
@@ -95,7 +115,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
         topics=names,
         batch_size=settings.outbox_batch_size,
     )
-    app = create_app(runtime=runtime, title=spec.title, routers=spec.routers)
+    app = build_app(spec, runtime)
     server = _Server(
         uvicorn.Config(
             app, host=settings.http_host, port=settings.http_port, log_config=None, lifespan="off"

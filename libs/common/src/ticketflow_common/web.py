@@ -4,18 +4,25 @@ import asyncio
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from ticketflow_common.problems import (
+    PROBLEM_RESPONSES,
+    install_problem_handlers,
+    problem_response,
+)
 from ticketflow_common.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False)
+DEFAULT_MAX_BODY_BYTES = 1 << 20
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -89,13 +96,22 @@ async def _check(probe: Awaitable[object]) -> str:
     return "ok"
 
 
-def create_app(*, runtime: Runtime, title: str, routers: list[APIRouter]) -> FastAPI:
-    """Health and metrics open; every router given here requires the bearer token."""
-    app = FastAPI(title=title, version="0.1.0")
+def create_app(
+    *,
+    runtime: Runtime,
+    title: str,
+    routers: list[APIRouter],
+    auth: Any = Authenticated,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    description: str = "",
+) -> FastAPI:
+    """Health and metrics open; every router given here requires `auth` (the bearer token)."""
+    app = FastAPI(title=title, version="0.1.0", description=description)
     app.state.runtime = runtime
+    install_problem_handlers(app)
     app.include_router(health)
     for router in routers:
-        app.include_router(router, dependencies=[Authenticated])
+        app.include_router(router, dependencies=[auth], responses=PROBLEM_RESPONSES)
     service = runtime.service
 
     @app.middleware("http")
@@ -111,4 +127,47 @@ def create_app(*, runtime: Runtime, title: str, routers: list[APIRouter]) -> Fas
         return response
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app
+
+
+class BodySizeLimit:
+    """Refuse request bodies above `max_bytes` with 413, whether or not they declare a length."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413, f"request body is larger than the limit of {self.max_bytes} bytes"
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,19 +1,44 @@
-"""Wires intake: the public ticket API, and the projection of routing's assignments."""
+"""Wires intake: the public ticket API, and projections of the other services' events."""
 
 import asyncio
 
-from intake.api.tickets import router as tickets_router
+from fastapi import Depends, FastAPI
+
+from intake.api import admin, conversation, lifecycle, tickets
+from intake.api.deps import authenticate
 from intake.messaging.handlers import HANDLERS
 from intake.settings import IntakeSettings
+from ticketflow_common.clock import system_clock
+from ticketflow_common.rate_limit import TokenBucketLimiter
 from ticketflow_common.service_main import ServiceSpec, serve
 
-SPEC = ServiceSpec(
-    name="intake",
-    title="Ticketflow Intake API",
-    routers=[tickets_router],
-    handlers=HANDLERS,
-)
+DESCRIPTION = """
+The public ticket API. Authenticate with `Authorization: Bearer <API key>`; keys carry a role
+(requester, agent, approver, admin). Errors are RFC 9457 `application/problem+json` naming each
+bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` (ETag = version).
+"""
+
+
+def spec(settings: IntakeSettings) -> ServiceSpec:
+    def install_rate_limiter(app: FastAPI) -> None:
+        app.state.rate_limiter = TokenBucketLimiter(
+            rate=settings.rate_limit_per_second,
+            burst=settings.rate_limit_burst,
+            clock=system_clock,
+        )
+
+    return ServiceSpec(
+        name="intake",
+        title="Ticketflow Intake API",
+        description=DESCRIPTION,
+        routers=[tickets.router, lifecycle.router, conversation.router, admin.router],
+        handlers=HANDLERS,
+        auth=Depends(authenticate),
+        max_body_bytes=settings.max_body_bytes,
+        setup_app=install_rate_limiter,
+    )
 
 
 def run() -> None:
-    asyncio.run(serve(SPEC, IntakeSettings()))
+    settings = IntakeSettings()
+    asyncio.run(serve(spec(settings), settings))

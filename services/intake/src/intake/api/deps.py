@@ -1,11 +1,23 @@
-"""Dependency aliases for intake's routes."""
+"""Dependency aliases for intake's routes: the caller, their scopes, settings, preconditions."""
 
+import re
+import secrets
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from intake.domain.access import Principal, Scope, parse_token
 from intake.settings import IntakeSettings
+from intake.store.credentials import find_principal
+from ticketflow_common.problems import ProblemError
+from ticketflow_common.rate_limit import TokenBucketLimiter, retry_after_header
 from ticketflow_common.web import PoolDep, RuntimeDep
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
+SYSTEM = Principal(credential_id="system", role="admin", subject="system")
+_ETAG = re.compile(r'^(W/)?"(\d+)"$')
 
 
 def get_settings(runtime: RuntimeDep) -> IntakeSettings:
@@ -16,4 +28,95 @@ def get_settings(runtime: RuntimeDep) -> IntakeSettings:
 
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
 
-__all__ = ["PoolDep", "RuntimeDep", "SettingsDep"]
+
+def get_limiter(request: Request) -> TokenBucketLimiter:
+    limiter: TokenBucketLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+async def authenticate(
+    pool: PoolDep,
+    settings: SettingsDep,
+    limiter: Annotated[TokenBucketLimiter, Depends(get_limiter)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """401 without a live key; 429 when the key is over its rate."""
+    unauthorized = ProblemError(
+        401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
+    )
+    if credentials is None:
+        raise unauthorized
+    token = credentials.credentials
+    if secrets.compare_digest(token, settings.api_token.get_secret_value()):
+        principal = SYSTEM
+    else:
+        parsed = parse_token(token)
+        if parsed is None:
+            raise unauthorized
+        async with pool.acquire() as conn:
+            found = await find_principal(conn=conn, key_id=parsed[0], secret=parsed[1])
+        if found is None:
+            raise unauthorized
+        principal = found
+    wait = limiter.acquire(principal.credential_id)
+    if wait > 0:
+        raise ProblemError(
+            429,
+            f"rate limit of {limiter.rate:g} requests/s exceeded",
+            headers={"Retry-After": retry_after_header(wait)},
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def require(scope: Scope) -> Callable[[Principal], Principal]:
+    """403 (not 401) for a known caller whose role does not grant `scope`."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if not principal.can(scope):
+            raise ProblemError(403, f"this credential lacks the scope {scope.value!r}")
+        return principal
+
+    return check
+
+
+def if_match(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The ticket\'s ETag (e.g. "3"); a stale one answers 412.',
+        ),
+    ] = None,
+) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    found = _ETAG.match(value.strip())
+    if found is None:
+        raise ProblemError(412, 'If-Match must be an ETag such as "3"')
+    return int(found.group(2))
+
+
+IfMatchDep = Annotated[int | None, Depends(if_match)]
+
+CanCreate = Annotated[Principal, Depends(require(Scope.CREATE_TICKETS))]
+CanWork = Annotated[Principal, Depends(require(Scope.WORK_TICKETS))]
+CanApprove = Annotated[Principal, Depends(require(Scope.APPROVE_TICKETS))]
+CanGiveFeedback = Annotated[Principal, Depends(require(Scope.GIVE_FEEDBACK))]
+CanManageCategories = Annotated[Principal, Depends(require(Scope.MANAGE_CATEGORIES))]
+CanManageCredentials = Annotated[Principal, Depends(require(Scope.MANAGE_CREDENTIALS))]
+
+__all__ = [
+    "CanApprove",
+    "CanCreate",
+    "CanGiveFeedback",
+    "CanManageCategories",
+    "CanManageCredentials",
+    "CanWork",
+    "IfMatchDep",
+    "PoolDep",
+    "PrincipalDep",
+    "SettingsDep",
+]

@@ -1,51 +1,120 @@
-"""Thin routes for creating and reading tickets."""
+"""Thin routes for filing, finding, reading and editing tickets, and their timeline."""
 
 from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from typing import Annotated
+from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
+from pydantic import BaseModel
 
-from intake.api.deps import PoolDep
-from intake.domain.tickets import NewTicket, Ticket
-from intake.store.tickets import get_ticket, insert_ticket
-from ticketflow_common.envelope import new_event
-from ticketflow_common.events import TicketCreated
-from ticketflow_common.outbox import enqueue_event
+from intake.api.deps import CanCreate, CanWork, IfMatchDep, PoolDep, PrincipalDep
+from intake.commands.access_checks import load_visible
+from intake.commands.change import update_fields
+from intake.commands.create import create_ticket_once
+from intake.domain.search import BadCursor, TicketQuery, encode_cursor
+from intake.domain.tickets import NewTicket, Ticket, TicketPatch
+from intake.store.search import search_tickets
+from intake.store.timeline import TimelineEntry, timeline_of
+from ticketflow_common.problems import invalid_field
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
-SOURCE = "/ticketflow/intake"
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Retries with the same key get the first response; another body gets 422.",
+    ),
+]
+
+
+class TicketPage(BaseModel):
+    items: list[Ticket]
+    next_cursor: str | None
+
+
+def with_etag(response: Response, ticket: Ticket) -> Ticket:
+    response.headers["ETag"] = f'"{ticket.version}"'
+    return ticket
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_ticket(body: NewTicket, pool: PoolDep, response: Response) -> Ticket:
-    """Store the ticket and its `ticket.created` event in one transaction."""
-    ticket_id = uuid4()
-    now = datetime.now(UTC)
+async def file_ticket(
+    body: NewTicket,
+    principal: CanCreate,
+    pool: PoolDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> Ticket:
+    """File a ticket; it starts in `pending_approval` when its amount needs approval."""
     async with pool.acquire() as conn, conn.transaction():
-        ticket = await insert_ticket(conn=conn, ticket_id=ticket_id, new=body, now=now)
-        event = new_event(
-            TicketCreated(
-                ticket_id=ticket.id,
-                subject=ticket.subject,
-                priority=ticket.priority,
-                required_skills=ticket.required_skills,
-                requester_id=ticket.requester.id,
-                created_at=ticket.created_at,
-            ),
-            source=SOURCE,
-            subject=str(ticket.id),
-            time=now,
+        ticket, replayed = await create_ticket_once(
+            conn=conn,
+            new=body,
+            principal=principal,
+            idempotency_key=idempotency_key,
+            now=datetime.now(UTC),
         )
-        await enqueue_event(conn=conn, event=event, topic=TicketCreated.topic, key=str(ticket.id))
     response.headers["Location"] = f"/tickets/{ticket.id}"
-    return ticket
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return with_etag(response, ticket)
+
+
+@router.get("")
+async def find_tickets(
+    query: Annotated[TicketQuery, Query()], principal: PrincipalDep, pool: PoolDep
+) -> TicketPage:
+    """Filter, search and page; requesters only ever see their own tickets."""
+    try:
+        async with pool.acquire() as conn:
+            tickets, cursor = await search_tickets(conn=conn, query=query, principal=principal)
+    except BadCursor as exc:
+        raise invalid_field("query:cursor", str(exc)) from exc
+    return TicketPage(items=tickets, next_cursor=encode_cursor(cursor) if cursor else None)
 
 
 @router.get("/{ticket_id}")
-async def read_ticket(ticket_id: UUID, pool: PoolDep) -> Ticket:
+async def read_ticket(
+    ticket_id: UUID, principal: PrincipalDep, pool: PoolDep, response: Response
+) -> Ticket:
     async with pool.acquire() as conn:
-        ticket = await get_ticket(conn=conn, ticket_id=ticket_id)
-    if ticket is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"ticket {ticket_id} not found")
-    return ticket
+        ticket = await load_visible(conn=conn, ticket_id=ticket_id, principal=principal)
+    return with_etag(response, ticket)
+
+
+@router.patch("/{ticket_id}")
+async def edit_ticket(
+    ticket_id: UUID,
+    body: TicketPatch,
+    principal: CanWork,
+    pool: PoolDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> Ticket:
+    """Change fields; send `If-Match` with the ETag you read to be told of a lost update."""
+    async with pool.acquire() as conn, conn.transaction():
+        ticket = await update_fields(
+            conn=conn,
+            ticket_id=ticket_id,
+            patch=body,
+            principal=principal,
+            if_match=if_match,
+            now=datetime.now(UTC),
+        )
+    return with_etag(response, ticket)
+
+
+@router.get("/{ticket_id}/timeline")
+async def read_timeline(
+    ticket_id: UUID, principal: PrincipalDep, pool: PoolDep
+) -> list[TimelineEntry]:
+    """Every event of the ticket from intake, routing, sla and notify, oldest first."""
+    async with pool.acquire() as conn:
+        await load_visible(conn=conn, ticket_id=ticket_id, principal=principal)
+        entries = await timeline_of(conn=conn, ticket_id=ticket_id)
+    if principal.sees_only_own:
+        entries = [e for e in entries if e.data.get("public", True) is not False]
+    return entries

@@ -1,17 +1,50 @@
-"""Projections of other services' events into intake's tickets."""
+"""Intake's projections of other services' events: owner, SLA state and the timeline."""
+
+from uuid import UUID
 
 import asyncpg
 
 from intake.domain.tickets import Owner
-from intake.store.tickets import set_owner
-from ticketflow_common.envelope import Envelope
-from ticketflow_common.events import TicketAssigned
+from intake.store.tickets import mark_sla_breached, set_owner, ticket_exists
+from intake.store.timeline import record
+from ticketflow_common import topics
+from ticketflow_common.consumer import Handler
+from ticketflow_common.envelope import Envelope, EventData
+from ticketflow_common.events import EVENT_MODELS, TicketAssigned
+
+
+async def _on_timeline(conn: asyncpg.Connection, envelope: Envelope) -> bool:
+    """Add the event to its ticket's timeline; False when it concerns no ticket of ours."""
+    try:
+        ticket_id = UUID(envelope.subject)
+    except ValueError:
+        return False
+    if not await ticket_exists(conn=conn, ticket_id=ticket_id):
+        return False
+    await record(
+        conn=conn,
+        ticket_id=ticket_id,
+        event_id=envelope.id,
+        event_type=envelope.type,
+        source=envelope.source,
+        occurred_at=envelope.time,
+        data=envelope.data,
+    )
+    return True
+
+
+async def on_other_service_event(
+    conn: asyncpg.Connection, envelope: Envelope, _event: EventData
+) -> None:
+    await _on_timeline(conn, envelope)
 
 
 async def on_ticket_assigned(
-    conn: asyncpg.Connection, _envelope: Envelope, event: TicketAssigned
+    conn: asyncpg.Connection, envelope: Envelope, event: TicketAssigned
 ) -> None:
     """Show the owner on the ticket as soon as routing has chosen one."""
+    if not await _on_timeline(conn, envelope):
+        return
     await set_owner(
         conn=conn,
         ticket_id=event.ticket_id,
@@ -24,4 +57,21 @@ async def on_ticket_assigned(
     )
 
 
-HANDLERS = {TicketAssigned.event_type: on_ticket_assigned}
+async def on_sla_breached(conn: asyncpg.Connection, envelope: Envelope, _event: EventData) -> None:
+    if await _on_timeline(conn, envelope):
+        await mark_sla_breached(conn=conn, ticket_id=UUID(envelope.subject))
+
+
+def _handlers() -> dict[str, Handler]:
+    projected = {topics.ROUTING, topics.SLA, topics.NOTIFY}
+    handlers: dict[str, Handler] = {
+        event_type: on_other_service_event
+        for event_type, model in EVENT_MODELS.items()
+        if model.topic in projected
+    }
+    handlers["ticket.assigned"] = on_ticket_assigned
+    handlers["sla.breached"] = on_sla_breached
+    return handlers
+
+
+HANDLERS = _handlers()

@@ -1,0 +1,122 @@
+"""RFC 9457 problem details: every error answer names what was wrong and, for input, where."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+class FieldError(BaseModel):
+    field: str
+    reason: str
+
+
+class Problem(BaseModel):
+    """What every 4xx/5xx answer carries, as `application/problem+json`."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """Raise anywhere in a request to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def invalid_field(field: str, reason: str) -> ProblemError:
+    return ProblemError(422, f"{field}: {reason}", errors=[FieldError(field=field, reason=reason)])
+
+
+def problem_response(
+    status: int,
+    detail: str | None,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body = Problem(title=TITLES.get(status, "Error"), status=status, detail=detail, errors=errors)
+    content = body.model_dump(mode="json", exclude_none=True) | (extra or {})
+    return JSONResponse(content, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        where, rest = parts[0], parts[1:]
+        return ".".join(rest) if where == "body" and rest else f"{where}:{'.'.join(rest)}"
+    return ".".join(parts)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(field=_field_name(tuple(e["loc"])) or "body", reason=e["msg"])
+        for e in exc.errors()
+    ]
+    summary = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+    return problem_response(422, summary, errors=errors)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(exc.status_code, str(exc.detail), headers=headers)
+
+
+async def _problem_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status, exc.detail, errors=exc.errors, headers=exc.headers, extra=exc.extra
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ProblemError, _problem_error)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": TITLES[status]}
+    for status in (401, 403, 404, 409, 412, 413, 422, 429)
+}

@@ -1,0 +1,56 @@
+"""Loading a ticket on behalf of a caller: hidden unless theirs to see, locked to change it."""
+
+from uuid import UUID
+
+import asyncpg
+
+from intake.domain.access import Principal
+from intake.domain.lifecycle import TransitionRefused
+from intake.domain.tickets import Ticket
+from intake.store.tickets import get_ticket
+from ticketflow_common.problems import ProblemError
+
+
+def visible_to(ticket: Ticket, principal: Principal) -> bool:
+    return not principal.sees_only_own or ticket.requester.id == principal.subject
+
+
+def not_found(ticket_id: UUID) -> ProblemError:
+    """The same answer whether the ticket is missing or someone else's: nothing leaks."""
+    return ProblemError(404, f"ticket {ticket_id} not found")
+
+
+async def load_visible(
+    *, conn: asyncpg.Connection, ticket_id: UUID, principal: Principal, for_update: bool = False
+) -> Ticket:
+    ticket = await get_ticket(conn=conn, ticket_id=ticket_id, for_update=for_update)
+    if ticket is None or not visible_to(ticket, principal):
+        raise not_found(ticket_id)
+    return ticket
+
+
+async def load_for_change(
+    *, conn: asyncpg.Connection, ticket_id: UUID, principal: Principal, if_match: int | None
+) -> Ticket:
+    """Lock the ticket; 412 when the client's ETag is not the current version."""
+    ticket = await load_visible(
+        conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
+    )
+    if if_match is not None and if_match != ticket.version:
+        raise ProblemError(
+            412,
+            f"the ticket changed since version {if_match}; it is now version {ticket.version}",
+            current_version=ticket.version,
+        )
+    return ticket
+
+
+def refused(exc: TransitionRefused) -> ProblemError:
+    """409 that lists what the ticket may do instead."""
+    return ProblemError(
+        409,
+        exc.reason,
+        status_now=exc.current,
+        requested=exc.target,
+        allowed_transitions=exc.allowed,
+    )

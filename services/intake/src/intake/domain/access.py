@@ -1,0 +1,80 @@
+"""Who may do what: roles, the scopes they grant, and the shape of an API key."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+Role = Literal["requester", "agent", "approver", "admin"]
+KEY_PREFIX = "tfk_"
+
+
+class Scope(StrEnum):
+    CREATE_TICKETS = "tickets:create"
+    READ_OWN_TICKETS = "tickets:read:own"
+    READ_ALL_TICKETS = "tickets:read"
+    WORK_TICKETS = "tickets:work"
+    APPROVE_TICKETS = "tickets:approve"
+    GIVE_FEEDBACK = "tickets:feedback"
+    MANAGE_CATEGORIES = "categories:manage"
+    MANAGE_CREDENTIALS = "credentials:manage"
+
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    "requester": frozenset({Scope.CREATE_TICKETS, Scope.READ_OWN_TICKETS, Scope.GIVE_FEEDBACK}),
+    "agent": frozenset({Scope.CREATE_TICKETS, Scope.READ_ALL_TICKETS, Scope.WORK_TICKETS}),
+    "approver": frozenset({Scope.READ_ALL_TICKETS, Scope.APPROVE_TICKETS}),
+    "admin": frozenset(Scope),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: a credential, its role and who it acts for."""
+
+    credential_id: str
+    role: Role
+    subject: str
+
+    @property
+    def scopes(self) -> frozenset[Scope]:
+        return ROLE_SCOPES[self.role]
+
+    def can(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+    @property
+    def sees_only_own(self) -> bool:
+        """Requesters see their own tickets and nothing else, not even that others exist."""
+        return not self.can(Scope.READ_ALL_TICKETS)
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key_id: str
+    secret: str
+
+    @property
+    def token(self) -> str:
+        """What the client sends as `Authorization: Bearer <token>`; shown once."""
+        return f"{KEY_PREFIX}{self.key_id}.{self.secret}"
+
+
+def generate_key() -> NewKey:
+    return NewKey(key_id=secrets.token_hex(8), secret=secrets.token_urlsafe(32))
+
+
+def parse_token(token: str) -> tuple[str, str] | None:
+    """Split `tfk_<id>.<secret>`; None when it is not shaped like one of our keys."""
+    if not token.startswith(KEY_PREFIX) or "." not in token:
+        return None
+    key_id, secret = token.removeprefix(KEY_PREFIX).split(".", 1)
+    if not key_id or not secret:
+        return None
+    return key_id, secret
+
+
+def hash_secret(secret: str) -> bytes:
+    """Keys are 256-bit random, so a plain SHA-256 is enough; no slow hash is needed."""
+    return hashlib.sha256(secret.encode()).digest()

@@ -1,0 +1,42 @@
+"""Replies, internal notes and the requester's satisfaction rating."""
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ticketflow_common.events.common import ActorRole
+
+
+class NewComment(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"body": "Could you send the VPN log?", "public": True}]},
+    )
+
+    body: str = Field(min_length=1, max_length=20_000)
+    public: bool = Field(default=True, description="False makes an internal note (agents only).")
+
+
+class Comment(BaseModel):
+    id: UUID
+    ticket_id: UUID
+    author_id: str
+    author_role: ActorRole
+    public: bool
+    body: str
+    created_at: datetime
+
+
+class NewFeedback(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"rating": 5, "comment": "Fast, thanks"}]}
+    )
+
+    rating: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class Feedback(NewFeedback):
+    ticket_id: UUID
+    created_at: datetime

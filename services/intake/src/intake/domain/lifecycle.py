@@ -1,0 +1,73 @@
+"""The ticket lifecycle: which status may follow which, approval and the reopen window."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from ticketflow_common.events.common import TicketStatus
+
+TRANSITIONS: dict[TicketStatus, tuple[TicketStatus, ...]] = {
+    "new": ("open", "in_progress", "waiting_on_customer", "resolved", "closed"),
+    "pending_approval": ("open", "closed"),
+    "open": ("in_progress", "waiting_on_customer", "resolved", "closed"),
+    "in_progress": ("open", "waiting_on_customer", "resolved", "closed"),
+    "waiting_on_customer": ("open", "in_progress", "resolved", "closed"),
+    "resolved": ("open", "closed"),
+    "closed": (),
+}
+APPROVAL_ONLY: frozenset[tuple[TicketStatus, TicketStatus]] = frozenset(
+    {("pending_approval", "open"), ("pending_approval", "closed")}
+)
+REOPEN: tuple[TicketStatus, TicketStatus] = ("resolved", "open")
+FEEDBACK_STATUSES: frozenset[TicketStatus] = frozenset({"resolved", "closed"})
+
+
+class TransitionRefused(Exception):
+    """A status change the lifecycle does not allow; carries what would have been allowed."""
+
+    def __init__(self, current: TicketStatus, target: TicketStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.current = current
+        self.target = target
+        self.reason = reason
+        self.allowed = allowed_next(current)
+
+
+def allowed_next(current: TicketStatus) -> list[TicketStatus]:
+    """Statuses reachable by a plain status change (approval and reopen have their own routes)."""
+    return [
+        s
+        for s in TRANSITIONS[current]
+        if (current, s) not in APPROVAL_ONLY and (current, s) != REOPEN
+    ]
+
+
+def check_status_change(current: TicketStatus, target: TicketStatus) -> None:
+    if target not in allowed_next(current):
+        raise TransitionRefused(
+            current, target, f"a ticket in status {current!r} cannot move to {target!r}"
+        )
+
+
+def check_reopen(
+    current: TicketStatus, *, resolved_at: datetime | None, now: datetime, window: timedelta
+) -> None:
+    if current != "resolved" or resolved_at is None:
+        raise TransitionRefused(
+            current, "open", f"only a resolved ticket can be reopened, not {current!r}"
+        )
+    if now - resolved_at > window:
+        raise TransitionRefused(
+            current, "open", f"the reopen window of {window} after resolution has passed"
+        )
+
+
+def check_approval(current: TicketStatus) -> None:
+    if current != "pending_approval":
+        raise TransitionRefused(
+            current, "open", f"a ticket in status {current!r} awaits no approval"
+        )
+
+
+def needs_approval(amount: Decimal | None, threshold: Decimal | None) -> bool:
+    """At or above the category's threshold a supervisor must approve before work starts."""
+    return amount is not None and threshold is not None and amount >= threshold
