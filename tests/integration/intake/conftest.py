@@ -1,0 +1,140 @@
+"""Intake's API driven in-process against the real Postgres, with API keys for every role."""
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from intake.main import spec
+from intake.settings import IntakeSettings
+from ticketflow_common.db import create_pool
+from ticketflow_common.kafka import new_producer
+from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.service_main import build_app
+from ticketflow_common.topics import TopicNames
+
+SYSTEM_TOKEN = "intake-system-token-" + secrets.token_hex(8)
+
+
+@dataclass
+class IntakeApi:
+    """The app plus a way to mint a client for any role."""
+
+    transport: httpx.ASGITransport
+    pool: asyncpg.Pool
+
+    def client(self, token: str | None = None) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.AsyncClient(
+            transport=self.transport, base_url="http://intake", headers=headers
+        )
+
+    @property
+    def admin(self) -> httpx.AsyncClient:
+        return self.client(SYSTEM_TOKEN)
+
+    async def key(self, role: str, subject: str | None = None) -> str:
+        async with self.admin as http:
+            issued = await http.post(
+                "/credentials",
+                json={"name": f"{role} key", "role": role, "subject": subject or role},
+            )
+        assert issued.status_code == 201, issued.text
+        token: str = issued.json()["token"]
+        return token
+
+    async def outbox_types(self, ticket_id: str) -> list[str]:
+        """Event types waiting in the outbox for this ticket, in commit order."""
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT event_type FROM outbox WHERE key = $1 ORDER BY id", ticket_id
+            )
+        return [r["event_type"] for r in rows]
+
+    async def outbox_events(self, ticket_id: str) -> list[dict[str, Any]]:
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT payload FROM outbox WHERE key = $1 ORDER BY id", ticket_id
+            )
+        return [r["payload"] for r in rows]
+
+
+def intake_settings(database_url: str, kafka_bootstrap: str, **overrides: Any) -> IntakeSettings:
+    return IntakeSettings(
+        database_url=database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        api_token=SYSTEM_TOKEN,
+        **{"rate_limit_per_second": 10_000, "rate_limit_burst": 10_000, **overrides},
+    )
+
+
+@pytest.fixture(scope="package")
+async def intake_parts(
+    database_url: str, kafka_bootstrap: str
+) -> AsyncIterator[tuple[asyncpg.Pool, AIOKafkaProducer]]:
+    pool = await create_pool(dsn=database_url, schema="intake", max_size=10)
+    async with pool.acquire() as conn:
+        await apply_migrations(conn=conn, schema="intake", migrations=service_migrations("intake"))
+    producer = new_producer(kafka_bootstrap, client_id="intake-api-tests")
+    await producer.start()
+    yield pool, producer
+    await producer.stop()
+    await pool.close()
+
+
+AppFactory = Callable[..., Awaitable[IntakeApi]]
+
+
+@pytest.fixture(scope="package")
+def make_api(
+    intake_parts: tuple[asyncpg.Pool, AIOKafkaProducer], database_url: str, kafka_bootstrap: str
+) -> AppFactory:
+    async def make(**overrides: Any) -> IntakeApi:
+        pool, producer = intake_parts
+        settings = intake_settings(database_url, kafka_bootstrap, **overrides)
+        runtime = Runtime(
+            service="intake", settings=settings, pool=pool, producer=producer, names=TopicNames()
+        )
+        app = build_app(spec(settings), runtime)
+        return IntakeApi(transport=httpx.ASGITransport(app=app), pool=pool)
+
+    return make
+
+
+@pytest.fixture(scope="package")
+async def api(make_api: AppFactory) -> IntakeApi:
+    return await make_api()
+
+
+@dataclass
+class Keys:
+    agent: str
+    approver: str
+    requester: str
+    requester_id: str
+    other_requester: str
+    other_requester_id: str
+
+
+@pytest.fixture(scope="package")
+async def keys(api: IntakeApi) -> Keys:
+    alice, bob = f"alice-{uuid.uuid4().hex[:6]}", f"bob-{uuid.uuid4().hex[:6]}"
+    return Keys(
+        agent=await api.key("agent", "agent-grace"),
+        approver=await api.key("approver", "boss-1"),
+        requester=await api.key("requester", alice),
+        requester_id=alice,
+        other_requester=await api.key("requester", bob),
+        other_requester_id=bob,
+    )
+
+
+def ticket_body(requester_id: str, **fields: Any) -> dict[str, Any]:
+    return {"subject": "Printer jams", "requester": {"id": requester_id}, **fields}
