@@ -1,5 +1,6 @@
 """Session-wide fixtures: real infrastructure, a fresh database, isolated topic names."""
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -23,21 +24,30 @@ def with_database(url: str, database: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
-@pytest.fixture(scope="session")
-async def database_url(infra: Infra) -> AsyncIterator[str]:
-    """A database created for this test session and dropped after it."""
+@contextlib.asynccontextmanager
+async def fresh_database(infra: Infra) -> AsyncIterator[str]:
+    """A database of its own for the duration of the block, dropped afterwards."""
     name = f"tf_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(infra.database_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield with_database(infra.database_url, name)
-    admin = await asyncpg.connect(infra.database_url)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield with_database(infra.database_url, name)
     finally:
-        await admin.close()
+        admin = await asyncpg.connect(infra.database_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def database_url(infra: Infra) -> AsyncIterator[str]:
+    """A database created for this test session and dropped after it."""
+    async with fresh_database(infra) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

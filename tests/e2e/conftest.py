@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tests.conftest import fresh_database
+from tests.infra import Infra
 from tests.kafka_helpers import delete_topics
 from tests.polling import eventually
 from tests.processes import ServiceProcess, free_port
@@ -35,8 +37,17 @@ class System:
         return {"Authorization": f"Bearer {self.tokens[service]}"}
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 async def system(
+    infra: Infra, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[System]:
+    """Each test module gets its own system: database, topics and four processes."""
+    async with fresh_database(infra) as database_url:
+        async for running in _run_system(database_url, kafka_bootstrap, tmp_path_factory):
+            yield running
+
+
+async def _run_system(
     database_url: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[System]:
     names = TopicNames(f"e2e{uuid.uuid4().hex[:8]}.")
@@ -52,6 +63,8 @@ async def system(
             f"{prefix}_API_TOKEN": tokens[service],
             f"{prefix}_TOPIC_PREFIX": names.prefix,
             "NOTIFY_RETRY_SCHEDULE_SECONDS": "[0, 0.3, 0.6, 1.0]",
+            "INTAKE_RATE_LIMIT_PER_SECOND": "100000",
+            "INTAKE_RATE_LIMIT_BURST": "100000",
         }
         port = free_port()
         env[f"{prefix}_HTTP_PORT"] = str(port)
@@ -100,7 +113,7 @@ class WebhookReceiver:
         return Response(status_code=status)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 async def receiver() -> AsyncIterator[WebhookReceiver]:
     hooks = WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
     app = Starlette(routes=[Route("/hooks", hooks.handle, methods=["POST"])])

@@ -98,6 +98,22 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
         )
         deliveries = {d["event_type"]: d for d in log.json()}
 
+        async def timeline_sources() -> set[str]:
+            got = await http.get(
+                f"{system.url('intake')}/tickets/{ticket_id}/timeline",
+                headers=system.auth("intake"),
+            )
+            sources = {entry["source"] for entry in got.json()}
+            return sources if len(sources) == 4 else set()
+
+        sources = await eventually(timeline_sources, what="events of all four services")
+        timeline = (
+            await http.get(
+                f"{system.url('intake')}/tickets/{ticket_id}/timeline",
+                headers=system.auth("intake"),
+            )
+        ).json()
+
     ours = [r for r in receiver.received if json.loads(r.body)["subject"] == ticket_id]
     now = int(time.time())
     for request in ours:
@@ -122,6 +138,14 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
     assert deliveries["ticket.assigned"]["attempts"] == 2
     assert all(d["status"] == "delivered" for d in deliveries.values())
     assert uuid.UUID(deliveries["sla.breached"]["event_id"])
+
+    assert sources == {f"/ticketflow/{s}" for s in ("intake", "routing", "sla", "notify")}
+    types = [entry["type"] for entry in timeline]
+    assert types[0] == "ticket.created"
+    assert types.index("ticket.assigned") < types.index("sla.breached")
+    assert "notification.sent" in types
+    times = [entry["time"] for entry in timeline]
+    assert times == sorted(times), "the timeline is in the order things happened"
 
 
 async def test_api_refuses_missing_credentials_and_bad_input(system: System) -> None:

@@ -118,5 +118,5 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": TITLES[status]}
-    for status in (401, 403, 404, 409, 412, 413, 422, 429)
+    for status in (400, 401, 403, 404, 409, 412, 413, 422, 429)
 }

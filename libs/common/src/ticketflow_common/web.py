@@ -65,7 +65,10 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@health.get("/readyz")
+@health.get(
+    "/readyz",
+    responses={503: {"description": "Postgres or Kafka does not answer, or consumers are joining"}},
+)
 async def readyz(runtime: RuntimeDep, response: Response) -> dict[str, str]:
     """Readiness: Postgres and Kafka answer and every consumer has joined its group."""
     checks = {

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from intake.api.deps import CanManageCategories, CanManageCredentials, PoolDep, PrincipalDep
 from intake.domain.access import Role, generate_key
@@ -15,6 +15,7 @@ from intake.store.credentials import (
     list_credentials,
     revoke_credential,
 )
+from ticketflow_common.input_model import InputModel
 from ticketflow_common.problems import ProblemError
 
 router = APIRouter(tags=["admin"])
@@ -39,9 +40,8 @@ async def put_category(
         return await upsert_category(conn=conn, key=key, spec=body)
 
 
-class NewCredential(BaseModel):
+class NewCredential(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {"name": "web portal for u-1042", "role": "requester", "subject": "u-1042"}

@@ -3,17 +3,17 @@
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from intake.domain.tickets import Amount
 from ticketflow_common.events.common import Priority, SkillTag
+from ticketflow_common.input_model import InputModel
 
 DEFAULT_APPROVAL_THRESHOLD = Decimal("5000")
 
 
-class CategorySpec(BaseModel):
+class CategorySpec(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

@@ -6,11 +6,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from ticketflow_common.events.common import ActorRole
+from ticketflow_common.input_model import InputModel
 
 
-class NewComment(BaseModel):
+class NewComment(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"body": "Could you send the VPN log?", "public": True}]},
     )
 
@@ -28,9 +28,9 @@ class Comment(BaseModel):
     created_at: datetime
 
 
-class NewFeedback(BaseModel):
+class NewFeedback(InputModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"rating": 5, "comment": "Fast, thanks"}]}
+        json_schema_extra={"examples": [{"rating": 5, "comment": "Fast, thanks"}]}
     )
 
     rating: int = Field(ge=1, le=5)

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ticketflow_common.events.common import Priority, TicketStatus
+from ticketflow_common.input_model import InputModel
 
 
 class SortKey(StrEnum):
@@ -30,10 +31,8 @@ SORT_COLUMNS: dict[SortKey, tuple[str, bool]] = {
 }
 
 
-class TicketQuery(BaseModel):
+class TicketQuery(InputModel):
     """Filters are ANDed; `q` searches subject, description and comments."""
-
-    model_config = ConfigDict(extra="forbid")
 
     status: list[TicketStatus] = Field(default_factory=list)
     priority: list[Priority] = Field(default_factory=list)

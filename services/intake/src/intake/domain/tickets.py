@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 
 from intake.domain.priority import Level
 from ticketflow_common.events.common import Channel, Priority, SkillTag, TicketStatus
+from ticketflow_common.input_model import InputModel
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[\w.-]+$")]
 Watcher = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -39,19 +40,17 @@ EXAMPLE_TICKET: dict[str, Any] = {
 }
 
 
-class Requester(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Requester(InputModel):
     id: str = Field(min_length=1, max_length=128)
     name: str | None = Field(default=None, max_length=200)
     email: EmailStr | None = None
     tier: str = Field(default="standard", min_length=1, max_length=50, pattern=r"^[a-z0-9_-]+$")
 
 
-class NewTicket(BaseModel):
+class NewTicket(InputModel):
     """The body of `POST /tickets`; unknown fields are refused, not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_TICKET]})
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_TICKET]})
 
     subject: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=20_000)
@@ -80,11 +79,11 @@ class NewTicket(BaseModel):
         return self
 
 
-class TicketPatch(BaseModel):
+class TicketPatch(InputModel):
     """The body of `PATCH /tickets/{id}`: only the fields present change."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"priority": "high", "tags": ["vpn"]}]}
+        json_schema_extra={"examples": [{"priority": "high", "tags": ["vpn"]}]}
     )
 
     subject: str | None = Field(default=None, min_length=1, max_length=200)
@@ -146,18 +145,15 @@ class Ticket(BaseModel):
     updated_at: datetime
 
 
-class StatusChange(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"status": "in_progress"}]}
-    )
+class StatusChange(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "in_progress"}]})
 
     status: TicketStatus
     reason: str | None = Field(default=None, max_length=500)
 
 
-class ApprovalDecision(BaseModel):
+class ApprovalDecision(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"decision": "approve", "reason": "within budget"}]},
     )
 
@@ -165,15 +161,12 @@ class ApprovalDecision(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class Reopen(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Reopen(InputModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class Transfer(BaseModel):
+class Transfer(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"team": "network", "reason": "needs a network engineer"}]},
     )
 
@@ -181,9 +174,7 @@ class Transfer(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class Escalation(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"reason": "customer is blocked"}]}
-    )
+class Escalation(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "customer is blocked"}]})
 
     reason: str = Field(min_length=1, max_length=500)
