@@ -44,7 +44,7 @@ class ServiceProcess:
         )
         log.close()
 
-    async def wait_ready(self, *, within: float = 60.0) -> None:
+    async def wait_ready(self, *, within: float = 60.0, path: str = "/readyz") -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         async with httpx.AsyncClient() as client:
@@ -52,7 +52,7 @@ class ServiceProcess:
                 if self.process is not None and self.process.returncode is not None:
                     raise AssertionError(f"{self.name} exited: {self.tail_log()}")
                 try:
-                    if (await client.get(f"{self.url}/readyz")).status_code == 200:
+                    if (await client.get(f"{self.url}{path}")).status_code == 200:
                         return
                 except httpx.TransportError:
                     pass

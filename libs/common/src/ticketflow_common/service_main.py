@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+import uvloop
 from fastapi import APIRouter, FastAPI
 
 from ticketflow_common.consumer import EventConsumer, Handler
@@ -161,3 +162,8 @@ async def _until_stop_or_crash(stop: asyncio.Event, tasks: list[asyncio.Task[Non
         exc = task.exception() if not task.cancelled() else None
         log.error("task ended unexpectedly", extra={"task": task.get_name(), "error": repr(exc)})
     return bool(crashed)
+
+
+def run_service(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    """The process entry point: uvloop's event loop, which serves HTTP markedly faster."""
+    uvloop.run(serve(spec, settings))

@@ -1,7 +1,5 @@
 """Wires intake: the public ticket API, and projections of the other services' events."""
 
-import asyncio
-
 from fastapi import Depends, FastAPI
 
 from intake.api import admin, conversation, lifecycle, tickets
@@ -10,7 +8,7 @@ from intake.messaging.handlers import HANDLERS
 from intake.settings import IntakeSettings
 from ticketflow_common.clock import system_clock
 from ticketflow_common.rate_limit import TokenBucketLimiter
-from ticketflow_common.service_main import ServiceSpec, serve
+from ticketflow_common.service_main import ServiceSpec, run_service
 
 DESCRIPTION = """
 The public ticket API. Authenticate with `Authorization: Bearer <API key>`; keys carry a role
@@ -41,4 +39,4 @@ def spec(settings: IntakeSettings) -> ServiceSpec:
 
 def run() -> None:
     settings = IntakeSettings()
-    asyncio.run(serve(spec(settings), settings))
+    run_service(spec(settings), settings)

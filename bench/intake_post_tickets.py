@@ -1,0 +1,131 @@
+"""Benchmark: `POST /tickets` beside a bare FastAPI + asyncpg insert, at concurrency 1, 16, 64.
+
+Run: `uv run python -m bench.intake_post_tickets` (uses the infra in .local/env, or the
+TICKETFLOW_* variables). Starts both servers as processes on free loopback ports, in a
+scratch database, and prints throughput, p50/p99 latency, memory and the ratio to the baseline.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench.load import LoadResult, rss_mib, run_load
+from tests.conftest import fresh_database
+from tests.infra import from_environment, from_local_scripts
+from tests.kafka_helpers import delete_topics
+from tests.processes import ServiceProcess, free_port
+from ticketflow_common.kafka_topics import ensure_topics
+from ticketflow_common.topics import TopicNames
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ticket(n: int) -> dict[str, Any]:
+    return {
+        "subject": f"Benchmark ticket {n}",
+        "description": "The VPN drops every ten minutes since the update.",
+        "requester": {"id": f"u-{n % 500}", "email": "bench@example.com"},
+        "priority": "normal",
+        "required_skills": ["network"],
+        "tags": ["bench"],
+    }
+
+
+async def measure(
+    url: str, headers: dict[str, str], pid: int, concurrency: int, seconds: float
+) -> dict[str, Any]:
+    result: LoadResult = await run_load(
+        url=url, body=ticket, headers=headers, concurrency=concurrency, seconds=seconds
+    )
+    return {**result.row(), "server_rss_mib": round(rss_mib(pid), 1)}
+
+
+async def main(seconds: float, levels: list[int]) -> None:
+    infra = from_environment() or from_local_scripts()
+    token = secrets.token_urlsafe(24)
+    names = TopicNames(f"bench{uuid.uuid4().hex[:6]}.")
+    await ensure_topics(bootstrap_servers=infra.kafka_bootstrap_servers, names=names)
+    logs = ROOT / ".local" / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    async with fresh_database(infra) as database_url:
+        intake_port, bare_port = free_port(), free_port()
+        intake = ServiceProcess(
+            "intake",
+            {
+                "INTAKE_DATABASE_URL": database_url,
+                "INTAKE_KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap_servers,
+                "INTAKE_API_TOKEN": token,
+                "INTAKE_TOPIC_PREFIX": names.prefix,
+                "INTAKE_HTTP_PORT": str(intake_port),
+                "INTAKE_RATE_LIMIT_PER_SECOND": "1000000",
+                "INTAKE_RATE_LIMIT_BURST": "1000000",
+                "INTAKE_LOG_LEVEL": "WARNING",
+            },
+            intake_port,
+            logs / "intake.log",
+        )
+        bare = ServiceProcess(
+            "bench.bare_insert_app",
+            {"BARE_DATABASE_URL": database_url, "BARE_PORT": str(bare_port)},
+            bare_port,
+            logs / "bare.log",
+        )
+        await intake.start()
+        await bare.start()
+        try:
+            await intake.wait_ready()
+            await bare.wait_ready(path="/docs")
+            assert intake.process is not None
+            assert bare.process is not None
+            rows = []
+            for concurrency in levels:
+                ours = await measure(
+                    f"{intake.url}/tickets",
+                    {"Authorization": f"Bearer {token}"},
+                    intake.process.pid,
+                    concurrency,
+                    seconds,
+                )
+                base = await measure(f"{bare.url}/rows", {}, bare.process.pid, concurrency, seconds)
+                rows.append({"intake": ours, "bare": base})
+        finally:
+            await intake.terminate()
+            await bare.terminate()
+    await delete_topics(bootstrap=infra.kafka_bootstrap_servers, prefix=names.prefix)
+    print_table(rows)
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "intake_post_tickets.json").write_text(json.dumps(rows, indent=2))
+
+
+def print_table(rows: list[dict[str, dict[str, Any]]]) -> None:
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load generator in-process")
+    header = (
+        "| conc | intake req/s | p50 ms | p99 ms | bare req/s | p50 ms | p99 ms |"
+        " throughput ratio | p50 ratio | intake RSS MiB | errors |"
+    )
+    print(header)
+    print("|---" * 11 + "|")
+    for row in rows:
+        ours, base = row["intake"], row["bare"]
+        print(
+            f"| {ours['concurrency']} | {ours['req_per_s']} | {ours['p50_ms']} | {ours['p99_ms']}"
+            f" | {base['req_per_s']} | {base['p50_ms']} | {base['p99_ms']}"
+            f" | {ours['req_per_s'] / base['req_per_s']:.2f}"
+            f" | {ours['p50_ms'] / base['p50_ms']:.2f}"
+            f" | {ours['server_rss_mib']} | {ours['errors']}+{base['errors']} |"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16, 64])
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.concurrency))
