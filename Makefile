@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test lint schema infra-up infra-down services-up services-down demo
+.PHONY: install run stop test lint schema admin-key bench-intake infra-up infra-down services-up services-down demo
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -50,3 +50,12 @@ test: install  ## tests start their own infra: env URLs, else testcontainers, el
 schema: infra-up  ## rewrite services/*/schema.txt from what the migrations produce
 	@set -a; source .local/env; set +a; \
 	  $(UV) run python -m ticketflow_common.schema_catalog --database-url "$$TICKETFLOW_DATABASE_URL" --write
+
+admin-key: infra-up  ## print a new intake admin API key: make admin-key NAME=ops
+	@set -a; source .local/env; source .local/api-tokens.env; set +a; \
+	  INTAKE_DATABASE_URL="$$TICKETFLOW_DATABASE_URL" \
+	  INTAKE_KAFKA_BOOTSTRAP_SERVERS="$$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
+	  $(UV) run python -m intake.cli create-admin --name "$${NAME:-admin}"
+
+bench-intake: infra-up  ## POST /tickets beside a bare FastAPI + asyncpg insert
+	@$(UV) run python -m bench.intake_post_tickets

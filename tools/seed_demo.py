@@ -11,11 +11,21 @@ AGENTS = [
     {"name": "Alan Turing", "team": "it-support", "skills": ["hardware", "network"], "capacity": 3},
     {"name": "Ada Lovelace", "team": "it-support", "skills": ["accounts", "email"], "capacity": 2},
 ]
+CATEGORIES = {
+    "network": {"name": "Network and VPN", "default_priority": "high", "required_skills": ["vpn"]},
+    "hardware": {"name": "Hardware", "default_priority": "normal", "required_skills": ["hardware"]},
+    "accounts": {"name": "Accounts and access", "required_skills": ["accounts"]},
+    "purchase": {
+        "name": "Purchases",
+        "required_skills": ["hardware"],
+        "approval_threshold": "5000",
+    },
+}
 TICKETS = [
-    ("VPN drops every 10 minutes", "urgent", ["vpn"]),
-    ("Laptop will not boot", "high", ["hardware"]),
-    ("Password reset for the HR portal", "normal", ["accounts"]),
-    ("Shared mailbox missing", "low", ["email"]),
+    ("VPN drops every 10 minutes", "network", {"impact": "high", "urgency": "high"}),
+    ("Laptop will not boot", "hardware", {}),
+    ("Password reset for the HR portal", "accounts", {}),
+    ("Twelve docking stations for the new office", "purchase", {"amount": "7200"}),
 ]
 URLS = {
     "intake": "http://127.0.0.1:8001",
@@ -53,17 +63,25 @@ def seed(receiver_url: str, secret_file: Path) -> None:
             secret_file.touch(mode=0o600)
             secret_file.write_text(created.json()["secret"])
     with client("intake") as intake:
-        for n, (subject, priority, skills) in enumerate(TICKETS):
-            ticket = intake.post(
-                "/tickets",
-                json={
-                    "subject": subject,
-                    "requester": {"id": f"demo-user-{n}", "name": f"Demo user {n}"},
-                    "priority": priority,
-                    "required_skills": skills,
-                },
-            ).raise_for_status()
-            print(f"  ticket {ticket.json()['id']}  {priority:<6}  {subject}")
+        for key, category in CATEGORIES.items():
+            intake.put(f"/categories/{key}", json=category).raise_for_status()
+        for n, (subject, category_key, extra) in enumerate(TICKETS):
+            ticket = (
+                intake.post(
+                    "/tickets",
+                    json={
+                        "subject": subject,
+                        "requester": {"id": f"demo-user-{n}", "name": f"Demo user {n}"},
+                        "category": category_key,
+                        **extra,
+                    },
+                )
+                .raise_for_status()
+                .json()
+            )
+            print(
+                f"  ticket {ticket['id']}  {ticket['priority']:<6} {ticket['status']:<16} {subject}"
+            )
 
 
 def main() -> None:
