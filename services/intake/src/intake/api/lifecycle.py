@@ -1,12 +1,12 @@
 """Thin routes that move a ticket through its lifecycle."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from fastapi import APIRouter, Response
 
 from intake.api.deps import CanApprove, CanWork, IfMatchDep, PoolDep, PrincipalDep, SettingsDep
-from intake.api.tickets import with_etag
+from intake.api.tickets import apply_change
 from intake.commands import change
 from intake.domain.access import Scope
 from intake.domain.tickets import (
@@ -32,16 +32,18 @@ async def set_status(
     response: Response,
 ) -> Ticket:
     """Move to another status; 409 lists the statuses allowed from here."""
-    async with pool.acquire() as conn, conn.transaction():
-        ticket = await change.change_status(
+    return await apply_change(
+        pool,
+        response,
+        lambda conn, now: change.change_status(
             conn=conn,
             ticket_id=ticket_id,
             change=body,
             principal=principal,
             if_match=if_match,
-            now=datetime.now(UTC),
-        )
-    return with_etag(response, ticket)
+            now=now,
+        ),
+    )
 
 
 @router.post("/approval")
@@ -54,16 +56,18 @@ async def decide_approval(
     response: Response,
 ) -> Ticket:
     """Approve (the ticket opens for work) or reject (it closes) a ticket pending approval."""
-    async with pool.acquire() as conn, conn.transaction():
-        ticket = await change.decide_approval(
+    return await apply_change(
+        pool,
+        response,
+        lambda conn, now: change.decide_approval(
             conn=conn,
             ticket_id=ticket_id,
             decision=body,
             principal=principal,
             if_match=if_match,
-            now=datetime.now(UTC),
-        )
-    return with_etag(response, ticket)
+            now=now,
+        ),
+    )
 
 
 @router.post("/reopen")
@@ -79,17 +83,19 @@ async def reopen(
     """Reopen a resolved ticket within the reopen window (its requester or an agent)."""
     if principal.role != "requester" and not principal.can(Scope.WORK_TICKETS):
         raise ProblemError(403, "only the requester or an agent can reopen a ticket")
-    async with pool.acquire() as conn, conn.transaction():
-        ticket = await change.reopen(
+    return await apply_change(
+        pool,
+        response,
+        lambda conn, now: change.reopen(
             conn=conn,
             ticket_id=ticket_id,
             reason=body.reason,
             principal=principal,
             if_match=if_match,
             window=timedelta(hours=settings.reopen_window_hours),
-            now=datetime.now(UTC),
-        )
-    return with_etag(response, ticket)
+            now=now,
+        ),
+    )
 
 
 @router.post("/transfer")
@@ -102,16 +108,18 @@ async def transfer(
     response: Response,
 ) -> Ticket:
     """Hand the ticket to another team, recording who and why."""
-    async with pool.acquire() as conn, conn.transaction():
-        ticket = await change.transfer(
+    return await apply_change(
+        pool,
+        response,
+        lambda conn, now: change.transfer(
             conn=conn,
             ticket_id=ticket_id,
             request=body,
             principal=principal,
             if_match=if_match,
-            now=datetime.now(UTC),
-        )
-    return with_etag(response, ticket)
+            now=now,
+        ),
+    )
 
 
 @router.post("/escalate")
@@ -124,13 +132,15 @@ async def escalate(
     response: Response,
 ) -> Ticket:
     """Raise the escalation level by one, recording who and why."""
-    async with pool.acquire() as conn, conn.transaction():
-        ticket = await change.escalate(
+    return await apply_change(
+        pool,
+        response,
+        lambda conn, now: change.escalate(
             conn=conn,
             ticket_id=ticket_id,
             request=body,
             principal=principal,
             if_match=if_match,
-            now=datetime.now(UTC),
-        )
-    return with_etag(response, ticket)
+            now=now,
+        ),
+    )

@@ -1,9 +1,11 @@
 """Thin routes for filing, finding, reading and editing tickets, and their timeline."""
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel
 
@@ -38,6 +40,17 @@ class TicketPage(BaseModel):
 def with_etag(response: Response, ticket: Ticket) -> Ticket:
     response.headers["ETag"] = f'"{ticket.version}"'
     return ticket
+
+
+async def apply_change(
+    pool: asyncpg.Pool,
+    response: Response,
+    command: Callable[[asyncpg.Connection, datetime], Awaitable[Ticket]],
+) -> Ticket:
+    """Run one change of a ticket in its own transaction and answer with the new ETag."""
+    async with pool.acquire() as conn, conn.transaction():
+        ticket = await command(conn, datetime.now(UTC))
+    return with_etag(response, ticket)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -95,16 +108,18 @@ async def edit_ticket(
     response: Response,
 ) -> Ticket:
     """Change fields; send `If-Match` with the ETag you read to be told of a lost update."""
-    async with pool.acquire() as conn, conn.transaction():
-        ticket = await update_fields(
+    return await apply_change(
+        pool,
+        response,
+        lambda conn, now: update_fields(
             conn=conn,
             ticket_id=ticket_id,
             patch=body,
             principal=principal,
             if_match=if_match,
-            now=datetime.now(UTC),
-        )
-    return with_etag(response, ticket)
+            now=now,
+        ),
+    )
 
 
 @router.get("/{ticket_id}/timeline")
