@@ -22,7 +22,7 @@ async def put(team_id: TeamIdPath, body: TeamChange, pool: PoolDep) -> Team:
         lead = body.lead_agent_id
         if lead is not None and await get_agent(conn=conn, agent_id=lead) is None:
             raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
                 detail=[
                     {
                         "loc": ["body", "lead_agent_id"],
