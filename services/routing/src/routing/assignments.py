@@ -54,6 +54,7 @@ async def route_ticket(
     found = await find_candidates(
         conn=conn,
         routing_keys=ticket.routing_keys,
+        language=ticket.language,
         strategy=strategy,
         limit=policy.candidate_limit + len(exclude),
     )

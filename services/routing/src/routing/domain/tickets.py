@@ -33,11 +33,13 @@ class TicketView:
 
     @property
     def routing_keys(self) -> list[str]:
-        """The keys an eligible agent's routing_keys must all contain."""
-        keys = {*self.required_skills, f"lang:{self.language}"}
+        """The keys an eligible agent's routing_keys must contain, for the GIN lookup. The
+        language, held by nearly everyone, is left to a row filter when a team or a skill
+        narrows the search: intersecting its huge posting list would cost per agent."""
+        keys = set(self.required_skills)
         if self.team:
             keys.add(f"team:{self.team}")
-        return sorted(keys)
+        return sorted(keys) or [f"lang:{self.language}"]
 
 
 def is_newer(before: TicketView | None, event: TicketFacts) -> bool:

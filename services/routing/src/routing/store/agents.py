@@ -185,16 +185,22 @@ async def set_status(
 
 
 async def find_candidates(
-    *, conn: asyncpg.Connection, routing_keys: list[str], strategy: str, limit: int
+    *,
+    conn: asyncpg.Connection,
+    routing_keys: list[str],
+    language: str,
+    strategy: str,
+    limit: int,
 ) -> list[RoutableAgent]:
     """Online agents on shift with spare capacity holding every key, from the partial GIN
     index `agents_routable`: the cost follows the matching available agents, not all agents."""
     rows = await conn.fetch(
         f"SELECT {AGENT_COLUMNS} FROM agents"
         " WHERE routing_keys @> $1::text[] AND status = 'online' AND on_shift"
-        f" AND load < capacity ORDER BY {_ORDER_BY[strategy]} LIMIT $2",
+        f" AND load < capacity AND $3 = ANY(languages) ORDER BY {_ORDER_BY[strategy]} LIMIT $2",
         routing_keys,
         limit,
+        language,
     )
     return [routable_from_row(r) for r in rows]
 
