@@ -1,57 +1,128 @@
-"""Choosing among agents that meet the hard constraints: spare capacity, then fairness."""
+"""Choosing among agents: hard constraints, the weighted score and the team strategies."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from uuid import UUID
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing.domain.scoring import Candidate, rank_candidates, score_candidate
+from routing.domain.agents import RoutableAgent
+from routing.domain.scoring import exclusion_reasons, rank, relative_speeds
+from routing.domain.shifts import Shift
+from routing.domain.tickets import TicketView
 
-NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)  # a Monday
 
 
-def agent(n: int, *, load: int, capacity: int = 4, idle_minutes: float | None = None) -> Candidate:
+def ticket(*, skills: tuple[str, ...] = ("vpn",), team: str | None = None) -> TicketView:
+    return TicketView(
+        ticket_id=UUID(int=99),
+        version=1,
+        status="open",
+        priority="normal",
+        category="network",
+        team=team,
+        language="en",
+        required_skills=skills,
+        last_agent_id=None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def agent(
+    n: int,
+    *,
+    load: int = 0,
+    capacity: int = 4,
+    idle_minutes: float | None = None,
+    levels: dict[str, int] | None = None,
+    status: str = "online",
+    shifts: list[Shift] | None = None,
+) -> RoutableAgent:
     last = None if idle_minutes is None else NOW - timedelta(minutes=idle_minutes)
-    return Candidate(
+    return RoutableAgent(
         agent_id=UUID(int=n),
         name=f"a{n}",
         team="t",
+        email=None,
+        teams=("t",),
+        skill_levels=levels if levels is not None else {"vpn": 3},
+        languages=("en",),
+        status=status,
         load=load,
         capacity=capacity,
+        time_zone="Europe/Paris",
+        shifts=shifts,
         last_assigned_at=last,
     )
 
 
+def best(strategy: str, agents: list[RoutableAgent], means: dict[UUID, float] | None = None) -> int:
+    ranked = rank(strategy, agents, ticket(), now=NOW, mean_handling_seconds=means or {})  # type: ignore[arg-type]
+    return ranked[0].agent_id.int
+
+
 def test_less_loaded_agent_wins() -> None:
-    busy, free = agent(1, load=3, idle_minutes=120), agent(2, load=0, idle_minutes=0)
-    assert rank_candidates([busy, free], now=NOW)[0] == free
+    assert best("skills_load", [agent(1, load=3, idle_minutes=120), agent(2, load=0)]) == 2
 
 
-def test_equal_load_goes_to_who_waited_longest() -> None:
-    recent, waited = agent(1, load=1, idle_minutes=1), agent(2, load=1, idle_minutes=50)
-    assert rank_candidates([recent, waited], now=NOW)[0] == waited
+def test_higher_proficiency_wins_at_equal_load() -> None:
+    novice, expert = agent(1, levels={"vpn": 1}), agent(2, levels={"vpn": 5})
+    assert best("skills_load", [novice, expert]) == 2
 
 
-def test_load_is_relative_to_capacity() -> None:
-    big = agent(1, load=4, capacity=10, idle_minutes=0)
-    small = agent(2, load=2, capacity=3, idle_minutes=0)
-    assert rank_candidates([small, big], now=NOW)[0] == big
+def test_learned_faster_handling_wins_at_equal_everything_else() -> None:
+    means = {UUID(int=1): 7200.0, UUID(int=2): 1800.0}
+    assert best("skills_load", [agent(1), agent(2)], means) == 2
+    assert relative_speeds(means) == {UUID(int=1): 0.25, UUID(int=2): 1.0}
+
+
+def test_round_robin_takes_who_waited_longest_whatever_the_load() -> None:
+    agents = [agent(1, load=0, idle_minutes=1), agent(2, load=3, idle_minutes=90)]
+    assert best("round_robin", agents) == 2
+    assert best("round_robin", [*agents, agent(3, load=3)]) == 3  # never assigned yet
+
+
+def test_least_loaded_ignores_proficiency() -> None:
+    agents = [agent(1, load=2, levels={"vpn": 5}), agent(2, load=1, levels={"vpn": 1})]
+    assert best("least_loaded", agents) == 2
+
+
+def test_exclusion_names_every_failed_constraint() -> None:
+    night = [Shift(days=["mon"], start=time(22), end=time(6))]
+    failing = agent(1, load=4, levels={}, status="away", shifts=night)
+    reasons = exclusion_reasons(failing, ticket(team="other"), now=NOW)
+    assert reasons == [
+        "lacks skill vpn",
+        "not in team other",
+        "status away",
+        "off shift",
+        "at capacity (4/4)",
+    ]
+    assert exclusion_reasons(agent(2), ticket(), now=NOW) == []
 
 
 @given(
     loads=st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=30),
     idles=st.lists(st.one_of(st.none(), st.floats(0, 10_000)), min_size=30, max_size=30),
+    levels=st.lists(st.integers(min_value=1, max_value=5), min_size=30, max_size=30),
+    strategy=st.sampled_from(["skills_load", "round_robin", "least_loaded"]),
 )
-def test_ranking_is_a_deterministic_permutation_with_scores_in_range(
-    loads: list[int], idles: list[float | None]
+def test_ranking_is_a_deterministic_permutation_with_parts_in_range(
+    loads: list[int], idles: list[float | None], levels: list[int], strategy: str
 ) -> None:
     agents = [
-        agent(i, load=load, capacity=10, idle_minutes=idles[i]) for i, load in enumerate(loads)
+        agent(i, load=load, capacity=10, idle_minutes=idles[i], levels={"vpn": levels[i]})
+        for i, load in enumerate(loads)
     ]
-    ranked = rank_candidates(agents, now=NOW)
-    assert sorted(a.agent_id for a in ranked) == sorted(a.agent_id for a in agents)
-    assert ranked == rank_candidates(list(reversed(agents)), now=NOW)
-    scores = [score_candidate(a, now=NOW) for a in ranked]
-    assert scores == sorted(scores, reverse=True)
-    assert all(0.0 <= s <= 1.0 for s in scores)
+    ranked = rank(strategy, agents, ticket(), now=NOW, mean_handling_seconds={})  # type: ignore[arg-type]
+    assert sorted(r.agent_id for r in ranked) == sorted(a.agent_id for a in agents)
+    again = rank(strategy, list(reversed(agents)), ticket(), now=NOW, mean_handling_seconds={})  # type: ignore[arg-type]
+    assert ranked == again
+    for r in ranked:
+        parts = (r.proficiency, r.load, r.fairness, r.handling_time, r.total)
+        assert all(0.0 <= p <= 1.0 for p in parts)
+    if strategy == "skills_load":
+        totals = [r.total for r in ranked]
+        assert totals == sorted(totals, reverse=True)

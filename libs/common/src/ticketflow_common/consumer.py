@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from opentelemetry import trace
 from pydantic import ValidationError
 
@@ -109,14 +110,35 @@ class EventConsumer:
                 if consumer.assignment():
                     self.ready.set()
                 for tp, records in batches.items():
-                    for record in records:
-                        if not await self.process(record, stop):
-                            return
-                        await consumer.commit({tp: record.offset + 1})
-                    if records:
-                        self._record_lag(consumer, tp, records[-1].offset + 1)
+                    if not await self._process_partition(consumer, tp, records, stop):
+                        return
         finally:
             await consumer.stop()
+
+    async def _process_partition(
+        self,
+        consumer: AIOKafkaConsumer,
+        tp: TopicPartition,
+        records: list[ConsumerRecord[bytes, bytes]],
+        stop: asyncio.Event,
+    ) -> bool:
+        """Apply and commit one by one; False only when stopping mid-way.
+
+        A rebalance may move the partition away mid-batch: the rest is left to its new owner,
+        which redelivers from the last commit (the inbox makes that harmless).
+        """
+        for record in records:
+            if tp not in consumer.assignment():
+                return True
+            if not await self.process(record, stop):
+                return False
+            try:
+                await consumer.commit({tp: record.offset + 1})
+            except (CommitFailedError, IllegalStateError) as exc:
+                log.warning("partition moved during a rebalance", extra={"error": str(exc)})
+                return True
+            self._record_lag(consumer, tp, record.offset + 1)
+        return True
 
     def _record_lag(self, consumer: AIOKafkaConsumer, tp: TopicPartition, next_offset: int) -> None:
         highwater = consumer.highwater(tp)

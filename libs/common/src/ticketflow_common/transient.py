@@ -1,4 +1,5 @@
-"""Errors meaning "infrastructure briefly away": retried without limit, never dead-lettered."""
+"""Errors meaning "infrastructure briefly away" (or a lock conflict Postgres resolved by aborting
+one transaction): retried without limit, never dead-lettered."""
 
 import asyncio
 
@@ -12,5 +13,6 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.DeadlockDetectedError,
     KafkaError,
 )

@@ -7,7 +7,15 @@ from ticketflow_common.envelope import EventData
 from ticketflow_common.events import notify, routing, sla, tickets
 from ticketflow_common.events.common import Priority, SkillTag
 from ticketflow_common.events.notify import NotificationFailed, NotificationSent
-from ticketflow_common.events.routing import AgentStatusChanged, TicketAssigned, TicketQueued
+from ticketflow_common.events.routing import (
+    AgentStatusChanged,
+    Exclusion,
+    RoutingStrategy,
+    ScoreBreakdown,
+    TicketAssigned,
+    TicketQueued,
+    TicketUnassigned,
+)
 from ticketflow_common.events.sla import (
     EscalationTarget,
     SlaBreached,
@@ -39,9 +47,12 @@ __all__ = [
     "EVENT_MODELS",
     "AgentStatusChanged",
     "EscalationTarget",
+    "Exclusion",
     "NotificationFailed",
     "NotificationSent",
     "Priority",
+    "RoutingStrategy",
+    "ScoreBreakdown",
     "SkillTag",
     "SlaBreached",
     "SlaCancelled",
@@ -61,5 +72,6 @@ __all__ = [
     "TicketQueued",
     "TicketStatusChanged",
     "TicketTransferred",
+    "TicketUnassigned",
     "TicketUpdated",
 ]

@@ -1,12 +1,44 @@
 """`routing.events.v1`: ownership decisions and agent availability. Key: ticket id (agent id)."""
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
+
+from pydantic import BaseModel, Field
 
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
-from ticketflow_common.events.common import AgentStatus
+from ticketflow_common.events.common import AgentStatus, Priority
+
+RoutingStrategy = Literal["skills_load", "round_robin", "least_loaded"]
+UnassignReason = Literal[
+    "agent_away", "agent_offline", "shift_ended", "pickup_timeout", "manual", "transferred"
+]
+
+
+class ScoreBreakdown(BaseModel):
+    """How one candidate scored; every part is in [0, 1], `total` is their weighted sum."""
+
+    agent_id: UUID
+    agent_name: str
+    total: float
+    proficiency: float = Field(description="Mean proficiency in the required skills, over 5.")
+    load: float = Field(description="1 - load / capacity: spare capacity.")
+    fairness: float = Field(description="Time since the last assignment, capped at a horizon.")
+    handling_time: float = Field(
+        description="Learned speed in this category relative to the other candidates."
+    )
+    load_before: int
+    capacity: int
+    mean_handling_seconds: float | None = None
+
+
+class Exclusion(BaseModel):
+    """An agent who was not eligible, and every hard constraint they failed."""
+
+    agent_id: UUID
+    agent_name: str
+    reasons: list[str]
 
 
 class TicketAssigned(EventData):
@@ -21,6 +53,14 @@ class TicketAssigned(EventData):
     agent_email: str | None = None
     team_lead_id: UUID | None = None
     team_lead_email: str | None = None
+    strategy: RoutingStrategy | Literal["previous_owner", "manual"] | None = None
+    reason: str | None = Field(
+        default=None, description="new, queue, reopened, reassigned, transferred, manual."
+    )
+    previous_agent_id: UUID | None = None
+    score: ScoreBreakdown | None = None
+    alternatives: list[ScoreBreakdown] = Field(default_factory=list)
+    exclusions: list[Exclusion] = Field(default_factory=list)
 
 
 class TicketQueued(EventData):
@@ -31,6 +71,25 @@ class TicketQueued(EventData):
     required_skills: list[str]
     reason: str
     queued_at: datetime
+    team: str | None = None
+    priority: Priority | None = None
+    position: int | None = Field(
+        default=None, description="1-based place in the team's queue when it was queued."
+    )
+    exclusions: list[Exclusion] = Field(default_factory=list)
+
+
+class TicketUnassigned(EventData):
+    """The owner was taken off the ticket; a `ticket.assigned` or `ticket.queued` follows."""
+
+    event_type: ClassVar[str] = "ticket.unassigned"
+    topic: ClassVar[str] = topics.ROUTING
+
+    ticket_id: UUID
+    agent_id: UUID
+    team: str | None = None
+    reason: UnassignReason
+    unassigned_at: datetime
 
 
 class AgentStatusChanged(EventData):
@@ -44,4 +103,9 @@ class AgentStatusChanged(EventData):
     changed_at: datetime
 
 
-MODELS: tuple[type[EventData], ...] = (TicketAssigned, TicketQueued, AgentStatusChanged)
+MODELS: tuple[type[EventData], ...] = (
+    TicketAssigned,
+    TicketQueued,
+    TicketUnassigned,
+    AgentStatusChanged,
+)

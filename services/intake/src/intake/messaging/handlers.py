@@ -5,12 +5,12 @@ from uuid import UUID
 import asyncpg
 
 from intake.domain.tickets import Owner
-from intake.store.tickets import mark_sla_breached, set_owner, ticket_exists
+from intake.store.tickets import clear_owner, mark_sla_breached, set_owner, ticket_exists
 from intake.store.timeline import record
 from ticketflow_common import topics
 from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope, EventData
-from ticketflow_common.events import EVENT_MODELS, TicketAssigned
+from ticketflow_common.events import EVENT_MODELS, TicketAssigned, TicketUnassigned
 
 
 async def _on_timeline(conn: asyncpg.Connection, envelope: Envelope) -> bool:
@@ -57,6 +57,15 @@ async def on_ticket_assigned(
     )
 
 
+async def on_ticket_unassigned(
+    conn: asyncpg.Connection, envelope: Envelope, event: TicketUnassigned
+) -> None:
+    if await _on_timeline(conn, envelope):
+        await clear_owner(
+            conn=conn, ticket_id=event.ticket_id, agent_id=event.agent_id, at=event.unassigned_at
+        )
+
+
 async def on_sla_breached(conn: asyncpg.Connection, envelope: Envelope, _event: EventData) -> None:
     if await _on_timeline(conn, envelope):
         await mark_sla_breached(conn=conn, ticket_id=UUID(envelope.subject))
@@ -70,6 +79,7 @@ def _handlers() -> dict[str, Handler]:
         if model.topic in projected
     }
     handlers["ticket.assigned"] = on_ticket_assigned
+    handlers["ticket.unassigned"] = on_ticket_unassigned
     handlers["sla.breached"] = on_sla_breached
     return handlers
 

@@ -121,15 +121,8 @@ async def add_comment_text(
     )
 
 
-async def set_owner(*, conn: asyncpg.Connection, ticket_id: UUID, owner: Owner | None) -> None:
+async def set_owner(*, conn: asyncpg.Connection, ticket_id: UUID, owner: Owner) -> None:
     """Show routing's latest decision; an older assignment never overwrites a newer one."""
-    if owner is None:
-        await conn.execute(
-            "UPDATE tickets SET owner_agent_id = NULL, owner_agent_name = NULL, owner_team = NULL,"
-            " assigned_at = NULL WHERE id = $1",
-            ticket_id,
-        )
-        return
     await conn.execute(
         "UPDATE tickets SET owner_agent_id = $2, owner_agent_name = $3, owner_team = $4,"
         " assigned_at = $5 WHERE id = $1 AND (assigned_at IS NULL OR assigned_at <= $5)",
@@ -138,6 +131,19 @@ async def set_owner(*, conn: asyncpg.Connection, ticket_id: UUID, owner: Owner |
         owner.agent_name,
         owner.team,
         owner.assigned_at,
+    )
+
+
+async def clear_owner(
+    *, conn: asyncpg.Connection, ticket_id: UUID, agent_id: UUID, at: datetime
+) -> None:
+    """Take the owner off, unless a newer assignment already replaced them."""
+    await conn.execute(
+        "UPDATE tickets SET owner_agent_id = NULL, owner_agent_name = NULL, owner_team = NULL,"
+        " assigned_at = NULL WHERE id = $1 AND owner_agent_id = $2 AND assigned_at <= $3",
+        ticket_id,
+        agent_id,
+        at,
     )
 
 

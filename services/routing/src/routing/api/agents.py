@@ -1,39 +1,38 @@
-"""Thin routes for agents: create, read, change status."""
+"""Thin routes for agents: create, read, change, set status."""
 
-from datetime import UTC, datetime
 from typing import Annotated
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from routing.api.deps import PoolDep
-from routing.assignments import drain_queue
-from routing.domain.agents import Agent, NewAgent, StatusChange
-from routing.store.agents import get_agent, insert_agent, list_agents, set_status
-from ticketflow_common.envelope import new_event
-from ticketflow_common.events import AgentStatusChanged
-from ticketflow_common.outbox import enqueue_event
+from routing.api.deps import ClockDep, PolicyDep, PoolDep
+from routing.domain.agents import Agent, AgentChange, NewAgent, StatusChange
+from routing.people import change_agent, change_status, create_agent
+from routing.store.agents import get_agent, list_agents
 
 router = APIRouter(prefix="/agents", tags=["agents"])
 
-SOURCE = "/ticketflow/routing"
+
+def _not_found(agent_id: UUID) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"agent {agent_id} not found")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_agent(body: NewAgent, pool: PoolDep) -> Agent:
-    """Create the agent; queued tickets it can take are assigned in the same transaction."""
+async def post_agent(body: NewAgent, pool: PoolDep, policy: PolicyDep, clock: ClockDep) -> Agent:
+    """Create the agent; queued tickets they can take are assigned in the same transaction."""
     async with pool.acquire() as conn, conn.transaction():
-        agent = await insert_agent(conn=conn, agent_id=uuid4(), new=body)
-        await drain_queue(conn=conn, now=datetime.now(UTC))
-    return agent
+        return await create_agent(conn=conn, new=body, now=clock(), policy=policy)
 
 
 @router.get("")
 async def read_agents(
-    pool: PoolDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    pool: PoolDep,
+    team: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[Agent]:
     async with pool.acquire() as conn:
-        return await list_agents(conn=conn, limit=limit)
+        return await list_agents(conn=conn, team=team, limit=limit, offset=offset)
 
 
 @router.get("/{agent_id}")
@@ -41,29 +40,33 @@ async def read_agent(agent_id: UUID, pool: PoolDep) -> Agent:
     async with pool.acquire() as conn:
         agent = await get_agent(conn=conn, agent_id=agent_id)
     if agent is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"agent {agent_id} not found")
+        raise _not_found(agent_id)
+    return agent
+
+
+@router.patch("/{agent_id}")
+async def patch_agent(
+    agent_id: UUID, body: AgentChange, pool: PoolDep, policy: PolicyDep, clock: ClockDep
+) -> Agent:
+    """Change skills, languages, teams, capacity, e-mail or shifts."""
+    async with pool.acquire() as conn, conn.transaction():
+        agent = await change_agent(
+            conn=conn, agent_id=agent_id, change=body, now=clock(), policy=policy
+        )
+    if agent is None:
+        raise _not_found(agent_id)
     return agent
 
 
 @router.put("/{agent_id}/status")
-async def change_status(agent_id: UUID, body: StatusChange, pool: PoolDep) -> Agent:
-    """Set online/away/offline, emit `agent.status_changed`, and drain the queue if online."""
-    now = datetime.now(UTC)
+async def put_status(
+    agent_id: UUID, body: StatusChange, pool: PoolDep, policy: PolicyDep, clock: ClockDep
+) -> Agent:
+    """Set online/away/offline and emit `agent.status_changed`."""
     async with pool.acquire() as conn, conn.transaction():
-        changed = await set_status(conn=conn, agent_id=agent_id, status=body.status)
-        if changed is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"agent {agent_id} not found")
-        agent, previous = changed
-        if previous != agent.status:
-            data = AgentStatusChanged(
-                agent_id=agent.id,
-                team=agent.team,
-                previous_status=previous,
-                status=agent.status,
-                changed_at=now,
-            )
-            event = new_event(data, source=SOURCE, subject=str(agent.id), time=now)
-            await enqueue_event(conn=conn, event=event, topic=data.topic, key=str(agent.id))
-        if agent.status == "online":
-            await drain_queue(conn=conn, now=now)
+        agent = await change_status(
+            conn=conn, agent_id=agent_id, status=body.status, now=clock(), policy=policy
+        )
+    if agent is None:
+        raise _not_found(agent_id)
     return agent

@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from routing.domain.policy import RoutingPolicy
 from routing.settings import RoutingSettings
+from ticketflow_common.clock import Clock, system_clock
 from ticketflow_common.web import PoolDep, RuntimeDep
 
 
@@ -16,4 +18,16 @@ def get_settings(runtime: RuntimeDep) -> RoutingSettings:
 
 SettingsDep = Annotated[RoutingSettings, Depends(get_settings)]
 
-__all__ = ["PoolDep", "SettingsDep"]
+
+def get_policy(settings: SettingsDep) -> RoutingPolicy:
+    return settings.policy()
+
+
+def get_clock() -> Clock:
+    return system_clock
+
+
+PolicyDep = Annotated[RoutingPolicy, Depends(get_policy)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+__all__ = ["ClockDep", "PolicyDep", "PoolDep", "SettingsDep"]

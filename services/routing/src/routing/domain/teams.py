@@ -1,0 +1,32 @@
+"""Teams as the API shows and accepts them."""
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ticketflow_common.events import RoutingStrategy
+
+TEAM_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class TeamChange(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "Network", "lead_agent_id": None, "strategy": "skills_load"}]
+        },
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    lead_agent_id: UUID | None = None
+    strategy: RoutingStrategy = "skills_load"
+
+
+class Team(BaseModel):
+    id: str
+    name: str
+    lead_agent_id: UUID | None
+    lead_email: str | None = None
+    strategy: RoutingStrategy
+    created_at: datetime

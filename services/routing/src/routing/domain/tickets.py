@@ -1,0 +1,81 @@
+"""Routing's view of a ticket and the rules that follow from its status."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from ticketflow_common.events import TicketCreated, TicketFacts
+
+NOT_STARTED = frozenset({"new", "open"})
+"""Owned but not yet picked up: these have a pickup deadline and are handed back."""
+ACTIVE = NOT_STARTED | {"in_progress", "waiting_on_customer"}
+"""Statuses in which a ticket must have an owner or be visibly queued."""
+DONE = frozenset({"resolved", "closed"})
+
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+ROUTING_FACTS = ("team", "language", "required_skills")
+
+
+@dataclass(frozen=True)
+class TicketView:
+    ticket_id: UUID
+    version: int
+    status: str
+    priority: str
+    category: str | None
+    team: str | None
+    language: str
+    required_skills: tuple[str, ...]
+    last_agent_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def routing_keys(self) -> list[str]:
+        """The keys an eligible agent's routing_keys must contain, for the GIN lookup. The
+        language, held by nearly everyone, is left to a row filter when a team or a skill
+        narrows the search: intersecting its huge posting list would cost per agent."""
+        keys = set(self.required_skills)
+        if self.team:
+            keys.add(f"team:{self.team}")
+        return sorted(keys) or [f"lang:{self.language}"]
+
+
+def is_newer(before: TicketView | None, event: TicketFacts) -> bool:
+    """Events apply by version: an older or equal one (reordered, redelivered) changes nothing."""
+    return before is None or event.version > before.version
+
+
+def view_after(before: TicketView | None, event: TicketFacts, *, now: datetime) -> TicketView:
+    created_at = event.created_at if isinstance(event, TicketCreated) else None
+    return TicketView(
+        ticket_id=event.ticket_id,
+        version=event.version,
+        status=event.status,
+        priority=event.priority,
+        category=event.category,
+        team=event.team,
+        language=event.language,
+        required_skills=tuple(sorted(set(event.required_skills))),
+        last_agent_id=before.last_agent_id if before else None,
+        created_at=created_at or (before.created_at if before else now),
+        updated_at=now,
+    )
+
+
+def routing_facts_changed(before: TicketView, after: TicketView) -> bool:
+    return any(getattr(before, f) != getattr(after, f) for f in ROUTING_FACTS)
+
+
+def pickup_deadline(
+    view: TicketView, *, now: datetime, timeouts: Mapping[str, float]
+) -> datetime | None:
+    """When an owner who has not started the ticket loses it; None once it is started."""
+    if view.status not in NOT_STARTED:
+        return None
+    return now + timedelta(seconds=timeouts[view.priority])
+
+
+def with_last_agent(view: TicketView, agent_id: UUID) -> TicketView:
+    return replace(view, last_agent_id=agent_id)
