@@ -29,6 +29,8 @@ SERVICES = ("intake", "routing", "sla", "notify")
 class System:
     services: dict[str, ServiceProcess]
     tokens: dict[str, str]
+    names: TopicNames
+    kafka_bootstrap: str
 
     def url(self, service: str) -> str:
         return self.services[service].url
@@ -74,7 +76,7 @@ async def _run_system(
     try:
         for process in services.values():
             await process.wait_ready()
-        yield System(services, tokens)
+        yield System(services, tokens, names, kafka_bootstrap)
     finally:
         codes = {s: await p.terminate() for s, p in services.items()}
         await delete_topics(bootstrap=kafka_bootstrap, prefix=names.prefix)

@@ -9,8 +9,11 @@ import httpx
 import pytest
 
 from notify.domain.signing import verify
+from tests.contract_check import contract_violations
 from tests.e2e.conftest import System, WebhookReceiver
+from tests.kafka_helpers import read_records, total_end_offset
 from tests.polling import eventually
+from ticketflow_common.topics import ALL_TOPICS
 
 pytestmark = pytest.mark.e2e
 
@@ -174,3 +177,39 @@ async def test_api_refuses_missing_credentials_and_bad_input(system: System) -> 
             'ticketflow_http_requests_total{method="POST",route="/tickets",service="intake",status="422"}'
             in metrics
         )
+
+
+async def test_every_event_on_the_bus_meets_its_published_contract(system: System) -> None:
+    """Every event the four services produced in this module, this test's ticket included."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        await http.post(
+            f"{system.url('routing')}/agents",
+            json={"name": "Linus", "team": "kernel", "skills": ["contracts"], "capacity": 1},
+            headers=system.auth("routing"),
+        )
+        filed = await http.post(
+            f"{system.url('intake')}/tickets",
+            json={"subject": "check", "requester": {"id": "u-3"}, "required_skills": ["contracts"]},
+            headers=system.auth("intake"),
+        )
+
+        async def owned() -> bool:
+            got = await http.get(
+                f"{system.url('intake')}/tickets/{filed.json()['id']}",
+                headers=system.auth("intake"),
+            )
+            return got.json()["owner"] is not None
+
+        await eventually(owned, what="the contract test's ticket to be assigned")
+    checked = 0
+    for topic in ALL_TOPICS:
+        physical = system.names.physical(topic)
+        count = await total_end_offset(bootstrap=system.kafka_bootstrap, topic=physical)
+        records = await read_records(bootstrap=system.kafka_bootstrap, topic=physical, count=count)
+        assert len(records) == count
+        for record in records:
+            assert contract_violations(topic, record.value or b"") == []
+            assert record.key is not None
+            assert dict(record.headers).get("traceparent"), "every event carries its trace"
+        checked += count
+    assert checked >= 3
