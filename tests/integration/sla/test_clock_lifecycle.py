@@ -68,7 +68,8 @@ async def test_created_ticket_starts_first_response_and_resolution_with_their_ti
         ("sla.started", "resolution"),
     ]
     first = events[0]["data"]
-    assert first["policy"] == "urgent" and first["target_seconds"] == 600
+    assert first["policy"] == "urgent"
+    assert first["target_seconds"] == 600
     assert first["priority"] == "urgent"
     assert datetime.fromisoformat(first["due_at"]) == sla.clock() + timedelta(seconds=600)
 
@@ -135,7 +136,8 @@ async def test_warnings_breach_and_escalations_fire_in_order_and_stop_when_met(
         {"kind": "team_lead", "id": str(lead), "email": "lead@example.com"},
         {"kind": "group", "id": "network-oncall", "email": None},
     ]
-    assert level_two["team"] == "network" and level_two["assignee_id"] == str(agent)
+    assert level_two["team"] == "network"
+    assert level_two["assignee_id"] == str(agent)
     assert events[4]["data"]["targets"] == [
         {"kind": "owner", "id": str(agent), "email": "grace@example.com"}
     ]
