@@ -81,8 +81,8 @@ class SlaHarness:
         return TicketCreated(
             ticket_id=ticket_id,
             subject="VPN drops",
-            priority=priority,  # type: ignore[arg-type]
-            status=status,  # type: ignore[arg-type]
+            priority=priority,
+            status=status,
             required_skills=[],
             requester_id="u-1",
             created_at=self.clock(),

@@ -23,11 +23,11 @@ def status(
 ) -> TicketStatusChanged:
     return TicketStatusChanged(
         **sla.facts(created, status=new),
-        previous_status=previous,  # type: ignore[arg-type]
+        previous_status=previous,
         actor_id="agent-1",
         actor_role="agent",
         changed_at=sla.clock(),
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
@@ -38,7 +38,7 @@ def comment(
         **sla.facts(created),
         comment_id=uuid.uuid4(),
         author_id="someone",
-        author_role=role,  # type: ignore[arg-type]
+        author_role=role,
         public=public,
         first_response=first,
         commented_at=sla.clock(),
