@@ -192,6 +192,27 @@ async def stop_replicas(replicas: list[Replica]) -> None:
             await replica.process.wait()
 
 
+async def wait_until_fired(
+    conn: asyncpg.Connection,
+    replicas: list[Replica],
+    *,
+    until: datetime,
+    within: float,
+    not_before: datetime | None = None,
+) -> None:
+    """Sample the replicas' memory until every timer due by `until` fired (or `within` s)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for replica in replicas:
+            replica.sample_memory()
+        pending = await conn.fetchval(
+            f"SELECT count(*) FROM {SCHEMA}.timers WHERE fired_at IS NULL AND due_at <= $1", until
+        )
+        if pending == 0 and (not_before is None or datetime.now(UTC) > not_before):
+            return
+        await asyncio.sleep(0.25)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -214,33 +235,23 @@ async def run_once(
     )
     try:
         run = uuid.uuid4().hex[:6]
-        now = datetime.now(UTC)
-        burst_at = now + timedelta(seconds=3)
-        stream_start = now + timedelta(seconds=15)
-        count = int(stream_rate * stream_seconds)
-        stream = [stream_start + timedelta(seconds=i / stream_rate) for i in range(count)]
+        burst_at = datetime.now(UTC) + timedelta(seconds=3)
         await copy_timers(conn, [burst_at] * burst)
         burst_ids = await conn.fetchval(f"SELECT max(id) FROM {SCHEMA}.timers")
-        await copy_timers(conn, stream)
         active = await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.timers WHERE fired_at IS NULL")
         print(
             f"\n== {replicas_count} replica(s), run {run}: {active:,} active timers;"
-            f" burst {burst:,} due at +3 s, stream {count:,} over {stream_seconds:.0f} s"
-            f" ({stream_rate}/s) from +15 s"
+            f" burst of {burst:,} due at once, then a stream of {stream_rate}/s"
+            f" for {stream_seconds:.0f} s"
         )
-        end = stream[-1] + timedelta(seconds=20)
-        while datetime.now(UTC) < end:
-            for replica in replicas:
-                replica.sample_memory()
-            pending = await conn.fetchval(
-                f"SELECT count(*) FROM {SCHEMA}.timers WHERE fired_at IS NULL AND due_at <= $1",
-                stream[-1],
-            )
-            if pending == 0 and datetime.now(UTC) > stream[-1]:
-                break
-            await asyncio.sleep(0.5)
-        for replica in replicas:
-            replica.sample_memory()
+        await wait_until_fired(conn, replicas, until=burst_at, within=90)
+        stream_start = datetime.now(UTC) + timedelta(seconds=3)
+        count = int(stream_rate * stream_seconds)
+        stream = [stream_start + timedelta(seconds=i / stream_rate) for i in range(count)]
+        await copy_timers(conn, stream)
+        await wait_until_fired(
+            conn, replicas, until=stream[-1], within=stream_seconds + 30, not_before=stream[-1]
+        )
         rows = await conn.fetch(
             f"SELECT id, due_at, fired_at FROM {SCHEMA}.timers WHERE due_at >= $1 AND due_at <= $2",
             burst_at,

@@ -20,7 +20,7 @@ from opentelemetry import trace
 from sla.domain.clocks import ClockRecord, PlannedTimer
 from sla.domain.escalations import EscalationPolicy, escalation_due, resolve_targets
 from sla.domain.tickets import TicketProjection
-from sla.lifecycle import emit, escalation_of, sla_facts
+from sla.lifecycle import SOURCE, escalation_of, sla_facts
 from sla.metrics import (
     SLA_ACHIEVEMENT_RATIO,
     SLA_ACTIVE_TIMERS,
@@ -32,18 +32,21 @@ from sla.metrics import (
 from sla.store.clocks import clocks_by_id
 from sla.store.policies import get_policy
 from sla.store.reports import achievement_ratios
-from sla.store.tickets import get_ticket
+from sla.store.tickets import tickets_by_id
 from sla.store.timers import (
     DueTimer,
     claim_due,
     count_pending,
-    insert_timer,
+    insert_timers,
+    mark_breached,
     timers_channel,
     upcoming_due,
 )
 from ticketflow_common.clock import Clock
-from ticketflow_common.events import SlaBreached, SlaEscalated, SlaWarning
-from ticketflow_common.tracing import context_from_carrier
+from ticketflow_common.envelope import Envelope, new_event
+from ticketflow_common.events import SlaBreached, SlaEscalated, SlaFacts, SlaWarning
+from ticketflow_common.outbox import enqueue_events
+from ticketflow_common.tracing import context_from_carrier, current_trace_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
 from ticketflow_common.wakeups import wait_for_any
 from ticketflow_common.work_loop import run_work_loop
@@ -52,48 +55,51 @@ tracer = trace.get_tracer(__name__)
 log = logging.getLogger(__name__)
 
 
-async def _mark_breached(*, conn: asyncpg.Connection, clock: ClockRecord, at: datetime) -> None:
-    await conn.execute(
-        "UPDATE clocks SET breached_at = $2, due_at = $2 WHERE id = $1 AND breached_at IS NULL",
-        clock.id,
-        at,
-    )
+@dataclass
+class Firings:
+    """What one batch of due timers produces, written back in a few statements."""
+
+    now: datetime
+    events: list[tuple[Envelope, str, str, dict[str, str]]] = field(default_factory=list)
+    breaches: list[tuple[UUID, datetime]] = field(default_factory=list)
+    repeats: list[tuple[UUID, PlannedTimer]] = field(default_factory=list)
+
+    def emit(self, data: SlaFacts) -> None:
+        event = new_event(data, source=SOURCE, subject=str(data.ticket_id), time=self.now)
+        self.events.append((event, data.topic, str(data.ticket_id), current_trace_carrier()))
 
 
-async def _fire_one(
+def _fire_one(
+    firings: Firings,
     *,
-    conn: asyncpg.Connection,
     timer: DueTimer,
     clock: ClockRecord,
     ticket: TicketProjection | None,
     escalation: EscalationPolicy | None,
-    now: datetime,
 ) -> None:
     facts = sla_facts(clock, ticket)
+    now = firings.now
     deadline = clock.breached_at or clock.due_at or timer.due_at
     if timer.kind == "warning":
         SLA_WARNINGS.labels(clock.metric, clock.policy, timer.threshold).inc()
-        await emit(
-            conn=conn,
-            data=SlaWarning(
+        firings.emit(
+            SlaWarning(
                 **facts,
                 threshold=timer.threshold,
                 due_at=deadline,
                 fired_at=now,
                 timer_due_at=timer.due_at,
-            ),
-            now=now,
+            )
         )
     elif timer.kind == "breach":
         SLA_BREACHES.labels(clock.metric, clock.policy).inc()
-        await _mark_breached(conn=conn, clock=clock, at=timer.due_at)
-        await emit(conn=conn, data=SlaBreached(**facts, due_at=timer.due_at, fired_at=now), now=now)
+        firings.breaches.append((clock.id, timer.due_at))
+        firings.emit(SlaBreached(**facts, due_at=timer.due_at, fired_at=now))
     elif escalation is not None and 0 < timer.level <= len(escalation.levels):
         level = escalation.levels[timer.level - 1]
         SLA_ESCALATIONS.labels(clock.metric, clock.policy, str(timer.level)).inc()
-        await emit(
-            conn=conn,
-            data=SlaEscalated(
+        firings.emit(
+            SlaEscalated(
                 **facts,
                 level=timer.level,
                 targets=resolve_targets(level, ticket or TicketProjection(clock.ticket_id)),
@@ -101,20 +107,13 @@ async def _fire_one(
                 due_at=deadline,
                 fired_at=now,
                 timer_due_at=timer.due_at,
-            ),
-            now=now,
+            )
         )
         if timer.repeat < level.repeat:
             repeat = timer.repeat + 1
-            await insert_timer(
-                conn=conn,
-                clock_id=clock.id,
-                timer=PlannedTimer(
-                    "escalation",
-                    escalation_due(level, deadline=deadline, repeat=repeat),
-                    level=timer.level,
-                    repeat=repeat,
-                ),
+            due = escalation_due(level, deadline=deadline, repeat=repeat)
+            firings.repeats.append(
+                (clock.id, PlannedTimer("escalation", due, level=timer.level, repeat=repeat))
             )
 
 
@@ -126,29 +125,35 @@ async def fire_due_timers(*, conn: asyncpg.Connection, now: datetime, limit: int
         if not due:
             return 0
         clocks = await clocks_by_id(conn=conn, clock_ids=list({t.clock_id for t in due}))
-        tickets: dict[UUID, TicketProjection | None] = {}
+        tickets = await tickets_by_id(
+            conn=conn, ticket_ids=list({c.ticket_id for c in clocks.values()})
+        )
         escalations: dict[str, EscalationPolicy | None] = {}
+        firings = Firings(now=now)
         for timer in due:
             SLA_TIMER_LATENESS.labels(timer.kind).observe((now - timer.due_at).total_seconds())
             clock = clocks.get(timer.clock_id)
             if clock is None or clock.status != "running":
                 continue
-            if clock.ticket_id not in tickets:
-                tickets[clock.ticket_id] = await get_ticket(conn=conn, ticket_id=clock.ticket_id)
             if timer.kind == "escalation" and clock.policy not in escalations:
                 policy = await get_policy(conn=conn, name=clock.policy)
                 escalations[clock.policy] = await escalation_of(conn=conn, policy=policy)
             with tracer.start_as_current_span(
                 f"sla fire {timer.kind} timer", context=context_from_carrier(clock.trace_carrier)
             ):
-                await _fire_one(
-                    conn=conn,
+                _fire_one(
+                    firings,
                     timer=timer,
                     clock=clock,
-                    ticket=tickets[clock.ticket_id],
+                    ticket=tickets.get(clock.ticket_id),
                     escalation=escalations.get(clock.policy),
-                    now=now,
                 )
+        if firings.breaches:
+            await mark_breached(conn=conn, breaches=firings.breaches)
+        if firings.repeats:
+            await insert_timers(conn=conn, timers=firings.repeats)
+        if firings.events:
+            await enqueue_events(conn=conn, events=firings.events)
         return len(due)
 
 

@@ -74,3 +74,12 @@ async def apply_assignment(
         now,
     )
     return _ticket(row) if row else None
+
+
+async def tickets_by_id(
+    *, conn: asyncpg.Connection, ticket_ids: list[UUID]
+) -> dict[UUID, TicketProjection]:
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM tickets WHERE ticket_id = ANY($1::uuid[])", ticket_ids
+    )
+    return {r["ticket_id"]: _ticket(r) for r in rows}

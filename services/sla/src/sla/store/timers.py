@@ -104,26 +104,29 @@ async def upcoming_due(*, conn: asyncpg.Connection, until: datetime, limit: int)
     return [r["due_at"] for r in rows]
 
 
-async def next_due_at(*, conn: asyncpg.Connection) -> datetime | None:
-    due: datetime | None = await conn.fetchval(
-        "SELECT min(due_at) FROM timers WHERE fired_at IS NULL"
-    )
-    return due
-
-
 async def count_pending(*, conn: asyncpg.Connection) -> int:
     count: int = await conn.fetchval("SELECT count(*) FROM timers WHERE fired_at IS NULL")
     return count
 
 
-async def insert_timer(*, conn: asyncpg.Connection, clock_id: UUID, timer: PlannedTimer) -> None:
-    await conn.execute(
+async def insert_timers(
+    *, conn: asyncpg.Connection, timers: Sequence[tuple[UUID, PlannedTimer]]
+) -> None:
+    await conn.executemany(
         "INSERT INTO timers (clock_id, kind, threshold, level, repeat, due_at)"
         " VALUES ($1, $2, $3, $4, $5, $6)",
-        clock_id,
-        timer.kind,
-        timer.threshold,
-        timer.level,
-        timer.repeat,
-        timer.due_at,
+        [(c, t.kind, t.threshold, t.level, t.repeat, t.due_at) for c, t in timers],
+    )
+
+
+async def mark_breached(
+    *, conn: asyncpg.Connection, breaches: Sequence[tuple[UUID, datetime]]
+) -> None:
+    """Record each clock's breach instant (its deadline), once."""
+    await conn.execute(
+        "UPDATE clocks c SET breached_at = v.due, due_at = v.due"
+        " FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, due)"
+        " WHERE c.id = v.id AND c.breached_at IS NULL",
+        [c for c, _ in breaches],
+        [d for _, d in breaches],
     )
