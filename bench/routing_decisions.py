@@ -240,7 +240,7 @@ async def main(agent_counts: list[int], tickets: int, samples: int) -> None:
     dsn = os.environ["TICKETFLOW_DATABASE_URL"]
     bootstrap = os.environ["TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"]
     schema = f"bench_routing_{uuid.uuid4().hex[:8]}"
-    rng = random.Random(42)  # noqa: S311 - reproducible synthetic data
+    rng = random.Random(42)
     pool = await create_pool(dsn=dsn, schema=schema, max_size=4)
     try:
         async with pool.acquire() as conn:

@@ -1,6 +1,7 @@
 """Transactional outbox: the event row commits or rolls back with the caller's change."""
 
 import json
+from collections.abc import Sequence
 
 import asyncpg
 
@@ -31,3 +32,18 @@ async def outbox_backlog(*, conn: asyncpg.Connection) -> int:
 def payload_bytes(payload: object) -> bytes:
     """The stored envelope as it goes on the wire: compact JSON."""
     return json.dumps(payload, separators=(",", ":")).encode()
+
+
+async def enqueue_events(
+    *, conn: asyncpg.Connection, events: Sequence[tuple[Envelope, str, str, dict[str, str]]]
+) -> None:
+    """Record many (event, topic, key, trace carrier) at once, pipelined; same rule as
+    `enqueue_event`: call inside the transaction that makes the change."""
+    await conn.executemany(
+        "INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            (event.id, topic, key, event.type, event.model_dump(mode="json"), carrier)
+            for event, topic, key, carrier in events
+        ],
+    )

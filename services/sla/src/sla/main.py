@@ -1,36 +1,54 @@
-"""Wires SLA: the policy API, clocks started from ticket events, and the timer loop."""
+"""Wires SLA: policy, calendar and clock APIs, the clock lifecycle from events, the timers."""
 
 import asyncio
 
-from sla.api.sla import router as sla_router
+from sla.api.calendars import router as calendars_router
+from sla.api.clocks import router as clocks_router
+from sla.api.policies import router as policies_router
 from sla.messaging.handlers import HANDLERS
 from sla.settings import SlaSettings
-from sla.timers import run_timer_loop
+from sla.timers import run_stats_loop, run_timer_loop
 from ticketflow_common.clock import system_clock
 from ticketflow_common.runtime import Runtime
-from ticketflow_common.service_main import ServiceSpec, serve
+from ticketflow_common.service_main import ServiceSpec, run_service
+
+
+def _settings(runtime: Runtime) -> SlaSettings:
+    settings = runtime.settings
+    assert isinstance(settings, SlaSettings)
+    return settings
 
 
 async def timer_loop(runtime: Runtime, stop: asyncio.Event) -> None:
-    settings = runtime.settings
-    assert isinstance(settings, SlaSettings)
+    settings = _settings(runtime)
     await run_timer_loop(
         pool=runtime.pool,
         clock=system_clock,
         stop=stop,
         batch_size=settings.timer_batch_size,
         max_idle_seconds=settings.timer_max_idle_seconds,
+        lookahead_seconds=settings.timer_lookahead_seconds,
+        schema=runtime.service,
+    )
+
+
+async def stats_loop(runtime: Runtime, stop: asyncio.Event) -> None:
+    await run_stats_loop(
+        pool=runtime.pool,
+        clock=system_clock,
+        stop=stop,
+        every_seconds=_settings(runtime).stats_interval_seconds,
     )
 
 
 SPEC = ServiceSpec(
     name="sla",
     title="Ticketflow SLA API",
-    routers=[sla_router],
+    routers=[policies_router, calendars_router, clocks_router],
     handlers=HANDLERS,
-    loops=[timer_loop],
+    loops=[timer_loop, stats_loop],
 )
 
 
 def run() -> None:
-    asyncio.run(serve(SPEC, SlaSettings()))
+    run_service(SPEC, SlaSettings())

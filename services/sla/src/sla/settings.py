@@ -11,4 +11,10 @@ class SlaSettings(ServiceSettings):
 
     http_port: int = Field(default=8003, ge=1, le=65535)
     timer_batch_size: int = Field(default=500, ge=1, le=10_000)
-    timer_max_idle_seconds: float = Field(default=0.5, gt=0, le=60)
+    timer_max_idle_seconds: float = Field(
+        default=0.5, gt=0, le=60, description="Poll for timers at least this often."
+    )
+    timer_lookahead_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="Due instants kept in memory between polls."
+    )
+    stats_interval_seconds: float = Field(default=15.0, gt=0, le=3600)

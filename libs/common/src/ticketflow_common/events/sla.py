@@ -56,6 +56,9 @@ class SlaWarning(SlaFacts):
     threshold: str = Field(description='What fired it, e.g. "50%" or "15m-before".')
     due_at: datetime
     fired_at: datetime
+    timer_due_at: datetime | None = Field(
+        default=None, description="When this warning was due; fired_at minus it is its lateness."
+    )
 
 
 class SlaBreached(SlaFacts):
@@ -96,6 +99,22 @@ class SlaEscalated(SlaFacts):
     repeat: int = Field(default=0, ge=0, description="0 the first time a level fires.")
     due_at: datetime
     fired_at: datetime
+    timer_due_at: datetime | None = Field(
+        default=None, description="When this escalation was due; fired_at minus it is its lateness."
+    )
+
+
+class SlaRecalculated(SlaFacts):
+    """Another policy or target now applies (priority, category, team... changed); the business
+    time already spent is kept."""
+
+    event_type: ClassVar[str] = "sla.recalculated"
+
+    previous_policy: str
+    target_seconds: float
+    business_seconds_used: float
+    due_at: datetime | None = Field(description="None while the clock is paused.")
+    recalculated_at: datetime
 
 
 MODELS: tuple[type[EventData], ...] = (
@@ -107,4 +126,5 @@ MODELS: tuple[type[EventData], ...] = (
     SlaMet,
     SlaCancelled,
     SlaEscalated,
+    SlaRecalculated,
 )

@@ -1,56 +1,201 @@
-"""SLA's reaction to ticket events: start the first-response clock."""
+"""SLA's reaction to ticket and routing events: the clock lifecycle.
 
-from datetime import UTC, datetime
-from uuid import uuid4
+- created: first response starts; resolution starts unless the ticket awaits approval.
+- status_changed: waiting_on_customer / pending_approval pause every running clock, other
+  statuses resume them; approval (pending_approval -> open) starts resolution; resolved meets
+  resolution and cancels pending replies; closed cancels everything; reopened starts a new
+  resolution cycle.
+- commented (public): an agent's reply meets first and next response; a requester's starts
+  a next-response cycle.
+- updated (priority, category, ...) and transferred: the policy is matched again and the
+  active clocks keep the business time already spent.
+- ticket.assigned (routing): owner and team lead, for escalation targets.
+
+Ticket facts apply by version: an event older than what SLA knows changes no clock state.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any, Literal
 
 import asyncpg
 
-from sla.domain.policies import first_response_due
-from sla.store.clocks import start_clock
-from sla.store.policies import match_policy
-from ticketflow_common.envelope import Envelope, new_event
-from ticketflow_common.events import SlaStarted, TicketCreated
-from ticketflow_common.outbox import enqueue_event
-from ticketflow_common.tracing import current_trace_carrier
+from sla.domain.clocks import ClockRecord
+from sla.domain.policies import match_policy
+from sla.domain.tickets import TicketProjection
+from sla.lifecycle import pause_clock, resume_clock, retarget_clock, start_clock, stop_clock
+from sla.store.clocks import lock_ticket_clocks
+from sla.store.policies import list_policies
+from sla.store.tickets import apply_assignment, apply_ticket_facts
+from ticketflow_common.clock import Clock, system_clock
+from ticketflow_common.envelope import Envelope
+from ticketflow_common.events import (
+    TicketAssigned,
+    TicketCommented,
+    TicketCreated,
+    TicketStatusChanged,
+    TicketTransferred,
+    TicketUpdated,
+)
+from ticketflow_common.events.sla import Metric
 
-SOURCE = "/ticketflow/sla"
+Handler = Callable[[asyncpg.Connection, Envelope, Any], Awaitable[None]]
+POLICY_FIELDS = frozenset({"priority", "category", "channel", "team", "requester_tier"})
+AGENT_ROLES = frozenset({"agent", "admin"})
 
 
-async def on_ticket_created(
-    conn: asyncpg.Connection, _envelope: Envelope, event: TicketCreated
+def _active(clocks: list[ClockRecord], metric: Metric) -> list[ClockRecord]:
+    return [c for c in clocks if c.metric == metric and c.active]
+
+
+def _next_cycle(clocks: list[ClockRecord], metric: Metric) -> int:
+    return max((c.cycle for c in clocks if c.metric == metric), default=0) + 1
+
+
+async def _start(
+    conn: asyncpg.Connection,
+    ticket: TicketProjection,
+    clocks: list[ClockRecord],
+    metric: Metric,
+    at: datetime,
+    now: datetime,
 ) -> None:
-    """Start the first-response clock from the first matching policy, counting from creation."""
-    policy = await match_policy(conn=conn, priority=event.priority)
-    if policy is None:
-        return
-    started_at = event.created_at
-    due_at = first_response_due(started_at=started_at, target_seconds=policy.first_response_seconds)
-    clock_id = uuid4()
-    started = await start_clock(
-        conn=conn,
-        clock_id=clock_id,
-        ticket_id=event.ticket_id,
-        metric="first_response",
-        policy=policy.name,
-        target_seconds=policy.first_response_seconds,
-        started_at=started_at,
-        due_at=due_at,
-        trace_carrier=current_trace_carrier(),
-    )
-    if not started:
-        return
-    data = SlaStarted(
-        ticket_id=event.ticket_id,
-        clock_id=clock_id,
-        metric="first_response",
-        policy=policy.name,
-        target_seconds=policy.first_response_seconds,
-        started_at=started_at,
-        due_at=due_at,
-    )
-    now = datetime.now(UTC)
-    envelope = new_event(data, source=SOURCE, subject=str(event.ticket_id), time=now)
-    await enqueue_event(conn=conn, event=envelope, topic=data.topic, key=str(event.ticket_id))
+    policy = match_policy(await list_policies(conn=conn), ticket)
+    if policy is not None:
+        await start_clock(
+            conn=conn,
+            ticket=ticket,
+            policy=policy,
+            metric=metric,
+            cycle=_next_cycle(clocks, metric),
+            at=at,
+            now=now,
+        )
 
 
-HANDLERS = {TicketCreated.event_type: on_ticket_created}
+async def _stop_all(
+    conn: asyncpg.Connection,
+    ticket: TicketProjection,
+    clocks: list[ClockRecord],
+    *,
+    at: datetime,
+    now: datetime,
+    met: frozenset[str],
+    reason: str,
+) -> None:
+    for clock in clocks:
+        outcome: Literal["met", "cancelled"] = "met" if clock.metric in met else "cancelled"
+        await stop_clock(
+            conn=conn, clock=clock, ticket=ticket, at=at, outcome=outcome, reason=reason, now=now
+        )
+
+
+def build_handlers(clock: Clock = system_clock) -> Mapping[str, Handler]:
+    """Handlers keyed by event type; `clock` stamps emitted events (tests move it freely)."""
+
+    async def on_created(conn: asyncpg.Connection, _env: Envelope, event: TicketCreated) -> None:
+        ticket = await apply_ticket_facts(conn=conn, facts=event, now=clock())
+        if ticket is None:
+            return
+        clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
+        now = clock()
+        if not clocks:
+            await _start(conn, ticket, clocks, "first_response", event.created_at, now)
+            if ticket.status != "pending_approval":
+                await _start(conn, ticket, [], "resolution", event.created_at, now)
+
+    async def on_status(
+        conn: asyncpg.Connection, _env: Envelope, event: TicketStatusChanged
+    ) -> None:
+        ticket = await apply_ticket_facts(conn=conn, facts=event, now=clock())
+        if ticket is None:
+            return
+        clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
+        at, now = event.changed_at, clock()
+        if event.status == "closed":
+            await _stop_all(conn, ticket, clocks, at=at, now=now, met=frozenset(), reason="closed")
+            return
+        if event.status == "resolved":
+            await _stop_all(
+                conn,
+                ticket,
+                clocks,
+                at=at,
+                now=now,
+                met=frozenset({"resolution"}),
+                reason="resolved",
+            )
+            return
+        for running in clocks:
+            if ticket.pausing:
+                await pause_clock(
+                    conn=conn, clock=running, ticket=ticket, at=at, reason=event.status, now=now
+                )
+            else:
+                await resume_clock(conn=conn, clock=running, ticket=ticket, at=at, now=now)
+        approved = event.previous_status == "pending_approval" and not ticket.pausing
+        no_resolution = not any(c.metric == "resolution" for c in clocks)
+        starts_resolution = event.reopened or (approved and no_resolution)
+        if starts_resolution and not _active(clocks, "resolution"):
+            await _start(conn, ticket, clocks, "resolution", at, now)
+
+    async def on_commented(
+        conn: asyncpg.Connection, _env: Envelope, event: TicketCommented
+    ) -> None:
+        ticket = await apply_ticket_facts(conn=conn, facts=event, now=clock())
+        if not event.public:
+            return
+        clocks = await lock_ticket_clocks(conn=conn, ticket_id=event.ticket_id)
+        at, now = event.commented_at, clock()
+        if event.first_response or event.author_role in AGENT_ROLES:
+            replied = [*_active(clocks, "first_response"), *_active(clocks, "next_response")]
+            for waiting in replied:
+                await stop_clock(
+                    conn=conn,
+                    clock=waiting,
+                    ticket=ticket,
+                    at=at,
+                    outcome="met",
+                    reason="agent_replied",
+                    now=now,
+                )
+        elif event.author_role == "requester" and ticket is not None:
+            awaiting_reply = _active(clocks, "first_response") or _active(clocks, "next_response")
+            if not awaiting_reply and ticket.status not in ("resolved", "closed"):
+                await _start(conn, ticket, clocks, "next_response", at, now)
+
+    async def rematch(ticket: TicketProjection, conn: asyncpg.Connection, at: datetime) -> None:
+        clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
+        policy = match_policy(await list_policies(conn=conn), ticket)
+        now = clock()
+        for active in (c for c in clocks if c.active):
+            await retarget_clock(
+                conn=conn, clock=active, ticket=ticket, policy=policy, at=at, now=now
+            )
+
+    async def on_updated(conn: asyncpg.Connection, _env: Envelope, event: TicketUpdated) -> None:
+        ticket = await apply_ticket_facts(conn=conn, facts=event, now=clock())
+        if ticket is not None and POLICY_FIELDS.intersection(event.changed):
+            await rematch(ticket, conn, event.updated_at)
+
+    async def on_transferred(
+        conn: asyncpg.Connection, _env: Envelope, event: TicketTransferred
+    ) -> None:
+        ticket = await apply_ticket_facts(conn=conn, facts=event, now=clock())
+        if ticket is not None:
+            await rematch(ticket, conn, event.transferred_at)
+
+    async def on_assigned(conn: asyncpg.Connection, _env: Envelope, event: TicketAssigned) -> None:
+        await apply_assignment(conn=conn, event=event, now=clock())
+
+    return {
+        TicketCreated.event_type: on_created,
+        TicketStatusChanged.event_type: on_status,
+        TicketCommented.event_type: on_commented,
+        TicketUpdated.event_type: on_updated,
+        TicketTransferred.event_type: on_transferred,
+        TicketAssigned.event_type: on_assigned,
+    }
+
+
+HANDLERS = build_handlers()

@@ -1,0 +1,343 @@
+"""SLA timer benchmark: 1,000,000 active timers, one and three service replicas.
+
+In a scratch database (dropped afterwards) it bulk-loads, with COPY, N running clocks whose
+breach timers are due days ahead, then for each replica count starts real `python -m sla`
+processes and adds:
+- a burst of timers all due a few seconds after start: drained as fast as the replicas can,
+  which gives fires per second;
+- a stream falling due evenly over the run: their fire time minus due time is the lateness.
+It prints the replicas' memory (RSS, peak), fires/s and lateness p50/p99/max, read from the
+timers' own `due_at` and `fired_at` columns. Each run is bounded (about a minute).
+
+    set -a; source .local/env; set +a
+    uv run python bench/sla_timers.py [--timers 1000000] [--replicas 1 3]
+"""
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+from aiokafka.admin import AIOKafkaAdminClient
+
+from ticketflow_common.kafka_topics import ensure_topics
+from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.topics import TopicNames
+
+SCHEMA = "sla"
+CHUNK = 100_000
+
+
+def with_database(url: str, database: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+
+
+async def delete_topics(*, bootstrap: str, prefix: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        doomed = [t for t in await admin.list_topics() if t.startswith(prefix)]
+        if doomed:
+            await admin.delete_topics(doomed)
+    finally:
+        await admin.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def rows_for(
+    due: list[datetime],
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """(clock rows, timer rows) for running clocks with one breach timer each."""
+    clocks: list[tuple[object, ...]] = []
+    timers: list[tuple[object, ...]] = []
+    for due_at in due:
+        clock_id = uuid.uuid4()
+        started = due_at - timedelta(hours=1)
+        clocks.append(
+            (
+                clock_id,
+                uuid.uuid4(),
+                "resolution",
+                "bench",
+                3600.0,
+                started,
+                due_at,
+                "running",
+                started,
+            )
+        )
+        timers.append((clock_id, "breach", due_at))
+    return clocks, timers
+
+
+async def copy_timers(conn: asyncpg.Connection, due: list[datetime]) -> None:
+    clocks, timers = rows_for(due)
+    await conn.copy_records_to_table(
+        "clocks",
+        records=clocks,
+        columns=[
+            "id",
+            "ticket_id",
+            "metric",
+            "policy",
+            "target_seconds",
+            "started_at",
+            "due_at",
+            "state",
+            "running_since",
+        ],
+        schema_name=SCHEMA,
+    )
+    await conn.copy_records_to_table(
+        "timers", records=timers, columns=["clock_id", "kind", "due_at"], schema_name=SCHEMA
+    )
+
+
+def far_future(count: int, now: datetime) -> Iterator[list[datetime]]:
+    """Due instants spread over 1 to 30 days ahead, in chunks."""
+    for start in range(0, count, CHUNK):
+        n = min(CHUNK, count - start)
+        yield [
+            now + timedelta(days=1) + timedelta(seconds=(start + i) * 29 * 86400 / count)
+            for i in range(n)
+        ]
+
+
+@dataclass
+class Replica:
+    process: asyncio.subprocess.Process
+    port: int
+    peak_rss_kib: int = 0
+    rss_kib: int = 0
+
+    def sample_memory(self) -> None:
+        status = Path(f"/proc/{self.process.pid}/status")
+        if not status.exists():
+            return
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                self.rss_kib = int(line.split()[1])
+            elif line.startswith("VmHWM:"):
+                self.peak_rss_kib = int(line.split()[1])
+
+
+async def start_replicas(
+    count: int, *, database_url: str, kafka: str, prefix: str, logs: Path
+) -> list[Replica]:
+    replicas = []
+    for index in range(count):
+        port = free_port()
+        env = {
+            **os.environ,
+            "SLA_DATABASE_URL": database_url,
+            "SLA_KAFKA_BOOTSTRAP_SERVERS": kafka,
+            "SLA_API_TOKEN": secrets.token_urlsafe(24),
+            "SLA_TOPIC_PREFIX": prefix,
+            "SLA_HTTP_PORT": str(port),
+            "SLA_LOG_LEVEL": "WARNING",
+        }
+        log = (logs / f"sla-{count}-{index}.log").open("ab")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "sla", env=env, stdout=log, stderr=log
+        )
+        log.close()
+        replicas.append(Replica(process, port))
+    async with httpx.AsyncClient() as http:
+        for replica in replicas:
+            deadline = time.monotonic() + 60
+            while True:
+                if replica.process.returncode is not None:
+                    raise RuntimeError(f"replica exited; see {logs}")
+                try:
+                    if (
+                        await http.get(f"http://127.0.0.1:{replica.port}/readyz")
+                    ).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"replica not ready in 60 s; see {logs}")
+                await asyncio.sleep(0.2)
+    return replicas
+
+
+async def stop_replicas(replicas: list[Replica]) -> None:
+    for replica in replicas:
+        if replica.process.returncode is None:
+            replica.process.send_signal(signal.SIGTERM)
+    for replica in replicas:
+        try:
+            await asyncio.wait_for(replica.process.wait(), timeout=30)
+        except TimeoutError:
+            replica.process.kill()
+            await replica.process.wait()
+
+
+async def wait_until_fired(
+    conn: asyncpg.Connection,
+    replicas: list[Replica],
+    *,
+    until: datetime,
+    within: float,
+    not_before: datetime | None = None,
+) -> None:
+    """Sample the replicas' memory until every timer due by `until` fired (or `within` s)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for replica in replicas:
+            replica.sample_memory()
+        pending = await conn.fetchval(
+            f"SELECT count(*) FROM {SCHEMA}.timers WHERE fired_at IS NULL AND due_at <= $1", until
+        )
+        if pending == 0 and (not_before is None or datetime.now(UTC) > not_before):
+            return
+        await asyncio.sleep(0.25)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def run_once(
+    conn: asyncpg.Connection,
+    *,
+    replicas_count: int,
+    database_url: str,
+    kafka: str,
+    prefix: str,
+    logs: Path,
+    burst: int,
+    stream_rate: int,
+    stream_seconds: float,
+) -> None:
+    replicas = await start_replicas(
+        replicas_count, database_url=database_url, kafka=kafka, prefix=prefix, logs=logs
+    )
+    try:
+        run = uuid.uuid4().hex[:6]
+        burst_at = datetime.now(UTC) + timedelta(seconds=3)
+        await copy_timers(conn, [burst_at] * burst)
+        burst_ids = await conn.fetchval(f"SELECT max(id) FROM {SCHEMA}.timers")
+        active = await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.timers WHERE fired_at IS NULL")
+        print(
+            f"\n== {replicas_count} replica(s), run {run}: {active:,} active timers;"
+            f" burst of {burst:,} due at once, then a stream of {stream_rate}/s"
+            f" for {stream_seconds:.0f} s"
+        )
+        await wait_until_fired(conn, replicas, until=burst_at, within=90)
+        stream_start = datetime.now(UTC) + timedelta(seconds=3)
+        count = int(stream_rate * stream_seconds)
+        stream = [stream_start + timedelta(seconds=i / stream_rate) for i in range(count)]
+        await copy_timers(conn, stream)
+        await wait_until_fired(
+            conn, replicas, until=stream[-1], within=stream_seconds + 30, not_before=stream[-1]
+        )
+        rows = await conn.fetch(
+            f"SELECT id, due_at, fired_at FROM {SCHEMA}.timers WHERE due_at >= $1 AND due_at <= $2",
+            burst_at,
+            stream[-1],
+        )
+    finally:
+        await stop_replicas(replicas)
+
+    burst_rows = [r for r in rows if r["id"] <= burst_ids]
+    stream_rows = [r for r in rows if r["id"] > burst_ids]
+    unfired = sum(1 for r in rows if r["fired_at"] is None)
+    fired_burst = [r["fired_at"] for r in burst_rows if r["fired_at"] is not None]
+    span = (max(fired_burst) - burst_at).total_seconds() if fired_burst else float("nan")
+    late = [(r["fired_at"] - r["due_at"]).total_seconds() for r in stream_rows if r["fired_at"]]
+    outbox = await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.outbox")
+    for i, replica in enumerate(replicas):
+        print(
+            f"replica {i}: RSS {replica.rss_kib / 1024:.0f} MiB,"
+            f" peak {replica.peak_rss_kib / 1024:.0f} MiB"
+        )
+    print(
+        f"burst: {len(fired_burst):,} fired in {span:.2f} s"
+        f" = {len(fired_burst) / span:,.0f} fires/s"
+    )
+    if late:
+        print(
+            f"stream lateness (fired_at - due_at) over {len(late):,} timers:"
+            f" p50 {percentile(late, 0.5) * 1000:.1f} ms,"
+            f" p99 {percentile(late, 0.99) * 1000:.1f} ms,"
+            f" max {max(late) * 1000:.1f} ms, mean {statistics.fmean(late) * 1000:.1f} ms"
+        )
+    print(f"unfired at the end: {unfired}; outbox rows not yet relayed: {outbox}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--timers", type=int, default=1_000_000)
+    parser.add_argument("--burst", type=int, default=20_000)
+    parser.add_argument("--stream-rate", type=int, default=200)
+    parser.add_argument("--stream-seconds", type=float, default=40)
+    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 3])
+    args = parser.parse_args()
+    admin_url = os.environ["TICKETFLOW_DATABASE_URL"]
+    kafka = os.environ["TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"]
+    database = f"tf_bench_{uuid.uuid4().hex[:8]}"
+    prefix = f"bench{uuid.uuid4().hex[:6]}."
+    logs = Path(os.environ.get("TMPDIR", "/tmp")) / database
+    logs.mkdir(parents=True, exist_ok=True)
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{database}"')
+    database_url = with_database(admin_url, database)
+    await ensure_topics(bootstrap_servers=kafka, names=TopicNames(prefix), partitions=3)
+    conn = await asyncpg.connect(database_url)
+    try:
+        await apply_migrations(conn=conn, schema=SCHEMA, migrations=service_migrations("sla"))
+        await conn.execute(
+            f"INSERT INTO {SCHEMA}.policies (name, position, resolution_seconds)"
+            " VALUES ('bench', 1000, 3600)"
+        )
+        started = time.monotonic()
+        for chunk in far_future(args.timers, datetime.now(UTC)):
+            await copy_timers(conn, chunk)
+        await conn.execute(f"ANALYZE {SCHEMA}.timers")
+        await conn.execute(f"ANALYZE {SCHEMA}.clocks")
+        print(
+            f"loaded {args.timers:,} clocks and timers with COPY"
+            f" in {time.monotonic() - started:.1f} s"
+        )
+        for count in args.replicas:
+            await run_once(
+                conn,
+                replicas_count=count,
+                database_url=database_url,
+                kafka=kafka,
+                prefix=prefix,
+                logs=logs,
+                burst=args.burst,
+                stream_rate=args.stream_rate,
+                stream_seconds=args.stream_seconds,
+            )
+    finally:
+        await conn.close()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await admin.close()
+        await delete_topics(bootstrap=kafka, prefix=prefix)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,56 @@
+"""Thin routes for a ticket's clocks and the achievement report."""
+
+from datetime import datetime, timedelta
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from sla.api.deps import ClockDep, PoolDep
+from sla.domain.clocks import ClockView, clock_view
+from sla.domain.reports import AchievementRow
+from sla.lifecycle import calendar_of
+from sla.store.clocks import clocks_of_ticket, pauses_of
+from sla.store.reports import achievement
+
+router = APIRouter(tags=["clocks"])
+
+
+def _bad_query(field: str, message: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        detail=[{"loc": ["query", field], "msg": message, "type": "value_error"}],
+    )
+
+
+@router.get("/tickets/{ticket_id}/sla")
+async def read_ticket_clocks(ticket_id: UUID, pool: PoolDep, clock: ClockDep) -> list[ClockView]:
+    """Every clock of the ticket: state, deadline, business time used, remaining or overdue,
+    and its pauses."""
+    now = clock()
+    async with pool.acquire() as conn:
+        clocks = await clocks_of_ticket(conn=conn, ticket_id=ticket_id)
+        pauses = await pauses_of(conn=conn, clock_ids=[c.id for c in clocks])
+        return [
+            clock_view(c, await calendar_of(conn=conn, name=c.calendar), now, pauses.get(c.id, []))
+            for c in clocks
+        ]
+
+
+@router.get("/reports/achievement")
+async def read_achievement(
+    pool: PoolDep,
+    clock: ClockDep,
+    since: Annotated[datetime | None, Query(description="Clocks started at or after.")] = None,
+    until: Annotated[datetime | None, Query(description="Clocks started before.")] = None,
+) -> list[AchievementRow]:
+    """Met vs breached and p50/p90 business time, per policy, team and metric, over a period
+    (the last 30 days unless given)."""
+    until = until or clock()
+    since = since or until - timedelta(days=30)
+    if since.tzinfo is None or until.tzinfo is None:
+        raise _bad_query("since", "since and until need a time zone offset")
+    if since >= until:
+        raise _bad_query("since", "since must be before until")
+    async with pool.acquire() as conn:
+        return await achievement(conn=conn, since=since, until=until)

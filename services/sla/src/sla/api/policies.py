@@ -1,0 +1,78 @@
+"""Thin routes for SLA policies and escalation policies."""
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import APIRouter, HTTPException, Path, status
+
+from sla.api.deps import PoolDep
+from sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
+from sla.domain.policies import NAME_PATTERN, Policy, PolicyUpdate
+from sla.store.calendars import get_calendar
+from sla.store.escalations import (
+    get_escalation_policy,
+    list_escalation_policies,
+    upsert_escalation_policy,
+)
+from sla.store.policies import list_policies, upsert_policy
+
+router = APIRouter(tags=["policies"])
+
+Name = Annotated[str, Path(min_length=1, max_length=100, pattern=NAME_PATTERN)]
+
+
+def unprocessable(field: str, message: str) -> HTTPException:
+    """A 422 shaped like FastAPI's own validation errors, naming the field."""
+    return HTTPException(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        detail=[{"loc": ["body", field], "msg": message, "type": "value_error"}],
+    )
+
+
+@router.get("/policies")
+async def read_policies(pool: PoolDep) -> list[Policy]:
+    async with pool.acquire() as conn:
+        return await list_policies(conn=conn)
+
+
+@router.put("/policies/{name}")
+async def put_policy(name: Name, body: PolicyUpdate, pool: PoolDep) -> Policy:
+    """Create or replace a policy. Clocks already running keep their deadlines until the
+    ticket's priority, category, channel, team or tier changes."""
+    async with pool.acquire() as conn, conn.transaction():
+        if await get_calendar(conn=conn, name=body.calendar) is None:
+            raise unprocessable("calendar", f"no calendar named {body.calendar!r}")
+        if body.escalation_policy is not None and (
+            await get_escalation_policy(conn=conn, name=body.escalation_policy) is None
+        ):
+            raise unprocessable(
+                "escalation_policy", f"no escalation policy named {body.escalation_policy!r}"
+            )
+        try:
+            return await upsert_policy(conn=conn, name=name, update=body)
+        except asyncpg.UniqueViolationError:
+            raise HTTPException(
+                status_code=status.HTTP_409_CONFLICT,
+                detail=[
+                    {
+                        "loc": ["body", "position"],
+                        "msg": f"position {body.position} is taken by another policy",
+                        "type": "conflict",
+                    }
+                ],
+            ) from None
+
+
+@router.get("/escalation-policies")
+async def read_escalation_policies(pool: PoolDep) -> list[EscalationPolicy]:
+    async with pool.acquire() as conn:
+        return await list_escalation_policies(conn=conn)
+
+
+@router.put("/escalation-policies/{name}")
+async def put_escalation_policy(
+    name: Name, body: EscalationPolicyUpdate, pool: PoolDep
+) -> EscalationPolicy:
+    """Create or replace; clocks already running pick up new levels at their next change."""
+    async with pool.acquire() as conn:
+        return await upsert_escalation_policy(conn=conn, name=name, update=body)
