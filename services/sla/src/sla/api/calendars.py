@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body, HTTPException, Path, status
 
 from sla.api.deps import PoolDep
-from sla.api.policies import unprocessable
 from sla.domain.calendars import (
     Calendar,
     CalendarUpdate,
@@ -15,6 +14,7 @@ from sla.domain.calendars import (
 )
 from sla.domain.policies import NAME_PATTERN
 from sla.store.calendars import list_calendars, lock_calendar, replace_holidays, upsert_calendar
+from ticketflow_common.problems import invalid_field
 
 router = APIRouter(tags=["calendars"])
 
@@ -45,11 +45,11 @@ async def import_holidays(
 ) -> Calendar:
     """Add the file's all-day events as holidays (days already present are kept once)."""
     if len(ical) > MAX_ICAL_BYTES:
-        raise unprocessable("body", f"at most {MAX_ICAL_BYTES} bytes")
+        raise invalid_field("body", f"at most {MAX_ICAL_BYTES} bytes")
     try:
         imported = holidays_from_ical(ical)
     except ICalendarError as exc:
-        raise unprocessable("body", str(exc)) from None
+        raise invalid_field("body", str(exc)) from None
     async with pool.acquire() as conn, conn.transaction():
         calendar = await lock_calendar(conn=conn, name=name)
         if calendar is None:

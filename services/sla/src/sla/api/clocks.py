@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 
 from sla.api.deps import ClockDep, PoolDep
 from sla.domain.clocks import ClockView, clock_view
@@ -12,15 +12,9 @@ from sla.domain.reports import AchievementRow
 from sla.lifecycle import calendar_of
 from sla.store.clocks import clocks_of_ticket, pauses_of
 from sla.store.reports import achievement
+from ticketflow_common.problems import invalid_field
 
 router = APIRouter(tags=["clocks"])
-
-
-def _bad_query(field: str, message: str) -> HTTPException:
-    return HTTPException(
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-        detail=[{"loc": ["query", field], "msg": message, "type": "value_error"}],
-    )
 
 
 @router.get("/tickets/{ticket_id}/sla")
@@ -49,8 +43,8 @@ async def read_achievement(
     until = until or clock()
     since = since or until - timedelta(days=30)
     if since.tzinfo is None or until.tzinfo is None:
-        raise _bad_query("since", "since and until need a time zone offset")
+        raise invalid_field("query:since", "since and until need a time zone offset")
     if since >= until:
-        raise _bad_query("since", "since must be before until")
+        raise invalid_field("query:since", "since must be before until")
     async with pool.acquire() as conn:
         return await achievement(conn=conn, since=since, until=until)

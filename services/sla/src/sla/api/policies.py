@@ -3,7 +3,7 @@
 from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, Path
 
 from sla.api.deps import PoolDep
 from sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
@@ -15,18 +15,11 @@ from sla.store.escalations import (
     upsert_escalation_policy,
 )
 from sla.store.policies import list_policies, upsert_policy
+from ticketflow_common.problems import FieldError, ProblemError, invalid_field
 
 router = APIRouter(tags=["policies"])
 
 Name = Annotated[str, Path(min_length=1, max_length=100, pattern=NAME_PATTERN)]
-
-
-def unprocessable(field: str, message: str) -> HTTPException:
-    """A 422 shaped like FastAPI's own validation errors, naming the field."""
-    return HTTPException(
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-        detail=[{"loc": ["body", field], "msg": message, "type": "value_error"}],
-    )
 
 
 @router.get("/policies")
@@ -41,25 +34,20 @@ async def put_policy(name: Name, body: PolicyUpdate, pool: PoolDep) -> Policy:
     ticket's priority, category, channel, team or tier changes."""
     async with pool.acquire() as conn, conn.transaction():
         if await get_calendar(conn=conn, name=body.calendar) is None:
-            raise unprocessable("calendar", f"no calendar named {body.calendar!r}")
+            raise invalid_field("calendar", f"no calendar named {body.calendar!r}")
         if body.escalation_policy is not None and (
             await get_escalation_policy(conn=conn, name=body.escalation_policy) is None
         ):
-            raise unprocessable(
+            raise invalid_field(
                 "escalation_policy", f"no escalation policy named {body.escalation_policy!r}"
             )
         try:
             return await upsert_policy(conn=conn, name=name, update=body)
         except asyncpg.UniqueViolationError:
-            raise HTTPException(
-                status_code=status.HTTP_409_CONFLICT,
-                detail=[
-                    {
-                        "loc": ["body", "position"],
-                        "msg": f"position {body.position} is taken by another policy",
-                        "type": "conflict",
-                    }
-                ],
+            raise ProblemError(
+                409,
+                f"position {body.position} is taken by another policy",
+                errors=[FieldError(field="position", reason="taken by another policy")],
             ) from None
 
 

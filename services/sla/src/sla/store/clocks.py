@@ -82,8 +82,9 @@ async def save_clock(*, conn: asyncpg.Connection, clock: ClockRecord) -> None:
 
 
 async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[ClockRecord]:
-    """All clocks of a ticket, locked for a transition. Pending timers are locked first, in the
-    order the timer loop locks them (timer, then clock), so the two never deadlock."""
+    """All clocks of a ticket, locked for a transition, oldest first (so their events come in a
+    stable order). Pending timers are locked first, in the order the timer loop locks them
+    (timer, then clock), so the two never deadlock."""
     await conn.execute(
         "SELECT t.id FROM timers t JOIN clocks c ON c.id = t.clock_id"
         " WHERE c.ticket_id = $1 AND t.fired_at IS NULL ORDER BY t.id FOR UPDATE OF t",
@@ -92,7 +93,8 @@ async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> li
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM clocks WHERE ticket_id = $1 ORDER BY id FOR UPDATE", ticket_id
     )
-    return [clock_from_row(r) for r in rows]
+    clocks = [clock_from_row(r) for r in rows]
+    return sorted(clocks, key=lambda c: (c.started_at, c.metric, c.cycle))
 
 
 async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[ClockRecord]:
@@ -100,7 +102,8 @@ async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list
         f"SELECT {_COLUMNS} FROM clocks WHERE ticket_id = $1 ORDER BY started_at, metric, cycle",
         ticket_id,
     )
-    return [clock_from_row(r) for r in rows]
+    clocks = [clock_from_row(r) for r in rows]
+    return sorted(clocks, key=lambda c: (c.started_at, c.metric, c.cycle))
 
 
 async def clocks_by_id(
