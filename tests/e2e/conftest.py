@@ -52,6 +52,8 @@ async def system(
             f"{prefix}_API_TOKEN": tokens[service],
             f"{prefix}_TOPIC_PREFIX": names.prefix,
             "NOTIFY_RETRY_SCHEDULE_SECONDS": "[0, 0.3, 0.6, 1.0]",
+            # The receiver listens on loopback, which notify refuses unless allow-listed.
+            "NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]',
         }
         port = free_port()
         env[f"{prefix}_HTTP_PORT"] = str(port)
