@@ -200,6 +200,7 @@ async def _update_health(
                 source_topic=None,
                 event_time=now,
                 next_attempt_at=now,
+                created_at=now,
             ),
         )
     return opened, True

@@ -99,6 +99,7 @@ class DigestCloser:
                     default=digest.window_end,
                 ),
                 next_attempt_at=hold or now,
+                created_at=now,
                 held_until=hold,
             ),
         )

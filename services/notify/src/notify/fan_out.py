@@ -126,6 +126,7 @@ async def fan_out(
                 source_topic=topic,
                 event_time=envelope.time,
                 next_attempt_at=hold or now,
+                created_at=now,
                 held_until=hold,
             ),
         )

@@ -24,6 +24,7 @@ class NewDelivery:
     source_topic: str | None
     event_time: datetime
     next_attempt_at: datetime
+    created_at: datetime
     held_until: datetime | None = None
 
 
@@ -50,7 +51,8 @@ async def insert_delivery(*, conn: asyncpg.Connection, new: NewDelivery) -> bool
     inserted = await conn.fetchval(
         "INSERT INTO deliveries (channel, target, endpoint_id, event_id, event_type, subject,"
         " envelope, trace_carrier, message, source_topic, event_time, next_attempt_at,"
-        " held_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        " held_until, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         " ON CONFLICT (target, event_id) DO NOTHING RETURNING true",
         new.channel,
         new.target,
@@ -65,6 +67,7 @@ async def insert_delivery(*, conn: asyncpg.Connection, new: NewDelivery) -> bool
         new.event_time,
         new.next_attempt_at,
         new.held_until,
+        new.created_at,
     )
     return bool(inserted)
 
