@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from jinja2 import TemplateError, Undefined
+from jinja2 import ChainableUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -17,7 +17,9 @@ DEFAULT_LANGUAGE = "en"
 DIGEST_TEMPLATE = "notification.digest"
 ENDPOINT_DISABLED_TEMPLATE = "notification.endpoint_disabled"
 
-_ENV = SandboxedEnvironment(autoescape=False, undefined=Undefined, keep_trailing_newline=False)
+_ENV = SandboxedEnvironment(
+    autoescape=False, undefined=ChainableUndefined, keep_trailing_newline=False
+)
 
 
 @dataclass(frozen=True)
