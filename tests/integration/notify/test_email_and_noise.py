@@ -1,16 +1,21 @@
-"""Roles resolved to people, mail over real SMTP (plain, STARTTLS, implicit TLS), noise control."""
+"""Roles resolved to people, mail over real SMTP (plain, STARTTLS, implicit TLS), chat messages,
+noise control."""
 
+import json
 import uuid
 from datetime import time
 
 import asyncpg
 import httpx
 import pytest
+from pydantic import AnyHttpUrl
 
 from notify.digest_closer import DigestCloser
+from notify.domain.endpoints import NewEndpoint
 from notify.domain.quiet_hours import RecipientPreferences
 from notify.domain.subscriptions import NewSubscription
 from notify.domain.templates import TemplateIn
+from notify.store.endpoints import insert_endpoint
 from notify.store.recipients import upsert_recipient
 from notify.store.subscriptions import insert_subscription
 from notify.store.templates import upsert_template
@@ -18,6 +23,7 @@ from tests.integration.notify.conftest import (
     BYPASS,
     T0,
     FakeClock,
+    Receiver,
     SmtpServer,
     build_dispatcher,
     drain,
@@ -199,3 +205,32 @@ async def test_warnings_for_one_team_arrive_as_one_digest_per_window(
     assert subjects == ["1 warnings for billing", "3 warnings for network"]
     network = next(m for m in smtp_server.mailbox.messages if "network" in m["Subject"])
     assert sorted(network.get_content().split()) == sorted(str(t) for t in tickets)
+
+
+async def test_chat_endpoints_get_slack_compatible_messages(
+    notify_pool: asyncpg.Pool, receiver: Receiver
+) -> None:
+    async with notify_pool.acquire() as conn:
+        chat = await insert_endpoint(
+            conn=conn,
+            endpoint_id=uuid.uuid4(),
+            new=NewEndpoint(url=AnyHttpUrl(receiver.url("chat")), kind="chat", subscribe=False),
+            secret="whsec_chat-secret-value",
+        )
+    await subscribe(
+        notify_pool,
+        event_types=["sla.breached"],
+        teams=["network"],
+        target={"kind": "endpoint", "endpoint_id": str(chat.id)},
+    )
+    ticket = uuid.uuid4()
+    await publish(notify_pool, created(ticket), topic=TICKETS)  # not subscribed: no message
+    await publish(notify_pool, breached(ticket), topic=SLA)
+    await publish(notify_pool, breached(uuid.uuid4(), team="billing"), topic=SLA)
+    async with httpx.AsyncClient() as http:
+        assert await drain(build_dispatcher(notify_pool, http, clock=FakeClock())) == 1
+    [message] = receiver.received
+    assert message.headers["content-type"] == "application/json"
+    text = json.loads(message.body)["text"]
+    assert text.startswith("*SLA breached: VPN drops every 10 minutes*\n")
+    assert str(ticket) in text

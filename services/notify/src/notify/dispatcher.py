@@ -1,6 +1,7 @@
 """Sends due deliveries (webhook, chat, email) and records every attempt and its outcome."""
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -166,9 +167,24 @@ class Dispatcher:
         async with self.pool.acquire() as conn:
             return await next_due_at(conn=conn, now=self.clock())
 
+    def _on_notify(self, *_args: object) -> None:
+        self._wakeup.set()
+
     async def run(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:
         """Dispatch until `stop`, then finish what is in flight. Between claims it sleeps until
-        the next due delivery, a free slot, or `max_idle_seconds`, whichever comes first."""
+        the next due delivery, a new one (LISTEN/NOTIFY), a free slot, or `max_idle_seconds`."""
+        listener: asyncpg.Connection = await self.pool.acquire()
+        channel = f"{await listener.fetchval('SELECT current_schema()')}_deliveries"
+        await listener.add_listener(channel, self._on_notify)
+        try:
+            await self._loop(stop, max_idle_seconds=max_idle_seconds)
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.remove_listener(channel, self._on_notify)
+            await self.pool.release(listener)
+            await self.drain()
+
+    async def _loop(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:
         while not stop.is_set():
             self._wakeup.clear()
             wait = max_idle_seconds
@@ -184,4 +200,3 @@ class Dispatcher:
             except TRANSIENT_ERRORS as exc:
                 log.warning("delivery dispatcher failed, will retry", extra={"error": str(exc)})
             await wait_for_any(stop, self._wakeup, seconds=wait)
-        await self.drain()
