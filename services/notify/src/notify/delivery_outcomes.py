@@ -23,7 +23,7 @@ from notify.store.deliveries import (
     record_attempt,
     schedule_retry,
 )
-from notify.store.endpoints import disable_endpoint, lock_health, save_health
+from notify.store.endpoints import clear_failures, disable_endpoint, lock_health, save_health
 from ticketflow_common.envelope import new_event
 from ticketflow_common.events import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.outbox import enqueue_event
@@ -150,6 +150,9 @@ async def _update_health(
     policy: HealthPolicy,
 ) -> tuple[bool, bool]:
     assert delivery.endpoint_id is not None
+    if result.succeeded:
+        await clear_failures(conn=conn, endpoint_id=delivery.endpoint_id)
+        return False, False
     health = await lock_health(conn=conn, endpoint_id=delivery.endpoint_id)
     if health is None:
         return False, False

@@ -150,6 +150,16 @@ async def lock_health(*, conn: asyncpg.Connection, endpoint_id: UUID) -> Endpoin
     return None if row is None else EndpointHealth(**dict(row))
 
 
+async def clear_failures(*, conn: asyncpg.Connection, endpoint_id: UUID) -> None:
+    """After a success: touches (and locks) the row only if it had failures to forget."""
+    await conn.execute(
+        "UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL,"
+        " circuit_open_until = NULL WHERE id = $1"
+        " AND (consecutive_failures > 0 OR failing_since IS NOT NULL)",
+        endpoint_id,
+    )
+
+
 async def save_health(
     *, conn: asyncpg.Connection, endpoint_id: UUID, health: EndpointHealth
 ) -> None:
