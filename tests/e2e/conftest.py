@@ -67,6 +67,8 @@ async def _run_system(
             "NOTIFY_RETRY_SCHEDULE_SECONDS": "[0, 0.3, 0.6, 1.0]",
             "INTAKE_RATE_LIMIT_PER_SECOND": "100000",
             "INTAKE_RATE_LIMIT_BURST": "100000",
+            # The receiver listens on loopback, which notify refuses unless allow-listed.
+            "NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]',
         }
         port = free_port()
         env[f"{prefix}_HTTP_PORT"] = str(port)

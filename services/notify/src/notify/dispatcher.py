@@ -1,52 +1,55 @@
-"""Sends due webhook deliveries, signed, and records every attempt and its outcome."""
+"""Sends due deliveries (webhook, chat, email) and records every attempt and its outcome."""
 
 import asyncio
-import json
+import contextlib
+import logging
 import random
 import time
 from datetime import datetime
 
 import asyncpg
-import httpx
 from opentelemetry import trace
 
-from notify.domain.retries import next_attempt_at
-from notify.domain.signing import (
-    DELIVERY_ID_HEADER,
-    EVENT_TYPE_HEADER,
-    SIGNATURE_HEADER,
-    signature_header,
+from notify.channels.email_sender import SmtpSender
+from notify.channels.http_sender import AttemptResult, HttpSender
+from notify.delivery_outcomes import OutcomePolicy, record_outcome
+from notify.metrics import (
+    ATTEMPT_SECONDS,
+    CIRCUIT_OPENED,
+    DELIVERY_ATTEMPTS,
+    EVENT_TO_DELIVERY_SECONDS,
 )
 from notify.store.deliveries import (
     ClaimedDelivery,
-    claim_due,
-    mark_delivered,
-    mark_failed,
+    claim_email_due,
+    claim_endpoint_due,
     next_due_at,
-    record_attempt,
-    schedule_retry,
 )
+from notify.store.endpoints import active_secrets
 from ticketflow_common.clock import Clock
-from ticketflow_common.envelope import new_event
-from ticketflow_common.events import NotificationFailed, NotificationSent
-from ticketflow_common.outbox import enqueue_event
-from ticketflow_common.tracing import context_from_carrier, current_trace_carrier
-from ticketflow_common.work_loop import run_work_loop
+from ticketflow_common.tracing import context_from_carrier
+from ticketflow_common.transient import TRANSIENT_ERRORS
+from ticketflow_common.wakeups import wait_for_any
 
-SOURCE = "/ticketflow/notify"
+log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
+# Due deliveries that could not be claimed (another replica holds their endpoint, or it is at
+# its concurrency limit) are looked at again after this long, or sooner when a slot frees.
+BLOCKED_RECHECK_SECONDS = 0.05
 
 
 class Dispatcher:
-    """Claims due deliveries with SKIP LOCKED, so any number of replicas share the work."""
+    """Claims due deliveries with SKIP LOCKED, so any number of replicas share the work; the
+    per-endpoint concurrency limit and circuit breaker hold across replicas (see the claim)."""
 
     def __init__(
         self,
         *,
         pool: asyncpg.Pool,
-        http: httpx.AsyncClient,
+        http: HttpSender,
+        email: SmtpSender,
         clock: Clock,
-        retry_schedule: list[float],
+        policy: OutcomePolicy,
         timeout_seconds: float,
         batch_size: int,
         concurrency: int,
@@ -54,128 +57,146 @@ class Dispatcher:
     ) -> None:
         self.pool = pool
         self.http = http
+        self.email = email
         self.clock = clock
-        self.retry_schedule = retry_schedule
-        self.timeout_seconds = timeout_seconds
+        self.policy = policy
+        self.lease_seconds = timeout_seconds * 2 + 30
         self.batch_size = batch_size
-        self.limit = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._wakeup = asyncio.Event()
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
 
+    def room(self) -> int:
+        return self.concurrency - len(self._in_flight)
+
     async def dispatch_due(self) -> int:
-        """Claim one batch of due deliveries and attempt each; returns how many were claimed."""
+        """Claim as many due deliveries as this replica has free slots and start sending them;
+        returns how many were claimed (`drain` waits for the ones in flight)."""
+        room = min(self.batch_size, self.room())
+        if room <= 0:
+            return 0
+        now = self.clock()
         async with self.pool.acquire() as conn:
-            claimed = await claim_due(
+            claimed = await claim_endpoint_due(
                 conn=conn,
-                now=self.clock(),
-                lease_seconds=self.timeout_seconds * 2 + 30,
-                limit=self.batch_size,
+                now=now,
+                lease_seconds=self.lease_seconds,
+                limit=room,
+                failure_threshold=self.policy.health.failure_threshold,
             )
-        await asyncio.gather(*(self._attempt(d) for d in claimed))
+            if room > len(claimed):
+                claimed += await claim_email_due(
+                    conn=conn, now=now, lease_seconds=self.lease_seconds, limit=room - len(claimed)
+                )
+            endpoint_ids = list({d.endpoint_id for d in claimed if d.endpoint_id is not None})
+            secrets = (
+                await active_secrets(conn=conn, endpoint_ids=endpoint_ids, now=now)
+                if endpoint_ids
+                else {}
+            )
+        for delivery in claimed:
+            keys = secrets.get(delivery.endpoint_id, []) if delivery.endpoint_id else []
+            task = asyncio.create_task(self._attempt(delivery, keys))
+            self._in_flight.add(task)
+            task.add_done_callback(self._finished)
         return len(claimed)
 
-    async def _attempt(self, delivery: ClaimedDelivery) -> None:
-        async with self.limit:
-            with tracer.start_as_current_span(
-                f"notify deliver {delivery.event_type}",
-                context=context_from_carrier(delivery.trace_carrier),
-                kind=trace.SpanKind.PRODUCER,
-                attributes={"ticketflow.delivery_id": str(delivery.id)},
-            ):
-                started_at = self.clock()
-                started = time.perf_counter()
-                status_code, error = await self._post(delivery, now=started_at)
-                latency_ms = (time.perf_counter() - started) * 1000
-                await self._record(delivery, started_at, status_code, latency_ms, error)
+    def _finished(self, task: "asyncio.Task[None]") -> None:
+        self._in_flight.discard(task)
+        self._wakeup.set()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivery attempt crashed", extra={"error": repr(task.exception())})
 
-    async def _post(
-        self, delivery: ClaimedDelivery, *, now: datetime
-    ) -> tuple[int | None, str | None]:
-        body = json.dumps(delivery.envelope, separators=(",", ":")).encode()
-        headers = {
-            "Content-Type": "application/cloudevents+json",
-            DELIVERY_ID_HEADER: str(delivery.id),
-            EVENT_TYPE_HEADER: delivery.event_type,
-            SIGNATURE_HEADER: signature_header(
-                secret=delivery.secret, timestamp=int(now.timestamp()), body=body
-            ),
-            **current_trace_carrier(),
-        }
-        try:
-            response = await self.http.post(
-                delivery.url, content=body, headers=headers, timeout=self.timeout_seconds
-            )
-        except httpx.HTTPError as exc:
-            return None, f"{type(exc).__name__}: {exc}"[:1000]
-        if 200 <= response.status_code < 300:
-            return response.status_code, None
-        return response.status_code, f"HTTP {response.status_code}"
+    async def drain(self) -> None:
+        """Wait for every attempt in flight (each ends within the send timeout)."""
+        while self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _attempt(self, delivery: ClaimedDelivery, secrets: list[str]) -> None:
+        with tracer.start_as_current_span(
+            f"notify deliver {delivery.event_type}",
+            context=context_from_carrier(delivery.trace_carrier),
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "ticketflow.delivery_id": str(delivery.id),
+                "ticketflow.channel": delivery.channel,
+            },
+        ):
+            started_at = self.clock()
+            started = time.perf_counter()
+            result = await self._send(delivery, secrets, now=started_at)
+            elapsed = time.perf_counter() - started
+            await self._record(delivery, result, started_at, elapsed)
+
+    async def _send(
+        self, delivery: ClaimedDelivery, secrets: list[str], *, now: datetime
+    ) -> AttemptResult:
+        if delivery.channel == "email":
+            return await self.email.send(delivery, now=now)
+        return await self.http.send(delivery, secrets=secrets, now=now)
 
     async def _record(
-        self,
-        delivery: ClaimedDelivery,
-        started_at: datetime,
-        status_code: int | None,
-        latency_ms: float,
-        error: str | None,
+        self, delivery: ClaimedDelivery, result: AttemptResult, started_at: datetime, elapsed: float
     ) -> None:
         now = self.clock()
-        async with self.pool.acquire() as conn, conn.transaction():
-            await record_attempt(
+        async with self.pool.acquire() as conn:
+            recorded = await record_outcome(
                 conn=conn,
                 delivery=delivery,
+                result=result,
                 started_at=started_at,
-                status_code=status_code,
-                latency_ms=latency_ms,
-                error=error,
+                latency_ms=elapsed * 1000,
+                now=now,
+                policy=self.policy,
+                rng=self.rng,
             )
-            if error is None:
-                await mark_delivered(conn=conn, delivery_id=delivery.id, now=now)
-                data: NotificationSent | NotificationFailed = NotificationSent(
-                    delivery_id=delivery.id,
-                    endpoint_id=delivery.endpoint_id,
-                    event_id=delivery.event_id,
-                    event_type_delivered=delivery.event_type,
-                    attempts=delivery.attempts,
-                    delivered_at=now,
-                )
-            else:
-                retry_at = next_attempt_at(
-                    attempts_made=delivery.attempts,
-                    schedule=self.retry_schedule,
-                    now=now,
-                    rng=self.rng,
-                )
-                if retry_at is not None:
-                    await schedule_retry(
-                        conn=conn, delivery_id=delivery.id, at=retry_at, error=error
-                    )
-                    return
-                await mark_failed(conn=conn, delivery_id=delivery.id, error=error)
-                data = NotificationFailed(
-                    delivery_id=delivery.id,
-                    endpoint_id=delivery.endpoint_id,
-                    event_id=delivery.event_id,
-                    event_type_delivered=delivery.event_type,
-                    attempts=delivery.attempts,
-                    error=error,
-                    failed_at=now,
-                )
-            subject = str(delivery.envelope.get("subject", delivery.id))
-            event = new_event(data, source=SOURCE, subject=subject, time=now)
-            await enqueue_event(conn=conn, event=event, topic=data.topic, key=subject)
+        ATTEMPT_SECONDS.labels(delivery.channel).observe(elapsed)
+        DELIVERY_ATTEMPTS.labels(delivery.channel, recorded.outcome).inc()
+        if recorded.outcome == "delivered" and delivery.event_time is not None:
+            EVENT_TO_DELIVERY_SECONDS.labels(delivery.channel).observe(
+                max(0.0, (now - delivery.event_time).total_seconds())
+            )
+        if recorded.circuit_opened:
+            CIRCUIT_OPENED.inc()
+            log.warning("circuit opened", extra={"endpoint_id": str(delivery.endpoint_id)})
+        if recorded.disabled:
+            log.error("endpoint disabled", extra={"endpoint_id": str(delivery.endpoint_id)})
 
     async def next_due(self) -> datetime | None:
         async with self.pool.acquire() as conn:
-            return await next_due_at(conn=conn)
+            return await next_due_at(conn=conn, now=self.clock())
+
+    def _on_notify(self, *_args: object) -> None:
+        self._wakeup.set()
 
     async def run(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:
-        """Dispatch until `stop`, sleeping until the next due delivery (at most `max_idle`)."""
-        await run_work_loop(
-            name="webhook dispatcher",
-            work=self.dispatch_due,
-            next_due=self.next_due,
-            batch_size=self.batch_size,
-            max_idle_seconds=max_idle_seconds,
-            stop=stop,
-            clock=self.clock,
-        )
+        """Dispatch until `stop`, then finish what is in flight. Between claims it sleeps until
+        the next due delivery, a new one (LISTEN/NOTIFY), a free slot, or `max_idle_seconds`."""
+        listener: asyncpg.Connection = await self.pool.acquire()
+        channel = f"{await listener.fetchval('SELECT current_schema()')}_deliveries"
+        await listener.add_listener(channel, self._on_notify)
+        try:
+            await self._loop(stop, max_idle_seconds=max_idle_seconds)
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.remove_listener(channel, self._on_notify)
+            await self.pool.release(listener)
+            await self.drain()
+
+    async def _loop(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:
+        while not stop.is_set():
+            self._wakeup.clear()
+            wait = max_idle_seconds
+            try:
+                claimed = await self.dispatch_due()
+                if claimed and self.room() > 0:
+                    continue
+                if self.room() > 0:
+                    due = await self.next_due()
+                    if due is not None:
+                        floor = 0.0 if claimed else BLOCKED_RECHECK_SECONDS
+                        wait = min(wait, max(floor, (due - self.clock()).total_seconds()))
+            except TRANSIENT_ERRORS as exc:
+                log.warning("delivery dispatcher failed, will retry", extra={"error": str(exc)})
+            await wait_for_any(stop, self._wakeup, seconds=wait)

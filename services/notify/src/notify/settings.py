@@ -1,12 +1,16 @@
 """Notify's configuration, read from `NOTIFY_*` environment variables."""
 
-from pydantic import Field
+import ipaddress
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
 
 # Delay before each attempt: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (~27.6 h).
 DEFAULT_RETRY_SCHEDULE = [0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
+SmtpTls = Literal["none", "starttls", "implicit"]
 
 
 class NotifySettings(ServiceSettings):
@@ -20,3 +24,41 @@ class NotifySettings(ServiceSettings):
     delivery_batch_size: int = Field(default=100, ge=1, le=1000)
     delivery_concurrency: int = Field(default=32, ge=1, le=1000)
     max_idle_seconds: float = Field(default=0.25, gt=0, le=60)
+
+    # Safety: CIDRs of private/loopback/link-local networks webhooks may call anyway.
+    allowed_private_networks: list[str] = Field(default_factory=list, max_length=100)
+
+    # Endpoint health: circuit breaker and disabling an endpoint that fails for days.
+    circuit_failure_threshold: int = Field(default=5, ge=1, le=1000)
+    circuit_open_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    endpoint_disable_after_seconds: float = Field(default=5 * 86_400, gt=0)
+
+    # Noise control.
+    quiet_hours_bypass_types: list[str] = Field(
+        default_factory=lambda: ["sla.escalated", "ticket.escalated"],
+        description="Event types delivered even during a recipient's quiet hours.",
+    )
+    digest_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    stats_interval_seconds: float = Field(default=5.0, gt=0, le=300)
+
+    # Email over SMTP.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_tls: SmtpTls = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = Field(default="Ticketflow <notify@ticketflow.invalid>", min_length=3)
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    smtp_ca_file: str | None = Field(
+        default=None, description="CA bundle to verify the SMTP server with (default: system)."
+    )
+
+    @field_validator("allowed_private_networks")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{cidr!r} is not a CIDR network") from exc
+        return value

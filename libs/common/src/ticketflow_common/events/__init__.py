@@ -6,7 +6,7 @@ One module per topic; each lists its payload models in `MODELS`.
 from ticketflow_common.envelope import EventData
 from ticketflow_common.events import notify, routing, sla, tickets
 from ticketflow_common.events.common import Priority, SkillTag
-from ticketflow_common.events.notify import NotificationFailed, NotificationSent
+from ticketflow_common.events.notify import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.events.routing import (
     AgentStatusChanged,
     Exclusion,
@@ -47,6 +47,7 @@ EVENT_MODELS: dict[str, type[EventData]] = {
 __all__ = [
     "EVENT_MODELS",
     "AgentStatusChanged",
+    "EndpointDisabled",
     "EscalationTarget",
     "Exclusion",
     "NotificationFailed",

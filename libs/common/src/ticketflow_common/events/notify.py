@@ -1,11 +1,15 @@
 """`notify.events.v1`: outcomes of deliveries to people and systems. Key: ticket id."""
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
+
+from pydantic import Field
 
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
+
+DeliveryChannel = Literal["webhook", "chat", "email"]
 
 
 class NotificationSent(EventData):
@@ -13,24 +17,45 @@ class NotificationSent(EventData):
     topic: ClassVar[str] = topics.NOTIFY
 
     delivery_id: UUID
-    endpoint_id: UUID
+    endpoint_id: UUID | None = Field(description="Set for webhook and chat deliveries.")
     event_id: UUID
     event_type_delivered: str
     attempts: int
     delivered_at: datetime
+    channel: DeliveryChannel = "webhook"
+    latency_seconds: float | None = Field(
+        default=None, description="From the event's time to its delivery."
+    )
 
 
 class NotificationFailed(EventData):
+    """Retries exhausted; the event also goes to `<its topic>.dlq.notify`."""
+
     event_type: ClassVar[str] = "notification.failed"
     topic: ClassVar[str] = topics.NOTIFY
 
     delivery_id: UUID
-    endpoint_id: UUID
+    endpoint_id: UUID | None = Field(description="Set for webhook and chat deliveries.")
     event_id: UUID
     event_type_delivered: str
     attempts: int
     error: str
     failed_at: datetime
+    channel: DeliveryChannel = "webhook"
 
 
-MODELS: tuple[type[EventData], ...] = (NotificationSent, NotificationFailed)
+class EndpointDisabled(EventData):
+    """An endpoint failed without a success for too long; its owner is told by email."""
+
+    event_type: ClassVar[str] = "notification.endpoint_disabled"
+    topic: ClassVar[str] = topics.NOTIFY
+
+    endpoint_id: UUID
+    url: str
+    failing_since: datetime
+    disabled_at: datetime
+    reason: str
+    owner_told: bool
+
+
+MODELS: tuple[type[EventData], ...] = (NotificationSent, NotificationFailed, EndpointDisabled)

@@ -1,25 +1,40 @@
-"""Thin routes for webhook endpoints, the delivery log and replay."""
+"""Thin routes for webhook and chat endpoints: register, change, rotate secrets, replay."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 
-from notify.api.deps import PoolDep
-from notify.domain.endpoints import CreatedEndpoint, Delivery, DeliveryStatus, Endpoint, NewEndpoint
+from notify.api.deps import ClockDep, GuardDep, PoolDep, not_found, refuse_unsafe_url
+from notify.domain.deliveries import Replayed, ReplayRange
+from notify.domain.endpoints import (
+    CreatedEndpoint,
+    Endpoint,
+    EndpointChanges,
+    NewEndpoint,
+    RotatedSecret,
+    SecretRotation,
+)
 from notify.domain.signing import new_secret
-from notify.store.deliveries import list_deliveries, replay
-from notify.store.endpoints import insert_endpoint, list_endpoints
+from notify.store.delivery_log import replay_failures
+from notify.store.endpoints import (
+    get_endpoint,
+    insert_endpoint,
+    list_endpoints,
+    rotate_secret,
+    update_endpoint,
+)
 
-router = APIRouter(tags=["webhooks"])
+router = APIRouter(tags=["endpoints"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 @router.post("/endpoints", status_code=status.HTTP_201_CREATED)
-async def create_endpoint(body: NewEndpoint, pool: PoolDep) -> CreatedEndpoint:
-    """Register a webhook; the response is the only place its signing secret is shown."""
+async def create_endpoint(body: NewEndpoint, pool: PoolDep, guard: GuardDep) -> CreatedEndpoint:
+    """Register a webhook or chat endpoint; the response is the only place its secret is shown.
+    URLs resolving to private, loopback or link-local addresses are refused (422)."""
+    await refuse_unsafe_url(guard, str(body.url))
     async with pool.acquire() as conn:
         return await insert_endpoint(conn=conn, endpoint_id=uuid4(), new=body, secret=new_secret())
 
@@ -30,24 +45,58 @@ async def read_endpoints(pool: PoolDep, limit: Limit = 100) -> list[Endpoint]:
         return await list_endpoints(conn=conn, limit=limit)
 
 
-@router.get("/deliveries")
-async def read_deliveries(
-    pool: PoolDep,
-    subject: Annotated[str | None, Query(max_length=200)] = None,
-    delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
-    limit: Limit = 100,
-) -> list[Delivery]:
-    """The delivery log, newest first; `subject` is the ticket id for ticket events."""
+@router.get("/endpoints/{endpoint_id}")
+async def read_endpoint(endpoint_id: UUID, pool: PoolDep) -> Endpoint:
     async with pool.acquire() as conn:
-        return await list_deliveries(
-            conn=conn, subject=subject, status=delivery_status, limit=limit
+        found = await get_endpoint(conn=conn, endpoint_id=endpoint_id)
+    if found is None:
+        raise not_found(f"endpoint {endpoint_id}")
+    return found
+
+
+@router.patch("/endpoints/{endpoint_id}")
+async def change_endpoint(
+    endpoint_id: UUID, body: EndpointChanges, pool: PoolDep, guard: GuardDep
+) -> Endpoint:
+    """Change fields; `{"enabled": true}` re-enables a disabled endpoint with a closed circuit."""
+    if body.url is not None:
+        await refuse_unsafe_url(guard, str(body.url))
+    async with pool.acquire() as conn:
+        found = await update_endpoint(conn=conn, endpoint_id=endpoint_id, changes=body)
+    if found is None:
+        raise not_found(f"endpoint {endpoint_id}")
+    return found
+
+
+@router.post("/endpoints/{endpoint_id}/secrets", status_code=status.HTTP_201_CREATED)
+async def rotate_endpoint_secret(
+    endpoint_id: UUID, body: SecretRotation, pool: PoolDep, clock: ClockDep
+) -> RotatedSecret:
+    """A new signing secret, shown once; until the overlap ends every delivery carries one
+    `v1=` signature per active secret, so receivers can switch at their own pace."""
+    secret = new_secret()
+    async with pool.acquire() as conn:
+        expires = await rotate_secret(
+            conn=conn,
+            endpoint_id=endpoint_id,
+            secret=secret,
+            now=clock(),
+            overlap_seconds=body.overlap_seconds,
         )
+    if expires is None:
+        raise not_found(f"endpoint {endpoint_id}")
+    return RotatedSecret(endpoint_id=endpoint_id, secret=secret, previous_secrets_expire_at=expires)
 
 
-@router.post("/deliveries/{delivery_id}/replay", status_code=status.HTTP_202_ACCEPTED)
-async def replay_delivery(delivery_id: UUID, pool: PoolDep) -> dict[str, str]:
+@router.post("/endpoints/{endpoint_id}/replay", status_code=status.HTTP_202_ACCEPTED)
+async def replay_endpoint_failures(
+    endpoint_id: UUID, body: ReplayRange, pool: PoolDep, clock: ClockDep
+) -> Replayed:
+    """Send again every failed delivery of this endpoint created in [since, until)."""
     async with pool.acquire() as conn:
-        found = await replay(conn=conn, delivery_id=delivery_id, now=datetime.now(UTC))
-    if not found:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"delivery {delivery_id} not found")
-    return {"status": "pending"}
+        if await get_endpoint(conn=conn, endpoint_id=endpoint_id) is None:
+            raise not_found(f"endpoint {endpoint_id}")
+        count = await replay_failures(
+            conn=conn, endpoint_id=endpoint_id, since=body.since, until=body.until, now=clock()
+        )
+    return Replayed(replayed=count)

@@ -25,6 +25,15 @@ def signature_header(*, secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={signature(secret=secret, timestamp=timestamp, body=body)}"
 
 
+def signature_header_for_all(*, secrets: list[str], timestamp: int, body: bytes) -> str:
+    """`t=<unix>,v1=<hex>,v1=<hex>...`: one v1 per active secret, so a rotation never breaks
+    a receiver that still holds the previous secret (or already has the new one)."""
+    if not secrets:
+        raise ValueError("an endpoint needs at least one active secret to sign with")
+    signed = ",".join(f"v1={signature(secret=s, timestamp=timestamp, body=body)}" for s in secrets)
+    return f"t={timestamp},{signed}"
+
+
 def verify(
     *,
     secret: str,

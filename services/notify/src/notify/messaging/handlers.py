@@ -1,11 +1,13 @@
-"""Notify's reaction to every event: one pending delivery per subscribed endpoint."""
+"""Notify's reaction to every event it consumes: projection kept, deliveries fanned out."""
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
 
 import asyncpg
 
-from notify.store.deliveries import fan_out
+from notify.fan_out import FanOutPolicy, fan_out
 from ticketflow_common import topics
+from ticketflow_common.clock import Clock
+from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.tracing import current_trace_carrier
@@ -13,20 +15,21 @@ from ticketflow_common.tracing import current_trace_carrier
 FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"])
 
 
-async def on_any_event(conn: asyncpg.Connection, envelope: Envelope, _event: EventData) -> None:
-    await fan_out(
-        conn=conn,
-        event_id=envelope.id,
-        event_type=envelope.type,
-        subject=envelope.subject,
-        envelope=envelope.model_dump(mode="json"),
-        trace_carrier=current_trace_carrier(),
-        now=datetime.now(UTC),
-    )
+def build_handlers(*, policy: FanOutPolicy, clock: Clock) -> Mapping[str, Handler]:
+    """One handler for every event type on the topics notify consumes."""
 
+    async def on_any_event(conn: asyncpg.Connection, envelope: Envelope, event: EventData) -> None:
+        await fan_out(
+            conn=conn,
+            envelope=envelope,
+            topic=event.topic,
+            trace_carrier=current_trace_carrier(),
+            now=clock(),
+            policy=policy,
+        )
 
-HANDLERS = {
-    event_type: on_any_event
-    for event_type, model in EVENT_MODELS.items()
-    if model.topic in FORWARDED_TOPICS
-}
+    return {
+        event_type: on_any_event
+        for event_type, model in EVENT_MODELS.items()
+        if model.topic in FORWARDED_TOPICS
+    }

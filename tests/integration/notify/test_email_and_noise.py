@@ -1,0 +1,236 @@
+"""Roles resolved to people, mail over real SMTP (plain, STARTTLS, implicit TLS), chat messages,
+noise control."""
+
+import json
+import uuid
+from datetime import time
+
+import asyncpg
+import httpx
+import pytest
+from pydantic import AnyHttpUrl
+
+from notify.digest_closer import DigestCloser
+from notify.domain.endpoints import NewEndpoint
+from notify.domain.quiet_hours import RecipientPreferences
+from notify.domain.subscriptions import NewSubscription
+from notify.domain.templates import TemplateIn
+from notify.store.endpoints import insert_endpoint
+from notify.store.recipients import upsert_recipient
+from notify.store.subscriptions import insert_subscription
+from notify.store.templates import upsert_template
+from tests.integration.notify.conftest import (
+    BYPASS,
+    T0,
+    FakeClock,
+    Receiver,
+    SmtpServer,
+    build_dispatcher,
+    drain,
+    notify_settings,
+    publish,
+)
+from tests.integration.notify.events import assigned, breached, created, escalated, warning
+from ticketflow_common.events import EscalationTarget
+from ticketflow_common.topics import ROUTING, SLA, TICKETS
+
+pytestmark = pytest.mark.integration
+
+
+async def subscribe(pool: asyncpg.Pool, **fields: object) -> None:
+    async with pool.acquire() as conn:
+        await insert_subscription(
+            conn=conn, subscription_id=uuid.uuid4(), new=NewSubscription.model_validate(fields)
+        )
+
+
+async def deliveries(pool: asyncpg.Pool) -> list[asyncpg.Record]:
+    return list(
+        await pool.fetch(
+            "SELECT channel, target, event_type, status, next_attempt_at, held_until"
+            " FROM deliveries ORDER BY created_at, target"
+        )
+    )
+
+
+@pytest.mark.parametrize("smtp_server", ["none", "starttls", "implicit"], indirect=True)
+async def test_roles_become_addresses_and_mail_arrives_over_smtp(
+    notify_pool: asyncpg.Pool, smtp_server: SmtpServer
+) -> None:
+    await subscribe(
+        notify_pool,
+        event_types=["sla.breached"],
+        teams=["network"],
+        target={"kind": "role", "role": "assignee"},
+    )
+    await subscribe(
+        notify_pool,
+        event_types=["sla.breached"],
+        priorities=["urgent"],
+        target={"kind": "role", "role": "requester"},
+    )
+    await subscribe(  # another team's: must not match
+        notify_pool, teams=["billing"], target={"kind": "email", "address": "billing@example.com"}
+    )
+    ticket = uuid.uuid4()
+    await publish(notify_pool, created(ticket, language="de"), topic=TICKETS)
+    await publish(notify_pool, assigned(ticket), topic=ROUTING)
+    assert await publish(notify_pool, breached(ticket), topic=SLA) == 2
+
+    settings = notify_settings(
+        smtp_port=smtp_server.port,
+        smtp_tls=smtp_server.mode,
+        smtp_ca_file=smtp_server.ca_file,
+        smtp_from="Ticketflow <notify@example.com>",
+    )
+    clock = FakeClock()
+    async with httpx.AsyncClient() as http:
+        dispatcher = build_dispatcher(notify_pool, http, clock=clock, settings=settings)
+        assert await drain(dispatcher) == 2
+
+    mails = {m["To"]: m for m in smtp_server.mailbox.messages}
+    assert set(mails) == {"grace@example.com", "ada@example.com"}
+    # The ticket is in German and nobody set a preference: the shipped German template.
+    assert mails["grace@example.com"]["Subject"] == "SLA verletzt: VPN drops every 10 minutes"
+    assert str(ticket) in mails["grace@example.com"].get_content()
+    assert all(m["X-Ticketflow-Delivery-Id"] for m in mails.values())
+    assert smtp_server.mailbox.tls_used == [smtp_server.mode != "none"] * 2
+    assert {r["status"] for r in await deliveries(notify_pool)} == {"delivered"}
+
+
+async def test_a_redelivered_event_reaches_each_target_once(notify_pool: asyncpg.Pool) -> None:
+    """Two subscriptions naming one person, and the event arriving twice: one delivery."""
+    await subscribe(notify_pool, target={"kind": "role", "role": "team_lead"})
+    await subscribe(notify_pool, target={"kind": "email", "address": "Lead@Example.com"})
+    ticket = uuid.uuid4()
+    await publish(notify_pool, assigned(ticket), topic=ROUTING)
+    event = breached(ticket)
+    assert await publish(notify_pool, event, topic=SLA) == 1
+    assert await publish(notify_pool, event, topic=SLA) == 0
+    targets = [
+        r["target"] for r in await deliveries(notify_pool) if r["event_type"] == "sla.breached"
+    ]
+    assert targets == ["email:lead@example.com"]
+
+
+async def test_escalation_targets_and_levels(notify_pool: asyncpg.Pool) -> None:
+    await subscribe(
+        notify_pool,
+        event_types=["sla.escalated"],
+        min_escalation_level=2,
+        target={"kind": "role", "role": "escalation_targets"},
+    )
+    ticket = uuid.uuid4()
+    await publish(notify_pool, assigned(ticket), topic=ROUTING)
+    targets = [
+        EscalationTarget(kind="owner"),
+        EscalationTarget(kind="team_lead"),
+        EscalationTarget(kind="person", id="m-1", email="manager@example.com"),
+        EscalationTarget(kind="group", id="oncall"),  # no address: nobody to mail
+    ]
+    assert await publish(notify_pool, escalated(ticket, level=1, targets=targets), topic=SLA) == 0
+    assert await publish(notify_pool, escalated(ticket, level=2, targets=targets), topic=SLA) == 3
+    assert {r["target"] for r in await deliveries(notify_pool)} == {
+        "email:grace@example.com",
+        "email:lead@example.com",
+        "email:manager@example.com",
+    }
+
+
+async def test_quiet_hours_hold_routine_mail_but_never_escalations(
+    notify_pool: asyncpg.Pool,
+) -> None:
+    async with notify_pool.acquire() as conn:
+        await upsert_recipient(
+            conn=conn,
+            email="grace@example.com",
+            preferences=RecipientPreferences(
+                time_zone="Europe/Berlin", quiet_start=time(21, 30), quiet_end=time(8, 0)
+            ),
+        )
+    await subscribe(notify_pool, target={"kind": "role", "role": "assignee"})
+    ticket = uuid.uuid4()
+    at = T0.replace(hour=21)  # 22:00 in Berlin (UTC+1 in March before the switch)
+    await publish(notify_pool, assigned(ticket), topic=ROUTING, now=at)
+    await publish(notify_pool, breached(ticket, at=at), topic=SLA, now=at)
+    level1 = escalated(ticket, level=1, targets=[EscalationTarget(kind="owner")], at=at)
+    await publish(notify_pool, level1, topic=SLA, now=at)
+    rows = {r["event_type"]: r for r in await deliveries(notify_pool)}
+    morning = T0.replace(day=3, hour=7)  # 08:00 in Berlin the next day
+    assert rows["ticket.assigned"]["held_until"] == morning
+    assert rows["sla.breached"]["next_attempt_at"] == morning
+    assert rows["sla.escalated"]["held_until"] is None
+    assert rows["sla.escalated"]["next_attempt_at"] == at
+
+
+@pytest.mark.parametrize("smtp_server", ["none"], indirect=True)
+async def test_warnings_for_one_team_arrive_as_one_digest_per_window(
+    notify_pool: asyncpg.Pool, smtp_server: SmtpServer
+) -> None:
+    await subscribe(
+        notify_pool,
+        event_types=["sla.warning"],
+        target={"kind": "email", "address": "lead@example.com"},
+        digest_seconds=600,
+    )
+    async with notify_pool.acquire() as conn:
+        await upsert_template(
+            conn=conn,
+            event_type="notification.digest",
+            language="en",
+            template=TemplateIn(
+                subject="{{ items | length }} warnings for {{ team }}",
+                body="{% for i in items %}{{ i.subject }}\n{% endfor %}",
+            ),
+        )
+    tickets = [uuid.uuid4() for _ in range(3)]
+    for n, ticket in enumerate(tickets):
+        assert await publish(notify_pool, warning(ticket), topic=SLA, now=T0.replace(minute=n)) == 1
+    other = uuid.uuid4()
+    await publish(notify_pool, warning(other, team="billing"), topic=SLA)
+    assert await deliveries(notify_pool) == []
+
+    clock = FakeClock()
+    closer = DigestCloser(pool=notify_pool, clock=clock, policy=BYPASS)
+    assert await closer.close_due() == 0
+    clock.advance(600)
+    assert await closer.close_due() == 2  # network and billing
+    late = warning(uuid.uuid4())
+    assert await publish(notify_pool, late, topic=SLA, now=clock.now) == 1  # opens a new window
+
+    settings = notify_settings(smtp_port=smtp_server.port, smtp_tls="none")
+    async with httpx.AsyncClient() as http:
+        assert await drain(build_dispatcher(notify_pool, http, clock=clock, settings=settings)) == 2
+    subjects = sorted(m["Subject"] for m in smtp_server.mailbox.messages)
+    assert subjects == ["1 warnings for billing", "3 warnings for network"]
+    network = next(m for m in smtp_server.mailbox.messages if "network" in m["Subject"])
+    assert sorted(network.get_content().split()) == sorted(str(t) for t in tickets)
+
+
+async def test_chat_endpoints_get_slack_compatible_messages(
+    notify_pool: asyncpg.Pool, receiver: Receiver
+) -> None:
+    async with notify_pool.acquire() as conn:
+        chat = await insert_endpoint(
+            conn=conn,
+            endpoint_id=uuid.uuid4(),
+            new=NewEndpoint(url=AnyHttpUrl(receiver.url("chat")), kind="chat", subscribe=False),
+            secret="whsec_chat-secret-value",
+        )
+    await subscribe(
+        notify_pool,
+        event_types=["sla.breached"],
+        teams=["network"],
+        target={"kind": "endpoint", "endpoint_id": str(chat.id)},
+    )
+    ticket = uuid.uuid4()
+    await publish(notify_pool, created(ticket), topic=TICKETS)  # not subscribed: no message
+    await publish(notify_pool, breached(ticket), topic=SLA)
+    await publish(notify_pool, breached(uuid.uuid4(), team="billing"), topic=SLA)
+    async with httpx.AsyncClient() as http:
+        assert await drain(build_dispatcher(notify_pool, http, clock=FakeClock())) == 1
+    [message] = receiver.received
+    assert message.headers["content-type"] == "application/json"
+    text = json.loads(message.body)["text"]
+    assert text.startswith("*SLA breached: VPN drops every 10 minutes*\n")
+    assert str(ticket) in text
