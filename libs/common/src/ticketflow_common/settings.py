@@ -32,7 +32,7 @@ class ServiceSettings(BaseSettings):
     api_token: SecretStr
     topic_prefix: str = Field(default="", pattern=r"^[a-zA-Z0-9._-]*$")
     log_level: str = "INFO"
-    db_pool_max_size: int = Field(default=10, ge=2, le=200)
+    db_pool_max_size: int = Field(default=20, ge=2, le=200)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
 
