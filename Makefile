@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test lint schema contracts admin-key bench-intake infra-up infra-down services-up services-down demo
+.PHONY: install run stop test lint schema contracts admin-key bench bench-intake infra-up infra-down services-up services-down demo
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -59,6 +59,12 @@ admin-key: infra-up  ## print a new intake admin API key: make admin-key NAME=op
 
 bench-intake: infra-up  ## POST /tickets beside a bare FastAPI + asyncpg insert
 	@$(UV) run python -m bench.intake_post_tickets
+
+bench: infra-up  ## every service's benchmark, one after the other (several minutes)
+	@$(UV) run python -m bench.intake_post_tickets
+	@$(UV) run python -m bench.routing_decisions
+	@$(UV) run python -m bench.sla_timers
+	@$(UV) run python -m bench.notify_deliveries
 
 contracts: install  ## regenerate contracts/ (JSON Schemas + AsyncAPI); refuses breaking changes
 	@$(UV) run python -m tools.contracts --write

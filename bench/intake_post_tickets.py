@@ -15,9 +15,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.infra import bench_infra
 from bench.load import LoadResult, rss_mib, run_load
 from tests.conftest import fresh_database
-from tests.infra import from_environment, from_local_scripts
 from tests.kafka_helpers import delete_topics
 from tests.processes import ServiceProcess, free_port
 from ticketflow_common.kafka_topics import ensure_topics
@@ -47,7 +47,7 @@ async def measure(
 
 
 async def main(seconds: float, levels: list[int]) -> None:
-    infra = from_environment() or from_local_scripts()
+    infra = bench_infra()
     token = secrets.token_urlsafe(24)
     names = TopicNames(f"bench{uuid.uuid4().hex[:6]}.")
     await ensure_topics(bootstrap_servers=infra.kafka_bootstrap_servers, names=names)

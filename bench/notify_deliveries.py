@@ -15,7 +15,6 @@ so failing deliveries finish within the run. Bounded: about a minute with the de
 import argparse
 import asyncio
 import multiprocessing
-import os
 import random
 import resource
 import secrets
@@ -33,6 +32,7 @@ import httpx
 import uvicorn
 from pydantic import AnyHttpUrl
 
+from bench.infra import bench_infra
 from notify.channels.address_guard import AddressGuard
 from notify.channels.email_sender import SmtpSender
 from notify.channels.http_sender import HttpSender
@@ -272,7 +272,7 @@ def print_figures(label: str, figures: Figures, kind: str) -> None:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    dsn = os.environ["TICKETFLOW_DATABASE_URL"]
+    dsn = bench_infra().database_url
     name = f"tf_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(dsn)
     await admin.execute(f'CREATE DATABASE "{name}"')

@@ -15,7 +15,6 @@ Kafka into three routing consumers of one group, until every ticket is owned or 
 import argparse
 import asyncio
 import json
-import os
 import random
 import resource
 import time
@@ -26,6 +25,7 @@ from typing import Any
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 
+from bench.infra import bench_infra
 from routing.assignments import route_ticket
 from routing.domain.agents import routing_keys
 from routing.domain.policy import RoutingPolicy
@@ -237,8 +237,8 @@ async def throughput(
 
 
 async def main(agent_counts: list[int], tickets: int, samples: int) -> None:
-    dsn = os.environ["TICKETFLOW_DATABASE_URL"]
-    bootstrap = os.environ["TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"]
+    infra = bench_infra()
+    dsn, bootstrap = infra.database_url, infra.kafka_bootstrap_servers
     schema = f"bench_routing_{uuid.uuid4().hex[:8]}"
     rng = random.Random(42)
     pool = await create_pool(dsn=dsn, schema=schema, max_size=4)

@@ -33,6 +33,7 @@ import asyncpg
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
+from bench.infra import bench_infra
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.topics import TopicNames
@@ -294,8 +295,8 @@ async def main() -> None:
     parser.add_argument("--stream-seconds", type=float, default=40)
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 3])
     args = parser.parse_args()
-    admin_url = os.environ["TICKETFLOW_DATABASE_URL"]
-    kafka = os.environ["TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"]
+    infra = bench_infra()
+    admin_url, kafka = infra.database_url, infra.kafka_bootstrap_servers
     database = f"tf_bench_{uuid.uuid4().hex[:8]}"
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     logs = Path(os.environ.get("TMPDIR", "/tmp")) / database

@@ -305,3 +305,32 @@ async def test_business_hours_policy_counts_only_working_time(sla: SlaHarness) -
     started = (await sla.events(created.ticket_id))[0]["data"]
     assert started["policy"] == "vip"
     assert datetime.fromisoformat(started["due_at"]) == datetime(2025, 6, 9, 9, 5, tzinfo=UTC)
+
+
+async def test_a_policy_sets_its_own_pause_and_reset_conditions(sla: SlaHarness) -> None:
+    rules = {"pause_on": ["pending_approval"], "reset_on": ["in_progress"]}
+    await sla.sql(
+        "INSERT INTO policies (name, position, conditions, first_response_seconds,"
+        " resolution_seconds, calendar, clock_rules)"
+        " VALUES ('gold', 2, '{\"requester_tier\": [\"gold\"]}', 600, 3600, '24x7', $1)",
+        rules,
+    )
+    created = sla.created(requester_tier="gold")
+    await sla.deliver(created)
+    sla.clock.advance(100)
+    await sla.deliver(status(sla, created, "waiting_on_customer", previous="new"))
+    sla.clock.advance(100)
+    await sla.deliver(status(sla, created, "in_progress", previous="waiting_on_customer"))
+
+    events = await sla.events(created.ticket_id)
+    assert [(e["type"], e["data"]["metric"], e["data"]["cycle"]) for e in events] == [
+        ("sla.started", "first_response", 1),
+        ("sla.started", "resolution", 1),
+        ("sla.cancelled", "first_response", 1),
+        ("sla.cancelled", "resolution", 1),
+        ("sla.started", "first_response", 2),
+        ("sla.started", "resolution", 2),
+    ], "waiting on the customer does not pause here; in_progress starts the clocks over"
+    assert events[2]["data"]["reason"] == "reset: in_progress"
+    restarted = datetime.fromisoformat(events[4]["data"]["due_at"])
+    assert restarted == sla.clock() + timedelta(seconds=600)

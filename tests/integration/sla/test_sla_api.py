@@ -46,12 +46,9 @@ async def api(
     settings = SlaSettings(
         database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap, api_token=TOKEN
     )
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     runtime = Runtime(
-        service="sla",
-        settings=settings,
-        pool=sla.pool,
-        producer=AIOKafkaProducer(bootstrap_servers=kafka_bootstrap),
-        names=TopicNames(""),
+        service="sla", settings=settings, pool=sla.pool, producer=producer, names=TopicNames("")
     )
     app = create_app(runtime=runtime, title="sla", routers=SPEC.routers)
     app.dependency_overrides[get_clock] = lambda: sla.clock
@@ -62,6 +59,7 @@ async def api(
         headers={"Authorization": f"Bearer {TOKEN}"},
     ) as client:
         yield client
+    await producer.stop()
 
 
 async def test_ticket_clocks_show_state_deadline_remaining_and_pauses(
@@ -222,3 +220,25 @@ async def test_achievement_report_per_policy_team_and_metric(
     assert rows[("urgent", "network", "resolution")]["in_progress"] == 3
     bad = await api.get("/reports/achievement", params={"since": since, "until": since})
     assert bad.status_code == 422
+
+
+async def test_clock_rules_are_stored_and_a_status_gets_one_rule(api: httpx.AsyncClient) -> None:
+    rules = {"pause_on": [], "reset_on": ["in_progress"]}
+    stored = await api.put(
+        "/policies/resetting",
+        json={"position": 7, "resolution_seconds": 60, "clock_rules": rules},
+    )
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["clock_rules"] == {
+        "pause_on": [],
+        "resolve_on": ["resolved"],
+        "cancel_on": ["closed"],
+        "reset_on": ["in_progress"],
+    }
+    clash = await api.put(
+        "/policies/clash",
+        json={"position": 8, "resolution_seconds": 60, "clock_rules": {"pause_on": ["resolved"]}},
+    )
+    assert clash.status_code == 422
+    assert clash.json()["errors"][0]["field"] == "clock_rules"
+    assert "'resolved' is in both" in clash.json()["errors"][0]["reason"]

@@ -104,7 +104,7 @@ async def start_clock(
     now: datetime,
 ) -> ClockRecord | None:
     """Start a clock for the policy's target of `metric` (none if it sets no target, or if this
-    cycle exists already); a ticket in a pausing status pauses it at once."""
+    cycle exists already); a ticket in a status the policy pauses on pauses it at once."""
     target = policy.target(metric)
     if target is None:
         return None
@@ -134,7 +134,7 @@ async def start_clock(
         ),
         now=now,
     )
-    if ticket.pausing:
+    if policy.clock_rules.pauses(ticket.status):
         return await pause_clock(
             conn=conn, clock=clock, ticket=ticket, at=at, reason=ticket.status, now=now
         )

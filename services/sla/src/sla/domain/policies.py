@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from sla.domain.calendars import ALWAYS_OPEN_NAME
 from sla.domain.tickets import TicketProjection
 from ticketflow_common.events import Priority
-from ticketflow_common.events.common import Channel
+from ticketflow_common.events.common import Channel, TicketStatus
 from ticketflow_common.events.sla import Metric
 
 METRICS: tuple[Metric, ...] = ("first_response", "next_response", "resolution")
@@ -57,6 +57,37 @@ class WarningRule(BaseModel):
 DEFAULT_WARNINGS = (WarningRule(fraction=0.5), WarningRule(fraction=0.75))
 
 
+def _statuses(*names: TicketStatus) -> Any:
+    return Field(default_factory=lambda: list(names), max_length=7)
+
+
+class ClockRules(BaseModel):
+    """When a policy's clocks pause, are met, are cancelled or start over, by ticket status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pause_on: list[TicketStatus] = _statuses("waiting_on_customer", "pending_approval")
+    resolve_on: list[TicketStatus] = _statuses("resolved")
+    cancel_on: list[TicketStatus] = _statuses("closed")
+    reset_on: list[TicketStatus] = _statuses()
+
+    @model_validator(mode="after")
+    def _one_rule_per_status(self) -> "ClockRules":
+        seen: dict[str, str] = {}
+        for rule in ("pause_on", "resolve_on", "cancel_on", "reset_on"):
+            for status in getattr(self, rule):
+                if status in seen and seen[status] != rule:
+                    raise ValueError(f"{status!r} is in both {seen[status]} and {rule}")
+                seen[status] = rule
+        return self
+
+    def pauses(self, status: str) -> bool:
+        return status in self.pause_on
+
+
+DEFAULT_CLOCK_RULES = ClockRules()
+
+
 class PolicyUpdate(BaseModel):
     """A policy applies to tickets meeting all of its conditions (an absent one matches all)."""
 
@@ -96,6 +127,10 @@ class PolicyUpdate(BaseModel):
         default_factory=lambda: list(DEFAULT_WARNINGS), max_length=10
     )
     escalation_policy: str | None = Field(default=None, pattern=NAME_PATTERN, max_length=100)
+    clock_rules: ClockRules = Field(
+        default_factory=ClockRules,
+        description="Start, pause, stop (met), cancel and reset conditions, by ticket status.",
+    )
 
     @model_validator(mode="after")
     def _some_target(self) -> "PolicyUpdate":
@@ -128,6 +163,10 @@ class PolicyUpdate(BaseModel):
 class Policy(PolicyUpdate):
     name: str
     updated_at: datetime
+
+
+def rules_for(policy: Policy | None) -> ClockRules:
+    return policy.clock_rules if policy is not None else DEFAULT_CLOCK_RULES
 
 
 def match_policy(policies: Sequence[Policy], ticket: TicketProjection) -> Policy | None:

@@ -4,9 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-PAUSING_STATUSES = frozenset({"waiting_on_customer", "pending_approval"})
-"""While a ticket is in one of these, its clocks do not count."""
-
 
 @dataclass(frozen=True)
 class TicketProjection:
@@ -29,7 +26,3 @@ class TicketProjection:
     def effective_team(self) -> str | None:
         """The ticket's team as intake knows it, else the team routing assigned it to."""
         return self.team or self.assigned_team
-
-    @property
-    def pausing(self) -> bool:
-        return self.status in PAUSING_STATUSES

@@ -1,9 +1,11 @@
 """SLA's reaction to ticket and routing events: the clock lifecycle.
 
 - created: first response starts; resolution starts unless the ticket awaits approval.
-- status_changed: waiting_on_customer / pending_approval pause every running clock, other
-  statuses resume them; approval (pending_approval -> open) starts resolution; resolved meets
-  resolution and cancels pending replies; closed cancels everything; reopened starts a new
+- status_changed, by the matched policy's clock rules (defaults in brackets): statuses in
+  `cancel_on` [closed] cancel every clock; `resolve_on` [resolved] meets resolution and cancels
+  pending replies; `reset_on` [none] cancels the active clocks and starts each metric afresh;
+  `pause_on` [waiting_on_customer, pending_approval] pauses running clocks, other statuses
+  resume them. Approval (pending_approval -> open) starts resolution; reopened starts a new
   resolution cycle.
 - commented (public): an agent's reply meets first and next response; a requester's starts
   a next-response cycle.
@@ -21,7 +23,7 @@ from typing import Any, Literal
 import asyncpg
 
 from sla.domain.clocks import ClockRecord
-from sla.domain.policies import match_policy
+from sla.domain.policies import match_policy, rules_for
 from sla.domain.tickets import TicketProjection
 from sla.lifecycle import pause_clock, resume_clock, retarget_clock, start_clock, stop_clock
 from sla.store.clocks import lock_ticket_clocks
@@ -90,6 +92,24 @@ async def _stop_all(
         )
 
 
+async def _reset(
+    conn: asyncpg.Connection,
+    ticket: TicketProjection,
+    clocks: list[ClockRecord],
+    *,
+    at: datetime,
+    now: datetime,
+    reason: str,
+) -> None:
+    """Cancel the active clocks and start each of their metrics again from zero."""
+    active = [c for c in clocks if c.active]
+    await _stop_all(
+        conn, ticket, active, at=at, now=now, met=frozenset(), reason=f"reset: {reason}"
+    )
+    for metric in dict.fromkeys(c.metric for c in active):
+        await _start(conn, ticket, clocks, metric, at, now)
+
+
 def build_handlers(clock: Clock = system_clock) -> Mapping[str, Handler]:
     """Handlers keyed by event type; `clock` stamps emitted events (tests move it freely)."""
 
@@ -112,10 +132,13 @@ def build_handlers(clock: Clock = system_clock) -> Mapping[str, Handler]:
             return
         clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
         at, now = event.changed_at, clock()
-        if event.status == "closed":
-            await _stop_all(conn, ticket, clocks, at=at, now=now, met=frozenset(), reason="closed")
+        rules = rules_for(match_policy(await list_policies(conn=conn), ticket))
+        if event.status in rules.cancel_on:
+            await _stop_all(
+                conn, ticket, clocks, at=at, now=now, met=frozenset(), reason=event.status
+            )
             return
-        if event.status == "resolved":
+        if event.status in rules.resolve_on:
             await _stop_all(
                 conn,
                 ticket,
@@ -123,17 +146,21 @@ def build_handlers(clock: Clock = system_clock) -> Mapping[str, Handler]:
                 at=at,
                 now=now,
                 met=frozenset({"resolution"}),
-                reason="resolved",
+                reason=event.status,
             )
             return
+        if event.status in rules.reset_on:
+            await _reset(conn, ticket, clocks, at=at, now=now, reason=event.status)
+            return
+        pausing = rules.pauses(ticket.status)
         for running in clocks:
-            if ticket.pausing:
+            if pausing:
                 await pause_clock(
                     conn=conn, clock=running, ticket=ticket, at=at, reason=event.status, now=now
                 )
             else:
                 await resume_clock(conn=conn, clock=running, ticket=ticket, at=at, now=now)
-        approved = event.previous_status == "pending_approval" and not ticket.pausing
+        approved = event.previous_status == "pending_approval" and not pausing
         no_resolution = not any(c.metric == "resolution" for c in clocks)
         starts_resolution = event.reopened or (approved and no_resolution)
         if starts_resolution and not _active(clocks, "resolution"):

@@ -27,11 +27,12 @@ async def upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUp
     conditions = {c: getattr(update, c) for c in _CONDITIONS if getattr(update, c) is not None}
     row = await conn.fetchrow(
         "INSERT INTO policies (name, position, conditions, first_response_seconds,"
-        " next_response_seconds, resolution_seconds, calendar, warnings, escalation_policy)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (name) DO UPDATE SET"
-        " position = $2, conditions = $3, first_response_seconds = $4,"
-        " next_response_seconds = $5, resolution_seconds = $6, calendar = $7, warnings = $8,"
-        " escalation_policy = $9, updated_at = now() RETURNING *",
+        " next_response_seconds, resolution_seconds, calendar, warnings, escalation_policy,"
+        " clock_rules) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " ON CONFLICT (name) DO UPDATE SET position = $2, conditions = $3,"
+        " first_response_seconds = $4, next_response_seconds = $5, resolution_seconds = $6,"
+        " calendar = $7, warnings = $8, escalation_policy = $9, clock_rules = $10,"
+        " updated_at = now() RETURNING *",
         name,
         update.position,
         conditions,
@@ -41,5 +42,6 @@ async def upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUp
         update.calendar,
         [w.model_dump(exclude_none=True) for w in update.warnings],
         update.escalation_policy,
+        update.clock_rules.model_dump(mode="json"),
     )
     return _policy(row)
