@@ -1,13 +1,17 @@
 """Wires intake: the public ticket API, and projections of the other services' events."""
 
+import asyncio
+
 from fastapi import Depends, FastAPI
 
 from intake.api import admin, conversation, lifecycle, tickets
 from intake.api.deps import authenticate
+from intake.backlog import run_backlog_gauge
 from intake.messaging.handlers import HANDLERS
 from intake.settings import IntakeSettings
 from ticketflow_common.clock import system_clock
 from ticketflow_common.rate_limit import TokenBucketLimiter
+from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import ServiceSpec, run_service
 
 DESCRIPTION = """
@@ -15,6 +19,10 @@ The public ticket API. Authenticate with `Authorization: Bearer <API key>`; keys
 (requester, agent, approver, admin). Errors are RFC 9457 `application/problem+json` naming each
 bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` (ETag = version).
 """
+
+
+async def backlog_gauge(runtime: Runtime, stop: asyncio.Event) -> None:
+    await run_backlog_gauge(runtime.pool, stop)
 
 
 def spec(settings: IntakeSettings) -> ServiceSpec:
@@ -34,6 +42,7 @@ def spec(settings: IntakeSettings) -> ServiceSpec:
         auth=Depends(authenticate),
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
+        loops=[backlog_gauge],
     )
 
 

@@ -22,7 +22,9 @@ from intake.domain.tickets import (
     TicketPatch,
     Transfer,
 )
+from intake.metrics import FIRST_CONTACT_RESOLUTIONS, RESOLUTION_SECONDS, TICKETS_RESOLVED
 from intake.store.categories import get_category
+from intake.store.conversation import count_public_agent_replies
 from intake.store.tickets import update_ticket
 from intake.ticket_events import emit, facts
 from ticketflow_common.events import (
@@ -37,6 +39,15 @@ from ticketflow_common.problems import invalid_field
 
 def actor_role(principal: Principal) -> ActorRole:
     return principal.role
+
+
+async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: datetime) -> None:
+    team = ticket.team or "none"
+    TICKETS_RESOLVED.labels(ticket.priority, ticket.category or "none", team).inc()
+    RESOLUTION_SECONDS.labels(ticket.priority).observe((now - ticket.created_at).total_seconds())
+    replies = await count_public_agent_replies(conn=conn, ticket_id=ticket.id)
+    if replies <= 1 and ticket.reopen_count == 0:
+        FIRST_CONTACT_RESOLUTIONS.labels(team).inc()
 
 
 def status_stamps(target: TicketStatus, now: datetime) -> dict[str, Any]:
@@ -65,6 +76,8 @@ async def _set_status(
         changes={"status": target, **status_stamps(target, now), **(extra or {})},
         now=now,
     )
+    if target == "resolved":
+        await count_resolution(conn=conn, ticket=changed, now=now)
     await emit(
         conn=conn,
         data=TicketStatusChanged(

@@ -10,6 +10,7 @@ from intake.commands.access_checks import load_visible
 from intake.domain.access import Principal, Scope
 from intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 from intake.domain.lifecycle import FEEDBACK_STATUSES
+from intake.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
 from intake.store.conversation import insert_comment, insert_feedback
 from intake.store.tickets import add_comment_text, update_ticket
 from intake.ticket_events import emit, facts
@@ -61,6 +62,8 @@ async def add_comment(
     changes: dict[str, Any] = {}
     if first_response:
         changes["first_response_at"] = now
+        waited = (now - ticket.created_at).total_seconds()
+        FIRST_RESPONSE_SECONDS.labels(ticket.priority).observe(waited)
     if back_to_open:
         changes["status"] = "open"
     changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
@@ -114,6 +117,7 @@ async def give_feedback(
     feedback = await insert_feedback(conn=conn, ticket_id=ticket.id, new=new, now=now)
     if feedback is None:
         raise ProblemError(409, "this ticket has already been rated")
+    CSAT_RATINGS.labels(str(new.rating), ticket.team or "none").inc()
     await emit(
         conn=conn,
         data=TicketFeedbackReceived(

@@ -12,6 +12,7 @@ from intake.domain.catalogue import DEFAULT_APPROVAL_THRESHOLD, Category
 from intake.domain.lifecycle import needs_approval
 from intake.domain.priority import derive_priority
 from intake.domain.tickets import NewTicket, Ticket
+from intake.metrics import TICKETS_CREATED
 from intake.store.categories import get_category
 from intake.store.idempotency import claim_key, store_response
 from intake.store.tickets import insert_ticket
@@ -56,6 +57,7 @@ async def create_ticket(
         status="pending_approval" if needs_approval(new.amount, threshold) else "new",
         now=now,
     )
+    TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc()
     await emit(
         conn=conn,
         data=TicketCreated(

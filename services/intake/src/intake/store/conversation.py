@@ -44,6 +44,14 @@ async def list_comments(
     return [Comment.model_validate(dict(r)) for r in rows]
 
 
+async def count_public_agent_replies(*, conn: asyncpg.Connection, ticket_id: UUID) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM comments WHERE ticket_id = $1 AND public AND author_role = 'agent'",
+        ticket_id,
+    )
+    return count
+
+
 async def insert_feedback(
     *, conn: asyncpg.Connection, ticket_id: UUID, new: NewFeedback, now: datetime
 ) -> Feedback | None:

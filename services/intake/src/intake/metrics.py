@@ -1,0 +1,47 @@
+"""Intake's business figures for the service-desk dashboards (counted as changes commit)."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HOUR = 3600.0
+DAY = 24 * HOUR
+SERVICE_TIME_BUCKETS = (
+    60, 300, 600, 1800, HOUR, 4 * HOUR, 8 * HOUR, DAY, 2 * DAY, 5 * DAY, 10 * DAY,
+)  # fmt: skip
+
+TICKETS_CREATED = Counter(
+    "ticketflow_tickets_created",
+    "Tickets filed, by channel, priority and category.",
+    ["channel", "priority", "category"],
+)
+TICKETS_RESOLVED = Counter(
+    "ticketflow_tickets_resolved",
+    "Tickets resolved, by priority, category and team.",
+    ["priority", "category", "team"],
+)
+FIRST_CONTACT_RESOLUTIONS = Counter(
+    "ticketflow_first_contact_resolutions",
+    "Tickets resolved with at most one public agent reply and never reopened.",
+    ["team"],
+)
+BACKLOG = Gauge(
+    "ticketflow_tickets_backlog",
+    "Open tickets by status, team and priority (every replica reports all: aggregate with max).",
+    ["status", "team", "priority"],
+)
+FIRST_RESPONSE_SECONDS = Histogram(
+    "ticketflow_first_response_seconds",
+    "Wall time from filing to the first public agent reply.",
+    ["priority"],
+    buckets=SERVICE_TIME_BUCKETS,
+)
+RESOLUTION_SECONDS = Histogram(
+    "ticketflow_resolution_seconds",
+    "Wall time from filing to resolution.",
+    ["priority"],
+    buckets=SERVICE_TIME_BUCKETS,
+)
+CSAT_RATINGS = Counter(
+    "ticketflow_csat_ratings",
+    "Satisfaction ratings given after resolution, by rating (1-5) and team.",
+    ["rating", "team"],
+)
