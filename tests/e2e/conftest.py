@@ -1,6 +1,7 @@
 """The four services as separate processes on a fresh database and topics, and a receiver."""
 
 import asyncio
+import contextlib
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -40,17 +41,31 @@ class System:
 
 
 @pytest.fixture(scope="module")
+def system_env() -> dict[str, str]:
+    """Extra environment for the four services; a test module overrides it to add settings."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 async def system(
-    infra: Infra, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+    infra: Infra,
+    kafka_bootstrap: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    system_env: dict[str, str],
 ) -> AsyncIterator[System]:
     """Each test module gets its own system: database, topics and four processes."""
     async with fresh_database(infra) as database_url:
-        async for running in _run_system(database_url, kafka_bootstrap, tmp_path_factory):
+        async for running in _run_system(
+            database_url, kafka_bootstrap, tmp_path_factory, system_env
+        ):
             yield running
 
 
 async def _run_system(
-    database_url: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+    database_url: str,
+    kafka_bootstrap: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    extra_env: dict[str, str],
 ) -> AsyncIterator[System]:
     names = TopicNames(f"e2e{uuid.uuid4().hex[:8]}.")
     await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=3)
@@ -70,6 +85,7 @@ async def _run_system(
             # The receiver listens on loopback, which notify refuses unless allow-listed.
             "NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]',
         }
+        env.update(extra_env)
         port = free_port()
         env[f"{prefix}_HTTP_PORT"] = str(port)
         services[service] = ServiceProcess(service, env, port, Path(logs) / f"{service}.log")
@@ -121,15 +137,22 @@ class WebhookReceiver:
 async def receiver() -> AsyncIterator[WebhookReceiver]:
     hooks = WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
     app = Starlette(routes=[Route("/hooks", hooks.handle, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=hooks.port, log_level="warning")
-    )
-    serving = asyncio.create_task(server.serve())
+    async with serving(app, hooks.port):
+        yield hooks
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Starlette, port: int) -> AsyncIterator[None]:
+    """Serve `app` on 127.0.0.1:`port` in this event loop for the duration of the block."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
 
     async def started() -> bool:
         return bool(server.started)
 
-    await eventually(started, what="the webhook receiver to listen", within=10)
-    yield hooks
-    server.should_exit = True
-    await serving
+    await eventually(started, what=f"a test server on port {port}", within=10)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task

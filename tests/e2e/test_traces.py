@@ -1,0 +1,99 @@
+"""One trace follows a ticket from the intake request through routing, sla and notify."""
+
+import secrets
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import System, WebhookReceiver, serving
+from tests.otlp_collector import ReceivedSpan, TraceCollector
+from tests.polling import eventually
+from tests.processes import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+async def collector() -> AsyncIterator[tuple[TraceCollector, int]]:
+    spans, port = TraceCollector(), free_port()
+    async with serving(spans.app(), port):
+        yield spans, port
+
+
+@pytest.fixture(scope="module")
+def system_env(collector: tuple[TraceCollector, int]) -> dict[str, str]:
+    """Services export spans over OTLP/HTTP to the in-test collector, promptly."""
+    return {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{collector[1]}",
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+    }
+
+
+async def test_one_trace_from_request_to_webhook(
+    system: System, receiver: WebhookReceiver, collector: tuple[TraceCollector, int]
+) -> None:
+    spans, _ = collector
+    trace_id, client_span = secrets.token_hex(16), secrets.token_hex(8)
+    async with httpx.AsyncClient(timeout=10) as http:
+        await http.put(
+            f"{system.url('sla')}/policies/urgent",
+            json={"position": 10, "priority": "urgent", "first_response_seconds": 1},
+            headers=system.auth("sla"),
+        )
+        await http.post(
+            f"{system.url('routing')}/agents",
+            json={"name": "Ada", "team": "net", "skills": ["trace"], "capacity": 3},
+            headers=system.auth("routing"),
+        )
+        await http.post(
+            f"{system.url('notify')}/endpoints",
+            json={"url": receiver.url},
+            headers=system.auth("notify"),
+        )
+        filed = await http.post(
+            f"{system.url('intake')}/tickets",
+            json={
+                "subject": "Trace me",
+                "requester": {"id": "u-1"},
+                "priority": "urgent",
+                "required_skills": ["trace"],
+            },
+            headers={**system.auth("intake"), "traceparent": f"00-{trace_id}-{client_span}-01"},
+        )
+        assert filed.status_code == 201
+
+    wanted = {
+        ("intake", "POST /tickets"),
+        ("routing", "routing handle ticket.created"),
+        ("sla", "sla handle ticket.created"),
+        ("sla", "sla fire breach timer"),
+        ("notify", "notify handle ticket.assigned"),
+        ("notify", "notify deliver ticket.assigned"),
+        ("notify", "notify deliver sla.breached"),
+    }
+
+    async def complete_trace() -> list[ReceivedSpan]:
+        found = spans.trace(trace_id)
+        return found if wanted <= {(s.service, s.name) for s in found} else []
+
+    trace = await eventually(complete_trace, what="spans of all four services", within=30)
+    by_id = {s.span_id: s for s in trace}
+    orphans = [s for s in trace if s.parent_span_id not in by_id]
+    assert [(s.service, s.name, s.parent_span_id) for s in orphans] == [
+        ("intake", "POST /tickets", client_span)
+    ], "every span hangs off the client's request"
+
+    def parent(service: str, name: str) -> ReceivedSpan:
+        span = next(s for s in trace if (s.service, s.name) == (service, name))
+        assert span.parent_span_id is not None
+        return by_id[span.parent_span_id]
+
+    assert parent("routing", "routing handle ticket.created").name == "POST /tickets"
+    assert parent("sla", "sla handle ticket.created").name == "POST /tickets"
+    assert parent("notify", "notify handle ticket.assigned").service == "routing"
+    assert parent("notify", "notify deliver ticket.assigned").name == (
+        "notify handle ticket.assigned"
+    )
+    assert parent("sla", "sla fire breach timer").name == "sla handle ticket.created"
+    assert parent("notify", "notify deliver sla.breached").service == "notify"
