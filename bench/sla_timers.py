@@ -18,7 +18,6 @@ import asyncio
 import os
 import secrets
 import signal
-import socket
 import statistics
 import sys
 import time
@@ -27,41 +26,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
-from aiokafka.admin import AIOKafkaAdminClient
 
 from bench.infra import bench_infra
+from tests.conftest import with_database
+from tests.kafka_helpers import delete_topics
+from tests.processes import free_port
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.topics import TopicNames
 
 SCHEMA = "sla"
 CHUNK = 100_000
-
-
-def with_database(url: str, database: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
-
-
-async def delete_topics(*, bootstrap: str, prefix: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        doomed = [t for t in await admin.list_topics() if t.startswith(prefix)]
-        if doomed:
-            await admin.delete_topics(doomed)
-    finally:
-        await admin.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def rows_for(

@@ -13,11 +13,8 @@ def sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-async def test_created_first_response_resolution_fcr_csat_and_backlog(
-    api: IntakeApi, keys: Keys
-) -> None:
-    team = "metrics-team"
-    before = {
+def figures(team: str) -> dict[str, float]:
+    return {
         "created": sample(
             "ticketflow_tickets_created_total", channel="chat", priority="high", category="none"
         ),
@@ -29,6 +26,13 @@ async def test_created_first_response_resolution_fcr_csat_and_backlog(
         "first": sample("ticketflow_first_response_seconds_count", priority="high"),
         "resolution": sample("ticketflow_resolution_seconds_count", priority="high"),
     }
+
+
+async def test_created_first_response_resolution_fcr_csat_and_backlog(
+    api: IntakeApi, keys: Keys
+) -> None:
+    team = "metrics-team"
+    before = figures(team)
     async with api.client(keys.requester) as requester, api.client(keys.agent) as agent:
         filed = await requester.post(
             "/tickets", json=ticket_body(keys.requester_id, channel="chat", priority="high")
@@ -43,18 +47,7 @@ async def test_created_first_response_resolution_fcr_csat_and_backlog(
         await requester.post(f"/tickets/{ticket_id}/feedback", json={"rating": 5})
         async with api.pool.acquire() as conn:
             await refresh_backlog(conn=conn)
-    after = {
-        "created": sample(
-            "ticketflow_tickets_created_total", channel="chat", priority="high", category="none"
-        ),
-        "resolved": sample(
-            "ticketflow_tickets_resolved_total", priority="high", category="none", team=team
-        ),
-        "fcr": sample("ticketflow_first_contact_resolutions_total", team=team),
-        "csat": sample("ticketflow_csat_ratings_total", rating="5", team=team),
-        "first": sample("ticketflow_first_response_seconds_count", priority="high"),
-        "resolution": sample("ticketflow_resolution_seconds_count", priority="high"),
-    }
+    after = figures(team)
     assert {k: after[k] - before[k] for k in before} == dict.fromkeys(before, 1.0)
     assert backlog == 1.0
     assert sample("ticketflow_tickets_backlog", status="new", team=team, priority="high") == 0.0
