@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test lint schema contracts admin-key bench bench-intake infra-up infra-down services-up services-down demo
+.PHONY: install run stop test chaos lint schema contracts admin-key bench bench-intake infra-up infra-down services-up services-down demo
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -46,6 +46,9 @@ lint: install
 
 test: install  ## tests start their own infra: env URLs, else testcontainers, else infra/local
 	@$(UV) run pytest
+
+chaos: install  ## kill -9 each service, restart Kafka and Postgres under load (local infra only)
+	@env -u TICKETFLOW_DATABASE_URL -u TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS $(UV) run pytest -m chaos tests/e2e/test_chaos.py
 
 schema: infra-up  ## rewrite services/*/schema.txt from what the migrations produce
 	@set -a; source .local/env; set +a; \

@@ -32,6 +32,7 @@ class System:
     tokens: dict[str, str]
     names: TopicNames
     kafka_bootstrap: str
+    database_url: str
 
     def url(self, service: str) -> str:
         return self.services[service].url
@@ -94,7 +95,7 @@ async def _run_system(
     try:
         for process in services.values():
             await process.wait_ready()
-        yield System(services, tokens, names, kafka_bootstrap)
+        yield System(services, tokens, names, kafka_bootstrap, database_url)
     finally:
         codes = {s: await p.terminate() for s, p in services.items()}
         await delete_topics(bootstrap=kafka_bootstrap, prefix=names.prefix)
