@@ -16,6 +16,7 @@ infra-down:
 	@infra/local/down.sh
 
 services-up: infra-up
+	@infra/local/demo.sh receiver
 	@infra/local/services.sh up
 
 services-down:

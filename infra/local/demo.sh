@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data: demo.sh {up|down}
+# Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data: demo.sh {receiver|up|down}
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -10,7 +10,8 @@ PORT="${TF_RECEIVER_PORT:-8099}"
 
 alive() { [[ -f "$PID" ]] && kill -0 "$(cat "$PID")" 2>/dev/null; }
 
-up() {
+# The receiver starts before the services, so their first deliveries find it listening.
+receiver() {
   mkdir -p "$RUN" "$ROOT/.local/logs"
   if ! alive; then
     cd "$ROOT"
@@ -23,7 +24,10 @@ up() {
     (( SECONDS < deadline )) || { echo "webhook receiver did not start" >&2; exit 1; }
     sleep 0.2
   done
-  set -a; source "$ROOT/.local/api-tokens.env"; set +a
+}
+
+up() {
+  receiver
   echo "demo: seeding agents, a webhook and tickets"
   (cd "$ROOT" && .venv/bin/python -m tools.seed_demo --receiver-url "http://127.0.0.1:$PORT/hooks" \
     --secret-file "$SECRET")
@@ -35,7 +39,8 @@ down() {
 }
 
 case "${1:-}" in
+  receiver) receiver ;;
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 {up|down}" >&2; exit 2 ;;
+  *) echo "usage: $0 {receiver|up|down}" >&2; exit 2 ;;
 esac
