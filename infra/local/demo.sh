@@ -28,6 +28,7 @@ receiver() {
 
 up() {
   receiver
+  set -a; source "$ROOT/.local/api-tokens.env"; set +a
   echo "demo: seeding agents, a webhook and tickets"
   (cd "$ROOT" && .venv/bin/python -m tools.seed_demo --receiver-url "http://127.0.0.1:$PORT/hooks" \
     --secret-file "$SECRET")
