@@ -2,11 +2,8 @@
 
 import asyncio
 import contextlib
-import secrets
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -17,28 +14,9 @@ from starlette.routing import Route
 
 from tests.conftest import fresh_database
 from tests.infra import Infra
-from tests.kafka_helpers import delete_topics
 from tests.polling import eventually
-from tests.processes import ServiceProcess, free_port
-from ticketflow_common.kafka_topics import ensure_topics
-from ticketflow_common.topics import TopicNames
-
-SERVICES = ("intake", "routing", "sla", "notify")
-
-
-@dataclass
-class System:
-    services: dict[str, ServiceProcess]
-    tokens: dict[str, str]
-    names: TopicNames
-    kafka_bootstrap: str
-    database_url: str
-
-    def url(self, service: str) -> str:
-        return self.services[service].url
-
-    def auth(self, service: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[service]}"}
+from tests.processes import free_port
+from tests.running_system import SERVICES, System, running_system
 
 
 @pytest.fixture(scope="module")
@@ -55,51 +33,19 @@ async def system(
     system_env: dict[str, str],
 ) -> AsyncIterator[System]:
     """Each test module gets its own system: database, topics and four processes."""
-    async with fresh_database(infra) as database_url:
-        async for running in _run_system(
-            database_url, kafka_bootstrap, tmp_path_factory, system_env
-        ):
-            yield running
-
-
-async def _run_system(
-    database_url: str,
-    kafka_bootstrap: str,
-    tmp_path_factory: pytest.TempPathFactory,
-    extra_env: dict[str, str],
-) -> AsyncIterator[System]:
-    names = TopicNames(f"e2e{uuid.uuid4().hex[:8]}.")
-    await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=3)
-    logs = tmp_path_factory.mktemp("service-logs")
-    tokens = {s: secrets.token_urlsafe(24) for s in SERVICES}
-    services: dict[str, ServiceProcess] = {}
-    for service in SERVICES:
-        prefix = service.upper()
-        env = {
-            f"{prefix}_DATABASE_URL": database_url,
-            f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            f"{prefix}_API_TOKEN": tokens[service],
-            f"{prefix}_TOPIC_PREFIX": names.prefix,
-            "NOTIFY_RETRY_SCHEDULE_SECONDS": "[0, 0.3, 0.6, 1.0]",
-            "INTAKE_RATE_LIMIT_PER_SECOND": "100000",
-            "INTAKE_RATE_LIMIT_BURST": "100000",
-            # The receiver listens on loopback, which notify refuses unless allow-listed.
-            "NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]',
-        }
-        env.update(extra_env)
-        port = free_port()
-        env[f"{prefix}_HTTP_PORT"] = str(port)
-        services[service] = ServiceProcess(service, env, port, Path(logs) / f"{service}.log")
-    for process in services.values():
-        await process.start()
-    try:
-        for process in services.values():
-            await process.wait_ready()
-        yield System(services, tokens, names, kafka_bootstrap, database_url)
-    finally:
-        codes = {s: await p.terminate() for s, p in services.items()}
-        await delete_topics(bootstrap=kafka_bootstrap, prefix=names.prefix)
-    assert codes == dict.fromkeys(SERVICES, 0), f"graceful SIGTERM exit codes: {codes}"
+    async with (
+        fresh_database(infra) as database_url,
+        running_system(
+            database_url=database_url,
+            kafka_bootstrap=kafka_bootstrap,
+            logs=tmp_path_factory.mktemp("service-logs"),
+            extra_env=system_env,
+        ) as system,
+    ):
+        yield system
+    assert system.exit_codes == dict.fromkeys(SERVICES, 0), (
+        f"graceful SIGTERM exit codes: {system.exit_codes}"
+    )
 
 
 @dataclass

@@ -16,10 +16,11 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.e2e.conftest import System, WebhookReceiver
+from tests.e2e.conftest import WebhookReceiver
 from tests.infra import ROOT, Infra
 from tests.kafka_helpers import read_records, total_end_offset
 from tests.polling import eventually
+from tests.running_system import System
 from ticketflow_common.topics import ROUTING, SLA, TICKETS
 
 pytestmark = pytest.mark.chaos

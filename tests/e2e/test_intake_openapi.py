@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import System
+from tests.running_system import System
 
 pytestmark = pytest.mark.e2e
 
