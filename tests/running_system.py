@@ -1,5 +1,6 @@
 """The four services as separate processes on one database and topic prefix: tests, benchmarks."""
 
+import asyncio
 import contextlib
 import secrets
 import uuid
@@ -7,7 +8,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import uvicorn
+from starlette.applications import Starlette
+
 from tests.kafka_helpers import delete_topics
+from tests.polling import eventually
 from tests.processes import ServiceProcess, free_port
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.topics import TopicNames
@@ -72,3 +77,20 @@ async def running_system(
     finally:
         system.exit_codes = {s: await p.terminate() for s, p in services.items()}
         await delete_topics(bootstrap=kafka_bootstrap, prefix=names.prefix)
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Starlette, port: int) -> AsyncIterator[None]:
+    """Serve `app` on 127.0.0.1:`port` in this event loop for the duration of the block."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return bool(server.started)
+
+    await eventually(started, what=f"a test server on port {port}", within=10)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task

@@ -1,12 +1,9 @@
 """The four services as separate processes on a fresh database and topics, and a receiver."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,9 +11,8 @@ from starlette.routing import Route
 
 from tests.conftest import fresh_database
 from tests.infra import Infra
-from tests.polling import eventually
 from tests.processes import free_port
-from tests.running_system import SERVICES, System, running_system
+from tests.running_system import SERVICES, System, running_system, serving
 
 
 @pytest.fixture(scope="module")
@@ -86,20 +82,3 @@ async def receiver() -> AsyncIterator[WebhookReceiver]:
     app = Starlette(routes=[Route("/hooks", hooks.handle, methods=["POST"])])
     async with serving(app, hooks.port):
         yield hooks
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Starlette, port: int) -> AsyncIterator[None]:
-    """Serve `app` on 127.0.0.1:`port` in this event loop for the duration of the block."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return bool(server.started)
-
-    await eventually(started, what=f"a test server on port {port}", within=10)
-    try:
-        yield
-    finally:
-        server.should_exit = True
-        await task

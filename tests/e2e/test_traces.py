@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import WebhookReceiver, serving
+from tests.e2e.conftest import WebhookReceiver
 from tests.otlp_collector import ReceivedSpan, TraceCollector
 from tests.polling import eventually
 from tests.processes import free_port
-from tests.running_system import System
+from tests.running_system import System, serving
 
 pytestmark = pytest.mark.e2e
 
