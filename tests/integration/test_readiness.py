@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from intake.main import spec
 from intake.settings import IntakeSettings
 from tests.processes import free_port
 from ticketflow_common.db import create_pool
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.runtime import Runtime
+from ticketflow_common.service_main import build_app
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.web import create_app
 
@@ -64,3 +66,35 @@ async def test_not_ready_when_kafka_does_not_answer(runtime: Runtime) -> None:
     assert down.status_code == 503
     assert down.json()["kafka"].startswith("failing")
     assert down.json()["postgres"] == "ok"
+
+
+async def test_requests_answer_503_with_retry_after_while_postgres_is_away(
+    database_url: str, kafka_bootstrap: str
+) -> None:
+    """Nothing was changed, so clients may retry; not an opaque 500."""
+    settings = IntakeSettings(
+        database_url=database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        api_token="readiness-test-token-0123456789",
+    )
+    pool = await create_pool(dsn=database_url, schema="intake", max_size=2)
+    await pool.close()
+    runtime = Runtime(
+        service="intake",
+        settings=settings,
+        pool=pool,
+        producer=new_producer(kafka_bootstrap, client_id="unused"),
+        names=TopicNames(),
+    )
+    app = build_app(spec(settings), runtime)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://x"
+    ) as http:
+        answer = await http.post(
+            "/tickets",
+            json={"subject": "s", "requester": {"id": "u"}},
+            headers={"Authorization": "Bearer readiness-test-token-0123456789"},
+        )
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "1"
+    assert answer.headers["content-type"] == "application/problem+json"

@@ -1,5 +1,6 @@
 """RFC 9457 problem details: every error answer names what was wrong and, for input, where."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -8,6 +9,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ticketflow_common.transient import TRANSIENT_ERRORS
+
+log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 TITLES = {
     400: "Bad request",
@@ -112,13 +116,25 @@ async def _problem_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    """Postgres or Kafka briefly away: nothing was changed, so the client may simply retry."""
+    log.warning("answering 503: infrastructure unavailable", extra={"error": repr(exc)})
+    return problem_response(
+        503,
+        "a database or the event bus is briefly unavailable; retry shortly",
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ProblemError, _problem_error)
+    for transient in TRANSIENT_ERRORS:
+        app.add_exception_handler(transient, _unavailable)
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": TITLES[status]}
-    for status in (400, 401, 403, 404, 409, 412, 413, 422, 429)
+    for status in (400, 401, 403, 404, 409, 412, 413, 422, 429, 503)
 }

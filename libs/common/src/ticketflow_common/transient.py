@@ -6,7 +6,7 @@ import asyncio
 import asyncpg
 from aiokafka.errors import KafkaError
 
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     asyncio.TimeoutError,
     asyncpg.PostgresConnectionError,
