@@ -79,22 +79,18 @@ async def test_requests_answer_503_with_retry_after_while_postgres_is_away(
     )
     pool = await create_pool(dsn=database_url, schema="intake", max_size=2)
     await pool.close()
+    producer = new_producer(kafka_bootstrap, client_id="unused")
     runtime = Runtime(
-        service="intake",
-        settings=settings,
-        pool=pool,
-        producer=new_producer(kafka_bootstrap, client_id="unused"),
-        names=TopicNames(),
+        service="intake", settings=settings, pool=pool, producer=producer, names=TopicNames()
     )
-    app = build_app(spec(settings), runtime)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://x"
-    ) as http:
+    transport = httpx.ASGITransport(app=build_app(spec(settings), runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://x") as http:
         answer = await http.post(
             "/tickets",
             json={"subject": "s", "requester": {"id": "u"}},
             headers={"Authorization": "Bearer readiness-test-token-0123456789"},
         )
+    await producer.stop()
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "1"
     assert answer.headers["content-type"] == "application/problem+json"
