@@ -42,7 +42,7 @@ stop:
 lint: install
 	@$(UV) run ruff format --check .
 	@$(UV) run ruff check .
-	@$(UV) run mypy libs/common/src services/*/src tests tools bench
+	@$(UV) run mypy libs/common/src libs/cli/src services/*/src tests tools bench
 
 test: install  ## tests start their own infra: env URLs, else testcontainers, else infra/local
 	@$(UV) run pytest
