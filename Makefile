@@ -32,6 +32,7 @@ run: services-up demo  ## infra, the four services and demo data
 	  printf '  %-8s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
 	done
 	@echo "  bearer tokens: .local/api-tokens.env    logs: .local/logs/    webhooks: .local/logs/webhook-receiver.log"
+	@echo "  command line: uv run ticketflow --help   (tickets, follow, sla, routing, dlq, deliveries)"
 	@echo "  stop everything with: make stop"
 
 stop:

@@ -142,6 +142,13 @@ async def test_create_list_and_show_tickets(system: System, workdir: Path) -> No
 
 async def test_follow_prints_a_new_tickets_events(system: System, workdir: Path) -> None:
     before = await create_ticket(system, workdir, "--subject", "Old news", "--requester", "u-9")
+    published = await run_cli(
+        system,
+        *("follow", "--from-beginning", "--ticket", before, "--type", "ticket.created"),
+        *("--max", "1", "--seconds", "30"),
+        cwd=workdir,
+    )
+    assert before in published.stdout, "the older ticket's event is on the topic already"
     follower = await start_cli(
         system,
         *("follow", "--type", "ticket.created", "--max", "1", "--seconds", "60"),
