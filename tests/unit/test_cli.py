@@ -195,3 +195,23 @@ def test_durations_and_routing_details() -> None:
         "score 0.81; 2 alternative(s); excluded Alan: offline,at_capacity"
     )
     assert decision_detail({}) == "-"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["deliveries", "replay"],
+        ["deliveries", "replay", "d-1", "--endpoint", "e-1"],
+        ["deliveries", "replay", "--endpoint", "e-1", "--since", "2030-01-01T00:00Z"],
+        ["dlq", "replay", "tickets.events.v1.dlq.sla"],
+        ["dlq", "replay", "tickets.events.v1.dlq.sla", "1"],
+        ["dlq", "replay", "tickets.events.v1.dlq.sla", "1", "2", "--all"],
+        ["dlq", "replay", "tickets", "--all"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_replays_refuse_half_given_targets(args: list[str]) -> None:
+    """Caught before any network call: exit 2 with what to give instead."""
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, CommandFailed), result.output
+    assert result.exception.code is ExitCode.CONFIGURATION

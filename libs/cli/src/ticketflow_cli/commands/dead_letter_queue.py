@@ -201,9 +201,8 @@ def replay_command(
             "see `ticketflow dlq list`",
             code=ExitCode.CONFIGURATION,
         )
-    if replay_all == (partition is not None or offset is not None) or (
-        not replay_all and (partition is None or offset is None)
-    ):
+    coordinates = (partition, offset)
+    if replay_all != (coordinates == (None, None)) or (not replay_all and None in coordinates):
         raise CommandFailed(
             "give either PARTITION and OFFSET, or --all", code=ExitCode.CONFIGURATION
         )

@@ -111,8 +111,10 @@ def replay(
 ) -> None:
     """Send a delivery again (POST /deliveries/{id}/replay), or every failed delivery of an
     endpoint in [--since, --until) (POST /endpoints/{id}/replay)."""
-    by_range = endpoint is not None or since is not None or until is not None
-    if (delivery_id is None) == (not by_range) or (by_range and None in (endpoint, since, until)):
+    window = (endpoint, since, until)
+    one = delivery_id is not None and window == (None, None, None)
+    by_range = delivery_id is None and None not in window
+    if not (one or by_range):
         raise CommandFailed(
             "give a DELIVERY_ID, or --endpoint with --since and --until",
             code=ExitCode.CONFIGURATION,
