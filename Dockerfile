@@ -1,6 +1,7 @@
 # One image for the four services and the topics job; the argument picks the module:
 #   docker run IMAGE intake        (likewise routing, sla, notify)
 #   docker run IMAGE ticketflow_common.kafka_topics --bootstrap-servers kafka:9092
+#   docker run IMAGE ticketflow_cli tickets list   (the `ticketflow` CLI; configure it by env)
 # Configuration comes only from environment variables (see .env.example, docker-compose.yml).
 FROM python:3.11-slim
 
@@ -22,6 +23,7 @@ WORKDIR /app
 # editing source code does not re-download them.
 COPY pyproject.toml uv.lock ./
 COPY libs/common/pyproject.toml libs/common/pyproject.toml
+COPY libs/cli/pyproject.toml libs/cli/pyproject.toml
 COPY services/intake/pyproject.toml services/intake/pyproject.toml
 COPY services/routing/pyproject.toml services/routing/pyproject.toml
 COPY services/sla/pyproject.toml services/sla/pyproject.toml
@@ -34,7 +36,7 @@ COPY libs/ libs/
 COPY services/ services/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev \
- && /app/.venv/bin/python -c "import ticketflow_common, intake, routing, sla, notify"
+ && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, intake, routing, sla, notify"
 
 # Runs unprivileged; the code and the venv stay root-owned and read-only to it.
 RUN groupadd --system --gid 10001 ticketflow \

@@ -33,6 +33,7 @@ run: services-up demo  ## infra, the four services and demo data
 	  printf '  %-8s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
 	done
 	@echo "  bearer tokens: .local/api-tokens.env    logs: .local/logs/    webhooks: .local/logs/webhook-receiver.log"
+	@echo "  command line: uv run ticketflow --help   (tickets, follow, sla, routing, dlq, deliveries)"
 	@echo "  stop everything with: make stop"
 
 stop:
@@ -43,7 +44,7 @@ stop:
 lint: install
 	@$(UV) run ruff format --check .
 	@$(UV) run ruff check .
-	@$(UV) run mypy libs/common/src services/*/src tests tools bench
+	@$(UV) run mypy libs/common/src libs/cli/src services/*/src tests tools bench
 
 test: install  ## tests start their own infra: env URLs, else testcontainers, else infra/local
 	@$(UV) run pytest

@@ -27,11 +27,11 @@ TICKETS = [
     ("Password reset for the HR portal", "accounts", {}),
     ("Twelve docking stations for the new office", "purchase", {"amount": "7200"}),
 ]
+PORTS = {"intake": 8001, "routing": 8002, "sla": 8003, "notify": 8004}
+# The same variables as the `ticketflow` CLI's, which runs this script for `ticketflow demo seed`.
 URLS = {
-    "intake": "http://127.0.0.1:8001",
-    "routing": "http://127.0.0.1:8002",
-    "sla": "http://127.0.0.1:8003",
-    "notify": "http://127.0.0.1:8004",
+    service: os.environ.get(f"TICKETFLOW_{service.upper()}_URL", f"http://127.0.0.1:{port}")
+    for service, port in PORTS.items()
 }
 
 

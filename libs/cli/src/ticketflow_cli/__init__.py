@@ -1,0 +1,1 @@
+"""The `ticketflow` command line for operators and integrators."""

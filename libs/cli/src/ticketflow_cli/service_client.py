@@ -1,0 +1,115 @@
+"""Calls to one service's HTTP API, its failures turned into clear `CommandFailed` errors."""
+
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from ticketflow_cli.failures import CommandFailed, ExitCode
+from ticketflow_cli.settings import CliSettings, Service, token_variable, url_variable
+
+QueryValue = str | int | float | bool | Sequence[str] | None
+
+
+def problem_text(response: httpx.Response) -> str:
+    """What went wrong, from an RFC 9457 problem document (or whatever the body says)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text.strip()[:300] or response.reason_phrase
+    if not isinstance(body, dict):
+        return str(body)[:300]
+    detail = body.get("detail") or body.get("title") or response.reason_phrase
+    if isinstance(detail, list):  # FastAPI's own validation shape
+        detail = "; ".join(str(d.get("msg", d)) if isinstance(d, dict) else str(d) for d in detail)
+    errors = body.get("errors") or []
+    fields = [
+        f"{e.get('field')}: {e.get('reason')}"
+        for e in errors
+        if isinstance(e, dict) and f"{e.get('field')}: {e.get('reason')}" != detail
+    ]
+    return "; ".join([str(detail), *fields])
+
+
+def failure_of(service: Service, response: httpx.Response) -> CommandFailed:
+    status = response.status_code
+    text = problem_text(response)
+    if status in (401, 403):
+        return CommandFailed(
+            f"{service} refused the token in {token_variable(service)} ({status}: {text})",
+            code=ExitCode.UNAUTHORIZED,
+        )
+    if status == 404:
+        return CommandFailed(f"{service}: not found ({text})", code=ExitCode.NOT_FOUND)
+    return CommandFailed(f"{service} answered {status}: {text}", code=ExitCode.REFUSED)
+
+
+class ServiceClient:
+    """A short-lived client of one service: `with ServiceClient(settings, "intake") as c: ...`."""
+
+    def __init__(self, settings: CliSettings, service: Service) -> None:
+        token = settings.token(service)
+        if token is None:
+            raise CommandFailed(
+                f"{token_variable(service)} is not set: export it, or run from the checkout "
+                "where `make run` wrote .local/api-tokens.env",
+                code=ExitCode.CONFIGURATION,
+            )
+        self.service = service
+        self.base_url = settings.url(service)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "ticketflow-cli"},
+            timeout=settings.http_timeout_seconds,
+        )
+
+    def __enter__(self) -> "ServiceClient":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send and return a 2xx response; raise `CommandFailed` for anything else."""
+        query = {k: v for k, v in (params or {}).items() if v is not None and v != []}
+        try:
+            response = self._http.request(
+                method, path, params=query, json=json, headers=dict(headers or {})
+            )
+        except httpx.TimeoutException as exc:
+            raise self._unreachable(f"no answer in time ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise self._unreachable(f"{type(exc).__name__}: {exc}") from exc
+        if response.is_success:
+            return response
+        raise failure_of(self.service, response)
+
+    def get(self, path: str, *, params: Mapping[str, QueryValue] | None = None) -> Any:
+        return self.request("GET", path, params=params).json()
+
+    def post(self, path: str, *, json: Any, headers: Mapping[str, str] | None = None) -> Any:
+        return self.request("POST", path, json=json, headers=headers).json()
+
+    def put(self, path: str, *, json: Any) -> Any:
+        return self.request("PUT", path, json=json).json()
+
+    def _unreachable(self, why: str) -> CommandFailed:
+        return CommandFailed(
+            f"{self.service} is not reachable at {self.base_url} ({why}); is it running? "
+            f"(set {url_variable(self.service)} to point elsewhere)",
+            code=ExitCode.UNREACHABLE,
+        )

@@ -1,0 +1,82 @@
+"""Where the services and Kafka are, and the tokens to call them: environment, then `.local/`.
+
+Variables already in the environment win; `.local/env` and `.local/api-tokens.env` (what
+`make run` writes, relative to the working directory) fill in the rest. Tokens stay
+`SecretStr`, so neither a repr nor an error message ever shows them.
+"""
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ticketflow_cli.failures import CommandFailed, ExitCode
+
+Service = Literal["intake", "routing", "sla", "notify"]
+SERVICES: tuple[Service, ...] = ("intake", "routing", "sla", "notify")
+ENV_FILES = (".local/env", ".local/api-tokens.env")
+
+
+class CliSettings(BaseSettings):
+    """`TICKETFLOW_<SERVICE>_URL`, `<SERVICE>_API_TOKEN`, Kafka and the topic prefix."""
+
+    model_config = SettingsConfigDict(
+        extra="ignore", frozen=True, env_file=ENV_FILES, env_file_encoding="utf-8"
+    )
+
+    intake_url: str = Field("http://127.0.0.1:8001", validation_alias="TICKETFLOW_INTAKE_URL")
+    routing_url: str = Field("http://127.0.0.1:8002", validation_alias="TICKETFLOW_ROUTING_URL")
+    sla_url: str = Field("http://127.0.0.1:8003", validation_alias="TICKETFLOW_SLA_URL")
+    notify_url: str = Field("http://127.0.0.1:8004", validation_alias="TICKETFLOW_NOTIFY_URL")
+    intake_api_token: SecretStr | None = Field(None, validation_alias="INTAKE_API_TOKEN")
+    routing_api_token: SecretStr | None = Field(None, validation_alias="ROUTING_API_TOKEN")
+    sla_api_token: SecretStr | None = Field(None, validation_alias="SLA_API_TOKEN")
+    notify_api_token: SecretStr | None = Field(None, validation_alias="NOTIFY_API_TOKEN")
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:59092", min_length=1, validation_alias="TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"
+    )
+    topic_prefix: str = Field(
+        default="", pattern=r"^[a-zA-Z0-9._-]*$", validation_alias="TICKETFLOW_TOPIC_PREFIX"
+    )
+    http_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, validation_alias="TICKETFLOW_HTTP_TIMEOUT_SECONDS"
+    )
+
+    @field_validator("intake_url", "routing_url", "sla_url", "notify_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    def url(self, service: Service) -> str:
+        url: str = getattr(self, f"{service}_url")
+        return url
+
+    def token(self, service: Service) -> str | None:
+        """The bearer token, or None when unset or empty."""
+        secret: SecretStr | None = getattr(self, f"{service}_api_token")
+        if secret is None or not secret.get_secret_value():
+            return None
+        return secret.get_secret_value()
+
+
+def url_variable(service: Service) -> str:
+    return f"TICKETFLOW_{service.upper()}_URL"
+
+
+def token_variable(service: Service) -> str:
+    return f"{service.upper()}_API_TOKEN"
+
+
+def load_settings() -> CliSettings:
+    """The settings, or a `CommandFailed` naming the variable that is wrong."""
+    try:
+        return CliSettings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise CommandFailed(
+            f"invalid configuration: {problems}", code=ExitCode.CONFIGURATION
+        ) from exc

@@ -1,0 +1,121 @@
+"""Running the `ticketflow` console script against a test system, and a receiver that fails."""
+
+import asyncio
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tests.e2e.conftest import SERVICES, System
+
+CLI = Path(sys.executable).with_name("ticketflow")
+
+
+@dataclass(frozen=True)
+class CliRun:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def cli_env(system: System, **overrides: str) -> dict[str, str]:
+    """Only the test system's URLs, tokens, Kafka and topic prefix; none of the caller's."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith("_API_TOKEN") and not k.startswith("TICKETFLOW_")
+    }
+    for service in SERVICES:
+        env[f"TICKETFLOW_{service.upper()}_URL"] = system.url(service)
+        env[f"{service.upper()}_API_TOKEN"] = system.tokens[service]
+    env["TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"] = system.kafka_bootstrap
+    env["TICKETFLOW_TOPIC_PREFIX"] = system.names.prefix
+    env["COLUMNS"] = "300"  # wide tables: ids are never cut
+    return env | overrides
+
+
+def assert_no_token(system: System, text: str) -> None:
+    for service, token in system.tokens.items():
+        assert token not in text, f"the {service} token was printed"
+
+
+async def start_cli(
+    system: System, *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        str(CLI),
+        *args,
+        cwd=cwd,
+        env=env or cli_env(system),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def finish(system: System, process: asyncio.subprocess.Process, *, within: float) -> CliRun:
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=within)
+    run = CliRun(process.returncode or 0, stdout.decode(), stderr.decode())
+    assert_no_token(system, run.output)
+    return run
+
+
+async def run_cli(
+    system: System,
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    within: float = 60.0,
+) -> CliRun:
+    """Run `ticketflow ARGS...` to the end; no output may contain a service token."""
+    process = await start_cli(system, *args, cwd=cwd, env=env)
+    return await finish(system, process, within=within)
+
+
+@dataclass
+class FlakyReceiver:
+    """A webhook receiver in a thread: answers `status` to every request and records
+    (delivery id, status answered) of each."""
+
+    status: int = 503
+    answered: list[tuple[str, int]] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+
+def serve_flaky_receiver() -> Iterator[FlakyReceiver]:
+    receiver = FlakyReceiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            self.rfile.read(length)
+            status = receiver.status
+            receiver.answered.append((self.headers.get("Ticketflow-Delivery-Id", ""), status))
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    receiver.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
+        thread.join(timeout=10)
