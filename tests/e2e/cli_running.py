@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.e2e.conftest import SERVICES, System
+from tests.running_system import SERVICES, System
 
 CLI = Path(sys.executable).with_name("ticketflow")
 

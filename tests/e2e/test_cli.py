@@ -3,7 +3,7 @@
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,6 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 
-from tests.conftest import fresh_database
 from tests.e2e.cli_running import (
     CliRun,
     FlakyReceiver,
@@ -22,10 +21,9 @@ from tests.e2e.cli_running import (
     serve_flaky_receiver,
     start_cli,
 )
-from tests.e2e.conftest import System, _run_system
-from tests.infra import Infra
 from tests.kafka_helpers import read_records
 from tests.polling import eventually
+from tests.running_system import System
 from ticketflow_common.consumer import DeadLetter
 from ticketflow_common.topics import ROUTING, TICKETS, dlq_topic
 
@@ -33,16 +31,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-async def system(
-    infra: Infra, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[System]:
-    """The e2e system of this module, with notify's circuit breaker out of the way: these tests
-    make an endpoint fail on purpose and then replay to it at once."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("NOTIFY_CIRCUIT_FAILURE_THRESHOLD", "1000")
-        async with fresh_database(infra) as database_url:
-            async for running in _run_system(database_url, kafka_bootstrap, tmp_path_factory):
-                yield running
+def system_env() -> dict[str, str]:
+    """Notify's circuit breaker out of the way: these tests make an endpoint fail on purpose
+    and then replay to it at once."""
+    return {"NOTIFY_CIRCUIT_FAILURE_THRESHOLD": "1000"}
 
 
 @pytest.fixture(scope="module")
