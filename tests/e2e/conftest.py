@@ -1,9 +1,10 @@
 """The four services as separate processes on a fresh database and topics, and a receiver."""
 
 import asyncio
+import contextlib
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +51,13 @@ async def system(
 
 
 async def _run_system(
-    database_url: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+    database_url: str,
+    kafka_bootstrap: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    extra_env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[System]:
+    """`extra_env` adds settings (e.g. faster gauges) to every service's environment."""
     names = TopicNames(f"e2e{uuid.uuid4().hex[:8]}.")
     await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=3)
     logs = tmp_path_factory.mktemp("service-logs")
@@ -69,6 +75,7 @@ async def _run_system(
             "INTAKE_RATE_LIMIT_BURST": "100000",
             # The receiver listens on loopback, which notify refuses unless allow-listed.
             "NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]',
+            **(extra_env or {}),
         }
         port = free_port()
         env[f"{prefix}_HTTP_PORT"] = str(port)
@@ -94,10 +101,12 @@ class ReceivedRequest:
 
 @dataclass
 class WebhookReceiver:
-    """Records every request; answers 503 to the first attempt of chosen event types."""
+    """Records every request; answers 503 to the first attempt of chosen event types, or to
+    every request when `fail_always` (an endpoint that is down)."""
 
     port: int
     fail_first_of: set[str] = field(default_factory=set)
+    fail_always: bool = False
     received: list[ReceivedRequest] = field(default_factory=list)
 
     @property
@@ -112,14 +121,23 @@ class WebhookReceiver:
         seen_before = any(
             r.headers.get("ticketflow-delivery-id") == delivery for r in self.received
         )
-        status = 503 if event_type in self.fail_first_of and not seen_before else 204
+        failing = self.fail_always or (event_type in self.fail_first_of and not seen_before)
+        status = 503 if failing else 204
         self.received.append(ReceivedRequest(headers, body, status))
         return Response(status_code=status)
 
 
 @pytest.fixture(scope="module")
 async def receiver() -> AsyncIterator[WebhookReceiver]:
-    hooks = WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
+    async with serving(
+        WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
+    ) as hooks:
+        yield hooks
+
+
+@contextlib.asynccontextmanager
+async def serving(hooks: WebhookReceiver) -> AsyncIterator[WebhookReceiver]:
+    """`hooks` listening on 127.0.0.1 for the duration of the block."""
     app = Starlette(routes=[Route("/hooks", hooks.handle, methods=["POST"])])
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=hooks.port, log_level="warning")
