@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure `prometheus` and `promtool` are on PATH, installing Debian's prometheus package when
 # they are missing, without ever leaving a system Prometheus running: prometheus.sh [install]
+# `up` / `down` run our own Prometheus for `make demo` on 127.0.0.1:9090 (TF_PROMETHEUS_PORT),
+# scraping the services of `make run` with the alert rules, data under .local/prometheus.
 #
 # Idempotent. The package's daemon is never started: a temporary /usr/sbin/policy-rc.d refuses
 # every service start during the install (the one already there, if any, is put back), the
@@ -9,6 +11,10 @@
 # Tests and `make demo` run their own Prometheus on 127.0.0.1 with a generated config.
 set -euo pipefail
 
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DIR="$ROOT/.local/prometheus"
+PID="$ROOT/.local/run/prometheus.pid"
+PORT="${TF_PROMETHEUS_PORT:-9090}"
 POLICY=/usr/sbin/policy-rc.d
 DEFAULTS=/etc/default/prometheus
 
@@ -54,13 +60,55 @@ keep_system_daemon_off() {
   fi
 }
 
+install() {
+  if ! have_binaries; then
+    install_package
+    keep_system_daemon_off
+  fi
+  have_binaries || { echo "prometheus: prometheus/promtool still missing after install" >&2; exit 1; }
+}
+
+alive() { [[ -f "$PID" ]] && kill -0 "$(cat "$PID")" 2>/dev/null; }
+
+# infra/prometheus/prometheus.yml with the compose host names replaced by loopback ports.
+write_config() {
+  sed -e 's#"\(intake\|routing\|sla\|notify\):#"127.0.0.1:#' \
+      -e "s|localhost:9090|127.0.0.1:$PORT|" \
+      -e "s|/etc/prometheus/alerts.yml|$ROOT/infra/prometheus/alerts.yml|" \
+      -e 's|scrape_interval: 15s|scrape_interval: 5s|' \
+      "$ROOT/infra/prometheus/prometheus.yml" >"$DIR/prometheus.yml"
+}
+
+up() {
+  install
+  mkdir -p "$DIR/data" "$(dirname "$PID")" "$ROOT/.local/logs"
+  if alive; then echo "prometheus: already running on http://127.0.0.1:$PORT"; return; fi
+  write_config
+  prometheus --config.file="$DIR/prometheus.yml" --storage.tsdb.path="$DIR/data" \
+    --web.listen-address="127.0.0.1:$PORT" --storage.tsdb.retention.time=7d \
+    </dev/null >>"$ROOT/.local/logs/prometheus.log" 2>&1 &
+  echo $! >"$PID"
+  local deadline=$((SECONDS + 30))
+  until curl -fsS "http://127.0.0.1:$PORT/-/ready" >/dev/null 2>&1; do
+    if ! alive; then echo "prometheus exited; see .local/logs/prometheus.log" >&2; exit 1; fi
+    (( SECONDS < deadline )) || { echo "prometheus not ready after 30 s" >&2; exit 1; }
+    sleep 0.3
+  done
+  echo "prometheus: http://127.0.0.1:$PORT (alerts: /alerts), scraping 127.0.0.1:8001-8004"
+}
+
+down() {
+  if alive; then
+    kill -TERM "$(cat "$PID")"
+    local deadline=$((SECONDS + 30))
+    while alive && (( SECONDS < deadline )); do sleep 0.2; done
+  fi
+  rm -f "$PID"
+}
+
 case "${1:-install}" in
-  install)
-    if ! have_binaries; then
-      install_package
-      keep_system_daemon_off
-    fi
-    have_binaries || { echo "prometheus: prometheus/promtool still missing after install" >&2; exit 1; }
-    ;;
-  *) echo "usage: $0 [install]" >&2; exit 2 ;;
+  install) install ;;
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 [install|up|down]" >&2; exit 2 ;;
 esac

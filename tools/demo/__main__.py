@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5, help="how long tickets arrive (5)")
     parser.add_argument("--day-minutes", type=float, default=5, help="length of a demo day (5)")
     parser.add_argument(
-        "--peak-per-second", type=float, default=1.0, help="arrivals per second at peak (1.0)"
+        "--peak-per-second", type=float, default=0.4, help="arrivals per second at peak (0.4)"
     )
     parser.add_argument("--start-hour", type=int, default=6, help="demo hour to start at (6)")
     parser.add_argument("--seed", type=int, default=None, help="random seed, for a replayable run")

@@ -27,7 +27,7 @@ AGENTS: dict[str, dict[str, Any]] = {
     "Grace Hopper": {
         "team": "network",
         "skills": [{"name": "vpn", "proficiency": 5}, "network"],
-        "capacity": 4,
+        "capacity": 8,
         "email": "grace@example.com",
         "shifts": ALWAYS,
     },
@@ -42,14 +42,14 @@ AGENTS: dict[str, dict[str, Any]] = {
     "Alan Turing": {
         "team": "it-support",
         "skills": ["hardware", "accounts", "email"],
-        "capacity": 5,
+        "capacity": 8,
         "email": "alan@example.com",
         "shifts": ALWAYS,
     },
     "Ada Lovelace": {
         "team": "it-support",
         "skills": [{"name": "accounts", "proficiency": 5}, "email"],
-        "capacity": 4,
+        "capacity": 6,
         "shifts": ALWAYS,
     },
     "Katherine Johnson": {

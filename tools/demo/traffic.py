@@ -106,18 +106,22 @@ def draw_plan(rng: random.Random, targets: Targets) -> TicketPlan:
         priority_target=target,
         reply_after=reply_after,
         asks_requester=rng.random() < 0.25,
-        resolve_after=rng.uniform(0.2, 1.2) * targets.resolution[priority or "normal"] / 3,
-        rating_bias=rng.choice((0, 0, 0, 1, -1)),
+        resolve_after=rng.uniform(0.05, 0.5) * targets.resolution[priority or "normal"] / 3,
+        rating_bias=rng.choice((0, 0, 0, 0, 1, -1)),
         escalates=rng.random() < 0.04,
         reopens=rng.random() < 0.05,
     )
+
+
+ON_TIME_RATINGS = (5, 5, 5, 5, 5, 4, 4, 4, 4, 3)  # 90% of 4-5: the usual CSAT target
+LATE_RATINGS = (1, 2, 3, 4, 4, 5)
 
 
 def rating_for(plan: TicketPlan, *, late: bool, rng: random.Random) -> int | None:
     """Most requesters rate; quick answers mostly get 5 or 4, late ones fewer stars."""
     if rng.random() < 0.3:
         return None
-    base = rng.choice((3, 4, 5) if late else (4, 5, 5, 5, 5))
+    base = rng.choice(LATE_RATINGS if late else ON_TIME_RATINGS)
     return max(1, min(5, base + plan.rating_bias))
 
 
@@ -140,6 +144,7 @@ async def work_ticket(
     stats: Counter[str],
     patience: float,
 ) -> None:
+    filed_at = asyncio.get_running_loop().time()
     ticket = await api.file_ticket(plan.body)
     ticket_id = str(ticket["id"])
     stats["created"] += 1
@@ -154,6 +159,7 @@ async def work_ticket(
         await api.escalate(ticket_id, agent_id=agent, reason="requester is blocked")
         stats["escalated"] += 1
     await api.agent_reply(ticket_id, agent_id=agent, text="Looking into it now.")
+    late = asyncio.get_running_loop().time() - filed_at > plan.priority_target
     if plan.asks_requester:
         await api.set_status(ticket_id, agent_id=agent, status="waiting_on_customer")
         await asyncio.sleep(plan.priority_target * rng.uniform(0.2, 1.0))
@@ -168,7 +174,7 @@ async def work_ticket(
         await api.agent_reply(ticket_id, agent_id=agent, text="Fixed for good this time.")
         await api.set_status(ticket_id, agent_id=agent, status="resolved", reason="fixed again")
         stats["reopened"] += 1
-    rating = rating_for(plan, late=plan.reply_after > plan.priority_target, rng=rng)
+    rating = rating_for(plan, late=late, rng=rng)
     if rating is not None:
         await api.rate(ticket_id, requester=plan.requester, rating=rating, comment="demo")
         stats[f"rated {rating}"] += 1
