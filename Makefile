@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test chaos lint schema contracts admin-key bench bench-intake infra-up infra-down services-up services-down demo
+.PHONY: install run stop test chaos lint schema contracts dashboards admin-key bench bench-intake infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -22,10 +22,14 @@ services-up: infra-up
 services-down:
 	@infra/local/services.sh down
 
-demo:
+demo-seed:
 	@infra/local/demo.sh up
 
-run: services-up demo  ## infra, the four services and demo data
+demo: services-up demo-seed  ## a desk and MINUTES (5) of traffic; Prometheus on 127.0.0.1:9090
+	@infra/local/prometheus.sh up
+	@infra/local/demo.sh traffic --minutes "$${MINUTES:-5}"
+
+run: services-up demo-seed  ## infra, the four services and demo data
 	@echo
 	@echo "Ticketflow is running on 127.0.0.1:"
 	@for s in intake:8001 routing:8002 sla:8003 notify:8004; do \
@@ -37,6 +41,7 @@ run: services-up demo  ## infra, the four services and demo data
 	@echo "  stop everything with: make stop"
 
 stop:
+	@infra/local/prometheus.sh down
 	@infra/local/demo.sh down
 	@infra/local/services.sh down
 	@infra/local/down.sh
@@ -70,6 +75,9 @@ bench: infra-up  ## every service's benchmark, one after the other (several minu
 	@$(UV) run python -m bench.routing_decisions
 	@$(UV) run python -m bench.sla_timers
 	@$(UV) run python -m bench.notify_deliveries
+
+dashboards: install  ## rewrite infra/grafana/dashboards from tools/dashboards
+	@$(UV) run python -m tools.dashboards --write
 
 contracts: install  ## regenerate contracts/ (JSON Schemas + AsyncAPI); refuses breaking changes
 	@$(UV) run python -m tools.contracts --write

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from tests.infra import Infra, resolve_infra
+from tests.prometheus_tools import PrometheusBinaries, install_prometheus
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +18,12 @@ def infra() -> Iterator[Infra]:
     yield resolve_infra(cleanups.append)
     for cleanup in reversed(cleanups):
         cleanup()
+
+
+@pytest.fixture(scope="session")
+def prometheus_binaries() -> PrometheusBinaries:
+    """Debian's prometheus and promtool, installed by infra/local/prometheus.sh when missing."""
+    return install_prometheus()
 
 
 def with_database(url: str, database: str) -> str:

@@ -1,10 +1,12 @@
-"""A local webhook receiver for the demo: verifies each delivery's signature and logs it."""
+"""A local webhook receiver for the demo: verifies each delivery's signature and logs it
+(/hooks), and plays a flaky partner endpoint (/flaky)."""
 
 import argparse
 import asyncio
 import json
 import logging
 import time
+import zlib
 from pathlib import Path
 
 import uvicorn
@@ -47,7 +49,23 @@ def build_app(secret_file: Path) -> Starlette:
         )
         return Response(status_code=204 if valid else 401)
 
-    return Starlette(routes=[Route("/hooks", receive, methods=["POST"])])
+    failed_once: set[str] = set()
+
+    async def flaky(request: Request) -> Response:
+        """A partner endpoint having a bad day: the first attempt of one delivery in four
+        answers 503 (notify retries it), everything else 204."""
+        delivery = request.headers.get("ticketflow-delivery-id", "")
+        if delivery not in failed_once and zlib.crc32(delivery.encode()) % 4 == 0:
+            failed_once.add(delivery)
+            return Response(status_code=503)
+        return Response(status_code=204)
+
+    return Starlette(
+        routes=[
+            Route("/hooks", receive, methods=["POST"]),
+            Route("/flaky", flaky, methods=["POST"]),
+        ]
+    )
 
 
 def main() -> None:

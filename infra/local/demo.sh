@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data: demo.sh {receiver|up|down}
+# `demo.sh traffic [--minutes N ...]` then runs the bounded traffic generator (python -m tools.demo).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,6 +35,11 @@ up() {
     --secret-file "$SECRET")
 }
 
+traffic() {
+  set -a; source "$ROOT/.local/env"; source "$ROOT/.local/api-tokens.env"; set +a
+  cd "$ROOT" && .venv/bin/python -m tools.demo --flaky-url "http://127.0.0.1:$PORT/flaky" "$@"
+}
+
 down() {
   if alive; then kill -TERM "$(cat "$PID")"; fi
   rm -f "$PID"
@@ -42,6 +48,7 @@ down() {
 case "${1:-}" in
   receiver) receiver ;;
   up) up ;;
+  traffic) shift; traffic "$@" ;;
   down) down ;;
-  *) echo "usage: $0 {receiver|up|down}" >&2; exit 2 ;;
+  *) echo "usage: $0 {receiver|up|traffic [options]|down}" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 """The four services as separate processes on a fresh database and topics, and a receiver."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -53,10 +54,12 @@ class ReceivedRequest:
 
 @dataclass
 class WebhookReceiver:
-    """Records every request; answers 503 to the first attempt of chosen event types."""
+    """Records every request; answers 503 to the first attempt of chosen event types, or to
+    every request when `fail_always` (an endpoint that is down)."""
 
     port: int
     fail_first_of: set[str] = field(default_factory=set)
+    fail_always: bool = False
     received: list[ReceivedRequest] = field(default_factory=list)
 
     @property
@@ -71,14 +74,23 @@ class WebhookReceiver:
         seen_before = any(
             r.headers.get("ticketflow-delivery-id") == delivery for r in self.received
         )
-        status = 503 if event_type in self.fail_first_of and not seen_before else 204
+        failing = self.fail_always or (event_type in self.fail_first_of and not seen_before)
+        status = 503 if failing else 204
         self.received.append(ReceivedRequest(headers, body, status))
         return Response(status_code=status)
 
 
 @pytest.fixture(scope="module")
 async def receiver() -> AsyncIterator[WebhookReceiver]:
-    hooks = WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
+    async with listening(
+        WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
+    ) as hooks:
+        yield hooks
+
+
+@contextlib.asynccontextmanager
+async def listening(hooks: WebhookReceiver) -> AsyncIterator[WebhookReceiver]:
+    """`hooks` listening on 127.0.0.1 for the duration of the block."""
     app = Starlette(routes=[Route("/hooks", hooks.handle, methods=["POST"])])
     async with serving(app, hooks.port):
         yield hooks

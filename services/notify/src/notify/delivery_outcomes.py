@@ -26,6 +26,7 @@ from notify.store.deliveries import (
 from notify.store.endpoints import clear_failures, disable_endpoint, lock_health, save_health
 from ticketflow_common.envelope import new_event
 from ticketflow_common.events import EndpointDisabled, NotificationFailed, NotificationSent
+from ticketflow_common.metrics import DEAD_LETTERS
 from ticketflow_common.outbox import enqueue_event
 from ticketflow_common.topics import dlq_topic
 
@@ -139,6 +140,8 @@ async def _dead_letter(
             ),
             failed_at=now,
         )
+        # Same counter as the consumers' dead letters: together they are what the DLQs hold.
+        DEAD_LETTERS.labels("notify", delivery.source_topic).inc()
 
 
 async def _update_health(

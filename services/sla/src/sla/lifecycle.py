@@ -15,7 +15,7 @@ from sla.domain.clocks import ClockRecord, paused, plan_timers, resumed, retarge
 from sla.domain.escalations import EscalationPolicy
 from sla.domain.policies import Policy
 from sla.domain.tickets import TicketProjection
-from sla.metrics import SLA_BUSINESS_SECONDS, SLA_OUTCOMES, SLA_STARTED
+from sla.metrics import SLA_BUSINESS_SECONDS, SLA_OUTCOMES, SLA_STARTED, team_label
 from sla.store.calendars import get_calendar
 from sla.store.clocks import insert_clock, record_pause, record_resume, save_clock
 from sla.store.escalations import get_escalation_policy
@@ -215,13 +215,13 @@ async def stop_clock(
     facts = sla_facts(clock, ticket)
     if outcome == "met":
         result = "breached" if clock.breached_at is not None else "met"
-        SLA_OUTCOMES.labels(clock.metric, clock.policy, result).inc()
+        SLA_OUTCOMES.labels(clock.metric, clock.policy, team_label(ticket), result).inc()
         SLA_BUSINESS_SECONDS.labels(clock.metric, clock.policy).observe(clock.used_seconds)
         data: SlaFacts = SlaMet(
             **facts, due_at=due_at, met_at=at, business_seconds_used=clock.used_seconds
         )
     else:
-        SLA_OUTCOMES.labels(clock.metric, clock.policy, "cancelled").inc()
+        SLA_OUTCOMES.labels(clock.metric, clock.policy, team_label(ticket), "cancelled").inc()
         data = SlaCancelled(**facts, reason=reason, cancelled_at=at)
     await emit(conn=conn, data=data, now=now)
     return clock

@@ -2,21 +2,27 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from sla.domain.tickets import TicketProjection
+
 SLA_STARTED = Counter(
     "ticketflow_sla_clocks_started_total", "SLA clocks started.", ["metric", "policy"]
 )
 SLA_WARNINGS = Counter(
     "ticketflow_sla_warnings_total", "SLA warnings fired.", ["metric", "policy", "threshold"]
 )
-SLA_BREACHES = Counter("ticketflow_sla_breaches_total", "SLA breaches fired.", ["metric", "policy"])
+SLA_BREACHES = Counter(
+    "ticketflow_sla_breaches_total",
+    "SLA breaches fired, by the ticket's team ('' when it has none).",
+    ["metric", "policy", "team"],
+)
 SLA_ESCALATIONS = Counter(
     "ticketflow_sla_escalations_total", "SLA escalations fired.", ["metric", "policy", "level"]
 )
 SLA_OUTCOMES = Counter(
     "ticketflow_sla_outcomes_total",
     "Clocks that ended: met on time, met late (breached) or cancelled; achievement ratio is"
-    ' met / (met + breached) over outcome="met" and outcome="breached".',
-    ["metric", "policy", "outcome"],
+    ' met / (met + breached) over outcome="met" and outcome="breached"; team is the ticket\'s.',
+    ["metric", "policy", "team", "outcome"],
 )
 SLA_ACHIEVEMENT_RATIO = Gauge(
     "ticketflow_sla_achievement_ratio",
@@ -38,3 +44,8 @@ SLA_BUSINESS_SECONDS = Histogram(
     ["metric", "policy"],
     buckets=(60, 300, 600, 1800, 3600, 4 * 3600, 8 * 3600, 16 * 3600, 40 * 3600, 80 * 3600),
 )
+
+
+def team_label(ticket: TicketProjection | None) -> str:
+    """The team a breach or an outcome counts for: the ticket's, else its assignee's, else ''."""
+    return (ticket.effective_team if ticket is not None else None) or ""

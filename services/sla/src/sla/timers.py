@@ -28,6 +28,7 @@ from sla.metrics import (
     SLA_ESCALATIONS,
     SLA_TIMER_LATENESS,
     SLA_WARNINGS,
+    team_label,
 )
 from sla.store.clocks import clocks_by_id
 from sla.store.policies import get_policy
@@ -92,7 +93,7 @@ def _fire_one(
             )
         )
     elif timer.kind == "breach":
-        SLA_BREACHES.labels(clock.metric, clock.policy).inc()
+        SLA_BREACHES.labels(clock.metric, clock.policy, team_label(ticket)).inc()
         firings.breaches.append((clock.id, timer.due_at))
         firings.emit(SlaBreached(**facts, due_at=timer.due_at, fired_at=now))
     elif escalation is not None and 0 < timer.level <= len(escalation.levels):

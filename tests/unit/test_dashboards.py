@@ -1,0 +1,97 @@
+"""The Grafana dashboards: rendered from tools/dashboards, and every panel query is valid PromQL."""
+
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from tests.prometheus_tools import PrometheusBinaries, concrete, dashboard_queries
+from tools.dashboards.__main__ import stale
+
+# Issue 7's list of what the two dashboards show, by a word each panel title must contain.
+SERVICE_DESK_TOPICS = (
+    "created",
+    "resolved",
+    "backlog by status",
+    "backlog by team",
+    "backlog by priority",
+    "first response",
+    "resolution time",
+    "achievement by policy",
+    "achievement by team",
+    "breaches per hour by policy",
+    "breaches per hour by team",
+    "unowned",
+    "oldest unowned",
+    "queue depth",
+    "utilisation",
+    "csat trend",
+    "csat",
+    "first-contact resolution",
+)
+SERVICES_TOPICS = (
+    "requests per second",
+    "error ratio",
+    "latency",
+    "consumer lag",
+    "outbox backlog",
+    "dead letters",
+    "timer fire lateness",
+    "delivery attempts",
+    "cpu",
+    "memory",
+)
+
+
+def test_committed_dashboards_are_what_tools_dashboards_renders() -> None:
+    outdated = [str(path.name) for path in stale()]
+    assert outdated == [], "run `uv run python -m tools.dashboards --write` and commit the result"
+
+
+def test_dashboards_show_what_the_issue_asks_for() -> None:
+    titles: dict[str, set[str]] = {}
+    for query in dashboard_queries():
+        titles.setdefault(query.dashboard, set()).add(query.panel.lower())
+    expected = {
+        "Ticketflow service desk": SERVICE_DESK_TOPICS,
+        "Ticketflow services": SERVICES_TOPICS,
+    }
+    missing = [
+        f"{dashboard}: no panel about {topic!r}"
+        for dashboard, topics in expected.items()
+        for topic in topics
+        if not any(topic in title for title in titles.get(dashboard, set()))
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def test_every_panel_query_is_valid_promql(
+    prometheus_binaries: PrometheusBinaries, tmp_path: Path
+) -> None:
+    """promtool parses each query (as a recording rule), Grafana's variables made concrete."""
+    queries = dashboard_queries()
+    rules = {
+        "groups": [
+            {
+                "name": "dashboard-queries",
+                "rules": [
+                    {"record": f"panel:query_{i}", "expr": concrete(q.expr)}
+                    for i, q in enumerate(queries)
+                ],
+            }
+        ]
+    }
+    path = tmp_path / "panels.yml"
+    path.write_text(yaml.safe_dump(rules), encoding="utf-8")
+    checked = subprocess.run(
+        [str(prometheus_binaries.promtool), "check", "rules", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if checked.returncode != 0:
+        # Name the panel behind each failing rule.
+        named = checked.stdout + checked.stderr
+        for i, query in reversed(list(enumerate(queries))):  # query_12 before query_1
+            named = named.replace(f"panel:query_{i}", str(query))
+        raise AssertionError(named)
