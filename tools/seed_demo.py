@@ -7,9 +7,25 @@ from pathlib import Path
 import httpx
 
 AGENTS = [
-    {"name": "Grace Hopper", "team": "it-support", "skills": ["network", "vpn"], "capacity": 3},
-    {"name": "Alan Turing", "team": "it-support", "skills": ["hardware", "network"], "capacity": 3},
-    {"name": "Ada Lovelace", "team": "it-support", "skills": ["accounts", "email"], "capacity": 2},
+    # Names apart from `make demo`'s desk (tools/demo/desk.py), which seeds its own people.
+    {
+        "name": "Margaret Hamilton",
+        "team": "service-desk",
+        "skills": ["network", "vpn"],
+        "capacity": 3,
+    },
+    {
+        "name": "Dennis Ritchie",
+        "team": "service-desk",
+        "skills": ["hardware", "network"],
+        "capacity": 3,
+    },
+    {
+        "name": "Barbara Liskov",
+        "team": "service-desk",
+        "skills": ["accounts", "email"],
+        "capacity": 2,
+    },
 ]
 CATEGORIES = {
     "network": {"name": "Network and VPN", "default_priority": "high", "required_skills": ["vpn"]},
