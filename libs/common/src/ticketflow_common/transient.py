@@ -11,6 +11,8 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     asyncio.TimeoutError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
+    # A connection the server dropped mid-operation (seen when Postgres restarts under load).
+    asyncpg.exceptions.InternalClientError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.exceptions.DeadlockDetectedError,
