@@ -75,6 +75,7 @@ bench: infra-up  ## every service's benchmark, one after the other (several minu
 	@$(UV) run python -m bench.routing_decisions
 	@$(UV) run python -m bench.sla_timers
 	@$(UV) run python -m bench.notify_deliveries
+	@$(UV) run python -m bench.end_to_end_latency
 
 dashboards: install  ## rewrite infra/grafana/dashboards from tools/dashboards
 	@$(UV) run python -m tools.dashboards --write
