@@ -70,7 +70,8 @@ admin-key: infra-up  ## print a new intake admin API key: make admin-key NAME=op
 bench-intake: infra-up  ## POST /tickets beside a bare FastAPI + asyncpg insert
 	@$(UV) run python -m bench.intake_post_tickets
 
-bench: infra-up  ## every service's benchmark, one after the other (several minutes)
+bench: infra-up  ## the machine's baselines, then every service's benchmark (several minutes)
+	@$(UV) run python -m bench.baselines
 	@$(UV) run python -m bench.intake_post_tickets
 	@$(UV) run python -m bench.routing_decisions
 	@$(UV) run python -m bench.sla_timers
