@@ -53,7 +53,7 @@ def pgbench_tps(database_url: str, clients: int, seconds: int) -> float:
         "PGPASSWORD": url.password or "",
         "PGDATABASE": url.path.lstrip("/"),
     }
-    subprocess.run(  # noqa: S603 - fixed arguments
+    subprocess.run(
         [tool("psql"), "-qc", "CREATE TABLE IF NOT EXISTS baseline_rows"
          " (id bigserial PRIMARY KEY, body jsonb NOT NULL)"],
         env=env, check=True,
@@ -61,11 +61,9 @@ def pgbench_tps(database_url: str, clients: int, seconds: int) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
         script.write(INSERT)
         script.flush()
-        out = subprocess.run(  # noqa: S603 - fixed arguments
-            [tool("pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
-             "-T", str(seconds), "-f", script.name],
-            env=env, check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
+        command = [tool("pgbench"), "-n", "-M", "prepared", "-c", str(clients)]
+        command += ["-j", str(min(clients, 2)), "-T", str(seconds), "-f", script.name]
+        out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     found = re.search(r"tps = ([0-9.]+)", out)
     assert found, out
     return float(found.group(1))
