@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from tests.infra import Infra, resolve_infra
+from tests.polling import eventually
 from tests.prometheus_tools import PrometheusBinaries, install_prometheus
 
 
@@ -43,11 +44,24 @@ async def fresh_database(infra: Infra) -> AsyncIterator[str]:
     try:
         yield with_database(infra.database_url, name)
     finally:
-        admin = await asyncpg.connect(infra.database_url)
+        await drop_database(infra.database_url, name)
+
+
+async def drop_database(admin_url: str, name: str) -> None:
+    """Drop it, ending our sessions; an autovacuum worker busy in it (which a non-superuser
+    may not end) is waited for, with a deadline."""
+
+    async def dropped() -> bool:
+        admin = await asyncpg.connect(admin_url)
         try:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
+            return False
         finally:
             await admin.close()
+        return True
+
+    await eventually(dropped, what=f"database {name} to be dropped", within=30, interval=0.5)
 
 
 @pytest.fixture(scope="session")
