@@ -107,7 +107,7 @@ def asyncapi() -> dict[str, Any]:
         },
         "defaultContentType": "application/json",
         "servers": {
-            "local": {"host": "127.0.0.1:59092", "protocol": "kafka", "description": "make run"}
+            "local": {"host": "127.0.0.1:29092", "protocol": "kafka", "description": "make run"}
         },
         "channels": channels,
         "operations": operations,

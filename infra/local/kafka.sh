@@ -7,8 +7,10 @@ POM="$ROOT/infra/kafka/pom.xml"
 DIR="$ROOT/.local/kafka"
 LIBS="$DIR/libs"
 PIDFILE="$DIR/kafka.pid"
-PORT="${TF_KAFKA_PORT:-59092}"
-CONTROLLER_PORT="${TF_KAFKA_CONTROLLER_PORT:-59093}"
+# Below 32768: a port in the ephemeral range can be taken by a client connecting to itself
+# while the broker is down (seen in the chaos test), and then the broker cannot bind it.
+PORT="${TF_KAFKA_PORT:-29092}"
+CONTROLLER_PORT="${TF_KAFKA_CONTROLLER_PORT:-29093}"
 
 kafka_java() { java -Xmx768m -cp "$LIBS/*" "$@"; }
 

@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIR="$ROOT/.local/postgres"
 DATA="$DIR/data"
 RUN="$DIR/run"
-PORT="${TF_PG_PORT:-55432}"
+PORT="${TF_PG_PORT:-25432}"
 
 # Highest installed server version, installing Debian's postgresql package if there is none.
 find_bin() {

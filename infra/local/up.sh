@@ -4,8 +4,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/infra/local"
-PG_PORT="${TF_PG_PORT:-55432}"
-BOOTSTRAP="127.0.0.1:${TF_KAFKA_PORT:-59092}"
+PG_PORT="${TF_PG_PORT:-25432}"
+BOOTSTRAP="127.0.0.1:${TF_KAFKA_PORT:-29092}"
 
 "$HERE/postgres.sh" up
 "$HERE/kafka.sh" up
@@ -28,7 +28,7 @@ cat <<EOF
 
 Local stack is up (listening on 127.0.0.1 only):
   postgres  127.0.0.1:$PG_PORT  role+db ticketflow  data: .local/postgres/data  log: .local/postgres/postgres.log
-  kafka     $BOOTSTRAP  KRaft, controller on :${TF_KAFKA_CONTROLLER_PORT:-59093}  data: .local/kafka/data  logs: .local/kafka/logs/
+  kafka     $BOOTSTRAP  KRaft, controller on :${TF_KAFKA_CONTROLLER_PORT:-29093}  data: .local/kafka/data  logs: .local/kafka/logs/
   settings  .local/env (TICKETFLOW_DATABASE_URL, TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS)
 Stop with infra/local/down.sh
 EOF

@@ -32,7 +32,12 @@ SERVICES = ("intake", "routing", "sla", "notify")
 
 @pytest.fixture(scope="module")
 def system_env() -> dict[str, str]:
-    return {"NOTIFY_RETRY_SCHEDULE_SECONDS": "[0, 0.5, 1, 2, 4, 8, 8, 8, 8, 8]"}
+    # The receiver fails each ticket.assigned once on purpose; with 120 tickets that would open
+    # notify's circuit breaker again and again, which is not what this test is about.
+    return {
+        "NOTIFY_RETRY_SCHEDULE_SECONDS": "[0, 0.5, 1, 2, 4, 8, 8, 8, 8, 8]",
+        "NOTIFY_CIRCUIT_FAILURE_THRESHOLD": "1000",
+    }
 
 
 async def file_tickets(system: System, accepted: dict[str, str]) -> None:
@@ -59,8 +64,8 @@ async def file_tickets(system: System, accepted: dict[str, str]) -> None:
                 if answer is not None and answer.status_code == 201:
                     accepted[key] = answer.json()["id"]
                     break
-                await asyncio.sleep(0.5)
-            await asyncio.sleep(1 / FILING_PER_SECOND)
+                await asyncio.sleep(0.5)  # the client's back-off before retrying with its key
+            await asyncio.sleep(1 / FILING_PER_SECOND)  # the stream's rate, not a wait
 
 
 def infra_script(script: str, action: str) -> None:
@@ -70,23 +75,33 @@ def infra_script(script: str, action: str) -> None:
 async def restart_service(system: System, service: str) -> None:
     process = system.services[service]
     await process.kill()
-    await asyncio.sleep(1)
     await process.start()
     await process.wait_ready(within=120)
 
 
-async def faults(system: System) -> list[str]:
-    """kill -9 and restart each service in turn, then Kafka, then Postgres."""
+async def until_accepted(accepted: dict[str, str], target: int) -> None:
+    """Let the stream make progress before a fault: `target` tickets accepted in all."""
+
+    async def reached() -> bool:
+        return len(accepted) >= target
+
+    await eventually(reached, what=f"{target} tickets accepted", within=120, interval=0.2)
+
+
+async def faults(system: System, accepted: dict[str, str]) -> list[str]:
+    """kill -9 and restart each service in turn, then Kafka, then Postgres, spread over the
+    stream: fault n comes once n/8 of the tickets are accepted."""
     done = []
-    for service in SERVICES:
-        await asyncio.sleep(6)
+    step = TICKETS_TO_FILE // 8
+    for n, service in enumerate(SERVICES, start=1):
+        await until_accepted(accepted, n * step)
         await restart_service(system, service)
         done.append(f"kill -9 {service}")
-    await asyncio.sleep(4)
+    await until_accepted(accepted, 5 * step)
     await asyncio.to_thread(infra_script, "kafka.sh", "down")
     await asyncio.to_thread(infra_script, "kafka.sh", "up")
     done.append("restart kafka")
-    await asyncio.sleep(4)
+    await until_accepted(accepted, 6 * step)
     await asyncio.to_thread(infra_script, "postgres.sh", "down")
     await asyncio.to_thread(infra_script, "postgres.sh", "up")
     done.append("restart postgres")
@@ -130,7 +145,7 @@ async def test_nothing_lost_nothing_doubled_through_faults(
 
     accepted: dict[str, str] = {}
     filing = asyncio.create_task(file_tickets(system, accepted))
-    done = await faults(system)
+    done = await faults(system, accepted)
     await filing
     assert done == [
         "kill -9 intake", "kill -9 routing", "kill -9 sla", "kill -9 notify",
@@ -184,14 +199,23 @@ async def test_nothing_lost_nothing_doubled_through_faults(
         return bool(sum(counts) == 0)
 
     await eventually(outboxes_empty, what="every outbox to drain", within=60, interval=1)
-    conn = await asyncpg.connect(system.database_url)
-    try:
-        logged = await conn.fetch(
-            "SELECT event_id, count(*) AS n, bool_and(status = 'delivered') AS ok"
-            " FROM notify.deliveries GROUP BY event_id"
-        )
-    finally:
-        await conn.close()
-    ours = [r for r in logged if str(r["event_id"]) in expected]
+
+    async def delivery_log() -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(system.database_url)
+        try:
+            rows = await conn.fetch(
+                "SELECT event_id, count(*) AS n, bool_and(status = 'delivered') AS ok"
+                " FROM notify.deliveries GROUP BY event_id"
+            )
+        finally:
+            await conn.close()
+        return [r for r in rows if str(r["event_id"]) in expected]
+
+    async def all_recorded() -> bool:
+        """The receiver answers before notify records the outcome: wait for the record."""
+        return all(r["ok"] for r in await delivery_log())
+
+    await eventually(all_recorded, what="every delivery recorded", within=60, interval=1)
+    ours = await delivery_log()
     assert len(ours) == len(expected)
-    assert all(r["n"] == 1 and r["ok"] for r in ours), "once in the delivery log, delivered"
+    assert all(r["n"] == 1 for r in ours), "once in the delivery log"

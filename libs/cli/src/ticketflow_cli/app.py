@@ -18,7 +18,7 @@ HELP = (
     "in the working directory (what `make run` writes): TICKETFLOW_INTAKE_URL "
     "(http://127.0.0.1:8001), TICKETFLOW_ROUTING_URL (:8002), TICKETFLOW_SLA_URL (:8003), "
     "TICKETFLOW_NOTIFY_URL (:8004), INTAKE_API_TOKEN, ROUTING_API_TOKEN, SLA_API_TOKEN, "
-    "NOTIFY_API_TOKEN, TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:59092), "
+    "NOTIFY_API_TOKEN, TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:29092), "
     "TICKETFLOW_TOPIC_PREFIX and TICKETFLOW_HTTP_TIMEOUT_SECONDS (10).\n\n"
     "Exit codes: 0 done, 1 the service refused, 2 usage or configuration, 3 a service or "
     "Kafka did not answer, 4 not found, 5 token refused (401/403)."

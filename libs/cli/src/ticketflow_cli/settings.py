@@ -33,7 +33,7 @@ class CliSettings(BaseSettings):
     sla_api_token: SecretStr | None = Field(None, validation_alias="SLA_API_TOKEN")
     notify_api_token: SecretStr | None = Field(None, validation_alias="NOTIFY_API_TOKEN")
     kafka_bootstrap_servers: str = Field(
-        "127.0.0.1:59092", min_length=1, validation_alias="TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"
+        "127.0.0.1:29092", min_length=1, validation_alias="TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"
     )
     topic_prefix: str = Field(
         default="", pattern=r"^[a-zA-Z0-9._-]*$", validation_alias="TICKETFLOW_TOPIC_PREFIX"
