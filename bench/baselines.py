@@ -25,9 +25,10 @@ from aiokafka import AIOKafkaConsumer
 
 from bench.infra import bench_infra
 from bench.load import run_load
+from bench.servers import bare_server
 from tests.conftest import fresh_database
+from tests.infra import Infra
 from tests.kafka_helpers import delete_topics
-from tests.processes import ServiceProcess, free_port
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.topics import TICKETS, TopicNames
@@ -108,15 +109,8 @@ async def kafka_figures(bootstrap: str, messages: int, pings: int) -> dict[str, 
 
 
 async def bare_http(database_url: str, seconds: float) -> dict[str, float]:
-    port = free_port()
-    logs = ROOT / ".local" / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
-    bare = ServiceProcess(
-        "bench.bare_insert_app",
-        {"BARE_DATABASE_URL": database_url, "BARE_PORT": str(port)},
-        port,
-        logs / "bare-baseline.log",
-    )
+    """Closed loop, 16 clients: the most requests/s a bare FastAPI insert endpoint answers."""
+    bare = bare_server(database_url=database_url)
     await bare.start()
     try:
         await bare.wait_ready(path="/docs")
@@ -133,8 +127,8 @@ async def bare_http(database_url: str, seconds: float) -> dict[str, float]:
             "p99_ms": result.percentile(99)}  # fmt: skip
 
 
-async def main() -> None:
-    infra = bench_infra()
+async def run(*, infra: Infra) -> dict[str, Any]:
+    """The three ceilings, measured now on this machine."""
     figures: dict[str, Any] = {}
     async with fresh_database(infra) as database_url:
         figures["pgbench_insert_tps"] = {
@@ -145,6 +139,11 @@ async def main() -> None:
     figures["kafka_raw_aiokafka"] = await kafka_figures(
         infra.kafka_bootstrap_servers, messages=20_000, pings=300
     )
+    return figures
+
+
+async def main() -> None:
+    figures = await run(infra=bench_infra())
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "baselines.json").write_text(json.dumps(figures, indent=2))

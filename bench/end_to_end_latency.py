@@ -1,9 +1,10 @@
 """End-to-end latency: `POST /tickets` to `ticket.assigned` on the bus, and to its webhook.
 
-Run: `uv run python -m bench.end_to_end_latency --tickets 300 --rate 10`. Starts the four
-services as processes (fresh database, 12-partition topics), a local webhook receiver and a
-Kafka reader of routing's topic, files tickets at a steady rate and prints p50/p99/max of
-both latencies, measured from just before each POST.
+Run: `uv run python -m bench.end_to_end_latency [--rates 10 50 100] [--seconds 20]`. Starts the
+four services as processes (fresh database, 12-partition topics), a local webhook receiver and
+a Kafka reader of routing's topic, files tickets with open-loop (Poisson) arrivals at each rate
+and prints p50/p99/p99.9 of both latencies, measured from each POST's scheduled instant, with
+each service's CPU and peak memory over that rate.
 """
 
 import argparse
@@ -12,6 +13,7 @@ import contextlib
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
@@ -21,33 +23,49 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bench.infra import bench_infra
+from bench.latency import summarise
+from bench.open_loop import run_open_loop
+from bench.process_stats import watching
 from tests.conftest import fresh_database
+from tests.infra import Infra
+from tests.polling import eventually
 from tests.processes import free_port
 from tests.running_system import System, running_system, serving
 from ticketflow_common.topics import ROUTING
 
 ROOT = Path(__file__).resolve().parents[1]
+RATES = [10, 50, 100]
 
 
 class Arrivals:
     """When each ticket's assignment was seen on the bus and at the webhook receiver."""
 
-    def __init__(self, expected: int) -> None:
-        self.expected = expected
+    def __init__(self) -> None:
+        self.sent: dict[str, float] = {}
         self.on_bus: dict[str, float] = {}
         self.at_webhook: dict[str, float] = {}
-        self.all_in = asyncio.Event()
+
+    def answered(self, _n: int, scheduled: float, status: int, body: bytes) -> None:
+        if status == 201:
+            self.sent[json.loads(body)["id"]] = scheduled
 
     async def receive(self, request: Request) -> Response:
         event = json.loads(await request.body())
         if event["type"] == "ticket.assigned":
             self.at_webhook.setdefault(event["subject"], time.perf_counter())
-            if len(self.at_webhook) >= self.expected:
-                self.all_in.set()
         return Response(status_code=204)
 
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/hooks", self.receive, methods=["POST"])])
+
+    def latencies(self, tickets: set[str]) -> dict[str, dict[str, float | int]]:
+        def since_sent(seen: dict[str, float]) -> list[float]:
+            return [(seen[t] - self.sent[t]) * 1000 for t in tickets if t in seen]
+
+        return {
+            "to_bus": summarise(since_sent(self.on_bus)),
+            "to_webhook": summarise(since_sent(self.at_webhook)),
+        }
 
 
 async def read_assignments(system: System, arrivals: Arrivals, stop: asyncio.Event) -> None:
@@ -66,26 +84,62 @@ async def read_assignments(system: System, arrivals: Arrivals, stop: asyncio.Eve
         await consumer.stop()
 
 
-def summary(name: str, latencies: list[float]) -> str:
-    ordered = sorted(latencies)
-    if not ordered:
-        return f"{name}: no samples"
+async def configure(system: System, receiver_url: str) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        for n in range(10):
+            await http.post(
+                f"{system.url('routing')}/agents",
+                json={"name": f"a{n}", "team": "bench", "skills": ["bench"], "capacity": 100_000},
+                headers=system.auth("routing"),
+            )
+        await http.post(
+            f"{system.url('notify')}/endpoints",
+            json={"url": receiver_url, "event_types": ["ticket.assigned"]},
+            headers=system.auth("notify"),
+        )
 
-    def at(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
-    return (
-        f"{name:32} n={len(ordered):4}  p50 {at(50):7.1f} ms  p99 {at(99):7.1f} ms"
-        f"  max {ordered[-1]:7.1f} ms"
-    )
+async def one_rate(
+    system: System, arrivals: Arrivals, rate: float, seconds: float
+) -> dict[str, Any]:
+    before = set(arrivals.sent)
+    pids = [(name, p.process.pid) for name, p in system.services.items() if p.process]
+    async with watching(pids) as watch:
+        filed = await run_open_loop(
+            url=f"{system.url('intake')}/tickets",
+            body=lambda n: {
+                "subject": f"e2e {rate:g}/s {n}",
+                "requester": {"id": f"u-{n % 100}"},
+                "required_skills": ["bench"],
+            },
+            headers=system.auth("intake"),
+            per_second=rate,
+            seconds=seconds,
+            on_answer=arrivals.answered,
+        )
+        tickets = set(arrivals.sent) - before
+
+        async def all_delivered() -> bool:
+            return tickets <= arrivals.at_webhook.keys() and tickets <= arrivals.on_bus.keys()
+
+        with contextlib.suppress(AssertionError):
+            await eventually(all_delivered, what="every assignment delivered", within=120)
+    return {
+        "offered_per_s": rate,
+        "tickets": len(tickets),
+        "post": filed.row(),
+        **arrivals.latencies(tickets),
+        "missing_at_webhook": len(tickets - arrivals.at_webhook.keys()),
+        "services": watch.by_name(),
+    }
 
 
-async def main(tickets: int, rate: float) -> None:
-    infra = bench_infra()
+async def run(*, infra: Infra, rates: list[float], seconds: float) -> list[dict[str, Any]]:
+    """Every rate against one running system; rows of latencies and per-service CPU/memory."""
     logs = ROOT / ".local" / "bench-e2e"
     logs.mkdir(parents=True, exist_ok=True)
-    arrivals, port = Arrivals(tickets), free_port()
-    sent: dict[str, float] = {}
+    arrivals, port = Arrivals(), free_port()
+    rows = []
     async with (
         fresh_database(infra) as database_url,
         running_system(
@@ -93,53 +147,33 @@ async def main(tickets: int, rate: float) -> None:
             kafka_bootstrap=infra.kafka_bootstrap_servers,
             logs=logs,
             partitions=12,
-            extra_env={"INTAKE_LOG_LEVEL": "WARNING"},
+            extra_env={f"{s}_LOG_LEVEL": "WARNING" for s in ("INTAKE", "ROUTING", "SLA", "NOTIFY")},
         ) as system,
         serving(arrivals.app(), port),
-        httpx.AsyncClient(timeout=30) as http,
     ):
-        for n in range(10):
-            await http.post(
-                f"{system.url('routing')}/agents",
-                json={"name": f"a{n}", "team": "bench", "skills": ["bench"], "capacity": 1000},
-                headers=system.auth("routing"),
-            )
-        await http.post(
-            f"{system.url('notify')}/endpoints",
-            json={"url": f"http://127.0.0.1:{port}/hooks", "event_types": ["ticket.assigned"]},
-            headers=system.auth("notify"),
-        )
+        await configure(system, f"http://127.0.0.1:{port}/hooks")
         stop = asyncio.Event()
         reader = asyncio.create_task(read_assignments(system, arrivals, stop))
-        for n in range(tickets):
-            started = time.perf_counter()
-            answer = await http.post(
-                f"{system.url('intake')}/tickets",
-                json={
-                    "subject": f"e2e {n}",
-                    "requester": {"id": "u"},
-                    "required_skills": ["bench"],
-                },
-                headers=system.auth("intake"),
-            )
-            sent[answer.json()["id"]] = started
-            await asyncio.sleep(max(0.0, 1 / rate - (time.perf_counter() - started)))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(arrivals.all_in.wait(), timeout=60)
-        stop.set()
-        await reader
-    bus = [(arrivals.on_bus[t] - s) * 1000 for t, s in sent.items() if t in arrivals.on_bus]
-    hook = [
-        (arrivals.at_webhook[t] - s) * 1000 for t, s in sent.items() if t in arrivals.at_webhook
-    ]
-    print(f"{tickets} tickets at {rate:g}/s, 10 agents, 12 partitions, one replica each")
-    print(summary("POST -> ticket.assigned on bus", bus))
-    print(summary("POST -> ticket.assigned webhook", hook))
+        try:
+            for rate in rates:
+                rows.append(await one_rate(system, arrivals, rate, seconds))
+                bus, hook = rows[-1]["to_bus"], rows[-1]["to_webhook"]
+                print(
+                    f"  {rate:>5g}/s: {rows[-1]['tickets']} tickets; POST->bus p50"
+                    f" {bus.get('p50_ms')} p99 {bus.get('p99_ms')} ms; POST->webhook p50"
+                    f" {hook.get('p50_ms')} p99 {hook.get('p99_ms')} ms",
+                    flush=True,
+                )
+        finally:
+            stop.set()
+            await reader
+    return rows
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tickets", type=int, default=300)
-    parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--rates", type=float, nargs="+", default=RATES)
+    parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
-    asyncio.run(main(args.tickets, args.rate))
+    rows = asyncio.run(run(infra=bench_infra(), rates=args.rates, seconds=args.seconds))
+    print(json.dumps(rows, indent=2))

@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import sys
 import uuid
 from pathlib import Path
@@ -17,9 +16,9 @@ from typing import Any
 
 from bench.infra import bench_infra
 from bench.load import LoadResult, rss_mib, run_load
+from bench.servers import bare_server, intake_auth, intake_server
 from tests.conftest import fresh_database
 from tests.kafka_helpers import delete_topics
-from tests.processes import ServiceProcess, free_port
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.topics import TopicNames
 
@@ -48,34 +47,15 @@ async def measure(
 
 async def main(seconds: float, levels: list[int]) -> None:
     infra = bench_infra()
-    token = secrets.token_urlsafe(24)
     names = TopicNames(f"bench{uuid.uuid4().hex[:6]}.")
     await ensure_topics(bootstrap_servers=infra.kafka_bootstrap_servers, names=names)
-    logs = ROOT / ".local" / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
     async with fresh_database(infra) as database_url:
-        intake_port, bare_port = free_port(), free_port()
-        intake = ServiceProcess(
-            "intake",
-            {
-                "INTAKE_DATABASE_URL": database_url,
-                "INTAKE_KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap_servers,
-                "INTAKE_API_TOKEN": token,
-                "INTAKE_TOPIC_PREFIX": names.prefix,
-                "INTAKE_HTTP_PORT": str(intake_port),
-                "INTAKE_RATE_LIMIT_PER_SECOND": "1000000",
-                "INTAKE_RATE_LIMIT_BURST": "1000000",
-                "INTAKE_LOG_LEVEL": "WARNING",
-            },
-            intake_port,
-            logs / "intake.log",
+        intake = intake_server(
+            database_url=database_url,
+            kafka=infra.kafka_bootstrap_servers,
+            topic_prefix=names.prefix,
         )
-        bare = ServiceProcess(
-            "bench.bare_insert_app",
-            {"BARE_DATABASE_URL": database_url, "BARE_PORT": str(bare_port)},
-            bare_port,
-            logs / "bare.log",
-        )
+        bare = bare_server(database_url=database_url)
         await intake.start()
         await bare.start()
         try:
@@ -87,7 +67,7 @@ async def main(seconds: float, levels: list[int]) -> None:
             for concurrency in levels:
                 ours = await measure(
                     f"{intake.url}/tickets",
-                    {"Authorization": f"Bearer {token}"},
+                    intake_auth(intake),
                     intake.process.pid,
                     concurrency,
                     seconds,

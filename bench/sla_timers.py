@@ -18,7 +18,6 @@ import asyncio
 import os
 import secrets
 import signal
-import statistics
 import sys
 import time
 import uuid
@@ -26,12 +25,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 
 from bench.infra import bench_infra
+from bench.latency import summarise
+from bench.process_stats import ProcessStats
 from tests.conftest import with_database
+from tests.infra import Infra
 from tests.kafka_helpers import delete_topics
 from tests.processes import free_port
 from ticketflow_common.kafka_topics import ensure_topics
@@ -105,18 +108,7 @@ def far_future(count: int, now: datetime) -> Iterator[list[datetime]]:
 class Replica:
     process: asyncio.subprocess.Process
     port: int
-    peak_rss_kib: int = 0
-    rss_kib: int = 0
-
-    def sample_memory(self) -> None:
-        status = Path(f"/proc/{self.process.pid}/status")
-        if not status.exists():
-            return
-        for line in status.read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                self.rss_kib = int(line.split()[1])
-            elif line.startswith("VmHWM:"):
-                self.peak_rss_kib = int(line.split()[1])
+    stats: ProcessStats
 
 
 async def start_replicas(
@@ -139,7 +131,7 @@ async def start_replicas(
             sys.executable, "-m", "sla", env=env, stdout=log, stderr=log
         )
         log.close()
-        replicas.append(Replica(process, port))
+        replicas.append(Replica(process, port, ProcessStats("sla", process.pid)))
     async with httpx.AsyncClient() as http:
         for replica in replicas:
             deadline = time.monotonic() + 60
@@ -183,18 +175,13 @@ async def wait_until_fired(
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         for replica in replicas:
-            replica.sample_memory()
+            replica.stats.sample(time.monotonic())
         pending = await conn.fetchval(
             f"SELECT count(*) FROM {SCHEMA}.timers WHERE fired_at IS NULL AND due_at <= $1", until
         )
         if pending == 0 and (not_before is None or datetime.now(UTC) > not_before):
             return
         await asyncio.sleep(0.25)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def run_once(
@@ -208,7 +195,8 @@ async def run_once(
     burst: int,
     stream_rate: int,
     stream_seconds: float,
-) -> None:
+) -> dict[str, Any]:
+    """One replica count: the burst's fires/s and the stream's lateness, as printed."""
     replicas = await start_replicas(
         replicas_count, database_url=database_url, kafka=kafka, prefix=prefix, logs=logs
     )
@@ -246,34 +234,51 @@ async def run_once(
     span = (max(fired_burst) - burst_at).total_seconds() if fired_burst else float("nan")
     late = [(r["fired_at"] - r["due_at"]).total_seconds() for r in stream_rows if r["fired_at"]]
     outbox = await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.outbox")
+    burst_rate = len(fired_burst) / span if fired_burst else 0.0
+    lateness = summarise([seconds * 1000 for seconds in late])
+    figures: dict[str, Any] = {
+        "replicas": replicas_count,
+        "active_timers": active,
+        "burst": {
+            "timers": burst,
+            "fired": len(fired_burst),
+            "seconds": round(span, 2),
+            "fires_per_s": round(burst_rate),
+        },
+        "stream": {"per_s": stream_rate, "seconds": stream_seconds, "lateness": lateness},
+        "unfired": unfired,
+        "outbox_left": outbox,
+        "processes": [
+            {
+                "cpu_s": round(r.stats.cpu_used, 2),
+                "rss_mib": round(r.stats.rss_kib / 1024, 1),
+                "peak_rss_mib": round(r.stats.peak_rss_kib / 1024, 1),
+            }
+            for r in replicas
+        ],
+    }
     for i, replica in enumerate(replicas):
         print(
-            f"replica {i}: RSS {replica.rss_kib / 1024:.0f} MiB,"
-            f" peak {replica.peak_rss_kib / 1024:.0f} MiB"
+            f"replica {i}: RSS {replica.stats.rss_kib / 1024:.0f} MiB,"
+            f" peak {replica.stats.peak_rss_kib / 1024:.0f} MiB,"
+            f" CPU {replica.stats.cpu_used:.1f} s"
         )
-    print(
-        f"burst: {len(fired_burst):,} fired in {span:.2f} s"
-        f" = {len(fired_burst) / span:,.0f} fires/s"
-    )
-    if late:
-        print(
-            f"stream lateness (fired_at - due_at) over {len(late):,} timers:"
-            f" p50 {percentile(late, 0.5) * 1000:.1f} ms,"
-            f" p99 {percentile(late, 0.99) * 1000:.1f} ms,"
-            f" max {max(late) * 1000:.1f} ms, mean {statistics.fmean(late) * 1000:.1f} ms"
-        )
+    print(f"burst: {len(fired_burst):,} fired in {span:.2f} s = {burst_rate:,.0f} fires/s")
+    print(f"stream lateness (fired_at - due_at) over {len(late):,} timers: {lateness}")
     print(f"unfired at the end: {unfired}; outbox rows not yet relayed: {outbox}")
+    return figures
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--timers", type=int, default=1_000_000)
-    parser.add_argument("--burst", type=int, default=20_000)
-    parser.add_argument("--stream-rate", type=int, default=200)
-    parser.add_argument("--stream-seconds", type=float, default=40)
-    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 3])
-    args = parser.parse_args()
-    infra = bench_infra()
+async def run(
+    *,
+    infra: Infra,
+    timers: int,
+    replicas: list[int],
+    burst: int = 20_000,
+    stream_rate: int = 200,
+    stream_seconds: float = 40,
+) -> dict[str, Any]:
+    """Load `timers` far-future timers once, then measure each replica count over them."""
     admin_url, kafka = infra.database_url, infra.kafka_bootstrap_servers
     database = f"tf_bench_{uuid.uuid4().hex[:8]}"
     prefix = f"bench{uuid.uuid4().hex[:6]}."
@@ -284,6 +289,7 @@ async def main() -> None:
     database_url = with_database(admin_url, database)
     await ensure_topics(bootstrap_servers=kafka, names=TopicNames(prefix), partitions=3)
     conn = await asyncpg.connect(database_url)
+    runs = []
     try:
         await apply_migrations(conn=conn, schema=SCHEMA, migrations=service_migrations("sla"))
         await conn.execute(
@@ -291,31 +297,50 @@ async def main() -> None:
             " VALUES ('bench', 1000, 3600)"
         )
         started = time.monotonic()
-        for chunk in far_future(args.timers, datetime.now(UTC)):
+        for chunk in far_future(timers, datetime.now(UTC)):
             await copy_timers(conn, chunk)
         await conn.execute(f"ANALYZE {SCHEMA}.timers")
         await conn.execute(f"ANALYZE {SCHEMA}.clocks")
-        print(
-            f"loaded {args.timers:,} clocks and timers with COPY"
-            f" in {time.monotonic() - started:.1f} s"
-        )
-        for count in args.replicas:
-            await run_once(
-                conn,
-                replicas_count=count,
-                database_url=database_url,
-                kafka=kafka,
-                prefix=prefix,
-                logs=logs,
-                burst=args.burst,
-                stream_rate=args.stream_rate,
-                stream_seconds=args.stream_seconds,
+        load_seconds = time.monotonic() - started
+        print(f"loaded {timers:,} clocks and timers with COPY in {load_seconds:.1f} s")
+        for count in replicas:
+            runs.append(
+                await run_once(
+                    conn,
+                    replicas_count=count,
+                    database_url=database_url,
+                    kafka=kafka,
+                    prefix=prefix,
+                    logs=logs,
+                    burst=burst,
+                    stream_rate=stream_rate,
+                    stream_seconds=stream_seconds,
+                )
             )
     finally:
         await conn.close()
         await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         await admin.close()
         await delete_topics(bootstrap=kafka, prefix=prefix)
+    return {"timers": timers, "load_seconds": round(load_seconds, 1), "runs": runs}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--timers", type=int, default=1_000_000)
+    parser.add_argument("--burst", type=int, default=20_000)
+    parser.add_argument("--stream-rate", type=int, default=200)
+    parser.add_argument("--stream-seconds", type=float, default=40)
+    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 3])
+    args = parser.parse_args()
+    await run(
+        infra=bench_infra(),
+        timers=args.timers,
+        replicas=args.replicas,
+        burst=args.burst,
+        stream_rate=args.stream_rate,
+        stream_seconds=args.stream_seconds,
+    )
 
 
 if __name__ == "__main__":

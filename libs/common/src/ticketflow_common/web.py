@@ -25,7 +25,7 @@ _bearer = HTTPBearer(auto_error=False)
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -33,14 +33,14 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_pool(runtime: RuntimeDep) -> asyncpg.Pool:
+async def get_pool(runtime: RuntimeDep) -> asyncpg.Pool:
     return runtime.pool
 
 
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 
 
-def require_api_token(
+async def require_api_token(
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
@@ -117,7 +117,9 @@ def create_app(
         app.include_router(router, dependencies=[auth], responses=PROBLEM_RESPONSES)
 
     app.add_middleware(RedMetrics, service=runtime.service)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
+    )
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app
 

@@ -2,7 +2,7 @@
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -20,7 +20,7 @@ SYSTEM = Principal(credential_id="system", role="admin", subject="system")
 _ETAG = re.compile(r'^(W/)?"(\d+)"$')
 
 
-def get_settings(runtime: RuntimeDep) -> IntakeSettings:
+async def get_settings(runtime: RuntimeDep) -> IntakeSettings:
     settings = runtime.settings
     assert isinstance(settings, IntakeSettings)
     return settings
@@ -29,7 +29,7 @@ def get_settings(runtime: RuntimeDep) -> IntakeSettings:
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
 
 
-def get_limiter(request: Request) -> TokenBucketLimiter:
+async def get_limiter(request: Request) -> TokenBucketLimiter:
     limiter: TokenBucketLimiter = request.app.state.rate_limiter
     return limiter
 
@@ -71,10 +71,10 @@ async def authenticate(
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-def require(scope: Scope) -> Callable[[Principal], Principal]:
+def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
     """403 (not 401) for a known caller whose role does not grant `scope`."""
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if not principal.can(scope):
             raise ProblemError(403, f"this credential lacks the scope {scope.value!r}")
         return principal
@@ -82,7 +82,7 @@ def require(scope: Scope) -> Callable[[Principal], Principal]:
     return check
 
 
-def if_match(
+async def if_match(
     value: Annotated[
         str | None,
         Header(

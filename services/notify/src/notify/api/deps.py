@@ -12,7 +12,7 @@ from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_common.web import PoolDep, RuntimeDep
 
 
-def get_settings(runtime: RuntimeDep) -> NotifySettings:
+async def get_settings(runtime: RuntimeDep) -> NotifySettings:
     settings = runtime.settings
     assert isinstance(settings, NotifySettings)
     return settings
@@ -21,14 +21,14 @@ def get_settings(runtime: RuntimeDep) -> NotifySettings:
 SettingsDep = Annotated[NotifySettings, Depends(get_settings)]
 
 
-def get_guard(settings: SettingsDep) -> AddressGuard:
+async def get_guard(settings: SettingsDep) -> AddressGuard:
     return AddressGuard(allowed=parse_networks(settings.allowed_private_networks))
 
 
 GuardDep = Annotated[AddressGuard, Depends(get_guard)]
 
 
-def get_clock() -> Clock:
+async def get_clock() -> Clock:
     return system_clock
 
 

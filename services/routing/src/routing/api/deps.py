@@ -10,7 +10,7 @@ from ticketflow_common.clock import Clock, system_clock
 from ticketflow_common.web import PoolDep, RuntimeDep
 
 
-def get_settings(runtime: RuntimeDep) -> RoutingSettings:
+async def get_settings(runtime: RuntimeDep) -> RoutingSettings:
     settings = runtime.settings
     assert isinstance(settings, RoutingSettings)
     return settings
@@ -19,11 +19,11 @@ def get_settings(runtime: RuntimeDep) -> RoutingSettings:
 SettingsDep = Annotated[RoutingSettings, Depends(get_settings)]
 
 
-def get_policy(settings: SettingsDep) -> RoutingPolicy:
+async def get_policy(settings: SettingsDep) -> RoutingPolicy:
     return settings.policy()
 
 
-def get_clock() -> Clock:
+async def get_clock() -> Clock:
     return system_clock
 
 

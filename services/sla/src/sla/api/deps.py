@@ -8,7 +8,7 @@ from ticketflow_common.clock import Clock, system_clock
 from ticketflow_common.web import PoolDep
 
 
-def get_clock() -> Clock:
+async def get_clock() -> Clock:
     """Overridden in tests to move time without waiting."""
     return system_clock
 
