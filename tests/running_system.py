@@ -1,10 +1,14 @@
-"""The four services as separate processes on one database and topic prefix: tests, benchmarks."""
+"""The four services as separate processes on one database and topic prefix: tests, benchmarks.
+
+Any service may run as several replicas (same environment, each its own port and log), the way
+SREs scale one service on its own.
+"""
 
 import asyncio
 import contextlib
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,15 +26,22 @@ SERVICES = ("intake", "routing", "sla", "notify")
 
 @dataclass
 class System:
-    services: dict[str, ServiceProcess]
+    """`services[name]` is a service's first replica; `replicas[name]` all of them."""
+
+    replicas: dict[str, list[ServiceProcess]]
     tokens: dict[str, str]
     names: TopicNames
     kafka_bootstrap: str
     database_url: str
-    exit_codes: dict[str, int | None] = field(default_factory=dict)
+    exit_codes: dict[str, list[int | None]] = field(default_factory=dict)
+    """Per service, each replica's exit code after the graceful stop (None: it had to be killed)."""
+
+    @property
+    def services(self) -> dict[str, ServiceProcess]:
+        return {name: processes[0] for name, processes in self.replicas.items()}
 
     def url(self, service: str) -> str:
-        return self.services[service].url
+        return self.replicas[service][0].url
 
     def auth(self, service: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[service]}"}
@@ -44,12 +55,21 @@ async def running_system(
     logs: Path,
     extra_env: dict[str, str] | None = None,
     partitions: int = 3,
+    replicas: Mapping[str, int] | None = None,
 ) -> AsyncIterator[System]:
-    """Start the four services, wait until each is ready; SIGTERM them all afterwards."""
+    """Start the four services (`replicas[name]` processes of a service, 1 by default), wait
+    until each is ready; SIGTERM them all afterwards.
+
+    A single replica logs to `<service>.log`, several to `<service>-<i>.log`.
+    """
+    counts = {service: (replicas or {}).get(service, 1) for service in SERVICES}
+    unknown = set(replicas or {}) - set(SERVICES)
+    if unknown or any(n < 1 for n in counts.values()):
+        raise ValueError(f"replicas: unknown services {sorted(unknown)} or a count below 1")
     names = TopicNames(f"sys{uuid.uuid4().hex[:8]}.")
     await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=partitions)
     tokens = {s: secrets.token_urlsafe(24) for s in SERVICES}
-    services: dict[str, ServiceProcess] = {}
+    processes: dict[str, list[ServiceProcess]] = {}
     for service in SERVICES:
         prefix = service.upper()
         env = {
@@ -64,18 +84,28 @@ async def running_system(
             "NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]',
             **(extra_env or {}),
         }
-        port = free_port()
-        env[f"{prefix}_HTTP_PORT"] = str(port)
-        services[service] = ServiceProcess(service, env, port, logs / f"{service}.log")
-    for process in services.values():
+        processes[service] = []
+        for index in range(counts[service]):
+            port = free_port()
+            log_name = f"{service}.log" if counts[service] == 1 else f"{service}-{index}.log"
+            processes[service].append(
+                ServiceProcess(
+                    service, {**env, f"{prefix}_HTTP_PORT": str(port)}, port, logs / log_name
+                )
+            )
+    every = [process for replicas_of in processes.values() for process in replicas_of]
+    for process in every:
         await process.start()
-    system = System(services, tokens, names, kafka_bootstrap, database_url)
+    system = System(processes, tokens, names, kafka_bootstrap, database_url)
     try:
-        for process in services.values():
+        for process in every:
             await process.wait_ready()
         yield system
     finally:
-        system.exit_codes = {s: await p.terminate() for s, p in services.items()}
+        system.exit_codes = {
+            service: list(await asyncio.gather(*(p.terminate() for p in replicas_of)))
+            for service, replicas_of in processes.items()
+        }
         await delete_topics(bootstrap=kafka_bootstrap, prefix=names.prefix)
 
 

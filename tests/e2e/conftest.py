@@ -1,6 +1,7 @@
 """The four services as separate processes on a fresh database and topics, and a receiver."""
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ async def system(
         ) as system,
     ):
         yield system
-    assert system.exit_codes == dict.fromkeys(SERVICES, 0), (
+    assert system.exit_codes == {s: [0] for s in SERVICES}, (
         f"graceful SIGTERM exit codes: {system.exit_codes}"
     )
 
@@ -65,6 +66,10 @@ class WebhookReceiver:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hooks"
+
+    def delivered_event_ids(self) -> set[str]:
+        """The ids of the events this receiver accepted (answered 204) at least once."""
+        return {json.loads(r.body)["id"] for r in self.received if r.answered == 204}
 
     async def handle(self, request: Request) -> Response:
         body = await request.body()
