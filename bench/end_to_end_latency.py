@@ -68,18 +68,22 @@ class Arrivals:
         }
 
 
-async def read_assignments(system: System, arrivals: Arrivals, stop: asyncio.Event) -> None:
+async def read_assignments(system: System, seen: dict[str, float], stop: asyncio.Event) -> None:
+    """Note when each ticket's first `ticket.assigned` reached the bus (routing's topic)."""
     consumer = AIOKafkaConsumer(
-        system.names.physical(ROUTING), bootstrap_servers=system.kafka_bootstrap
+        system.names.physical(ROUTING),
+        bootstrap_servers=system.kafka_bootstrap,
+        auto_offset_reset="earliest",  # the topic is this run's own: miss nothing
     )
     await consumer.start()
     try:
         while not stop.is_set():
             for records in (await consumer.getmany(timeout_ms=100)).values():
+                now = time.perf_counter()
                 for record in records:
                     event = json.loads(record.value or b"{}")
                     if event.get("type") == "ticket.assigned":
-                        arrivals.on_bus.setdefault(event["subject"], time.perf_counter())
+                        seen.setdefault(event["subject"], now)
     finally:
         await consumer.stop()
 
@@ -87,16 +91,18 @@ async def read_assignments(system: System, arrivals: Arrivals, stop: asyncio.Eve
 async def configure(system: System, receiver_url: str) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
         for n in range(10):
-            await http.post(
+            answer = await http.post(
                 f"{system.url('routing')}/agents",
-                json={"name": f"a{n}", "team": "bench", "skills": ["bench"], "capacity": 100_000},
+                json={"name": f"a{n}", "team": "bench", "skills": ["bench"], "capacity": 1000},
                 headers=system.auth("routing"),
             )
-        await http.post(
+            answer.raise_for_status()
+        answer = await http.post(
             f"{system.url('notify')}/endpoints",
             json={"url": receiver_url, "event_types": ["ticket.assigned"]},
             headers=system.auth("notify"),
         )
+        answer.raise_for_status()
 
 
 async def one_rate(
@@ -153,7 +159,7 @@ async def run(*, infra: Infra, rates: list[float], seconds: float) -> list[dict[
     ):
         await configure(system, f"http://127.0.0.1:{port}/hooks")
         stop = asyncio.Event()
-        reader = asyncio.create_task(read_assignments(system, arrivals, stop))
+        reader = asyncio.create_task(read_assignments(system, arrivals.on_bus, stop))
         try:
             for rate in rates:
                 rows.append(await one_rate(system, arrivals, rate, seconds))

@@ -23,20 +23,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bench.end_to_end_latency import read_assignments
 from bench.infra import bench_infra
-from bench.process_usage import cpu_seconds, peak_rss_mib
+from bench.latency import summarise
+from bench.process_stats import cpu_seconds, memory_kib
 from tests.conftest import fresh_database
 from tests.processes import free_port
 from tests.running_system import SERVICES, System, running_system, serving
 from tests.workload import check_invariants, configure, file_tickets
-from ticketflow_common.topics import ROUTING
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALED = ("routing", "sla", "notify")
@@ -67,35 +67,8 @@ class TimedReceiver:
         return Starlette(routes=[Route("/hooks", self.receive, methods=["POST"])])
 
 
-async def read_assignments(system: System, seen: dict[str, float], stop: asyncio.Event) -> None:
-    """Note when each ticket's first `ticket.assigned` reached the bus (routing's topic)."""
-    consumer = AIOKafkaConsumer(
-        system.names.physical(ROUTING),
-        bootstrap_servers=system.kafka_bootstrap,
-        auto_offset_reset="earliest",  # the topic is this run's own: miss nothing
-    )
-    await consumer.start()
-    try:
-        while not stop.is_set():
-            for records in (await consumer.getmany(timeout_ms=100)).values():
-                now = time.perf_counter()
-                for record in records:
-                    event = json.loads(record.value or b"{}")
-                    if event.get("type") == "ticket.assigned":
-                        seen.setdefault(event["subject"], now)
-    finally:
-        await consumer.stop()
-
-
 def latency_ms(posted_at: dict[str, float], arrived_at: dict[str, float]) -> dict[str, Any]:
-    ordered = sorted((arrived_at[t] - s) * 1000 for t, s in posted_at.items() if t in arrived_at)
-    if not ordered:
-        return {"n": 0, "p50": None, "p99": None, "max": None}
-
-    def at(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
-
-    return {"n": len(ordered), "p50": at(50), "p99": at(99), "max": round(ordered[-1], 1)}
+    return summarise([(arrived_at[t] - s) * 1000 for t, s in posted_at.items() if t in arrived_at])
 
 
 def pids(system: System) -> dict[str, list[int]]:
@@ -141,9 +114,11 @@ async def usage(system: System, cpu_before: dict[int, float]) -> dict[str, dict[
             **(await handling(system, service) if service in SCALED else {}),
             "replicas": len(service_pids),
             "cpu_seconds": round(
-                sum(cpu_seconds(p) - cpu_before.get(p, 0.0) for p in service_pids), 2
+                sum((cpu_seconds(p) or 0.0) - cpu_before.get(p, 0.0) for p in service_pids), 2
             ),
-            "peak_rss_mib": round(sum(peak_rss_mib(p) for p in service_pids), 1),
+            "peak_rss_mib": round(
+                sum((memory_kib(p) or (0, 0))[1] for p in service_pids) / 1024, 1
+            ),
         }
     return figures
 
@@ -169,7 +144,7 @@ async def run(*, replicas: int, tickets: int, rate: float) -> dict[str, Any]:
         ) as system,
         serving(receiver.app(), port),
     ):
-        cpu_before = {p: cpu_seconds(p) for ps in pids(system).values() for p in ps}
+        cpu_before = {p: cpu_seconds(p) or 0.0 for ps in pids(system).values() for p in ps}
         await configure(
             system=system,
             receiver_url=f"http://127.0.0.1:{port}/hooks",
@@ -247,9 +222,9 @@ def table(runs: list[dict[str, Any]]) -> str:
         ("rate requested / achieved (/s)",
          [f"{r['rate_requested']:g} / {cell(r['rate_achieved'])}" for r in runs]),
         ("POST → ticket.assigned on bus p50 / p99 ms",
-         [f"{cell(r[bus]['p50'])} / {cell(r[bus]['p99'])}" for r in runs]),
+         [f"{cell(r[bus].get('p50_ms'))} / {cell(r[bus].get('p99_ms'))}" for r in runs]),
         ("POST → its webhook p50 / p99 ms",
-         [f"{cell(r[hook]['p50'])} / {cell(r[hook]['p99'])}" for r in runs]),
+         [f"{cell(r[hook].get('p50_ms'))} / {cell(r[hook].get('p99_ms'))}" for r in runs]),
         ("first created → all assigned s", [cell(r["seconds_to_all_assigned"]) for r in runs]),
         ("first created → all delivered (settled) s",
          [cell(r["seconds_to_settle"]) for r in runs]),

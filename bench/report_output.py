@@ -5,6 +5,8 @@ from typing import Any
 
 import matplotlib
 
+from bench import replicas
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
@@ -105,6 +107,32 @@ def comparisons(report: dict[str, Any]) -> list[dict[str, Any]]:
                     round(1000 / pg1, 3),
                 )
             )
+    runs = report.get("replicas") or []
+    if len(runs) == 2:
+        one, three = runs
+        for key, label in (
+            ("post_to_assigned_on_bus_ms", "POST -> ticket.assigned on the bus"),
+            ("post_to_assigned_webhook_ms", "POST -> webhook"),
+        ):
+            for p in ("p50_ms", "p99_ms"):
+                rows.append(
+                    comparison(
+                        f"{label} {p[:-3]}, 3 replicas",
+                        three[key].get(p),
+                        "ms",
+                        "the same, 1 replica",
+                        one[key].get(p),
+                    )
+                )
+        rows.append(
+            comparison(
+                "first ticket to all delivered, 3 replicas",
+                three["seconds_to_settle"],
+                "s",
+                "the same, 1 replica",
+                one["seconds_to_settle"],
+            )
+        )
     return rows
 
 
@@ -269,32 +297,13 @@ def write_markdown(report: dict[str, Any], plots: list[str], path: Path) -> str:
             ],
         ),
         "## One and three replicas of routing, sla and notify",
-        replica_table(report.get("replicas", [])),
+        replicas.table(report["replicas"]) if report.get("replicas") else "(not run)",
         "## Plots",
         *(f"![{name}]({name})" for name in plots),
     ]
     text = "\n\n".join(parts) + "\n"
     path.write_text(text)
     return text
-
-
-def replica_table(runs: list[dict[str, Any]]) -> str:
-    """Side by side; keys are whatever bench.replicas reports, flattened one level."""
-    if not runs:
-        return "(not run)"
-    keys: list[str] = []
-    for run in runs:
-        for key, value in run.items():
-            names = [f"{key}.{k}" for k in value] if isinstance(value, dict) else [key]
-            keys += [k for k in names if k not in keys]
-
-    def get(run: dict[str, Any], key: str) -> Any:
-        head, _, tail = key.partition(".")
-        value = run.get(head)
-        return value.get(tail) if tail and isinstance(value, dict) else value
-
-    headers = ["figure", *(f"{run.get('replicas', '?')} replica(s)" for run in runs)]
-    return table(headers, [[key, *(get(run, key) for run in runs)] for key in keys])
 
 
 def write_plots(report: dict[str, Any], out: Path) -> list[str]:

@@ -50,6 +50,23 @@ def pinned_url(url: str, address: IPAddress) -> tuple[str, str]:
     return urlunsplit(parts._replace(netloc=netloc)), parts.netloc.rsplit("@", 1)[-1]
 
 
+# The answer's body is read (and dropped) up to this size so its connection can be reused; a
+# longer one is cut off and its connection closed.
+ANSWER_BYTES_READ = 64 * 1024
+
+
+async def read_at_most(response: httpx.Response, limit: int) -> None:
+    """Drain up to `limit` body bytes, then close: a fully read answer keeps its connection."""
+    read = 0
+    try:
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read > limit:
+                break
+    finally:
+        await response.aclose()
+
+
 class HttpSender:
     """2xx within `timeout_seconds` (the whole exchange) is success; redirects are failures."""
 
@@ -90,7 +107,7 @@ class HttpSender:
                     "POST", url, content=body, headers=headers, extensions=extensions
                 )
                 response = await self.http.send(request, stream=True)
-                await response.aclose()
+                await read_at_most(response, ANSWER_BYTES_READ)
         except TimeoutError:
             return AttemptResult(None, f"no answer within {self.timeout_seconds:g} s")
         except httpx.HTTPError as exc:
