@@ -10,7 +10,6 @@ import pytest
 
 from notify.channels.address_guard import AddressGuard
 from notify.channels.http_sender import ANSWER_BYTES_READ, HttpSender
-
 from notify.domain.network_policy import parse_networks
 from notify.store.deliveries import ClaimedDelivery
 
