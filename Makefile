@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test chaos lint schema contracts dashboards admin-key bench bench-intake infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos lint schema contracts dashboards admin-key bench bench-intake bench-services infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -70,13 +70,13 @@ admin-key: infra-up  ## print a new intake admin API key: make admin-key NAME=op
 bench-intake: infra-up  ## POST /tickets beside a bare FastAPI + asyncpg insert
 	@$(UV) run python -m bench.intake_post_tickets
 
-bench: infra-up  ## the machine's baselines, then every service's benchmark (several minutes)
-	@$(UV) run python -m bench.baselines
-	@$(UV) run python -m bench.intake_post_tickets
+bench: infra-up  ## one report against this machine's limits: bench-results/report.{json,md} + PNGs (~15 min)
+	@$(UV) run python -m bench.report
+
+bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries
 	@$(UV) run python -m bench.routing_decisions
 	@$(UV) run python -m bench.sla_timers
 	@$(UV) run python -m bench.notify_deliveries
-	@$(UV) run python -m bench.end_to_end_latency
 
 dashboards: install  ## rewrite infra/grafana/dashboards from tools/dashboards
 	@$(UV) run python -m tools.dashboards --write

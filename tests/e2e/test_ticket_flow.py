@@ -4,6 +4,7 @@ import json
 import secrets
 import time
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -102,12 +103,20 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
 
         await eventually(all_delivered, what=f"deliveries of {sorted(EXPECTED_TYPES)}")
 
-        log = await http.get(
-            f"{system.url('notify')}/deliveries",
-            params={"subject": ticket_id},
-            headers=system.auth("notify"),
-        )
-        deliveries = {d["event_type"]: d for d in log.json()}
+        async def recorded() -> dict[str, dict[str, Any]]:
+            """The receiver answers before notify records the outcome: wait for the record."""
+            log = await http.get(
+                f"{system.url('notify')}/deliveries",
+                params={"subject": ticket_id},
+                headers=system.auth("notify"),
+            )
+            found = {d["event_type"]: d for d in log.json()}
+            done = set(found) >= EXPECTED_TYPES and all(
+                d["status"] == "delivered" for d in found.values()
+            )
+            return found if done else {}
+
+        deliveries = await eventually(recorded, what="notify to record every delivery")
 
         async def timeline_sources() -> set[str]:
             got = await http.get(

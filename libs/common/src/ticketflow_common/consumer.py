@@ -109,36 +109,55 @@ class EventConsumer:
                 batches = await consumer.getmany(timeout_ms=200, max_records=200)
                 if consumer.assignment():
                     self.ready.set()
-                for tp, records in batches.items():
-                    if not await self._process_partition(consumer, tp, records, stop):
-                        return
+                if not batches:
+                    continue
+                async with asyncio.TaskGroup() as group:
+                    applying = {
+                        tp: group.create_task(self._apply_partition(tp, records, consumer, stop))
+                        for tp, records in batches.items()
+                    }
+                await self._commit(consumer, {tp: task.result() for tp, task in applying.items()})
         finally:
             await consumer.stop()
 
-    async def _process_partition(
+    async def _apply_partition(
         self,
-        consumer: AIOKafkaConsumer,
         tp: TopicPartition,
         records: list[ConsumerRecord[bytes, bytes]],
+        consumer: AIOKafkaConsumer,
         stop: asyncio.Event,
-    ) -> bool:
-        """Apply and commit one by one; False only when stopping mid-way.
+    ) -> int | None:
+        """Apply one partition's records in order; the offset after the last one applied.
 
-        A rebalance may move the partition away mid-batch: the rest is left to its new owner,
-        which redelivers from the last commit (the inbox makes that harmless).
+        Partitions of a batch are applied concurrently, like replicas would. A rebalance may move
+        the partition away mid-batch: the rest is left to its new owner, which redelivers from
+        the last commit (the inbox makes that harmless).
         """
+        next_offset = None
         for record in records:
-            if tp not in consumer.assignment():
-                return True
-            if not await self.process(record, stop):
-                return False
-            try:
-                await consumer.commit({tp: record.offset + 1})
-            except (CommitFailedError, IllegalStateError) as exc:
-                log.warning("partition moved during a rebalance", extra={"error": str(exc)})
-                return True
-            self._record_lag(consumer, tp, record.offset + 1)
-        return True
+            if tp not in consumer.assignment() or not await self.process(record, stop):
+                break
+            next_offset = record.offset + 1
+        return next_offset
+
+    async def _commit(
+        self, consumer: AIOKafkaConsumer, applied: dict[TopicPartition, int | None]
+    ) -> None:
+        """One offset commit per batch, after every effect in it is stored."""
+        offsets = {
+            tp: offset
+            for tp, offset in applied.items()
+            if offset is not None and tp in consumer.assignment()
+        }
+        if not offsets:
+            return
+        try:
+            await consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as exc:
+            log.warning("partition moved during a rebalance", extra={"error": str(exc)})
+            return
+        for tp, offset in offsets.items():
+            self._record_lag(consumer, tp, offset)
 
     def _record_lag(self, consumer: AIOKafkaConsumer, tp: TopicPartition, next_offset: int) -> None:
         highwater = consumer.highwater(tp)
