@@ -34,7 +34,7 @@ from tests.running_system import System, running_system, serving
 from ticketflow_common.topics import ROUTING
 
 ROOT = Path(__file__).resolve().parents[1]
-RATES = [10, 50, 100]
+RATES = [10, 25, 50, 100]
 
 
 class Arrivals:
