@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 from aiokafka import AIOKafkaConsumer
 
+from bench.http_load import run_closed_loop
 from bench.infra import bench_infra
-from bench.load import run_load
 from bench.servers import bare_server
 from tests.conftest import fresh_database
 from tests.infra import Infra
@@ -108,13 +108,13 @@ async def kafka_figures(bootstrap: str, messages: int, pings: int) -> dict[str, 
     }
 
 
-async def bare_http(database_url: str, seconds: float) -> dict[str, float]:
-    """Closed loop, 16 clients: the most requests/s a bare FastAPI insert endpoint answers."""
+async def bare_http(database_url: str, seconds: float) -> dict[str, Any]:
+    """Closed loop over 16 connections: the most requests/s a bare FastAPI insert answers."""
     bare = bare_server(database_url=database_url)
     await bare.start()
     try:
         await bare.wait_ready(path="/docs")
-        result = await run_load(
+        result = await run_closed_loop(
             url=f"{bare.url}/rows",
             body=lambda n: {"subject": f"row {n}"},
             headers={},
@@ -123,8 +123,9 @@ async def bare_http(database_url: str, seconds: float) -> dict[str, float]:
         )
     finally:
         await bare.terminate()
-    return {"req_per_s": round(result.throughput, 1), "p50_ms": result.percentile(50),
-            "p99_ms": result.percentile(99)}  # fmt: skip
+    row = result.row()
+    return {"req_per_s": row["achieved_per_s"], "p50_ms": row.get("p50_ms"),
+            "p99_ms": row.get("p99_ms"), "errors": row["errors"]}  # fmt: skip
 
 
 async def run(*, infra: Infra) -> dict[str, Any]:

@@ -22,9 +22,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bench.http_load import run_open_loop
 from bench.infra import bench_infra
 from bench.latency import summarise
-from bench.open_loop import run_open_loop
 from bench.process_stats import watching
 from tests.conftest import fresh_database
 from tests.infra import Infra

@@ -14,9 +14,9 @@ from typing import Any
 
 import asyncpg
 
+from bench.http_load import run_closed_loop, run_open_loop
 from bench.infra import bench_infra
 from bench.intake_post_tickets import ticket
-from bench.open_loop import run_open_loop
 from bench.process_stats import watching
 from bench.servers import bare_server, intake_auth, intake_server
 from tests.conftest import fresh_database
@@ -56,6 +56,18 @@ async def one_rate(
         "cpu_ms_per_request": round(1000 * usage["cpu_s"] / ok, 3),
         "peak_rss_mib": usage["peak_rss_mib"],
     }
+
+
+async def closed_loop_capacity(
+    server: ServiceProcess, path: str, headers: dict[str, str]
+) -> dict[str, Any]:
+    """The most answers/s over 16 busy connections, as the bare baseline is measured."""
+    assert server.process is not None
+    async with watching([(server.name, server.process.pid)]) as watch:
+        result = await run_closed_loop(
+            url=f"{server.url}{path}", body=ticket, headers=headers, concurrency=16, seconds=10
+        )
+    return {**result.row(), **watch.by_name()[server.name]}
 
 
 def sustained(rows: list[dict[str, Any]]) -> float:
@@ -111,6 +123,9 @@ async def run(*, infra: Infra, rates: list[float]) -> dict[str, Any]:
                         f" p99 {rows['bare'][-1].get('p99_ms')} ms",
                         flush=True,
                     )
+                await outbox_drained(database_url)
+                capacity = await closed_loop_capacity(intake, "/tickets", intake_auth(intake))
+                print(f"  closed loop, 16 connections: intake {capacity['achieved_per_s']}/s")
             finally:
                 await intake.terminate()
                 await bare.terminate()
@@ -118,6 +133,7 @@ async def run(*, infra: Infra, rates: list[float]) -> dict[str, Any]:
         await delete_topics(bootstrap=kafka, prefix=names.prefix)
     return {
         **rows,
+        "capacity_16_connections": capacity,
         "sustained_per_s": {"intake": sustained(rows["intake"]), "bare": sustained(rows["bare"])},
     }
 

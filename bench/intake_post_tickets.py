@@ -14,8 +14,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.http_load import run_closed_loop
 from bench.infra import bench_infra
-from bench.load import LoadResult, rss_mib, run_load
+from bench.process_stats import memory_kib
 from bench.servers import bare_server, intake_auth, intake_server
 from tests.conftest import fresh_database
 from tests.kafka_helpers import delete_topics
@@ -39,10 +40,18 @@ def ticket(n: int) -> dict[str, Any]:
 async def measure(
     url: str, headers: dict[str, str], pid: int, concurrency: int, seconds: float
 ) -> dict[str, Any]:
-    result: LoadResult = await run_load(
+    result = await run_closed_loop(
         url=url, body=ticket, headers=headers, concurrency=concurrency, seconds=seconds
     )
-    return {**result.row(), "server_rss_mib": round(rss_mib(pid), 1)}
+    row = result.row()
+    return {
+        "concurrency": concurrency,
+        "req_per_s": row["achieved_per_s"],
+        "p50_ms": row.get("p50_ms"),
+        "p99_ms": row.get("p99_ms"),
+        "errors": row["errors"],
+        "server_rss_mib": round((memory_kib(pid) or (0, 0))[0] / 1024, 1),
+    }
 
 
 async def main(seconds: float, levels: list[int]) -> None:

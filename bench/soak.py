@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bench.infra import bench_infra
-from bench.load import rss_mib
+from bench.process_stats import memory_kib
 from tests.conftest import fresh_database
 from tests.processes import free_port
 from tests.running_system import SERVICES, System, running_system, serving
@@ -110,7 +110,7 @@ async def sample(system: System, http: httpx.AsyncClient) -> dict[str, Any]:
     for service in SERVICES:
         process = system.services[service].process
         assert process is not None
-        row[f"{service}_mib"] = round(rss_mib(process.pid), 1)
+        row[f"{service}_mib"] = round((memory_kib(process.pid) or (0, 0))[0] / 1024, 1)
     lag = 0.0
     for service in SERVICES:
         metrics = (await http.get(f"{system.url(service)}/metrics")).text

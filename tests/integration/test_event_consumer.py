@@ -142,6 +142,34 @@ async def test_second_consumer_group_member_reprocessing_from_zero_changes_nothi
     assert [await effects_of(schema.pool, e.id) for e in events] == [1] * len(events)
 
 
+async def test_each_keys_events_apply_in_order_while_partitions_run_concurrently(
+    schema: Schema,
+    producer: AIOKafkaProducer,
+    names: TopicNames,
+    kafka_bootstrap: str,
+    start_consumer: Callable[[str], asyncio.Task[None]],
+) -> None:
+    """A batch's partitions are applied side by side; one ticket's events never overtake."""
+    async with schema.pool.acquire() as conn:
+        await conn.execute("ALTER TABLE effects ADD COLUMN applied bigserial")
+    keys, per_key = [f"ticket-{k}" for k in range(6)], 20
+    for n in range(per_key):
+        for key in keys:
+            await send(producer, names, created(f"{key} {n}").to_bytes(), key)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    start_consumer(group)
+    await eventually(
+        lambda: _committed_at_least(kafka_bootstrap, group, len(keys) * per_key),
+        what="every event to be applied and committed",
+    )
+    async with schema.pool.acquire() as conn:
+        subjects = [
+            r["subject"] for r in await conn.fetch("SELECT subject FROM effects ORDER BY applied")
+        ]
+    for key in keys:
+        assert [int(s.split()[1]) for s in subjects if s.split()[0] == key] == list(range(per_key))
+
+
 async def test_poison_messages_go_to_the_dlq_and_the_consumer_goes_on(
     schema: Schema,
     producer: AIOKafkaProducer,

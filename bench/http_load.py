@@ -1,4 +1,6 @@
-"""An open-loop HTTP load generator: requests leave on a Poisson schedule whatever the answers do.
+"""HTTP load generators: open loop (Poisson arrivals) for latency, closed loop for capacity.
+
+Open loop: requests leave on a Poisson schedule whatever the answers do.
 
 A closed loop (N workers, each waiting for its answer) slows down with the server and so hides
 queueing; here each request's latency is measured from the instant it was *scheduled*, so a
@@ -20,7 +22,7 @@ from bench.latency import summarise
 
 
 @dataclass
-class OpenLoopResult:
+class LoadResult:
     offered_per_s: float
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
@@ -114,7 +116,7 @@ async def run_open_loop(
     answer_within: float = 30.0,
     seed: int = 7,
     on_answer: Callable[[int, float, int, bytes], None] | None = None,
-) -> OpenLoopResult:
+) -> LoadResult:
     """POST `body(n)` to `url` at Poisson arrivals of mean `per_second` for `seconds`.
 
     `on_answer(n, scheduled, status, body)` sees each answer; `scheduled` is on the
@@ -122,7 +124,7 @@ async def run_open_loop(
     """
     parts = urlsplit(url)
     pool = Connections(parts.hostname or "127.0.0.1", parts.port or 80, max_connections)
-    result = OpenLoopResult(per_second, seconds)
+    result = LoadResult(per_second, seconds)
     schedule, at, rng = [], 0.0, random.Random(seed)
     while True:
         at += rng.expovariate(per_second)
@@ -152,5 +154,48 @@ async def run_open_loop(
             await asyncio.sleep(delay)  # the arrival schedule itself, not a wait for an outcome
         tasks.append(asyncio.create_task(one(n, due)))
     await asyncio.gather(*tasks)
+    pool.close()
+    # Throughput over the time it took to answer everything: an overloaded server, still
+    # answering its queue after the schedule ended, shows less than was offered.
+    result.seconds = max(seconds, time.perf_counter() - origin)
+    return result
+
+
+async def run_closed_loop(
+    *,
+    url: str,
+    body: Callable[[int], dict[str, Any]],
+    headers: dict[str, str],
+    concurrency: int,
+    seconds: float,
+    warmup_seconds: float = 1.0,
+) -> LoadResult:
+    """`concurrency` connections each send as soon as their last answer came: the most a server
+    answers per second (latency here is service time, not what a user at a given rate sees)."""
+    parts = urlsplit(url)
+    pool = Connections(parts.hostname or "127.0.0.1", parts.port or 80, concurrency)
+    result = LoadResult(0.0, seconds)
+    loop = asyncio.get_running_loop()
+    measuring_from = loop.time() + warmup_seconds
+    stop_at = measuring_from + seconds
+    counter = 0
+
+    async def worker() -> None:
+        nonlocal counter
+        while loop.time() < stop_at:
+            counter += 1
+            request = encode_post(url, body(counter), headers)
+            started = time.perf_counter()
+            try:
+                status, _ = await pool.exchange(request)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                result.failures += 1
+                continue
+            if loop.time() < measuring_from:
+                continue
+            result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            result.statuses[status] = result.statuses.get(status, 0) + 1
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     pool.close()
     return result
