@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
-from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from routing.domain.shifts import Shift
 from routing.domain.teams import TEAM_ID_PATTERN
 from ticketflow_common.events import SkillTag
+from ticketflow_common.time_zones import known_time_zones
 
 AgentStatus = Literal["online", "away", "offline"]
 TeamId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=TEAM_ID_PATTERN)]
@@ -45,7 +45,7 @@ def routing_keys(*, skills: list[str], teams: list[str], languages: list[str]) -
 
 
 def _valid_zone(value: str) -> str:
-    if value not in available_timezones():
+    if value not in known_time_zones():
         raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Paris)")
     return value
 

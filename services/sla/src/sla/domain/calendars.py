@@ -4,12 +4,13 @@ import re
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar as ICalendar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sla.domain.business_time import WorkingCalendar
+from ticketflow_common.time_zones import known_time_zones
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -100,7 +101,7 @@ class CalendarUpdate(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
-        if value not in available_timezones() and value != "UTC":
+        if value not in known_time_zones():
             raise ValueError(f"unknown time zone {value!r}")
         return value
 
