@@ -18,7 +18,6 @@ import multiprocessing
 import random
 import resource
 import secrets
-import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -44,6 +43,8 @@ from notify.domain.network_policy import parse_networks
 from notify.fan_out import FanOutPolicy, fan_out
 from notify.settings import NotifySettings
 from notify.store.endpoints import insert_endpoint
+from tests.polling import eventually
+from tests.processes import free_port
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, new_event
@@ -55,13 +56,6 @@ BENCH_SCHEDULE = [0.0, 0.2, 0.5, 1.0, 2.0, 4.0]
 POLICY = FanOutPolicy(quiet_hours_bypass_types=frozenset())
 ASGIReceive = Callable[[], Awaitable[dict[str, Any]]]
 ASGISend = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def serve_receiver(port: int, fail_ratio: float) -> None:
@@ -83,16 +77,15 @@ def serve_receiver(port: int, fail_ratio: float) -> None:
 
 
 async def wait_listening(port: int, within: float = 15.0) -> None:
-    deadline = time.monotonic() + within
-    while True:
+    async def accepts() -> bool:
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
         except OSError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.05)
+            return False
+        writer.close()
+        return True
+
+    await eventually(accepts, what=f"the receiver on port {port}", within=within, interval=0.05)
 
 
 def breach() -> Envelope:

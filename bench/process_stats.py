@@ -73,7 +73,7 @@ class Watch:
     ended: float = 0.0
 
     def by_name(self) -> dict[str, dict[str, float]]:
-        """Per name (replicas summed): CPU seconds, mean CPU %, peak RSS MiB (largest replica)."""
+        """Per name, summed over its replicas: CPU seconds, mean CPU %, peak RSS MiB."""
         wall = max(self.ended - self.started, 1e-9)
         out: dict[str, dict[str, float]] = {}
         for p in self.processes:
@@ -83,7 +83,7 @@ class Watch:
             row["replicas"] += 1
             row["cpu_s"] = round(row["cpu_s"] + p.cpu_used, 2)
             row["cpu_pct"] = round(row["cpu_pct"] + 100 * p.cpu_used / wall, 1)
-            row["peak_rss_mib"] = max(row["peak_rss_mib"], round(p.peak_rss_kib / 1024, 1))
+            row["peak_rss_mib"] = round(row["peak_rss_mib"] + p.peak_rss_kib / 1024, 1)
         return out
 
 

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from bench.end_to_end_latency import read_assignments
 from bench.infra import bench_infra
 from bench.latency import summarise
-from bench.process_stats import cpu_seconds, memory_kib
+from bench.process_stats import watching
 from tests.conftest import fresh_database
 from tests.processes import free_port
 from tests.running_system import SERVICES, System, running_system, serving
@@ -71,15 +71,6 @@ def latency_ms(posted_at: dict[str, float], arrived_at: dict[str, float]) -> dic
     return summarise([(arrived_at[t] - s) * 1000 for t, s in posted_at.items() if t in arrived_at])
 
 
-def pids(system: System) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
-    for service, processes in system.replicas.items():
-        found[service] = [
-            p.process.pid for p in processes if p.process and p.process.returncode is None
-        ]
-    return found
-
-
 async def handling(system: System, service: str) -> dict[str, Any]:
     """Events each replica's consumer applied, and the mean time to apply one (all replicas),
     from their /metrics: where replicas wait on each other, the mean grows."""
@@ -105,24 +96,6 @@ async def handling(system: System, service: str) -> dict[str, Any]:
     }
 
 
-async def usage(system: System, cpu_before: dict[int, float]) -> dict[str, dict[str, Any]]:
-    """Per service, summed over its replicas: CPU seconds since `cpu_before`, peak RSS; and
-    how its consumers' work was shared."""
-    figures: dict[str, dict[str, Any]] = {}
-    for service, service_pids in pids(system).items():
-        figures[service] = {
-            **(await handling(system, service) if service in SCALED else {}),
-            "replicas": len(service_pids),
-            "cpu_seconds": round(
-                sum((cpu_seconds(p) or 0.0) - cpu_before.get(p, 0.0) for p in service_pids), 2
-            ),
-            "peak_rss_mib": round(
-                sum((memory_kib(p) or (0, 0))[1] for p in service_pids) / 1024, 1
-            ),
-        }
-    return figures
-
-
 async def run(*, replicas: int, tickets: int, rate: float) -> dict[str, Any]:
     """Start the system with `replicas` of routing, sla and notify, run the workload, measure."""
     if not (1 <= tickets <= MAX_TICKETS and 0 < rate <= MAX_RATE and 1 <= replicas <= 6):
@@ -144,40 +117,55 @@ async def run(*, replicas: int, tickets: int, rate: float) -> dict[str, Any]:
         ) as system,
         serving(receiver.app(), port),
     ):
-        cpu_before = {p: cpu_seconds(p) or 0.0 for ps in pids(system).values() for p in ps}
-        await configure(
-            system=system,
-            receiver_url=f"http://127.0.0.1:{port}/hooks",
-            skill="bench",
-            agents=AGENTS,
-            capacity=tickets // AGENTS + 10,  # nobody is full: every ticket is assigned
-        )
-        on_bus: dict[str, float] = {}
-        stop = asyncio.Event()
-        reader = asyncio.create_task(read_assignments(system, on_bus, stop))
-        accepted: dict[str, str] = {}
-        posted_at: dict[str, float] = {}
-        filing_seconds = await file_tickets(
-            system=system,
-            count=tickets,
-            per_second=rate,
-            accepted=accepted,
-            skill="bench",
-            open_loop=True,
-            posted_at=posted_at,
-        )
-        invariants = await check_invariants(
-            system=system,
-            tickets=set(accepted.values()),
-            receiver=receiver,
-            settle_within=180,
-            deliver_within=180,
-            drain_within=30,
-            interval=2,
-        )
-        stop.set()
-        await reader
-        resources = await usage(system, cpu_before)
+        processes = [
+            (service, p.process.pid)
+            for service, replicas_of in system.replicas.items()
+            for p in replicas_of
+            if p.process is not None
+        ]
+        async with watching(processes) as watch:
+            await configure(
+                system=system,
+                receiver_url=f"http://127.0.0.1:{port}/hooks",
+                skill="bench",
+                agents=AGENTS,
+                capacity=tickets // AGENTS + 10,  # nobody is full: every ticket is assigned
+            )
+            on_bus: dict[str, float] = {}
+            stop = asyncio.Event()
+            reader = asyncio.create_task(read_assignments(system, on_bus, stop))
+            accepted: dict[str, str] = {}
+            posted_at: dict[str, float] = {}
+            filing_seconds = await file_tickets(
+                system=system,
+                count=tickets,
+                per_second=rate,
+                accepted=accepted,
+                skill="bench",
+                open_loop=True,
+                posted_at=posted_at,
+            )
+            invariants = await check_invariants(
+                system=system,
+                tickets=set(accepted.values()),
+                receiver=receiver,
+                settle_within=180,
+                deliver_within=180,
+                drain_within=30,
+                interval=2,
+            )
+            stop.set()
+            await reader
+            handled = {service: await handling(system, service) for service in SCALED}
+        resources = {
+            service: {
+                **handled.get(service, {}),
+                "replicas": int(used["replicas"]),
+                "cpu_seconds": used["cpu_s"],
+                "peak_rss_mib": used["peak_rss_mib"],
+            }
+            for service, used in watch.by_name().items()
+        }
     return {
         "replicas": replicas,
         "tickets_requested": tickets,

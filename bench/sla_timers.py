@@ -17,8 +17,6 @@ import argparse
 import asyncio
 import os
 import secrets
-import signal
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 
 from bench.infra import bench_infra
 from bench.latency import summarise
@@ -36,7 +33,7 @@ from bench.process_stats import ProcessStats
 from tests.conftest import with_database
 from tests.infra import Infra
 from tests.kafka_helpers import delete_topics
-from tests.processes import free_port
+from tests.processes import ServiceProcess, free_port
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.topics import TopicNames
@@ -106,19 +103,18 @@ def far_future(count: int, now: datetime) -> Iterator[list[datetime]]:
 
 @dataclass
 class Replica:
-    process: asyncio.subprocess.Process
-    port: int
+    service: ServiceProcess
     stats: ProcessStats
 
 
 async def start_replicas(
     count: int, *, database_url: str, kafka: str, prefix: str, logs: Path
 ) -> list[Replica]:
+    """`count` sla processes on one database, each ready before this returns."""
     replicas = []
     for index in range(count):
         port = free_port()
         env = {
-            **os.environ,
             "SLA_DATABASE_URL": database_url,
             "SLA_KAFKA_BOOTSTRAP_SERVERS": kafka,
             "SLA_API_TOKEN": secrets.token_urlsafe(24),
@@ -126,41 +122,17 @@ async def start_replicas(
             "SLA_HTTP_PORT": str(port),
             "SLA_LOG_LEVEL": "WARNING",
         }
-        log = (logs / f"sla-{count}-{index}.log").open("ab")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "sla", env=env, stdout=log, stderr=log
-        )
-        log.close()
-        replicas.append(Replica(process, port, ProcessStats("sla", process.pid)))
-    async with httpx.AsyncClient() as http:
-        for replica in replicas:
-            deadline = time.monotonic() + 60
-            while True:
-                if replica.process.returncode is not None:
-                    raise RuntimeError(f"replica exited; see {logs}")
-                try:
-                    if (
-                        await http.get(f"http://127.0.0.1:{replica.port}/readyz")
-                    ).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"replica not ready in 60 s; see {logs}")
-                await asyncio.sleep(0.2)
+        service = ServiceProcess("sla", env, port, logs / f"sla-{count}-{index}.log")
+        await service.start()
+        assert service.process is not None
+        replicas.append(Replica(service, ProcessStats("sla", service.process.pid)))
+    for replica in replicas:
+        await replica.service.wait_ready(within=60)
     return replicas
 
 
 async def stop_replicas(replicas: list[Replica]) -> None:
-    for replica in replicas:
-        if replica.process.returncode is None:
-            replica.process.send_signal(signal.SIGTERM)
-    for replica in replicas:
-        try:
-            await asyncio.wait_for(replica.process.wait(), timeout=30)
-        except TimeoutError:
-            replica.process.kill()
-            await replica.process.wait()
+    await asyncio.gather(*(replica.service.terminate() for replica in replicas))
 
 
 async def wait_until_fired(

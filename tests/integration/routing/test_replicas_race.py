@@ -141,7 +141,7 @@ async def test_three_replicas_never_double_own_or_overbook(
             while not stop.is_set():
                 async with routing_pool.acquire() as conn:
                     violations.append(await conn.fetchval(CONSISTENCY))
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(0.02)  # the sampling period of the invariant check
 
         async def flip_agents() -> None:
             for agent_id in agent_ids[:4] * 3:
@@ -154,7 +154,7 @@ async def test_three_replicas_never_double_own_or_overbook(
                             now=system_clock(),
                             policy=POLICY,
                         )
-                    await asyncio.sleep(0.05)
+                    await asyncio.sleep(0.05)  # spread the flips over the event stream
 
         tasks.append(asyncio.create_task(sample_invariants()))
         events = plan_events(rng)
