@@ -2,6 +2,7 @@
 shift starts and ends, the queue sweep, and the gauges. Time comes from an injected clock."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import asyncpg
@@ -128,27 +129,23 @@ async def run_routing_loops(
 ) -> None:
     """Pickup deadlines, shift changes, queue sweep and gauges until `stop`."""
 
-    async def pickups() -> int:
+    async def one_by_one(step: Callable[..., Awaitable[bool]]) -> int:
+        """Apply `step` until nothing is due or a batch is done; how many were applied."""
         done = 0
         async with pool.acquire() as conn:
-            while done < batch_size and await hand_on_due_pickup(
-                conn=conn, now=clock(), policy=policy
-            ):
+            while done < batch_size and await step(conn=conn, now=clock(), policy=policy):
                 done += 1
         return done
+
+    async def pickups() -> int:
+        return await one_by_one(hand_on_due_pickup)
 
     async def pickups_due() -> datetime | None:
         async with pool.acquire() as conn:
             return await next_pickup_due(conn=conn)
 
     async def shifts() -> int:
-        done = 0
-        async with pool.acquire() as conn:
-            while done < batch_size and await apply_due_shift_change(
-                conn=conn, now=clock(), policy=policy
-            ):
-                done += 1
-        return done
+        return await one_by_one(apply_due_shift_change)
 
     async def shifts_due() -> datetime | None:
         async with pool.acquire() as conn:
