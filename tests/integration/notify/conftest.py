@@ -72,6 +72,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    query: str = ""
 
 
 @dataclass
@@ -97,7 +98,10 @@ class Receiver:
         self.max_in_flight[path] = max(self.max_in_flight[path], self.in_flight[path])
         try:
             got = Received(
-                path, {k.lower(): v for k, v in request.headers.items()}, await request.body()
+                path,
+                {k.lower(): v for k, v in request.headers.items()},
+                await request.body(),
+                request.url.query,
             )
             if self.latency:
                 await asyncio.sleep(self.latency)  # a receiver that takes time to answer

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 
@@ -10,6 +11,30 @@ from opentelemetry import trace
 _STANDARD_ATTRS = frozenset(
     [*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "color_message", "taskName"]
 )
+
+
+# A URL: scheme, optional userinfo, the rest up to an optional query (JSON-safe stops).
+_URL = re.compile(
+    r"([a-zA-Z][a-zA-Z0-9+.-]*://)"  # scheme
+    r"([^/\s?#@\"\\]*@)?"  # userinfo: dropped
+    r"([^\s?#\"\\]*)"  # host, port and path: kept
+    r"(\?[^\s#\"'<>\\]*)?"  # query: every value masked
+)
+# Loggers that print whole URLs (query tokens included) at INFO or DEBUG.
+_URL_PRINTING_LOGGERS = ("httpx", "httpcore")
+
+
+def _masked_query(query: str) -> str:
+    pieces = [p for p in query[1:].split("&") if p]
+    return "?" + "&".join(f"{p.split('=', 1)[0]}=***" if "=" in p else "***" for p in pieces)
+
+
+def redact_urls(text: str) -> str:
+    """Credentials URLs carry (`user:pass@`, query values) never reach a log line."""
+    return _URL.sub(
+        lambda m: m.group(1) + m.group(3) + (_masked_query(m.group(4)) if m.group(4) else ""),
+        text,
+    )
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,7 +61,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return redact_urls(json.dumps(entry, default=str))
 
 
 def setup_logging(service: str, level: str = "INFO") -> None:
@@ -46,6 +71,8 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    for name in _URL_PRINTING_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -16,11 +16,11 @@ router = APIRouter(prefix="/tickets/{ticket_id}", tags=["conversation"])
 
 @router.get("/comments")
 async def read_comments(ticket_id: UUID, principal: PrincipalDep, pool: PoolDep) -> list[Comment]:
-    """Oldest first; requesters never see internal notes."""
+    """Oldest first; only agents (and admins) see internal notes."""
     async with pool.acquire() as conn:
         await load_visible(conn=conn, ticket_id=ticket_id, principal=principal)
         return await list_comments(
-            conn=conn, ticket_id=ticket_id, include_internal=not principal.sees_only_own
+            conn=conn, ticket_id=ticket_id, include_internal=principal.reads_internal_notes
         )
 
 

@@ -15,8 +15,9 @@ from intake.commands.change import update_fields
 from intake.commands.create import create_ticket_once
 from intake.domain.search import BadCursor, TicketQuery, encode_cursor
 from intake.domain.tickets import NewTicket, Ticket, TicketPatch
+from intake.domain.timeline import TimelineEntry, visible_timeline
 from intake.store.search import search_tickets
-from intake.store.timeline import TimelineEntry, timeline_of
+from intake.store.timeline import timeline_of
 from ticketflow_common.problems import invalid_field
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -126,10 +127,9 @@ async def edit_ticket(
 async def read_timeline(
     ticket_id: UUID, principal: PrincipalDep, pool: PoolDep
 ) -> list[TimelineEntry]:
-    """Every event of the ticket from intake, routing, sla and notify, oldest first."""
+    """Every event of the ticket from intake, routing, sla and notify, oldest first; requesters
+    see only what concerns them, and only agents see internal notes."""
     async with pool.acquire() as conn:
         await load_visible(conn=conn, ticket_id=ticket_id, principal=principal)
         entries = await timeline_of(conn=conn, ticket_id=ticket_id)
-    if principal.sees_only_own:
-        entries = [e for e in entries if e.data.get("public", True) is not False]
-    return entries
+    return visible_timeline(entries, principal)

@@ -14,6 +14,7 @@ class Scope(StrEnum):
     CREATE_TICKETS = "tickets:create"
     READ_OWN_TICKETS = "tickets:read:own"
     READ_ALL_TICKETS = "tickets:read"
+    READ_INTERNAL_NOTES = "tickets:read:internal"
     WORK_TICKETS = "tickets:work"
     APPROVE_TICKETS = "tickets:approve"
     GIVE_FEEDBACK = "tickets:feedback"
@@ -23,7 +24,14 @@ class Scope(StrEnum):
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     "requester": frozenset({Scope.CREATE_TICKETS, Scope.READ_OWN_TICKETS, Scope.GIVE_FEEDBACK}),
-    "agent": frozenset({Scope.CREATE_TICKETS, Scope.READ_ALL_TICKETS, Scope.WORK_TICKETS}),
+    "agent": frozenset(
+        {
+            Scope.CREATE_TICKETS,
+            Scope.READ_ALL_TICKETS,
+            Scope.READ_INTERNAL_NOTES,
+            Scope.WORK_TICKETS,
+        }
+    ),
     "approver": frozenset({Scope.READ_ALL_TICKETS, Scope.APPROVE_TICKETS}),
     "admin": frozenset(Scope),
 }
@@ -48,6 +56,11 @@ class Principal:
     def sees_only_own(self) -> bool:
         """Requesters see their own tickets and nothing else, not even that others exist."""
         return not self.can(Scope.READ_ALL_TICKETS)
+
+    @property
+    def reads_internal_notes(self) -> bool:
+        """Internal notes are for the people working tickets: not requesters, not approvers."""
+        return self.can(Scope.READ_INTERNAL_NOTES)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ async def search_tickets(
         where.add("sla_breached = {}", query.sla_breached)
     if query.q:
         searched = ["search_public", "search_comments"]
-        if not principal.sees_only_own:
+        if principal.reads_internal_notes:
             searched.append("search_internal")
         match = " OR ".join(f"{c} @@ websearch_to_tsquery('simple', {{0}})" for c in searched)
         where.add(f"({match})", query.q)

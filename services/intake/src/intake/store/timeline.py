@@ -5,15 +5,8 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from pydantic import BaseModel
 
-
-class TimelineEntry(BaseModel):
-    event_id: UUID
-    type: str
-    source: str
-    time: datetime
-    data: dict[str, Any]
+from intake.domain.timeline import TimelineEntry
 
 
 async def record(

@@ -16,6 +16,7 @@ from notify.domain.signing import (
     SIGNATURE_HEADER,
     signature_header_for_all,
 )
+from notify.domain.url_credentials import basic_authorization, scrub
 from notify.store.deliveries import ClaimedDelivery
 from ticketflow_common.tracing import current_trace_carrier
 
@@ -43,7 +44,8 @@ def request_body(delivery: ClaimedDelivery) -> tuple[bytes, str]:
 
 
 def pinned_url(url: str, address: IPAddress) -> tuple[str, str]:
-    """The URL with its host replaced by the checked address, and the original Host header."""
+    """The URL with its host replaced by the checked address (its userinfo dropped: that goes
+    as Basic auth), and the original Host header."""
     parts = urlsplit(url)
     host = f"[{address}]" if address.version == 6 else str(address)
     netloc = f"{host}:{parts.port}" if parts.port else host
@@ -100,6 +102,9 @@ class HttpSender:
             ),
             **current_trace_carrier(),
         }
+        authorization = basic_authorization(delivery.url)
+        if authorization is not None:
+            headers["Authorization"] = authorization
         extensions = {"sni_hostname": urlsplit(delivery.url).hostname or ""}
         try:
             async with asyncio.timeout(self.timeout_seconds):
@@ -111,7 +116,7 @@ class HttpSender:
         except TimeoutError:
             return AttemptResult(None, f"no answer within {self.timeout_seconds:g} s")
         except httpx.HTTPError as exc:
-            return AttemptResult(None, f"{type(exc).__name__}: {exc}"[:1000])
+            return AttemptResult(None, scrub(f"{type(exc).__name__}: {exc}", delivery.url)[:1000])
         if 200 <= response.status_code < 300:
             return AttemptResult(response.status_code, None)
         return AttemptResult(response.status_code, f"HTTP {response.status_code}")

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
+from notify.domain.url_credentials import MaskedUrl
+
 EventTypeName = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^[a-z_]+\.[a-z_]+$")
 ]
@@ -71,7 +73,7 @@ class Endpoint(BaseModel):
     """An endpoint as listed: signing secrets are never shown again after creation/rotation."""
 
     id: UUID
-    url: str
+    url: MaskedUrl
     kind: EndpointKind
     event_types: list[str]
     description: str
