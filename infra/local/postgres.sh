@@ -68,6 +68,7 @@ EOF
 ensure_role_and_db() {
   pg psql -h "$RUN" -p "$PORT" -d postgres -qAt -v ON_ERROR_STOP=1 >/dev/null <<SQL
 \\set pw '$(cat "$DIR/password")'
+SET client_min_messages TO warning;
 SELECT 'CREATE ROLE ticketflow LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ticketflow') \\gexec
 ALTER ROLE ticketflow WITH LOGIN CREATEDB PASSWORD :'pw';
 GRANT pg_signal_backend TO ticketflow;
