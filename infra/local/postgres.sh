@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# Runs a local PostgreSQL cluster on 127.0.0.1 with a `ticketflow` role and database: postgres.sh {up|down|status}
+# Runs a local PostgreSQL cluster on 127.0.0.1 with a `ticketflow` role and database: postgres.sh {up|down|status|where}
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DIR="$ROOT/.local/postgres"
-DATA="$DIR/data"
-RUN="$DIR/run"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+DIR="$ROOT/.local/postgres"  # the ticketflow role's password (mode 600), owned by whoever runs this
 PORT="${TF_PG_PORT:-25432}"
 
 # Highest installed server version, installing Debian's postgresql package if there is none.
@@ -20,13 +18,32 @@ if [[ -z "$PGBIN" && "${1:-}" == up ]]; then
   PGBIN="$(find_bin)"
 fi
 
-# PostgreSQL refuses to run as root, so root runs it as the postgres OS user.
+# PostgreSQL refuses to run as root, so root runs it as the postgres OS user (from /, since the
+# checkout may be a directory that user cannot enter).
 as_pg() {
-  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [[ $EUID -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 pg() { as_pg "$PGBIN/$1" "${@:2}"; }
 
-is_running() { [[ -n "$PGBIN" && -f "$DATA/PG_VERSION" ]] && pg pg_ctl status -D "$DATA" >/dev/null 2>&1; }
+# Where the cluster lives. A user other than root runs Postgres as themselves, in .local/postgres.
+# Root runs it as the postgres OS user, who cannot reach a checkout in a private directory (root's
+# home is mode 700), so the cluster lives in that user's home instead, one directory per checkout
+# (named after its real path's hash, so two checkouts never share one); a cluster an older version
+# of this script made in .local/postgres/data stays where it is.
+cluster_dir() {
+  local home key name
+  if [[ $EUID -ne 0 || -f "$DIR/data/PG_VERSION" ]]; then echo "$DIR"; return; fi
+  home="$(getent passwd postgres | cut -d: -f6)" || return 0  # no postgres user: no cluster yet
+  key="$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+  name="$(printf '%s' "${ROOT##*/}" | tr -c 'A-Za-z0-9._-' _ | cut -c1-24)"
+  echo "$home/ticketflow/$name-$key"
+}
+CLUSTER="$(cluster_dir)"
+DATA="$CLUSTER/data"
+RUN="$CLUSTER/run"
+LOG="$CLUSTER/postgres.log"
+
+is_running() { [[ -n "$PGBIN" && -n "$CLUSTER" && -f "$DATA/PG_VERSION" ]] && pg pg_ctl status -D "$DATA" >/dev/null 2>&1; }
 
 init_cluster() {
   [[ -f "$DATA/PG_VERSION" ]] && return 0
@@ -51,6 +68,7 @@ EOF
 ensure_role_and_db() {
   pg psql -h "$RUN" -p "$PORT" -d postgres -qAt -v ON_ERROR_STOP=1 >/dev/null <<SQL
 \\set pw '$(cat "$DIR/password")'
+SET client_min_messages TO warning;
 SELECT 'CREATE ROLE ticketflow LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ticketflow') \\gexec
 ALTER ROLE ticketflow WITH LOGIN CREATEDB PASSWORD :'pw';
 GRANT pg_signal_backend TO ticketflow;
@@ -58,20 +76,40 @@ SELECT 'CREATE DATABASE ticketflow OWNER ticketflow' WHERE NOT EXISTS (SELECT FR
 SQL
 }
 
+# Refuses a cluster directory that another checkout made (its `checkout` file names that one).
+claim_cluster() {
+  local owner="$CLUSTER/checkout"
+  if [[ -f "$owner" && "$(cat "$owner")" != "$ROOT" ]]; then
+    echo "postgres: $CLUSTER belongs to the checkout in $(cat "$owner"), not $ROOT" >&2
+    exit 1
+  fi
+  [[ -f "$owner" ]] || as_pg tee "$owner" >/dev/null <<<"$ROOT"
+}
+
 up() {
-  mkdir -p "$DIR" "$RUN"
+  (umask 077 && mkdir -p "$DIR")
   if [[ ! -f "$DIR/password" ]]; then
     (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$DIR/password")
   fi
   chmod 600 "$DIR/password"
-  if [[ $EUID -eq 0 ]]; then chown postgres: "$DIR" "$RUN"; fi
+  [[ -n "$CLUSTER" ]] || { echo "postgres: no postgres OS user to run the cluster as" >&2; exit 1; }
+  if [[ "$CLUSTER" != "$DIR" ]]; then
+    as_pg mkdir -p -m 700 "$(dirname "$CLUSTER")" "$CLUSTER"
+    claim_cluster
+  fi
+  as_pg mkdir -p "$RUN"
+  if [[ $EUID -eq 0 ]]; then chown postgres: "$CLUSTER" "$RUN"; fi
   if ! is_running; then
     init_cluster
     write_config
-    pg pg_ctl start -D "$DATA" -l "$DIR/postgres.log" -w -t 60 >/dev/null
+    if ! pg pg_ctl start -D "$DATA" -l "$LOG" -w -t 60 >/dev/null; then
+      echo "postgres: did not start (port $PORT taken? set TF_PG_PORT); last log lines:" >&2
+      tail -n 20 "$LOG" >&2 || true
+      exit 1
+    fi
   fi
   ensure_role_and_db
-  echo "postgres: running on 127.0.0.1:$PORT (data in $DATA)"
+  echo "postgres: running on 127.0.0.1:$PORT (data in $DATA, log $LOG)"
 }
 
 down() {
@@ -80,12 +118,13 @@ down() {
 }
 
 status() {
-  if is_running; then echo "postgres: running on 127.0.0.1:$PORT"; else echo "postgres: stopped"; exit 3; fi
+  if is_running; then echo "postgres: running on 127.0.0.1:$PORT (data in $DATA)"; else echo "postgres: stopped"; exit 3; fi
 }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 {up|down|status}" >&2; exit 2 ;;
+  where) echo "$CLUSTER" ;;
+  *) echo "usage: $0 {up|down|status|where}" >&2; exit 2 ;;
 esac

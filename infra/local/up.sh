@@ -27,7 +27,7 @@ fi
 cat <<EOF
 
 Local stack is up (listening on 127.0.0.1 only):
-  postgres  127.0.0.1:$PG_PORT  role+db ticketflow  data: .local/postgres/data  log: .local/postgres/postgres.log
+  postgres  127.0.0.1:$PG_PORT  role+db ticketflow  data and log: $("$HERE/postgres.sh" where)
   kafka     $BOOTSTRAP  KRaft, controller on :${TF_KAFKA_CONTROLLER_PORT:-29093}  data: .local/kafka/data  logs: .local/kafka/logs/
   settings  .local/env (TICKETFLOW_DATABASE_URL, TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS)
 Stop with infra/local/down.sh

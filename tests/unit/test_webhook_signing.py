@@ -3,6 +3,7 @@
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,12 +51,17 @@ def test_secrets_are_unique_and_prefixed() -> None:
     assert all(s.startswith("whsec_") and len(s) > 40 for s in secrets)
 
 
-def test_retry_schedule_is_followed_with_bounded_jitter_then_exhausted() -> None:
+def test_first_retry_is_immediate_then_the_schedule_is_followed_then_exhausted() -> None:
+    """One retry per entry, as the README lists them: immediately, 5 s, 5 min (±10% jitter)."""
     schedule = [0.0, 5.0, 300.0]
     now = datetime(2026, 3, 1, tzinfo=UTC)
     rng = random.Random(7)
-    for made, delay in enumerate(schedule):
+    assert next_attempt_at(attempts_made=1, schedule=schedule, now=now, rng=rng) == now
+    for made, delay in enumerate(schedule, start=1):
         at = next_attempt_at(attempts_made=made, schedule=schedule, now=now, rng=rng)
         assert at is not None
         assert abs((at - now) - timedelta(seconds=delay)) <= timedelta(seconds=delay * 0.1)
-    assert next_attempt_at(attempts_made=3, schedule=schedule, now=now, rng=rng) is None
+    assert next_attempt_at(attempts_made=4, schedule=schedule, now=now, rng=rng) is None
+    assert next_attempt_at(attempts_made=1, schedule=[], now=now, rng=rng) is None
+    with pytest.raises(ValueError, match="at least one failed attempt"):
+        next_attempt_at(attempts_made=0, schedule=schedule, now=now, rng=rng)

@@ -216,7 +216,7 @@ def build_dispatcher(
         email=SmtpSender(settings),
         clock=clock,
         policy=OutcomePolicy(
-            retry_schedule=schedule if schedule is not None else [0.0, 5.0, 300.0],
+            retry_schedule=schedule if schedule is not None else [5.0, 300.0],
             health=health or HealthPolicy(5, 60.0, 5 * 86_400.0),
         ),
         timeout_seconds=5,

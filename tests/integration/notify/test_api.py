@@ -158,7 +158,7 @@ async def test_delivery_log_and_replays(
     for _ in range(3):
         await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
     async with httpx.AsyncClient() as http:
-        dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[0.0])
+        dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[])
         assert await drain(dispatcher) == 3
         failed = await api.get(
             "/deliveries",

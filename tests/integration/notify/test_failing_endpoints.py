@@ -67,7 +67,7 @@ async def test_exhausted_deliveries_emit_failed_and_reach_the_dlq_topic(
     await publish(notify_pool, event, topic=SLA)
     clock = FakeClock()
     async with httpx.AsyncClient() as http:
-        dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[0.0, 5.0])
+        dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[5.0])
         assert await drain(dispatcher) == 1
         assert await drain(dispatcher) == 0  # the retry is not due yet
         clock.advance(6)
@@ -134,7 +134,7 @@ async def test_circuit_opens_then_lets_one_trial_through_then_closes(
             notify_pool,
             http,
             clock=clock,
-            schedule=[0.0, 1.0, 1.0, 1.0, 1.0],
+            schedule=[1.0, 1.0, 1.0, 1.0],
             health=HealthPolicy(failure_threshold=2, open_seconds=60, disable_after_seconds=1e9),
         )
         assert await drain(dispatcher) == 2  # two failures open the circuit
@@ -169,7 +169,7 @@ async def test_an_endpoint_failing_for_days_is_disabled_and_its_owner_told(
             http,
             clock=clock,
             settings=notify_settings(smtp_port=smtp_server.port),
-            schedule=[0.0, day, day, day, day],
+            schedule=[day, day, day, day],
             health=HealthPolicy(
                 failure_threshold=100, open_seconds=1, disable_after_seconds=3 * day
             ),

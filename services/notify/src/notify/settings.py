@@ -8,7 +8,8 @@ from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
 
-# Delay before each attempt: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (~27.6 h).
+# Delay before each retry of a failed delivery, one retry per entry: immediately, 5 s, 5 min,
+# 30 min, 2 h, 5 h, 10 h, 10 h (~27.6 h after the first attempt, 9 attempts in all).
 DEFAULT_RETRY_SCHEDULE = [0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
 SmtpTls = Literal["none", "starttls", "implicit"]
 
