@@ -2,10 +2,10 @@
 
 import asyncio
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from intake.api import admin, conversation, lifecycle, tickets
-from intake.api.deps import authenticate
+from intake.api.deps import API_KEY, authenticate
 from intake.backlog import run_backlog_gauge
 from intake.messaging.handlers import HANDLERS
 from intake.settings import IntakeSettings
@@ -39,7 +39,8 @@ def spec(settings: IntakeSettings) -> ServiceSpec:
         description=DESCRIPTION,
         routers=[tickets.router, lifecycle.router, conversation.router, admin.router],
         handlers=HANDLERS,
-        auth=Depends(authenticate),
+        auth=authenticate,
+        auth_scheme=API_KEY,
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
         loops=[backlog_gauge],
