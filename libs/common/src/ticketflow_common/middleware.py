@@ -57,18 +57,14 @@ def _handler_for(app: Starlette, exc: Exception) -> ExceptionHandler | None:
 
 
 class HeadAsGet:
-    """HEAD wherever GET is served (RFC 9110 9.3.2): the GET's status and headers, no content;
-    `Allow` lists HEAD beside GET."""
+    """HEAD wherever GET is served (RFC 9110 9.3.2): the GET's status and headers, no content."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] != "HEAD":
             await self.app(scope, receive, send)
-            return
-        if scope["method"] != "HEAD":
-            await self.app(scope, receive, _allowing_head(send))
             return
         as_get = {**scope, "method": "GET"}
 
@@ -80,26 +76,7 @@ class HeadAsGet:
             await send(message)
 
         try:
-            await self.app(as_get, receive, _allowing_head(headers_only))
+            await self.app(as_get, receive, headers_only)
         finally:
             # What routing learnt (the route template for metrics) reaches the outer middleware.
             scope.update({k: v for k, v in as_get.items() if k != "method"})
-
-
-def _allowing_head(send: Send) -> Send:
-    async def allowing_head(message: Message) -> None:
-        if message["type"] == "http.response.start" and message["status"] == 405:
-            message = {**message, "headers": [_with_head(h) for h in message.get("headers", [])]}
-        await send(message)
-
-    return allowing_head
-
-
-def _with_head(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
-    name, value = header
-    if name.lower() != b"allow":
-        return header
-    methods = [m.strip() for m in value.split(b",")]
-    if b"GET" in methods and b"HEAD" not in methods:
-        methods.append(b"HEAD")
-    return name, b", ".join(methods)
