@@ -8,7 +8,7 @@ import pytest
 
 from notify.api.deps import get_clock
 from notify.main import build_spec
-from tests.integration.http_semantics import Http, all_semantics, http_for
+from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.notify.conftest import FakeClock, notify_settings
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
@@ -32,6 +32,7 @@ async def http(notify_pool: asyncpg.Pool) -> AsyncIterator[Http]:
         yield http
 
 
-async def test_shared_http_semantics(http: Http) -> None:
-    await all_semantics(http, write=("POST", "/endpoints"), read="/endpoints")
-    await all_semantics(http, write=("POST", "/subscriptions"), read="/subscriptions")
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+async def test_shared_http_semantics(http: Http, check: Check) -> None:
+    await check(http, Target(("POST", "/endpoints"), "/endpoints"))
+    await check(http, Target(("POST", "/subscriptions"), "/subscriptions"))

@@ -7,7 +7,7 @@ import pytest
 
 from routing.main import spec
 from routing.settings import RoutingSettings
-from tests.integration.http_semantics import Http, all_semantics, http_for
+from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.routing.conftest import POLICY
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
@@ -31,13 +31,14 @@ async def http(routing_pool: asyncpg.Pool) -> AsyncIterator[Http]:
         yield http
 
 
-async def test_shared_http_semantics(http: Http) -> None:
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+async def test_shared_http_semantics(http: Http, check: Check) -> None:
     created = await http.client.post(
         "/agents", json={"name": "Ada", "team": "net", "capacity": 2}, headers=http.auth
     )
     assert created.status_code == 201, created.text
-    await all_semantics(http, write=("POST", "/agents"), read="/agents")
-    await all_semantics(http, write=("PUT", "/teams/net"), read=f"/agents/{created.json()['id']}")
+    await check(http, Target(("POST", "/agents"), "/agents"))
+    await check(http, Target(("PUT", "/teams/net"), f"/agents/{created.json()['id']}"))
 
 
 async def test_errors_name_the_field_path_not_the_schema_of_a_union_member(http: Http) -> None:

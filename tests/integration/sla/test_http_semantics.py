@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from sla.api.deps import get_clock
 from sla.main import SPEC
 from sla.settings import SlaSettings
-from tests.integration.http_semantics import Http, all_semantics, http_for
+from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.sla.conftest import SlaHarness
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
@@ -36,13 +36,12 @@ async def http(sla: SlaHarness, database_url: str, kafka_bootstrap: str) -> Asyn
     await producer.stop()
 
 
-async def test_shared_http_semantics(sla: SlaHarness, http: Http) -> None:
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+async def test_shared_http_semantics(sla: SlaHarness, http: Http, check: Check) -> None:
     created = sla.created(priority="urgent")
     await sla.deliver(created)
-    await all_semantics(http, write=("PUT", "/policies/vip"), read="/policies")
-    await all_semantics(
-        http, write=("PUT", "/calendars/office"), read=f"/tickets/{created.ticket_id}/sla"
-    )
+    await check(http, Target(("PUT", "/policies/vip"), "/policies"))
+    await check(http, Target(("PUT", "/calendars/office"), f"/tickets/{created.ticket_id}/sla"))
 
 
 async def test_the_clocks_of_an_unknown_ticket_are_404(sla: SlaHarness, http: Http) -> None:
