@@ -17,7 +17,8 @@ from ticketflow_common.service_main import ServiceSpec, run_service
 DESCRIPTION = """
 The public ticket API. Authenticate with `Authorization: Bearer <API key>`; keys carry a role
 (requester, agent, approver, admin). Errors are RFC 9457 `application/problem+json` naming each
-bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` (RFC 9110, ETag = version).
+bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` (RFC 9110,
+ETag = version).
 """
 
 
