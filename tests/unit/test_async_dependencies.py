@@ -11,7 +11,8 @@ from fastapi import APIRouter
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from ticketflow_common.web import Authenticated, health
+from intake.api.deps import authenticate
+from ticketflow_common.web import health, require_api_token
 
 SERVICES = ("intake", "routing", "sla", "notify")
 
@@ -53,5 +54,6 @@ def test_route_dependencies_and_endpoints_are_async(service: str) -> None:
     assert blocking == set()
 
 
-def test_the_shared_bearer_check_is_async() -> None:
-    assert runs_on_the_loop(Authenticated.dependency)
+def test_the_authentication_checks_are_async() -> None:
+    assert runs_on_the_loop(require_api_token)
+    assert runs_on_the_loop(authenticate)

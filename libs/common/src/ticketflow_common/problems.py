@@ -83,20 +83,64 @@ def problem_response(
     return JSONResponse(content, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
-def _field_name(loc: tuple[int | str, ...]) -> str:
-    parts = [str(p) for p in loc]
+def _field_name(loc: tuple[int | str, ...], body: Any = None, *, missing: bool = False) -> str:
+    """`a.b.0` for the body, `query:limit` elsewhere; schema tags pydantic adds to the location
+    (`str`, `SkillLevel`, `function-after[...]` of a union member) are left out."""
+    parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header"):
-        where, rest = parts[0], parts[1:]
+        where, rest = str(parts[0]), parts[1:]
+        if where == "body":
+            rest = _input_path(rest, body, missing=missing)
         if not rest:
             return where
-        return ".".join(rest) if where == "body" else f"{where}:{'.'.join(rest)}"
-    return ".".join(parts)
+        named = ".".join(str(p) for p in rest)
+        return named if where == "body" else f"{where}:{named}"
+    return ".".join(str(p) for p in parts)
+
+
+def _input_path(loc: list[int | str], value: Any, *, missing: bool) -> list[int | str]:
+    """The parts of `loc` that walk the input; for a missing field its name is the last one."""
+    path: list[int | str] = []
+    for position, part in enumerate(loc):
+        found, child = _child(value, part)
+        if found:
+            value = child
+        elif not (missing and position == len(loc) - 1):
+            continue
+        path.append(part)
+    return path
+
+
+def _child(value: Any, part: int | str) -> tuple[bool, Any]:
+    if isinstance(value, dict) and part in value:
+        return True, value[part]
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return True, value[part]
+    return False, None
+
+
+def _json_reason(error: dict[str, Any], document: Any) -> str:
+    """Where the JSON broke, as a person reads it (line and column), and why."""
+    why = str(error.get("ctx", {}).get("error", "malformed"))
+    offset = error["loc"][-1] if len(error["loc"]) > 1 else None
+    if isinstance(document, str | bytes) and isinstance(offset, int):
+        text = document if isinstance(document, str) else document.decode(errors="replace")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return f"is not valid JSON: {why} (line {line}, column {column})"
+    return f"is not valid JSON: {why}"
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        FieldError(field=_field_name(tuple(e["loc"])) or "body", reason=e["msg"])
+        FieldError(field="body", reason=_json_reason(e, exc.body))
+        if e.get("type") == "json_invalid"
+        else FieldError(
+            field=_field_name(tuple(e["loc"]), exc.body, missing=e.get("type") == "missing")
+            or "body",
+            reason=e["msg"],
+        )
         for e in exc.errors()
     ]
     summary = "; ".join(f"{e.field}: {e.reason}" for e in errors)
@@ -136,5 +180,5 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": TITLES[status]}
-    for status in (400, 401, 403, 404, 409, 412, 413, 422, 429, 503)
+    for status in (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
 }

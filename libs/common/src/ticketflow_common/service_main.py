@@ -6,24 +6,25 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import uvicorn
 import uvloop
 from fastapi import APIRouter, FastAPI
+from fastapi.security.http import HTTPBase
 
 from ticketflow_common.consumer import EventConsumer, Handler
 from ticketflow_common.db import create_pool
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.logs import setup_logging
+from ticketflow_common.middleware import Authenticator
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.relay import OutboxRelay
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.settings import ServiceSettings
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.tracing import setup_tracing
-from ticketflow_common.web import DEFAULT_MAX_BODY_BYTES, Authenticated, create_app
+from ticketflow_common.web import BEARER, DEFAULT_MAX_BODY_BYTES, create_app, require_api_token
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ class ServiceSpec:
     routers: list[APIRouter]
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     loops: list[BackgroundLoop] = field(default_factory=list)
-    auth: Any = Authenticated
+    auth: Authenticator = require_api_token
+    auth_scheme: HTTPBase = BEARER
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     description: str = ""
     setup_app: Callable[[FastAPI], None] | None = None
@@ -65,6 +67,7 @@ def build_app(spec: ServiceSpec, runtime: Runtime) -> FastAPI:
         title=spec.title,
         routers=spec.routers,
         auth=spec.auth,
+        auth_scheme=spec.auth_scheme,
         max_body_bytes=spec.max_body_bytes,
         description=spec.description,
     )

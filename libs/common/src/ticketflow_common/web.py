@@ -4,16 +4,20 @@ import asyncio
 import secrets
 import time
 from collections.abc import Awaitable
-from typing import Annotated, Any
+from typing import Annotated
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPBearer
+from fastapi.security.http import HTTPBase
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
 from ticketflow_common.problems import (
     PROBLEM_RESPONSES,
     install_problem_handlers,
@@ -21,7 +25,7 @@ from ticketflow_common.problems import (
 )
 from ticketflow_common.runtime import Runtime
 
-_bearer = HTTPBearer(auto_error=False)
+BEARER = HTTPBearer(auto_error=False)
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 
 
@@ -40,11 +44,10 @@ async def get_pool(runtime: RuntimeDep) -> asyncpg.Pool:
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 
 
-async def require_api_token(
-    runtime: RuntimeDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
+async def require_api_token(request: Request) -> None:
     """401 unless the request carries the service's bearer token."""
+    runtime = await get_runtime(request)
+    credentials = await BEARER(request)
     expected = runtime.settings.api_token.get_secret_value()
     if credentials is None or not secrets.compare_digest(credentials.credentials, expected):
         raise HTTPException(
@@ -53,8 +56,6 @@ async def require_api_token(
             headers={"WWW-Authenticate": "Bearer"},
         )
 
-
-Authenticated = Depends(require_api_token)
 
 health = APIRouter(tags=["health"])
 
@@ -104,24 +105,37 @@ def create_app(
     runtime: Runtime,
     title: str,
     routers: list[APIRouter],
-    auth: Any = Authenticated,
+    auth: Authenticator = require_api_token,
+    auth_scheme: HTTPBase = BEARER,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     description: str = "",
 ) -> FastAPI:
-    """Health and metrics open; every router given here requires `auth` (the bearer token)."""
+    """Health, metrics and docs open; every other path needs `auth` (the bearer token), checked
+    before any route reads the body; HEAD wherever GET is served."""
     app = FastAPI(title=title, version="0.1.0", description=description)
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.include_router(health)
     for router in routers:
-        app.include_router(router, dependencies=[auth], responses=PROBLEM_RESPONSES)
+        # The scheme here only documents the credential in OpenAPI; `auth` enforces it.
+        app.include_router(router, dependencies=[Depends(auth_scheme)], responses=PROBLEM_RESPONSES)
 
+    app.add_middleware(Authentication, authenticate=auth, open_paths=open_paths(app))
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RedMetrics, service=runtime.service)
     FastAPIInstrumentor.instrument_app(
         app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
     )
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app
+
+
+def open_paths(app: FastAPI) -> set[str]:
+    """Paths answered without credentials: health, readiness, metrics and the API docs."""
+    documents = (app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    return {route.path for route in health.routes if isinstance(route, APIRoute)} | {
+        path for path in documents if path
+    }
 
 
 class RedMetrics:
@@ -169,6 +183,7 @@ class BodySizeLimit:
             await self._refuse(scope, receive, send)
             return
         seen = 0
+        started = False
 
         async def counted() -> Message:
             nonlocal seen
@@ -176,20 +191,34 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, watched)
         except _TooLarge:
+            # Routes answer it through the problem handlers; this is for anything that did not.
+            if started:
+                raise
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(
-            413, f"request body is larger than the limit of {self.max_bytes} bytes"
-        )
+        response = problem_response(413, _too_large(self.max_bytes))
         await response(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """An HTTP error, not a bare exception: FastAPI turns any other error raised while it reads
+    the body into a 400, which is how a chunked body over the limit escaped the 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, _too_large(max_bytes))
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"request body is larger than the limit of {max_bytes} bytes"

@@ -2,10 +2,10 @@
 
 import asyncio
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from intake.api import admin, conversation, lifecycle, tickets
-from intake.api.deps import authenticate
+from intake.api.deps import API_KEY, authenticate
 from intake.backlog import run_backlog_gauge
 from intake.messaging.handlers import HANDLERS
 from intake.settings import IntakeSettings
@@ -17,7 +17,8 @@ from ticketflow_common.service_main import ServiceSpec, run_service
 DESCRIPTION = """
 The public ticket API. Authenticate with `Authorization: Bearer <API key>`; keys carry a role
 (requester, agent, approver, admin). Errors are RFC 9457 `application/problem+json` naming each
-bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` (ETag = version).
+bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` (RFC 9110,
+ETag = version).
 """
 
 
@@ -39,7 +40,8 @@ def spec(settings: IntakeSettings) -> ServiceSpec:
         description=DESCRIPTION,
         routers=[tickets.router, lifecycle.router, conversation.router, admin.router],
         handlers=HANDLERS,
-        auth=Depends(authenticate),
+        auth=authenticate,
+        auth_scheme=API_KEY,
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
         loops=[backlog_gauge],

@@ -1,23 +1,22 @@
 """Dependency aliases for intake's routes: the caller, their scopes, settings, preconditions."""
 
-import re
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from intake.domain.access import Principal, Scope, parse_token
 from intake.settings import IntakeSettings
 from intake.store.credentials import find_principal
+from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit import TokenBucketLimiter, retry_after_header
-from ticketflow_common.web import PoolDep, RuntimeDep
+from ticketflow_common.web import PoolDep, RuntimeDep, get_runtime
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
+API_KEY = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
 SYSTEM = Principal(credential_id="system", role="admin", subject="system")
-_ETAG = re.compile(r'^(W/)?"(\d+)"$')
 
 
 async def get_settings(runtime: RuntimeDep) -> IntakeSettings:
@@ -34,13 +33,13 @@ async def get_limiter(request: Request) -> TokenBucketLimiter:
     return limiter
 
 
-async def authenticate(
-    pool: PoolDep,
-    settings: SettingsDep,
-    limiter: Annotated[TokenBucketLimiter, Depends(get_limiter)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """401 without a live key; 429 when the key is over its rate."""
+async def authenticate(request: Request) -> Principal:
+    """401 without a live key; 429 when the key is over its rate. Run by the authentication
+    middleware before any route reads the body."""
+    runtime = await get_runtime(request)
+    settings = await get_settings(runtime)
+    limiter = await get_limiter(request)
+    credentials = await API_KEY(request)
     unauthorized = ProblemError(
         401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
     )
@@ -53,7 +52,7 @@ async def authenticate(
         parsed = parse_token(token)
         if parsed is None:
             raise unauthorized
-        async with pool.acquire() as conn:
+        async with runtime.pool.acquire() as conn:
             found = await find_principal(conn=conn, key_id=parsed[0], secret=parsed[1])
         if found is None:
             raise unauthorized
@@ -68,7 +67,17 @@ async def authenticate(
     return principal
 
 
-PrincipalDep = Annotated[Principal, Depends(authenticate)]
+async def current_principal(request: Request) -> Principal:
+    """The caller `authenticate` found for this request."""
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):
+        raise ProblemError(
+            401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
 def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
@@ -83,23 +92,25 @@ def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
 
 
 async def if_match(
+    request: Request,
+    settings: SettingsDep,
     value: Annotated[
         str | None,
         Header(
             alias="If-Match",
-            description='The ticket\'s ETag (e.g. "3"); a stale one answers 412.',
+            description='The ticket\'s ETag (e.g. "3"), `*`, or a list of ETags; one that does'
+            " not match (strong comparison: weak ETags never do) answers 412. Required (428)"
+            " when `INTAKE_REQUIRE_IF_MATCH` is set.",
         ),
     ] = None,
-) -> int | None:
-    if value is None or value.strip() == "*":
-        return None
-    found = _ETAG.match(value.strip())
-    if found is None:
-        raise ProblemError(412, 'If-Match must be an ETag such as "3"')
-    return int(found.group(2))
+) -> WritePrecondition:
+    """Every If-Match line of the request, parsed once; `value` documents the header."""
+    return write_precondition(
+        request.headers.getlist("if-match"), required=settings.require_if_match
+    )
 
 
-IfMatchDep = Annotated[int | None, Depends(if_match)]
+IfMatchDep = Annotated[WritePrecondition, Depends(if_match)]
 
 CanCreate = Annotated[Principal, Depends(require(Scope.CREATE_TICKETS))]
 CanWork = Annotated[Principal, Depends(require(Scope.WORK_TICKETS))]

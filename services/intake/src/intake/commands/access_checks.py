@@ -8,6 +8,7 @@ from intake.domain.access import Principal
 from intake.domain.lifecycle import TransitionRefused
 from intake.domain.tickets import Ticket
 from intake.store.tickets import get_ticket
+from ticketflow_common.preconditions import EntityTag, WritePrecondition
 from ticketflow_common.problems import ProblemError
 
 
@@ -30,18 +31,19 @@ async def load_visible(
 
 
 async def load_for_change(
-    *, conn: asyncpg.Connection, ticket_id: UUID, principal: Principal, if_match: int | None
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    principal: Principal,
+    if_match: WritePrecondition,
 ) -> Ticket:
-    """Lock the ticket; 412 when the client's ETag is not the current version."""
+    """Lock the ticket; 412 when the client's If-Match does not hold, 428 when it must be sent."""
     ticket = await load_visible(
         conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
     )
-    if if_match is not None and if_match != ticket.version:
-        raise ProblemError(
-            412,
-            f"the ticket changed since version {if_match}; it is now version {ticket.version}",
-            current_version=ticket.version,
-        )
+    if_match.check(
+        EntityTag(str(ticket.version)), what=f"ticket {ticket_id}", current_version=ticket.version
+    )
     return ticket
 
 

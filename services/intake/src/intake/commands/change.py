@@ -34,6 +34,7 @@ from ticketflow_common.events import (
     TicketUpdated,
 )
 from ticketflow_common.events.common import ActorRole, TicketStatus
+from ticketflow_common.preconditions import WritePrecondition
 from ticketflow_common.problems import invalid_field
 
 
@@ -100,7 +101,7 @@ async def change_status(
     ticket_id: UUID,
     change: StatusChange,
     principal: Principal,
-    if_match: int | None,
+    if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
     ticket = await load_for_change(
@@ -126,7 +127,7 @@ async def decide_approval(
     ticket_id: UUID,
     decision: ApprovalDecision,
     principal: Principal,
-    if_match: int | None,
+    if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
     """Approved tickets open for work (and their resolution clock); rejected ones close."""
@@ -150,7 +151,7 @@ async def reopen(
     ticket_id: UUID,
     reason: str,
     principal: Principal,
-    if_match: int | None,
+    if_match: WritePrecondition,
     window: timedelta,
     now: datetime,
 ) -> Ticket:
@@ -179,7 +180,7 @@ async def update_fields(
     ticket_id: UUID,
     patch: TicketPatch,
     principal: Principal,
-    if_match: int | None,
+    if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
     ticket = await load_for_change(
@@ -217,7 +218,7 @@ async def transfer(
     ticket_id: UUID,
     request: Transfer,
     principal: Principal,
-    if_match: int | None,
+    if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
     """Hand the ticket to another team; routing then finds an owner there."""
@@ -249,7 +250,7 @@ async def escalate(
     ticket_id: UUID,
     request: Escalation,
     principal: Principal,
-    if_match: int | None,
+    if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
     ticket = await load_for_change(

@@ -12,7 +12,8 @@ from sla.domain.reports import AchievementRow
 from sla.lifecycle import calendar_of
 from sla.store.clocks import clocks_of_ticket, pauses_of
 from sla.store.reports import achievement
-from ticketflow_common.problems import invalid_field
+from sla.store.tickets import get_ticket
+from ticketflow_common.problems import ProblemError, invalid_field
 
 router = APIRouter(tags=["clocks"])
 
@@ -20,10 +21,12 @@ router = APIRouter(tags=["clocks"])
 @router.get("/tickets/{ticket_id}/sla")
 async def read_ticket_clocks(ticket_id: UUID, pool: PoolDep, clock: ClockDep) -> list[ClockView]:
     """Every clock of the ticket: state, deadline, business time used, remaining or overdue,
-    and its pauses."""
+    and its pauses; 404 for a ticket SLA has not heard of."""
     now = clock()
     async with pool.acquire() as conn:
         clocks = await clocks_of_ticket(conn=conn, ticket_id=ticket_id)
+        if not clocks and await get_ticket(conn=conn, ticket_id=ticket_id) is None:
+            raise ProblemError(404, f"ticket {ticket_id} is not known to sla")
         pauses = await pauses_of(conn=conn, clock_ids=[c.id for c in clocks])
         return [
             clock_view(c, await calendar_of(conn=conn, name=c.calendar), now, pauses.get(c.id, []))

@@ -1,0 +1,38 @@
+"""Notify's HTTP semantics: authentication before the body, 413, HEAD, JSON errors."""
+
+from collections.abc import AsyncIterator
+from typing import Any, cast
+
+import asyncpg
+import pytest
+
+from notify.api.deps import get_clock
+from notify.main import build_spec
+from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
+from tests.integration.notify.conftest import FakeClock, notify_settings
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.topics import TopicNames
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def http(notify_pool: asyncpg.Pool) -> AsyncIterator[Http]:
+    settings = notify_settings()
+    runtime = Runtime(
+        service="notify",
+        settings=settings,
+        pool=notify_pool,
+        producer=cast(Any, None),
+        names=TopicNames(),
+    )
+    http = http_for(build_spec(settings), runtime, settings.api_token.get_secret_value())
+    http.app.dependency_overrides[get_clock] = FakeClock
+    async with http.client:
+        yield http
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+async def test_shared_http_semantics(http: Http, check: Check) -> None:
+    await check(http, Target(("POST", "/endpoints"), "/endpoints"))
+    await check(http, Target(("POST", "/subscriptions"), "/subscriptions"))

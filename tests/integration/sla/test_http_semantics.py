@@ -1,0 +1,57 @@
+"""SLA's HTTP semantics: authentication before the body, 413, HEAD, and 404 for a ticket SLA
+has never heard of, like intake's and routing's ticket reads."""
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from sla.api.deps import get_clock
+from sla.main import SPEC
+from sla.settings import SlaSettings
+from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
+from tests.integration.sla.conftest import SlaHarness
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.topics import TopicNames
+
+pytestmark = pytest.mark.integration
+TOKEN = secrets.token_urlsafe(24)
+
+
+@pytest.fixture
+async def http(sla: SlaHarness, database_url: str, kafka_bootstrap: str) -> AsyncIterator[Http]:
+    settings = SlaSettings(
+        database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap, api_token=TOKEN
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    runtime = Runtime(
+        service="sla", settings=settings, pool=sla.pool, producer=producer, names=TopicNames("")
+    )
+    http = http_for(SPEC, runtime, TOKEN)
+    http.app.dependency_overrides[get_clock] = lambda: sla.clock
+    async with http.client:
+        yield http
+    await producer.stop()
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+async def test_shared_http_semantics(sla: SlaHarness, http: Http, check: Check) -> None:
+    created = sla.created(priority="urgent")
+    await sla.deliver(created)
+    await check(http, Target(("PUT", "/policies/vip"), "/policies"))
+    await check(http, Target(("PUT", "/calendars/office"), f"/tickets/{created.ticket_id}/sla"))
+
+
+async def test_the_clocks_of_an_unknown_ticket_are_404(sla: SlaHarness, http: Http) -> None:
+    unknown = await http.client.get(f"/tickets/{uuid.uuid4()}/sla", headers=http.auth)
+    assert unknown.status_code == 404, unknown.text
+    assert unknown.headers["content-type"] == "application/problem+json"
+    assert "not known to sla" in unknown.json()["detail"]
+
+    created = sla.created(priority="urgent")
+    await sla.deliver(created)
+    known = await http.client.get(f"/tickets/{created.ticket_id}/sla", headers=http.auth)
+    assert known.status_code == 200
+    assert {c["metric"] for c in known.json()} >= {"first_response", "resolution"}
