@@ -2,8 +2,11 @@
 
 A take is ONE statement (`INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING`), so two
 replicas racing on a key are serialised by its row lock and never both spend the last
-allowance. Refusals write nothing. Rows whose TAT has passed mean a whole quota, exactly as a
-missing row does, so pruning deletes them a few at a time and never resets a limited key.
+allowance. Refusals write nothing. The statement commits with `synchronous_commit` off (set
+for its own transaction only): it does not wait for the WAL flush, which triples the takes a
+second; a Postgres crash can forget the last fraction of a second of takes, never more.
+Rows whose TAT has passed mean a whole quota, exactly as a missing row does, so pruning
+deletes them a few at a time and never resets a limited key.
 """
 
 import asyncio
@@ -38,7 +41,7 @@ WITH gate AS (
     RETURNING tat
 )
 SELECT (SELECT tat FROM taken) AS taken, (SELECT tat FROM prior) AS prior,
-       (SELECT tat FROM gate) AS gate
+       (SELECT tat FROM gate) AS gate, set_config('synchronous_commit', 'off', true) AS quick
 """
 
 _PRUNE = """
