@@ -30,11 +30,13 @@ class IntakeApi:
     transport: httpx.ASGITransport
     pool: asyncpg.Pool
 
-    def client(self, token: str | None = None) -> httpx.AsyncClient:
+    def client(self, token: str | None = None, *, address: str | None = None) -> httpx.AsyncClient:
+        """A client with `token`; from `address` if given (the app sees 127.0.0.1 otherwise)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.AsyncClient(
-            transport=self.transport, base_url="http://intake", headers=headers
-        )
+        transport = self.transport
+        if address is not None:
+            transport = httpx.ASGITransport(app=self.transport.app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://intake", headers=headers)
 
     @property
     def admin(self) -> httpx.AsyncClient:

@@ -131,3 +131,35 @@ async def test_routing_decision_is_shown_and_can_be_overridden(
     assert still["owner"]["agent_id"] == other["id"]
     unknown = await api.get("/tickets/00000000-0000-0000-0000-000000000009/routing", headers=AUTH)
     assert unknown.status_code == 404
+
+
+async def test_failed_authentications_are_limited_per_address(routing_pool: asyncpg.Pool) -> None:
+    settings = RoutingSettings(
+        database_url="postgresql://unused/unused",
+        kafka_bootstrap_servers="unused:9092",
+        api_token=TOKEN,
+        auth_failure_limit=2,
+        auth_failure_window_seconds=600,
+    )
+    runtime = Runtime(
+        service="routing", settings=settings, pool=routing_pool, producer=None, names=TopicNames()
+    )
+    app = create_app(runtime=runtime, title="routing", routers=spec(POLICY).routers)
+
+    async def get(address: str, token: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://routing") as client:
+            return await client.get("/agents", headers={"Authorization": f"Bearer {token}"})
+
+    attacker = "2001:db8:1:2::7"
+    answers = [await get(attacker, f"guess-{i}-0123456789abcdef") for i in range(3)]
+    same_machine = await get("2001:db8:1:2::99", TOKEN)
+    neighbour = await get("2001:db8:1:3::7", TOKEN)
+
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert answers[0].headers["ratelimit"].startswith('"failed-auth";r=1;')
+    assert same_machine.status_code == 429, "the same /64, and a correct token is refused too"
+    assert same_machine.headers["ratelimit-policy"] == '"failed-auth";q=2;w=600'
+    assert int(same_machine.headers["retry-after"]) > 290
+    assert neighbour.status_code == 200
+    assert "ratelimit" not in neighbour.headers, "routing limits failures only"

@@ -12,6 +12,7 @@ import uvloop
 from fastapi import APIRouter, FastAPI
 from fastapi.security.http import HTTPBase
 
+from ticketflow_common.clock import system_clock
 from ticketflow_common.consumer import EventConsumer, Handler
 from ticketflow_common.db import create_pool
 from ticketflow_common.events import EVENT_MODELS
@@ -19,6 +20,7 @@ from ticketflow_common.kafka import new_producer
 from ticketflow_common.logs import setup_logging
 from ticketflow_common.middleware import Authenticator
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.rate_limit_store import run_rate_limit_pruning
 from ticketflow_common.relay import OutboxRelay
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.settings import ServiceSettings
@@ -135,6 +137,12 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
         asyncio.create_task(c.run(stop), name=f"consumer-{spec.name}") for c in runtime.consumers
     ]
     workers += [asyncio.create_task(bg(runtime, stop), name=bg.__name__) for bg in spec.loops]
+    workers.append(
+        asyncio.create_task(
+            run_rate_limit_pruning(pool=pool, stop=stop, clock=system_clock),
+            name="rate-limit-pruning",
+        )
+    )
     relay_stop = asyncio.Event()
     relay_task = asyncio.create_task(relay.run(relay_stop), name="outbox-relay")
     http = asyncio.create_task(server.serve(), name="http")

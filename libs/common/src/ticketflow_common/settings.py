@@ -35,6 +35,12 @@ class ServiceSettings(BaseSettings):
     db_pool_max_size: int = Field(default=20, ge=2, le=200)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+    auth_failure_limit: int = Field(
+        default=10, ge=1, le=10_000, description="Failed authentications per client address..."
+    )
+    auth_failure_window_seconds: float = Field(
+        default=60, gt=0, le=86_400, description="...per this window, then 429 until it passes."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -16,12 +16,20 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ticketflow_common.clock import system_clock
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
 from ticketflow_common.problems import (
     PROBLEM_RESPONSES,
     install_problem_handlers,
     problem_response,
+)
+from ticketflow_common.rate_limit import RatePolicy
+from ticketflow_common.rate_limit_http import (
+    UNAUTHORIZED_HEADERS,
+    FailedAuthLimiter,
+    RateLimitHeaders,
+    failed_auth_limiter,
 )
 from ticketflow_common.runtime import Runtime
 
@@ -45,16 +53,22 @@ PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 
 
 async def require_api_token(request: Request) -> None:
-    """401 unless the request carries the service's bearer token."""
+    """401 unless the request carries the service's bearer token; 429 while the caller's
+    address is over its failed-authentication limit (`FailedAuthLimiter`)."""
     runtime = await get_runtime(request)
     credentials = await BEARER(request)
-    expected = runtime.settings.api_token.get_secret_value()
-    if credentials is None or not secrets.compare_digest(credentials.credentials, expected):
+    if credentials is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="a valid bearer token is required",
-            headers={"WWW-Authenticate": "Bearer"},
+            headers=UNAUTHORIZED_HEADERS,
         )
+    expected = runtime.settings.api_token.get_secret_value()
+    limiter = failed_auth_limiter(request)
+    async with runtime.pool.acquire() as conn:
+        if not secrets.compare_digest(credentials.credentials, expected):
+            raise await limiter.failed(conn=conn, request=request)
+        await limiter.refuse_if_blocked(conn=conn, request=request)
 
 
 health = APIRouter(tags=["health"])
@@ -114,6 +128,14 @@ def create_app(
     before any route reads the body; HEAD wherever GET is served."""
     app = FastAPI(title=title, version="0.1.0", description=description)
     app.state.runtime = runtime
+    app.state.failed_auth = FailedAuthLimiter(
+        policy=RatePolicy(
+            name="failed-auth",
+            quota=runtime.settings.auth_failure_limit,
+            window_seconds=runtime.settings.auth_failure_window_seconds,
+        ),
+        clock=system_clock,
+    )
     install_problem_handlers(app)
     app.include_router(health)
     for router in routers:
@@ -122,6 +144,7 @@ def create_app(
 
     app.add_middleware(Authentication, authenticate=auth, open_paths=open_paths(app))
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RateLimitHeaders)  # outside Authentication: its refusals carry the fields
     app.add_middleware(RedMetrics, service=runtime.service)
     FastAPIInstrumentor.instrument_app(
         app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]

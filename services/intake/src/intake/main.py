@@ -9,8 +9,7 @@ from intake.api.deps import API_KEY, authenticate
 from intake.backlog import run_backlog_gauge
 from intake.messaging.handlers import HANDLERS
 from intake.settings import IntakeSettings
-from ticketflow_common.clock import system_clock
-from ticketflow_common.rate_limit import TokenBucketLimiter
+from ticketflow_common.rate_limit import RatePolicy
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import ServiceSpec, run_service
 
@@ -28,10 +27,8 @@ async def backlog_gauge(runtime: Runtime, stop: asyncio.Event) -> None:
 
 def spec(settings: IntakeSettings) -> ServiceSpec:
     def install_rate_limiter(app: FastAPI) -> None:
-        app.state.rate_limiter = TokenBucketLimiter(
-            rate=settings.rate_limit_per_second,
-            burst=settings.rate_limit_burst,
-            clock=system_clock,
+        app.state.key_rate_policy = RatePolicy.per_second(
+            "api-key", rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst
         )
 
     return ServiceSpec(

@@ -12,10 +12,17 @@ from intake.settings import IntakeSettings
 from intake.store.credentials import find_principal
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
-from ticketflow_common.rate_limit import TokenBucketLimiter, retry_after_header
+from ticketflow_common.rate_limit import RatePolicy
+from ticketflow_common.rate_limit_http import (
+    UNAUTHORIZED_HEADERS,
+    enforce,
+    failed_auth_limiter,
+)
+from ticketflow_common.rate_limit_store import take
 from ticketflow_common.web import PoolDep, RuntimeDep, get_runtime
 
 API_KEY = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
+UNAUTHORIZED = "a valid API key is required"
 SYSTEM = Principal(credential_id="system", role="admin", subject="system")
 
 
@@ -28,42 +35,45 @@ async def get_settings(runtime: RuntimeDep) -> IntakeSettings:
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
 
 
-async def get_limiter(request: Request) -> TokenBucketLimiter:
-    limiter: TokenBucketLimiter = request.app.state.rate_limiter
-    return limiter
+async def get_key_policy(request: Request) -> RatePolicy:
+    policy: RatePolicy = request.app.state.key_rate_policy
+    return policy
 
 
 async def authenticate(request: Request) -> Principal:
-    """401 without a live key; 429 when the key is over its rate. Run by the authentication
-    middleware before any route reads the body."""
+    """401 without a live key; 429 when the key is over its rate, or the caller's address
+    over its failed authentications (one statement for both, shared by every replica). Run by
+    the authentication middleware before any route reads the body."""
     runtime = await get_runtime(request)
     settings = await get_settings(runtime)
-    limiter = await get_limiter(request)
+    policy = await get_key_policy(request)
     credentials = await API_KEY(request)
-    unauthorized = ProblemError(
-        401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
-    )
     if credentials is None:
-        raise unauthorized
+        raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
     token = credentials.credentials
-    if secrets.compare_digest(token, settings.api_token.get_secret_value()):
-        principal = SYSTEM
-    else:
-        parsed = parse_token(token)
-        if parsed is None:
-            raise unauthorized
-        async with runtime.pool.acquire() as conn:
-            found = await find_principal(conn=conn, key_id=parsed[0], secret=parsed[1])
-        if found is None:
-            raise unauthorized
-        principal = found
-    wait = limiter.acquire(principal.credential_id)
-    if wait > 0:
-        raise ProblemError(
-            429,
-            f"rate limit of {limiter.rate:g} requests/s exceeded",
-            headers={"Retry-After": retry_after_header(wait)},
+    failed_auth = failed_auth_limiter(request)
+    async with runtime.pool.acquire() as conn:
+        principal: Principal | None = None
+        if secrets.compare_digest(token, settings.api_token.get_secret_value()):
+            principal = SYSTEM
+        elif (parsed := parse_token(token)) is not None:
+            principal = await find_principal(conn=conn, key_id=parsed[0], secret=parsed[1])
+        if principal is None:
+            raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
+        taken = await take(
+            conn=conn,
+            policy=policy,
+            subject=principal.credential_id,
+            now=failed_auth.clock(),
+            gate=failed_auth.gate(request),
         )
+    if taken.gated is not None:
+        enforce(request, taken.gated, failed_auth.blocked_detail)
+    enforce(
+        request,
+        taken.decision,
+        f"rate limit of {policy.quota} requests per {policy.window_seconds:g} s exceeded",
+    )
     return principal
 
 

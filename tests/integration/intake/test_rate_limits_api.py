@@ -1,0 +1,87 @@
+"""Intake's limits over HTTP, shared by replicas: per API key, and failed authentication per
+client address; both reported in `RateLimit-Policy` / `RateLimit`."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from fastapi import FastAPI
+
+from tests.integration.intake.conftest import AppFactory, IntakeApi
+
+pytestmark = pytest.mark.integration
+
+
+def frozen_at(replica: IntakeApi, now: datetime) -> IntakeApi:
+    """The replica's limits read time from a stopped clock, so the figures are exact."""
+    app = replica.transport.app
+    assert isinstance(app, FastAPI)
+    app.state.failed_auth.clock = lambda: now
+    return replica
+
+
+def unique_address() -> str:
+    """An address of the TEST-NET-2 range no other test uses: the limit's state is shared."""
+    return f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+
+
+async def test_every_answer_reports_the_key_limit_and_replicas_share_it(
+    make_api: AppFactory, api: IntakeApi
+) -> None:
+    key = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
+    replicas = [await make_api(rate_limit_per_second=0.001, rate_limit_burst=4) for _ in range(2)]
+    answers = []
+    for i in range(6):
+        async with replicas[i % 2].client(key) as http:
+            answers.append(await http.get("/categories"))
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429, 429]
+    assert {a.headers["ratelimit-policy"] for a in answers} == {'"api-key";q=4;w=4000'}
+    assert [a.headers["ratelimit"].split(";")[1] for a in answers] == [
+        "r=3",
+        "r=2",
+        "r=1",
+        "r=0",
+        "r=0",
+        "r=0",
+    ]
+    refused = answers[-1]
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert int(refused.headers["retry-after"]) > 900
+
+
+async def test_too_many_failed_authentications_from_an_address_answer_429_even_for_a_good_key(
+    make_api: AppFactory, api: IntakeApi
+) -> None:
+    good = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
+    now = datetime.now(UTC)
+    replicas = [
+        frozen_at(await make_api(auth_failure_limit=3, auth_failure_window_seconds=3600), now)
+        for _ in range(2)
+    ]
+    attacker, neighbour = unique_address(), unique_address()
+    while neighbour == attacker:
+        neighbour = unique_address()
+    failures = []
+    for i, token in enumerate(["tfk_nope.nope", "not-even-a-key", good + "x", "tfk_a.b"]):
+        async with replicas[i % 2].client(token, address=attacker) as http:
+            failures.append(await http.get("/tickets"))
+    async with replicas[0].client(good, address=attacker) as http:
+        good_but_blocked = await http.get("/tickets")
+    async with replicas[1].client(good, address=neighbour) as http:
+        elsewhere = await http.get("/tickets")
+    async with replicas[1].client(address=attacker) as http:
+        anonymous = await http.get("/tickets")
+
+    assert [f.status_code for f in failures] == [401, 401, 401, 429]
+    assert [f.headers["ratelimit"] for f in failures[:3]] == [
+        '"failed-auth";r=2;t=1200',
+        '"failed-auth";r=1;t=2400',
+        '"failed-auth";r=0;t=3600',
+    ]
+    assert good_but_blocked.status_code == 429, "a correct guess is not revealed either"
+    for blocked in (failures[3], good_but_blocked):
+        assert blocked.headers["ratelimit-policy"] == '"failed-auth";q=3;w=3600'
+        assert blocked.headers["retry-after"] == "1200"
+        assert "failed authentications" in blocked.json()["detail"]
+    assert elsewhere.status_code == 200, "other addresses are not affected"
+    assert anonymous.status_code == 401, "asking without credentials is not a failure"
