@@ -8,7 +8,6 @@ catches the rest. A timer that fell due while no replica ran is simply due at st
 
 import asyncio
 import bisect
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,7 +48,7 @@ from ticketflow_common.events import SlaBreached, SlaEscalated, SlaFacts, SlaWar
 from ticketflow_common.outbox import enqueue_events
 from ticketflow_common.tracing import context_from_carrier, current_trace_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.wakeups import wait_for_any
+from ticketflow_common.wakeups import listening, wait_for_any
 from ticketflow_common.work_loop import run_work_loop
 
 tracer = trace.get_tracer(__name__)
@@ -199,7 +198,7 @@ async def run_timer_loop(
     refresh_now = asyncio.Event()
     max_age = timedelta(seconds=max_idle_seconds)
 
-    def on_notify(*_args: object) -> None:
+    def on_notify() -> None:
         refresh_now.set()
         wakeup.set()
 
@@ -215,9 +214,7 @@ async def run_timer_loop(
                 await lookahead.refresh(conn=conn, now=now)
         return lookahead.next_after(now)
 
-    listener: asyncpg.Connection = await pool.acquire()
-    try:
-        await listener.add_listener(timers_channel(schema), on_notify)
+    async with listening(pool, timers_channel(schema), on_notify):
         await run_work_loop(
             name="sla timers",
             work=fire,
@@ -228,10 +225,6 @@ async def run_timer_loop(
             clock=clock,
             wakeup=wakeup,
         )
-    finally:
-        with contextlib.suppress(Exception):
-            await listener.remove_listener(timers_channel(schema), on_notify)
-        await pool.release(listener)
 
 
 async def run_stats_loop(
