@@ -7,6 +7,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from ticketflow_common.clock import system_clock
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from ticketflow_common.outbox import payload_bytes
 from ticketflow_common.topics import TopicNames
@@ -70,7 +71,7 @@ class OutboxRelay:
                 "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )
             for row in rows:
-                OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc()
+                after_commit(conn, OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc)
             backlog = await conn.fetchval("SELECT count(*) FROM outbox")
             OUTBOX_BACKLOG.labels(self.service).set(backlog)
             return len(rows)
