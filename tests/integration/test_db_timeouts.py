@@ -10,6 +10,7 @@ import pytest
 from tests.polling import eventually
 from ticketflow_common.db import DbTimeouts, create_pool
 from ticketflow_common.migrations import Migration, apply_migrations
+from ticketflow_common.transient import TRANSIENT_ERRORS
 
 pytestmark = pytest.mark.integration
 
@@ -32,8 +33,9 @@ async def test_a_statement_longer_than_the_statement_timeout_is_cancelled(
     tight_pool: asyncpg.Pool,
 ) -> None:
     async with tight_pool.acquire() as conn:
-        with pytest.raises(asyncpg.QueryCanceledError, match="statement timeout"):
+        with pytest.raises(asyncpg.QueryCanceledError, match="statement timeout") as raised:
             await conn.execute("SELECT pg_sleep(3)")
+        assert isinstance(raised.value, TRANSIENT_ERRORS), "503 over HTTP, retried by workers"
         assert await conn.fetchval("SELECT 1") == 1  # the connection stays usable
 
 
@@ -41,8 +43,9 @@ async def test_a_lock_wait_longer_than_the_lock_timeout_fails(tight_pool: asyncp
     async with tight_pool.acquire() as holder, holder.transaction():
         await holder.execute("LOCK TABLE things IN ACCESS EXCLUSIVE MODE")
         async with tight_pool.acquire() as waiter:
-            with pytest.raises(asyncpg.LockNotAvailableError, match="lock timeout"):
+            with pytest.raises(asyncpg.LockNotAvailableError, match="lock timeout") as raised:
                 await waiter.execute("SELECT count(*) FROM things")
+    assert isinstance(raised.value, TRANSIENT_ERRORS), "503 over HTTP, retried by workers"
 
 
 async def test_a_transaction_left_idle_is_ended_by_the_server(database_url: str) -> None:
