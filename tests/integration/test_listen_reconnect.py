@@ -5,7 +5,7 @@ Each test restarts a private throwaway cluster (tests/private_postgres.py), neve
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 import asyncpg
 import pytest
@@ -28,8 +28,9 @@ NO_POLLING_SECONDS = 3600.0
 WAKE_WITHIN_SECONDS = 3.0
 
 
-@pytest.fixture
-async def cluster() -> AsyncIterator[PrivatePostgres]:
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[PrivatePostgres]:
+    """One private cluster for the module; each test restarts it."""
     with private_postgres() as pg:
         yield pg
 
