@@ -1,9 +1,15 @@
 """The service-desk figures intake exports move with the tickets they describe."""
 
+import contextlib
+from datetime import UTC, datetime
+
 import pytest
 from prometheus_client import REGISTRY
 
 from intake.backlog import refresh_backlog
+from intake.commands.create import create_ticket
+from intake.domain.access import Principal
+from intake.domain.tickets import NewTicket
 from tests.integration.intake.conftest import IntakeApi, Keys, ticket_body
 
 pytestmark = pytest.mark.integration
@@ -54,3 +60,31 @@ async def test_created_first_response_resolution_fcr_csat_and_backlog(
     assert (
         sample("ticketflow_tickets_backlog", status="resolved", team=team, priority="high") == 1.0
     )
+
+
+class RolledBack(Exception):
+    """Raised after the ticket is stored, so its transaction rolls back."""
+
+
+async def test_a_ticket_whose_transaction_rolls_back_is_not_counted(api: IntakeApi) -> None:
+    labels = {"channel": "email", "priority": "low", "category": "none"}
+    new = NewTicket.model_validate(
+        {
+            "subject": "never stored",
+            "requester": {"id": "u-9"},
+            "channel": "email",
+            "priority": "low",
+        }
+    )
+    agent = Principal(credential_id="test", role="agent", subject="agent-1")
+    before = sample("ticketflow_tickets_created_total", **labels)
+    async with api.pool.acquire() as conn:
+        with contextlib.suppress(RolledBack):
+            async with conn.transaction():
+                await create_ticket(conn=conn, new=new, principal=agent, now=datetime.now(UTC))
+                raise RolledBack
+        assert sample("ticketflow_tickets_created_total", **labels) == before
+
+        async with conn.transaction():
+            await create_ticket(conn=conn, new=new, principal=agent, now=datetime.now(UTC))
+    assert sample("ticketflow_tickets_created_total", **labels) == before + 1

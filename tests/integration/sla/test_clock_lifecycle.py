@@ -1,9 +1,11 @@
 """The clock lifecycle from ticket events, on the real Postgres, with time injected."""
 
+import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from sla.timers import fire_due_timers
 from tests.integration.sla.conftest import SlaHarness
@@ -334,3 +336,27 @@ async def test_a_policy_sets_its_own_pause_and_reset_conditions(sla: SlaHarness)
     assert events[2]["data"]["reason"] == "reset: in_progress"
     restarted = datetime.fromisoformat(events[4]["data"]["due_at"])
     assert restarted == sla.clock() + timedelta(seconds=600)
+
+
+class RolledBack(Exception):
+    """Raised after timers fired, so their transaction rolls back."""
+
+
+async def test_a_breach_whose_transaction_rolls_back_is_not_counted(sla: SlaHarness) -> None:
+    labels = {"metric": "first_response", "policy": "urgent", "team": ""}
+
+    def breaches() -> float:
+        return REGISTRY.get_sample_value("ticketflow_sla_breaches_total", labels) or 0.0
+
+    await sla.deliver(sla.created(priority="urgent"))
+    before = breaches()
+    sla.clock.advance(601)
+    async with sla.pool.acquire() as conn:
+        with contextlib.suppress(RolledBack):
+            async with conn.transaction():
+                assert await fire_due_timers(conn=conn, now=sla.clock(), limit=1000) == 3
+                raise RolledBack
+    assert breaches() == before
+
+    assert await fire(sla) == 3  # the same warnings and breach, now for real
+    assert breaches() == before + 1

@@ -6,7 +6,7 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -15,6 +15,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 from opentelemetry import trace
 from pydantic import ValidationError
 
+from ticketflow_common.clock import Clock
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_consumer
@@ -24,10 +25,12 @@ from ticketflow_common.metrics import (
     EVENT_HANDLE_SECONDS,
     EVENTS_CONSUMED,
     HANDLER_RETRIES,
+    PROCESSED_EVENTS_PRUNED,
 )
 from ticketflow_common.topics import TopicNames, dlq_topic
 from ticketflow_common.tracing import carrier_from_kafka, context_from_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
+from ticketflow_common.work_loop import run_work_loop
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -277,3 +280,51 @@ class EventConsumer:
             "message dead-lettered",
             extra={"dlq_topic": target, "error_type": letter.error_type, "offset": record.offset},
         )
+
+
+async def prune_processed_events(
+    *, conn: asyncpg.Connection, now: datetime, older_than: timedelta, limit: int
+) -> int:
+    """Forget up to `limit` processed-event records older than the horizon, oldest first.
+
+    Only safe beyond the longest an event can come again (Kafka's retention, DLQ replays);
+    replicas pruning together skip each other's rows instead of waiting on them.
+    """
+    status: str = await conn.execute(
+        "DELETE FROM processed_events WHERE event_id IN ("
+        " SELECT event_id FROM processed_events WHERE processed_at < $1"
+        " ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        now - older_than,
+        limit,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def run_processed_events_pruning(
+    *,
+    service: str,
+    pool: asyncpg.Pool,
+    clock: Clock,
+    stop: asyncio.Event,
+    retention: timedelta,
+    batch_size: int,
+    interval_seconds: float,
+) -> None:
+    """Keep `processed_events` bounded: batch after batch while old rows remain, then idle."""
+
+    async def prune_batch() -> int:
+        async with pool.acquire() as conn:
+            pruned = await prune_processed_events(
+                conn=conn, now=clock(), older_than=retention, limit=batch_size
+            )
+        PROCESSED_EVENTS_PRUNED.labels(service).inc(pruned)
+        return pruned
+
+    await run_work_loop(
+        name="processed events pruning",
+        work=prune_batch,
+        batch_size=batch_size,
+        max_idle_seconds=interval_seconds,
+        stop=stop,
+        clock=clock,
+    )

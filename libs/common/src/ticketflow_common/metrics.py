@@ -49,3 +49,8 @@ DEAD_LETTERS = Counter(
     "Messages sent to a dead-letter topic.",
     ["service", "topic"],
 )
+PROCESSED_EVENTS_PRUNED = Counter(
+    "ticketflow_processed_events_pruned_total",
+    "Processed-event records deleted once older than the retention horizon.",
+    ["service"],
+)

@@ -6,6 +6,9 @@ from importlib import resources
 import asyncpg
 
 COMMON_PACKAGE = "ticketflow_common"
+# A migration may rewrite a big table or wait for another replica's migrations: the pool's
+# statement and lock timeouts are lifted for its transaction, and asyncpg waits this long.
+MIGRATION_COMMAND_SECONDS = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,12 @@ async def apply_migrations(
     """
     ident = _quote_ident(schema)
     applied_now: list[str] = []
+    wait = MIGRATION_COMMAND_SECONDS
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrations:{schema}")
+        await conn.execute("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0")
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1))", f"migrations:{schema}", timeout=wait
+        )
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident}")
         await conn.execute(
             f"CREATE TABLE IF NOT EXISTS {ident}.schema_migrations ("
@@ -60,7 +67,7 @@ async def apply_migrations(
         for migration in migrations:
             if migration.name in done:
                 continue
-            await conn.execute(migration.sql)
+            await conn.execute(migration.sql, timeout=wait)
             await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", migration.name)
             applied_now.append(migration.name)
     return applied_now

@@ -1,18 +1,19 @@
 """Publishes committed outbox rows to Kafka, then deletes them, in one database transaction."""
 
 import asyncio
-import contextlib
 import logging
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from ticketflow_common.clock import system_clock
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from ticketflow_common.outbox import payload_bytes
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.tracing import carrier_to_kafka
 from ticketflow_common.transient import TRANSIENT_ERRORS
+from ticketflow_common.wakeups import listening
 from ticketflow_common.work_loop import run_work_loop
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class OutboxRelay:
                 "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )
             for row in rows:
-                OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc()
+                after_commit(conn, OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc)
             backlog = await conn.fetchval("SELECT count(*) FROM outbox")
             OUTBOX_BACKLOG.labels(self.service).set(backlog)
             return len(rows)
@@ -84,15 +85,9 @@ class OutboxRelay:
                 extra={"error": str(exc)},
             )
 
-    def _on_notify(self, *_args: object) -> None:
-        self._wakeup.set()
-
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until `stop`, woken by LISTEN/NOTIFY and polling as a fallback."""
-        listener: asyncpg.Connection = await self.pool.acquire()
-        channel = f"{self.schema}_outbox"
-        await listener.add_listener(channel, self._on_notify)
-        try:
+        async with listening(self.pool, f"{self.schema}_outbox", self._wakeup.set):
             await run_work_loop(
                 name="outbox relay",
                 work=self.publish_batch,
@@ -102,8 +97,4 @@ class OutboxRelay:
                 clock=system_clock,
                 wakeup=self._wakeup,
             )
-            await self._final_flush()
-        finally:
-            with contextlib.suppress(Exception):
-                await listener.remove_listener(channel, self._on_notify)
-            await self.pool.release(listener)
+        await self._final_flush()

@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.security.http import HTTPBase
 
 from ticketflow_common.clock import system_clock
-from ticketflow_common.consumer import EventConsumer, Handler
+from ticketflow_common.consumer import EventConsumer, Handler, run_processed_events_pruning
 from ticketflow_common.db import create_pool
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_producer
@@ -87,6 +87,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
         dsn=settings.database_url.get_secret_value(),
         schema=spec.name,
         max_size=settings.db_pool_max_size,
+        timeouts=settings.db_timeouts(),
     )
     async with pool.acquire() as conn:
         applied = await apply_migrations(
@@ -143,6 +144,16 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
             name="rate-limit-pruning",
         )
     )
+    pruning = run_processed_events_pruning(
+        service=spec.name,
+        pool=pool,
+        clock=system_clock,
+        stop=stop,
+        retention=settings.processed_events_retention,
+        batch_size=settings.processed_events_prune_batch_size,
+        interval_seconds=settings.processed_events_prune_interval_seconds,
+    )
+    workers.append(asyncio.create_task(pruning, name="processed-events-pruning"))
     relay_stop = asyncio.Event()
     relay_task = asyncio.create_task(relay.run(relay_stop), name="outbox-relay")
     http = asyncio.create_task(server.serve(), name="http")

@@ -1,9 +1,13 @@
 """Settings every service reads; each service subclasses with its own env prefix."""
 
+from datetime import timedelta
+from typing import Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ticketflow_common.db import DbTimeouts
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "changethis", "secret", "password", "token", "admin"})
 MIN_SECRET_LENGTH = 16
@@ -41,6 +45,17 @@ class ServiceSettings(BaseSettings):
     auth_failure_window_seconds: float = Field(
         default=60, gt=0, le=86_400, description="...per this window, then 429 until it passes."
     )
+    # Bounds on every pooled statement, lock wait and open transaction (0 turns one off).
+    db_statement_timeout_seconds: float = Field(default=30, ge=0, le=86_400)
+    db_lock_timeout_seconds: float = Field(default=10, ge=0, le=86_400)
+    db_idle_in_transaction_timeout_seconds: float = Field(default=60, ge=0, le=86_400)
+    db_command_timeout_seconds: float = Field(default=60, ge=0, le=86_400)
+    # Processed-event records are kept longer than any event can come again: Kafka's retention
+    # of the topics and their DLQs (a replay from a DLQ re-sends to every consumer).
+    kafka_retention_days: float = Field(default=7, gt=0, le=3650)
+    processed_events_retention_days: float = Field(default=30, gt=0, le=3650)
+    processed_events_prune_batch_size: int = Field(default=5000, ge=1, le=100_000)
+    processed_events_prune_interval_seconds: float = Field(default=600, gt=0, le=86_400)
 
     @field_validator("database_url")
     @classmethod
@@ -54,3 +69,30 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _real_api_token(cls, value: SecretStr) -> SecretStr:
         return refuse_placeholder(value, field="api_token")
+
+    @model_validator(mode="after")
+    def _consistent_horizons(self) -> Self:
+        if self.processed_events_retention_days <= self.kafka_retention_days:
+            raise ValueError(
+                "processed_events_retention_days must be longer than kafka_retention_days, "
+                "or a redelivered or replayed event would be applied twice"
+            )
+        statement, command = self.db_statement_timeout_seconds, self.db_command_timeout_seconds
+        if command and (not statement or command <= statement):
+            raise ValueError(
+                "db_command_timeout_seconds must be longer than db_statement_timeout_seconds "
+                "(and 0 when that is 0), so Postgres cancels a slow statement first"
+            )
+        return self
+
+    def db_timeouts(self) -> DbTimeouts:
+        return DbTimeouts(
+            statement_seconds=self.db_statement_timeout_seconds,
+            lock_seconds=self.db_lock_timeout_seconds,
+            idle_in_transaction_seconds=self.db_idle_in_transaction_timeout_seconds,
+            command_seconds=self.db_command_timeout_seconds,
+        )
+
+    @property
+    def processed_events_retention(self) -> timedelta:
+        return timedelta(days=self.processed_events_retention_days)

@@ -16,5 +16,9 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.exceptions.DeadlockDetectedError,
+    # The pool's lock_timeout and statement_timeout (ticketflow_common.db.DbTimeouts): a busy or
+    # stuck database, not a bad message or request; 503 over HTTP, retried by workers.
+    asyncpg.exceptions.LockNotAvailableError,
+    asyncpg.exceptions.QueryCanceledError,
     KafkaError,
 )

@@ -24,6 +24,7 @@ from notify.store.deliveries import (
     schedule_retry,
 )
 from notify.store.endpoints import clear_failures, disable_endpoint, lock_health, save_health
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import new_event
 from ticketflow_common.events import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.metrics import DEAD_LETTERS
@@ -141,7 +142,7 @@ async def _dead_letter(
             failed_at=now,
         )
         # Same counter as the consumers' dead letters: together they are what the DLQs hold.
-        DEAD_LETTERS.labels("notify", delivery.source_topic).inc()
+        after_commit(conn, DEAD_LETTERS.labels("notify", delivery.source_topic).inc)
 
 
 async def _update_health(

@@ -16,6 +16,7 @@ from notify.store.deliveries import NewDelivery, insert_delivery
 from notify.store.digests import DueDigest, close_due_digests, next_digest_due
 from notify.store.recipients import recipients_of
 from ticketflow_common.clock import Clock
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.work_loop import run_work_loop
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class DigestCloser:
                 held_until=hold,
             ),
         )
-        DELIVERIES_CREATED.labels(digest.channel, "digest_sent").inc()
+        after_commit(conn, DELIVERIES_CREATED.labels(digest.channel, "digest_sent").inc)
 
     async def next_due(self) -> datetime | None:
         async with self.pool.acquire() as conn:

@@ -1,7 +1,6 @@
 """Sends due deliveries (webhook, chat, email) and records every attempt and its outcome."""
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -29,7 +28,7 @@ from notify.store.endpoints import active_secrets
 from ticketflow_common.clock import Clock
 from ticketflow_common.tracing import context_from_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.wakeups import wait_for_any
+from ticketflow_common.wakeups import listening, wait_for_any
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -167,21 +166,15 @@ class Dispatcher:
         async with self.pool.acquire() as conn:
             return await next_due_at(conn=conn, now=self.clock())
 
-    def _on_notify(self, *_args: object) -> None:
-        self._wakeup.set()
-
     async def run(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:
         """Dispatch until `stop`, then finish what is in flight. Between claims it sleeps until
         the next due delivery, a new one (LISTEN/NOTIFY), a free slot, or `max_idle_seconds`."""
-        listener: asyncpg.Connection = await self.pool.acquire()
-        channel = f"{await listener.fetchval('SELECT current_schema()')}_deliveries"
-        await listener.add_listener(channel, self._on_notify)
+        async with self.pool.acquire() as conn:
+            channel = f"{await conn.fetchval('SELECT current_schema()')}_deliveries"
         try:
-            await self._loop(stop, max_idle_seconds=max_idle_seconds)
+            async with listening(self.pool, channel, self._wakeup.set):
+                await self._loop(stop, max_idle_seconds=max_idle_seconds)
         finally:
-            with contextlib.suppress(Exception):
-                await listener.remove_listener(channel, self._on_notify)
-            await self.pool.release(listener)
             await self.drain()
 
     async def _loop(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:

@@ -20,6 +20,7 @@ from notify.store.recipients import recipients_of
 from notify.store.subscriptions import subscriptions_for
 from notify.store.tickets import apply_assignment, apply_ticket_facts, get_ticket
 from ticketflow_common import topics
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import Envelope
 
 
@@ -98,7 +99,8 @@ async def fan_out(
                 now=now,
                 window_seconds=route.digest_seconds,
             )
-            DELIVERIES_CREATED.labels(route.channel, "digested" if added else "duplicate").inc()
+            how = "digested" if added else "duplicate"
+            after_commit(conn, DELIVERIES_CREATED.labels(route.channel, how).inc)
             created += int(added)
             continue
         message = None
@@ -131,7 +133,7 @@ async def fan_out(
             ),
         )
         how = "duplicate" if not added else "held" if hold else "direct"
-        DELIVERIES_CREATED.labels(route.channel, how).inc()
+        after_commit(conn, DELIVERIES_CREATED.labels(route.channel, how).inc)
         created += int(added)
     return created
 

@@ -2,6 +2,7 @@
 
 import time
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from routing.store.assignments import mean_handling_seconds, record_assignment, 
 from routing.store.decisions import record_decision
 from routing.store.queue import dequeue, enqueue_ticket
 from routing.store.teams import get_team
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import EventData, new_event
 from ticketflow_common.events import (
     Exclusion,
@@ -218,8 +220,9 @@ async def commit_assignment(
         now=now,
     )
     await publish(conn=conn, data=data, ticket_id=ticket.ticket_id, now=now)
-    ASSIGNMENT_LATENCY.labels(reason).observe(max(0.0, (now - ticket.created_at).total_seconds()))
-    DECISIONS.labels("assigned", reason).inc()
+    waited = max(0.0, (now - ticket.created_at).total_seconds())
+    after_commit(conn, partial(ASSIGNMENT_LATENCY.labels(reason).observe, waited))
+    after_commit(conn, DECISIONS.labels("assigned", reason).inc)
 
 
 async def queue_ticket(
@@ -255,7 +258,7 @@ async def queue_ticket(
         now=now,
     )
     await publish(conn=conn, data=data, ticket_id=ticket.ticket_id, now=now)
-    DECISIONS.labels("queued", "no_candidate").inc()
+    after_commit(conn, DECISIONS.labels("queued", "no_candidate").inc)
     return position
 
 

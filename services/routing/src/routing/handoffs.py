@@ -21,6 +21,7 @@ from routing.store.assignments import (
 from routing.store.decisions import record_decision
 from routing.store.queue import claim_queued, claim_queued_for_agent, dequeue
 from routing.store.tickets import get_ticket, set_last_agent
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events import TicketUnassigned
 from ticketflow_common.events.routing import UnassignReason
 from ticketflow_common.tracing import context_from_carrier
@@ -88,7 +89,7 @@ async def unassign(
         now=now,
     )
     await publish(conn=conn, data=data, ticket_id=ticket.ticket_id, now=now)
-    DECISIONS.labels("unassigned", reason).inc()
+    after_commit(conn, DECISIONS.labels("unassigned", reason).inc)
     return gone.agent_id
 
 

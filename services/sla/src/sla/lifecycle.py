@@ -4,6 +4,7 @@ replaces its pending timers and emits its event, all in the caller's transaction
 import logging
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any, Literal
 from uuid import uuid4
 
@@ -21,6 +22,7 @@ from sla.store.clocks import insert_clock, record_pause, record_resume, save_clo
 from sla.store.escalations import get_escalation_policy
 from sla.store.policies import get_policy
 from sla.store.timers import cancel_timers, fired_keys, schedule_timers
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import new_event
 from ticketflow_common.events import (
     SlaCancelled,
@@ -126,7 +128,7 @@ async def start_clock(
     if not await insert_clock(conn=conn, clock=clock):
         return None
     assert clock.due_at is not None
-    SLA_STARTED.labels(metric, policy.name).inc()
+    after_commit(conn, SLA_STARTED.labels(metric, policy.name).inc)
     await emit(
         conn=conn,
         data=SlaStarted(
@@ -215,13 +217,19 @@ async def stop_clock(
     facts = sla_facts(clock, ticket)
     if outcome == "met":
         result = "breached" if clock.breached_at is not None else "met"
-        SLA_OUTCOMES.labels(clock.metric, clock.policy, team_label(ticket), result).inc()
-        SLA_BUSINESS_SECONDS.labels(clock.metric, clock.policy).observe(clock.used_seconds)
+        after_commit(
+            conn, SLA_OUTCOMES.labels(clock.metric, clock.policy, team_label(ticket), result).inc
+        )
+        used = clock.used_seconds
+        after_commit(
+            conn, partial(SLA_BUSINESS_SECONDS.labels(clock.metric, clock.policy).observe, used)
+        )
         data: SlaFacts = SlaMet(
             **facts, due_at=due_at, met_at=at, business_seconds_used=clock.used_seconds
         )
     else:
-        SLA_OUTCOMES.labels(clock.metric, clock.policy, team_label(ticket), "cancelled").inc()
+        cancelled = SLA_OUTCOMES.labels(clock.metric, clock.policy, team_label(ticket), "cancelled")
+        after_commit(conn, cancelled.inc)
         data = SlaCancelled(**facts, reason=reason, cancelled_at=at)
     await emit(conn=conn, data=data, now=now)
     return clock

@@ -8,10 +8,11 @@ catches the rest. A timer that fell due while no replica ran is simply due at st
 
 import asyncio
 import bisect
-import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from uuid import UUID
 
 import asyncpg
@@ -44,12 +45,13 @@ from sla.store.timers import (
     upcoming_due,
 )
 from ticketflow_common.clock import Clock
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import SlaBreached, SlaEscalated, SlaFacts, SlaWarning
 from ticketflow_common.outbox import enqueue_events
 from ticketflow_common.tracing import context_from_carrier, current_trace_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.wakeups import wait_for_any
+from ticketflow_common.wakeups import listening, wait_for_any
 from ticketflow_common.work_loop import run_work_loop
 
 tracer = trace.get_tracer(__name__)
@@ -64,6 +66,7 @@ class Firings:
     events: list[tuple[Envelope, str, str, dict[str, str]]] = field(default_factory=list)
     breaches: list[tuple[UUID, datetime]] = field(default_factory=list)
     repeats: list[tuple[UUID, PlannedTimer]] = field(default_factory=list)
+    counts: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(self, data: SlaFacts) -> None:
         event = new_event(data, source=SOURCE, subject=str(data.ticket_id), time=self.now)
@@ -82,7 +85,7 @@ def _fire_one(
     now = firings.now
     deadline = clock.breached_at or clock.due_at or timer.due_at
     if timer.kind == "warning":
-        SLA_WARNINGS.labels(clock.metric, clock.policy, timer.threshold).inc()
+        firings.counts.append(SLA_WARNINGS.labels(clock.metric, clock.policy, timer.threshold).inc)
         firings.emit(
             SlaWarning(
                 **facts,
@@ -93,12 +96,15 @@ def _fire_one(
             )
         )
     elif timer.kind == "breach":
-        SLA_BREACHES.labels(clock.metric, clock.policy, team_label(ticket)).inc()
+        firings.counts.append(
+            SLA_BREACHES.labels(clock.metric, clock.policy, team_label(ticket)).inc
+        )
         firings.breaches.append((clock.id, timer.due_at))
         firings.emit(SlaBreached(**facts, due_at=timer.due_at, fired_at=now))
     elif escalation is not None and 0 < timer.level <= len(escalation.levels):
         level = escalation.levels[timer.level - 1]
-        SLA_ESCALATIONS.labels(clock.metric, clock.policy, str(timer.level)).inc()
+        level_label = str(timer.level)
+        firings.counts.append(SLA_ESCALATIONS.labels(clock.metric, clock.policy, level_label).inc)
         firings.emit(
             SlaEscalated(
                 **facts,
@@ -132,7 +138,8 @@ async def fire_due_timers(*, conn: asyncpg.Connection, now: datetime, limit: int
         escalations: dict[str, EscalationPolicy | None] = {}
         firings = Firings(now=now)
         for timer in due:
-            SLA_TIMER_LATENESS.labels(timer.kind).observe((now - timer.due_at).total_seconds())
+            late = (now - timer.due_at).total_seconds()
+            firings.counts.append(partial(SLA_TIMER_LATENESS.labels(timer.kind).observe, late))
             clock = clocks.get(timer.clock_id)
             if clock is None or clock.status != "running":
                 continue
@@ -155,6 +162,8 @@ async def fire_due_timers(*, conn: asyncpg.Connection, now: datetime, limit: int
             await insert_timers(conn=conn, timers=firings.repeats)
         if firings.events:
             await enqueue_events(conn=conn, events=firings.events)
+        for count in firings.counts:
+            after_commit(conn, count)
         return len(due)
 
 
@@ -199,7 +208,7 @@ async def run_timer_loop(
     refresh_now = asyncio.Event()
     max_age = timedelta(seconds=max_idle_seconds)
 
-    def on_notify(*_args: object) -> None:
+    def on_notify() -> None:
         refresh_now.set()
         wakeup.set()
 
@@ -215,9 +224,7 @@ async def run_timer_loop(
                 await lookahead.refresh(conn=conn, now=now)
         return lookahead.next_after(now)
 
-    listener: asyncpg.Connection = await pool.acquire()
-    try:
-        await listener.add_listener(timers_channel(schema), on_notify)
+    async with listening(pool, timers_channel(schema), on_notify):
         await run_work_loop(
             name="sla timers",
             work=fire,
@@ -228,10 +235,6 @@ async def run_timer_loop(
             clock=clock,
             wakeup=wakeup,
         )
-    finally:
-        with contextlib.suppress(Exception):
-            await listener.remove_listener(timers_channel(schema), on_notify)
-        await pool.release(listener)
 
 
 async def run_stats_loop(

@@ -1,6 +1,7 @@
 """Changing a ticket: fields, status, approval, reopening, transfer and escalation."""
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from intake.store.categories import get_category
 from intake.store.conversation import count_public_agent_replies
 from intake.store.tickets import update_ticket
 from intake.ticket_events import emit, facts
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events import (
     TicketEscalated,
     TicketStatusChanged,
@@ -44,11 +46,14 @@ def actor_role(principal: Principal) -> ActorRole:
 
 async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: datetime) -> None:
     team = ticket.team or "none"
-    TICKETS_RESOLVED.labels(ticket.priority, ticket.category or "none", team).inc()
-    RESOLUTION_SECONDS.labels(ticket.priority).observe((now - ticket.created_at).total_seconds())
+    after_commit(
+        conn, TICKETS_RESOLVED.labels(ticket.priority, ticket.category or "none", team).inc
+    )
+    took = (now - ticket.created_at).total_seconds()
+    after_commit(conn, partial(RESOLUTION_SECONDS.labels(ticket.priority).observe, took))
     replies = await count_public_agent_replies(conn=conn, ticket_id=ticket.id)
     if replies <= 1 and ticket.reopen_count == 0:
-        FIRST_CONTACT_RESOLUTIONS.labels(team).inc()
+        after_commit(conn, FIRST_CONTACT_RESOLUTIONS.labels(team).inc)
 
 
 def status_stamps(target: TicketStatus, now: datetime) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The conversation on a ticket: replies, internal notes, and the requester's rating."""
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -14,6 +15,7 @@ from intake.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
 from intake.store.conversation import insert_comment, insert_feedback
 from intake.store.tickets import add_comment_text, update_ticket
 from intake.ticket_events import emit, facts
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events import (
     TicketCommented,
     TicketFeedbackReceived,
@@ -63,7 +65,7 @@ async def add_comment(
     if first_response:
         changes["first_response_at"] = now
         waited = (now - ticket.created_at).total_seconds()
-        FIRST_RESPONSE_SECONDS.labels(ticket.priority).observe(waited)
+        after_commit(conn, partial(FIRST_RESPONSE_SECONDS.labels(ticket.priority).observe, waited))
     if back_to_open:
         changes["status"] = "open"
     changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
@@ -117,7 +119,7 @@ async def give_feedback(
     feedback = await insert_feedback(conn=conn, ticket_id=ticket.id, new=new, now=now)
     if feedback is None:
         raise ProblemError(409, "this ticket has already been rated")
-    CSAT_RATINGS.labels(str(new.rating), ticket.team or "none").inc()
+    after_commit(conn, CSAT_RATINGS.labels(str(new.rating), ticket.team or "none").inc)
     await emit(
         conn=conn,
         data=TicketFeedbackReceived(

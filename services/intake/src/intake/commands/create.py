@@ -17,6 +17,7 @@ from intake.store.categories import get_category
 from intake.store.idempotency import claim_key, store_response
 from intake.store.tickets import insert_ticket
 from intake.ticket_events import emit, facts
+from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events import TicketCreated
 from ticketflow_common.events.common import Priority
 from ticketflow_common.problems import ProblemError, invalid_field
@@ -57,7 +58,9 @@ async def create_ticket(
         status="pending_approval" if needs_approval(new.amount, threshold) else "new",
         now=now,
     )
-    TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc()
+    after_commit(
+        conn, TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc
+    )
     await emit(
         conn=conn,
         data=TicketCreated(
