@@ -73,7 +73,13 @@ def intake_settings(database_url: str, kafka_bootstrap: str, **overrides: Any) -
         database_url=database_url,
         kafka_bootstrap_servers=kafka_bootstrap,
         api_token=SYSTEM_TOKEN,
-        **{"rate_limit_per_second": 10_000, "rate_limit_burst": 10_000, **overrides},
+        # Tests share one client address: failed-auth limiting is tested where it is set low.
+        **{
+            "rate_limit_per_second": 10_000,
+            "rate_limit_burst": 10_000,
+            "auth_failure_limit": 10_000,
+            **overrides,
+        },
     )
 
 

@@ -193,6 +193,7 @@ def notify_settings(**overrides: Any) -> NotifySettings:
         "api_token": "integration-test-token-0123456789",
         "allowed_private_networks": LOOPBACK,
         "smtp_host": "127.0.0.1",
+        "auth_failure_limit": 10_000,  # tests share one client address
         **overrides,
     }
     return NotifySettings(**values)

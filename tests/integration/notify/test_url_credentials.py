@@ -142,7 +142,7 @@ async def test_a_disabled_endpoint_event_and_mail_show_the_masked_url(
             http,
             clock=clock,
             settings=notify_settings(smtp_port=smtp_server.port),
-            schedule=[0.0, 10.0],
+            schedule=[10.0],
             health=HealthPolicy(failure_threshold=100, open_seconds=1, disable_after_seconds=5),
         )
         assert await drain(dispatcher) == 1

@@ -22,6 +22,7 @@ async def http(routing_pool: asyncpg.Pool) -> AsyncIterator[Http]:
         database_url="postgresql://unused/unused",
         kafka_bootstrap_servers="unused:9092",
         api_token=TOKEN,
+        auth_failure_limit=10_000,  # tests share one client address
     )
     runtime = Runtime(
         service="routing", settings=settings, pool=routing_pool, producer=None, names=TopicNames()

@@ -23,7 +23,10 @@ TOKEN = secrets.token_urlsafe(24)
 @pytest.fixture
 async def http(sla: SlaHarness, database_url: str, kafka_bootstrap: str) -> AsyncIterator[Http]:
     settings = SlaSettings(
-        database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap, api_token=TOKEN
+        database_url=database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        api_token=TOKEN,
+        auth_failure_limit=10_000,  # tests share one client address
     )
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     runtime = Runtime(

@@ -44,7 +44,10 @@ async def api(
     sla: SlaHarness, database_url: str, kafka_bootstrap: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = SlaSettings(
-        database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap, api_token=TOKEN
+        database_url=database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        api_token=TOKEN,
+        auth_failure_limit=10_000,  # tests share one client address
     )
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     runtime = Runtime(

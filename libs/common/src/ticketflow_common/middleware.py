@@ -66,7 +66,8 @@ class HeadAsGet:
         if scope["type"] != "http" or scope["method"] != "HEAD":
             await self.app(scope, receive, send)
             return
-        as_get = {**scope, "method": "GET"}
+        # One state for both scopes, so what inner layers note (rate limits) reaches the outer.
+        as_get = {**scope, "method": "GET", "state": scope.setdefault("state", {})}
 
         async def headers_only(message: Message) -> None:
             if message["type"] == "http.response.body":
