@@ -4,7 +4,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from intake.backlog import refresh_backlog
-from tests.integration.intake.conftest import IntakeApi, Keys, ticket_body
+from tests.integration.intake.conftest import IntakeApi, Keys, announce_team, ticket_body
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +32,7 @@ async def test_created_first_response_resolution_fcr_csat_and_backlog(
     api: IntakeApi, keys: Keys
 ) -> None:
     team = "metrics-team"
+    await announce_team(api, team)
     before = figures(team)
     async with api.client(keys.requester) as requester, api.client(keys.agent) as agent:
         filed = await requester.post(

@@ -50,8 +50,7 @@ async def new_agent(api: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
 async def team_events(pool: asyncpg.Pool, team: str) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
         rows = await conn.fetch(
-            "SELECT payload FROM outbox WHERE key = $1 AND event_type = 'team.changed'"
-            " ORDER BY id",
+            "SELECT payload FROM outbox WHERE key = $1 AND event_type = 'team.changed' ORDER BY id",
             team,
         )
     return [r["payload"]["data"] for r in rows]

@@ -28,6 +28,7 @@ from intake.domain.tickets import (
 from intake.metrics import FIRST_CONTACT_RESOLUTIONS, RESOLUTION_SECONDS, TICKETS_RESOLVED
 from intake.store.categories import get_category
 from intake.store.conversation import count_public_agent_replies
+from intake.store.teams import team_is_archived
 from intake.store.tickets import update_ticket
 from intake.ticket_events import emit, facts
 from ticketflow_common.events import (
@@ -248,6 +249,11 @@ async def transfer(
     )
     if request.team == ticket.team:
         raise invalid_field("team", f"the ticket is already with team {ticket.team!r}")
+    archived = await team_is_archived(conn=conn, team=request.team)
+    if archived is None:
+        raise invalid_field("team", f"no team {request.team!r} is known to routing")
+    if archived:
+        raise invalid_field("team", f"team {request.team!r} is archived")
     changed = await update_ticket(
         conn=conn, ticket_id=ticket.id, changes={"team": request.team}, now=now
     )

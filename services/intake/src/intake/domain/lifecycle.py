@@ -20,6 +20,8 @@ APPROVAL_ONLY: frozenset[tuple[TicketStatus, TicketStatus]] = frozenset(
 )
 REOPEN: tuple[TicketStatus, TicketStatus] = ("resolved", "open")
 FEEDBACK_STATUSES: frozenset[TicketStatus] = frozenset({"resolved", "closed"})
+DONE_STATUSES: tuple[TicketStatus, ...] = ("resolved", "closed")
+"""Work on the ticket has ended: configuration it names may be retired."""
 
 TicketAction = Literal["read", "edit", "transfer", "escalate", "comment", "feedback"]
 # A closed ticket is history: it can be read and rated (once), nothing else.
