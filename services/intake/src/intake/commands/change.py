@@ -247,13 +247,13 @@ async def transfer(
     ticket = await _load_changeable(
         conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="transfer"
     )
-    if request.team == ticket.team:
-        raise invalid_field("team", f"the ticket is already with team {ticket.team!r}")
     archived = await team_is_archived(conn=conn, team=request.team)
     if archived is None:
         raise invalid_field("team", f"no team {request.team!r} is known to routing")
     if archived:
         raise invalid_field("team", f"team {request.team!r} is archived")
+    if request.team == ticket.team:
+        raise invalid_field("team", f"the ticket is already with team {ticket.team!r}")
     changed = await update_ticket(
         conn=conn, ticket_id=ticket.id, changes={"team": request.team}, now=now
     )
