@@ -22,8 +22,8 @@ CONTRACTS = ROOT / "contracts"
 SCHEMA_BASE = "https://ticketflow.dev/schemas"
 TOPIC_DESCRIPTIONS = {
     "tickets.events.v1": "What intake tells everyone about tickets. Key: ticket id.",
-    "routing.events.v1": "Ownership decisions and agent availability. Key: ticket id (agent id "
-    "for agent.status_changed).",
+    "routing.events.v1": "Ownership decisions, agent availability and teams. Key: ticket id "
+    "(agent id for agent.status_changed, team id for team.changed).",
     "sla.events.v1": "SLA clocks starting, pausing, warning, breaching. Key: ticket id.",
     "notify.events.v1": "Outcomes of deliveries to people and systems. Key: ticket id.",
 }

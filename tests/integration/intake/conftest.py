@@ -4,6 +4,7 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -12,8 +13,11 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from intake.main import spec
+from intake.messaging.handlers import on_team_changed
 from intake.settings import IntakeSettings
 from ticketflow_common.db import create_pool
+from ticketflow_common.envelope import new_event
+from ticketflow_common.events import TeamChanged
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
@@ -146,3 +150,20 @@ async def keys(api: IntakeApi) -> Keys:
 
 def ticket_body(requester_id: str, **fields: Any) -> dict[str, Any]:
     return {"subject": "Printer jams", "requester": {"id": requester_id}, **fields}
+
+
+async def announce_team(
+    api: IntakeApi, team: str, *, version: int = 1, archived: bool = False
+) -> None:
+    """Play routing's `team.changed` through intake's handler, as its consumer would."""
+    data = TeamChanged(
+        team=team,
+        name=team.title(),
+        change="archived" if archived else "created",
+        archived=archived,
+        version=version,
+        changed_at=datetime.now(UTC),
+    )
+    envelope = new_event(data, source="/ticketflow/routing", subject=team)
+    async with api.pool.acquire() as conn, conn.transaction():
+        await on_team_changed(conn, envelope, data)

@@ -10,7 +10,7 @@ from intake.backlog import refresh_backlog
 from intake.commands.create import create_ticket
 from intake.domain.access import Principal
 from intake.domain.tickets import NewTicket
-from tests.integration.intake.conftest import IntakeApi, Keys, ticket_body
+from tests.integration.intake.conftest import IntakeApi, Keys, announce_team, ticket_body
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +38,7 @@ async def test_created_first_response_resolution_fcr_csat_and_backlog(
     api: IntakeApi, keys: Keys
 ) -> None:
     team = "metrics-team"
+    await announce_team(api, team)
     before = figures(team)
     async with api.client(keys.requester) as requester, api.client(keys.agent) as agent:
         filed = await requester.post(

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.integration.intake.conftest import IntakeApi, Keys, ticket_body
+from tests.integration.intake.conftest import IntakeApi, Keys, announce_team, ticket_body
 
 pytestmark = pytest.mark.integration
 
@@ -122,6 +122,7 @@ async def test_requester_reply_moves_a_waiting_ticket_back_to_open(
 
 async def test_transfer_and_escalation_record_who_and_why(api: IntakeApi, keys: Keys) -> None:
     ticket_id = await file(api, keys)
+    await announce_team(api, "hardware")
     async with api.client(keys.agent) as agent:
         moved = await agent.post(
             f"/tickets/{ticket_id}/transfer", json={"team": "hardware", "reason": "it's the dock"}

@@ -16,12 +16,20 @@ from routing.domain.agents import (
 from routing.domain.policy import RoutingPolicy
 from routing.domain.shifts import is_on_shift, next_shift_change
 from routing.handoffs import drain_for_agent
-from routing.store.agents import get_agent, insert_agent, set_status, update_agent
+from routing.store.agents import (
+    agent_usages,
+    archive_agent,
+    get_agent,
+    insert_agent,
+    set_status,
+    update_agent,
+)
 from routing.store.assignments import hand_back_not_started
-from routing.store.teams import ensure_teams
+from routing.team_changes import join_teams
 from ticketflow_common.envelope import new_event
 from ticketflow_common.events import AgentStatusChanged
 from ticketflow_common.events.routing import UnassignReason
+from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.outbox import enqueue_event
 
 SOURCE = "/ticketflow/routing"
@@ -35,7 +43,7 @@ async def create_agent(
     teams = list(dict.fromkeys([new.team, *new.teams]))
     levels = skill_levels(new.skills)
     languages = list(dict.fromkeys(new.languages))
-    await ensure_teams(conn=conn, team_ids=teams)
+    await join_teams(conn=conn, team_ids=teams, field="teams", now=now)
     agent = await insert_agent(
         conn=conn,
         agent_id=uuid4(),
@@ -68,7 +76,7 @@ async def change_agent(
 ) -> Agent | None:
     """Apply the given fields; more capacity or new skills take from the queue at once."""
     current = await get_agent(conn=conn, agent_id=agent_id, for_update=True)
-    if current is None:
+    if current is None or current.archived_at is not None:
         return None
     teams = list(dict.fromkeys([current.team, *(change.teams or current.teams)]))
     levels = (
@@ -79,7 +87,7 @@ async def change_agent(
     languages = list(dict.fromkeys(change.languages or current.languages))
     time_zone = change.time_zone or current.time_zone
     shifts = None if change.clear_shifts else (change.shifts or current.shifts)
-    await ensure_teams(conn=conn, team_ids=teams)
+    await join_teams(conn=conn, team_ids=teams, field="teams", now=now)
     await update_agent(
         conn=conn,
         agent_id=agent_id,
@@ -115,6 +123,20 @@ async def change_status(
     agent, previous = changed
     if previous == agent.status:
         return agent
+    await _announce_status(conn=conn, agent=agent, previous=previous, now=now)
+    if agent.status == "online":
+        if await drain_for_agent(conn=conn, agent_id=agent.id, now=now, policy=policy):
+            agent = await get_agent(conn=conn, agent_id=agent.id) or agent
+    else:
+        await hand_back_not_started(
+            conn=conn, agent_id=agent.id, reason=HAND_BACK_REASON[agent.status], now=now
+        )
+    return agent
+
+
+async def _announce_status(
+    *, conn: asyncpg.Connection, agent: Agent, previous: AgentStatus, now: datetime
+) -> None:
     data = AgentStatusChanged(
         agent_id=agent.id,
         team=agent.team,
@@ -124,11 +146,16 @@ async def change_status(
     )
     event = new_event(data, source=SOURCE, subject=str(agent.id), time=now)
     await enqueue_event(conn=conn, event=event, topic=data.topic, key=str(agent.id))
-    if agent.status == "online":
-        if await drain_for_agent(conn=conn, agent_id=agent.id, now=now, policy=policy):
-            agent = await get_agent(conn=conn, agent_id=agent.id) or agent
-    else:
-        await hand_back_not_started(
-            conn=conn, agent_id=agent.id, reason=HAND_BACK_REASON[agent.status], now=now
-        )
-    return agent
+
+
+async def retire_agent(*, conn: asyncpg.Connection, agent_id: UUID, now: datetime) -> bool:
+    """Archive the agent unless they own tickets or lead a team (409 naming them); an online
+    agent goes offline (`agent.status_changed`). False when there is no live agent."""
+    current = await get_agent(conn=conn, agent_id=agent_id, for_update=True)
+    if current is None or current.archived_at is not None:
+        return False
+    refuse_if_used(f"agent {agent_id}", await agent_usages(conn=conn, agent_id=agent_id))
+    agent = await archive_agent(conn=conn, agent_id=agent_id, now=now)
+    if current.status != agent.status:
+        await _announce_status(conn=conn, agent=agent, previous=current.status, now=now)
+    return True

@@ -1,4 +1,7 @@
-"""`routing.events.v1`: ownership decisions and agent availability. Key: ticket id (agent id)."""
+"""`routing.events.v1`: ownership decisions, agent availability and teams.
+
+Key: ticket id (agent id for agent events, team id for team events).
+"""
 
 from datetime import datetime
 from typing import ClassVar, Literal
@@ -11,6 +14,7 @@ from ticketflow_common.envelope import EventData
 from ticketflow_common.events.common import AgentStatus, Priority
 
 RoutingStrategy = Literal["skills_load", "round_robin", "least_loaded"]
+TeamChange = Literal["created", "updated", "archived"]
 UnassignReason = Literal[
     "agent_away", "agent_offline", "shift_ended", "pickup_timeout", "manual", "transferred"
 ]
@@ -103,9 +107,29 @@ class AgentStatusChanged(EventData):
     changed_at: datetime
 
 
+class TeamChanged(EventData):
+    """A team was created (also implicitly, by an agent's membership), changed or archived.
+
+    `version` grows with every change of the team: apply an event only when it is newer.
+    """
+
+    event_type: ClassVar[str] = "team.changed"
+    topic: ClassVar[str] = topics.ROUTING
+
+    team: str = Field(description="The team's id, as tickets and agents name it.")
+    name: str
+    change: TeamChange
+    archived: bool
+    version: int
+    changed_at: datetime
+    lead_agent_id: UUID | None = None
+    strategy: RoutingStrategy | None = None
+
+
 MODELS: tuple[type[EventData], ...] = (
     TicketAssigned,
     TicketQueued,
     TicketUnassigned,
     AgentStatusChanged,
+    TeamChanged,
 )

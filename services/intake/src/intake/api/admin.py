@@ -1,11 +1,13 @@
 """Thin routes for the service catalogue and API keys."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import ConfigDict, Field
 
 from intake.api.deps import CanManageCategories, CanManageCredentials, PoolDep, PrincipalDep
+from intake.commands.catalogue import retire_category
 from intake.domain.access import Role, generate_key
 from intake.domain.catalogue import Category, CategorySpec
 from intake.store.categories import list_categories, upsert_category
@@ -38,6 +40,18 @@ async def put_category(
 ) -> Category:
     async with pool.acquire() as conn:
         return await upsert_category(conn=conn, key=key, spec=body)
+
+
+@router.delete("/categories/{key}", status_code=status.HTTP_204_NO_CONTENT)
+async def archive_category(
+    key: CategoryKeyPath, _principal: CanManageCategories, pool: PoolDep
+) -> Response:
+    """Archive the category (tickets keep naming it; new ones cannot); 409 names the tickets
+    still being worked in it. `PUT` brings it back."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not await retire_category(conn=conn, key=key, now=datetime.now(UTC)):
+            raise ProblemError(404, f"no category {key!r}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 class NewCredential(InputModel):

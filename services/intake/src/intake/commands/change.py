@@ -7,11 +7,14 @@ from uuid import UUID
 
 import asyncpg
 
-from intake.commands.access_checks import load_for_change, refused
+from intake.commands.access_checks import action_refused, load_for_change, refused
 from intake.domain.access import Principal
 from intake.domain.lifecycle import (
+    ActionRefused,
+    TicketAction,
     TransitionRefused,
     check_approval,
+    check_changeable,
     check_reopen,
     check_status_change,
 )
@@ -26,6 +29,7 @@ from intake.domain.tickets import (
 from intake.metrics import FIRST_CONTACT_RESOLUTIONS, RESOLUTION_SECONDS, TICKETS_RESOLVED
 from intake.store.categories import get_category
 from intake.store.conversation import count_public_agent_replies
+from intake.store.teams import team_is_archived
 from intake.store.tickets import update_ticket
 from intake.ticket_events import emit, facts
 from ticketflow_common.commit_hooks import after_commit
@@ -54,6 +58,25 @@ async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: dat
     replies = await count_public_agent_replies(conn=conn, ticket_id=ticket.id)
     if replies <= 1 and ticket.reopen_count == 0:
         after_commit(conn, FIRST_CONTACT_RESOLUTIONS.labels(team).inc)
+
+
+async def _load_changeable(
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    principal: Principal,
+    if_match: WritePrecondition,
+    action: TicketAction,
+) -> Ticket:
+    """Lock the ticket for a change its status must allow (409 listing what is allowed)."""
+    ticket = await load_for_change(
+        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
+    )
+    try:
+        check_changeable(ticket.status, action)
+    except ActionRefused as exc:
+        raise action_refused(exc) from exc
+    return ticket
 
 
 def status_stamps(target: TicketStatus, now: datetime) -> dict[str, Any]:
@@ -188,8 +211,8 @@ async def update_fields(
     if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
-    ticket = await load_for_change(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
+    ticket = await _load_changeable(
+        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="edit"
     )
     changes = {
         name: getattr(patch, name)
@@ -227,9 +250,14 @@ async def transfer(
     now: datetime,
 ) -> Ticket:
     """Hand the ticket to another team; routing then finds an owner there."""
-    ticket = await load_for_change(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
+    ticket = await _load_changeable(
+        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="transfer"
     )
+    archived = await team_is_archived(conn=conn, team=request.team)
+    if archived is None:
+        raise invalid_field("team", f"no team {request.team!r} is known to routing")
+    if archived:
+        raise invalid_field("team", f"team {request.team!r} is archived")
     if request.team == ticket.team:
         raise invalid_field("team", f"the ticket is already with team {ticket.team!r}")
     changed = await update_ticket(
@@ -258,8 +286,8 @@ async def escalate(
     if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
-    ticket = await load_for_change(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
+    ticket = await _load_changeable(
+        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="escalate"
     )
     level = ticket.escalation_level + 1
     changed = await update_ticket(

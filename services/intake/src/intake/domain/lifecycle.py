@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from ticketflow_common.events.common import TicketStatus
 
@@ -19,6 +20,18 @@ APPROVAL_ONLY: frozenset[tuple[TicketStatus, TicketStatus]] = frozenset(
 )
 REOPEN: tuple[TicketStatus, TicketStatus] = ("resolved", "open")
 FEEDBACK_STATUSES: frozenset[TicketStatus] = frozenset({"resolved", "closed"})
+DONE_STATUSES: tuple[TicketStatus, ...] = ("resolved", "closed")
+"""Work on the ticket has ended: configuration it names may be retired."""
+
+TicketAction = Literal["read", "edit", "transfer", "escalate", "comment", "feedback"]
+# A closed ticket is history: it can be read and rated (once), nothing else.
+CLOSED_ALLOWS: tuple[TicketAction, ...] = ("read", "feedback")
+_DONE: dict[TicketAction, str] = {
+    "edit": "edited",
+    "transfer": "transferred",
+    "escalate": "escalated",
+    "comment": "commented",
+}
 
 
 class TransitionRefused(Exception):
@@ -30,6 +43,26 @@ class TransitionRefused(Exception):
         self.target = target
         self.reason = reason
         self.allowed = allowed_next(current)
+
+
+class ActionRefused(Exception):
+    """A change the ticket's status does not allow; carries what is still allowed."""
+
+    def __init__(self, current: TicketStatus, action: TicketAction, reason: str) -> None:
+        super().__init__(reason)
+        self.current = current
+        self.action = action
+        self.reason = reason
+        self.allowed_actions = list(CLOSED_ALLOWS)
+        self.allowed_transitions = allowed_next(current)
+
+
+def check_changeable(current: TicketStatus, action: TicketAction) -> None:
+    """Closed tickets refuse edits, transfers and escalations: they are kept as they ended."""
+    if current == "closed":
+        raise ActionRefused(
+            current, action, f"a closed ticket cannot be {_DONE.get(action, action)}: it is final"
+        )
 
 
 def allowed_next(current: TicketStatus) -> list[TicketStatus]:

@@ -1,16 +1,17 @@
-"""Intake's projections of other services' events: owner, SLA state and the timeline."""
+"""Intake's projections of other services' events: owner, SLA state, teams and the timeline."""
 
 from uuid import UUID
 
 import asyncpg
 
 from intake.domain.tickets import Owner
+from intake.store.teams import apply_team
 from intake.store.tickets import clear_owner, mark_sla_breached, set_owner, ticket_exists
 from intake.store.timeline import record
 from ticketflow_common import topics
 from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope, EventData
-from ticketflow_common.events import EVENT_MODELS, TicketAssigned, TicketUnassigned
+from ticketflow_common.events import EVENT_MODELS, TeamChanged, TicketAssigned, TicketUnassigned
 
 
 async def _on_timeline(conn: asyncpg.Connection, envelope: Envelope) -> bool:
@@ -71,6 +72,20 @@ async def on_sla_breached(conn: asyncpg.Connection, envelope: Envelope, _event: 
         await mark_sla_breached(conn=conn, ticket_id=UUID(envelope.subject))
 
 
+async def on_team_changed(
+    conn: asyncpg.Connection, _envelope: Envelope, event: TeamChanged
+) -> None:
+    """Learn routing's teams, so that a transfer names one that exists."""
+    await apply_team(
+        conn=conn,
+        team=event.team,
+        name=event.name,
+        version=event.version,
+        archived=event.archived,
+        changed_at=event.changed_at,
+    )
+
+
 def _handlers() -> dict[str, Handler]:
     projected = {topics.ROUTING, topics.SLA, topics.NOTIFY}
     handlers: dict[str, Handler] = {
@@ -81,6 +96,7 @@ def _handlers() -> dict[str, Handler]:
     handlers["ticket.assigned"] = on_ticket_assigned
     handlers["ticket.unassigned"] = on_ticket_unassigned
     handlers["sla.breached"] = on_sla_breached
+    handlers["team.changed"] = on_team_changed
     return handlers
 
 

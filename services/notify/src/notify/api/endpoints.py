@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from notify.api.deps import ClockDep, GuardDep, PoolDep, not_found, refuse_unsafe_url
 from notify.domain.deliveries import Replayed, ReplayRange
@@ -17,6 +17,7 @@ from notify.domain.endpoints import (
 )
 from notify.domain.signing import new_secret
 from notify.store.delivery_log import replay_failures
+from notify.store.endpoint_archive import archive_endpoint, endpoint_usages, lock_live_endpoint
 from notify.store.endpoints import (
     get_endpoint,
     insert_endpoint,
@@ -24,6 +25,7 @@ from notify.store.endpoints import (
     rotate_secret,
     update_endpoint,
 )
+from ticketflow_common.in_use import refuse_if_used
 
 router = APIRouter(tags=["endpoints"])
 
@@ -66,6 +68,21 @@ async def change_endpoint(
     if found is None:
         raise not_found(f"endpoint {endpoint_id}")
     return found
+
+
+@router.delete("/endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_endpoint(endpoint_id: UUID, pool: PoolDep, clock: ClockDep) -> Response:
+    """Archive the endpoint: kept for its delivery history, never sent to again, secrets
+    dropped. 409 names the subscriptions that route to it (delete them first) and, while it
+    is enabled, its pending deliveries (let them finish, or disable it: then they fail)."""
+    async with pool.acquire() as conn, conn.transaction():
+        enabled = await lock_live_endpoint(conn=conn, endpoint_id=endpoint_id)
+        if enabled is None:
+            raise not_found(f"endpoint {endpoint_id}")
+        uses = await endpoint_usages(conn=conn, endpoint_id=endpoint_id, enabled=enabled)
+        refuse_if_used(f"endpoint {endpoint_id}", uses)
+        await archive_endpoint(conn=conn, endpoint_id=endpoint_id, now=clock())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/endpoints/{endpoint_id}/secrets", status_code=status.HTTP_201_CREATED)

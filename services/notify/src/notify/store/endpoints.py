@@ -50,13 +50,18 @@ async def insert_endpoint(
 
 async def list_endpoints(*, conn: asyncpg.Connection, limit: int) -> list[Endpoint]:
     rows = await conn.fetch(
-        f"SELECT {_PUBLIC_COLUMNS} FROM endpoints ORDER BY created_at, id LIMIT $1", limit
+        f"SELECT {_PUBLIC_COLUMNS} FROM endpoints WHERE archived_at IS NULL"
+        " ORDER BY created_at, id LIMIT $1",
+        limit,
     )
     return [Endpoint.model_validate(dict(r)) for r in rows]
 
 
 async def get_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> Endpoint | None:
-    row = await conn.fetchrow(f"SELECT {_PUBLIC_COLUMNS} FROM endpoints WHERE id = $1", endpoint_id)
+    row = await conn.fetchrow(
+        f"SELECT {_PUBLIC_COLUMNS} FROM endpoints WHERE id = $1 AND archived_at IS NULL",
+        endpoint_id,
+    )
     return None if row is None else Endpoint.model_validate(dict(row))
 
 
@@ -76,7 +81,7 @@ async def update_endpoint(
         "   ELSE coalesce(disabled_at, now()) END,"
         " disabled_reason = CASE WHEN $6 IS NULL THEN disabled_reason WHEN $6 THEN NULL"
         "   ELSE coalesce(disabled_reason, 'disabled through the API') END"
-        f" WHERE id = $1 RETURNING {_PUBLIC_COLUMNS}",
+        f" WHERE id = $1 AND archived_at IS NULL RETURNING {_PUBLIC_COLUMNS}",
         endpoint_id,
         None if changes.url is None else str(changes.url),
         changes.description,
@@ -100,7 +105,8 @@ async def rotate_secret(
     expires = now + timedelta(seconds=overlap_seconds)
     async with conn.transaction():
         found = await conn.fetchval(
-            "SELECT true FROM endpoints WHERE id = $1 FOR UPDATE", endpoint_id
+            "SELECT true FROM endpoints WHERE id = $1 AND archived_at IS NULL FOR UPDATE",
+            endpoint_id,
         )
         if not found:
             return None
@@ -187,5 +193,7 @@ async def disable_endpoint(
 
 
 async def count_disabled(*, conn: asyncpg.Connection) -> int:
-    count: int = await conn.fetchval("SELECT count(*) FROM endpoints WHERE NOT enabled")
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM endpoints WHERE NOT enabled AND archived_at IS NULL"
+    )
     return count

@@ -3,11 +3,11 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from routing.api.deps import ClockDep, PolicyDep, PoolDep
 from routing.domain.agents import Agent, AgentChange, NewAgent, StatusChange
-from routing.people import change_agent, change_status, create_agent
+from routing.people import change_agent, change_status, create_agent, retire_agent
 from routing.store.agents import get_agent, list_agents
 
 router = APIRouter(prefix="/agents", tags=["agents"])
@@ -39,9 +39,19 @@ async def read_agents(
 async def read_agent(agent_id: UUID, pool: PoolDep) -> Agent:
     async with pool.acquire() as conn:
         agent = await get_agent(conn=conn, agent_id=agent_id)
-    if agent is None:
+    if agent is None or agent.archived_at is not None:
         raise _not_found(agent_id)
     return agent
+
+
+@router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def archive_agent(agent_id: UUID, pool: PoolDep, clock: ClockDep) -> Response:
+    """Archive the agent (kept for history, offline for good); 409 names the tickets they own
+    and the teams they lead."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not await retire_agent(conn=conn, agent_id=agent_id, now=clock()):
+            raise _not_found(agent_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/{agent_id}")

@@ -1,15 +1,14 @@
-"""Thin routes for teams: lead, strategy, queue."""
+"""Thin routes for teams: lead, strategy, queue, archiving."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
-from routing.api.deps import PoolDep
+from routing.api.deps import ClockDep, PoolDep
 from routing.domain.teams import TEAM_ID_PATTERN, Team, TeamChange
-from routing.store.agents import get_agent
 from routing.store.queue import queue_of_team
-from routing.store.teams import get_team, list_teams, put_team
-from ticketflow_common.problems import invalid_field
+from routing.store.teams import get_team, list_teams
+from routing.team_changes import change_team, retire_team
 
 router = APIRouter(prefix="/teams", tags=["teams"])
 
@@ -17,19 +16,28 @@ TeamIdPath = Annotated[str, Path(min_length=1, max_length=100, pattern=TEAM_ID_P
 
 
 @router.put("/{team_id}")
-async def put(team_id: TeamIdPath, body: TeamChange, pool: PoolDep) -> Team:
-    """Create or change the team; the lead must be an existing agent."""
+async def put(team_id: TeamIdPath, body: TeamChange, pool: PoolDep, clock: ClockDep) -> Team:
+    """Create or change the team (an archived one comes back); the lead must be a live agent.
+    Emits `team.changed`."""
     async with pool.acquire() as conn, conn.transaction():
-        lead = body.lead_agent_id
-        if lead is not None and await get_agent(conn=conn, agent_id=lead) is None:
-            raise invalid_field("lead_agent_id", f"agent {lead} does not exist")
-        return await put_team(
+        return await change_team(
             conn=conn,
             team_id=team_id,
             name=body.name,
             lead_agent_id=body.lead_agent_id,
             strategy=body.strategy,
+            now=clock(),
         )
+
+
+@router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def archive(team_id: TeamIdPath, pool: PoolDep, clock: ClockDep) -> Response:
+    """Archive the team (kept for history; `team.changed` tells the others). 409 names the
+    live agents who are members and the tickets still worked there."""
+    async with pool.acquire() as conn, conn.transaction():
+        if await retire_team(conn=conn, team_id=team_id, now=clock()) is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"team {team_id} not found")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("")
@@ -42,7 +50,7 @@ async def read_teams(pool: PoolDep) -> list[Team]:
 async def read_team(team_id: TeamIdPath, pool: PoolDep) -> Team:
     async with pool.acquire() as conn:
         team = await get_team(conn=conn, team_id=team_id)
-    if team is None:
+    if team is None or team.archived_at is not None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"team {team_id} not found")
     return team
 

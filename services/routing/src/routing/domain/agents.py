@@ -131,6 +131,7 @@ class Agent(BaseModel):
     next_shift_change_at: datetime | None
     last_assigned_at: datetime | None
     created_at: datetime
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)

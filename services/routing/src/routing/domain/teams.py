@@ -30,3 +30,5 @@ class Team(BaseModel):
     lead_email: str | None = None
     strategy: RoutingStrategy
     created_at: datetime
+    version: int = 1
+    archived_at: datetime | None = None

@@ -8,10 +8,11 @@ import asyncpg
 
 from routing.domain.agents import Agent, AgentStatus, RoutableAgent, SkillLevel
 from routing.domain.shifts import Shift
+from ticketflow_common.in_use import Usage, usage
 
 AGENT_COLUMNS = (
     "id, name, team, teams, email, skill_levels, languages, capacity, load, status, time_zone,"
-    " shifts, on_shift, next_shift_change_at, last_assigned_at, created_at"
+    " shifts, on_shift, next_shift_change_at, last_assigned_at, created_at, archived_at"
 )
 _ORDER_BY = {
     "round_robin": "last_assigned_at NULLS FIRST, id",
@@ -151,14 +152,15 @@ async def list_agents(
 ) -> list[Agent]:
     if team is None:
         rows = await conn.fetch(
-            f"SELECT {AGENT_COLUMNS} FROM agents ORDER BY created_at, id LIMIT $1 OFFSET $2",
+            f"SELECT {AGENT_COLUMNS} FROM agents WHERE archived_at IS NULL"
+            " ORDER BY created_at, id LIMIT $1 OFFSET $2",
             limit,
             offset,
         )
     else:
         rows = await conn.fetch(
             f"SELECT {AGENT_COLUMNS} FROM agents WHERE routing_keys @> $1::text[]"
-            " ORDER BY created_at, id LIMIT $2 OFFSET $3",
+            " AND archived_at IS NULL ORDER BY created_at, id LIMIT $2 OFFSET $3",
             [f"team:{team}"],
             limit,
             offset,
@@ -171,7 +173,8 @@ async def set_status(
 ) -> tuple[Agent, AgentStatus] | None:
     """Change the status; returns the agent and the status it had before."""
     row = await conn.fetchrow(
-        "UPDATE agents a SET status = $2 FROM (SELECT status FROM agents WHERE id = $1 FOR UPDATE)"
+        "UPDATE agents a SET status = $2 FROM (SELECT status FROM agents WHERE id = $1"
+        " AND archived_at IS NULL FOR UPDATE)"
         f" old WHERE a.id = $1 RETURNING {', '.join('a.' + c for c in AGENT_COLUMNS.split(', '))},"
         " old.status AS previous_status",
         agent_id,
@@ -228,7 +231,7 @@ async def take_capacity(
     online = " AND status = 'online'" if require_online else ""
     status = await conn.execute(
         "UPDATE agents SET load = load + 1, last_assigned_at = $2"
-        f" WHERE id = $1 AND load < capacity{online}",
+        f" WHERE id = $1 AND load < capacity AND archived_at IS NULL{online}",
         agent_id,
         now,
     )
@@ -270,3 +273,32 @@ async def set_shift_state(
 async def next_shift_change_due(*, conn: asyncpg.Connection) -> datetime | None:
     due: datetime | None = await conn.fetchval("SELECT min(next_shift_change_at) FROM agents")
     return due
+
+
+async def agent_usages(*, conn: asyncpg.Connection, agent_id: UUID) -> list[Usage]:
+    """Tickets the agent owns and live teams the agent leads."""
+    owned = await conn.fetchrow(
+        "SELECT count(*) AS n, (array_agg(ticket_id ORDER BY assigned_at))[1:10] AS ids"
+        " FROM assignments WHERE agent_id = $1",
+        agent_id,
+    )
+    led = await conn.fetchrow(
+        "SELECT count(*) AS n, (array_agg(id ORDER BY id))[1:10] AS ids FROM teams"
+        " WHERE lead_agent_id = $1 AND archived_at IS NULL",
+        agent_id,
+    )
+    return [
+        usage("open_ticket", owned["n"], owned["ids"] or []),
+        usage("led_team", led["n"], led["ids"] or []),
+    ]
+
+
+async def archive_agent(*, conn: asyncpg.Connection, agent_id: UUID, now: datetime) -> Agent:
+    """Offline for good and out of every routing index; the row stays for history."""
+    row = await conn.fetchrow(
+        "UPDATE agents SET archived_at = $2, status = 'offline', routing_keys = '{}',"
+        f" next_shift_change_at = NULL WHERE id = $1 RETURNING {AGENT_COLUMNS}",
+        agent_id,
+        now,
+    )
+    return agent_from_row(row)

@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Path, status
+from fastapi import APIRouter, Body, HTTPException, Path, Response, status
 
-from sla.api.deps import PoolDep
+from sla.api.deps import ClockDep, PoolDep
 from sla.domain.calendars import (
     Calendar,
     CalendarUpdate,
@@ -13,6 +13,7 @@ from sla.domain.calendars import (
     merge_holidays,
 )
 from sla.domain.policies import NAME_PATTERN
+from sla.retirement import retire_calendar
 from sla.store.calendars import list_calendars, lock_calendar, replace_holidays, upsert_calendar
 from ticketflow_common.problems import invalid_field
 
@@ -33,6 +34,16 @@ async def put_calendar(name: Name, body: CalendarUpdate, pool: PoolDep) -> Calen
     """Create or replace; running clocks use the new hours from their next change."""
     async with pool.acquire() as conn:
         return await upsert_calendar(conn=conn, name=name, update=body)
+
+
+@router.delete("/calendars/{name}", status_code=status.HTTP_204_NO_CONTENT)
+async def archive_calendar(name: Name, pool: PoolDep, clock: ClockDep) -> Response:
+    """Archive the calendar (kept for clocks counting in it); 409 names the live policies
+    and the timed tickets that use it. `PUT` brings it back."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not await retire_calendar(conn=conn, name=name, now=clock()):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no calendar named {name!r}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/calendars/{name}/holidays/ical")

@@ -3,18 +3,14 @@
 from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response, status
 
-from sla.api.deps import PoolDep
+from sla.api.deps import ClockDep, PoolDep
 from sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
 from sla.domain.policies import NAME_PATTERN, Policy, PolicyUpdate
-from sla.store.calendars import get_calendar
-from sla.store.escalations import (
-    get_escalation_policy,
-    list_escalation_policies,
-    upsert_escalation_policy,
-)
-from sla.store.policies import list_policies, upsert_policy
+from sla.retirement import retire_escalation_policy, retire_policy
+from sla.store.escalations import list_escalation_policies, upsert_escalation_policy
+from sla.store.policies import is_live, list_policies, upsert_policy
 from ticketflow_common.problems import FieldError, ProblemError, invalid_field
 
 router = APIRouter(tags=["policies"])
@@ -33,10 +29,10 @@ async def put_policy(name: Name, body: PolicyUpdate, pool: PoolDep) -> Policy:
     """Create or replace a policy. Clocks already running keep their deadlines until the
     ticket's priority, category, channel, team or tier changes."""
     async with pool.acquire() as conn, conn.transaction():
-        if await get_calendar(conn=conn, name=body.calendar) is None:
+        if not await is_live(conn=conn, table="calendars", name=body.calendar):
             raise invalid_field("calendar", f"no calendar named {body.calendar!r}")
-        if body.escalation_policy is not None and (
-            await get_escalation_policy(conn=conn, name=body.escalation_policy) is None
+        if body.escalation_policy is not None and not await is_live(
+            conn=conn, table="escalation_policies", name=body.escalation_policy
         ):
             raise invalid_field(
                 "escalation_policy", f"no escalation policy named {body.escalation_policy!r}"
@@ -49,6 +45,16 @@ async def put_policy(name: Name, body: PolicyUpdate, pool: PoolDep) -> Policy:
                 f"position {body.position} is taken by another policy",
                 errors=[FieldError(field="position", reason="taken by another policy")],
             ) from None
+
+
+@router.delete("/policies/{name}", status_code=status.HTTP_204_NO_CONTENT)
+async def archive_policy(name: Name, pool: PoolDep, clock: ClockDep) -> Response:
+    """Archive the policy: it matches no new ticket and is kept for the clocks naming it.
+    409 names the tickets whose clocks still run under it. `PUT` brings it back."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not await retire_policy(conn=conn, name=name, now=clock()):
+            raise ProblemError(404, f"no policy named {name!r}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/escalation-policies")
@@ -64,3 +70,13 @@ async def put_escalation_policy(
     """Create or replace; clocks already running pick up new levels at their next change."""
     async with pool.acquire() as conn:
         return await upsert_escalation_policy(conn=conn, name=name, update=body)
+
+
+@router.delete("/escalation-policies/{name}", status_code=status.HTTP_204_NO_CONTENT)
+async def archive_escalation_policy(name: Name, pool: PoolDep, clock: ClockDep) -> Response:
+    """Archive it (kept for clocks already escalating by it); 409 names the live policies
+    that use it. `PUT` brings it back."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not await retire_escalation_policy(conn=conn, name=name, now=clock()):
+            raise ProblemError(404, f"no escalation policy named {name!r}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,29 +1,35 @@
-"""SQL for SLA policies."""
+"""SQL for SLA policies; archived ones match no ticket but stay for the clocks naming them."""
+
+from datetime import datetime
 
 import asyncpg
 
 from sla.domain.policies import Policy, PolicyUpdate
+from ticketflow_common.in_use import Usage, usage
 
 _CONDITIONS = ("priority", "category", "channel", "team", "requester_tier")
 
 
 def _policy(row: asyncpg.Record) -> Policy:
-    fields = {k: v for k, v in dict(row).items() if k != "conditions"}
+    fields = {k: v for k, v in dict(row).items() if k not in ("conditions", "archived_at")}
     return Policy.model_validate({**fields, **row["conditions"]})
 
 
 async def list_policies(*, conn: asyncpg.Connection) -> list[Policy]:
-    rows = await conn.fetch("SELECT * FROM policies ORDER BY position")
+    """The live policies, in matching order."""
+    rows = await conn.fetch("SELECT * FROM policies WHERE archived_at IS NULL ORDER BY position")
     return [_policy(r) for r in rows]
 
 
 async def get_policy(*, conn: asyncpg.Connection, name: str) -> Policy | None:
+    """Archived too: a running clock keeps the policy it started under."""
     row = await conn.fetchrow("SELECT * FROM policies WHERE name = $1", name)
     return _policy(row) if row else None
 
 
 async def upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUpdate) -> Policy:
-    """Create or replace; a position already taken by another policy raises UniqueViolation."""
+    """Create, replace or bring back; a position another live policy holds raises
+    UniqueViolation."""
     conditions = {c: getattr(update, c) for c in _CONDITIONS if getattr(update, c) is not None}
     row = await conn.fetchrow(
         "INSERT INTO policies (name, position, conditions, first_response_seconds,"
@@ -32,7 +38,7 @@ async def upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUp
         " ON CONFLICT (name) DO UPDATE SET position = $2, conditions = $3,"
         " first_response_seconds = $4, next_response_seconds = $5, resolution_seconds = $6,"
         " calendar = $7, warnings = $8, escalation_policy = $9, clock_rules = $10,"
-        " updated_at = now() RETURNING *",
+        " updated_at = now(), archived_at = NULL RETURNING *",
         name,
         update.position,
         conditions,
@@ -45,3 +51,49 @@ async def upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUp
         update.clock_rules.model_dump(mode="json"),
     )
     return _policy(row)
+
+
+async def lock_live(*, conn: asyncpg.Connection, table: str, name: str) -> bool:
+    """Lock a live policy, calendar or escalation policy before counting its uses."""
+    assert table in ("policies", "calendars", "escalation_policies")
+    found = await conn.fetchval(
+        f"SELECT name FROM {table} WHERE name = $1 AND archived_at IS NULL FOR UPDATE", name
+    )
+    return found is not None
+
+
+async def archive(*, conn: asyncpg.Connection, table: str, name: str, now: datetime) -> None:
+    assert table in ("policies", "calendars", "escalation_policies")
+    await conn.execute(f"UPDATE {table} SET archived_at = $2 WHERE name = $1", name, now)
+
+
+async def is_live(*, conn: asyncpg.Connection, table: str, name: str) -> bool:
+    """Share-locked, so that what a new policy names cannot be archived under it."""
+    assert table in ("calendars", "escalation_policies")
+    found = await conn.fetchval(
+        f"SELECT name FROM {table} WHERE name = $1 AND archived_at IS NULL FOR SHARE", name
+    )
+    return found is not None
+
+
+async def policies_naming(*, conn: asyncpg.Connection, column: str, name: str) -> Usage:
+    """Live policies whose `calendar` or `escalation_policy` is `name`."""
+    assert column in ("calendar", "escalation_policy")
+    row = await conn.fetchrow(
+        "SELECT count(*) AS n, (array_agg(name ORDER BY position))[1:10] AS ids FROM policies"
+        f" WHERE {column} = $1 AND archived_at IS NULL",
+        name,
+    )
+    return usage("policy", row["n"], row["ids"] or [])
+
+
+async def clocks_using(*, conn: asyncpg.Connection, column: str, name: str) -> Usage:
+    """Tickets with a running or paused clock under this `policy` or `calendar`."""
+    assert column in ("policy", "calendar")
+    row = await conn.fetchrow(
+        "SELECT count(DISTINCT ticket_id) AS n,"
+        " (array_agg(DISTINCT ticket_id))[1:10] AS ids FROM clocks"
+        f" WHERE {column} = $1 AND state IN ('running', 'paused')",
+        name,
+    )
+    return usage("timed_ticket", row["n"], row["ids"] or [])
