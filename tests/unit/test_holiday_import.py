@@ -159,6 +159,12 @@ def test_timed_events_count_when_they_span_whole_days_in_the_calendars_zone() ->
         (["DTSTART;VALUE=DATE:00010101", "RRULE:FREQ=DAILY"], "ical", "take too long"),
         (["DTSTART;VALUE=DATE:20250101", "RRULE:FREQ=DAILY"], "ical", "more than 1000"),
         (["DTSTART;VALUE=DATE:99991231", "RRULE:FREQ=YEARLY"], "ical.VEVENT[e]", "expanded"),
+        (
+            ["DTSTART;VALUE=DATE:20250101", "DTSTART;VALUE=DATE:20250105"],
+            "ical.VEVENT[e].DTSTART",
+            "more than once",
+        ),
+        (["DTSTART;VALUE=DATE:20250101", "EXDATE:garbage"], "ical.VEVENT[e].EXDATE", "invalid"),
     ],
 )
 def test_what_cannot_become_holidays_is_refused_naming_the_event_and_reason(
@@ -184,6 +190,11 @@ def test_rules_that_would_never_match_are_refused_before_they_are_expanded() -> 
     ]
     for rule in never:
         assert refusal(ics(["UID:e", "DTSTART;VALUE=DATE:20250101", rule]))[0].endswith("RRULE")
+
+
+def test_a_uid_names_the_field_printably() -> None:
+    field, _ = refusal(ics(["UID:a\x00b", "DTSTART;VALUE=DATE:20251340"]))
+    assert field == "ical.VEVENT[a\\x00b].DTSTART"
 
 
 def test_events_without_uid_stay_apart_and_chinese_names_are_kept() -> None:

@@ -36,6 +36,7 @@ BY_RANGES = {
 }
 ORDINAL_DAY = re.compile(r"^([+-]?\d+)?(MO|TU|WE|TH|FR|SA|SU)$")
 ICAL = "ical"
+SINGLE_PROPERTIES = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SUMMARY")
 
 
 class ICalendarError(ValueError):
@@ -87,7 +88,7 @@ def holidays_from_ical(raw: bytes, *, horizon: Horizon, time_zone: str) -> list[
     work = 0
     for index, event in enumerate(events, start=1):
         uid = str(event.get("UID") or f"#{index}")
-        label = f"{ICAL}.VEVENT[{uid}]"
+        label = f"{ICAL}.VEVENT[{_printable(uid)}]"
         work += _checked_event(event, label, horizon)
         if work > MAX_RULE_WORK:
             raise ICalendarError(
@@ -121,6 +122,9 @@ def _checked_event(event: Component, label: str, horizon: Horizon) -> int:
     """Refuse what the expansion would choke on; the work its rules ask for."""
     for name, message in event.errors:
         raise ICalendarError(f"{label}.{name}", f"invalid value: {message}")
+    for name in SINGLE_PROPERTIES:
+        if isinstance(event.get(name), list):
+            raise ICalendarError(f"{label}.{name}", "appears more than once")
     start_prop = event.get("DTSTART")
     if start_prop is None:
         raise ICalendarError(f"{label}.DTSTART", "missing")
@@ -148,6 +152,12 @@ def _checked_event(event: Component, label: str, horizon: Horizon) -> int:
         return 0
     rules = rules if isinstance(rules, list) else [rules]
     return sum(_rule_work(rule, f"{label}.RRULE", start, horizon) for rule in rules)
+
+
+def _printable(uid: str) -> str:
+    """A UID fit to name a field: control characters escaped, at most 100 characters."""
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in uid)
+    return shown if len(shown) <= 100 else shown[:99] + "…"
 
 
 def _comparable(moment: date) -> datetime:
