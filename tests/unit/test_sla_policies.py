@@ -1,13 +1,12 @@
-"""Policy matching, warning rules, escalation levels and holiday import: pure rules."""
+"""Policy matching, warning rules and escalation levels: pure rules."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
 
 from sla.domain.business_time import ALWAYS_OPEN
-from sla.domain.calendars import ICalendarError, holidays_from_ical
 from sla.domain.clocks import ClockRecord, plan_timers
 from sla.domain.escalations import EscalationPolicyUpdate
 from sla.domain.policies import Policy, WarningRule, match_policy
@@ -107,20 +106,3 @@ def test_timers_already_fired_are_not_planned_again() -> None:
         ("escalation", "", 1, 0, timedelta(seconds=300)),
         ("escalation", "", 2, 2, timedelta(seconds=400 + 60 + 60)),
     ]
-
-
-def test_icalendar_all_day_events_become_holidays_and_timed_ones_are_refused() -> None:
-    ical = (
-        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
-        b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20250501\r\nSUMMARY:Labour Day\r\n"
-        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
-    [holiday] = holidays_from_ical(ical)
-    assert (holiday.first_day, holiday.last, holiday.name) == (
-        date(2025, 5, 1),
-        date(2025, 5, 1),
-        "Labour Day",
-    )
-    timed = ical.replace(b"DTSTART;VALUE=DATE:20250501", b"DTSTART:20250501T090000Z")
-    with pytest.raises(ICalendarError, match="all-day"):
-        holidays_from_ical(timed)

@@ -1,16 +1,28 @@
-"""Thin routes for calendars and their holidays (JSON or an iCalendar upload)."""
+"""Thin routes for calendars and their holidays (JSON, an iCalendar upload or a preset)."""
 
+import asyncio
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Path, Response, status
+import asyncpg
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
 
 from sla.api.deps import ClockDep, PoolDep
-from sla.domain.calendars import (
-    Calendar,
-    CalendarUpdate,
+from sla.domain.calendars import MAX_HOLIDAYS, Calendar, CalendarUpdate, Holiday, merge_holidays
+from sla.domain.holiday_import import (
+    DEFAULT_HORIZON_YEARS,
+    MAX_HORIZON_YEARS,
+    Horizon,
     ICalendarError,
     holidays_from_ical,
-    merge_holidays,
+    new_year,
+)
+from sla.domain.holiday_presets import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    HolidayPreset,
+    PresetError,
+    holidays_from_preset,
 )
 from sla.domain.policies import NAME_PATTERN
 from sla.retirement import retire_calendar
@@ -50,22 +62,71 @@ async def archive_calendar(name: Name, pool: PoolDep, clock: ClockDep) -> Respon
 async def import_holidays(
     name: Name,
     pool: PoolDep,
-    ical: Annotated[
-        bytes, Body(media_type="text/calendar", description="An .ics file of all-day events.")
-    ],
+    clock: ClockDep,
+    ical: Annotated[bytes, Body(media_type="text/calendar", description="An .ics file.")],
+    first_day: Annotated[
+        date | None,
+        Query(
+            alias="from",
+            description="First day of the horizon; default 1 January of the current year in"
+            " the calendar's time zone.",
+        ),
+    ] = None,
+    years: Annotated[
+        int, Query(ge=1, le=MAX_HORIZON_YEARS, description="Length of the horizon in years.")
+    ] = DEFAULT_HORIZON_YEARS,
 ) -> Calendar:
-    """Add the file's all-day events as holidays (days already present are kept once)."""
+    """Add every occurrence within the horizon of the file's events (recurring ones expanded,
+    multi-day ones as ranges, timed ones only if they span whole local days); days already
+    present are kept once. Nothing changes unless the whole file is accepted."""
     if len(ical) > MAX_ICAL_BYTES:
-        raise invalid_field("body", f"at most {MAX_ICAL_BYTES} bytes")
-    try:
-        imported = holidays_from_ical(ical)
-    except ICalendarError as exc:
-        raise invalid_field("body", str(exc)) from None
+        raise invalid_field("ical", f"at most {MAX_ICAL_BYTES} bytes")
+    if first_day is not None and not FIRST_YEAR <= first_day.year <= LAST_YEAR:
+        raise invalid_field("query:from", f"a year from {FIRST_YEAR} to {LAST_YEAR}")
     async with pool.acquire() as conn, conn.transaction():
-        calendar = await lock_calendar(conn=conn, name=name)
-        if calendar is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no calendar named {name!r}")
-        merged = merge_holidays(calendar.holidays, imported)
-        updated = await replace_holidays(conn=conn, name=name, holidays=merged)
-        assert updated is not None
-        return updated
+        calendar = await _locked(conn=conn, name=name)
+        horizon = Horizon.of(first_day or new_year(clock(), calendar.time_zone), years)
+        try:
+            imported = await asyncio.to_thread(
+                holidays_from_ical, ical, horizon=horizon, time_zone=calendar.time_zone
+            )
+        except ICalendarError as exc:
+            raise invalid_field(exc.field, exc.reason) from None
+        return await _add(conn=conn, calendar=calendar, new=imported, field="ical")
+
+
+@router.post("/calendars/{name}/holidays/preset")
+async def import_preset(
+    name: Name, body: HolidayPreset, pool: PoolDep, clock: ClockDep
+) -> Calendar:
+    """Add a country's (or region's) public holidays from the `holidays` package."""
+    async with pool.acquire() as conn, conn.transaction():
+        calendar = await _locked(conn=conn, name=name)
+        default = new_year(clock(), calendar.time_zone).year
+        years = body.years or list(range(default, default + DEFAULT_HORIZON_YEARS))
+        try:
+            imported = holidays_from_preset(body, years=years)
+        except PresetError as exc:
+            raise invalid_field(exc.field, exc.reason) from None
+        return await _add(conn=conn, calendar=calendar, new=imported, field="years")
+
+
+async def _locked(*, conn: asyncpg.Connection, name: str) -> Calendar:
+    calendar = await lock_calendar(conn=conn, name=name)
+    if calendar is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no calendar named {name!r}")
+    return calendar
+
+
+async def _add(
+    *, conn: asyncpg.Connection, calendar: Calendar, new: list[Holiday], field: str
+) -> Calendar:
+    """The calendar with `new` merged in, within the same limit as PUT."""
+    merged = merge_holidays(calendar.holidays, new)
+    if len(merged) > MAX_HOLIDAYS:
+        raise invalid_field(
+            field, f"the calendar would hold {len(merged)} holidays; at most {MAX_HOLIDAYS}"
+        )
+    updated = await replace_holidays(conn=conn, name=calendar.name, holidays=merged)
+    assert updated is not None
+    return updated

@@ -1,12 +1,10 @@
-"""Calendars as the API accepts them, their holidays from iCalendar, and the arithmetic view."""
+"""Calendars as the API accepts them and the arithmetic view."""
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import pairwise
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar as ICalendar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sla.domain.business_time import WorkingCalendar
@@ -26,6 +24,7 @@ CLOCK_TIME = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 ALWAYS_OPEN_NAME = "24x7"
 BUSINESS_HOURS_NAME = "business-hours"
 MAX_HOLIDAY_DAYS = 366
+MAX_HOLIDAYS = 1000
 
 
 def minutes_of(clock_time: str) -> int:
@@ -92,7 +91,7 @@ class CalendarUpdate(BaseModel):
     time_zone: str = Field(default="UTC", max_length=64)
     always_open: bool = Field(default=False, description="24x7: every second counts.")
     week: dict[Weekday, list[WorkingHours]] = Field(default_factory=dict)
-    holidays: list[Holiday] = Field(default_factory=list, max_length=1000)
+    holidays: list[Holiday] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
 
     @field_validator("time_zone")
     @classmethod
@@ -151,36 +150,3 @@ def merge_holidays(existing: list[Holiday], new: list[Holiday]) -> list[Holiday]
             seen.add((holiday.first_day, holiday.last))
             merged.append(holiday)
     return sorted(merged, key=lambda h: (h.first_day, h.last))
-
-
-class ICalendarError(ValueError):
-    """The uploaded text is not an iCalendar file with all-day events."""
-
-
-def holidays_from_ical(raw: bytes) -> list[Holiday]:
-    """All-day VEVENTs as holidays; DTEND is exclusive, as RFC 5545 says. Timed events are
-    refused rather than guessed at."""
-    try:
-        parsed = ICalendar.from_ical(raw)
-    except ValueError as exc:
-        raise ICalendarError(f"not an iCalendar file: {exc}") from None
-    holidays: list[Holiday] = []
-    for event in parsed.walk("VEVENT"):
-        start = event.get("DTSTART")
-        if start is None:
-            raise ICalendarError("an event has no DTSTART")
-        first = start.dt
-        if isinstance(first, datetime) or not isinstance(first, date):
-            raise ICalendarError(
-                f"event {event.get('SUMMARY')!s}: only all-day events are holidays"
-            )
-        end = event.get("DTEND")
-        last = first if end is None else end.dt - timedelta(days=1)
-        if isinstance(last, datetime):
-            raise ICalendarError(f"event {event.get('SUMMARY')!s}: DTEND must be a date")
-        summary = event.get("SUMMARY")
-        name = re.sub(r"\s+", " ", str(summary)).strip()[:200] if summary else None
-        holidays.append(Holiday(first_day=first, last_day=max(first, last), name=name))
-    if not holidays:
-        raise ICalendarError("the file has no VEVENT")
-    return holidays
