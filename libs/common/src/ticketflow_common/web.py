@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from ticketflow_common.params import StorableParams
 from ticketflow_common.problems import (
     PROBLEM_RESPONSES,
     install_problem_handlers,
@@ -114,7 +115,7 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health)
     for router in routers:
-        app.include_router(router, dependencies=[auth], responses=PROBLEM_RESPONSES)
+        app.include_router(router, dependencies=[auth, StorableParams], responses=PROBLEM_RESPONSES)
 
     app.add_middleware(RedMetrics, service=runtime.service)
     FastAPIInstrumentor.instrument_app(

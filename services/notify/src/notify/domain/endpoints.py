@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
+from ticketflow_common.input_model import InputModel
+
 EventTypeName = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^[a-z_]+\.[a-z_]+$")
 ]
@@ -19,9 +21,8 @@ EndpointKind = Literal["webhook", "chat"]
 MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600
 
 
-class NewEndpoint(BaseModel):
+class NewEndpoint(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -53,10 +54,8 @@ class NewEndpoint(BaseModel):
     max_concurrency: int = Field(default=16, ge=1, le=200)
 
 
-class EndpointChanges(BaseModel):
+class EndpointChanges(InputModel):
     """A partial update; fields left out stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: AnyHttpUrl | None = None
     description: str | None = Field(default=None, max_length=500)
@@ -90,9 +89,7 @@ class CreatedEndpoint(Endpoint):
     secret: str = Field(description="Signing secret; shown only in this response.")
 
 
-class SecretRotation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SecretRotation(InputModel):
     overlap_seconds: int = Field(
         default=24 * 3600,
         ge=0,

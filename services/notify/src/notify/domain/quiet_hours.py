@@ -5,9 +5,10 @@ from datetime import datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from notify.domain.templates import Language
+from ticketflow_common.input_model import InputModel
 
 
 def _known_zone(name: str) -> str:
@@ -23,10 +24,8 @@ def _known_zone(name: str) -> str:
 TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
 
 
-class RecipientPreferences(BaseModel):
+class RecipientPreferences(InputModel):
     """How one person wants to hear from us; quiet hours may wrap midnight (22:00-07:00)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     language: Language | None = None
     time_zone: TimeZoneName = "UTC"

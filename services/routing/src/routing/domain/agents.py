@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from routing.domain.shifts import Shift
 from routing.domain.teams import TEAM_ID_PATTERN
 from ticketflow_common.events import SkillTag
+from ticketflow_common.input_model import InputModel
 from ticketflow_common.time_zones import known_time_zones
 
 AgentStatus = Literal["online", "away", "offline"]
@@ -20,8 +21,8 @@ LanguageCode = Annotated[
 DEFAULT_PROFICIENCY = 3
 
 
-class SkillLevel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class SkillLevel(InputModel):
+    model_config = ConfigDict(frozen=True)
 
     name: SkillTag
     proficiency: int = Field(default=DEFAULT_PROFICIENCY, ge=1, le=5)
@@ -50,9 +51,8 @@ def _valid_zone(value: str) -> str:
     return value
 
 
-class NewAgent(BaseModel):
+class NewAgent(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -87,10 +87,8 @@ class NewAgent(BaseModel):
     _zone = field_validator("time_zone")(_valid_zone)
 
 
-class AgentChange(BaseModel):
+class AgentChange(InputModel):
     """Fields to change; those left out stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     teams: list[TeamId] | None = Field(default=None, max_length=20)
@@ -108,9 +106,7 @@ class AgentChange(BaseModel):
         return None if value is None else _valid_zone(value)
 
 
-class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StatusChange(InputModel):
     status: AgentStatus
 
 

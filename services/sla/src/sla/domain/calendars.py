@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar as ICalendar
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from sla.domain.business_time import WorkingCalendar
+from ticketflow_common.input_model import InputModel
 from ticketflow_common.time_zones import known_time_zones
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -33,9 +34,7 @@ def minutes_of(clock_time: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-class WorkingHours(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WorkingHours(InputModel):
     start: Annotated[str, Field(pattern=CLOCK_TIME, examples=["09:00"])]
     end: Annotated[str, Field(pattern=CLOCK_TIME, examples=["17:00"])]
 
@@ -46,10 +45,8 @@ class WorkingHours(BaseModel):
         return self
 
 
-class Holiday(BaseModel):
+class Holiday(InputModel):
     """One day or an inclusive range of days off, in the calendar's local dates."""
-
-    model_config = ConfigDict(extra="forbid")
 
     first_day: date
     last_day: date | None = None
@@ -69,9 +66,8 @@ class Holiday(BaseModel):
         return self.last_day or self.first_day
 
 
-class CalendarUpdate(BaseModel):
+class CalendarUpdate(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
