@@ -12,34 +12,21 @@ from fastapi.routing import APIRoute
 
 from intake.api import admin, conversation, lifecycle
 from intake.api import tickets as intake_tickets
-from notify.main import (
-    deliveries_router,
-    endpoints_router,
-    recipients_router,
-    subscriptions_router,
-    templates_router,
-)
-from routing.main import agents_router, teams_router, tickets_router
-from sla.main import calendars_router, clocks_router, policies_router
+from notify.api import deliveries, endpoints, recipients, subscriptions, templates
+from routing.api import agents, teams
+from routing.api import tickets as routing_tickets
+from sla.api import calendars, clocks, policies
 from ticketflow_common.input_model import InputModel
 from ticketflow_common.problems import PROBLEM_JSON, install_problem_handlers
 
 ROUTERS: list[APIRouter] = [
-    intake_tickets.router,
-    lifecycle.router,
-    conversation.router,
-    admin.router,
-    agents_router,
-    teams_router,
-    tickets_router,
-    policies_router,
-    calendars_router,
-    clocks_router,
-    endpoints_router,
-    subscriptions_router,
-    deliveries_router,
-    templates_router,
-    recipients_router,
+    module.router
+    for module in (
+        *(intake_tickets, lifecycle, conversation, admin),
+        *(agents, teams, routing_tickets),
+        *(policies, calendars, clocks),
+        *(endpoints, subscriptions, deliveries, templates, recipients),
+    )
 ]
 
 
