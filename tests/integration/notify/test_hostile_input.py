@@ -56,3 +56,11 @@ async def test_nul_in_query_and_path_parameters_is_refused(api: httpx.AsyncClien
     refused(await api.get("/deliveries", params={"subject": NUL}), "query:subject")
     refused(await api.get("/deliveries", params={"event_type": NUL}), "query:event_type")
     refused(await api.get("/recipients/a%00b@example.com"), "path:email")
+
+
+async def test_a_time_zone_name_longer_than_any_file_name_is_refused(
+    api: httpx.AsyncClient,
+) -> None:
+    answer = await api.put("/recipients/a@example.com", json={"time_zone": "0" * 5000})
+    refused(answer, "time_zone")
+    assert (await api.get("/recipients/a@example.com")).status_code == 404

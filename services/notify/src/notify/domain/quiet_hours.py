@@ -2,26 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from notify.domain.templates import Language
 from ticketflow_common.input_model import InputModel
-
-
-def _known_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name like Europe/Berlin"
-        ) from exc
-    return name
-
-
-TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+from ticketflow_common.time_zones import TimeZoneName
 
 
 class RecipientPreferences(InputModel):

@@ -4,14 +4,13 @@ import re
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar as ICalendar
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from sla.domain.business_time import WorkingCalendar
 from ticketflow_common.input_model import InputModel
-from ticketflow_common.time_zones import known_time_zones
+from ticketflow_common.time_zones import TimeZoneName
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -85,21 +84,10 @@ class CalendarUpdate(InputModel):
         },
     )
 
-    time_zone: str = Field(default="UTC", max_length=64)
+    time_zone: TimeZoneName = "UTC"
     always_open: bool = Field(default=False, description="24x7: every second counts.")
     week: dict[Weekday, list[WorkingHours]] = Field(default_factory=dict)
     holidays: list[Holiday] = Field(default_factory=list, max_length=1000)
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        if value not in known_time_zones():
-            raise ValueError(f"unknown time zone {value!r}")
-        return value
 
     @field_validator("week")
     @classmethod
