@@ -7,6 +7,7 @@ import httpx
 
 NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e400"]
 NUL = "with\x00nul"
+EDGE_OF_TIME = "0001-01-01T00:00:00+14:00"  # before datetime.min once in UTC
 LONE_SURROGATE = '"lone \\ud800 surrogate"'  # a JSON string literal json.loads turns into one
 
 

@@ -3,6 +3,7 @@ problem+json answer even for a bug."""
 
 import typing
 from collections.abc import Iterator
+from datetime import datetime
 from types import UnionType
 
 import httpx
@@ -69,6 +70,17 @@ def test_every_integer_query_parameter_is_bounded_on_both_sides() -> None:
             if not {"Ge", "Le"} <= kinds:
                 unbounded.append(f"{route.path}?{param.name}")
     assert not unbounded
+
+
+def test_every_time_query_parameter_is_bounded() -> None:
+    """A bare datetime lets 0001-01-01T00:00+14:00 through, which overflows on its way to UTC."""
+    bare = [
+        f"{route.path}?{param.name}"
+        for route in _routes()
+        for param in route.dependant.query_params
+        if param.field_info.annotation in (datetime, datetime | None)
+    ]
+    assert not bare
 
 
 async def test_an_unexpected_error_answers_problem_json_not_text() -> None:

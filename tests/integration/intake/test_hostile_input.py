@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.integration.intake.conftest import IntakeApi, Keys, ticket_body
-from tests.integration.refusals import NON_FINITE, NUL, raw_json, refused
+from tests.integration.refusals import EDGE_OF_TIME, NON_FINITE, NUL, raw_json, refused
 
 pytestmark = pytest.mark.integration
 
@@ -81,3 +81,9 @@ async def test_nul_in_text_and_query_is_refused(api: IntakeApi, keys: Keys) -> N
         searched = await http.get("/tickets", params={"requester": NUL})
     refused(filed, "subject")
     refused(searched, "query:requester")
+
+
+async def test_an_instant_at_the_edge_of_time_is_refused(api: IntakeApi, keys: Keys) -> None:
+    async with api.client(keys.agent) as http:
+        page = await http.get("/tickets", params={"created_after": EDGE_OF_TIME})
+    refused(page, "query:created_after")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.integration.notify.conftest import FakeClock, notify_settings
 from tests.integration.notify.test_api import api_client
-from tests.integration.refusals import LONE_SURROGATE, NUL, raw_json, refused
+from tests.integration.refusals import EDGE_OF_TIME, LONE_SURROGATE, NUL, raw_json, refused
 
 pytestmark = pytest.mark.integration
 
@@ -64,3 +64,10 @@ async def test_a_time_zone_name_longer_than_any_file_name_is_refused(
     answer = await api.put("/recipients/a@example.com", json={"time_zone": "0" * 5000})
     refused(answer, "time_zone")
     assert (await api.get("/recipients/a@example.com")).status_code == 404
+
+
+async def test_instants_at_the_edge_of_time_are_refused(api: httpx.AsyncClient) -> None:
+    refused(await api.get("/deliveries", params={"since": EDGE_OF_TIME}), "query:since")
+    created = await api.post("/endpoints", json={"url": "http://127.0.0.1:9/x"})
+    replay = {"since": EDGE_OF_TIME, "until": "2026-01-01T00:00:00Z"}
+    refused(await api.post(f"/endpoints/{created.json()['id']}/replay", json=replay), "since")

@@ -65,3 +65,8 @@ async def test_non_finite_numbers_are_refused(api: httpx.AsyncClient, number: st
 async def test_a_report_period_at_the_edge_of_time_is_refused(api: httpx.AsyncClient) -> None:
     early = await api.get("/reports/achievement", params={"until": "0001-01-02T00:00:00Z"})
     refused(early, "query:until")
+
+
+async def test_a_holiday_at_the_edge_of_time_is_refused(api: httpx.AsyncClient) -> None:
+    calendar = {"always_open": True, "holidays": [{"first_day": "0001-01-01"}]}
+    refused(await api.put("/calendars/ancient", json=calendar), "holidays.0.first_day")
