@@ -71,3 +71,13 @@ async def test_instants_at_the_edge_of_time_are_refused(api: httpx.AsyncClient) 
     created = await api.post("/endpoints", json={"url": "http://127.0.0.1:9/x"})
     replay = {"since": EDGE_OF_TIME, "until": "2026-01-01T00:00:00Z"}
     refused(await api.post(f"/endpoints/{created.json()['id']}/replay", json=replay), "since")
+
+
+@pytest.mark.parametrize(
+    "url", [f"http://{'a' * 64}.example.com/", "http://a..example.com/", f"http://x/{'a' * 2100}"]
+)
+async def test_a_url_no_resolver_or_client_could_use_is_refused(
+    api: httpx.AsyncClient, url: str
+) -> None:
+    refused(await api.post("/endpoints", json={"url": url}), "url")
+    assert (await api.get("/endpoints")).json() == []

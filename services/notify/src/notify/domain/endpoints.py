@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, UrlConstraints
 
 from ticketflow_common.input_model import InputModel
 
@@ -18,6 +18,7 @@ EmailAddress = Annotated[
     ),
 ]
 EndpointKind = Literal["webhook", "chat"]
+WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2048)]
 MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600
 
 
@@ -35,7 +36,7 @@ class NewEndpoint(InputModel):
         },
     )
 
-    url: AnyHttpUrl
+    url: WebhookUrl
     kind: EndpointKind = Field(
         default="webhook",
         description="webhook: signed CloudEvents; chat: Slack-compatible `{text}` messages.",
@@ -57,7 +58,7 @@ class NewEndpoint(InputModel):
 class EndpointChanges(InputModel):
     """A partial update; fields left out stay as they are."""
 
-    url: AnyHttpUrl | None = None
+    url: WebhookUrl | None = None
     description: str | None = Field(default=None, max_length=500)
     owner_email: EmailAddress | None = None
     max_concurrency: int | None = Field(default=None, ge=1, le=200)
