@@ -170,12 +170,24 @@ async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Last resort: a bug still answers problem+json; Starlette re-raises it afterwards, so the
+    server logs its traceback once (uvicorn.error) and this line adds the route."""
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    log.error(
+        "answering 500: unhandled error",
+        extra={"method": request.method, "route": route, "error_type": type(exc).__name__},
+    )
+    return problem_response(500, "an unexpected error occurred; it has been logged")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ProblemError, _problem_error)
     for transient in TRANSIENT_ERRORS:
         app.add_exception_handler(transient, _unavailable)
+    app.add_exception_handler(Exception, _unexpected)
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ticketflow_common.clock import system_clock
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
+from ticketflow_common.params import StorableParams
 from ticketflow_common.problems import (
     PROBLEM_RESPONSES,
     install_problem_handlers,
@@ -139,8 +140,13 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health)
     for router in routers:
-        # The scheme here only documents the credential in OpenAPI; `auth` enforces it.
-        app.include_router(router, dependencies=[Depends(auth_scheme)], responses=PROBLEM_RESPONSES)
+        # The scheme here only documents the credential in OpenAPI; `auth` enforces it, before
+        # any body is read; the parameter guard runs once the caller is known.
+        app.include_router(
+            router,
+            dependencies=[Depends(auth_scheme), StorableParams],
+            responses=PROBLEM_RESPONSES,
+        )
 
     app.add_middleware(Authentication, authenticate=auth, open_paths=open_paths(app))
     app.add_middleware(HeadAsGet)

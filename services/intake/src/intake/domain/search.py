@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, StrictInt, StrictStr, ValidationError
 
 from ticketflow_common.events.common import Priority, TicketStatus
 from ticketflow_common.input_model import InputModel
@@ -56,7 +56,7 @@ class Cursor(BaseModel):
     """Where the previous page ended: the sort key's value and the id, for keyset paging."""
 
     sort: SortKey
-    value: str | int
+    value: StrictStr | StrictInt
     id: UUID
 
 
@@ -76,4 +76,25 @@ def decode_cursor(raw: str, *, sort: SortKey) -> Cursor:
         raise BadCursor("cursor is not one this API returned") from exc
     if cursor.sort != sort:
         raise BadCursor("cursor belongs to a different sort order")
+    cursor_position(cursor)
     return cursor
+
+
+MAX_PRIORITY_RANK = 10
+
+
+def cursor_position(cursor: Cursor) -> datetime | int:
+    """The sort key's value as the column holds it; BadCursor when it cannot be one."""
+    column, _ = SORT_COLUMNS[cursor.sort]
+    if column == "priority_rank":
+        if isinstance(cursor.value, int) and 0 <= cursor.value <= MAX_PRIORITY_RANK:
+            return cursor.value
+    elif isinstance(cursor.value, str):
+        try:
+            when = datetime.fromisoformat(cursor.value)
+        except ValueError:
+            pass
+        else:
+            if when.tzinfo is not None:
+                return when
+    raise BadCursor("cursor is not one this API returned")

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 
 from intake.domain.priority import Level
 from ticketflow_common.events.common import Channel, Priority, SkillTag, TicketStatus
-from ticketflow_common.input_model import InputModel
+from ticketflow_common.input_model import FiniteFloat, InputModel, SafeInt
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[\w.-]+$")]
 Watcher = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -17,7 +17,9 @@ Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 FieldName = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
 ]
-FieldValue = Annotated[str, StringConstraints(max_length=1000)] | int | float | bool | None
+FieldValue = (
+    Annotated[str, StringConstraints(max_length=1000)] | SafeInt | FiniteFloat | bool | None
+)
 CategoryKey = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
 ]

@@ -1,12 +1,17 @@
 """SQL for finding tickets: filters, full-text search and keyset pagination."""
 
-from datetime import datetime
 from typing import Any
 
 import asyncpg
 
 from intake.domain.access import Principal
-from intake.domain.search import SORT_COLUMNS, Cursor, TicketQuery, decode_cursor
+from intake.domain.search import (
+    SORT_COLUMNS,
+    Cursor,
+    TicketQuery,
+    cursor_position,
+    decode_cursor,
+)
 from intake.domain.tickets import Ticket
 from intake.store.tickets import ticket_from_row
 
@@ -71,9 +76,7 @@ async def search_tickets(
     direction = "DESC" if descending else "ASC"
     if query.cursor:
         cursor = decode_cursor(query.cursor, sort=query.sort)
-        after: Any = cursor.value
-        if column != "priority_rank":
-            after = datetime.fromisoformat(str(cursor.value))
+        after = cursor_position(cursor)
         where.add(f"({column}, id) {'<' if descending else '>'} ({{}}, {{}})", after, cursor.id)
 
     where.params.append(query.limit + 1)

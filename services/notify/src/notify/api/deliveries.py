@@ -1,6 +1,5 @@
 """Thin routes for the delivery log and replaying one delivery."""
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from notify.store.delivery_log import (
     list_deliveries,
     replay,
 )
+from ticketflow_common.input_model import Instant
 
 router = APIRouter(tags=["deliveries"])
 
@@ -29,8 +29,8 @@ async def read_deliveries(
     endpoint_id: UUID | None = None,
     event_type: Annotated[str | None, Query(max_length=100)] = None,
     channel: Channel | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     limit: Limit = 100,
 ) -> list[Delivery]:
     """The delivery log, newest first; `subject` is the ticket id for ticket events."""

@@ -30,6 +30,8 @@ class AddressGuard:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise UnsafeAddressError(f"host {host!r} does not resolve: {exc.strerror}") from exc
+        except UnicodeError as exc:  # IDNA: a label empty or over 63 characters
+            raise UnsafeAddressError(f"host {host!r} is not a valid host name") from exc
         found: list[IPAddress] = []
         for *_, sockaddr in infos:
             address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])

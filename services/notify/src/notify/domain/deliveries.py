@@ -4,7 +4,9 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from ticketflow_common.input_model import InputModel
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 Channel = Literal["webhook", "chat", "email"]
@@ -39,10 +41,8 @@ class DeliveryDetail(Delivery):
     attempt_log: list[DeliveryAttempt]
 
 
-class ReplayRange(BaseModel):
+class ReplayRange(InputModel):
     """Failed deliveries of one endpoint created in [since, until) are sent again."""
-
-    model_config = ConfigDict(extra="forbid")
 
     since: datetime
     until: datetime

@@ -4,9 +4,10 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, UrlConstraints
 
 from notify.domain.url_credentials import MaskedUrl
+from ticketflow_common.input_model import InputModel
 
 EventTypeName = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^[a-z_]+\.[a-z_]+$")
@@ -18,12 +19,12 @@ EmailAddress = Annotated[
     ),
 ]
 EndpointKind = Literal["webhook", "chat"]
+WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2048)]
 MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600
 
 
-class NewEndpoint(BaseModel):
+class NewEndpoint(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -36,7 +37,7 @@ class NewEndpoint(BaseModel):
         },
     )
 
-    url: AnyHttpUrl
+    url: WebhookUrl
     kind: EndpointKind = Field(
         default="webhook",
         description="webhook: signed CloudEvents; chat: Slack-compatible `{text}` messages.",
@@ -55,12 +56,10 @@ class NewEndpoint(BaseModel):
     max_concurrency: int = Field(default=16, ge=1, le=200)
 
 
-class EndpointChanges(BaseModel):
+class EndpointChanges(InputModel):
     """A partial update; fields left out stay as they are."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    url: AnyHttpUrl | None = None
+    url: WebhookUrl | None = None
     description: str | None = Field(default=None, max_length=500)
     owner_email: EmailAddress | None = None
     max_concurrency: int | None = Field(default=None, ge=1, le=200)
@@ -92,9 +91,7 @@ class CreatedEndpoint(Endpoint):
     secret: str = Field(description="Signing secret; shown only in this response.")
 
 
-class SecretRotation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SecretRotation(InputModel):
     overlap_seconds: int = Field(
         default=24 * 3600,
         ge=0,

@@ -2,31 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from notify.domain.templates import Language
+from ticketflow_common.input_model import InputModel
+from ticketflow_common.time_zones import TimeZoneName
 
 
-def _known_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name like Europe/Berlin"
-        ) from exc
-    return name
-
-
-TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
-
-
-class RecipientPreferences(BaseModel):
+class RecipientPreferences(InputModel):
     """How one person wants to hear from us; quiet hours may wrap midnight (22:00-07:00)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     language: Language | None = None
     time_zone: TimeZoneName = "UTC"

@@ -5,33 +5,28 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from notify.domain.endpoints import EmailAddress, EventTypeName
 from ticketflow_common.events import Priority
+from ticketflow_common.input_model import InputModel
 
 Role = Literal["assignee", "team_lead", "escalation_targets", "watchers", "requester"]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
-class EndpointTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EndpointTarget(InputModel):
     kind: Literal["endpoint"] = "endpoint"
     endpoint_id: UUID
 
 
-class EmailTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EmailTarget(InputModel):
     kind: Literal["email"] = "email"
     address: EmailAddress
 
 
-class RoleTarget(BaseModel):
+class RoleTarget(InputModel):
     """People resolved from the event and notify's own ticket projection."""
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: Literal["role"] = "role"
     role: Role
@@ -40,7 +35,7 @@ class RoleTarget(BaseModel):
 Target = Annotated[EndpointTarget | EmailTarget | RoleTarget, Field(discriminator="kind")]
 
 
-class SubscriptionFilter(BaseModel):
+class SubscriptionFilter(InputModel):
     """Empty lists match everything; a non-empty one needs the event's value to be in it."""
 
     event_types: list[EventTypeName] = Field(default_factory=list, max_length=50)
@@ -54,7 +49,6 @@ class SubscriptionFilter(BaseModel):
 
 class NewSubscription(SubscriptionFilter):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

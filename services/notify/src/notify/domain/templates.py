@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from jinja2 import ChainableUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
+
+from ticketflow_common.input_model import InputModel
 
 Language = Annotated[
     str, StringConstraints(min_length=2, max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
@@ -37,10 +39,8 @@ class RenderedMessage:
         return {"subject": self.subject, "body": self.body}
 
 
-class TemplateIn(BaseModel):
+class TemplateIn(InputModel):
     """A template as the API accepts it; both parts must compile in the sandbox."""
-
-    model_config = ConfigDict(extra="forbid")
 
     subject: str = Field(min_length=1, max_length=MAX_SUBJECT_CHARS)
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)

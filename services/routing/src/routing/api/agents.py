@@ -9,6 +9,7 @@ from routing.api.deps import ClockDep, PolicyDep, PoolDep
 from routing.domain.agents import Agent, AgentChange, NewAgent, StatusChange
 from routing.people import change_agent, change_status, create_agent, retire_agent
 from routing.store.agents import get_agent, list_agents
+from ticketflow_common.params import Offset
 
 router = APIRouter(prefix="/agents", tags=["agents"])
 
@@ -29,7 +30,7 @@ async def read_agents(
     pool: PoolDep,
     team: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[Agent]:
     async with pool.acquire() as conn:
         return await list_agents(conn=conn, team=team, limit=limit, offset=offset)

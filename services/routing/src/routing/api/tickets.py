@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from routing.api.deps import ClockDep, PolicyDep, PoolDep
 from routing.reassignment import Refusal, reassign
@@ -13,6 +13,7 @@ from routing.store.assignments import get_assignment, pickup_due_at
 from routing.store.decisions import decisions_of
 from routing.store.queue import queue_position
 from routing.store.tickets import get_ticket
+from ticketflow_common.input_model import InputModel
 
 router = APIRouter(prefix="/tickets", tags=["routing"])
 
@@ -51,9 +52,7 @@ class TicketRouting(BaseModel):
     decisions: list[Decision] = Field(description="Newest first.")
 
 
-class Reassignment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Reassignment(InputModel):
     agent_id: UUID | None = Field(
         default=None, description="The new owner; left out: the best other eligible agent."
     )

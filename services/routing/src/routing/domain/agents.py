@@ -5,12 +5,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from routing.domain.shifts import Shift
 from routing.domain.teams import TEAM_ID_PATTERN
 from ticketflow_common.events import SkillTag
-from ticketflow_common.time_zones import known_time_zones
+from ticketflow_common.input_model import InputModel
+from ticketflow_common.time_zones import TimeZoneName
 
 AgentStatus = Literal["online", "away", "offline"]
 TeamId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=TEAM_ID_PATTERN)]
@@ -20,8 +21,8 @@ LanguageCode = Annotated[
 DEFAULT_PROFICIENCY = 3
 
 
-class SkillLevel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class SkillLevel(InputModel):
+    model_config = ConfigDict(frozen=True)
 
     name: SkillTag
     proficiency: int = Field(default=DEFAULT_PROFICIENCY, ge=1, le=5)
@@ -44,15 +45,8 @@ def routing_keys(*, skills: list[str], teams: list[str], languages: list[str]) -
     return sorted({*skills, *(f"team:{t}" for t in teams), *(f"lang:{lang}" for lang in languages)})
 
 
-def _valid_zone(value: str) -> str:
-    if value not in known_time_zones():
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Paris)")
-    return value
-
-
-class NewAgent(BaseModel):
+class NewAgent(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -79,18 +73,14 @@ class NewAgent(BaseModel):
     )
     capacity: int = Field(ge=0, le=1000)
     status: AgentStatus = "online"
-    time_zone: str = "UTC"
+    time_zone: TimeZoneName = "UTC"
     shifts: list[Shift] | None = Field(
         default=None, max_length=50, description="None: always on shift."
     )
 
-    _zone = field_validator("time_zone")(_valid_zone)
 
-
-class AgentChange(BaseModel):
+class AgentChange(InputModel):
     """Fields to change; those left out stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     teams: list[TeamId] | None = Field(default=None, max_length=20)
@@ -98,19 +88,12 @@ class AgentChange(BaseModel):
     skills: list[SkillInput] | None = Field(default=None, max_length=50)
     languages: list[LanguageCode] | None = Field(default=None, min_length=1, max_length=20)
     capacity: int | None = Field(default=None, ge=0, le=1000)
-    time_zone: str | None = None
+    time_zone: TimeZoneName | None = None
     shifts: list[Shift] | None = None
     clear_shifts: bool = Field(default=False, description="True: no schedule, always on shift.")
 
-    @field_validator("time_zone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        return None if value is None else _valid_zone(value)
 
-
-class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StatusChange(InputModel):
     status: AgentStatus
 
 

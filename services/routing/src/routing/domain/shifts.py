@@ -4,17 +4,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from ticketflow_common.input_model import InputModel
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class Shift(BaseModel):
+class Shift(InputModel):
     """Working time on the given days from `start` to `end` local time; an `end` at or before
     `start` runs past midnight into the next day (22:00-06:00, or 00:00-00:00 for all day)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     days: list[Weekday] = Field(min_length=1, max_length=7)
     start: time

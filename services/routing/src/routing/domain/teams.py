@@ -6,13 +6,13 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from ticketflow_common.events import RoutingStrategy
+from ticketflow_common.input_model import InputModel
 
 TEAM_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
-class TeamChange(BaseModel):
+class TeamChange(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"name": "Network", "lead_agent_id": None, "strategy": "skills_load"}]
         },

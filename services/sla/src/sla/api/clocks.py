@@ -1,6 +1,6 @@
 """Thin routes for a ticket's clocks and the achievement report."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from sla.lifecycle import calendar_of
 from sla.store.clocks import clocks_of_ticket, pauses_of
 from sla.store.reports import achievement
 from sla.store.tickets import get_ticket
+from ticketflow_common.input_model import Instant
 from ticketflow_common.problems import ProblemError, invalid_field
 
 router = APIRouter(tags=["clocks"])
@@ -38,8 +39,8 @@ async def read_ticket_clocks(ticket_id: UUID, pool: PoolDep, clock: ClockDep) ->
 async def read_achievement(
     pool: PoolDep,
     clock: ClockDep,
-    since: Annotated[datetime | None, Query(description="Clocks started at or after.")] = None,
-    until: Annotated[datetime | None, Query(description="Clocks started before.")] = None,
+    since: Annotated[Instant | None, Query(description="Clocks started at or after.")] = None,
+    until: Annotated[Instant | None, Query(description="Clocks started before.")] = None,
 ) -> list[AchievementRow]:
     """Met vs breached and p50/p90 business time, per policy, team and metric, over a period
     (the last 30 days unless given)."""

@@ -3,12 +3,12 @@
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from sla.domain.business_time import WorkingCalendar
-from ticketflow_common.time_zones import known_time_zones
+from ticketflow_common.input_model import InputModel
+from ticketflow_common.time_zones import TimeZoneName
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -32,9 +32,7 @@ def minutes_of(clock_time: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-class WorkingHours(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WorkingHours(InputModel):
     start: Annotated[str, Field(pattern=CLOCK_TIME, examples=["09:00"])]
     end: Annotated[str, Field(pattern=CLOCK_TIME, examples=["17:00"])]
 
@@ -45,10 +43,8 @@ class WorkingHours(BaseModel):
         return self
 
 
-class Holiday(BaseModel):
+class Holiday(InputModel):
     """One day or an inclusive range of days off, in the calendar's local dates."""
-
-    model_config = ConfigDict(extra="forbid")
 
     first_day: date
     last_day: date | None = None
@@ -68,9 +64,8 @@ class Holiday(BaseModel):
         return self.last_day or self.first_day
 
 
-class CalendarUpdate(BaseModel):
+class CalendarUpdate(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -88,21 +83,10 @@ class CalendarUpdate(BaseModel):
         },
     )
 
-    time_zone: str = Field(default="UTC", max_length=64)
+    time_zone: TimeZoneName = "UTC"
     always_open: bool = Field(default=False, description="24x7: every second counts.")
     week: dict[Weekday, list[WorkingHours]] = Field(default_factory=dict)
     holidays: list[Holiday] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        if value not in known_time_zones():
-            raise ValueError(f"unknown time zone {value!r}")
-        return value
 
     @field_validator("week")
     @classmethod

@@ -3,18 +3,17 @@
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from sla.domain.tickets import TicketProjection
 from ticketflow_common.events import EscalationTarget
+from ticketflow_common.input_model import InputModel
 
 MAX_DELAY_SECONDS = 30 * 24 * 3600
 
 
-class TargetSpec(BaseModel):
+class TargetSpec(InputModel):
     """Whom a level alerts: the ticket's owner, its team lead, or a named person or group."""
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: Literal["owner", "team_lead", "person", "group"]
     id: str | None = Field(default=None, max_length=200)
@@ -27,11 +26,9 @@ class TargetSpec(BaseModel):
         return self
 
 
-class EscalationLevel(BaseModel):
+class EscalationLevel(InputModel):
     """Fires `delay_seconds` after the breach (negative: before it), then `repeat` more times
     every `repeat_every_seconds` while the clock is neither met nor cancelled."""
-
-    model_config = ConfigDict(extra="forbid")
 
     delay_seconds: float = Field(ge=-MAX_DELAY_SECONDS, le=MAX_DELAY_SECONDS)
     targets: list[TargetSpec] = Field(min_length=1, max_length=20)
@@ -45,9 +42,8 @@ class EscalationLevel(BaseModel):
         return self
 
 
-class EscalationPolicyUpdate(BaseModel):
+class EscalationPolicyUpdate(InputModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

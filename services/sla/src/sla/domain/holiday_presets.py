@@ -4,19 +4,19 @@ from datetime import date, timedelta
 from itertools import groupby
 
 import holidays
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from sla.domain.calendars import Holiday
 from sla.domain.holiday_import import MAX_HORIZON_YEARS, MAX_NAME_LENGTH
+from ticketflow_common.input_model import InputModel
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
-class HolidayPreset(BaseModel):
+class HolidayPreset(InputModel):
     """Which country's (and region's) public holidays to add, for which years."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"country": "CN", "years": [2026, 2027]}]},
     )
 

@@ -4,13 +4,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from sla.domain.calendars import ALWAYS_OPEN_NAME
 from sla.domain.tickets import TicketProjection
 from ticketflow_common.events import Priority
 from ticketflow_common.events.common import Channel, TicketStatus
 from ticketflow_common.events.sla import Metric
+from ticketflow_common.input_model import InputModel
 
 METRICS: tuple[Metric, ...] = ("first_response", "next_response", "resolution")
 MAX_TARGET_SECONDS = 365 * 24 * 3600
@@ -25,10 +26,8 @@ def _as_list(value: Any) -> Any:
 Condition = Annotated[list[str] | None, BeforeValidator(_as_list)]
 
 
-class WarningRule(BaseModel):
+class WarningRule(InputModel):
     """Warn when a fraction of the target has passed, or N minutes (business time) before."""
-
-    model_config = ConfigDict(extra="forbid")
 
     fraction: float | None = Field(default=None, gt=0, lt=1)
     minutes_before: float | None = Field(default=None, gt=0, le=MAX_TARGET_SECONDS / 60)
@@ -61,10 +60,8 @@ def _statuses(*names: TicketStatus) -> Any:
     return Field(default_factory=lambda: list(names), max_length=7)
 
 
-class ClockRules(BaseModel):
+class ClockRules(InputModel):
     """When a policy's clocks pause, are met, are cancelled or start over, by ticket status."""
-
-    model_config = ConfigDict(extra="forbid")
 
     pause_on: list[TicketStatus] = _statuses("waiting_on_customer", "pending_approval")
     resolve_on: list[TicketStatus] = _statuses("resolved")
@@ -88,11 +85,10 @@ class ClockRules(BaseModel):
 DEFAULT_CLOCK_RULES = ClockRules()
 
 
-class PolicyUpdate(BaseModel):
+class PolicyUpdate(InputModel):
     """A policy applies to tickets meeting all of its conditions (an absent one matches all)."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {

@@ -1,0 +1,40 @@
+"""Query and path parameters: one guard for their text, shared bounds for paging."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from ticketflow_common.input_model import UNSTORABLE, storable
+from ticketflow_common.problems import FieldError, ProblemError
+
+MAX_PARAM_CHARS = 2_000
+MAX_OFFSET = 1_000_000
+
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+
+
+async def _storable_params(request: Request) -> None:
+    """Every query and path value is storable text of bounded length, whatever its type."""
+    errors = [
+        FieldError(field=f"{where}:{name}", reason=reason)
+        for where, items in (
+            ("path", list(request.path_params.items())),
+            ("query", request.query_params.multi_items()),
+        )
+        for name, value in items
+        if (reason := _unfit(str(value))) is not None
+    ]
+    if errors:
+        summary = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+        raise ProblemError(422, summary, errors=errors)
+
+
+def _unfit(value: str) -> str | None:
+    if not storable(value):
+        return UNSTORABLE
+    if len(value) > MAX_PARAM_CHARS:
+        return f"longer than {MAX_PARAM_CHARS} characters"
+    return None
+
+
+StorableParams = Depends(_storable_params)
