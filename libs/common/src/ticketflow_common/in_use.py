@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+import asyncpg
 from pydantic import BaseModel
 
 from ticketflow_common.problems import ProblemError
@@ -19,6 +20,15 @@ class Usage(BaseModel):
 
 def usage(kind: str, count: int, ids: Sequence[object]) -> Usage:
     return Usage(kind=kind, count=count, ids=[str(i) for i in list(ids)[:SAMPLE]])
+
+
+async def count_uses(conn: asyncpg.Connection, kind: str, query: str, *args: object) -> Usage:
+    """How many rows `query` selects (one id column, in the order to show them), and the first."""
+    row = await conn.fetchrow(
+        f"SELECT count(*) AS n, (array_agg(u.id))[1:{SAMPLE}] AS ids FROM ({query}) AS u(id)",
+        *args,
+    )
+    return usage(kind, row["n"], row["ids"] or [])
 
 
 def _phrase(u: Usage) -> str:

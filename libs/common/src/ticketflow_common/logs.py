@@ -2,39 +2,20 @@
 
 import json
 import logging
-import re
 import sys
 from datetime import UTC, datetime
 
 from opentelemetry import trace
+
+from ticketflow_common.url_redaction import redact_urls
 
 _STANDARD_ATTRS = frozenset(
     [*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "color_message", "taskName"]
 )
 
 
-# A URL: scheme, optional userinfo, the rest up to an optional query (JSON-safe stops).
-_URL = re.compile(
-    r"([a-zA-Z][a-zA-Z0-9+.-]*://)"  # scheme
-    r"([^/\s?#@\"\\]*@)?"  # userinfo: dropped
-    r"([^\s?#\"\\]*)"  # host, port and path: kept
-    r"(\?[^\s#\"'<>\\]*)?"  # query: every value masked
-)
 # Loggers that print whole URLs (query tokens included) at INFO or DEBUG.
 _URL_PRINTING_LOGGERS = ("httpx", "httpcore")
-
-
-def _masked_query(query: str) -> str:
-    pieces = [p for p in query[1:].split("&") if p]
-    return "?" + "&".join(f"{p.split('=', 1)[0]}=***" if "=" in p else "***" for p in pieces)
-
-
-def redact_urls(text: str) -> str:
-    """Credentials URLs carry (`user:pass@`, query values) never reach a log line."""
-    return _URL.sub(
-        lambda m: m.group(1) + m.group(3) + (_masked_query(m.group(4)) if m.group(4) else ""),
-        text,
-    )
 
 
 class JsonFormatter(logging.Formatter):

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from ticketflow_common.input_model import UNSTORABLE, storable
-from ticketflow_common.problems import FieldError, ProblemError
+from ticketflow_common.problems import FieldError, invalid_fields
 
 MAX_PARAM_CHARS = 2_000
 MAX_OFFSET = 1_000_000
@@ -25,8 +25,7 @@ async def _storable_params(request: Request) -> None:
         if (reason := _unfit(str(value))) is not None
     ]
     if errors:
-        summary = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-        raise ProblemError(422, summary, errors=errors)
+        raise invalid_fields(errors)
 
 
 def _unfit(value: str) -> str | None:

@@ -66,8 +66,17 @@ class ProblemError(Exception):
         self.extra = extra
 
 
+def summary(errors: list[FieldError]) -> str:
+    """The problem's `detail` for input errors: each field and why, in one line."""
+    return "; ".join(f"{e.field}: {e.reason}" for e in errors)
+
+
+def invalid_fields(errors: list[FieldError]) -> ProblemError:
+    return ProblemError(422, summary(errors), errors=errors)
+
+
 def invalid_field(field: str, reason: str) -> ProblemError:
-    return ProblemError(422, f"{field}: {reason}", errors=[FieldError(field=field, reason=reason)])
+    return invalid_fields([FieldError(field=field, reason=reason)])
 
 
 def problem_response(
@@ -143,8 +152,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
         )
         for e in exc.errors()
     ]
-    summary = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-    return problem_response(422, summary, errors=errors)
+    return problem_response(422, summary(errors), errors=errors)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

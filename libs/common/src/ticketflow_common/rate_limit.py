@@ -100,8 +100,3 @@ def policy_header(policies: list[RatePolicy]) -> str:
 def state_header(decisions: list[Decision]) -> str:
     """`RateLimit`: what remains of each policy's quota and seconds until it is whole again."""
     return ", ".join(f'"{d.policy.name}";r={d.remaining};t={d.reset_seconds}' for d in decisions)
-
-
-def retry_after_header(wait_seconds: float) -> str:
-    """Whole seconds, rounded up, at least 1."""
-    return str(max(1, math.ceil(wait_seconds)))

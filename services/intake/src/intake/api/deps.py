@@ -81,9 +81,7 @@ async def current_principal(request: Request) -> Principal:
     """The caller `authenticate` found for this request."""
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal):
-        raise ProblemError(
-            401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
     return principal
 
 

@@ -5,7 +5,7 @@ from uuid import UUID
 import asyncpg
 
 from intake.domain.access import Principal
-from intake.domain.lifecycle import ActionRefused, TransitionRefused
+from intake.domain.lifecycle import ActionRefused, TicketAction, TransitionRefused, check_changeable
 from intake.domain.tickets import Ticket
 from intake.store.tickets import get_ticket
 from ticketflow_common.preconditions import EntityTag, WritePrecondition
@@ -58,13 +58,16 @@ def refused(exc: TransitionRefused) -> ProblemError:
     )
 
 
-def action_refused(exc: ActionRefused) -> ProblemError:
-    """409 that lists what can still be done with the ticket."""
-    return ProblemError(
-        409,
-        exc.reason,
-        status_now=exc.current,
-        requested=exc.action,
-        allowed_actions=exc.allowed_actions,
-        allowed_transitions=exc.allowed_transitions,
-    )
+def ensure_changeable(ticket: Ticket, action: TicketAction) -> None:
+    """409 listing what can still be done with the ticket when its status refuses `action`."""
+    try:
+        check_changeable(ticket.status, action)
+    except ActionRefused as exc:
+        raise ProblemError(
+            409,
+            exc.reason,
+            status_now=exc.current,
+            requested=exc.action,
+            allowed_actions=exc.allowed_actions,
+            allowed_transitions=exc.allowed_transitions,
+        ) from exc

@@ -7,14 +7,12 @@ from uuid import UUID
 
 import asyncpg
 
-from intake.commands.access_checks import action_refused, load_for_change, refused
+from intake.commands.access_checks import ensure_changeable, load_for_change, refused
 from intake.domain.access import Principal
 from intake.domain.lifecycle import (
-    ActionRefused,
     TicketAction,
     TransitionRefused,
     check_approval,
-    check_changeable,
     check_reopen,
     check_status_change,
 )
@@ -72,10 +70,7 @@ async def _load_changeable(
     ticket = await load_for_change(
         conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
     )
-    try:
-        check_changeable(ticket.status, action)
-    except ActionRefused as exc:
-        raise action_refused(exc) from exc
+    ensure_changeable(ticket, action)
     return ticket
 
 

@@ -7,10 +7,10 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from intake.commands.access_checks import action_refused, load_visible
+from intake.commands.access_checks import ensure_changeable, load_visible
 from intake.domain.access import Principal, Scope
 from intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
-from intake.domain.lifecycle import FEEDBACK_STATUSES, ActionRefused, check_changeable
+from intake.domain.lifecycle import FEEDBACK_STATUSES
 from intake.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
 from intake.store.conversation import insert_comment, insert_feedback
 from intake.store.tickets import add_comment_text, update_ticket
@@ -47,10 +47,7 @@ async def add_comment(
     role = author_role_of(principal)
     if not new.public and role != "agent":
         raise ProblemError(403, "only agents can write internal notes")
-    try:
-        check_changeable(ticket.status, "comment")
-    except ActionRefused as exc:
-        raise action_refused(exc) from exc
+    ensure_changeable(ticket, "comment")
     comment = await insert_comment(
         conn=conn,
         comment_id=uuid4(),

@@ -5,7 +5,7 @@ from datetime import datetime
 import asyncpg
 
 from intake.domain.catalogue import Category, CategorySpec
-from ticketflow_common.in_use import Usage, usage
+from ticketflow_common.in_use import Usage, count_uses
 
 
 def _category(row: asyncpg.Record) -> Category:
@@ -54,13 +54,16 @@ async def lock_category(*, conn: asyncpg.Connection, key: str) -> bool:
 async def category_usages(
     *, conn: asyncpg.Connection, key: str, done_statuses: list[str]
 ) -> list[Usage]:
-    row = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(id ORDER BY created_at, id))[1:10] AS ids FROM tickets"
-        " WHERE category = $1 AND status <> ALL($2::text[])",
-        key,
-        done_statuses,
-    )
-    return [usage("open_ticket", row["n"], row["ids"] or [])]
+    return [
+        await count_uses(
+            conn,
+            "open_ticket",
+            "SELECT id FROM tickets WHERE category = $1 AND status <> ALL($2::text[])"
+            " ORDER BY created_at, id",
+            key,
+            done_statuses,
+        )
+    ]
 
 
 async def archive_category(*, conn: asyncpg.Connection, key: str, now: datetime) -> None:

@@ -7,7 +7,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import AfterValidator, Field
 
-MASK = "***"
+from ticketflow_common.url_redaction import MASK, masked_query
+
 # Shorter values are not worth scrubbing out of error texts (they would garble them).
 _MIN_SCRUBBED = 4
 
@@ -19,14 +20,11 @@ def _host_part(netloc: str) -> str:
 def masked_url(url: str) -> str:
     """The URL as listings, events and mails show it: no userinfo, every query value `***`."""
     parts = urlsplit(url)
-    pieces = [p for p in parts.query.split("&") if p]
-    query = "&".join(f"{p.split('=', 1)[0]}={MASK}" if "=" in p else MASK for p in pieces)
-    return urlunsplit(parts._replace(netloc=_host_part(parts.netloc), query=query, fragment=""))
-
-
-def without_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=_host_part(parts.netloc)))
+    return urlunsplit(
+        parts._replace(
+            netloc=_host_part(parts.netloc), query=masked_query(parts.query), fragment=""
+        )
+    )
 
 
 def basic_authorization(url: str) -> str | None:

@@ -5,7 +5,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_common.in_use import Usage, usage
+from ticketflow_common.in_use import Usage, count_uses
 
 
 async def lock_live_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> bool | None:
@@ -23,20 +23,21 @@ async def endpoint_usages(
 ) -> list[Usage]:
     """Subscriptions routing events to it, and (while it is enabled, so they are still being
     sent) its pending deliveries. A disabled endpoint's pending deliveries wait for nothing."""
-    subscriptions = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(id ORDER BY created_at, id))[1:10] AS ids"
-        " FROM subscriptions WHERE endpoint_id = $1",
-        endpoint_id,
-    )
-    pending = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(id ORDER BY created_at, id))[1:10] AS ids"
-        " FROM deliveries WHERE endpoint_id = $1 AND status = 'pending' AND $2",
-        endpoint_id,
-        enabled,
-    )
     return [
-        usage("subscription", subscriptions["n"], subscriptions["ids"] or []),
-        usage("pending_delivery", pending["n"], pending["ids"] or []),
+        await count_uses(
+            conn,
+            "subscription",
+            "SELECT id FROM subscriptions WHERE endpoint_id = $1 ORDER BY created_at, id",
+            endpoint_id,
+        ),
+        await count_uses(
+            conn,
+            "pending_delivery",
+            "SELECT id FROM deliveries WHERE endpoint_id = $1 AND status = 'pending' AND $2"
+            " ORDER BY created_at, id",
+            endpoint_id,
+            enabled,
+        ),
     ]
 
 

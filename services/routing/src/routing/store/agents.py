@@ -8,7 +8,7 @@ import asyncpg
 
 from routing.domain.agents import Agent, AgentStatus, RoutableAgent, SkillLevel
 from routing.domain.shifts import Shift
-from ticketflow_common.in_use import Usage, usage
+from ticketflow_common.in_use import Usage, count_uses
 
 AGENT_COLUMNS = (
     "id, name, team, teams, email, skill_levels, languages, capacity, load, status, time_zone,"
@@ -277,19 +277,19 @@ async def next_shift_change_due(*, conn: asyncpg.Connection) -> datetime | None:
 
 async def agent_usages(*, conn: asyncpg.Connection, agent_id: UUID) -> list[Usage]:
     """Tickets the agent owns and live teams the agent leads."""
-    owned = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(ticket_id ORDER BY assigned_at))[1:10] AS ids"
-        " FROM assignments WHERE agent_id = $1",
-        agent_id,
-    )
-    led = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(id ORDER BY id))[1:10] AS ids FROM teams"
-        " WHERE lead_agent_id = $1 AND archived_at IS NULL",
-        agent_id,
-    )
     return [
-        usage("open_ticket", owned["n"], owned["ids"] or []),
-        usage("led_team", led["n"], led["ids"] or []),
+        await count_uses(
+            conn,
+            "open_ticket",
+            "SELECT ticket_id FROM assignments WHERE agent_id = $1 ORDER BY assigned_at",
+            agent_id,
+        ),
+        await count_uses(
+            conn,
+            "led_team",
+            "SELECT id FROM teams WHERE lead_agent_id = $1 AND archived_at IS NULL ORDER BY id",
+            agent_id,
+        ),
     ]
 
 

@@ -7,7 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from routing.domain.teams import Team
-from ticketflow_common.in_use import Usage, usage
+from ticketflow_common.in_use import Usage, count_uses
 
 TEAM_SELECT = (
     "SELECT t.id, t.name, t.lead_agent_id, a.email AS lead_email, t.strategy, t.created_at,"
@@ -81,20 +81,22 @@ async def team_usages(
     *, conn: asyncpg.Connection, team_id: str, done_statuses: Collection[str]
 ) -> list[Usage]:
     """Live agents who are members, and tickets of the team still being worked."""
-    agents = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(id ORDER BY created_at, id))[1:10] AS ids FROM agents"
-        " WHERE routing_keys @> $1::text[] AND archived_at IS NULL",
-        [f"team:{team_id}"],
-    )
-    tickets = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(ticket_id ORDER BY created_at, ticket_id))[1:10] AS ids"
-        " FROM tickets WHERE team = $1 AND status <> ALL($2::text[])",
-        team_id,
-        list(done_statuses),
-    )
     return [
-        usage("agent", agents["n"], agents["ids"] or []),
-        usage("open_ticket", tickets["n"], tickets["ids"] or []),
+        await count_uses(
+            conn,
+            "agent",
+            "SELECT id FROM agents WHERE routing_keys @> $1::text[] AND archived_at IS NULL"
+            " ORDER BY created_at, id",
+            [f"team:{team_id}"],
+        ),
+        await count_uses(
+            conn,
+            "open_ticket",
+            "SELECT ticket_id FROM tickets WHERE team = $1 AND status <> ALL($2::text[])"
+            " ORDER BY created_at, ticket_id",
+            team_id,
+            list(done_statuses),
+        ),
     ]
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import asyncpg
 
 from sla.domain.policies import Policy, PolicyUpdate
-from ticketflow_common.in_use import Usage, usage
+from ticketflow_common.in_use import Usage, count_uses
 
 _CONDITIONS = ("priority", "category", "channel", "team", "requester_tier")
 
@@ -79,21 +79,21 @@ async def is_live(*, conn: asyncpg.Connection, table: str, name: str) -> bool:
 async def policies_naming(*, conn: asyncpg.Connection, column: str, name: str) -> Usage:
     """Live policies whose `calendar` or `escalation_policy` is `name`."""
     assert column in ("calendar", "escalation_policy")
-    row = await conn.fetchrow(
-        "SELECT count(*) AS n, (array_agg(name ORDER BY position))[1:10] AS ids FROM policies"
-        f" WHERE {column} = $1 AND archived_at IS NULL",
+    return await count_uses(
+        conn,
+        "policy",
+        f"SELECT name FROM policies WHERE {column} = $1 AND archived_at IS NULL ORDER BY position",
         name,
     )
-    return usage("policy", row["n"], row["ids"] or [])
 
 
 async def clocks_using(*, conn: asyncpg.Connection, column: str, name: str) -> Usage:
     """Tickets with a running or paused clock under this `policy` or `calendar`."""
     assert column in ("policy", "calendar")
-    row = await conn.fetchrow(
-        "SELECT count(DISTINCT ticket_id) AS n,"
-        " (array_agg(DISTINCT ticket_id))[1:10] AS ids FROM clocks"
-        f" WHERE {column} = $1 AND state IN ('running', 'paused')",
+    return await count_uses(
+        conn,
+        "timed_ticket",
+        f"SELECT DISTINCT ticket_id FROM clocks WHERE {column} = $1"
+        " AND state IN ('running', 'paused') ORDER BY ticket_id",
         name,
     )
-    return usage("timed_ticket", row["n"], row["ids"] or [])
