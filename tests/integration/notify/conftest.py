@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import asyncpg
 import httpx
@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from notify.api.deps import get_clock
 from notify.channels.address_guard import AddressGuard
 from notify.channels.email_sender import SmtpSender
 from notify.channels.http_sender import HttpSender
@@ -32,12 +33,16 @@ from notify.dispatcher import Dispatcher
 from notify.domain.endpoint_health import HealthPolicy
 from notify.domain.network_policy import parse_networks
 from notify.fan_out import FanOutPolicy, fan_out
+from notify.main import build_spec
 from notify.settings import NotifySettings
 from tests.polling import eventually
 from tests.processes import free_port
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope as CloudEvent
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.topics import TopicNames
+from ticketflow_common.web import create_app
 
 LOOPBACK = ["127.0.0.0/8"]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -197,6 +202,42 @@ def notify_settings(**overrides: Any) -> NotifySettings:
         **overrides,
     }
     return NotifySettings(**values)
+
+
+def notify_runtime(pool: asyncpg.Pool, settings: NotifySettings) -> Runtime:
+    """What notify's app holds, on `pool`, without Kafka."""
+    return Runtime(
+        service="notify",
+        settings=settings,
+        pool=pool,
+        producer=cast(Any, None),
+        names=TopicNames(),
+    )
+
+
+async def api_client(
+    pool: asyncpg.Pool, settings: NotifySettings, clock: FakeClock
+) -> httpx.AsyncClient:
+    """Notify's app in-process on `clock`; every request carries the settings' token."""
+    spec = build_spec(settings)
+    app = create_app(runtime=notify_runtime(pool, settings), title=spec.title, routers=spec.routers)
+    app.dependency_overrides[get_clock] = lambda: clock
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://notify",
+        headers={"Authorization": f"Bearer {settings.api_token.get_secret_value()}"},
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def api(notify_pool: asyncpg.Pool, clock: FakeClock) -> AsyncIterator[httpx.AsyncClient]:
+    async with await api_client(notify_pool, notify_settings(), clock) as client:
+        yield client
 
 
 def build_dispatcher(

@@ -4,63 +4,26 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from notify.api.deps import get_clock
 from notify.domain.signing import verify
-from notify.main import build_spec
-from notify.settings import NotifySettings
 from tests.integration.notify.conftest import (
     FakeClock,
     Receiver,
+    api_client,
     build_dispatcher,
     drain,
     notify_settings,
     publish,
 )
 from tests.integration.notify.events import breached
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import SLA, TopicNames
-from ticketflow_common.web import create_app
+from ticketflow_common.topics import SLA
 
 pytestmark = pytest.mark.integration
-
-TOKEN = "integration-test-token-0123456789"
-
-
-async def api_client(
-    pool: asyncpg.Pool, settings: NotifySettings, clock: FakeClock
-) -> httpx.AsyncClient:
-    runtime = Runtime(
-        service="notify",
-        settings=settings,
-        pool=pool,
-        producer=cast(Any, None),
-        names=TopicNames(),
-    )
-    spec = build_spec(settings)
-    app = create_app(runtime=runtime, title=spec.title, routers=spec.routers)
-    app.dependency_overrides[get_clock] = lambda: clock
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://notify",
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def api(notify_pool: asyncpg.Pool, clock: FakeClock) -> AsyncIterator[httpx.AsyncClient]:
-    async with await api_client(notify_pool, notify_settings(), clock) as client:
-        yield client
 
 
 @pytest.fixture

@@ -6,9 +6,14 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.integration.notify.conftest import FakeClock, Receiver, notify_settings, publish
+from tests.integration.notify.conftest import (
+    FakeClock,
+    Receiver,
+    api_client,
+    notify_settings,
+    publish,
+)
 from tests.integration.notify.events import breached
-from tests.integration.notify.test_api import api_client
 from ticketflow_common.topics import SLA
 
 pytestmark = pytest.mark.integration

@@ -1,22 +1,11 @@
 """Hostile input to notify is a 422 naming the field, never a 500, and changes nothing."""
 
-from collections.abc import AsyncIterator
-
-import asyncpg
 import httpx
 import pytest
 
-from tests.integration.notify.conftest import FakeClock, notify_settings
-from tests.integration.notify.test_api import api_client
 from tests.integration.refusals import EDGE_OF_TIME, LONE_SURROGATE, NUL, raw_json, refused
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def api(notify_pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
-    async with await api_client(notify_pool, notify_settings(), FakeClock()) as client:
-        yield client
 
 
 async def test_nul_in_endpoint_descriptions_is_refused(api: httpx.AsyncClient) -> None:

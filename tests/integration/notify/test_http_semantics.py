@@ -1,7 +1,6 @@
 """Notify's HTTP semantics: authentication before the body, 413, HEAD, JSON errors."""
 
 from collections.abc import AsyncIterator
-from typing import Any, cast
 
 import asyncpg
 import pytest
@@ -9,9 +8,7 @@ import pytest
 from notify.api.deps import get_clock
 from notify.main import build_spec
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
-from tests.integration.notify.conftest import FakeClock, notify_settings
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
+from tests.integration.notify.conftest import FakeClock, notify_runtime, notify_settings
 
 pytestmark = pytest.mark.integration
 
@@ -19,13 +16,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def http(notify_pool: asyncpg.Pool) -> AsyncIterator[Http]:
     settings = notify_settings()
-    runtime = Runtime(
-        service="notify",
-        settings=settings,
-        pool=notify_pool,
-        producer=cast(Any, None),
-        names=TopicNames(),
-    )
+    runtime = notify_runtime(notify_pool, settings)
     http = http_for(build_spec(settings), runtime, settings.api_token.get_secret_value())
     http.app.dependency_overrides[get_clock] = FakeClock
     async with http.client:

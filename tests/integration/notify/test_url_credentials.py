@@ -5,7 +5,7 @@ import io
 import logging
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import asyncpg
 import httpx
@@ -16,13 +16,13 @@ from tests.integration.notify.conftest import (
     FakeClock,
     Receiver,
     SmtpServer,
+    api_client,
     build_dispatcher,
     drain,
     notify_settings,
     publish,
 )
 from tests.integration.notify.events import breached
-from tests.integration.notify.test_api import api_client
 from ticketflow_common.logs import setup_logging
 from ticketflow_common.topics import SLA
 
@@ -38,17 +38,6 @@ def secret_url(receiver: Receiver) -> str:
 
 def masked(receiver: Receiver) -> str:
     return f"http://127.0.0.1:{receiver.port}/hooks?token=***&room=***"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def api(notify_pool: asyncpg.Pool, clock: FakeClock) -> AsyncIterator[httpx.AsyncClient]:
-    async with await api_client(notify_pool, notify_settings(), clock) as client:
-        yield client
 
 
 @pytest.fixture

@@ -7,12 +7,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
+from fastapi import FastAPI
 
 from routing.domain.agents import Agent, NewAgent
 from routing.domain.policy import RoutingPolicy
+from routing.main import spec
 from routing.messaging.handlers import apply_ticket_event
 from routing.people import create_agent
+from routing.settings import RoutingSettings
 from ticketflow_common.db import create_pool
 from ticketflow_common.events import (
     TicketCreated,
@@ -22,12 +26,17 @@ from ticketflow_common.events import (
     TicketUpdated,
 )
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.topics import TopicNames
+from ticketflow_common.web import create_app
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)  # a Monday
 POLICY = RoutingPolicy(
     pickup_timeout_seconds={"urgent": 60, "high": 120, "normal": 300, "low": 600},
     candidate_limit=20,
 )
+TOKEN = "routing-test-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
@@ -40,6 +49,41 @@ async def routing_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     async with pool.acquire() as conn:
         await conn.execute(f'DROP SCHEMA "{name}" CASCADE')
     await pool.close()
+
+
+def routing_runtime(pool: asyncpg.Pool, **settings: Any) -> Runtime:
+    """Routing's runtime on `pool`, without Kafka; `settings` override the tests' defaults."""
+    values: dict[str, Any] = {
+        "database_url": "postgresql://unused/unused",
+        "kafka_bootstrap_servers": "unused:9092",
+        "api_token": TOKEN,
+        "auth_failure_limit": 10_000,  # tests share one client address
+        **settings,
+    }
+    return Runtime(
+        service="routing",
+        settings=RoutingSettings(**values),
+        pool=pool,
+        producer=None,
+        names=TopicNames(),
+    )
+
+
+def routing_app(pool: asyncpg.Pool, **settings: Any) -> FastAPI:
+    """Routing's routers under the shared app, on `routing_runtime(pool, **settings)`."""
+    runtime = routing_runtime(pool, **settings)
+    return create_app(runtime=runtime, title="routing", routers=spec(POLICY).routers)
+
+
+@pytest.fixture
+async def api(routing_pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+    """Routing's app in-process; every request carries TOKEN."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=routing_app(routing_pool)),
+        base_url="http://routing",
+        headers=AUTH,
+    ) as client:
+        yield client
 
 
 @dataclass

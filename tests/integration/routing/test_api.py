@@ -7,31 +7,15 @@ import asyncpg
 import httpx
 import pytest
 
-from routing.main import spec
-from routing.settings import RoutingSettings
-from tests.integration.routing.conftest import POLICY, FakeIntake
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
+from tests.integration.routing.conftest import AUTH, TOKEN, FakeIntake, routing_app
 
 pytestmark = pytest.mark.integration
-TOKEN = "routing-test-token-0123456789"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
 async def api(routing_pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
-    settings = RoutingSettings(
-        database_url="postgresql://unused/unused",
-        kafka_bootstrap_servers="unused:9092",
-        api_token=TOKEN,
-        auth_failure_limit=10_000,  # tests share one client address
-    )
-    runtime = Runtime(
-        service="routing", settings=settings, pool=routing_pool, producer=None, names=TopicNames()
-    )
-    app = create_app(runtime=runtime, title="routing", routers=spec(POLICY).routers)
-    transport = httpx.ASGITransport(app=app)
+    """Unlike conftest's `api`, sends no credential: each request adds AUTH, or goes without."""
+    transport = httpx.ASGITransport(app=routing_app(routing_pool))
     async with httpx.AsyncClient(transport=transport, base_url="http://routing") as client:
         yield client
 
@@ -135,17 +119,7 @@ async def test_routing_decision_is_shown_and_can_be_overridden(
 
 
 async def test_failed_authentications_are_limited_per_address(routing_pool: asyncpg.Pool) -> None:
-    settings = RoutingSettings(
-        database_url="postgresql://unused/unused",
-        kafka_bootstrap_servers="unused:9092",
-        api_token=TOKEN,
-        auth_failure_limit=2,
-        auth_failure_window_seconds=600,
-    )
-    runtime = Runtime(
-        service="routing", settings=settings, pool=routing_pool, producer=None, names=TopicNames()
-    )
-    app = create_app(runtime=runtime, title="routing", routers=spec(POLICY).routers)
+    app = routing_app(routing_pool, auth_failure_limit=2, auth_failure_window_seconds=600)
 
     async def get(address: str, token: str) -> httpx.Response:
         transport = httpx.ASGITransport(app=app, client=(address, 40000))

@@ -1,41 +1,15 @@
 """Teams and agents are archived, never deleted; one still in use is refused, naming the use."""
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from routing.main import spec
-from routing.settings import RoutingSettings
-from tests.integration.routing.conftest import POLICY, FakeIntake, owner_of
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
+from tests.integration.routing.conftest import FakeIntake, owner_of
 
 pytestmark = pytest.mark.integration
-TOKEN = "routing-test-token-0123456789"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-async def api(routing_pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
-    settings = RoutingSettings(
-        database_url="postgresql://unused/unused",
-        kafka_bootstrap_servers="unused:9092",
-        api_token=TOKEN,
-    )
-    runtime = Runtime(
-        service="routing", settings=settings, pool=routing_pool, producer=None, names=TopicNames()
-    )
-    app = create_app(runtime=runtime, title="routing", routers=spec(POLICY).routers)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://routing", headers=AUTH
-    ) as client:
-        yield client
 
 
 async def new_agent(api: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:

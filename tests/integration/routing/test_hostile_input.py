@@ -1,40 +1,11 @@
 """Hostile input to routing is a 422 naming the field, never a 500, and changes nothing."""
 
-from collections.abc import AsyncIterator
-
-import asyncpg
 import httpx
 import pytest
 
-from routing.main import spec
-from routing.settings import RoutingSettings
 from tests.integration.refusals import LONE_SURROGATE, NUL, raw_json, refused
-from tests.integration.routing.conftest import POLICY
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
 
 pytestmark = pytest.mark.integration
-TOKEN = "routing-test-token-0123456789"
-
-
-@pytest.fixture
-async def api(routing_pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
-    settings = RoutingSettings(
-        database_url="postgresql://unused/unused",
-        kafka_bootstrap_servers="unused:9092",
-        api_token=TOKEN,
-    )
-    runtime = Runtime(
-        service="routing", settings=settings, pool=routing_pool, producer=None, names=TopicNames()
-    )
-    app = create_app(runtime=runtime, title="routing", routers=spec(POLICY).routers)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://routing",
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    ) as client:
-        yield client
 
 
 async def test_nul_and_lone_surrogates_in_names_are_refused(api: httpx.AsyncClient) -> None:

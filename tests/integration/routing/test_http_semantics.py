@@ -6,28 +6,15 @@ import asyncpg
 import pytest
 
 from routing.main import spec
-from routing.settings import RoutingSettings
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
-from tests.integration.routing.conftest import POLICY
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
+from tests.integration.routing.conftest import POLICY, TOKEN, routing_runtime
 
 pytestmark = pytest.mark.integration
-TOKEN = "routing-semantics-token-0123456789"
 
 
 @pytest.fixture
 async def http(routing_pool: asyncpg.Pool) -> AsyncIterator[Http]:
-    settings = RoutingSettings(
-        database_url="postgresql://unused/unused",
-        kafka_bootstrap_servers="unused:9092",
-        api_token=TOKEN,
-        auth_failure_limit=10_000,  # tests share one client address
-    )
-    runtime = Runtime(
-        service="routing", settings=settings, pool=routing_pool, producer=None, names=TopicNames()
-    )
-    http = http_for(spec(POLICY), runtime, TOKEN)
+    http = http_for(spec(POLICY), routing_runtime(routing_pool), TOKEN)
     async with http.client:
         yield http
 

@@ -1,6 +1,7 @@
 """SLA service tests on the real Postgres: a fresh SLA schema, handlers driven directly with an
 injected clock, and the events they commit read back from the outbox."""
 
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -8,14 +9,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
+from sla.api.deps import get_clock
+from sla.main import SPEC
 from sla.messaging.handlers import Handler, build_handlers
+from sla.settings import SlaSettings
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import EventData, new_event
 from ticketflow_common.events import TicketCreated
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.topics import TopicNames
+from ticketflow_common.web import create_app
 
+TOKEN = secrets.token_urlsafe(24)
 MONDAY = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 
 
@@ -134,3 +144,34 @@ async def sla(database_url: str) -> AsyncIterator[SlaHarness]:
     clock = FakeClock()
     yield SlaHarness(pool=pool, schema=schema, clock=clock, handlers=build_handlers(clock))
     await pool.close()
+
+
+@pytest.fixture
+async def sla_runtime(
+    sla: SlaHarness, database_url: str, kafka_bootstrap: str
+) -> AsyncIterator[Runtime]:
+    """What SLA's app holds, on the harness's pool; its producer is never started."""
+    settings = SlaSettings(
+        database_url=database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        api_token=TOKEN,
+        auth_failure_limit=10_000,  # tests share one client address
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    yield Runtime(
+        service="sla", settings=settings, pool=sla.pool, producer=producer, names=TopicNames("")
+    )
+    await producer.stop()
+
+
+@pytest.fixture
+async def api(sla: SlaHarness, sla_runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """SLA's app in-process, its clock the harness's (2025-06-02), every request with TOKEN."""
+    app = create_app(runtime=sla_runtime, title="sla", routers=SPEC.routers)
+    app.dependency_overrides[get_clock] = lambda: sla.clock
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://sla",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    ) as client:
+        yield client

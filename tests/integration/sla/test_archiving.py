@@ -1,24 +1,14 @@
 """Policies, calendars and escalation policies are archived; one in use is refused, unchanged."""
 
-import secrets
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from sla.api.deps import get_clock
-from sla.main import SPEC
-from sla.settings import SlaSettings
 from tests.integration.sla.conftest import SlaHarness
 from ticketflow_common.events import TicketStatusChanged
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
 
 pytestmark = pytest.mark.integration
-TOKEN = secrets.token_urlsafe(24)
 ICAL = b"""BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//tests//holidays//EN
@@ -29,28 +19,6 @@ SUMMARY:New Year
 END:VEVENT
 END:VCALENDAR
 """
-
-
-@pytest.fixture
-async def api(
-    sla: SlaHarness, database_url: str, kafka_bootstrap: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = SlaSettings(
-        database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap, api_token=TOKEN
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
-    runtime = Runtime(
-        service="sla", settings=settings, pool=sla.pool, producer=producer, names=TopicNames("")
-    )
-    app = create_app(runtime=runtime, title="sla", routers=SPEC.routers)
-    app.dependency_overrides[get_clock] = lambda: sla.clock
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://sla",
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    ) as client:
-        yield client
-    await producer.stop()
 
 
 async def snapshot(sla: SlaHarness) -> list[Any]:

@@ -1,25 +1,13 @@
 """Holidays from iCalendar uploads and country presets through SLA's HTTP API over the real
 Postgres: recurring and multi-day events expanded, every refusal a 422 that changes nothing."""
 
-import secrets
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
-
-from sla.api.deps import get_clock
-from sla.main import SPEC
-from sla.settings import SlaSettings
-from tests.integration.sla.conftest import SlaHarness
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
 
 pytestmark = pytest.mark.integration
 
-TOKEN = secrets.token_urlsafe(24)
 OFFICE = {
     "time_zone": "Asia/Shanghai",
     "week": {day: [{"start": "09:00", "end": "18:00"}] for day in ("monday", "friday")},
@@ -32,29 +20,6 @@ def ics(*events: list[str]) -> bytes:
     return (
         f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}END:VCALENDAR\r\n".encode()
     )
-
-
-@pytest.fixture
-async def api(
-    sla: SlaHarness, database_url: str, kafka_bootstrap: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    """SLA's app in-process, its clock the harness's (2025-06-02)."""
-    settings = SlaSettings(
-        database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap, api_token=TOKEN
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
-    runtime = Runtime(
-        service="sla", settings=settings, pool=sla.pool, producer=producer, names=TopicNames("")
-    )
-    app = create_app(runtime=runtime, title="sla", routers=SPEC.routers)
-    app.dependency_overrides[get_clock] = lambda: sla.clock
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://sla",
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    ) as client:
-        yield client
-    await producer.stop()
 
 
 async def office(api: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:

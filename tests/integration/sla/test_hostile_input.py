@@ -1,42 +1,11 @@
 """Hostile input to SLA is a 422 naming the field, never a 500, and changes nothing."""
 
-import secrets
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
-from sla.api.deps import get_clock
-from sla.main import SPEC
-from sla.settings import SlaSettings
 from tests.integration.refusals import NON_FINITE, NUL, raw_json, refused
-from tests.integration.sla.conftest import SlaHarness
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
 
 pytestmark = pytest.mark.integration
-TOKEN = secrets.token_urlsafe(24)
-
-
-@pytest.fixture
-async def api(sla: SlaHarness) -> AsyncIterator[httpx.AsyncClient]:
-    settings = SlaSettings(
-        database_url="postgresql://unused/unused",
-        kafka_bootstrap_servers="unused:9092",
-        api_token=TOKEN,
-    )
-    runtime = Runtime(
-        service="sla", settings=settings, pool=sla.pool, producer=None, names=TopicNames("")
-    )
-    app = create_app(runtime=runtime, title="sla", routers=SPEC.routers)
-    app.dependency_overrides[get_clock] = lambda: sla.clock
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://sla",
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    ) as client:
-        yield client
 
 
 async def test_nul_in_a_holiday_name_is_refused(api: httpx.AsyncClient) -> None:

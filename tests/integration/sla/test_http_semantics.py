@@ -1,42 +1,27 @@
 """SLA's HTTP semantics: authentication before the body, 413, HEAD, and 404 for a ticket SLA
 has never heard of, like intake's and routing's ticket reads."""
 
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from sla.api.deps import get_clock
 from sla.main import SPEC
-from sla.settings import SlaSettings
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
-from tests.integration.sla.conftest import SlaHarness
+from tests.integration.sla.conftest import TOKEN, SlaHarness
 from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
 
 pytestmark = pytest.mark.integration
-TOKEN = secrets.token_urlsafe(24)
 
 
 @pytest.fixture
-async def http(sla: SlaHarness, database_url: str, kafka_bootstrap: str) -> AsyncIterator[Http]:
-    settings = SlaSettings(
-        database_url=database_url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        api_token=TOKEN,
-        auth_failure_limit=10_000,  # tests share one client address
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
-    runtime = Runtime(
-        service="sla", settings=settings, pool=sla.pool, producer=producer, names=TopicNames("")
-    )
-    http = http_for(SPEC, runtime, TOKEN)
+async def http(sla: SlaHarness, sla_runtime: Runtime) -> AsyncIterator[Http]:
+    """The app as the service process builds it, on conftest's runtime and clock."""
+    http = http_for(SPEC, sla_runtime, TOKEN)
     http.app.dependency_overrides[get_clock] = lambda: sla.clock
     async with http.client:
         yield http
-    await producer.stop()
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
