@@ -32,17 +32,6 @@ import uvicorn
 from pydantic import AnyHttpUrl
 
 from bench.infra import bench_infra
-from notify.channels.address_guard import AddressGuard
-from notify.channels.email_sender import SmtpSender
-from notify.channels.http_sender import HttpSender
-from notify.delivery_outcomes import OutcomePolicy
-from notify.dispatcher import Dispatcher
-from notify.domain.endpoint_health import HealthPolicy
-from notify.domain.endpoints import NewEndpoint
-from notify.domain.network_policy import parse_networks
-from notify.fan_out import FanOutPolicy, fan_out
-from notify.settings import NotifySettings
-from notify.store.endpoints import insert_endpoint
 from tests.polling import eventually
 from tests.processes import free_port
 from ticketflow_common.clock import system_clock
@@ -51,6 +40,17 @@ from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import SlaBreached
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.topics import SLA
+from ticketflow_notify.channels.address_guard import AddressGuard
+from ticketflow_notify.channels.email_sender import SmtpSender
+from ticketflow_notify.channels.http_sender import HttpSender
+from ticketflow_notify.delivery_outcomes import OutcomePolicy
+from ticketflow_notify.dispatcher import Dispatcher
+from ticketflow_notify.domain.endpoint_health import HealthPolicy
+from ticketflow_notify.domain.endpoints import NewEndpoint
+from ticketflow_notify.domain.network_policy import parse_networks
+from ticketflow_notify.fan_out import FanOutPolicy, fan_out
+from ticketflow_notify.settings import NotifySettings
+from ticketflow_notify.store.endpoints import insert_endpoint
 
 BENCH_SCHEDULE = [0.0, 0.2, 0.5, 1.0, 2.0, 4.0]
 POLICY = FanOutPolicy(quiet_hours_bypass_types=frozenset())

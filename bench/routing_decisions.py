@@ -26,11 +26,6 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 
 from bench.infra import bench_infra
-from routing.assignments import route_ticket
-from routing.domain.agents import routing_keys
-from routing.domain.policy import RoutingPolicy
-from routing.domain.tickets import TicketView
-from routing.messaging.handlers import build_handlers
 from ticketflow_common.clock import system_clock
 from ticketflow_common.consumer import EventConsumer
 from ticketflow_common.db import create_pool
@@ -40,6 +35,11 @@ from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.topics import TICKETS, TopicNames, dlq_topic
+from ticketflow_routing.assignments import route_ticket
+from ticketflow_routing.domain.agents import routing_keys
+from ticketflow_routing.domain.policy import RoutingPolicy
+from ticketflow_routing.domain.tickets import TicketView
+from ticketflow_routing.messaging.handlers import build_handlers
 
 TEAM_SIZE = 50
 TEAM_SKILLS = 8

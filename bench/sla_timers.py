@@ -1,7 +1,7 @@
 """SLA timer benchmark: 1,000,000 active timers, one and three service replicas.
 
 In a scratch database (dropped afterwards) it bulk-loads, with COPY, N running clocks whose
-breach timers are due days ahead, then for each replica count starts real `python -m sla`
+breach timers are due days ahead, then for each replica count starts real `python -m ticketflow_sla`
 processes and adds:
 - a burst of timers all due a few seconds after start: drained as fast as the replicas can,
   which gives fires per second;

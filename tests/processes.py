@@ -37,7 +37,7 @@ class ServiceProcess:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            self.name,
+            f"ticketflow_{self.name}",
             env={**os.environ, **self.env},
             stdout=log,
             stderr=log,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from notify.domain.signing import SIGNATURE_HEADER, verify
+from ticketflow_notify.domain.signing import SIGNATURE_HEADER, verify
 
 log = logging.getLogger("webhook-receiver")
 

@@ -32,7 +32,7 @@ up() {
         "${p}_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
         "${p}_HTTP_PORT=${PORTS[$s]}" \
         "NOTIFY_ALLOWED_PRIVATE_NETWORKS=[\"127.0.0.0/8\"]" \
-        "$ROOT/.venv/bin/python" -m "$s" </dev/null >>"$LOGS/$s.log" 2>&1 &
+        "$ROOT/.venv/bin/python" -m "ticketflow_$s" </dev/null >>"$LOGS/$s.log" 2>&1 &
     echo $! >"$RUN/$s.pid"
     echo "$s: started (pid $!, log .local/logs/$s.log)"
   done

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from notify.domain.signing import verify
 from tests.contract_check import contract_violations
 from tests.e2e.conftest import WebhookReceiver
 from tests.kafka_helpers import read_records, total_end_offset
 from tests.polling import eventually
 from tests.running_system import System
 from ticketflow_common.topics import ALL_TOPICS
+from ticketflow_notify.domain.signing import verify
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from intake.main import spec
-from intake.settings import IntakeSettings
 from tests.processes import free_port
 from ticketflow_common.db import create_pool
 from ticketflow_common.kafka import new_producer
@@ -15,6 +13,8 @@ from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import build_app
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.web import create_app
+from ticketflow_intake.main import spec
+from ticketflow_intake.settings import IntakeSettings
 
 pytestmark = pytest.mark.integration
 

@@ -11,15 +11,15 @@ from fastapi import APIRouter
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from intake.api.deps import authenticate
 from ticketflow_common.web import health, require_api_token
+from ticketflow_intake.api.deps import authenticate
 
 SERVICES = ("intake", "routing", "sla", "notify")
 
 
 def routers_of(service: str) -> Iterator[APIRouter]:
-    package = importlib.import_module(f"{service}.api")
-    for info in pkgutil.iter_modules(package.__path__, prefix=f"{service}.api."):
+    package = importlib.import_module(f"ticketflow_{service}.api")
+    for info in pkgutil.iter_modules(package.__path__, prefix=f"ticketflow_{service}.api."):
         module = importlib.import_module(info.name)
         yield from (v for v in vars(module).values() if isinstance(v, APIRouter))
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from intake.settings import IntakeSettings
-from notify.settings import NotifySettings
-from routing.settings import RoutingSettings
-from sla.settings import SlaSettings
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_intake.settings import IntakeSettings
+from ticketflow_notify.settings import NotifySettings
+from ticketflow_routing.settings import RoutingSettings
+from ticketflow_sla.settings import SlaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from sla.domain.calendars import MAX_HOLIDAYS
-from sla.domain.holiday_import import Horizon, ICalendarError, holidays_from_ical
-from sla.domain.holiday_presets import HolidayPreset, PresetError, holidays_from_preset
+from ticketflow_sla.domain.calendars import MAX_HOLIDAYS
+from ticketflow_sla.domain.holiday_import import Horizon, ICalendarError, holidays_from_ical
+from ticketflow_sla.domain.holiday_presets import HolidayPreset, PresetError, holidays_from_preset
 
 HORIZON = Horizon.of(date(2025, 1, 1), 3)
 

@@ -11,14 +11,14 @@ import pydantic
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from intake.api import admin, conversation, lifecycle
-from intake.api import tickets as intake_tickets
-from notify.api import deliveries, endpoints, recipients, subscriptions, templates
-from routing.api import agents, teams
-from routing.api import tickets as routing_tickets
-from sla.api import calendars, clocks, policies
 from ticketflow_common.input_model import InputModel
 from ticketflow_common.problems import PROBLEM_JSON, install_problem_handlers
+from ticketflow_intake.api import admin, conversation, lifecycle
+from ticketflow_intake.api import tickets as intake_tickets
+from ticketflow_notify.api import deliveries, endpoints, recipients, subscriptions, templates
+from ticketflow_routing.api import agents, teams
+from ticketflow_routing.api import tickets as routing_tickets
+from ticketflow_sla.api import calendars, clocks, policies
 
 ROUTERS: list[APIRouter] = [
     module.router

@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
 from pydantic import ValidationError
 
-from notify.channels.http_sender import pinned_url
-from notify.domain.endpoint_health import EndpointHealth, HealthPolicy, after_attempt
-from notify.domain.network_policy import parse_networks, refusal
-from notify.domain.quiet_hours import QuietHours, RecipientPreferences, held_until
-from notify.domain.signing import signature_header_for_all, verify
-from notify.domain.templates import (
+from ticketflow_notify.channels.http_sender import pinned_url
+from ticketflow_notify.domain.endpoint_health import EndpointHealth, HealthPolicy, after_attempt
+from ticketflow_notify.domain.network_policy import parse_networks, refusal
+from ticketflow_notify.domain.quiet_hours import QuietHours, RecipientPreferences, held_until
+from ticketflow_notify.domain.signing import signature_header_for_all, verify
+from ticketflow_notify.domain.templates import (
     MessageTemplate,
     TemplateIn,
     choose_template,

@@ -7,8 +7,13 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notify.domain.subscriptions import EventFacts, Subscription, SubscriptionFilter, matches
-from notify.domain.targets import (
+from ticketflow_notify.domain.subscriptions import (
+    EventFacts,
+    Subscription,
+    SubscriptionFilter,
+    matches,
+)
+from ticketflow_notify.domain.targets import (
     SubscribedTarget,
     TicketView,
     facts_of,

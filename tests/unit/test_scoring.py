@@ -6,10 +6,10 @@ from uuid import UUID
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing.domain.agents import RoutableAgent
-from routing.domain.scoring import exclusion_reasons, rank, relative_speeds
-from routing.domain.shifts import Shift
-from routing.domain.tickets import TicketView
+from ticketflow_routing.domain.agents import RoutableAgent
+from ticketflow_routing.domain.scoring import exclusion_reasons, rank, relative_speeds
+from ticketflow_routing.domain.shifts import Shift
+from ticketflow_routing.domain.tickets import TicketView
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)  # a Monday
 

@@ -3,9 +3,9 @@
 import pytest
 from pydantic import ValidationError
 
-from intake.settings import IntakeSettings
-from notify.settings import DEFAULT_RETRY_SCHEDULE, NotifySettings
-from routing.settings import RoutingSettings
+from ticketflow_intake.settings import IntakeSettings
+from ticketflow_notify.settings import DEFAULT_RETRY_SCHEDULE, NotifySettings
+from ticketflow_routing.settings import RoutingSettings
 
 DSN = "postgresql://u:p@127.0.0.1:5432/db"
 

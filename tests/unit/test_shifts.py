@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing.domain.shifts import Shift, is_on_shift, next_shift_change
+from ticketflow_routing.domain.shifts import Shift, is_on_shift, next_shift_change
 
 WEEKDAYS = [Shift(days=["mon", "tue", "wed", "thu", "fri"], start=time(9), end=time(17))]
 NIGHTS = [Shift(days=["fri"], start=time(22), end=time(6))]

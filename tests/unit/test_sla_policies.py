@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from sla.domain.business_time import ALWAYS_OPEN
-from sla.domain.clocks import ClockRecord, plan_timers
-from sla.domain.escalations import EscalationPolicyUpdate
-from sla.domain.policies import Policy, WarningRule, match_policy
-from sla.domain.tickets import TicketProjection
+from ticketflow_sla.domain.business_time import ALWAYS_OPEN
+from ticketflow_sla.domain.clocks import ClockRecord, plan_timers
+from ticketflow_sla.domain.escalations import EscalationPolicyUpdate
+from ticketflow_sla.domain.policies import Policy, WarningRule, match_policy
+from ticketflow_sla.domain.tickets import TicketProjection
 
 NOW = datetime(2025, 6, 2, 10, tzinfo=UTC)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from intake.domain.lifecycle import ActionRefused, TicketAction, check_changeable
 from ticketflow_common.events.common import TicketStatus
+from ticketflow_intake.domain.lifecycle import ActionRefused, TicketAction, check_changeable
 
 OPEN_STATUSES: list[TicketStatus] = [
     "new",

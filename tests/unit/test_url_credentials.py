@@ -5,13 +5,13 @@ import logging
 
 import pytest
 
-from notify.domain.url_credentials import (
+from ticketflow_common.logs import JsonFormatter
+from ticketflow_common.url_redaction import redact_urls
+from ticketflow_notify.domain.url_credentials import (
     basic_authorization,
     masked_url,
     scrub,
 )
-from ticketflow_common.logs import JsonFormatter
-from ticketflow_common.url_redaction import redact_urls
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notify.domain.retries import next_attempt_at
-from notify.domain.signing import new_secret, signature_header, verify
+from ticketflow_notify.domain.retries import next_attempt_at
+from ticketflow_notify.domain.signing import new_secret, signature_header, verify
 
 NOW = 1_790_000_000
 

@@ -12,9 +12,6 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from intake.main import spec
-from intake.messaging.handlers import on_team_changed
-from intake.settings import IntakeSettings
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import new_event
 from ticketflow_common.events import TeamChanged
@@ -23,6 +20,9 @@ from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import build_app
 from ticketflow_common.topics import TopicNames
+from ticketflow_intake.main import spec
+from ticketflow_intake.messaging.handlers import on_team_changed
+from ticketflow_intake.settings import IntakeSettings
 
 SYSTEM_TOKEN = "intake-system-token-" + secrets.token_hex(8)
 

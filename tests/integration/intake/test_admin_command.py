@@ -17,7 +17,7 @@ async def test_create_admin_prints_a_working_admin_key(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "intake.cli",
+        "ticketflow_intake.cli",
         "create-admin",
         "--name",
         "first-admin",

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 import pytest
 from prometheus_client import REGISTRY
 
-from intake.backlog import refresh_backlog
-from intake.commands.create import create_ticket
-from intake.domain.access import Principal
-from intake.domain.tickets import NewTicket
 from tests.integration.intake.conftest import IntakeApi, Keys, announce_team, ticket_body
+from ticketflow_intake.backlog import refresh_backlog
+from ticketflow_intake.commands.create import create_ticket
+from ticketflow_intake.domain.access import Principal
+from ticketflow_intake.domain.tickets import NewTicket
 
 pytestmark = pytest.mark.integration
 

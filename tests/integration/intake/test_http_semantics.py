@@ -10,11 +10,11 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from intake.main import spec
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.intake.conftest import SYSTEM_TOKEN, Keys, intake_settings, ticket_body
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
+from ticketflow_intake.main import spec
 
 pytestmark = pytest.mark.integration
 Parts = tuple[asyncpg.Pool, AIOKafkaProducer]

@@ -6,8 +6,6 @@ from typing import Any
 
 import pytest
 
-from intake.domain.timeline import REQUESTER_FIELDS
-from intake.messaging.handlers import HANDLERS
 from tests.integration.intake.conftest import IntakeApi, Keys, ticket_body
 from ticketflow_common.envelope import EventData, new_event
 from ticketflow_common.events import (
@@ -18,6 +16,8 @@ from ticketflow_common.events import (
     TicketAssigned,
     TicketQueued,
 )
+from ticketflow_intake.domain.timeline import REQUESTER_FIELDS
+from ticketflow_intake.messaging.handlers import HANDLERS
 
 pytestmark = pytest.mark.integration
 

@@ -24,17 +24,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from notify.api.deps import get_clock
-from notify.channels.address_guard import AddressGuard
-from notify.channels.email_sender import SmtpSender
-from notify.channels.http_sender import HttpSender
-from notify.delivery_outcomes import OutcomePolicy
-from notify.dispatcher import Dispatcher
-from notify.domain.endpoint_health import HealthPolicy
-from notify.domain.network_policy import parse_networks
-from notify.fan_out import FanOutPolicy, fan_out
-from notify.main import build_spec
-from notify.settings import NotifySettings
 from tests.polling import eventually
 from tests.processes import free_port
 from ticketflow_common.db import create_pool
@@ -43,6 +32,17 @@ from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.web import create_app
+from ticketflow_notify.api.deps import get_clock
+from ticketflow_notify.channels.address_guard import AddressGuard
+from ticketflow_notify.channels.email_sender import SmtpSender
+from ticketflow_notify.channels.http_sender import HttpSender
+from ticketflow_notify.delivery_outcomes import OutcomePolicy
+from ticketflow_notify.dispatcher import Dispatcher
+from ticketflow_notify.domain.endpoint_health import HealthPolicy
+from ticketflow_notify.domain.network_policy import parse_networks
+from ticketflow_notify.fan_out import FanOutPolicy, fan_out
+from ticketflow_notify.main import build_spec
+from ticketflow_notify.settings import NotifySettings
 
 LOOPBACK = ["127.0.0.0/8"]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

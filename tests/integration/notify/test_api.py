@@ -10,7 +10,6 @@ import asyncpg
 import httpx
 import pytest
 
-from notify.domain.signing import verify
 from tests.integration.notify.conftest import (
     FakeClock,
     Receiver,
@@ -22,6 +21,7 @@ from tests.integration.notify.conftest import (
 )
 from tests.integration.notify.events import breached
 from ticketflow_common.topics import SLA
+from ticketflow_notify.domain.signing import verify
 
 pytestmark = pytest.mark.integration
 

@@ -10,15 +10,6 @@ import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
-from notify.digest_closer import DigestCloser
-from notify.domain.endpoints import NewEndpoint
-from notify.domain.quiet_hours import RecipientPreferences
-from notify.domain.subscriptions import NewSubscription
-from notify.domain.templates import TemplateIn
-from notify.store.endpoints import insert_endpoint
-from notify.store.recipients import upsert_recipient
-from notify.store.subscriptions import insert_subscription
-from notify.store.templates import upsert_template
 from tests.integration.notify.conftest import (
     BYPASS,
     T0,
@@ -33,6 +24,15 @@ from tests.integration.notify.conftest import (
 from tests.integration.notify.events import assigned, breached, created, escalated, warning
 from ticketflow_common.events import EscalationTarget
 from ticketflow_common.topics import ROUTING, SLA, TICKETS
+from ticketflow_notify.digest_closer import DigestCloser
+from ticketflow_notify.domain.endpoints import NewEndpoint
+from ticketflow_notify.domain.quiet_hours import RecipientPreferences
+from ticketflow_notify.domain.subscriptions import NewSubscription
+from ticketflow_notify.domain.templates import TemplateIn
+from ticketflow_notify.store.endpoints import insert_endpoint
+from ticketflow_notify.store.recipients import upsert_recipient
+from ticketflow_notify.store.subscriptions import insert_subscription
+from ticketflow_notify.store.templates import upsert_template
 
 pytestmark = pytest.mark.integration
 

@@ -10,9 +10,6 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pydantic import AnyHttpUrl
 
-from notify.domain.endpoint_health import HealthPolicy
-from notify.domain.endpoints import EndpointChanges, NewEndpoint
-from notify.store.endpoints import insert_endpoint, update_endpoint
 from tests.integration.notify.conftest import (
     FakeClock,
     Receiver,
@@ -28,6 +25,9 @@ from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.relay import OutboxRelay
 from ticketflow_common.topics import NOTIFY, SLA, TopicNames, dlq_topic
+from ticketflow_notify.domain.endpoint_health import HealthPolicy
+from ticketflow_notify.domain.endpoints import EndpointChanges, NewEndpoint
+from ticketflow_notify.store.endpoints import insert_endpoint, update_endpoint
 
 pytestmark = pytest.mark.integration
 

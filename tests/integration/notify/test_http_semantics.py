@@ -5,10 +5,10 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from notify.api.deps import get_clock
-from notify.main import build_spec
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.notify.conftest import FakeClock, notify_runtime, notify_settings
+from ticketflow_notify.api.deps import get_clock
+from ticketflow_notify.main import build_spec
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,6 @@ import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
-from notify.domain.endpoints import NewEndpoint
-from notify.store.endpoints import insert_endpoint
 from tests.integration.notify.conftest import (
     T0,
     FakeClock,
@@ -22,6 +20,8 @@ from tests.integration.notify.conftest import (
 from tests.integration.notify.events import breached
 from tests.polling import eventually
 from ticketflow_common.topics import SLA
+from ticketflow_notify.domain.endpoints import NewEndpoint
+from ticketflow_notify.store.endpoints import insert_endpoint
 
 pytestmark = pytest.mark.integration
 

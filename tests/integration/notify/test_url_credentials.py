@@ -11,7 +11,6 @@ import asyncpg
 import httpx
 import pytest
 
-from notify.domain.endpoint_health import HealthPolicy
 from tests.integration.notify.conftest import (
     FakeClock,
     Receiver,
@@ -25,6 +24,7 @@ from tests.integration.notify.conftest import (
 from tests.integration.notify.events import breached
 from ticketflow_common.logs import setup_logging
 from ticketflow_common.topics import SLA
+from ticketflow_notify.domain.endpoint_health import HealthPolicy
 
 pytestmark = pytest.mark.integration
 

@@ -11,15 +11,15 @@ import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
-from notify.domain.endpoints import NewEndpoint
-from notify.domain.signing import verify
-from notify.store.endpoints import insert_endpoint
 from tests.integration.notify.conftest import Receiver, build_dispatcher, publish
 from tests.integration.notify.events import breached, created
 from tests.polling import eventually
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.topics import SLA, TICKETS
+from ticketflow_notify.domain.endpoints import NewEndpoint
+from ticketflow_notify.domain.signing import verify
+from ticketflow_notify.store.endpoints import insert_endpoint
 
 pytestmark = pytest.mark.integration
 

@@ -11,12 +11,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from routing.domain.agents import Agent, NewAgent
-from routing.domain.policy import RoutingPolicy
-from routing.main import spec
-from routing.messaging.handlers import apply_ticket_event
-from routing.people import create_agent
-from routing.settings import RoutingSettings
 from ticketflow_common.db import create_pool
 from ticketflow_common.events import (
     TicketCreated,
@@ -29,6 +23,12 @@ from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.web import create_app
+from ticketflow_routing.domain.agents import Agent, NewAgent
+from ticketflow_routing.domain.policy import RoutingPolicy
+from ticketflow_routing.main import spec
+from ticketflow_routing.messaging.handlers import apply_ticket_event
+from ticketflow_routing.people import create_agent
+from ticketflow_routing.settings import RoutingSettings
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)  # a Monday
 POLICY = RoutingPolicy(

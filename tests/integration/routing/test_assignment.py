@@ -5,9 +5,6 @@ from datetime import time, timedelta
 import asyncpg
 import pytest
 
-from routing.background import apply_due_shift_change, hand_on_due_pickup, sweep_queues
-from routing.people import change_status
-from routing.store.teams import put_team
 from tests.integration.routing.conftest import (
     POLICY,
     AddAgent,
@@ -16,6 +13,9 @@ from tests.integration.routing.conftest import (
     loads,
     owner_of,
 )
+from ticketflow_routing.background import apply_due_shift_change, hand_on_due_pickup, sweep_queues
+from ticketflow_routing.people import change_status
+from ticketflow_routing.store.teams import put_team
 
 pytestmark = pytest.mark.integration
 

@@ -5,9 +5,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from routing.main import spec
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.routing.conftest import POLICY, TOKEN, routing_runtime
+from ticketflow_routing.main import spec
 
 pytestmark = pytest.mark.integration
 

@@ -12,11 +12,6 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from routing.background import run_routing_loops
-from routing.domain.agents import NewAgent
-from routing.domain.policy import RoutingPolicy
-from routing.messaging.handlers import build_handlers
-from routing.people import change_status, create_agent
 from tests.integration.routing.conftest import FakeIntake
 from tests.kafka_helpers import committed_total, delete_topics, total_end_offset
 from tests.polling import eventually
@@ -26,6 +21,11 @@ from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.topics import TICKETS, TopicNames, dlq_topic
+from ticketflow_routing.background import run_routing_loops
+from ticketflow_routing.domain.agents import NewAgent
+from ticketflow_routing.domain.policy import RoutingPolicy
+from ticketflow_routing.messaging.handlers import build_handlers
+from ticketflow_routing.people import change_status, create_agent
 
 pytestmark = pytest.mark.integration
 

@@ -13,10 +13,6 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from sla.api.deps import get_clock
-from sla.main import SPEC
-from sla.messaging.handlers import Handler, build_handlers
-from sla.settings import SlaSettings
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import EventData, new_event
 from ticketflow_common.events import TicketCreated
@@ -24,6 +20,10 @@ from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.web import create_app
+from ticketflow_sla.api.deps import get_clock
+from ticketflow_sla.main import SPEC
+from ticketflow_sla.messaging.handlers import Handler, build_handlers
+from ticketflow_sla.settings import SlaSettings
 
 TOKEN = secrets.token_urlsafe(24)
 MONDAY = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)

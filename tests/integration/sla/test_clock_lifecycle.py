@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from prometheus_client import REGISTRY
 
-from sla.timers import fire_due_timers
 from tests.integration.sla.conftest import SlaHarness
 from ticketflow_common.events import (
     TicketAssigned,
@@ -16,6 +15,7 @@ from ticketflow_common.events import (
     TicketStatusChanged,
     TicketUpdated,
 )
+from ticketflow_sla.timers import fire_due_timers
 
 pytestmark = pytest.mark.integration
 

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from sla.api.deps import get_clock
-from sla.main import SPEC
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.sla.conftest import TOKEN, SlaHarness
 from ticketflow_common.runtime import Runtime
+from ticketflow_sla.api.deps import get_clock
+from ticketflow_sla.main import SPEC
 
 pytestmark = pytest.mark.integration
 

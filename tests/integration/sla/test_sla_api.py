@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from sla.timers import fire_due_timers
 from tests.integration.sla.conftest import SlaHarness
 from ticketflow_common.events import TicketCommented, TicketStatusChanged
+from ticketflow_sla.timers import fire_due_timers
 
 pytestmark = pytest.mark.integration
 

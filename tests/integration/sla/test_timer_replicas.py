@@ -11,8 +11,6 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from sla.messaging.handlers import build_handlers
-from sla.timers import run_timer_loop
 from tests.integration.sla.conftest import SlaHarness
 from tests.kafka_helpers import delete_topics, read_records
 from tests.polling import eventually
@@ -25,6 +23,8 @@ from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.relay import OutboxRelay
 from ticketflow_common.topics import ROUTING, SLA, TICKETS, TopicNames, dlq_topic
+from ticketflow_sla.messaging.handlers import build_handlers
+from ticketflow_sla.timers import run_timer_loop
 
 pytestmark = pytest.mark.integration
 

@@ -26,11 +26,12 @@ def load_migrations(package: str, *, label: str) -> list[Migration]:
     return [Migration(name=f"{label}/{f.name}", sql=f.read_text()) for f in files]
 
 
-def service_migrations(package: str) -> list[Migration]:
-    """The shared outbox/inbox tables first, then the service's own files."""
+def service_migrations(service: str) -> list[Migration]:
+    """The shared outbox/inbox tables first, then the service's own files (package
+    `ticketflow_<service>`, recorded under the service's name as they always were)."""
     return [
         *load_migrations(COMMON_PACKAGE, label="common"),
-        *load_migrations(package, label=package),
+        *load_migrations(f"ticketflow_{service}", label=service),
     ]
 
 

@@ -1,3 +1,0 @@
-from intake.main import run
-
-run()

@@ -1,0 +1,3 @@
+from ticketflow_intake.main import run
+
+run()

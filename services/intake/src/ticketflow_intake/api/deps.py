@@ -1,0 +1,141 @@
+"""Dependency aliases for intake's routes: the caller, their scopes, settings, preconditions."""
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPBearer
+
+from ticketflow_common.preconditions import WritePrecondition, write_precondition
+from ticketflow_common.problems import ProblemError
+from ticketflow_common.rate_limit import RatePolicy
+from ticketflow_common.rate_limit_http import (
+    UNAUTHORIZED_HEADERS,
+    enforce,
+    failed_auth_limiter,
+)
+from ticketflow_common.rate_limit_store import take
+from ticketflow_common.web import PoolDep, RuntimeDep, get_runtime
+from ticketflow_intake.domain.access import Principal, Scope, parse_token
+from ticketflow_intake.settings import IntakeSettings
+from ticketflow_intake.store.credentials import find_principal
+
+API_KEY = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
+UNAUTHORIZED = "a valid API key is required"
+SYSTEM = Principal(credential_id="system", role="admin", subject="system")
+
+
+async def get_settings(runtime: RuntimeDep) -> IntakeSettings:
+    settings = runtime.settings
+    assert isinstance(settings, IntakeSettings)
+    return settings
+
+
+SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
+
+
+async def get_key_policy(request: Request) -> RatePolicy:
+    policy: RatePolicy = request.app.state.key_rate_policy
+    return policy
+
+
+async def authenticate(request: Request) -> Principal:
+    """401 without a live key; 429 when the key is over its rate, or the caller's address
+    over its failed authentications (one statement for both, shared by every replica). Run by
+    the authentication middleware before any route reads the body."""
+    runtime = await get_runtime(request)
+    settings = await get_settings(runtime)
+    policy = await get_key_policy(request)
+    credentials = await API_KEY(request)
+    if credentials is None:
+        raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
+    token = credentials.credentials
+    failed_auth = failed_auth_limiter(request)
+    async with runtime.pool.acquire() as conn:
+        principal: Principal | None = None
+        if secrets.compare_digest(token, settings.api_token.get_secret_value()):
+            principal = SYSTEM
+        elif (parsed := parse_token(token)) is not None:
+            principal = await find_principal(conn=conn, key_id=parsed[0], secret=parsed[1])
+        if principal is None:
+            raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
+        taken = await take(
+            conn=conn,
+            policy=policy,
+            subject=principal.credential_id,
+            now=failed_auth.clock(),
+            gate=failed_auth.gate(request),
+        )
+    if taken.gated is not None:
+        enforce(request, taken.gated, failed_auth.blocked_detail)
+    enforce(
+        request,
+        taken.decision,
+        f"rate limit of {policy.quota} requests per {policy.window_seconds:g} s exceeded",
+    )
+    return principal
+
+
+async def current_principal(request: Request) -> Principal:
+    """The caller `authenticate` found for this request."""
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):
+        raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
+    """403 (not 401) for a known caller whose role does not grant `scope`."""
+
+    async def check(principal: PrincipalDep) -> Principal:
+        if not principal.can(scope):
+            raise ProblemError(403, f"this credential lacks the scope {scope.value!r}")
+        return principal
+
+    return check
+
+
+async def if_match(
+    request: Request,
+    settings: SettingsDep,
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The ticket\'s ETag (e.g. "3"), `*`, or a list of ETags; one that does'
+            " not match (strong comparison: weak ETags never do) answers 412. Required (428)"
+            " when `INTAKE_REQUIRE_IF_MATCH` is set.",
+        ),
+    ] = None,
+) -> WritePrecondition:
+    """Every If-Match line of the request, parsed once; `value` documents the header."""
+    return write_precondition(
+        request.headers.getlist("if-match"), required=settings.require_if_match
+    )
+
+
+IfMatchDep = Annotated[WritePrecondition, Depends(if_match)]
+
+CanCreate = Annotated[Principal, Depends(require(Scope.CREATE_TICKETS))]
+CanWork = Annotated[Principal, Depends(require(Scope.WORK_TICKETS))]
+CanApprove = Annotated[Principal, Depends(require(Scope.APPROVE_TICKETS))]
+CanGiveFeedback = Annotated[Principal, Depends(require(Scope.GIVE_FEEDBACK))]
+CanManageCategories = Annotated[Principal, Depends(require(Scope.MANAGE_CATEGORIES))]
+CanManageCredentials = Annotated[Principal, Depends(require(Scope.MANAGE_CREDENTIALS))]
+
+__all__ = [
+    "CanApprove",
+    "CanCreate",
+    "CanGiveFeedback",
+    "CanManageCategories",
+    "CanManageCredentials",
+    "CanWork",
+    "IfMatchDep",
+    "PoolDep",
+    "PrincipalDep",
+    "SettingsDep",
+]

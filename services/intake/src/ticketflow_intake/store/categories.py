@@ -1,0 +1,70 @@
+"""SQL for the service catalogue; archived categories stay for the tickets that name them."""
+
+from datetime import datetime
+
+import asyncpg
+
+from ticketflow_common.in_use import Usage, count_uses
+from ticketflow_intake.domain.catalogue import Category, CategorySpec
+
+
+def _category(row: asyncpg.Record) -> Category:
+    return Category.model_validate({k: v for k, v in dict(row).items() if k != "archived_at"})
+
+
+async def upsert_category(*, conn: asyncpg.Connection, key: str, spec: CategorySpec) -> Category:
+    """Create or change the category; an archived one comes back."""
+    row = await conn.fetchrow(
+        "INSERT INTO categories (key, name, default_priority, required_skills, team,"
+        " approval_threshold) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (key) DO UPDATE SET name = $2, default_priority = $3,"
+        " required_skills = $4, team = $5, approval_threshold = $6, updated_at = now(),"
+        " archived_at = NULL RETURNING *",
+        key,
+        spec.name,
+        spec.default_priority,
+        spec.required_skills,
+        spec.team,
+        spec.approval_threshold,
+    )
+    return _category(row)
+
+
+async def get_category(*, conn: asyncpg.Connection, key: str) -> Category | None:
+    """The live category, share-locked so that it cannot be archived under a new ticket."""
+    row = await conn.fetchrow(
+        "SELECT * FROM categories WHERE key = $1 AND archived_at IS NULL FOR SHARE", key
+    )
+    return _category(row) if row else None
+
+
+async def list_categories(*, conn: asyncpg.Connection) -> list[Category]:
+    rows = await conn.fetch("SELECT * FROM categories WHERE archived_at IS NULL ORDER BY key")
+    return [_category(r) for r in rows]
+
+
+async def lock_category(*, conn: asyncpg.Connection, key: str) -> bool:
+    """Lock the live category before counting its uses; False when there is none."""
+    found = await conn.fetchval(
+        "SELECT key FROM categories WHERE key = $1 AND archived_at IS NULL FOR UPDATE", key
+    )
+    return found is not None
+
+
+async def category_usages(
+    *, conn: asyncpg.Connection, key: str, done_statuses: list[str]
+) -> list[Usage]:
+    return [
+        await count_uses(
+            conn,
+            "open_ticket",
+            "SELECT id FROM tickets WHERE category = $1 AND status <> ALL($2::text[])"
+            " ORDER BY created_at, id",
+            key,
+            done_statuses,
+        )
+    ]
+
+
+async def archive_category(*, conn: asyncpg.Connection, key: str, now: datetime) -> None:
+    await conn.execute("UPDATE categories SET archived_at = $2 WHERE key = $1", key, now)

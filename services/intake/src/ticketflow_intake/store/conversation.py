@@ -1,0 +1,67 @@
+"""SQL for comments and feedback."""
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_common.events.common import ActorRole
+from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
+
+
+async def insert_comment(
+    *,
+    conn: asyncpg.Connection,
+    comment_id: UUID,
+    ticket_id: UUID,
+    author_id: str,
+    author_role: ActorRole,
+    new: NewComment,
+    now: datetime,
+) -> Comment:
+    row = await conn.fetchrow(
+        "INSERT INTO comments (id, ticket_id, author_id, author_role, public, body, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+        comment_id,
+        ticket_id,
+        author_id,
+        author_role,
+        new.public,
+        new.body,
+        now,
+    )
+    return Comment.model_validate(dict(row))
+
+
+async def list_comments(
+    *, conn: asyncpg.Connection, ticket_id: UUID, include_internal: bool
+) -> list[Comment]:
+    rows = await conn.fetch(
+        "SELECT * FROM comments WHERE ticket_id = $1 AND (public OR $2) ORDER BY created_at, id",
+        ticket_id,
+        include_internal,
+    )
+    return [Comment.model_validate(dict(r)) for r in rows]
+
+
+async def count_public_agent_replies(*, conn: asyncpg.Connection, ticket_id: UUID) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM comments WHERE ticket_id = $1 AND public AND author_role = 'agent'",
+        ticket_id,
+    )
+    return count
+
+
+async def insert_feedback(
+    *, conn: asyncpg.Connection, ticket_id: UUID, new: NewFeedback, now: datetime
+) -> Feedback | None:
+    """None when the ticket already has its one rating."""
+    row = await conn.fetchrow(
+        "INSERT INTO feedback (ticket_id, rating, comment, created_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (ticket_id) DO NOTHING RETURNING *",
+        ticket_id,
+        new.rating,
+        new.comment,
+        now,
+    )
+    return Feedback.model_validate(dict(row)) if row else None

@@ -1,0 +1,96 @@
+"""SQL for finding tickets: filters, full-text search and keyset pagination."""
+
+from typing import Any
+
+import asyncpg
+
+from ticketflow_intake.domain.access import Principal
+from ticketflow_intake.domain.search import (
+    SORT_COLUMNS,
+    Cursor,
+    TicketQuery,
+    cursor_position,
+    decode_cursor,
+)
+from ticketflow_intake.domain.tickets import Ticket
+from ticketflow_intake.store.tickets import ticket_from_row
+
+
+class _Where:
+    """Collects SQL conditions with numbered parameters."""
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, template: str, *values: Any) -> None:
+        refs = []
+        for value in values:
+            self.params.append(value)
+            refs.append(f"${len(self.params)}")
+        self.conditions.append(template.format(*refs))
+
+    def sql(self) -> str:
+        return " AND ".join(self.conditions) if self.conditions else "true"
+
+
+async def search_tickets(
+    *, conn: asyncpg.Connection, query: TicketQuery, principal: Principal
+) -> tuple[list[Ticket], Cursor | None]:
+    """One page of tickets the principal may see, and the cursor of the next page if any."""
+    where = _Where()
+    if principal.sees_only_own:
+        where.add("requester_id = {}", principal.subject)
+    if query.status:
+        where.add("status = ANY({}::text[])", query.status)
+    if query.priority:
+        where.add("priority = ANY({}::text[])", query.priority)
+    for column in ("category", "team"):
+        value = getattr(query, column)
+        if value is not None:
+            where.add(f"{column} = {{}}", value)
+    if query.assignee is not None:
+        where.add("owner_agent_id = {}", query.assignee)
+    if query.requester is not None:
+        where.add("requester_id = {}", query.requester)
+    if query.tag:
+        where.add("tags @> {}::text[]", query.tag)
+    for column, bound, op in (
+        ("created_at", query.created_after, ">="),
+        ("created_at", query.created_before, "<"),
+        ("updated_at", query.updated_after, ">="),
+        ("updated_at", query.updated_before, "<"),
+    ):
+        if bound is not None:
+            where.add(f"{column} {op} {{}}", bound)
+    if query.sla_breached is not None:
+        where.add("sla_breached = {}", query.sla_breached)
+    if query.q:
+        searched = ["search_public", "search_comments"]
+        if principal.reads_internal_notes:
+            searched.append("search_internal")
+        match = " OR ".join(f"{c} @@ websearch_to_tsquery('simple', {{0}})" for c in searched)
+        where.add(f"({match})", query.q)
+
+    column, descending = SORT_COLUMNS[query.sort]
+    direction = "DESC" if descending else "ASC"
+    if query.cursor:
+        cursor = decode_cursor(query.cursor, sort=query.sort)
+        after = cursor_position(cursor)
+        where.add(f"({column}, id) {'<' if descending else '>'} ({{}}, {{}})", after, cursor.id)
+
+    where.params.append(query.limit + 1)
+    rows = await conn.fetch(
+        f"SELECT * FROM tickets WHERE {where.sql()}"
+        f" ORDER BY {column} {direction}, id {direction} LIMIT ${len(where.params)}",
+        *where.params,
+    )
+    tickets = [ticket_from_row(r) for r in rows[: query.limit]]
+    if len(rows) <= query.limit:
+        return tickets, None
+    last = rows[query.limit - 1]
+    raw = last[column]
+    next_cursor = Cursor(
+        sort=query.sort, value=raw if isinstance(raw, int) else raw.isoformat(), id=last["id"]
+    )
+    return tickets, next_cursor

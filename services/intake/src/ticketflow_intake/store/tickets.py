@@ -1,0 +1,201 @@
+"""SQL for intake's tickets."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_common.events.common import Priority, TicketStatus
+from ticketflow_intake.domain.lifecycle import allowed_next
+from ticketflow_intake.domain.priority import PRIORITY_RANK
+from ticketflow_intake.domain.tickets import NewTicket, Owner, Requester, Ticket
+
+UPDATABLE = frozenset(
+    {
+        "subject", "description", "priority", "category", "tags", "custom_fields", "language",
+        "watchers", "external_ref", "required_skills", "team", "status", "escalation_level",
+        "first_response_at", "resolved_at", "closed_at", "reopen_count",
+    }
+)  # fmt: skip
+
+PUBLIC_TEXT = (
+    "setweight(to_tsvector('simple', {subject}), 'A')"
+    " || setweight(to_tsvector('simple', {description}), 'B')"
+)
+
+
+async def insert_ticket(
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    new: NewTicket,
+    priority: Priority,
+    required_skills: list[str],
+    team: str | None,
+    status: TicketStatus,
+    now: datetime,
+) -> Ticket:
+    row = await conn.fetchrow(
+        "INSERT INTO tickets (id, subject, description, requester, requester_id, channel,"
+        " category, priority, priority_rank, impact, urgency, tags, custom_fields, amount,"
+        " language, watchers, external_ref, required_skills, team, status, created_at,"
+        " updated_at, search_public) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+        " $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, "
+        + PUBLIC_TEXT.format(subject="$2", description="$3")
+        + ") RETURNING *",
+        ticket_id,
+        new.subject,
+        new.description,
+        new.requester.model_dump(mode="json"),
+        new.requester.id,
+        new.channel,
+        new.category,
+        priority,
+        PRIORITY_RANK[priority],
+        new.impact,
+        new.urgency,
+        new.tags,
+        new.custom_fields,
+        new.amount,
+        new.language,
+        new.watchers,
+        new.external_ref,
+        required_skills,
+        team,
+        status,
+        now,
+    )
+    return ticket_from_row(row)
+
+
+async def get_ticket(
+    *, conn: asyncpg.Connection, ticket_id: UUID, for_update: bool = False
+) -> Ticket | None:
+    """`for_update` locks the row, so concurrent changes of one ticket queue up."""
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(f"SELECT * FROM tickets WHERE id = $1{lock}", ticket_id)
+    return ticket_from_row(row) if row else None
+
+
+async def update_ticket(
+    *, conn: asyncpg.Connection, ticket_id: UUID, changes: Mapping[str, Any], now: datetime
+) -> Ticket:
+    """Apply `changes` (column -> value), bump the version and keep search text current."""
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    values = dict(changes)
+    if "priority" in values:
+        values["priority_rank"] = PRIORITY_RANK[values["priority"]]
+    placeholder = {column: f"${n}" for n, column in enumerate(values, start=3)}
+    assignments = [f"{column} = {placeholder[column]}" for column in values]
+    if "subject" in values or "description" in values:
+        # SET expressions see the old row, so the new text comes from the parameters.
+        text = PUBLIC_TEXT.format(
+            subject=placeholder.get("subject", "subject"),
+            description=placeholder.get("description", "description"),
+        )
+        assignments.append(f"search_public = {text}")
+    sql = (
+        "UPDATE tickets SET "
+        + ", ".join([*assignments, "version = version + 1", "updated_at = $2"])
+        + " WHERE id = $1 RETURNING *"
+    )
+    row = await conn.fetchrow(sql, ticket_id, now, *values.values())
+    return ticket_from_row(row)
+
+
+async def add_comment_text(
+    *, conn: asyncpg.Connection, ticket_id: UUID, body: str, public: bool
+) -> None:
+    """Make a comment findable; internal notes only by agents' searches."""
+    column = "search_comments" if public else "search_internal"
+    await conn.execute(
+        f"UPDATE tickets SET {column} = {column} || setweight(to_tsvector('simple', $2), 'C')"
+        " WHERE id = $1",
+        ticket_id,
+        body,
+    )
+
+
+async def set_owner(*, conn: asyncpg.Connection, ticket_id: UUID, owner: Owner) -> None:
+    """Show routing's latest decision; an older assignment never overwrites a newer one."""
+    await conn.execute(
+        "UPDATE tickets SET owner_agent_id = $2, owner_agent_name = $3, owner_team = $4,"
+        " assigned_at = $5 WHERE id = $1 AND (assigned_at IS NULL OR assigned_at <= $5)",
+        ticket_id,
+        owner.agent_id,
+        owner.agent_name,
+        owner.team,
+        owner.assigned_at,
+    )
+
+
+async def clear_owner(
+    *, conn: asyncpg.Connection, ticket_id: UUID, agent_id: UUID, at: datetime
+) -> None:
+    """Take the owner off, unless a newer assignment already replaced them."""
+    await conn.execute(
+        "UPDATE tickets SET owner_agent_id = NULL, owner_agent_name = NULL, owner_team = NULL,"
+        " assigned_at = NULL WHERE id = $1 AND owner_agent_id = $2 AND assigned_at <= $3",
+        ticket_id,
+        agent_id,
+        at,
+    )
+
+
+async def mark_sla_breached(*, conn: asyncpg.Connection, ticket_id: UUID) -> None:
+    await conn.execute("UPDATE tickets SET sla_breached = true WHERE id = $1", ticket_id)
+
+
+async def ticket_exists(*, conn: asyncpg.Connection, ticket_id: UUID) -> bool:
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = $1)", ticket_id
+    )
+    return found
+
+
+def ticket_from_row(row: asyncpg.Record) -> Ticket:
+    owner = None
+    if row["owner_agent_id"] is not None:
+        owner = Owner(
+            agent_id=row["owner_agent_id"],
+            agent_name=row["owner_agent_name"],
+            team=row["owner_team"],
+            assigned_at=row["assigned_at"],
+        )
+    amount: Decimal | None = row["amount"]
+    return Ticket(
+        id=row["id"],
+        subject=row["subject"],
+        description=row["description"],
+        requester=Requester.model_validate(row["requester"]),
+        channel=row["channel"],
+        category=row["category"],
+        priority=row["priority"],
+        impact=row["impact"],
+        urgency=row["urgency"],
+        tags=list(row["tags"]),
+        custom_fields=row["custom_fields"],
+        amount=amount,
+        language=row["language"],
+        watchers=list(row["watchers"]),
+        external_ref=row["external_ref"],
+        required_skills=list(row["required_skills"]),
+        team=row["team"],
+        status=row["status"],
+        allowed_transitions=allowed_next(row["status"]),
+        owner=owner,
+        escalation_level=row["escalation_level"],
+        first_response_at=row["first_response_at"],
+        resolved_at=row["resolved_at"],
+        closed_at=row["closed_at"],
+        reopen_count=row["reopen_count"],
+        sla_breached=row["sla_breached"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

@@ -1,0 +1,49 @@
+"""SQL for the timeline: every event of a ticket from all four services."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_intake.domain.timeline import TimelineEntry
+
+
+async def record(
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    event_id: UUID,
+    event_type: str,
+    source: str,
+    occurred_at: datetime,
+    data: dict[str, Any],
+) -> None:
+    await conn.execute(
+        "INSERT INTO timeline (ticket_id, event_id, event_type, source, occurred_at, data)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
+        ticket_id,
+        event_id,
+        event_type,
+        source,
+        occurred_at,
+        data,
+    )
+
+
+async def timeline_of(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[TimelineEntry]:
+    rows = await conn.fetch(
+        "SELECT event_id, event_type, source, occurred_at, data FROM timeline"
+        " WHERE ticket_id = $1 ORDER BY occurred_at, id",
+        ticket_id,
+    )
+    return [
+        TimelineEntry(
+            event_id=r["event_id"],
+            type=r["event_type"],
+            source=r["source"],
+            time=r["occurred_at"],
+            data=r["data"],
+        )
+        for r in rows
+    ]

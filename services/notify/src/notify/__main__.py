@@ -1,3 +1,0 @@
-from notify.main import run
-
-run()

@@ -1,0 +1,3 @@
+from ticketflow_notify.main import run
+
+run()

@@ -1,0 +1,74 @@
+"""Thin routes for the delivery log and replaying one delivery."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from ticketflow_common.input_model import Instant
+from ticketflow_notify.api.deps import ClockDep, PoolDep, not_found
+from ticketflow_notify.domain.deliveries import Channel, Delivery, DeliveryDetail, DeliveryStatus
+from ticketflow_notify.store.delivery_log import (
+    DeliveryFilter,
+    ReplayOutcome,
+    get_delivery,
+    list_deliveries,
+    replay,
+)
+
+router = APIRouter(tags=["deliveries"])
+
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+@router.get("/deliveries")
+async def read_deliveries(
+    pool: PoolDep,
+    subject: Annotated[str | None, Query(max_length=200)] = None,
+    delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
+    endpoint_id: UUID | None = None,
+    event_type: Annotated[str | None, Query(max_length=100)] = None,
+    channel: Channel | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
+    limit: Limit = 100,
+) -> list[Delivery]:
+    """The delivery log, newest first; `subject` is the ticket id for ticket events."""
+    where = DeliveryFilter(
+        subject=subject,
+        status=delivery_status,
+        endpoint_id=endpoint_id,
+        event_type=event_type,
+        channel=channel,
+        since=since,
+        until=until,
+    )
+    async with pool.acquire() as conn:
+        return await list_deliveries(conn=conn, where=where, limit=limit)
+
+
+@router.get("/deliveries/{delivery_id}")
+async def read_delivery(delivery_id: UUID, pool: PoolDep) -> DeliveryDetail:
+    """One delivery with every attempt: time, status code, latency and error."""
+    async with pool.acquire() as conn:
+        found = await get_delivery(conn=conn, delivery_id=delivery_id)
+    if found is None:
+        raise not_found(f"delivery {delivery_id}")
+    return found
+
+
+@router.post("/deliveries/{delivery_id}/replay", status_code=status.HTTP_202_ACCEPTED)
+async def replay_delivery(delivery_id: UUID, pool: PoolDep, clock: ClockDep) -> dict[str, str]:
+    """Send one delivery again, whatever its state (409 while it is being sent, or while its
+    endpoint is disabled)."""
+    async with pool.acquire() as conn:
+        outcome = await replay(conn=conn, delivery_id=delivery_id, now=clock())
+    if outcome is ReplayOutcome.NOT_FOUND:
+        raise not_found(f"delivery {delivery_id}")
+    if outcome is ReplayOutcome.IN_FLIGHT:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="delivery is being sent right now")
+    if outcome is ReplayOutcome.ENDPOINT_DISABLED:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, detail="its endpoint is disabled; enable it first"
+        )
+    return {"status": "pending"}

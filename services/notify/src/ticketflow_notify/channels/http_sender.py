@@ -1,0 +1,122 @@
+"""Sends webhook (signed CloudEvent) and chat (Slack-compatible JSON) deliveries over HTTP."""
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from ticketflow_common.tracing import current_trace_carrier
+from ticketflow_notify.channels.address_guard import AddressGuard, UnsafeAddressError
+from ticketflow_notify.domain.network_policy import IPAddress
+from ticketflow_notify.domain.signing import (
+    DELIVERY_ID_HEADER,
+    EVENT_TYPE_HEADER,
+    SIGNATURE_HEADER,
+    signature_header_for_all,
+)
+from ticketflow_notify.domain.url_credentials import basic_authorization, scrub
+from ticketflow_notify.store.deliveries import ClaimedDelivery
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    status_code: int | None
+    error: str | None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error is None
+
+
+def request_body(delivery: ClaimedDelivery) -> tuple[bytes, str]:
+    """The bytes that are signed and sent, and their content type."""
+    if delivery.channel == "chat":
+        message = delivery.message or {}
+        text = f"*{message.get('subject', '')}*\n{message.get('body', '')}".strip()
+        return json.dumps({"text": text}, separators=(",", ":")).encode(), "application/json"
+    return (
+        json.dumps(delivery.envelope, separators=(",", ":")).encode(),
+        "application/cloudevents+json",
+    )
+
+
+def pinned_url(url: str, address: IPAddress) -> tuple[str, str]:
+    """The URL with its host replaced by the checked address (its userinfo dropped: that goes
+    as Basic auth), and the original Host header."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc)), parts.netloc.rsplit("@", 1)[-1]
+
+
+# The answer's body is read (and dropped) up to this size so its connection can be reused; a
+# longer one is cut off and its connection closed.
+ANSWER_BYTES_READ = 64 * 1024
+
+
+async def read_at_most(response: httpx.Response, limit: int) -> None:
+    """Drain up to `limit` body bytes, then close: a fully read answer keeps its connection."""
+    read = 0
+    try:
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read > limit:
+                break
+    finally:
+        await response.aclose()
+
+
+class HttpSender:
+    """2xx within `timeout_seconds` (the whole exchange) is success; redirects are failures."""
+
+    def __init__(
+        self, *, http: httpx.AsyncClient, guard: AddressGuard, timeout_seconds: float
+    ) -> None:
+        self.http = http
+        self.guard = guard
+        self.timeout_seconds = timeout_seconds
+
+    async def send(
+        self, delivery: ClaimedDelivery, *, secrets: list[str], now: datetime
+    ) -> AttemptResult:
+        if delivery.url is None:
+            return AttemptResult(None, "endpoint no longer exists")
+        if not secrets:
+            return AttemptResult(None, "endpoint has no active signing secret")
+        try:
+            address = await self.guard.check(delivery.url)
+        except UnsafeAddressError as exc:
+            return AttemptResult(None, f"refused: {exc}"[:1000])
+        body, content_type = request_body(delivery)
+        url, host = pinned_url(delivery.url, address)
+        headers = {
+            "Host": host,
+            "Content-Type": content_type,
+            DELIVERY_ID_HEADER: str(delivery.id),
+            EVENT_TYPE_HEADER: delivery.event_type,
+            SIGNATURE_HEADER: signature_header_for_all(
+                secrets=secrets, timestamp=int(now.timestamp()), body=body
+            ),
+            **current_trace_carrier(),
+        }
+        authorization = basic_authorization(delivery.url)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        extensions = {"sni_hostname": urlsplit(delivery.url).hostname or ""}
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                request = self.http.build_request(
+                    "POST", url, content=body, headers=headers, extensions=extensions
+                )
+                response = await self.http.send(request, stream=True)
+                await read_at_most(response, ANSWER_BYTES_READ)
+        except TimeoutError:
+            return AttemptResult(None, f"no answer within {self.timeout_seconds:g} s")
+        except httpx.HTTPError as exc:
+            return AttemptResult(None, scrub(f"{type(exc).__name__}: {exc}", delivery.url)[:1000])
+        if 200 <= response.status_code < 300:
+            return AttemptResult(response.status_code, None)
+        return AttemptResult(response.status_code, f"HTTP {response.status_code}")

@@ -1,0 +1,106 @@
+"""Webhook and chat endpoints as the API shows and accepts them."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, UrlConstraints
+
+from ticketflow_common.input_model import InputModel
+from ticketflow_notify.domain.url_credentials import MaskedUrl
+
+EventTypeName = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[a-z_]+\.[a-z_]+$")
+]
+EmailAddress = Annotated[
+    str,
+    StringConstraints(
+        min_length=3, max_length=254, strip_whitespace=True, pattern=r"^[^@\s,;<>]+@[^@\s,;<>]+$"
+    ),
+]
+EndpointKind = Literal["webhook", "chat"]
+WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2048)]
+MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600
+
+
+class NewEndpoint(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://hooks.example.com/ticketflow",
+                    "event_types": ["ticket.assigned", "sla.breached"],
+                    "description": "on-call bridge",
+                    "owner_email": "integrations@example.com",
+                }
+            ]
+        },
+    )
+
+    url: WebhookUrl
+    kind: EndpointKind = Field(
+        default="webhook",
+        description="webhook: signed CloudEvents; chat: Slack-compatible `{text}` messages.",
+    )
+    event_types: list[EventTypeName] = Field(
+        default_factory=list,
+        max_length=50,
+        description="A subscription with these types is created with the endpoint (empty: all);"
+        " set `subscribe` to false to route to it only through subscriptions.",
+    )
+    subscribe: bool = True
+    description: str = Field(default="", max_length=500)
+    owner_email: EmailAddress | None = Field(
+        default=None, description="Told by email when the endpoint is disabled for failing."
+    )
+    max_concurrency: int = Field(default=16, ge=1, le=200)
+
+
+class EndpointChanges(InputModel):
+    """A partial update; fields left out stay as they are."""
+
+    url: WebhookUrl | None = None
+    description: str | None = Field(default=None, max_length=500)
+    owner_email: EmailAddress | None = None
+    max_concurrency: int | None = Field(default=None, ge=1, le=200)
+    enabled: bool | None = Field(
+        default=None, description="true re-enables a disabled endpoint and closes its circuit."
+    )
+
+
+class Endpoint(BaseModel):
+    """An endpoint as listed: signing secrets are never shown again after creation/rotation."""
+
+    id: UUID
+    url: MaskedUrl
+    kind: EndpointKind
+    event_types: list[str]
+    description: str
+    owner_email: str | None
+    max_concurrency: int
+    enabled: bool
+    consecutive_failures: int
+    failing_since: datetime | None
+    circuit_open_until: datetime | None
+    disabled_at: datetime | None
+    disabled_reason: str | None
+    created_at: datetime
+
+
+class CreatedEndpoint(Endpoint):
+    secret: str = Field(description="Signing secret; shown only in this response.")
+
+
+class SecretRotation(InputModel):
+    overlap_seconds: int = Field(
+        default=24 * 3600,
+        ge=0,
+        le=MAX_ROTATION_OVERLAP_SECONDS,
+        description="How long the current secrets keep signing next to the new one.",
+    )
+
+
+class RotatedSecret(BaseModel):
+    endpoint_id: UUID
+    secret: str = Field(description="The new signing secret; shown only in this response.")
+    previous_secrets_expire_at: datetime

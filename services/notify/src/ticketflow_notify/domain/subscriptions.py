@@ -1,0 +1,112 @@
+"""Subscriptions: which events (type, team, priority, policy, escalation level) go where."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import ConfigDict, Field, StringConstraints
+
+from ticketflow_common.events import Priority
+from ticketflow_common.input_model import InputModel
+from ticketflow_notify.domain.endpoints import EmailAddress, EventTypeName
+
+Role = Literal["assignee", "team_lead", "escalation_targets", "watchers", "requester"]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class EndpointTarget(InputModel):
+    kind: Literal["endpoint"] = "endpoint"
+    endpoint_id: UUID
+
+
+class EmailTarget(InputModel):
+    kind: Literal["email"] = "email"
+    address: EmailAddress
+
+
+class RoleTarget(InputModel):
+    """People resolved from the event and notify's own ticket projection."""
+
+    kind: Literal["role"] = "role"
+    role: Role
+
+
+Target = Annotated[EndpointTarget | EmailTarget | RoleTarget, Field(discriminator="kind")]
+
+
+class SubscriptionFilter(InputModel):
+    """Empty lists match everything; a non-empty one needs the event's value to be in it."""
+
+    event_types: list[EventTypeName] = Field(default_factory=list, max_length=50)
+    teams: list[Name] = Field(default_factory=list, max_length=100)
+    priorities: list[Priority] = Field(default_factory=list, max_length=4)
+    policies: list[Name] = Field(default_factory=list, max_length=100)
+    min_escalation_level: int | None = Field(
+        default=None, ge=1, le=20, description="Only escalations at this level or above."
+    )
+
+
+class NewSubscription(SubscriptionFilter):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "team leads hear about network escalations",
+                    "event_types": ["sla.escalated"],
+                    "teams": ["network"],
+                    "min_escalation_level": 2,
+                    "target": {"kind": "role", "role": "team_lead"},
+                },
+                {
+                    "description": "one warning digest per 10 minutes for the network lead",
+                    "event_types": ["sla.warning"],
+                    "teams": ["network"],
+                    "target": {"kind": "email", "address": "lead@example.com"},
+                    "digest_seconds": 600,
+                },
+            ]
+        },
+    )
+
+    description: str = Field(default="", max_length=500)
+    target: Target
+    digest_seconds: int | None = Field(
+        default=None,
+        ge=10,
+        le=86_400,
+        description="Group this subscription's events per team into one message per window"
+        " (email and chat targets only).",
+    )
+    enabled: bool = True
+
+
+class Subscription(NewSubscription):
+    id: UUID
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What subscriptions filter on, taken from the event and, where it is silent, the ticket."""
+
+    event_type: str
+    team: str | None
+    priority: str | None
+    policy: str | None
+    escalation_level: int | None
+
+
+def matches(rule: SubscriptionFilter, facts: EventFacts) -> bool:
+    if rule.event_types and facts.event_type not in rule.event_types:
+        return False
+    if rule.teams and facts.team not in rule.teams:
+        return False
+    if rule.priorities and facts.priority not in rule.priorities:
+        return False
+    if rule.policies and facts.policy not in rule.policies:
+        return False
+    if rule.min_escalation_level is not None:
+        level = facts.escalation_level
+        return level is not None and level >= rule.min_escalation_level
+    return True

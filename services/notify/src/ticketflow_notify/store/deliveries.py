@@ -1,0 +1,235 @@
+"""SQL for pending deliveries: creating them, leasing due ones, recording each outcome."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_notify.domain.deliveries import Channel
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    channel: Channel
+    target: str
+    endpoint_id: UUID | None
+    event_id: UUID
+    event_type: str
+    subject: str
+    envelope: dict[str, Any]
+    trace_carrier: dict[str, str]
+    message: dict[str, str] | None
+    source_topic: str | None
+    event_time: datetime
+    next_attempt_at: datetime
+    created_at: datetime
+    held_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    id: UUID
+    channel: Channel
+    target: str
+    endpoint_id: UUID | None
+    event_id: UUID
+    event_type: str
+    subject: str
+    envelope: dict[str, Any]
+    trace_carrier: dict[str, str]
+    message: dict[str, str] | None
+    source_topic: str | None
+    event_time: datetime | None
+    attempts: int
+    url: str | None
+
+
+async def insert_delivery(*, conn: asyncpg.Connection, new: NewDelivery) -> bool:
+    """False when this target already has this event: redelivered events are told once."""
+    inserted = await conn.fetchval(
+        "INSERT INTO deliveries (channel, target, endpoint_id, event_id, event_type, subject,"
+        " envelope, trace_carrier, message, source_topic, event_time, next_attempt_at,"
+        " held_until, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " ON CONFLICT (target, event_id) DO NOTHING RETURNING true",
+        new.channel,
+        new.target,
+        new.endpoint_id,
+        new.event_id,
+        new.event_type,
+        new.subject,
+        new.envelope,
+        new.trace_carrier,
+        new.message,
+        new.source_topic,
+        new.event_time,
+        new.next_attempt_at,
+        new.held_until,
+        new.created_at,
+    )
+    return bool(inserted)
+
+
+_RETURNING = (
+    " RETURNING d.id, d.channel, d.target, d.endpoint_id, d.event_id, d.event_type, d.subject,"
+    " d.envelope, d.trace_carrier, d.message, d.source_topic, d.event_time, d.attempts"
+)
+
+
+async def claim_endpoint_due(
+    *,
+    conn: asyncpg.Connection,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+    failure_threshold: int,
+) -> list[ClaimedDelivery]:
+    """Lease due webhook/chat deliveries, never more in flight per endpoint than it allows.
+
+    The endpoints are row-locked (SKIP LOCKED) for the claim, so replicas never claim for one
+    endpoint at the same time and the in-flight count is exact; a circuit that is open skips
+    its endpoint, a half-open one lets a single trial through.
+    """
+    lease_end = now + timedelta(seconds=lease_seconds)
+    async with conn.transaction():
+        rows = await conn.fetch(
+            "WITH ready AS ("
+            "  SELECT e.id, e.url, CASE WHEN e.consecutive_failures >= $4 THEN 1"
+            "    ELSE e.max_concurrency END AS cap FROM endpoints e"
+            "  WHERE e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
+            "  AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = e.id"
+            "    AND d.status = 'pending' AND d.next_attempt_at <= $1)"
+            "  ORDER BY e.id FOR UPDATE OF e SKIP LOCKED"
+            "), room AS ("
+            "  SELECT r.id, r.url, r.cap - (SELECT count(*) FROM deliveries f"
+            "    WHERE f.endpoint_id = r.id AND f.status = 'pending'"
+            "    AND f.lease_expires_at > $1) AS free FROM ready r"
+            "), picked AS ("
+            "  SELECT x.id FROM room, LATERAL (SELECT d.id, d.next_attempt_at FROM deliveries d"
+            "    WHERE d.endpoint_id = room.id AND d.status = 'pending'"
+            "    AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at"
+            "    LIMIT greatest(room.free, 0) FOR UPDATE SKIP LOCKED) x"
+            "  ORDER BY x.next_attempt_at LIMIT $3"
+            ") UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2,"
+            " lease_expires_at = $2 FROM picked WHERE d.id = picked.id" + _RETURNING,
+            now,
+            lease_end,
+            limit,
+            failure_threshold,
+        )
+        urls = {}
+        if rows:
+            found = await conn.fetch(
+                "SELECT id, url FROM endpoints WHERE id = ANY($1::uuid[])",
+                list({r["endpoint_id"] for r in rows}),
+            )
+            urls = {f["id"]: f["url"] for f in found}
+    return [ClaimedDelivery(**dict(r), url=urls.get(r["endpoint_id"])) for r in rows]
+
+
+async def claim_email_due(
+    *, conn: asyncpg.Connection, now: datetime, lease_seconds: float, limit: int
+) -> list[ClaimedDelivery]:
+    """Lease due email deliveries; one a crashed replica held is due again when its lease ends."""
+    lease_end = now + timedelta(seconds=lease_seconds)
+    rows = await conn.fetch(
+        "WITH due AS ("
+        "  SELECT id FROM deliveries WHERE status = 'pending' AND endpoint_id IS NULL"
+        "  AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED"
+        ") UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2,"
+        " lease_expires_at = $2 FROM due WHERE d.id = due.id" + _RETURNING,
+        now,
+        lease_end,
+        limit,
+    )
+    return [ClaimedDelivery(**dict(r), url=None) for r in rows]
+
+
+async def record_attempt(
+    *,
+    conn: asyncpg.Connection,
+    delivery: ClaimedDelivery,
+    started_at: datetime,
+    status_code: int | None,
+    latency_ms: float,
+    error: str | None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, status_code,"
+        " latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (delivery_id, attempt) DO NOTHING",
+        delivery.id,
+        delivery.attempts,
+        started_at,
+        status_code,
+        latency_ms,
+        error,
+    )
+
+
+async def mark_delivered(
+    *, conn: asyncpg.Connection, delivery: ClaimedDelivery, now: datetime
+) -> bool:
+    """False when another replica re-leased the delivery meanwhile (its outcome wins)."""
+    status = await conn.execute(
+        "UPDATE deliveries SET status = 'delivered', delivered_at = $3, next_attempt_at = NULL,"
+        " lease_expires_at = NULL, last_error = NULL"
+        " WHERE id = $1 AND attempts = $2 AND status = 'pending'",
+        delivery.id,
+        delivery.attempts,
+        now,
+    )
+    return bool(status == "UPDATE 1")
+
+
+async def schedule_retry(
+    *, conn: asyncpg.Connection, delivery: ClaimedDelivery, at: datetime, error: str
+) -> bool:
+    status = await conn.execute(
+        "UPDATE deliveries SET next_attempt_at = $3, lease_expires_at = NULL, last_error = $4"
+        " WHERE id = $1 AND attempts = $2 AND status = 'pending'",
+        delivery.id,
+        delivery.attempts,
+        at,
+        error,
+    )
+    return bool(status == "UPDATE 1")
+
+
+async def mark_failed(*, conn: asyncpg.Connection, delivery: ClaimedDelivery, error: str) -> bool:
+    status = await conn.execute(
+        "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL,"
+        " lease_expires_at = NULL, last_error = $3"
+        " WHERE id = $1 AND attempts = $2 AND status = 'pending'",
+        delivery.id,
+        delivery.attempts,
+        error,
+    )
+    return bool(status == "UPDATE 1")
+
+
+async def next_due_at(*, conn: asyncpg.Connection, now: datetime) -> datetime | None:
+    """The next time a delivery can be claimed: skips endpoints that are disabled or whose
+    circuit is open, and counts the moment such a circuit half-opens."""
+    due: datetime | None = await conn.fetchval(
+        "SELECT least("
+        " (SELECT d.next_attempt_at FROM deliveries d LEFT JOIN endpoints e"
+        "  ON e.id = d.endpoint_id WHERE d.status = 'pending' AND (d.endpoint_id IS NULL"
+        "  OR (e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)))"
+        "  ORDER BY d.next_attempt_at LIMIT 1),"
+        " (SELECT min(circuit_open_until) FROM endpoints WHERE enabled"
+        "  AND circuit_open_until > $1))",
+        now,
+    )
+    return due
+
+
+async def retry_backlog(*, conn: asyncpg.Connection) -> dict[str, int]:
+    """Pending deliveries that already failed at least once, per channel."""
+    rows = await conn.fetch(
+        "SELECT channel, count(*) AS n FROM deliveries WHERE status = 'pending'"
+        " AND attempts > 0 AND lease_expires_at IS NULL GROUP BY channel"
+    )
+    return {r["channel"]: r["n"] for r in rows}

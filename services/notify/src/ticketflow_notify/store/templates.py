@@ -1,0 +1,48 @@
+"""SQL for message templates per event type and language."""
+
+import asyncpg
+
+from ticketflow_notify.domain.templates import MessageTemplate, TemplateIn, TemplateOut
+
+
+async def upsert_template(
+    *, conn: asyncpg.Connection, event_type: str, language: str, template: TemplateIn
+) -> TemplateOut:
+    await conn.execute(
+        "INSERT INTO templates (event_type, language, subject, body) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (event_type, language) DO UPDATE SET subject = EXCLUDED.subject,"
+        " body = EXCLUDED.body, updated_at = now()",
+        event_type,
+        language,
+        template.subject,
+        template.body,
+    )
+    return TemplateOut(
+        event_type=event_type, language=language, subject=template.subject, body=template.body
+    )
+
+
+async def list_templates(*, conn: asyncpg.Connection) -> list[TemplateOut]:
+    rows = await conn.fetch(
+        "SELECT event_type, language, subject, body FROM templates ORDER BY event_type, language"
+    )
+    return [TemplateOut.model_validate(dict(r)) for r in rows]
+
+
+async def delete_template(*, conn: asyncpg.Connection, event_type: str, language: str) -> bool:
+    status = await conn.execute(
+        "DELETE FROM templates WHERE event_type = $1 AND language = $2", event_type, language
+    )
+    return bool(status == "DELETE 1")
+
+
+async def stored_templates(
+    *, conn: asyncpg.Connection, event_type: str, languages: list[str]
+) -> dict[str, MessageTemplate]:
+    rows = await conn.fetch(
+        "SELECT language, subject, body FROM templates"
+        " WHERE event_type = $1 AND language = ANY($2::text[])",
+        event_type,
+        languages,
+    )
+    return {r["language"]: MessageTemplate(r["subject"], r["body"]) for r in rows}

@@ -1,3 +1,0 @@
-from routing.main import run
-
-run()

@@ -1,0 +1,3 @@
+from ticketflow_routing.main import run
+
+run()

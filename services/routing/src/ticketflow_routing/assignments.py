@@ -1,0 +1,300 @@
+"""Giving a ticket its one owner: candidates by index, scored, capacity taken atomically."""
+
+import time
+from datetime import datetime
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_common.commit_hooks import after_commit
+from ticketflow_common.envelope import EventData, new_event
+from ticketflow_common.events import (
+    Exclusion,
+    RoutingStrategy,
+    ScoreBreakdown,
+    TicketAssigned,
+    TicketQueued,
+)
+from ticketflow_common.outbox import enqueue_event
+from ticketflow_common.tracing import current_trace_carrier
+from ticketflow_routing.domain.agents import RoutableAgent
+from ticketflow_routing.domain.policy import RoutingPolicy
+from ticketflow_routing.domain.scoring import breakdown, exclusion, exclusion_reasons, rank
+from ticketflow_routing.domain.teams import Team
+from ticketflow_routing.domain.tickets import TicketView, pickup_deadline
+from ticketflow_routing.metrics import ASSIGNMENT_LATENCY, DECISION_SECONDS, DECISIONS
+from ticketflow_routing.store.agents import (
+    find_candidates,
+    get_routable,
+    near_misses,
+    take_capacity,
+)
+from ticketflow_routing.store.assignments import (
+    mean_handling_seconds,
+    record_assignment,
+    set_pickup_timer,
+)
+from ticketflow_routing.store.decisions import record_decision
+from ticketflow_routing.store.queue import dequeue, enqueue_ticket
+from ticketflow_routing.store.teams import get_team
+
+SOURCE = "/ticketflow/routing"
+CONCURRENT_TAKE = "capacity taken by a concurrent assignment"
+
+
+async def route_ticket(
+    *,
+    conn: asyncpg.Connection,
+    ticket: TicketView,
+    now: datetime,
+    policy: RoutingPolicy,
+    reason: str,
+    exclude: frozenset[UUID] = frozenset(),
+    previous_agent_id: UUID | None = None,
+    queue_if_none: bool = True,
+) -> UUID | None:
+    """Assign to the best eligible agent under the team's strategy, else queue it visibly.
+
+    Call with the ticket's row locked. Returns the new owner, None when nobody was eligible.
+    """
+    started = time.perf_counter()
+    team = await get_team(conn=conn, team_id=ticket.team) if ticket.team else None
+    strategy: RoutingStrategy = team.strategy if team else "skills_load"
+    found = await find_candidates(
+        conn=conn,
+        routing_keys=ticket.routing_keys,
+        language=ticket.language,
+        strategy=strategy,
+        limit=policy.candidate_limit + len(exclude),
+    )
+    eligible: list[RoutableAgent] = []
+    excluded: list[Exclusion] = []
+    for agent in found:
+        reasons = exclusion_reasons(agent, ticket, now=now)
+        if agent.agent_id in exclude:
+            reasons.insert(0, "the owner it is being taken from")
+        if reasons:
+            excluded.append(exclusion(agent, reasons))
+        else:
+            eligible.append(agent)
+    means = (
+        await mean_handling_seconds(
+            conn=conn, agent_ids=[a.agent_id for a in eligible], category=ticket.category
+        )
+        if ticket.category and eligible
+        else {}
+    )
+    ranked = rank(strategy, eligible, ticket, now=now, mean_handling_seconds=means)
+    by_id = {a.agent_id: a for a in eligible}
+    for choice in ranked:
+        if not await take_capacity(conn=conn, agent_id=choice.agent_id, now=now):
+            excluded.append(
+                Exclusion(
+                    agent_id=choice.agent_id,
+                    agent_name=choice.agent_name,
+                    reasons=[CONCURRENT_TAKE],
+                )
+            )
+            continue
+        excluded += await _near_misses(conn=conn, ticket=ticket, seen=found, now=now, policy=policy)
+        await commit_assignment(
+            conn=conn,
+            ticket=ticket,
+            agent=by_id[choice.agent_id],
+            now=now,
+            policy=policy,
+            strategy=strategy,
+            reason=reason,
+            score=choice,
+            alternatives=[r for r in ranked if r.agent_id != choice.agent_id][
+                : policy.alternatives
+            ],
+            exclusions=excluded[: policy.explained_exclusions],
+            previous_agent_id=previous_agent_id,
+            team=team,
+        )
+        DECISION_SECONDS.labels("assigned").observe(time.perf_counter() - started)
+        return choice.agent_id
+    if queue_if_none:
+        excluded += await _near_misses(conn=conn, ticket=ticket, seen=found, now=now, policy=policy)
+        await queue_ticket(
+            conn=conn, ticket=ticket, now=now, exclusions=excluded[: policy.explained_exclusions]
+        )
+    DECISION_SECONDS.labels("queued" if queue_if_none else "none").observe(
+        time.perf_counter() - started
+    )
+    return None
+
+
+async def assign_to_agent(
+    *,
+    conn: asyncpg.Connection,
+    ticket: TicketView,
+    agent_id: UUID,
+    now: datetime,
+    policy: RoutingPolicy,
+    reason: str,
+    strategy: str,
+    require_eligible: bool = True,
+    previous_agent_id: UUID | None = None,
+) -> list[str]:
+    """Give the ticket to this agent; returns why not (empty on success). A manual choice
+    (`require_eligible=False`) overrides skills, team, status and shift, never capacity."""
+    agent = await get_routable(conn=conn, agent_id=agent_id)
+    if agent is None:
+        return [f"agent {agent_id} not found"]
+    reasons = exclusion_reasons(agent, ticket, now=now)
+    if require_eligible and reasons:
+        return reasons
+    if not await take_capacity(
+        conn=conn, agent_id=agent_id, now=now, require_online=require_eligible
+    ):
+        return [f"at capacity ({agent.load}/{agent.capacity})" if agent.load else CONCURRENT_TAKE]
+    overridden = [exclusion(agent, [f"overridden: {r}" for r in reasons])] if reasons else []
+    await commit_assignment(
+        conn=conn,
+        ticket=ticket,
+        agent=agent,
+        now=now,
+        policy=policy,
+        strategy=strategy,
+        reason=reason,
+        score=breakdown(agent, ticket, now=now, speed=None),
+        alternatives=[],
+        exclusions=overridden,
+        previous_agent_id=previous_agent_id,
+        team=None,
+    )
+    return []
+
+
+async def commit_assignment(
+    *,
+    conn: asyncpg.Connection,
+    ticket: TicketView,
+    agent: RoutableAgent,
+    now: datetime,
+    policy: RoutingPolicy,
+    strategy: str,
+    reason: str,
+    score: ScoreBreakdown,
+    alternatives: list[ScoreBreakdown],
+    exclusions: list[Exclusion],
+    previous_agent_id: UUID | None,
+    team: Team | None,
+) -> None:
+    """Record the owner (capacity already taken), its pickup deadline, decision and event."""
+    if not await record_assignment(
+        conn=conn, ticket_id=ticket.ticket_id, agent_id=agent.agent_id, now=now, reason=reason
+    ):
+        raise RuntimeError(f"ticket {ticket.ticket_id} already has an owner")
+    await dequeue(conn=conn, ticket_id=ticket.ticket_id)
+    deadline = pickup_deadline(ticket, now=now, timeouts=policy.pickup_timeout_seconds)
+    if deadline is not None:
+        await set_pickup_timer(
+            conn=conn, ticket_id=ticket.ticket_id, agent_id=agent.agent_id, due_at=deadline
+        )
+    team_id = ticket.team or agent.team
+    if team is None or team.id != team_id:
+        team = await get_team(conn=conn, team_id=team_id)
+    data = TicketAssigned(
+        ticket_id=ticket.ticket_id,
+        agent_id=agent.agent_id,
+        agent_name=agent.name,
+        team=team_id,
+        assigned_at=now,
+        agent_email=agent.email,
+        team_lead_id=team.lead_agent_id if team else None,
+        team_lead_email=team.lead_email if team else None,
+        strategy=strategy,
+        reason=reason,
+        previous_agent_id=previous_agent_id,
+        score=score,
+        alternatives=alternatives,
+        exclusions=exclusions,
+    )
+    detail = data.model_dump(
+        mode="json", include={"score", "alternatives", "exclusions", "previous_agent_id", "team"}
+    )
+    await record_decision(
+        conn=conn,
+        ticket_id=ticket.ticket_id,
+        kind="assigned",
+        agent_id=agent.agent_id,
+        strategy=strategy,
+        reason=reason,
+        detail=detail,
+        now=now,
+    )
+    await publish(conn=conn, data=data, ticket_id=ticket.ticket_id, now=now)
+    waited = max(0.0, (now - ticket.created_at).total_seconds())
+    after_commit(conn, partial(ASSIGNMENT_LATENCY.labels(reason).observe, waited))
+    after_commit(conn, DECISIONS.labels("assigned", reason).inc)
+
+
+async def queue_ticket(
+    *, conn: asyncpg.Connection, ticket: TicketView, now: datetime, exclusions: list[Exclusion]
+) -> int | None:
+    """Queue it in its team's queue; returns its place, None when it was queued already."""
+    position = await enqueue_ticket(
+        conn=conn, ticket=ticket, trace_carrier=current_trace_carrier(), now=now
+    )
+    if position is None:
+        return None
+    data = TicketQueued(
+        ticket_id=ticket.ticket_id,
+        required_skills=list(ticket.required_skills),
+        reason="no eligible agent with spare capacity",
+        queued_at=now,
+        team=ticket.team,
+        priority=ticket.priority,
+        position=position,
+        exclusions=exclusions,
+    )
+    detail: dict[str, Any] = data.model_dump(
+        mode="json", include={"position", "team", "exclusions", "reason"}
+    )
+    await record_decision(
+        conn=conn,
+        ticket_id=ticket.ticket_id,
+        kind="queued",
+        agent_id=None,
+        strategy=None,
+        reason=data.reason,
+        detail=detail,
+        now=now,
+    )
+    await publish(conn=conn, data=data, ticket_id=ticket.ticket_id, now=now)
+    after_commit(conn, DECISIONS.labels("queued", "no_candidate").inc)
+    return position
+
+
+async def publish(
+    *, conn: asyncpg.Connection, data: EventData, ticket_id: UUID, now: datetime
+) -> None:
+    event = new_event(data, source=SOURCE, subject=str(ticket_id), time=now)
+    await enqueue_event(conn=conn, event=event, topic=data.topic, key=str(ticket_id))
+
+
+async def _near_misses(
+    *,
+    conn: asyncpg.Connection,
+    ticket: TicketView,
+    seen: list[RoutableAgent],
+    now: datetime,
+    policy: RoutingPolicy,
+) -> list[Exclusion]:
+    """Why agents of the ticket's team (or holding one of its skills) were not candidates."""
+    any_of = [f"team:{ticket.team}"] if ticket.team else list(ticket.required_skills)
+    others = await near_misses(
+        conn=conn,
+        any_of=any_of,
+        skip=[a.agent_id for a in seen],
+        limit=policy.explained_exclusions,
+    )
+    return [
+        exclusion(a, exclusion_reasons(a, ticket, now=now) or ["not among the best-placed"])
+        for a in others
+    ]

@@ -1,0 +1,77 @@
+"""Manual reassignment by a person: to a chosen agent, or to the best other eligible one."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_routing.assignments import assign_to_agent, route_ticket
+from ticketflow_routing.domain.policy import RoutingPolicy
+from ticketflow_routing.domain.tickets import ACTIVE
+from ticketflow_routing.handoffs import hand_on, unassign
+from ticketflow_routing.store.assignments import get_assignment
+from ticketflow_routing.store.queue import dequeue
+from ticketflow_routing.store.tickets import lock_ticket
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    detail: str
+
+
+async def reassign(
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    agent_id: UUID | None,
+    now: datetime,
+    policy: RoutingPolicy,
+) -> UUID | Refusal:
+    """The new owner, or why not. Call inside a transaction and roll it back on a refusal."""
+    ticket = await lock_ticket(conn=conn, ticket_id=ticket_id)
+    if ticket is None:
+        return Refusal(404, f"ticket {ticket_id} is not known to routing")
+    if ticket.status not in ACTIVE:
+        return Refusal(409, f"ticket {ticket_id} is {ticket.status}; only open tickets are routed")
+    owner = await get_assignment(conn=conn, ticket_id=ticket_id)
+    if agent_id is None:
+        if owner is None:
+            await dequeue(conn=conn, ticket_id=ticket_id)
+            new = await route_ticket(
+                conn=conn, ticket=ticket, now=now, policy=policy, reason="manual"
+            )
+        else:
+            new = await hand_on(
+                conn=conn,
+                ticket=ticket,
+                now=now,
+                policy=policy,
+                reason="manual",
+                keep_if_nobody_else=True,
+            )
+        if new is None:
+            return Refusal(409, "no other eligible agent with spare capacity")
+        return new
+    if owner is not None and owner.agent_id == agent_id:
+        return agent_id
+    previous = None
+    if owner is not None:
+        previous = await unassign(conn=conn, ticket=ticket, now=now, reason="manual")
+    await dequeue(conn=conn, ticket_id=ticket_id)
+    refused = await assign_to_agent(
+        conn=conn,
+        ticket=ticket,
+        agent_id=agent_id,
+        now=now,
+        policy=policy,
+        reason="manual",
+        strategy="manual",
+        require_eligible=False,
+        previous_agent_id=previous,
+    )
+    if refused:
+        status = 404 if refused[0].endswith("not found") else 409
+        return Refusal(status, "; ".join(refused))
+    return agent_id

@@ -1,0 +1,304 @@
+"""SQL for agents: the people model, candidates by index, and capacity taken atomically."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_common.in_use import Usage, count_uses
+from ticketflow_routing.domain.agents import Agent, AgentStatus, RoutableAgent, SkillLevel
+from ticketflow_routing.domain.shifts import Shift
+
+AGENT_COLUMNS = (
+    "id, name, team, teams, email, skill_levels, languages, capacity, load, status, time_zone,"
+    " shifts, on_shift, next_shift_change_at, last_assigned_at, created_at, archived_at"
+)
+_ORDER_BY = {
+    "round_robin": "last_assigned_at NULLS FIRST, id",
+    "least_loaded": "load::float8 / capacity, last_assigned_at NULLS FIRST, id",
+    "skills_load": "load::float8 / capacity, last_assigned_at NULLS FIRST, id",
+}
+
+
+def _shifts(raw: Any) -> list[Shift] | None:
+    return None if raw is None else [Shift.model_validate(s) for s in raw]
+
+
+def agent_from_row(row: asyncpg.Record) -> Agent:
+    fields = dict(row)
+    levels: dict[str, int] = fields.pop("skill_levels")
+    fields["skills"] = [SkillLevel(name=k, proficiency=v) for k, v in sorted(levels.items())]
+    fields["shifts"] = _shifts(fields["shifts"])
+    return Agent.model_validate(fields)
+
+
+def routable_from_row(row: asyncpg.Record) -> RoutableAgent:
+    return RoutableAgent(
+        agent_id=row["id"],
+        name=row["name"],
+        team=row["team"],
+        email=row["email"],
+        teams=tuple(row["teams"]),
+        skill_levels=dict(row["skill_levels"]),
+        languages=tuple(row["languages"]),
+        status=row["status"],
+        load=row["load"],
+        capacity=row["capacity"],
+        time_zone=row["time_zone"],
+        shifts=_shifts(row["shifts"]),
+        last_assigned_at=row["last_assigned_at"],
+    )
+
+
+def _shift_json(shifts: list[Shift] | None) -> list[dict[str, Any]] | None:
+    return None if shifts is None else [s.model_dump(mode="json") for s in shifts]
+
+
+async def insert_agent(
+    *,
+    conn: asyncpg.Connection,
+    agent_id: UUID,
+    name: str,
+    team: str,
+    teams: list[str],
+    email: str | None,
+    skill_levels: dict[str, int],
+    languages: list[str],
+    capacity: int,
+    status: AgentStatus,
+    time_zone: str,
+    shifts: list[Shift] | None,
+    on_shift: bool,
+    next_shift_change_at: datetime | None,
+    routing_keys: list[str],
+) -> Agent:
+    row = await conn.fetchrow(
+        "INSERT INTO agents (id, name, team, teams, email, skills, skill_levels, languages,"
+        " capacity, status, time_zone, shifts, on_shift, next_shift_change_at, routing_keys)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        f" RETURNING {AGENT_COLUMNS}",
+        agent_id,
+        name,
+        team,
+        teams,
+        email,
+        sorted(skill_levels),
+        skill_levels,
+        languages,
+        capacity,
+        status,
+        time_zone,
+        _shift_json(shifts),
+        on_shift,
+        next_shift_change_at,
+        routing_keys,
+    )
+    return agent_from_row(row)
+
+
+async def update_agent(
+    *,
+    conn: asyncpg.Connection,
+    agent_id: UUID,
+    name: str,
+    teams: list[str],
+    email: str | None,
+    skill_levels: dict[str, int],
+    languages: list[str],
+    capacity: int,
+    time_zone: str,
+    shifts: list[Shift] | None,
+    on_shift: bool,
+    next_shift_change_at: datetime | None,
+    routing_keys: list[str],
+) -> Agent:
+    row = await conn.fetchrow(
+        "UPDATE agents SET name = $2, teams = $3, email = $4, skills = $5, skill_levels = $6,"
+        " languages = $7, capacity = $8, time_zone = $9, shifts = $10, on_shift = $11,"
+        f" next_shift_change_at = $12, routing_keys = $13 WHERE id = $1 RETURNING {AGENT_COLUMNS}",
+        agent_id,
+        name,
+        teams,
+        email,
+        sorted(skill_levels),
+        skill_levels,
+        languages,
+        capacity,
+        time_zone,
+        _shift_json(shifts),
+        on_shift,
+        next_shift_change_at,
+        routing_keys,
+    )
+    return agent_from_row(row)
+
+
+async def get_agent(
+    *, conn: asyncpg.Connection, agent_id: UUID, for_update: bool = False
+) -> Agent | None:
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(f"SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1{lock}", agent_id)
+    return agent_from_row(row) if row else None
+
+
+async def get_routable(*, conn: asyncpg.Connection, agent_id: UUID) -> RoutableAgent | None:
+    row = await conn.fetchrow(f"SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1", agent_id)
+    return routable_from_row(row) if row else None
+
+
+async def list_agents(
+    *, conn: asyncpg.Connection, team: str | None, limit: int, offset: int
+) -> list[Agent]:
+    if team is None:
+        rows = await conn.fetch(
+            f"SELECT {AGENT_COLUMNS} FROM agents WHERE archived_at IS NULL"
+            " ORDER BY created_at, id LIMIT $1 OFFSET $2",
+            limit,
+            offset,
+        )
+    else:
+        rows = await conn.fetch(
+            f"SELECT {AGENT_COLUMNS} FROM agents WHERE routing_keys @> $1::text[]"
+            " AND archived_at IS NULL ORDER BY created_at, id LIMIT $2 OFFSET $3",
+            [f"team:{team}"],
+            limit,
+            offset,
+        )
+    return [agent_from_row(r) for r in rows]
+
+
+async def set_status(
+    *, conn: asyncpg.Connection, agent_id: UUID, status: AgentStatus
+) -> tuple[Agent, AgentStatus] | None:
+    """Change the status; returns the agent and the status it had before."""
+    row = await conn.fetchrow(
+        "UPDATE agents a SET status = $2 FROM (SELECT status FROM agents WHERE id = $1"
+        " AND archived_at IS NULL FOR UPDATE)"
+        f" old WHERE a.id = $1 RETURNING {', '.join('a.' + c for c in AGENT_COLUMNS.split(', '))},"
+        " old.status AS previous_status",
+        agent_id,
+        status,
+    )
+    if row is None:
+        return None
+    fields = dict(row)
+    previous = fields.pop("previous_status")
+    return agent_from_row(fields), previous
+
+
+async def find_candidates(
+    *,
+    conn: asyncpg.Connection,
+    routing_keys: list[str],
+    language: str,
+    strategy: str,
+    limit: int,
+) -> list[RoutableAgent]:
+    """Online agents on shift with spare capacity holding every key, from the partial GIN
+    index `agents_routable`: the cost follows the matching available agents, not all agents."""
+    rows = await conn.fetch(
+        f"SELECT {AGENT_COLUMNS} FROM agents"
+        " WHERE routing_keys @> $1::text[] AND status = 'online' AND on_shift"
+        f" AND load < capacity AND $3 = ANY(languages) ORDER BY {_ORDER_BY[strategy]} LIMIT $2",
+        routing_keys,
+        limit,
+        language,
+    )
+    return [routable_from_row(r) for r in rows]
+
+
+async def near_misses(
+    *, conn: asyncpg.Connection, any_of: list[str], skip: list[UUID], limit: int
+) -> list[RoutableAgent]:
+    """Agents sharing a team or a skill with the ticket but not among the candidates."""
+    if not any_of:
+        return []
+    rows = await conn.fetch(
+        f"SELECT {AGENT_COLUMNS} FROM agents"
+        " WHERE routing_keys && $1::text[] AND NOT (id = ANY($2::uuid[])) LIMIT $3",
+        any_of,
+        skip,
+        limit,
+    )
+    return [routable_from_row(r) for r in rows]
+
+
+async def take_capacity(
+    *, conn: asyncpg.Connection, agent_id: UUID, now: datetime, require_online: bool = True
+) -> bool:
+    """Atomic conditional increment: two replicas can never push an agent over capacity."""
+    online = " AND status = 'online'" if require_online else ""
+    status = await conn.execute(
+        "UPDATE agents SET load = load + 1, last_assigned_at = $2"
+        f" WHERE id = $1 AND load < capacity AND archived_at IS NULL{online}",
+        agent_id,
+        now,
+    )
+    return bool(status == "UPDATE 1")
+
+
+async def give_back_capacity(*, conn: asyncpg.Connection, agent_id: UUID) -> None:
+    await conn.execute("UPDATE agents SET load = load - 1 WHERE id = $1", agent_id)
+
+
+async def claim_shift_changes(
+    *, conn: asyncpg.Connection, now: datetime, limit: int
+) -> list[RoutableAgent]:
+    """Agents whose shift starts or ends by `now`; locked, other replicas skip them."""
+    rows = await conn.fetch(
+        f"SELECT {AGENT_COLUMNS} FROM agents WHERE next_shift_change_at <= $1"
+        " ORDER BY next_shift_change_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+        now,
+        limit,
+    )
+    return [routable_from_row(r) for r in rows]
+
+
+async def set_shift_state(
+    *,
+    conn: asyncpg.Connection,
+    agent_id: UUID,
+    on_shift: bool,
+    next_shift_change_at: datetime | None,
+) -> None:
+    await conn.execute(
+        "UPDATE agents SET on_shift = $2, next_shift_change_at = $3 WHERE id = $1",
+        agent_id,
+        on_shift,
+        next_shift_change_at,
+    )
+
+
+async def next_shift_change_due(*, conn: asyncpg.Connection) -> datetime | None:
+    due: datetime | None = await conn.fetchval("SELECT min(next_shift_change_at) FROM agents")
+    return due
+
+
+async def agent_usages(*, conn: asyncpg.Connection, agent_id: UUID) -> list[Usage]:
+    """Tickets the agent owns and live teams the agent leads."""
+    return [
+        await count_uses(
+            conn,
+            "open_ticket",
+            "SELECT ticket_id FROM assignments WHERE agent_id = $1 ORDER BY assigned_at",
+            agent_id,
+        ),
+        await count_uses(
+            conn,
+            "led_team",
+            "SELECT id FROM teams WHERE lead_agent_id = $1 AND archived_at IS NULL ORDER BY id",
+            agent_id,
+        ),
+    ]
+
+
+async def archive_agent(*, conn: asyncpg.Connection, agent_id: UUID, now: datetime) -> Agent:
+    """Offline for good and out of every routing index; the row stays for history."""
+    row = await conn.fetchrow(
+        "UPDATE agents SET archived_at = $2, status = 'offline', routing_keys = '{}',"
+        f" next_shift_change_at = NULL WHERE id = $1 RETURNING {AGENT_COLUMNS}",
+        agent_id,
+        now,
+    )
+    return agent_from_row(row)

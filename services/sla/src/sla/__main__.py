@@ -1,3 +1,0 @@
-from sla.main import run
-
-run()

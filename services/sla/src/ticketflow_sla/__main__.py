@@ -1,0 +1,3 @@
+from ticketflow_sla.main import run
+
+run()

@@ -1,0 +1,58 @@
+"""SQL for calendars (holidays live in the calendar's row)."""
+
+import asyncpg
+
+from ticketflow_sla.domain.calendars import Calendar, CalendarUpdate, Holiday
+
+
+def _calendar(row: asyncpg.Record) -> Calendar:
+    return Calendar.model_validate({k: v for k, v in dict(row).items() if k != "archived_at"})
+
+
+async def get_calendar(*, conn: asyncpg.Connection, name: str) -> Calendar | None:
+    """Archived too: a running clock keeps counting in the calendar it started with."""
+    row = await conn.fetchrow("SELECT * FROM calendars WHERE name = $1", name)
+    return _calendar(row) if row else None
+
+
+async def list_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
+    return [
+        _calendar(r)
+        for r in await conn.fetch("SELECT * FROM calendars WHERE archived_at IS NULL ORDER BY name")
+    ]
+
+
+async def upsert_calendar(
+    *, conn: asyncpg.Connection, name: str, update: CalendarUpdate
+) -> Calendar:
+    row = await conn.fetchrow(
+        "INSERT INTO calendars (name, time_zone, always_open, week, holidays)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET time_zone = $2,"
+        " always_open = $3, week = $4, holidays = $5, updated_at = now(), archived_at = NULL"
+        " RETURNING *",
+        name,
+        update.time_zone,
+        update.always_open,
+        update.model_dump(mode="json")["week"],
+        update.model_dump(mode="json")["holidays"],
+    )
+    return _calendar(row)
+
+
+async def replace_holidays(
+    *, conn: asyncpg.Connection, name: str, holidays: list[Holiday]
+) -> Calendar | None:
+    row = await conn.fetchrow(
+        "UPDATE calendars SET holidays = $2, updated_at = now()"
+        " WHERE name = $1 AND archived_at IS NULL RETURNING *",
+        name,
+        [h.model_dump(mode="json") for h in holidays],
+    )
+    return _calendar(row) if row else None
+
+
+async def lock_calendar(*, conn: asyncpg.Connection, name: str) -> Calendar | None:
+    row = await conn.fetchrow(
+        "SELECT * FROM calendars WHERE name = $1 AND archived_at IS NULL FOR UPDATE", name
+    )
+    return _calendar(row) if row else None

@@ -1,0 +1,150 @@
+"""SQL for clocks and their pauses."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_sla.domain.clocks import ClockRecord, PauseView
+
+_COLUMNS = (
+    "id, ticket_id, metric, cycle, policy, calendar, target_seconds, state, started_at,"
+    " used_seconds, running_since, due_at, breached_at, stopped_at, stop_reason, trace_carrier"
+)
+
+
+def clock_from_row(row: asyncpg.Record) -> ClockRecord:
+    return ClockRecord(
+        id=row["id"],
+        ticket_id=row["ticket_id"],
+        metric=row["metric"],
+        cycle=row["cycle"],
+        policy=row["policy"],
+        calendar=row["calendar"],
+        target_seconds=row["target_seconds"],
+        status=row["state"],
+        started_at=row["started_at"],
+        used_seconds=row["used_seconds"],
+        running_since=row["running_since"],
+        due_at=row["due_at"],
+        breached_at=row["breached_at"],
+        stopped_at=row["stopped_at"],
+        stop_reason=row["stop_reason"],
+        trace_carrier=row["trace_carrier"],
+    )
+
+
+async def insert_clock(*, conn: asyncpg.Connection, clock: ClockRecord) -> bool:
+    """Create the clock; False if the ticket already has this metric's cycle."""
+    status = await conn.execute(
+        f"INSERT INTO clocks ({_COLUMNS}) VALUES"
+        " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        " ON CONFLICT (ticket_id, metric, cycle) DO NOTHING",
+        clock.id,
+        clock.ticket_id,
+        clock.metric,
+        clock.cycle,
+        clock.policy,
+        clock.calendar,
+        clock.target_seconds,
+        clock.status,
+        clock.started_at,
+        clock.used_seconds,
+        clock.running_since,
+        clock.due_at,
+        clock.breached_at,
+        clock.stopped_at,
+        clock.stop_reason,
+        clock.trace_carrier,
+    )
+    return bool(status == "INSERT 0 1")
+
+
+async def save_clock(*, conn: asyncpg.Connection, clock: ClockRecord) -> None:
+    """Store a transition of a clock already locked by `lock_ticket_clocks`."""
+    await conn.execute(
+        "UPDATE clocks SET policy = $2, calendar = $3, target_seconds = $4, state = $5,"
+        " used_seconds = $6, running_since = $7, due_at = $8, breached_at = $9,"
+        " stopped_at = $10, stop_reason = $11 WHERE id = $1",
+        clock.id,
+        clock.policy,
+        clock.calendar,
+        clock.target_seconds,
+        clock.status,
+        clock.used_seconds,
+        clock.running_since,
+        clock.due_at,
+        clock.breached_at,
+        clock.stopped_at,
+        clock.stop_reason,
+    )
+
+
+async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[ClockRecord]:
+    """All clocks of a ticket, locked for a transition, oldest first (so their events come in a
+    stable order). Pending timers are locked first, in the order the timer loop locks them
+    (timer, then clock), so the two never deadlock."""
+    await conn.execute(
+        "SELECT t.id FROM timers t JOIN clocks c ON c.id = t.clock_id"
+        " WHERE c.ticket_id = $1 AND t.fired_at IS NULL ORDER BY t.id FOR UPDATE OF t",
+        ticket_id,
+    )
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM clocks WHERE ticket_id = $1 ORDER BY id FOR UPDATE", ticket_id
+    )
+    clocks = [clock_from_row(r) for r in rows]
+    return sorted(clocks, key=lambda c: (c.started_at, c.metric, c.cycle))
+
+
+async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[ClockRecord]:
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM clocks WHERE ticket_id = $1 ORDER BY started_at, metric, cycle",
+        ticket_id,
+    )
+    clocks = [clock_from_row(r) for r in rows]
+    return sorted(clocks, key=lambda c: (c.started_at, c.metric, c.cycle))
+
+
+async def clocks_by_id(
+    *, conn: asyncpg.Connection, clock_ids: Sequence[UUID]
+) -> dict[UUID, ClockRecord]:
+    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM clocks WHERE id = ANY($1::uuid[])", clock_ids)
+    return {r["id"]: clock_from_row(r) for r in rows}
+
+
+async def record_pause(
+    *, conn: asyncpg.Connection, clock_id: UUID, paused_at: datetime, reason: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO clock_pauses (clock_id, paused_at, reason) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING",
+        clock_id,
+        paused_at,
+        reason,
+    )
+
+
+async def record_resume(*, conn: asyncpg.Connection, clock_id: UUID, resumed_at: datetime) -> None:
+    await conn.execute(
+        "UPDATE clock_pauses SET resumed_at = greatest(paused_at, $2)"
+        " WHERE clock_id = $1 AND resumed_at IS NULL",
+        clock_id,
+        resumed_at,
+    )
+
+
+async def pauses_of(
+    *, conn: asyncpg.Connection, clock_ids: Sequence[UUID]
+) -> dict[UUID, list[PauseView]]:
+    rows = await conn.fetch(
+        "SELECT clock_id, paused_at, resumed_at, reason FROM clock_pauses"
+        " WHERE clock_id = ANY($1::uuid[]) ORDER BY paused_at",
+        clock_ids,
+    )
+    found: dict[UUID, list[PauseView]] = {}
+    for r in rows:
+        found.setdefault(r["clock_id"], []).append(
+            PauseView(paused_at=r["paused_at"], resumed_at=r["resumed_at"], reason=r["reason"])
+        )
+    return found

@@ -1,0 +1,37 @@
+"""SQL for escalation policies."""
+
+import asyncpg
+
+from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
+
+
+def _escalation(row: asyncpg.Record) -> EscalationPolicy:
+    return EscalationPolicy.model_validate(
+        {k: v for k, v in dict(row).items() if k != "archived_at"}
+    )
+
+
+async def get_escalation_policy(*, conn: asyncpg.Connection, name: str) -> EscalationPolicy | None:
+    """Archived too: clocks of a policy naming it keep escalating by it."""
+    row = await conn.fetchrow("SELECT * FROM escalation_policies WHERE name = $1", name)
+    return _escalation(row) if row else None
+
+
+async def list_escalation_policies(*, conn: asyncpg.Connection) -> list[EscalationPolicy]:
+    rows = await conn.fetch(
+        "SELECT * FROM escalation_policies WHERE archived_at IS NULL ORDER BY name"
+    )
+    return [_escalation(r) for r in rows]
+
+
+async def upsert_escalation_policy(
+    *, conn: asyncpg.Connection, name: str, update: EscalationPolicyUpdate
+) -> EscalationPolicy:
+    row = await conn.fetchrow(
+        "INSERT INTO escalation_policies (name, levels) VALUES ($1, $2)"
+        " ON CONFLICT (name) DO UPDATE SET levels = $2, updated_at = now(), archived_at = NULL"
+        " RETURNING *",
+        name,
+        update.model_dump(mode="json", exclude_none=True)["levels"],
+    )
+    return _escalation(row)
