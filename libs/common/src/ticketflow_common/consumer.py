@@ -38,6 +38,24 @@ tracer = trace.get_tracer(__name__)
 Handler = Callable[[asyncpg.Connection, Envelope, Any], Awaitable[None]]
 
 
+async def apply_once(
+    *, pool: asyncpg.Pool, envelope: Envelope, payload: EventData, handler: Handler
+) -> str:
+    """Run `handler` and record the event as processed in one transaction: "duplicate" (and
+    no effect) when it was processed before, else "processed"."""
+    async with pool.acquire() as conn, conn.transaction():
+        first_time = await conn.fetchval(
+            "INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2)"
+            " ON CONFLICT (event_id) DO NOTHING RETURNING true",
+            envelope.id,
+            envelope.type,
+        )
+        if not first_time:
+            return "duplicate"
+        await handler(conn, envelope, payload)
+        return "processed"
+
+
 @dataclass(frozen=True)
 class DeadLetter:
     """Why a message could not be processed, as it travels in the DLQ message's headers."""
@@ -239,17 +257,7 @@ class EventConsumer:
             return True
 
     async def _apply_once(self, envelope: Envelope, payload: EventData, handler: Handler) -> str:
-        async with self.pool.acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                "INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2)"
-                " ON CONFLICT (event_id) DO NOTHING RETURNING true",
-                envelope.id,
-                envelope.type,
-            )
-            if not first_time:
-                return "duplicate"
-            await handler(conn, envelope, payload)
-            return "processed"
+        return await apply_once(pool=self.pool, envelope=envelope, payload=payload, handler=handler)
 
     async def dead_letter(
         self,

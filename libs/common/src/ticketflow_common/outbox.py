@@ -2,11 +2,28 @@
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 import asyncpg
 
-from ticketflow_common.envelope import Envelope
+from ticketflow_common.envelope import Envelope, EventData, new_event
+from ticketflow_common.topics import event_source
 from ticketflow_common.tracing import current_trace_carrier
+
+
+def event_for(data: EventData, *, subject: str, now: datetime) -> Envelope:
+    """The envelope `emit` writes: the topic's publisher as source, `subject` as key."""
+    return new_event(data, source=event_source(data.topic), subject=subject, time=now)
+
+
+async def emit(
+    conn: asyncpg.Connection, data: EventData, *, subject: str, now: datetime
+) -> Envelope:
+    """Write one event to the outbox, keyed by `subject` (the partition key), in the caller's
+    transaction: the event is published if and only if the change it reports commits."""
+    event = event_for(data, subject=subject, now=now)
+    await enqueue_event(conn=conn, event=event, topic=data.topic, key=subject)
+    return event
 
 
 async def enqueue_event(*, conn: asyncpg.Connection, event: Envelope, topic: str, key: str) -> None:

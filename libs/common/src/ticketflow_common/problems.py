@@ -66,6 +66,11 @@ class ProblemError(Exception):
         self.extra = extra
 
 
+def not_found(detail: str) -> ProblemError:
+    """404 naming what was looked for: `not_found(f"ticket {ticket_id} not found")`."""
+    return ProblemError(404, detail)
+
+
 def summary(errors: list[FieldError]) -> str:
     """The problem's `detail` for input errors: each field and why, in one line."""
     return "; ".join(f"{e.field}: {e.reason}" for e in errors)

@@ -4,17 +4,19 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic
 
 import uvicorn
 import uvloop
 from fastapi import APIRouter, FastAPI
 from fastapi.security.http import HTTPBase
 
-from ticketflow_common.clock import system_clock
+from ticketflow_common.clock import Clock, system_clock
 from ticketflow_common.consumer import EventConsumer, Handler, run_processed_events_pruning
 from ticketflow_common.db import create_pool
+from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.logs import setup_logging
@@ -22,31 +24,40 @@ from ticketflow_common.middleware import Authenticator
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.rate_limit_store import run_rate_limit_pruning
 from ticketflow_common.relay import OutboxRelay
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.runtime import Runtime, SettingsT
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.tracing import setup_tracing
 from ticketflow_common.web import BEARER, DEFAULT_MAX_BODY_BYTES, create_app, require_api_token
 
 log = logging.getLogger(__name__)
 
-BackgroundLoop = Callable[[Runtime, asyncio.Event], Coroutine[None, None, None]]
+BackgroundLoop = Callable[[Runtime[SettingsT], asyncio.Event], Coroutine[None, None, None]]
+"""A worker (`workers/`): runs until the event is set, on `run_work_loop`."""
+
+
+def no_events(_runtime: Runtime[Any]) -> EventTable:
+    return {}
 
 
 @dataclass(frozen=True)
-class ServiceSpec:
+class ServiceSpec(Generic[SettingsT]):
     """Everything that makes one service differ from another."""
 
     name: str
     title: str
-    routers: list[APIRouter]
-    handlers: Mapping[str, Handler] = field(default_factory=dict)
-    loops: list[BackgroundLoop] = field(default_factory=list)
+    routers: Sequence[APIRouter]
+    events: Callable[[Runtime[SettingsT]], EventTable] = no_events
+    """The service's `messaging/` table, built once from the context."""
+    loops: Sequence[BackgroundLoop[SettingsT]] = ()
     auth: Authenticator = require_api_token
     auth_scheme: HTTPBase = BEARER
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     description: str = ""
     setup_app: Callable[[FastAPI], None] | None = None
+
+    def handlers(self, runtime: Runtime[SettingsT]) -> dict[str, Handler]:
+        """What the consumer calls per event type (tests drive the same table)."""
+        return handlers_for(self.events(runtime), clock=runtime.clock)
 
 
 class _Server(uvicorn.Server):
@@ -62,12 +73,12 @@ def consumed_topics(handlers: Mapping[str, Handler]) -> list[str]:
     return sorted({EVENT_MODELS[event_type].topic for event_type in handlers})
 
 
-def build_app(spec: ServiceSpec, runtime: Runtime) -> FastAPI:
+def build_app(spec: ServiceSpec[SettingsT], runtime: Runtime[SettingsT]) -> FastAPI:
     """The service's HTTP app, without serving it (tests drive it in-process)."""
     app = create_app(
         runtime=runtime,
         title=spec.title,
-        routers=spec.routers,
+        routers=list(spec.routers),
         auth=spec.auth,
         auth_scheme=spec.auth_scheme,
         max_body_bytes=spec.max_body_bytes,
@@ -78,7 +89,9 @@ def build_app(spec: ServiceSpec, runtime: Runtime) -> FastAPI:
     return app
 
 
-async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
+async def serve(
+    spec: ServiceSpec[SettingsT], settings: SettingsT, clock: Clock = system_clock
+) -> None:
     """Start everything, then on SIGTERM/SIGINT stop HTTP, consumers, loops and flush the outbox."""
     setup_logging(spec.name, settings.log_level)
     setup_tracing(spec.name)
@@ -99,18 +112,19 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     producer = new_producer(settings.kafka_bootstrap_servers, client_id=spec.name)
     await producer.start()
     runtime = Runtime(
-        service=spec.name, settings=settings, pool=pool, producer=producer, names=names
+        service=spec.name, settings=settings, pool=pool, producer=producer, names=names, clock=clock
     )
-    if spec.handlers:
+    handlers = spec.handlers(runtime)
+    if handlers:
         runtime.consumers.append(
             EventConsumer(
                 service=spec.name,
                 pool=pool,
                 producer=producer,
                 bootstrap_servers=settings.kafka_bootstrap_servers,
-                topics=consumed_topics(spec.handlers),
+                topics=consumed_topics(handlers),
                 names=names,
-                handlers=spec.handlers,
+                handlers=handlers,
                 max_attempts=settings.consumer_max_attempts,
             )
         )
@@ -140,14 +154,14 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     workers += [asyncio.create_task(bg(runtime, stop), name=bg.__name__) for bg in spec.loops]
     workers.append(
         asyncio.create_task(
-            run_rate_limit_pruning(pool=pool, stop=stop, clock=system_clock),
+            run_rate_limit_pruning(pool=pool, stop=stop, clock=clock),
             name="rate-limit-pruning",
         )
     )
     pruning = run_processed_events_pruning(
         service=spec.name,
         pool=pool,
-        clock=system_clock,
+        clock=clock,
         stop=stop,
         retention=settings.processed_events_retention,
         batch_size=settings.processed_events_prune_batch_size,
@@ -186,6 +200,6 @@ async def _until_stop_or_crash(stop: asyncio.Event, tasks: list[asyncio.Task[Non
     return bool(crashed)
 
 
-def run_service(spec: ServiceSpec, settings: ServiceSettings) -> None:
+def run_service(spec: ServiceSpec[SettingsT], settings: SettingsT) -> None:
     """The process entry point: uvloop's event loop, which serves HTTP markedly faster."""
     uvloop.run(serve(spec, settings))

@@ -9,12 +9,20 @@ NOTIFY = "notify.events.v1"
 ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY)
 PARTITIONS = 12
 
+PUBLISHED_BY: dict[str, str] = {TICKETS: "intake", ROUTING: "routing", SLA: "sla", NOTIFY: "notify"}
+"""Each topic has one writer (ARCHITECTURE §3): the service whose events it carries."""
+
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "intake": (ROUTING, SLA, NOTIFY),
     "routing": (TICKETS,),
     "sla": (TICKETS, ROUTING),
     "notify": (TICKETS, ROUTING, SLA),
 }
+
+
+def event_source(topic: str) -> str:
+    """The CloudEvents `source` of every event on `topic`: its one publishing service."""
+    return f"/ticketflow/{PUBLISHED_BY[topic]}"
 
 
 def dlq_topic(topic: str, consumer_service: str) -> str:

@@ -4,10 +4,11 @@ import asyncio
 import secrets
 import time
 from collections.abc import Awaitable
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, FastAPI, Request, Response, status
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from fastapi.security.http import HTTPBase
@@ -16,12 +17,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ticketflow_common.clock import system_clock
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
 from ticketflow_common.params import StorableParams
 from ticketflow_common.problems import (
     PROBLEM_RESPONSES,
+    ProblemError,
     install_problem_handlers,
     problem_response,
 )
@@ -38,19 +39,32 @@ BEARER = HTTPBearer(auto_error=False)
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 
 
-async def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
+async def get_runtime(request: Request) -> Runtime[Any]:
+    """The app's service context; each service's `api/deps.py` names it with its settings type
+    (`Annotated[Runtime[IntakeSettings], Depends(get_runtime)]`)."""
+    runtime: Runtime[Any] = request.app.state.runtime
     return runtime
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Runtime[Any], Depends(get_runtime)]
+
+
+async def get_settings(runtime: RuntimeDep) -> Any:
+    """The service's settings, typed by the alias that asks for them."""
+    return runtime.settings
 
 
 async def get_pool(runtime: RuntimeDep) -> asyncpg.Pool:
     return runtime.pool
 
 
+async def get_now(runtime: RuntimeDep) -> datetime:
+    """The request's `now`, from the service context's clock (tests inject their own)."""
+    return runtime.clock()
+
+
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+NowDep = Annotated[datetime, Depends(get_now)]
 
 
 async def require_api_token(request: Request) -> None:
@@ -59,11 +73,7 @@ async def require_api_token(request: Request) -> None:
     runtime = await get_runtime(request)
     credentials = await BEARER(request)
     if credentials is None:
-        raise HTTPException(
-            status_code=status.HTTP_401_UNAUTHORIZED,
-            detail="a valid bearer token is required",
-            headers=UNAUTHORIZED_HEADERS,
-        )
+        raise ProblemError(401, "a valid bearer token is required", headers=UNAUTHORIZED_HEADERS)
     expected = runtime.settings.api_token.get_secret_value()
     limiter = failed_auth_limiter(request)
     async with runtime.pool.acquire() as conn:
@@ -117,7 +127,7 @@ async def _check(probe: Awaitable[object]) -> str:
 
 def create_app(
     *,
-    runtime: Runtime,
+    runtime: Runtime[Any],
     title: str,
     routers: list[APIRouter],
     auth: Authenticator = require_api_token,
@@ -135,7 +145,7 @@ def create_app(
             quota=runtime.settings.auth_failure_limit,
             window_seconds=runtime.settings.auth_failure_window_seconds,
         ),
-        clock=system_clock,
+        clock=runtime.clock,
     )
     install_problem_handlers(app)
     app.include_router(health)

@@ -1,0 +1,90 @@
+"""One harness per service, the same surface everywhere: `deliver(event)` applies an event as
+the consumer does (idempotently, in one transaction), `outbox()` reads what the service emitted."""
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from tests.support.clock import FakeClock
+from ticketflow_common.consumer import Handler, apply_once
+from ticketflow_common.envelope import Envelope, EventData, new_event
+from ticketflow_common.events import EVENT_MODELS
+from ticketflow_common.runtime import Runtime, SettingsT
+from ticketflow_common.service_main import ServiceSpec, build_app
+from ticketflow_common.topics import TopicNames
+
+
+@dataclass
+class ServiceHarness(Generic[SettingsT]):
+    """A service's context on a fresh schema and a fake clock, its event table and its app."""
+
+    spec: ServiceSpec[SettingsT]
+    runtime: Runtime[SettingsT]
+    clock: FakeClock
+    schema: str
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.runtime.pool
+
+    @property
+    def settings(self) -> SettingsT:
+        return self.runtime.settings
+
+    @property
+    def handlers(self) -> Mapping[str, Handler]:
+        return self.spec.handlers(self.runtime)
+
+    def envelope(self, data: EventData, *, subject: str | None = None) -> Envelope:
+        """The envelope the event's publisher would write, at the harness's now."""
+        key = subject if subject is not None else str(getattr(data, "ticket_id", uuid.uuid4()))
+        return new_event(data, source="/tests", subject=key, time=self.clock())
+
+    async def deliver(self, event: EventData | Envelope, *, subject: str | None = None) -> str:
+        """Apply one event as the consumer would; "duplicate" when it was applied before."""
+        envelope = event if isinstance(event, Envelope) else self.envelope(event, subject=subject)
+        payload = event if isinstance(event, EventData) else None
+        handler = self.handlers[envelope.type]
+        if payload is None:
+            payload = envelope.payload(EVENT_MODELS[envelope.type])
+        return await apply_once(pool=self.pool, envelope=envelope, payload=payload, handler=handler)
+
+    async def outbox(self, subject: str | None = None) -> list[dict[str, Any]]:
+        """Envelopes the service committed to its outbox, oldest first."""
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch("SELECT payload FROM outbox ORDER BY id")
+        found = [r["payload"] for r in rows]
+        return [e for e in found if subject is None or e["subject"] == subject]
+
+    def client(self, token: str) -> httpx.AsyncClient:
+        """The service's app in-process, every request with `token`."""
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=build_app(self.spec, self.runtime)),
+            base_url=f"http://{self.spec.name}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+
+def harness_runtime(
+    *,
+    service: str,
+    settings: SettingsT,
+    pool: asyncpg.Pool,
+    clock: FakeClock,
+    kafka_bootstrap: str,
+) -> Runtime[SettingsT]:
+    """The context a service's app holds, on a test's pool and clock; its producer is never
+    started (the outbox is what tests read)."""
+    return Runtime(
+        service=service,
+        settings=settings,
+        pool=pool,
+        producer=AIOKafkaProducer(bootstrap_servers=kafka_bootstrap),
+        names=TopicNames(""),
+        clock=clock,
+    )
