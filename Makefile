@@ -50,6 +50,7 @@ lint: install
 	@$(UV) run ruff format --check .
 	@$(UV) run ruff check .
 	@$(UV) run mypy libs/common/src libs/cli/src services/*/src tests tools bench
+	@$(UV) run lint-imports --no-cache
 
 test: install  ## tests start their own infra: env URLs, else testcontainers, else infra/local
 	@$(UV) run pytest
