@@ -14,7 +14,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from ticketflow_cli.failures import CommandFailed, ExitCode
 from ticketflow_common import topics
-from ticketflow_common.kafka import new_producer
+from ticketflow_common.kafka import new_consumer, new_producer
 
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 CLIENT_ID = "ticketflow-cli"
@@ -40,40 +40,39 @@ def unreachable(bootstrap_servers: str, exc: BaseException) -> CommandFailed:
 
 
 @asynccontextmanager
-async def group_less_consumer(bootstrap_servers: str) -> AsyncIterator[AIOKafkaConsumer]:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers,
-        client_id=CLIENT_ID,
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
-        request_timeout_ms=15_000,
-    )
+async def _started(
+    client: AIOKafkaConsumer | AIOKafkaProducer, bootstrap_servers: str
+) -> AsyncIterator[None]:
+    """Start `client` (a clear exit code when Kafka does not answer) and stop it afterwards."""
     try:
-        await consumer.start()
+        await client.start()
     except KafkaError as exc:
-        await consumer.stop()
+        await client.stop()
         raise unreachable(bootstrap_servers, exc) from exc
     try:
-        yield consumer
+        yield
     finally:
-        await consumer.stop()
+        await client.stop()
+
+
+@asynccontextmanager
+async def group_less_consumer(bootstrap_servers: str) -> AsyncIterator[AIOKafkaConsumer]:
+    consumer = new_consumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        client_id=CLIENT_ID,
+        request_timeout_ms=15_000,
+    )
+    async with _started(consumer, bootstrap_servers):
+        yield consumer
 
 
 @asynccontextmanager
 async def producer_for_replay(bootstrap_servers: str) -> AsyncIterator[AIOKafkaProducer]:
     """The services' producer settings: idempotent, acks=all."""
     producer = new_producer(bootstrap_servers, client_id=CLIENT_ID)
-    try:
-        await producer.start()
-    except KafkaError as exc:
-        await producer.stop()
-        raise unreachable(bootstrap_servers, exc) from exc
-    try:
+    async with _started(producer, bootstrap_servers):
         yield producer
-    finally:
-        await producer.stop()
 
 
 async def existing_topics(consumer: AIOKafkaConsumer) -> set[str]:

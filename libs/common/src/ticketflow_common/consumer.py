@@ -30,7 +30,7 @@ from ticketflow_common.metrics import (
 from ticketflow_common.topics import TopicNames, dlq_topic
 from ticketflow_common.tracing import carrier_from_kafka, context_from_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.work_loop import run_work_loop
+from ticketflow_common.work_loop import run_batch_loop
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -320,17 +320,17 @@ async def run_processed_events_pruning(
 ) -> None:
     """Keep `processed_events` bounded: batch after batch while old rows remain, then idle."""
 
-    async def prune_batch() -> int:
-        async with pool.acquire() as conn:
-            pruned = await prune_processed_events(
-                conn=conn, now=clock(), older_than=retention, limit=batch_size
-            )
+    async def prune_batch(conn: asyncpg.Connection, now: datetime) -> int:
+        pruned = await prune_processed_events(
+            conn=conn, now=now, older_than=retention, limit=batch_size
+        )
         PROCESSED_EVENTS_PRUNED.labels(service).inc(pruned)
         return pruned
 
-    await run_work_loop(
+    await run_batch_loop(
         name="processed events pruning",
-        work=prune_batch,
+        pool=pool,
+        batch=prune_batch,
         batch_size=batch_size,
         max_idle_seconds=interval_seconds,
         stop=stop,

@@ -16,9 +16,15 @@ def new_producer(bootstrap_servers: str, *, client_id: str) -> AIOKafkaProducer:
 
 
 def new_consumer(
-    *topics: str, bootstrap_servers: str, group_id: str, client_id: str
+    *topics: str,
+    bootstrap_servers: str,
+    group_id: str | None,
+    client_id: str,
+    request_timeout_ms: int = 40_000,
 ) -> AIOKafkaConsumer:
-    """Manual commits after the effect is stored: at-least-once, made exactly-once by the inbox."""
+    """Manual commits after the effect is stored: at-least-once, made exactly-once by the inbox.
+    Committed events only (`read_committed`), from the earliest when there is no position; a
+    `group_id` of None reads assigned partitions without a group (the CLI)."""
     return AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap_servers,
@@ -28,4 +34,5 @@ def new_consumer(
         auto_offset_reset="earliest",
         isolation_level="read_committed",
         max_poll_records=200,
+        request_timeout_ms=request_timeout_ms,
     )

@@ -18,7 +18,7 @@ import asyncpg
 
 from ticketflow_common.clock import Clock
 from ticketflow_common.rate_limit import Decision, RatePolicy, blocked_beyond, describe
-from ticketflow_common.work_loop import run_work_loop
+from ticketflow_common.work_loop import run_batch_loop
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +128,13 @@ async def run_rate_limit_pruning(
 ) -> None:
     """The background loop that keeps the table to the keys seen lately, a batch at a time."""
 
-    async def prune_batch() -> int:
-        async with pool.acquire() as conn:
-            return await prune_expired(conn=conn, now=clock(), limit=batch_size)
+    async def prune_batch(conn: asyncpg.Connection, now: datetime) -> int:
+        return await prune_expired(conn=conn, now=now, limit=batch_size)
 
-    await run_work_loop(
+    await run_batch_loop(
         name="rate limit pruning",
-        work=prune_batch,
+        pool=pool,
+        batch=prune_batch,
         batch_size=batch_size,
         max_idle_seconds=PRUNE_IDLE_SECONDS,
         stop=stop,

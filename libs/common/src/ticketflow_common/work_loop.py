@@ -5,6 +5,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+import asyncpg
+
 from ticketflow_common.clock import Clock
 from ticketflow_common.transient import TRANSIENT_ERRORS
 from ticketflow_common.wakeups import wait_for_any
@@ -40,3 +42,37 @@ async def run_work_loop(
         if upcoming is not None:
             wait = min(wait, (upcoming - clock()).total_seconds())
         await wait_for_any(stop, *([wakeup] if wakeup else []), seconds=wait)
+
+
+Batch = Callable[[asyncpg.Connection, datetime], Awaitable[int]]
+"""One batch of a worker's work on one connection at `now`; returns how many items it did."""
+
+
+async def run_batch_loop(
+    *,
+    name: str,
+    pool: asyncpg.Pool,
+    batch: Batch,
+    batch_size: int,
+    max_idle_seconds: float,
+    stop: asyncio.Event,
+    clock: Clock,
+    next_due: Callable[[], Awaitable[datetime | None]] | None = None,
+    wakeup: asyncio.Event | None = None,
+) -> None:
+    """`run_work_loop` over `batch`, each run on a pooled connection at the clock's now."""
+
+    async def work() -> int:
+        async with pool.acquire() as conn:
+            return await batch(conn, clock())
+
+    await run_work_loop(
+        name=name,
+        work=work,
+        batch_size=batch_size,
+        max_idle_seconds=max_idle_seconds,
+        stop=stop,
+        clock=clock,
+        next_due=next_due,
+        wakeup=wakeup,
+    )
