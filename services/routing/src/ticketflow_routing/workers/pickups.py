@@ -1,0 +1,19 @@
+"""Pickup deadlines and hand-backs, as they fall due."""
+
+import asyncio
+from functools import partial
+
+from ticketflow_common.runtime import Runtime
+from ticketflow_routing.commands.pickups import hand_on_due_pickup, next_pickup_due
+from ticketflow_routing.settings import RoutingSettings
+from ticketflow_routing.workers.schedules import run_due_items
+
+
+async def run_pickup_deadlines(runtime: Runtime[RoutingSettings], stop: asyncio.Event) -> None:
+    await run_due_items(
+        runtime,
+        stop,
+        name="routing pickup deadlines",
+        step=partial(hand_on_due_pickup, policy=runtime.settings.routing_policy()),
+        next_due=next_pickup_due,
+    )
