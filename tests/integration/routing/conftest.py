@@ -71,9 +71,7 @@ async def routing_schema(database_url: str) -> AsyncIterator[tuple[asyncpg.Pool,
 
 
 @pytest.fixture
-async def routing(
-    routing_schema: tuple[asyncpg.Pool, str], kafka_bootstrap: str
-) -> RoutingHarness:
+async def routing(routing_schema: tuple[asyncpg.Pool, str], kafka_bootstrap: str) -> RoutingHarness:
     pool, schema = routing_schema
     return routing_harness(pool, schema, kafka_bootstrap=kafka_bootstrap)
 

@@ -25,6 +25,12 @@ def _not_found(agent_id: UUID) -> ProblemError:
     return not_found(f"agent {agent_id} not found")
 
 
+def _found(agent: Agent | None, agent_id: UUID) -> Agent:
+    if agent is None:
+        raise _not_found(agent_id)
+    return agent
+
+
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def post_agent(body: NewAgent, pool: PoolDep, policy: PolicyDep, now: NowDep) -> Agent:
     """Create the agent; queued tickets they can take are assigned in the same transaction."""
@@ -46,10 +52,7 @@ async def read_agents(
 @router.get("/{agent_id}")
 async def read_agent(agent_id: UUID, pool: PoolDep) -> Agent:
     async with pool.acquire() as conn:
-        agent = await live_agent(conn=conn, agent_id=agent_id)
-    if agent is None:
-        raise _not_found(agent_id)
-    return agent
+        return _found(await live_agent(conn=conn, agent_id=agent_id), agent_id)
 
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -71,9 +74,7 @@ async def patch_agent(
         agent = await change_agent(
             conn=conn, agent_id=agent_id, change=body, now=now, policy=policy
         )
-    if agent is None:
-        raise _not_found(agent_id)
-    return agent
+    return _found(agent, agent_id)
 
 
 @router.put("/{agent_id}/status")
@@ -85,6 +86,4 @@ async def put_status(
         agent = await change_status(
             conn=conn, agent_id=agent_id, status=body.status, now=now, policy=policy
         )
-    if agent is None:
-        raise _not_found(agent_id)
-    return agent
+    return _found(agent, agent_id)

@@ -1,5 +1,5 @@
-"""Routing's projection of a ticket (the facts intake publishes) and the rules that follow from
-its status."""
+"""Routing's projection of a ticket (the facts of intake's ticket events) and the rules that
+follow from its status."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace

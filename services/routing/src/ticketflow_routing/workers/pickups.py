@@ -1,7 +1,6 @@
 """Pickup deadlines and hand-backs, as they fall due."""
 
 import asyncio
-from functools import partial
 
 from ticketflow_common.runtime import Runtime
 from ticketflow_routing.commands.pickups import hand_on_due_pickup, next_pickup_due
@@ -14,6 +13,6 @@ async def run_pickup_deadlines(runtime: Runtime[RoutingSettings], stop: asyncio.
         runtime,
         stop,
         name="routing pickup deadlines",
-        step=partial(hand_on_due_pickup, policy=runtime.settings.routing_policy()),
+        step=hand_on_due_pickup,
         next_due=next_pickup_due,
     )

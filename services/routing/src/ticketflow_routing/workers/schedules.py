@@ -12,7 +12,8 @@ from ticketflow_routing.settings import RoutingSettings
 BATCH_SIZE = 50
 
 DueStep = Callable[..., Awaitable[bool]]
-"""`(*, conn, now)`: handle one due item in its own transaction; False when none is due."""
+"""`(*, conn, now, policy)`: handle one due item in its own transaction; False when none is
+due."""
 NextDue = Callable[..., Awaitable[datetime | None]]
 """`(*, conn)`: when the next item falls due."""
 Periodic = Callable[..., Awaitable[object]]
@@ -29,11 +30,12 @@ async def run_due_items(
 ) -> None:
     """Apply `step` until nothing is due or a batch is done; then sleep until the next due
     time (at most `loop_max_idle_seconds`)."""
+    policy = runtime.settings.routing_policy()
 
     async def work() -> int:
         done = 0
         async with runtime.pool.acquire() as conn:
-            while done < BATCH_SIZE and await step(conn=conn, now=runtime.clock()):
+            while done < BATCH_SIZE and await step(conn=conn, now=runtime.clock(), policy=policy):
                 done += 1
         return done
 

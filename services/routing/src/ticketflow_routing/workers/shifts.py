@@ -1,7 +1,6 @@
 """Shift starts and ends, as they fall due."""
 
 import asyncio
-from functools import partial
 
 from ticketflow_common.runtime import Runtime
 from ticketflow_routing.commands.shifts import apply_due_shift_change, next_shift_change_due
@@ -14,6 +13,6 @@ async def run_shift_changes(runtime: Runtime[RoutingSettings], stop: asyncio.Eve
         runtime,
         stop,
         name="routing shift changes",
-        step=partial(apply_due_shift_change, policy=runtime.settings.routing_policy()),
+        step=apply_due_shift_change,
         next_due=next_shift_change_due,
     )
