@@ -17,6 +17,7 @@ import asyncio
 import json
 import random
 import resource
+import secrets
 import time
 import uuid
 from datetime import UTC, datetime
@@ -34,12 +35,14 @@ from ticketflow_common.events import TicketCreated
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TICKETS, TopicNames, dlq_topic
-from ticketflow_routing.assignments import route_ticket
+from ticketflow_routing.commands.assign import route_ticket
 from ticketflow_routing.domain.agents import routing_keys
 from ticketflow_routing.domain.policy import RoutingPolicy
-from ticketflow_routing.domain.tickets import TicketView
-from ticketflow_routing.messaging.handlers import build_handlers
+from ticketflow_routing.domain.tickets import TicketProjection
+from ticketflow_routing.main import SPEC
+from ticketflow_routing.settings import RoutingSettings
 
 TEAM_SIZE = 50
 TEAM_SKILLS = 8
@@ -80,11 +83,11 @@ def agent_rows(count: int, rng: random.Random) -> list[tuple[Any, ...]]:
     return rows
 
 
-def ticket(rng: random.Random, teams: int, *, with_team: bool) -> TicketView:
+def ticket(rng: random.Random, teams: int, *, with_team: bool) -> TicketProjection:
     team = rng.randrange(teams)
     now = datetime.now(UTC)
     skills = rng.sample(team_skills(team), 1 if with_team else 2)
-    return TicketView(
+    return TicketProjection(
         ticket_id=uuid.uuid4(),
         version=1,
         status="open",
@@ -181,6 +184,9 @@ async def throughput(
     await producer.start()
     pools = [await create_pool(dsn=dsn, schema=schema, max_size=3) for _ in range(3)]
     stop = asyncio.Event()
+    settings = RoutingSettings(
+        database_url=dsn, kafka_bootstrap_servers=bootstrap, api_token=secrets.token_hex(16)
+    )
     consumers = [
         EventConsumer(
             service="routing",
@@ -189,7 +195,16 @@ async def throughput(
             bootstrap_servers=bootstrap,
             topics=[TICKETS],
             names=names,
-            handlers=build_handlers(clock=system_clock, policy=POLICY),
+            handlers=SPEC.handlers(
+                Runtime(
+                    service="routing",
+                    settings=settings,
+                    pool=pool,
+                    producer=producer,
+                    names=names,
+                    clock=system_clock,
+                )
+            ),
             group_id=f"{names.prefix}routing",
         )
         for pool in pools

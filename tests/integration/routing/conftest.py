@@ -1,17 +1,19 @@
-"""A fresh routing schema per test, and helpers that play intake's ticket events."""
+"""Routing's harness on a fresh schema and a fake clock, and a fake intake that plays the
+ticket events."""
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from ticketflow_common.db import create_pool
+from tests.support.clock import FakeClock
+from tests.support.harness import ServiceHarness, harness_runtime
+from tests.support.schemas import fresh_schema
 from ticketflow_common.events import (
     TicketCreated,
     TicketFacts,
@@ -19,86 +21,93 @@ from ticketflow_common.events import (
     TicketTransferred,
     TicketUpdated,
 )
-from ticketflow_common.migrations import apply_migrations, service_migrations
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
+from ticketflow_routing.commands.agents import create_agent
 from ticketflow_routing.domain.agents import Agent, NewAgent
-from ticketflow_routing.domain.policy import RoutingPolicy
-from ticketflow_routing.main import spec
-from ticketflow_routing.messaging.handlers import apply_ticket_event
-from ticketflow_routing.people import create_agent
+from ticketflow_routing.main import SPEC
 from ticketflow_routing.settings import RoutingSettings
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)  # a Monday
-POLICY = RoutingPolicy(
-    pickup_timeout_seconds={"urgent": 60, "high": 120, "normal": 300, "low": 600},
-    candidate_limit=20,
-)
 TOKEN = "routing-test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+RoutingHarness = ServiceHarness[RoutingSettings]
 
 
-@pytest.fixture
-async def routing_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    name = f"rt_{uuid.uuid4().hex[:10]}"
-    pool = await create_pool(dsn=database_url, schema=name, max_size=8)
-    async with pool.acquire() as conn:
-        await apply_migrations(conn=conn, schema=name, migrations=service_migrations("routing"))
-    yield pool
-    async with pool.acquire() as conn:
-        await conn.execute(f'DROP SCHEMA "{name}" CASCADE')
-    await pool.close()
-
-
-def routing_runtime(pool: asyncpg.Pool, **settings: Any) -> Runtime:
-    """Routing's runtime on `pool`, without Kafka; `settings` override the tests' defaults."""
+def routing_settings(**overrides: Any) -> RoutingSettings:
+    """Routing's settings in these tests; `overrides` change them."""
     values: dict[str, Any] = {
         "database_url": "postgresql://unused/unused",
         "kafka_bootstrap_servers": "unused:9092",
         "api_token": TOKEN,
         "auth_failure_limit": 10_000,  # tests share one client address
-        **settings,
+        "pickup_timeout_seconds": {"urgent": 60, "high": 120, "normal": 300, "low": 600},
+        "candidate_limit": 20,
+        **overrides,
     }
-    return Runtime(
+    return RoutingSettings(**values)
+
+
+POLICY = routing_settings().routing_policy()
+
+
+def routing_harness(
+    pool: asyncpg.Pool, schema: str, *, kafka_bootstrap: str, **settings: Any
+) -> RoutingHarness:
+    """Routing on `pool`, its clock at T0; `settings` override the tests' defaults."""
+    clock = FakeClock(T0)
+    runtime = harness_runtime(
         service="routing",
-        settings=RoutingSettings(**values),
+        settings=routing_settings(**settings),
         pool=pool,
-        producer=None,
-        names=TopicNames(),
+        clock=clock,
+        kafka_bootstrap=kafka_bootstrap,
     )
-
-
-def routing_app(pool: asyncpg.Pool, **settings: Any) -> FastAPI:
-    """Routing's routers under the shared app, on `routing_runtime(pool, **settings)`."""
-    runtime = routing_runtime(pool, **settings)
-    return create_app(runtime=runtime, title="routing", routers=spec(POLICY).routers)
+    return ServiceHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
 
 
 @pytest.fixture
-async def api(routing_pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+async def routing_schema(database_url: str) -> AsyncIterator[tuple[asyncpg.Pool, str]]:
+    async with fresh_schema(database_url, "routing") as found:
+        yield found
+
+
+@pytest.fixture
+async def routing(routing_schema: tuple[asyncpg.Pool, str], kafka_bootstrap: str) -> RoutingHarness:
+    pool, schema = routing_schema
+    return routing_harness(pool, schema, kafka_bootstrap=kafka_bootstrap)
+
+
+@pytest.fixture
+def routing_pool(routing: RoutingHarness) -> asyncpg.Pool:
+    return routing.pool
+
+
+@pytest.fixture
+async def api(routing: RoutingHarness) -> AsyncIterator[httpx.AsyncClient]:
     """Routing's app in-process; every request carries TOKEN."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=routing_app(routing_pool)),
-        base_url="http://routing",
-        headers=AUTH,
-    ) as client:
+    async with routing.client(TOKEN) as client:
         yield client
 
 
 @dataclass
 class FakeIntake:
-    """Plays intake: emits ticket events with increasing versions, applied as the consumer
-    would (each in its own transaction)."""
+    """Plays intake: ticket events with increasing versions, at the clock's time; `send`
+    delivers one to routing as the consumer would (in its own transaction)."""
 
-    pool: asyncpg.Pool
-    now: datetime = T0
+    clock: FakeClock
+    routing: RoutingHarness | None = None
     versions: dict[uuid.UUID, int] = field(default_factory=dict)
     facts: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
 
+    @property
+    def now(self) -> datetime:
+        return self.clock.now
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        self.clock.now = value
+
     def tick(self, seconds: float = 1.0) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
+        return self.clock.advance(seconds)
 
     def _next(self, key: uuid.UUID, /, **changes: Any) -> dict[str, Any]:
         self.versions[key] = self.versions.get(key, 0) + 1
@@ -154,13 +163,25 @@ class FakeIntake:
         )
 
     async def send(self, event: TicketFacts) -> bool:
-        async with self.pool.acquire() as conn, conn.transaction():
-            return await apply_ticket_event(conn=conn, event=event, now=self.now, policy=POLICY)
+        """Deliver `event`; True when it brought routing's projection of the ticket to its
+        version, False when it was older than (or as old as) what routing knew."""
+        assert self.routing is not None, "this FakeIntake only builds events"
+        before = await self._version(event.ticket_id)
+        assert await self.routing.deliver(event) == "processed"
+        return before != event.version and await self._version(event.ticket_id) == event.version
+
+    async def _version(self, ticket_id: uuid.UUID) -> int | None:
+        assert self.routing is not None
+        async with self.routing.pool.acquire() as conn:
+            found: int | None = await conn.fetchval(
+                "SELECT version FROM tickets WHERE ticket_id = $1", ticket_id
+            )
+        return found
 
 
 @pytest.fixture
-def intake(routing_pool: asyncpg.Pool) -> FakeIntake:
-    return FakeIntake(routing_pool)
+def intake(routing: RoutingHarness) -> FakeIntake:
+    return FakeIntake(routing.clock, routing)
 
 
 AddAgent = Callable[..., Awaitable[Agent]]
@@ -172,7 +193,7 @@ def add_agent(routing_pool: asyncpg.Pool, intake: FakeIntake) -> AddAgent:
         body = NewAgent.model_validate(
             {"team": "net", "skills": ["vpn"], "capacity": 2, **fields, "name": name}
         )
-        async with routing_pool.acquire() as conn, conn.transaction():
+        async with routing_pool.acquire() as conn:
             return await create_agent(conn=conn, new=body, now=intake.now, policy=POLICY)
 
     return add

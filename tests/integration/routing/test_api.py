@@ -3,19 +3,30 @@
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from tests.integration.routing.conftest import AUTH, TOKEN, FakeIntake, routing_app
+from tests.integration.routing.conftest import (
+    AUTH,
+    TOKEN,
+    FakeIntake,
+    RoutingHarness,
+    routing_harness,
+)
+from ticketflow_common.service_main import build_app
 
 pytestmark = pytest.mark.integration
 
 
+def app_of(routing: RoutingHarness) -> FastAPI:
+    return build_app(routing.spec, routing.runtime)
+
+
 @pytest.fixture
-async def api(routing_pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+async def api(routing: RoutingHarness) -> AsyncIterator[httpx.AsyncClient]:
     """Unlike conftest's `api`, sends no credential: each request adds AUTH, or goes without."""
-    transport = httpx.ASGITransport(app=routing_app(routing_pool))
+    transport = httpx.ASGITransport(app=app_of(routing))
     async with httpx.AsyncClient(transport=transport, base_url="http://routing") as client:
         yield client
 
@@ -118,8 +129,17 @@ async def test_routing_decision_is_shown_and_can_be_overridden(
     assert unknown.status_code == 404
 
 
-async def test_failed_authentications_are_limited_per_address(routing_pool: asyncpg.Pool) -> None:
-    app = routing_app(routing_pool, auth_failure_limit=2, auth_failure_window_seconds=600)
+async def test_failed_authentications_are_limited_per_address(
+    routing: RoutingHarness, kafka_bootstrap: str
+) -> None:
+    limited = routing_harness(
+        routing.pool,
+        routing.schema,
+        kafka_bootstrap=kafka_bootstrap,
+        auth_failure_limit=2,
+        auth_failure_window_seconds=600,
+    )
+    app = app_of(limited)
 
     async def get(address: str, token: str) -> httpx.Response:
         transport = httpx.ASGITransport(app=app, client=(address, 40000))

@@ -13,8 +13,10 @@ from tests.integration.routing.conftest import (
     loads,
     owner_of,
 )
-from ticketflow_routing.background import apply_due_shift_change, hand_on_due_pickup, sweep_queues
-from ticketflow_routing.people import change_status
+from ticketflow_routing.commands.agent_status import change_status
+from ticketflow_routing.commands.drain import sweep_queues
+from ticketflow_routing.commands.pickups import hand_on_due_pickup
+from ticketflow_routing.commands.shifts import apply_due_shift_change
 from ticketflow_routing.store.teams import put_team
 
 pytestmark = pytest.mark.integration

@@ -2,19 +2,17 @@
 
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
-from tests.integration.routing.conftest import POLICY, TOKEN, routing_runtime
-from ticketflow_routing.main import spec
+from tests.integration.routing.conftest import TOKEN, RoutingHarness
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def http(routing_pool: asyncpg.Pool) -> AsyncIterator[Http]:
-    http = http_for(spec(POLICY), routing_runtime(routing_pool), TOKEN)
+async def http(routing: RoutingHarness) -> AsyncIterator[Http]:
+    http = http_for(routing.spec, routing.runtime, TOKEN)
     async with http.client:
         yield http
 

@@ -12,28 +12,34 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from tests.integration.routing.conftest import FakeIntake
+from tests.integration.routing.conftest import T0, FakeIntake, routing_settings
 from tests.kafka_helpers import committed_total, delete_topics, total_end_offset
 from tests.polling import eventually
+from tests.support.clock import FakeClock
 from ticketflow_common.clock import system_clock
 from ticketflow_common.consumer import EventConsumer
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.kafka_topics import ensure_topics
+from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TICKETS, TopicNames, dlq_topic
-from ticketflow_routing.background import run_routing_loops
+from ticketflow_routing.commands.agent_status import change_status
+from ticketflow_routing.commands.agents import create_agent
 from ticketflow_routing.domain.agents import NewAgent
-from ticketflow_routing.domain.policy import RoutingPolicy
-from ticketflow_routing.messaging.handlers import build_handlers
-from ticketflow_routing.people import change_status, create_agent
+from ticketflow_routing.main import SPEC
 
 pytestmark = pytest.mark.integration
 
 TICKETS_COUNT = 300
 AGENTS_COUNT = 12
-POLICY = RoutingPolicy(
-    pickup_timeout_seconds={"urgent": 3600, "high": 3600, "normal": 3600, "low": 3600}
+SETTINGS = routing_settings(
+    pickup_timeout_seconds={"urgent": 3600, "high": 3600, "normal": 3600, "low": 3600},
+    candidate_limit=50,
+    loop_max_idle_seconds=0.2,
+    queue_sweep_interval_seconds=0.2,
+    gauges_interval_seconds=1.0,
 )
+POLICY = SETTINGS.routing_policy()
 SKILLS = ["vpn", "mail", "hw"]
 TEAMS = ["a", "b"]
 
@@ -45,7 +51,7 @@ CONSISTENCY = (
 
 def plan_events(rng: random.Random) -> list[Envelope]:
     """Every ticket's events, some twice, some in reverse order, tickets interleaved."""
-    intake = FakeIntake(pool=None)  # builds events only, sends none
+    intake = FakeIntake(FakeClock(T0))  # builds events only, sends none
     per_ticket: list[list[Envelope]] = []
     for n in range(TICKETS_COUNT):
         created = intake.created(
@@ -90,8 +96,7 @@ async def test_three_replicas_never_double_own_or_overbook(
                 skills=rng.sample(SKILLS, 2) if i % 4 else SKILLS,
                 capacity=3,
             )
-            async with conn.transaction():
-                agent = await create_agent(conn=conn, new=new, now=system_clock(), policy=POLICY)
+            agent = await create_agent(conn=conn, new=new, now=system_clock(), policy=POLICY)
             agent_ids.append(agent.id)
 
     names = TopicNames(f"race{uuid.uuid4().hex[:8]}.")
@@ -110,6 +115,9 @@ async def test_three_replicas_never_double_own_or_overbook(
     violations: list[int] = []
     try:
         for pool in pools:
+            replica = Runtime(
+                service="routing", settings=SETTINGS, pool=pool, producer=producer, names=names
+            )
             consumer = EventConsumer(
                 service="routing",
                 pool=pool,
@@ -117,25 +125,13 @@ async def test_three_replicas_never_double_own_or_overbook(
                 bootstrap_servers=kafka_bootstrap,
                 topics=[TICKETS],
                 names=names,
-                handlers=build_handlers(clock=system_clock, policy=POLICY),
+                handlers=SPEC.handlers(replica),
                 group_id=group,
                 max_attempts=3,
                 retry_base_seconds=0.01,
             )
             tasks.append(asyncio.create_task(consumer.run(stop)))
-            tasks.append(
-                asyncio.create_task(
-                    run_routing_loops(
-                        pool=pool,
-                        clock=system_clock,
-                        stop=stop,
-                        policy=POLICY,
-                        max_idle_seconds=0.2,
-                        sweep_interval_seconds=0.2,
-                        gauges_interval_seconds=1.0,
-                    )
-                )
-            )
+            tasks += [asyncio.create_task(loop(replica, stop)) for loop in SPEC.loops]
 
         async def sample_invariants() -> None:
             while not stop.is_set():
@@ -146,7 +142,7 @@ async def test_three_replicas_never_double_own_or_overbook(
         async def flip_agents() -> None:
             for agent_id in agent_ids[:4] * 3:
                 for status in ("away", "online"):
-                    async with routing_pool.acquire() as conn, conn.transaction():
+                    async with routing_pool.acquire() as conn:
                         await change_status(
                             conn=conn,
                             agent_id=agent_id,

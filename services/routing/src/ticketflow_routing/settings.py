@@ -30,7 +30,7 @@ class RoutingSettings(ServiceSettings):
             raise ValueError("pickup_timeout_seconds must be positive")
         return value
 
-    def policy(self) -> RoutingPolicy:
+    def routing_policy(self) -> RoutingPolicy:
         return RoutingPolicy(
             pickup_timeout_seconds=dict(self.pickup_timeout_seconds),
             candidate_limit=self.candidate_limit,

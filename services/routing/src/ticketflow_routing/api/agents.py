@@ -1,28 +1,41 @@
-"""Thin routes for agents: create, read, change, set status."""
+"""Thin routes for agents: create, read, change, set status, archive."""
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from ticketflow_common.params import Offset
-from ticketflow_routing.api.deps import ClockDep, PolicyDep, PoolDep
+from ticketflow_common.problems import ProblemError, not_found
+from ticketflow_routing.api.deps import NowDep, PolicyDep, PoolDep
+from ticketflow_routing.commands.agent_status import change_status
+from ticketflow_routing.commands.agents import (
+    change_agent,
+    create_agent,
+    live_agent,
+    live_agents,
+    retire_agent,
+)
 from ticketflow_routing.domain.agents import Agent, AgentChange, NewAgent, StatusChange
-from ticketflow_routing.people import change_agent, change_status, create_agent, retire_agent
-from ticketflow_routing.store.agents import get_agent, list_agents
 
 router = APIRouter(prefix="/agents", tags=["agents"])
 
 
-def _not_found(agent_id: UUID) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"agent {agent_id} not found")
+def _not_found(agent_id: UUID) -> ProblemError:
+    return not_found(f"agent {agent_id} not found")
+
+
+def _found(agent: Agent | None, agent_id: UUID) -> Agent:
+    if agent is None:
+        raise _not_found(agent_id)
+    return agent
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def post_agent(body: NewAgent, pool: PoolDep, policy: PolicyDep, clock: ClockDep) -> Agent:
+async def post_agent(body: NewAgent, pool: PoolDep, policy: PolicyDep, now: NowDep) -> Agent:
     """Create the agent; queued tickets they can take are assigned in the same transaction."""
-    async with pool.acquire() as conn, conn.transaction():
-        return await create_agent(conn=conn, new=body, now=clock(), policy=policy)
+    async with pool.acquire() as conn:
+        return await create_agent(conn=conn, new=body, now=now, policy=policy)
 
 
 @router.get("")
@@ -33,51 +46,44 @@ async def read_agents(
     offset: Offset = 0,
 ) -> list[Agent]:
     async with pool.acquire() as conn:
-        return await list_agents(conn=conn, team=team, limit=limit, offset=offset)
+        return await live_agents(conn=conn, team=team, limit=limit, offset=offset)
 
 
 @router.get("/{agent_id}")
 async def read_agent(agent_id: UUID, pool: PoolDep) -> Agent:
     async with pool.acquire() as conn:
-        agent = await get_agent(conn=conn, agent_id=agent_id)
-    if agent is None or agent.archived_at is not None:
-        raise _not_found(agent_id)
-    return agent
+        return _found(await live_agent(conn=conn, agent_id=agent_id), agent_id)
 
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive_agent(agent_id: UUID, pool: PoolDep, clock: ClockDep) -> Response:
+async def archive_agent(agent_id: UUID, pool: PoolDep, now: NowDep) -> Response:
     """Archive the agent (kept for history, offline for good); 409 names the tickets they own
     and the teams they lead."""
-    async with pool.acquire() as conn, conn.transaction():
-        if not await retire_agent(conn=conn, agent_id=agent_id, now=clock()):
+    async with pool.acquire() as conn:
+        if not await retire_agent(conn=conn, agent_id=agent_id, now=now):
             raise _not_found(agent_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/{agent_id}")
 async def patch_agent(
-    agent_id: UUID, body: AgentChange, pool: PoolDep, policy: PolicyDep, clock: ClockDep
+    agent_id: UUID, body: AgentChange, pool: PoolDep, policy: PolicyDep, now: NowDep
 ) -> Agent:
     """Change skills, languages, teams, capacity, e-mail or shifts."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
         agent = await change_agent(
-            conn=conn, agent_id=agent_id, change=body, now=clock(), policy=policy
+            conn=conn, agent_id=agent_id, change=body, now=now, policy=policy
         )
-    if agent is None:
-        raise _not_found(agent_id)
-    return agent
+    return _found(agent, agent_id)
 
 
 @router.put("/{agent_id}/status")
 async def put_status(
-    agent_id: UUID, body: StatusChange, pool: PoolDep, policy: PolicyDep, clock: ClockDep
+    agent_id: UUID, body: StatusChange, pool: PoolDep, policy: PolicyDep, now: NowDep
 ) -> Agent:
     """Set online/away/offline and emit `agent.status_changed`."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
         agent = await change_status(
-            conn=conn, agent_id=agent_id, status=body.status, now=clock(), policy=policy
+            conn=conn, agent_id=agent_id, status=body.status, now=now, policy=policy
         )
-    if agent is None:
-        raise _not_found(agent_id)
-    return agent
+    return _found(agent, agent_id)

@@ -1,33 +1,22 @@
-"""Dependency aliases for routing's routes."""
+"""Dependency aliases for routing's routes: its context, settings, policy, `now` and pool."""
 
 from typing import Annotated
 
 from fastapi import Depends
 
-from ticketflow_common.clock import Clock, system_clock
-from ticketflow_common.web import PoolDep, RuntimeDep
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.settings import RoutingSettings
 
-
-async def get_settings(runtime: RuntimeDep) -> RoutingSettings:
-    settings = runtime.settings
-    assert isinstance(settings, RoutingSettings)
-    return settings
-
-
+RuntimeDep = Annotated[Runtime[RoutingSettings], Depends(get_runtime)]
 SettingsDep = Annotated[RoutingSettings, Depends(get_settings)]
 
 
-async def get_policy(settings: SettingsDep) -> RoutingPolicy:
-    return settings.policy()
+async def get_routing_policy(settings: SettingsDep) -> RoutingPolicy:
+    return settings.routing_policy()
 
 
-async def get_clock() -> Clock:
-    return system_clock
+PolicyDep = Annotated[RoutingPolicy, Depends(get_routing_policy)]
 
-
-PolicyDep = Annotated[RoutingPolicy, Depends(get_policy)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
-
-__all__ = ["ClockDep", "PolicyDep", "PoolDep", "SettingsDep"]
+__all__ = ["NowDep", "PolicyDep", "PoolDep", "RuntimeDep", "SettingsDep"]

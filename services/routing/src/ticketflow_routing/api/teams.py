@@ -2,13 +2,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
-from ticketflow_routing.api.deps import ClockDep, PoolDep
+from ticketflow_common.problems import not_found
+from ticketflow_routing.api.deps import NowDep, PoolDep
+from ticketflow_routing.commands.teams import (
+    change_team,
+    live_team,
+    live_teams,
+    retire_team,
+    team_queue,
+)
 from ticketflow_routing.domain.teams import TEAM_ID_PATTERN, Team, TeamChange
-from ticketflow_routing.store.queue import queue_of_team
-from ticketflow_routing.store.teams import get_team, list_teams
-from ticketflow_routing.team_changes import change_team, retire_team
 
 router = APIRouter(prefix="/teams", tags=["teams"])
 
@@ -16,42 +21,42 @@ TeamIdPath = Annotated[str, Path(min_length=1, max_length=100, pattern=TEAM_ID_P
 
 
 @router.put("/{team_id}")
-async def put(team_id: TeamIdPath, body: TeamChange, pool: PoolDep, clock: ClockDep) -> Team:
+async def put(team_id: TeamIdPath, body: TeamChange, pool: PoolDep, now: NowDep) -> Team:
     """Create or change the team (an archived one comes back); the lead must be a live agent.
     Emits `team.changed`."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
         return await change_team(
             conn=conn,
             team_id=team_id,
             name=body.name,
             lead_agent_id=body.lead_agent_id,
             strategy=body.strategy,
-            now=clock(),
+            now=now,
         )
 
 
 @router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive(team_id: TeamIdPath, pool: PoolDep, clock: ClockDep) -> Response:
+async def archive(team_id: TeamIdPath, pool: PoolDep, now: NowDep) -> Response:
     """Archive the team (kept for history; `team.changed` tells the others). 409 names the
     live agents who are members and the tickets still worked there."""
-    async with pool.acquire() as conn, conn.transaction():
-        if await retire_team(conn=conn, team_id=team_id, now=clock()) is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"team {team_id} not found")
+    async with pool.acquire() as conn:
+        if await retire_team(conn=conn, team_id=team_id, now=now) is None:
+            raise not_found(f"team {team_id} not found")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("")
 async def read_teams(pool: PoolDep) -> list[Team]:
     async with pool.acquire() as conn:
-        return await list_teams(conn=conn)
+        return await live_teams(conn=conn)
 
 
 @router.get("/{team_id}")
 async def read_team(team_id: TeamIdPath, pool: PoolDep) -> Team:
     async with pool.acquire() as conn:
-        team = await get_team(conn=conn, team_id=team_id)
-    if team is None or team.archived_at is not None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"team {team_id} not found")
+        team = await live_team(conn=conn, team_id=team_id)
+    if team is None:
+        raise not_found(f"team {team_id} not found")
     return team
 
 
@@ -61,4 +66,4 @@ async def read_queue(
 ) -> list[dict[str, Any]]:
     """Tickets waiting for this team, in the order they will be assigned."""
     async with pool.acquire() as conn:
-        return await queue_of_team(conn=conn, team=team_id, limit=limit)
+        return await team_queue(conn=conn, team_id=team_id, limit=limit)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from ticketflow_common.events import SkillTag
 from ticketflow_common.input_model import InputModel
 from ticketflow_common.time_zones import TimeZoneName
-from ticketflow_routing.domain.shifts import Shift
+from ticketflow_routing.domain.shifts import Shift, ShiftState, shift_state
 from ticketflow_routing.domain.teams import TEAM_ID_PATTERN
 
 AgentStatus = Literal["online", "away", "offline"]
@@ -134,3 +134,59 @@ class RoutableAgent:
     time_zone: str
     shifts: list[Shift] | None
     last_assigned_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AgentProfile:
+    """An agent's row besides its id, home team, status and load."""
+
+    name: str
+    teams: list[str]
+    email: str | None
+    skill_levels: dict[str, int]
+    languages: list[str]
+    capacity: int
+    time_zone: str
+    shifts: list[Shift] | None
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return routing_keys(
+            skills=list(self.skill_levels), teams=self.teams, languages=self.languages
+        )
+
+    def shift_state(self, now: datetime) -> ShiftState:
+        return shift_state(self.shifts, self.time_zone, now)
+
+
+def new_profile(new: NewAgent) -> AgentProfile:
+    """A new agent: a member of their home team too; repeated teams or languages count once."""
+    return AgentProfile(
+        name=new.name,
+        teams=list(dict.fromkeys([new.team, *new.teams])),
+        email=new.email,
+        skill_levels=skill_levels(new.skills),
+        languages=list(dict.fromkeys(new.languages)),
+        capacity=new.capacity,
+        time_zone=new.time_zone,
+        shifts=new.shifts,
+    )
+
+
+def changed_profile(current: Agent, change: AgentChange) -> AgentProfile:
+    """The given fields changed, the others as they are; still a member of the home team."""
+    levels = (
+        skill_levels(change.skills)
+        if change.skills is not None
+        else {s.name: s.proficiency for s in current.skills}
+    )
+    return AgentProfile(
+        name=change.name or current.name,
+        teams=list(dict.fromkeys([current.team, *(change.teams or current.teams)])),
+        email=change.email if change.email is not None else current.email,
+        skill_levels=levels,
+        languages=list(dict.fromkeys(change.languages or current.languages)),
+        capacity=change.capacity if change.capacity is not None else current.capacity,
+        time_zone=change.time_zone or current.time_zone,
+        shifts=None if change.clear_shifts else (change.shifts or current.shifts),
+    )

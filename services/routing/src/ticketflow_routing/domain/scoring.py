@@ -7,7 +7,7 @@ from uuid import UUID
 from ticketflow_common.events import Exclusion, RoutingStrategy, ScoreBreakdown
 from ticketflow_routing.domain.agents import RoutableAgent
 from ticketflow_routing.domain.shifts import is_on_shift
-from ticketflow_routing.domain.tickets import TicketView
+from ticketflow_routing.domain.tickets import TicketProjection
 
 PROFICIENCY_WEIGHT = 0.35
 LOAD_WEIGHT = 0.35
@@ -19,7 +19,9 @@ UNKNOWN_SPEED = 0.5
 MAX_PROFICIENCY = 5
 
 
-def exclusion_reasons(agent: RoutableAgent, ticket: TicketView, *, now: datetime) -> list[str]:
+def exclusion_reasons(
+    agent: RoutableAgent, ticket: TicketProjection, *, now: datetime
+) -> list[str]:
     """Every hard constraint the agent fails for this ticket; empty when eligible."""
     reasons = [
         f"lacks skill {skill}"
@@ -54,7 +56,7 @@ def relative_speeds(means: Mapping[UUID, float]) -> dict[UUID, float]:
 
 def breakdown(
     agent: RoutableAgent,
-    ticket: TicketView,
+    ticket: TicketProjection,
     *,
     now: datetime,
     speed: float | None,
@@ -95,7 +97,7 @@ def breakdown(
 def rank(
     strategy: RoutingStrategy,
     agents: Iterable[RoutableAgent],
-    ticket: TicketView,
+    ticket: TicketProjection,
     *,
     now: datetime,
     mean_handling_seconds: Mapping[UUID, float],

@@ -1,5 +1,6 @@
 """Weekly shift schedules in an agent's own time zone, evaluated at UTC instants."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -75,3 +76,18 @@ def next_shift_change(shifts: list[Shift] | None, time_zone: str, now: datetime)
         if now < end:
             return end
     return None
+
+
+@dataclass(frozen=True)
+class ShiftState:
+    """Where an agent stands on their schedule at one instant."""
+
+    on_shift: bool
+    next_change_at: datetime | None
+
+
+def shift_state(shifts: list[Shift] | None, time_zone: str, now: datetime) -> ShiftState:
+    return ShiftState(
+        on_shift=is_on_shift(shifts, time_zone, now),
+        next_change_at=next_shift_change(shifts, time_zone, now),
+    )

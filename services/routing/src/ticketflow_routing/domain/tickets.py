@@ -1,4 +1,5 @@
-"""Routing's view of a ticket and the rules that follow from its status."""
+"""Routing's projection of a ticket (the facts of intake's ticket events) and the rules that
+follow from its status."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -18,7 +19,9 @@ ROUTING_FACTS = ("team", "language", "required_skills")
 
 
 @dataclass(frozen=True)
-class TicketView:
+class TicketProjection:
+    """What routing keeps of a ticket: the facts of its newest event, and its last owner."""
+
     ticket_id: UUID
     version: int
     status: str
@@ -42,14 +45,17 @@ class TicketView:
         return sorted(keys) or [f"lang:{self.language}"]
 
 
-def is_newer(before: TicketView | None, event: TicketFacts) -> bool:
+def is_newer(before: TicketProjection | None, event: TicketFacts) -> bool:
     """Events apply by version: an older or equal one (reordered, redelivered) changes nothing."""
     return before is None or event.version > before.version
 
 
-def view_after(before: TicketView | None, event: TicketFacts, *, now: datetime) -> TicketView:
+def projection_after(
+    before: TicketProjection | None, event: TicketFacts, *, now: datetime
+) -> TicketProjection:
+    """The projection once `event` is applied (the last owner is routing's own fact)."""
     created_at = event.created_at if isinstance(event, TicketCreated) else None
-    return TicketView(
+    return TicketProjection(
         ticket_id=event.ticket_id,
         version=event.version,
         status=event.status,
@@ -64,18 +70,18 @@ def view_after(before: TicketView | None, event: TicketFacts, *, now: datetime) 
     )
 
 
-def routing_facts_changed(before: TicketView, after: TicketView) -> bool:
+def routing_facts_changed(before: TicketProjection, after: TicketProjection) -> bool:
     return any(getattr(before, f) != getattr(after, f) for f in ROUTING_FACTS)
 
 
 def pickup_deadline(
-    view: TicketView, *, now: datetime, timeouts: Mapping[str, float]
+    ticket: TicketProjection, *, now: datetime, timeouts: Mapping[str, float]
 ) -> datetime | None:
     """When an owner who has not started the ticket loses it; None once it is started."""
-    if view.status not in NOT_STARTED:
+    if ticket.status not in NOT_STARTED:
         return None
-    return now + timedelta(seconds=timeouts[view.priority])
+    return now + timedelta(seconds=timeouts[ticket.priority])
 
 
-def with_last_agent(view: TicketView, agent_id: UUID) -> TicketView:
-    return replace(view, last_agent_id=agent_id)
+def with_last_agent(ticket: TicketProjection, agent_id: UUID) -> TicketProjection:
+    return replace(ticket, last_agent_id=agent_id)

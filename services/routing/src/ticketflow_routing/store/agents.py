@@ -7,8 +7,14 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.in_use import Usage, count_uses
-from ticketflow_routing.domain.agents import Agent, AgentStatus, RoutableAgent, SkillLevel
-from ticketflow_routing.domain.shifts import Shift
+from ticketflow_routing.domain.agents import (
+    Agent,
+    AgentProfile,
+    AgentStatus,
+    RoutableAgent,
+    SkillLevel,
+)
+from ticketflow_routing.domain.shifts import Shift, ShiftState
 
 AGENT_COLUMNS = (
     "id, name, team, teams, email, skill_levels, languages, capacity, load, status, time_zone,"
@@ -55,81 +61,59 @@ def _shift_json(shifts: list[Shift] | None) -> list[dict[str, Any]] | None:
     return None if shifts is None else [s.model_dump(mode="json") for s in shifts]
 
 
+PROFILE_COLUMNS = (
+    "name, teams, email, skills, skill_levels, languages, capacity, time_zone, shifts,"
+    " on_shift, next_shift_change_at, routing_keys"
+)
+
+
+def _profile_values(profile: AgentProfile, shift: ShiftState) -> tuple[object, ...]:
+    """The values of PROFILE_COLUMNS, in order."""
+    return (
+        profile.name,
+        profile.teams,
+        profile.email,
+        sorted(profile.skill_levels),
+        profile.skill_levels,
+        profile.languages,
+        profile.capacity,
+        profile.time_zone,
+        _shift_json(profile.shifts),
+        shift.on_shift,
+        shift.next_change_at,
+        profile.routing_keys,
+    )
+
+
 async def insert_agent(
     *,
     conn: asyncpg.Connection,
     agent_id: UUID,
-    name: str,
     team: str,
-    teams: list[str],
-    email: str | None,
-    skill_levels: dict[str, int],
-    languages: list[str],
-    capacity: int,
     status: AgentStatus,
-    time_zone: str,
-    shifts: list[Shift] | None,
-    on_shift: bool,
-    next_shift_change_at: datetime | None,
-    routing_keys: list[str],
+    profile: AgentProfile,
+    shift: ShiftState,
 ) -> Agent:
     row = await conn.fetchrow(
-        "INSERT INTO agents (id, name, team, teams, email, skills, skill_levels, languages,"
-        " capacity, status, time_zone, shifts, on_shift, next_shift_change_at, routing_keys)"
+        f"INSERT INTO agents (id, team, status, {PROFILE_COLUMNS})"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         f" RETURNING {AGENT_COLUMNS}",
         agent_id,
-        name,
         team,
-        teams,
-        email,
-        sorted(skill_levels),
-        skill_levels,
-        languages,
-        capacity,
         status,
-        time_zone,
-        _shift_json(shifts),
-        on_shift,
-        next_shift_change_at,
-        routing_keys,
+        *_profile_values(profile, shift),
     )
     return agent_from_row(row)
 
 
 async def update_agent(
-    *,
-    conn: asyncpg.Connection,
-    agent_id: UUID,
-    name: str,
-    teams: list[str],
-    email: str | None,
-    skill_levels: dict[str, int],
-    languages: list[str],
-    capacity: int,
-    time_zone: str,
-    shifts: list[Shift] | None,
-    on_shift: bool,
-    next_shift_change_at: datetime | None,
-    routing_keys: list[str],
+    *, conn: asyncpg.Connection, agent_id: UUID, profile: AgentProfile, shift: ShiftState
 ) -> Agent:
     row = await conn.fetchrow(
-        "UPDATE agents SET name = $2, teams = $3, email = $4, skills = $5, skill_levels = $6,"
-        " languages = $7, capacity = $8, time_zone = $9, shifts = $10, on_shift = $11,"
-        f" next_shift_change_at = $12, routing_keys = $13 WHERE id = $1 RETURNING {AGENT_COLUMNS}",
+        f"UPDATE agents SET ({PROFILE_COLUMNS}) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+        f" $12, $13) WHERE id = $1 RETURNING {AGENT_COLUMNS}",
         agent_id,
-        name,
-        teams,
-        email,
-        sorted(skill_levels),
-        skill_levels,
-        languages,
-        capacity,
-        time_zone,
-        _shift_json(shifts),
-        on_shift,
-        next_shift_change_at,
-        routing_keys,
+        *_profile_values(profile, shift),
     )
     return agent_from_row(row)
 
@@ -255,18 +239,12 @@ async def claim_shift_changes(
     return [routable_from_row(r) for r in rows]
 
 
-async def set_shift_state(
-    *,
-    conn: asyncpg.Connection,
-    agent_id: UUID,
-    on_shift: bool,
-    next_shift_change_at: datetime | None,
-) -> None:
+async def set_shift_state(*, conn: asyncpg.Connection, agent_id: UUID, shift: ShiftState) -> None:
     await conn.execute(
         "UPDATE agents SET on_shift = $2, next_shift_change_at = $3 WHERE id = $1",
         agent_id,
-        on_shift,
-        next_shift_change_at,
+        shift.on_shift,
+        shift.next_change_at,
     )
 
 

@@ -6,27 +6,21 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_routing.domain.decisions import RoutingDecision
+
 
 async def record_decision(
-    *,
-    conn: asyncpg.Connection,
-    ticket_id: UUID,
-    kind: str,
-    agent_id: UUID | None,
-    strategy: str | None,
-    reason: str | None,
-    detail: dict[str, Any],
-    now: datetime,
+    *, conn: asyncpg.Connection, decision: RoutingDecision, now: datetime
 ) -> None:
     await conn.execute(
         "INSERT INTO routing_decisions (ticket_id, kind, agent_id, strategy, reason, detail,"
         " decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        ticket_id,
-        kind,
-        agent_id,
-        strategy,
-        reason,
-        detail,
+        decision.ticket_id,
+        decision.kind,
+        decision.agent_id,
+        decision.strategy,
+        decision.reason,
+        decision.detail,
         now,
     )
 

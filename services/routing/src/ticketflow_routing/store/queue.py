@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_routing.domain.tickets import PRIORITY_RANK, TicketView
+from ticketflow_routing.domain.tickets import PRIORITY_RANK, TicketProjection
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class QueuedRef:
 async def enqueue_ticket(
     *,
     conn: asyncpg.Connection,
-    ticket: TicketView,
+    ticket: TicketProjection,
     trace_carrier: dict[str, str],
     now: datetime,
 ) -> int | None:
@@ -61,7 +61,7 @@ async def is_queued(*, conn: asyncpg.Connection, ticket_id: UUID) -> bool:
     return found
 
 
-async def update_queued(*, conn: asyncpg.Connection, ticket: TicketView) -> None:
+async def update_queued(*, conn: asyncpg.Connection, ticket: TicketProjection) -> None:
     await conn.execute(
         "UPDATE queued_tickets SET priority = $2, priority_rank = $3, required_skills = $4,"
         " team = $5, language = $6 WHERE ticket_id = $1",

@@ -4,7 +4,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_routing.domain.tickets import TicketView
+from ticketflow_routing.domain.tickets import TicketProjection
 
 COLUMNS = (
     "ticket_id, version, status, priority, category, team, language, required_skills,"
@@ -12,41 +12,41 @@ COLUMNS = (
 )
 
 
-def _view(row: asyncpg.Record) -> TicketView:
+def _projection(row: asyncpg.Record) -> TicketProjection:
     fields = dict(row)
     fields["required_skills"] = tuple(fields["required_skills"])
-    return TicketView(**fields)
+    return TicketProjection(**fields)
 
 
-async def lock_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketView | None:
+async def lock_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketProjection | None:
     """The ticket's row, locked: every change of its ownership goes through this lock."""
     row = await conn.fetchrow(
         f"SELECT {COLUMNS} FROM tickets WHERE ticket_id = $1 FOR UPDATE", ticket_id
     )
-    return _view(row) if row else None
+    return _projection(row) if row else None
 
 
-async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketView | None:
+async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketProjection | None:
     row = await conn.fetchrow(f"SELECT {COLUMNS} FROM tickets WHERE ticket_id = $1", ticket_id)
-    return _view(row) if row else None
+    return _projection(row) if row else None
 
 
-async def insert_ticket(*, conn: asyncpg.Connection, view: TicketView) -> bool:
+async def insert_ticket(*, conn: asyncpg.Connection, ticket: TicketProjection) -> bool:
     """False when another transaction created the row first (then lock and compare versions)."""
     status = await conn.execute(
         f"INSERT INTO tickets ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         " ON CONFLICT (ticket_id) DO NOTHING",
-        *_values(view),
+        *_values(ticket),
     )
     return bool(status == "INSERT 0 1")
 
 
-async def update_ticket(*, conn: asyncpg.Connection, view: TicketView) -> None:
+async def update_ticket(*, conn: asyncpg.Connection, ticket: TicketProjection) -> None:
     await conn.execute(
         "UPDATE tickets SET version = $2, status = $3, priority = $4, category = $5, team = $6,"
         " language = $7, required_skills = $8, last_agent_id = $9, created_at = $10,"
         " updated_at = $11 WHERE ticket_id = $1",
-        *_values(view),
+        *_values(ticket),
     )
 
 
@@ -56,17 +56,17 @@ async def set_last_agent(*, conn: asyncpg.Connection, ticket_id: UUID, agent_id:
     )
 
 
-def _values(view: TicketView) -> tuple[object, ...]:
+def _values(ticket: TicketProjection) -> tuple[object, ...]:
     return (
-        view.ticket_id,
-        view.version,
-        view.status,
-        view.priority,
-        view.category,
-        view.team,
-        view.language,
-        list(view.required_skills),
-        view.last_agent_id,
-        view.created_at,
-        view.updated_at,
+        ticket.ticket_id,
+        ticket.version,
+        ticket.status,
+        ticket.priority,
+        ticket.category,
+        ticket.team,
+        ticket.language,
+        list(ticket.required_skills),
+        ticket.last_agent_id,
+        ticket.created_at,
+        ticket.updated_at,
     )

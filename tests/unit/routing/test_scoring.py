@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 from ticketflow_routing.domain.agents import RoutableAgent
 from ticketflow_routing.domain.scoring import exclusion_reasons, rank, relative_speeds
 from ticketflow_routing.domain.shifts import Shift
-from ticketflow_routing.domain.tickets import TicketView
+from ticketflow_routing.domain.tickets import TicketProjection
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)  # a Monday
 
 
-def ticket(*, skills: tuple[str, ...] = ("vpn",), team: str | None = None) -> TicketView:
-    return TicketView(
+def ticket(*, skills: tuple[str, ...] = ("vpn",), team: str | None = None) -> TicketProjection:
+    return TicketProjection(
         ticket_id=UUID(int=99),
         version=1,
         status="open",

@@ -1,15 +1,14 @@
-"""Giving a ticket its one owner: candidates by index, scored, capacity taken atomically."""
+"""Giving a ticket its one owner: candidates by index, scored, capacity taken atomically; or,
+when nobody can take it, a visible place in its team's queue."""
 
 import time
 from datetime import datetime
 from functools import partial
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.envelope import EventData, new_event
 from ticketflow_common.events import (
     Exclusion,
     RoutingStrategy,
@@ -17,14 +16,14 @@ from ticketflow_common.events import (
     TicketAssigned,
     TicketQueued,
 )
-from ticketflow_common.outbox import enqueue_event
 from ticketflow_common.tracing import current_trace_carrier
+from ticketflow_routing.commands.decisions import emit_decision
+from ticketflow_routing.commands.metrics import ASSIGNMENT_LATENCY, DECISION_SECONDS
 from ticketflow_routing.domain.agents import RoutableAgent
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.scoring import breakdown, exclusion, exclusion_reasons, rank
 from ticketflow_routing.domain.teams import Team
-from ticketflow_routing.domain.tickets import TicketView, pickup_deadline
-from ticketflow_routing.metrics import ASSIGNMENT_LATENCY, DECISION_SECONDS, DECISIONS
+from ticketflow_routing.domain.tickets import TicketProjection, pickup_deadline
 from ticketflow_routing.store.agents import (
     find_candidates,
     get_routable,
@@ -36,18 +35,16 @@ from ticketflow_routing.store.assignments import (
     record_assignment,
     set_pickup_timer,
 )
-from ticketflow_routing.store.decisions import record_decision
 from ticketflow_routing.store.queue import dequeue, enqueue_ticket
 from ticketflow_routing.store.teams import get_team
 
-SOURCE = "/ticketflow/routing"
 CONCURRENT_TAKE = "capacity taken by a concurrent assignment"
 
 
 async def route_ticket(
     *,
     conn: asyncpg.Connection,
-    ticket: TicketView,
+    ticket: TicketProjection,
     now: datetime,
     policy: RoutingPolicy,
     reason: str,
@@ -99,7 +96,7 @@ async def route_ticket(
             )
             continue
         excluded += await _near_misses(conn=conn, ticket=ticket, seen=found, now=now, policy=policy)
-        await commit_assignment(
+        await _commit_assignment(
             conn=conn,
             ticket=ticket,
             agent=by_id[choice.agent_id],
@@ -119,7 +116,7 @@ async def route_ticket(
         return choice.agent_id
     if queue_if_none:
         excluded += await _near_misses(conn=conn, ticket=ticket, seen=found, now=now, policy=policy)
-        await queue_ticket(
+        await _queue_ticket(
             conn=conn, ticket=ticket, now=now, exclusions=excluded[: policy.explained_exclusions]
         )
     DECISION_SECONDS.labels("queued" if queue_if_none else "none").observe(
@@ -131,7 +128,7 @@ async def route_ticket(
 async def assign_to_agent(
     *,
     conn: asyncpg.Connection,
-    ticket: TicketView,
+    ticket: TicketProjection,
     agent_id: UUID,
     now: datetime,
     policy: RoutingPolicy,
@@ -153,7 +150,7 @@ async def assign_to_agent(
     ):
         return [f"at capacity ({agent.load}/{agent.capacity})" if agent.load else CONCURRENT_TAKE]
     overridden = [exclusion(agent, [f"overridden: {r}" for r in reasons])] if reasons else []
-    await commit_assignment(
+    await _commit_assignment(
         conn=conn,
         ticket=ticket,
         agent=agent,
@@ -170,10 +167,10 @@ async def assign_to_agent(
     return []
 
 
-async def commit_assignment(
+async def _commit_assignment(
     *,
     conn: asyncpg.Connection,
-    ticket: TicketView,
+    ticket: TicketProjection,
     agent: RoutableAgent,
     now: datetime,
     policy: RoutingPolicy,
@@ -215,27 +212,17 @@ async def commit_assignment(
         alternatives=alternatives,
         exclusions=exclusions,
     )
-    detail = data.model_dump(
-        mode="json", include={"score", "alternatives", "exclusions", "previous_agent_id", "team"}
-    )
-    await record_decision(
-        conn=conn,
-        ticket_id=ticket.ticket_id,
-        kind="assigned",
-        agent_id=agent.agent_id,
-        strategy=strategy,
-        reason=reason,
-        detail=detail,
-        now=now,
-    )
-    await publish(conn=conn, data=data, ticket_id=ticket.ticket_id, now=now)
+    await emit_decision(conn=conn, event=data, now=now)
     waited = max(0.0, (now - ticket.created_at).total_seconds())
     after_commit(conn, partial(ASSIGNMENT_LATENCY.labels(reason).observe, waited))
-    after_commit(conn, DECISIONS.labels("assigned", reason).inc)
 
 
-async def queue_ticket(
-    *, conn: asyncpg.Connection, ticket: TicketView, now: datetime, exclusions: list[Exclusion]
+async def _queue_ticket(
+    *,
+    conn: asyncpg.Connection,
+    ticket: TicketProjection,
+    now: datetime,
+    exclusions: list[Exclusion],
 ) -> int | None:
     """Queue it in its team's queue; returns its place, None when it was queued already."""
     position = await enqueue_ticket(
@@ -253,35 +240,14 @@ async def queue_ticket(
         position=position,
         exclusions=exclusions,
     )
-    detail: dict[str, Any] = data.model_dump(
-        mode="json", include={"position", "team", "exclusions", "reason"}
-    )
-    await record_decision(
-        conn=conn,
-        ticket_id=ticket.ticket_id,
-        kind="queued",
-        agent_id=None,
-        strategy=None,
-        reason=data.reason,
-        detail=detail,
-        now=now,
-    )
-    await publish(conn=conn, data=data, ticket_id=ticket.ticket_id, now=now)
-    after_commit(conn, DECISIONS.labels("queued", "no_candidate").inc)
+    await emit_decision(conn=conn, event=data, now=now)
     return position
-
-
-async def publish(
-    *, conn: asyncpg.Connection, data: EventData, ticket_id: UUID, now: datetime
-) -> None:
-    event = new_event(data, source=SOURCE, subject=str(ticket_id), time=now)
-    await enqueue_event(conn=conn, event=event, topic=data.topic, key=str(ticket_id))
 
 
 async def _near_misses(
     *,
     conn: asyncpg.Connection,
-    ticket: TicketView,
+    ticket: TicketProjection,
     seen: list[RoutableAgent],
     now: datetime,
     policy: RoutingPolicy,

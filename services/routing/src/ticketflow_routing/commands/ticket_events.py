@@ -5,50 +5,41 @@ Every ticket event carries the ticket's facts and version. An event older than t
 with the ticket's status: active tickets have an owner or a queue place, done ones neither.
 """
 
-from collections.abc import Mapping
 from datetime import datetime
 
 import asyncpg
 
-from ticketflow_common.clock import Clock
-from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope
-from ticketflow_common.events import (
-    TicketCommented,
-    TicketCreated,
-    TicketEscalated,
-    TicketFacts,
-    TicketFeedbackReceived,
-    TicketStatusChanged,
-    TicketTransferred,
-    TicketUpdated,
-)
-from ticketflow_routing.assignments import assign_to_agent, route_ticket
+from ticketflow_common.events import TicketFacts, TicketStatusChanged
+from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
+from ticketflow_routing.commands.hand_on import hand_on
+from ticketflow_routing.commands.release import release
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.tickets import (
     ACTIVE,
     DONE,
     NOT_STARTED,
-    TicketView,
+    TicketProjection,
     is_newer,
+    projection_after,
     routing_facts_changed,
-    view_after,
 )
-from ticketflow_routing.handoffs import hand_on, release
 from ticketflow_routing.store.agents import get_routable
 from ticketflow_routing.store.assignments import delete_pickup_timer, get_assignment
 from ticketflow_routing.store.queue import dequeue, is_queued, update_queued
 from ticketflow_routing.store.tickets import insert_ticket, lock_ticket, update_ticket
 
-TICKET_EVENTS: tuple[type[TicketFacts], ...] = (
-    TicketCreated,
-    TicketUpdated,
-    TicketStatusChanged,
-    TicketCommented,
-    TicketFeedbackReceived,
-    TicketTransferred,
-    TicketEscalated,
-)
+
+async def on_ticket_event(
+    *,
+    conn: asyncpg.Connection,
+    envelope: Envelope,
+    event: TicketFacts,
+    now: datetime,
+    policy: RoutingPolicy,
+) -> None:
+    """The command for every ticket event, run in the transaction that records it processed."""
+    await apply_ticket_event(conn=conn, event=event, now=now, policy=policy)
 
 
 async def apply_ticket_event(
@@ -57,14 +48,14 @@ async def apply_ticket_event(
     """Apply one ticket event; False when it was older than what routing already knows."""
     before = await lock_ticket(conn=conn, ticket_id=event.ticket_id)
     if before is None:
-        after = view_after(None, event, now=now)
-        if not await insert_ticket(conn=conn, view=after):
+        after = projection_after(None, event, now=now)
+        if not await insert_ticket(conn=conn, ticket=after):
             before = await lock_ticket(conn=conn, ticket_id=event.ticket_id)
     if before is not None:
         if not is_newer(before, event):
             return False
-        after = view_after(before, event, now=now)
-        await update_ticket(conn=conn, view=after)
+        after = projection_after(before, event, now=now)
+        await update_ticket(conn=conn, ticket=after)
     reopened = isinstance(event, TicketStatusChanged) and event.reopened
     await reconcile(
         conn=conn, before=before, after=after, reopened=reopened, now=now, policy=policy
@@ -75,8 +66,8 @@ async def apply_ticket_event(
 async def reconcile(
     *,
     conn: asyncpg.Connection,
-    before: TicketView | None,
-    after: TicketView,
+    before: TicketProjection | None,
+    after: TicketProjection,
     reopened: bool,
     now: datetime,
     policy: RoutingPolicy,
@@ -135,12 +126,3 @@ async def reconcile(
         reason=reason,
         previous_agent_id=after.last_agent_id if reason == "reopened" else None,
     )
-
-
-def build_handlers(*, clock: Clock, policy: RoutingPolicy) -> Mapping[str, Handler]:
-    async def on_ticket_event(
-        conn: asyncpg.Connection, _envelope: Envelope, event: TicketFacts
-    ) -> None:
-        await apply_ticket_event(conn=conn, event=event, now=clock(), policy=policy)
-
-    return {model.event_type: on_ticket_event for model in TICKET_EVENTS}

@@ -1,24 +1,20 @@
 """Manual reassignment by a person: to a chosen agent, or to the best other eligible one."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from ticketflow_routing.assignments import assign_to_agent, route_ticket
+from ticketflow_common.problems import ProblemError, not_found
+from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
+from ticketflow_routing.commands.hand_on import hand_on, unassign
+from ticketflow_routing.commands.ticket_routing import owner_of
 from ticketflow_routing.domain.policy import RoutingPolicy
+from ticketflow_routing.domain.ticket_routing import Owner
 from ticketflow_routing.domain.tickets import ACTIVE
-from ticketflow_routing.handoffs import hand_on, unassign
 from ticketflow_routing.store.assignments import get_assignment
 from ticketflow_routing.store.queue import dequeue
 from ticketflow_routing.store.tickets import lock_ticket
-
-
-@dataclass(frozen=True)
-class Refusal:
-    status: int
-    detail: str
 
 
 async def reassign(
@@ -28,13 +24,31 @@ async def reassign(
     agent_id: UUID | None,
     now: datetime,
     policy: RoutingPolicy,
-) -> UUID | Refusal:
-    """The new owner, or why not. Call inside a transaction and roll it back on a refusal."""
+) -> Owner:
+    """The new owner: `agent_id` (capacity is still respected), or the best other eligible
+    agent. A refusal (404, 409) raises and changes nothing."""
+    async with conn.transaction():
+        await _reassign(conn=conn, ticket_id=ticket_id, agent_id=agent_id, now=now, policy=policy)
+    owner = await owner_of(conn=conn, ticket_id=ticket_id)
+    assert owner is not None
+    return owner
+
+
+async def _reassign(
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    agent_id: UUID | None,
+    now: datetime,
+    policy: RoutingPolicy,
+) -> None:
     ticket = await lock_ticket(conn=conn, ticket_id=ticket_id)
     if ticket is None:
-        return Refusal(404, f"ticket {ticket_id} is not known to routing")
+        raise not_found(f"ticket {ticket_id} is not known to routing")
     if ticket.status not in ACTIVE:
-        return Refusal(409, f"ticket {ticket_id} is {ticket.status}; only open tickets are routed")
+        raise ProblemError(
+            409, f"ticket {ticket_id} is {ticket.status}; only open tickets are routed"
+        )
     owner = await get_assignment(conn=conn, ticket_id=ticket_id)
     if agent_id is None:
         if owner is None:
@@ -52,10 +66,10 @@ async def reassign(
                 keep_if_nobody_else=True,
             )
         if new is None:
-            return Refusal(409, "no other eligible agent with spare capacity")
-        return new
+            raise ProblemError(409, "no other eligible agent with spare capacity")
+        return
     if owner is not None and owner.agent_id == agent_id:
-        return agent_id
+        return
     previous = None
     if owner is not None:
         previous = await unassign(conn=conn, ticket=ticket, now=now, reason="manual")
@@ -73,5 +87,4 @@ async def reassign(
     )
     if refused:
         status = 404 if refused[0].endswith("not found") else 409
-        return Refusal(status, "; ".join(refused))
-    return agent_id
+        raise ProblemError(status, "; ".join(refused))

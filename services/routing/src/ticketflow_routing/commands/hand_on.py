@@ -1,0 +1,89 @@
+"""Ownership moving: the owner taken off a ticket, and the ticket handed on to someone else."""
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_common.events import TicketUnassigned
+from ticketflow_common.events.routing import UnassignReason
+from ticketflow_routing.commands.assign import route_ticket
+from ticketflow_routing.commands.decisions import emit_decision
+from ticketflow_routing.commands.drain import drain_for_agent
+from ticketflow_routing.domain.policy import RoutingPolicy
+from ticketflow_routing.domain.tickets import TicketProjection, pickup_deadline, with_last_agent
+from ticketflow_routing.store.agents import give_back_capacity
+from ticketflow_routing.store.assignments import (
+    delete_assignment,
+    delete_pickup_timer,
+    set_pickup_timer,
+)
+from ticketflow_routing.store.tickets import set_last_agent
+
+
+class _NobodyElse(Exception):
+    """Rolls back a hand-on that found no other owner, so the current one keeps the ticket."""
+
+
+async def unassign(
+    *, conn: asyncpg.Connection, ticket: TicketProjection, now: datetime, reason: UnassignReason
+) -> UUID | None:
+    """Take the owner off the ticket (`ticket.unassigned`); the caller routes it again."""
+    gone = await delete_assignment(conn=conn, ticket_id=ticket.ticket_id)
+    if gone is None:
+        return None
+    await give_back_capacity(conn=conn, agent_id=gone.agent_id)
+    await delete_pickup_timer(conn=conn, ticket_id=ticket.ticket_id)
+    await set_last_agent(conn=conn, ticket_id=ticket.ticket_id, agent_id=gone.agent_id)
+    event = TicketUnassigned(
+        ticket_id=ticket.ticket_id,
+        agent_id=gone.agent_id,
+        team=ticket.team,
+        reason=reason,
+        unassigned_at=now,
+    )
+    await emit_decision(conn=conn, event=event, now=now)
+    return gone.agent_id
+
+
+async def hand_on(
+    *,
+    conn: asyncpg.Connection,
+    ticket: TicketProjection,
+    now: datetime,
+    policy: RoutingPolicy,
+    reason: UnassignReason,
+    keep_if_nobody_else: bool,
+) -> UUID | None:
+    """Move the ticket from its owner to someone else. With `keep_if_nobody_else` the owner
+    keeps it when no one else is eligible (and the pickup deadline restarts); otherwise it is
+    queued. Returns the new owner, or None."""
+    old: UUID | None = None
+    try:
+        async with conn.transaction():
+            old = await unassign(conn=conn, ticket=ticket, now=now, reason=reason)
+            if old is None:
+                return None
+            moved = with_last_agent(ticket, old)
+            new = await route_ticket(
+                conn=conn,
+                ticket=moved,
+                now=now,
+                policy=policy,
+                reason="transferred" if reason == "transferred" else "reassigned",
+                exclude=frozenset({old}),
+                previous_agent_id=old,
+                queue_if_none=not keep_if_nobody_else,
+            )
+            if new is None and keep_if_nobody_else:
+                raise _NobodyElse
+    except _NobodyElse:
+        deadline = pickup_deadline(ticket, now=now, timeouts=policy.pickup_timeout_seconds)
+        if deadline is not None and old is not None:
+            await set_pickup_timer(
+                conn=conn, ticket_id=ticket.ticket_id, agent_id=old, due_at=deadline
+            )
+        return None
+    if old is not None and reason in ("pickup_timeout", "manual", "transferred"):
+        await drain_for_agent(conn=conn, agent_id=old, now=now, policy=policy)
+    return new

@@ -1,0 +1,108 @@
+"""Teams: created, changed, archived and looked up; each change is announced as `team.changed`
+(key: team id)."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_common.events import TeamChanged
+from ticketflow_common.events.routing import TeamChange
+from ticketflow_common.in_use import refuse_if_used
+from ticketflow_common.outbox import emit
+from ticketflow_common.problems import invalid_field
+from ticketflow_routing.domain.teams import Team
+from ticketflow_routing.domain.tickets import DONE
+from ticketflow_routing.store.agents import get_agent
+from ticketflow_routing.store.queue import queue_of_team
+from ticketflow_routing.store.teams import (
+    archive_team,
+    archived_among,
+    ensure_teams,
+    get_team,
+    list_teams,
+    lock_team,
+    put_team,
+    team_usages,
+)
+
+
+async def change_team(
+    *,
+    conn: asyncpg.Connection,
+    team_id: str,
+    name: str,
+    lead_agent_id: UUID | None,
+    strategy: str,
+    now: datetime,
+) -> Team:
+    """Create or change the team (an archived one comes back); the lead must be a live agent."""
+    async with conn.transaction():
+        if lead_agent_id is not None:
+            lead = await get_agent(conn=conn, agent_id=lead_agent_id)
+            if lead is None or lead.archived_at is not None:
+                raise invalid_field("lead_agent_id", f"agent {lead_agent_id} does not exist")
+        team, created = await put_team(
+            conn=conn, team_id=team_id, name=name, lead_agent_id=lead_agent_id, strategy=strategy
+        )
+        await _emit_change(
+            conn=conn, team=team, change="created" if created else "updated", now=now
+        )
+        return team
+
+
+async def join_teams(
+    *, conn: asyncpg.Connection, team_ids: list[str], field: str, now: datetime
+) -> None:
+    """Memberships name live teams; teams named for the first time are created and announced."""
+    archived = await archived_among(conn=conn, team_ids=team_ids)
+    if archived:
+        raise invalid_field(field, f"team {archived[0]!r} is archived")
+    for team in await ensure_teams(conn=conn, team_ids=team_ids):
+        await _emit_change(conn=conn, team=team, change="created", now=now)
+
+
+async def retire_team(*, conn: asyncpg.Connection, team_id: str, now: datetime) -> Team | None:
+    """Archive the team unless live agents are members or tickets are still worked there
+    (409 naming them); None when there is no live team of that id."""
+    async with conn.transaction():
+        if await lock_team(conn=conn, team_id=team_id) is None:
+            return None
+        refuse_if_used(
+            f"team {team_id!r}", await team_usages(conn=conn, team_id=team_id, done_statuses=DONE)
+        )
+        team = await archive_team(conn=conn, team_id=team_id, now=now)
+        await _emit_change(conn=conn, team=team, change="archived", now=now)
+        return team
+
+
+async def live_team(*, conn: asyncpg.Connection, team_id: str) -> Team | None:
+    """The team, unless unknown or archived."""
+    team = await get_team(conn=conn, team_id=team_id)
+    return None if team is None or team.archived_at is not None else team
+
+
+async def live_teams(*, conn: asyncpg.Connection) -> list[Team]:
+    return await list_teams(conn=conn)
+
+
+async def team_queue(*, conn: asyncpg.Connection, team_id: str, limit: int) -> list[dict[str, Any]]:
+    """Tickets waiting for this team, in the order they will be assigned."""
+    return await queue_of_team(conn=conn, team=team_id, limit=limit)
+
+
+async def _emit_change(
+    *, conn: asyncpg.Connection, team: Team, change: TeamChange, now: datetime
+) -> None:
+    event = TeamChanged(
+        team=team.id,
+        name=team.name,
+        change=change,
+        archived=team.archived_at is not None,
+        version=team.version,
+        changed_at=now,
+        lead_agent_id=team.lead_agent_id,
+        strategy=team.strategy,
+    )
+    await emit(conn, event, subject=team.id, now=now)
