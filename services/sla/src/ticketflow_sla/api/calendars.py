@@ -11,9 +11,9 @@ from ticketflow_sla.commands.calendars import (
     all_calendars,
     import_ical_holidays,
     import_preset_holidays,
-    retire_calendar,
     save_calendar,
 )
+from ticketflow_sla.commands.retirement import retire_calendar
 from ticketflow_sla.domain.calendars import Calendar, CalendarUpdate
 from ticketflow_sla.domain.holiday_import import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS
 from ticketflow_sla.domain.holiday_presets import FIRST_YEAR, LAST_YEAR, HolidayPreset

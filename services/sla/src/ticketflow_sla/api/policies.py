@@ -8,11 +8,10 @@ from ticketflow_sla.api.deps import NowDep, PoolDep
 from ticketflow_sla.commands.policies import (
     all_escalation_policies,
     all_policies,
-    retire_escalation_policy,
-    retire_policy,
     save_escalation_policy,
     save_policy,
 )
+from ticketflow_sla.commands.retirement import retire_escalation_policy, retire_policy
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import NAME_PATTERN, Policy, PolicyUpdate
 

@@ -1,5 +1,6 @@
-"""Configuring business calendars: list, create or replace, archive, and add holidays from an
-iCalendar file or a country's preset. A clock counts in the calendar its policy names."""
+"""Configuring business calendars: list, create or replace, and add holidays from an iCalendar
+file or a country's preset (archiving is in `retirement.py`); `calendar_of`, the calendar a
+clock counts in."""
 
 import asyncio
 import logging
@@ -7,7 +8,6 @@ from datetime import date, datetime
 
 import asyncpg
 
-from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.problems import invalid_field, not_found
 from ticketflow_sla.domain.business_time import ALWAYS_OPEN, WorkingCalendar
 from ticketflow_sla.domain.calendars import (
@@ -33,7 +33,6 @@ from ticketflow_sla.store.calendars import (
     replace_holidays,
     upsert_calendar,
 )
-from ticketflow_sla.store.policies import archive, clocks_using, lock_live, policies_naming
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +52,6 @@ async def all_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
 
 async def save_calendar(*, conn: asyncpg.Connection, name: str, update: CalendarUpdate) -> Calendar:
     return await upsert_calendar(conn=conn, name=name, update=update)
-
-
-async def retire_calendar(*, conn: asyncpg.Connection, name: str, now: datetime) -> None:
-    """Archive it; refused while a live policy names it or a clock counts in it; 404 when
-    unknown."""
-    async with conn.transaction():
-        if not await lock_live(conn=conn, table="calendars", name=name):
-            raise not_found(f"no calendar named {name!r}")
-        uses = [
-            await policies_naming(conn=conn, column="calendar", name=name),
-            await clocks_using(conn=conn, column="calendar", name=name),
-        ]
-        refuse_if_used(f"calendar {name!r}", uses)
-        await archive(conn=conn, table="calendars", name=name, now=now)
 
 
 async def import_ical_holidays(

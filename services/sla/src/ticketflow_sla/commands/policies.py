@@ -1,15 +1,9 @@
-"""Configuring SLA policies and escalation policies: list, create or replace, archive.
-
-Archived rows stay: clocks already running keep the policy and escalation policy they started
-with. What is in use is refused with 409 naming the uses; nothing changes.
-"""
-
-from datetime import datetime
+"""Configuring SLA policies and escalation policies: list, create or replace (archiving is in
+`retirement.py`)."""
 
 import asyncpg
 
-from ticketflow_common.in_use import refuse_if_used
-from ticketflow_common.problems import FieldError, ProblemError, invalid_field, not_found
+from ticketflow_common.problems import FieldError, ProblemError, invalid_field
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import Policy, PolicyUpdate
 from ticketflow_sla.store.escalations import (
@@ -18,12 +12,8 @@ from ticketflow_sla.store.escalations import (
     upsert_escalation_policy,
 )
 from ticketflow_sla.store.policies import (
-    archive,
-    clocks_using,
     is_live,
     list_policies,
-    lock_live,
-    policies_naming,
     upsert_policy,
 )
 
@@ -54,17 +44,6 @@ async def save_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUpda
             ) from None
 
 
-async def retire_policy(*, conn: asyncpg.Connection, name: str, now: datetime) -> None:
-    """Archive it; refused while a ticket's clock runs (or is paused) under it; 404 when
-    unknown."""
-    async with conn.transaction():
-        if not await lock_live(conn=conn, table="policies", name=name):
-            raise not_found(f"no policy named {name!r}")
-        uses = [await clocks_using(conn=conn, column="policy", name=name)]
-        refuse_if_used(f"policy {name!r}", uses)
-        await archive(conn=conn, table="policies", name=name, now=now)
-
-
 async def escalation_of(
     *, conn: asyncpg.Connection, policy: Policy | None
 ) -> EscalationPolicy | None:
@@ -82,13 +61,3 @@ async def save_escalation_policy(
     *, conn: asyncpg.Connection, name: str, update: EscalationPolicyUpdate
 ) -> EscalationPolicy:
     return await upsert_escalation_policy(conn=conn, name=name, update=update)
-
-
-async def retire_escalation_policy(*, conn: asyncpg.Connection, name: str, now: datetime) -> None:
-    """Archive it; refused while a live policy names it; 404 when unknown."""
-    async with conn.transaction():
-        if not await lock_live(conn=conn, table="escalation_policies", name=name):
-            raise not_found(f"no escalation policy named {name!r}")
-        uses = [await policies_naming(conn=conn, column="escalation_policy", name=name)]
-        refuse_if_used(f"escalation policy {name!r}", uses)
-        await archive(conn=conn, table="escalation_policies", name=name, now=now)
