@@ -15,7 +15,7 @@ from ticketflow_common.events import (
     TicketStatusChanged,
     TicketUpdated,
 )
-from ticketflow_sla.timers import fire_due_timers
+from ticketflow_sla.commands.timers import fire_due_timers
 
 pytestmark = pytest.mark.integration
 
@@ -64,7 +64,7 @@ async def test_created_ticket_starts_first_response_and_resolution_with_their_ti
     created = sla.created(priority="urgent")
     await sla.deliver(created)
 
-    events = await sla.events(created.ticket_id)
+    events = await sla.outbox(str(created.ticket_id))
     assert [(e["type"], e["data"]["metric"]) for e in events] == [
         ("sla.started", "first_response"),
         ("sla.started", "resolution"),
@@ -120,7 +120,9 @@ async def test_warnings_breach_and_escalations_fire_in_order_and_stop_when_met(
     sla.clock.now = start + timedelta(seconds=720)
     assert await fire(sla) == 2  # level 1 (breach + 60 s) and level 2 (breach + 120 s)
     events = [
-        e for e in await sla.events(created.ticket_id) if e["data"]["metric"] == "first_response"
+        e
+        for e in await sla.outbox(str(created.ticket_id))
+        if e["data"]["metric"] == "first_response"
     ]
     fired = [(e["type"], e["data"].get("threshold"), e["data"].get("level")) for e in events[1:]]
     assert fired == [
@@ -154,7 +156,7 @@ async def test_warnings_breach_and_escalations_fire_in_order_and_stop_when_met(
 
     sla.clock.advance(10)
     await sla.deliver(comment(sla, created, "agent", first=True))
-    met = (await sla.events(created.ticket_id))[-1]
+    met = (await sla.outbox(str(created.ticket_id)))[-1]
     assert met["type"] == "sla.met"
     assert met["data"]["business_seconds_used"] == pytest.approx(730)
     assert [t["metric"] for t in await sla.pending_timers(created.ticket_id)] == [
@@ -179,7 +181,7 @@ async def test_waiting_on_customer_pauses_and_resuming_keeps_business_time(
 
     types = await sla.types(created.ticket_id)
     assert types == ["sla.started"] * 2 + ["sla.paused"] * 2 + ["sla.resumed"] * 2
-    resumed = {e["data"]["metric"]: e["data"] for e in await sla.events(created.ticket_id)}
+    resumed = {e["data"]["metric"]: e["data"] for e in await sla.outbox(str(created.ticket_id))}
     # 1800 s target, 600 s spent before the pause: 1200 s after resuming at start + 4200 s
     assert datetime.fromisoformat(resumed["first_response"]["due_at"]) == start + timedelta(
         seconds=4200 + 1200
@@ -193,11 +195,11 @@ async def test_pending_approval_holds_resolution_until_approved(sla: SlaHarness)
     created = sla.created(status="pending_approval")
     await sla.deliver(created)
     assert await sla.types(created.ticket_id) == ["sla.started", "sla.paused"]
-    assert (await sla.events(created.ticket_id))[1]["data"]["reason"] == "pending_approval"
+    assert (await sla.outbox(str(created.ticket_id)))[1]["data"]["reason"] == "pending_approval"
 
     sla.clock.advance(7200)
     await sla.deliver(status(sla, created, "open", previous="pending_approval"))
-    events = await sla.events(created.ticket_id)
+    events = await sla.outbox(str(created.ticket_id))
     assert [(e["type"], e["data"]["metric"]) for e in events[2:]] == [
         ("sla.resumed", "first_response"),
         ("sla.started", "resolution"),
@@ -217,7 +219,9 @@ async def test_replies_meet_first_and_next_response(sla: SlaHarness) -> None:
     sla.clock.advance(50)
     await sla.deliver(comment(sla, created, "agent"))
 
-    events = [e for e in await sla.events(created.ticket_id) if e["data"]["metric"] != "resolution"]
+    events = [
+        e for e in await sla.outbox(str(created.ticket_id)) if e["data"]["metric"] != "resolution"
+    ]
     assert [(e["type"], e["data"]["metric"], e["data"]["cycle"]) for e in events] == [
         ("sla.started", "first_response", 1),
         ("sla.met", "first_response", 1),
@@ -237,7 +241,7 @@ async def test_resolve_reopen_and_close_run_resolution_cycles(sla: SlaHarness) -
     sla.clock.advance(500)
     await sla.deliver(status(sla, created, "closed", previous="open"))
 
-    events = await sla.events(created.ticket_id)
+    events = await sla.outbox(str(created.ticket_id))
     assert [(e["type"], e["data"]["metric"], e["data"]["cycle"]) for e in events] == [
         ("sla.started", "first_response", 1),
         ("sla.started", "resolution", 1),
@@ -265,7 +269,9 @@ async def test_priority_change_recomputes_keeping_business_time_spent(sla: SlaHa
         )
     )
     recalculated = [
-        e["data"] for e in await sla.events(created.ticket_id) if e["type"] == "sla.recalculated"
+        e["data"]
+        for e in await sla.outbox(str(created.ticket_id))
+        if e["type"] == "sla.recalculated"
     ]
     first = next(r for r in recalculated if r["metric"] == "first_response")
     assert (first["previous_policy"], first["policy"], first["target_seconds"]) == (
@@ -304,7 +310,7 @@ async def test_business_hours_policy_counts_only_working_time(sla: SlaHarness) -
     sla.clock.now = datetime(2025, 6, 6, 16, 55, tzinfo=UTC)  # a Friday, 5 minutes before 17:00
     created = sla.created(requester_tier="vip")
     await sla.deliver(created)
-    started = (await sla.events(created.ticket_id))[0]["data"]
+    started = (await sla.outbox(str(created.ticket_id)))[0]["data"]
     assert started["policy"] == "vip"
     assert datetime.fromisoformat(started["due_at"]) == datetime(2025, 6, 9, 9, 5, tzinfo=UTC)
 
@@ -324,7 +330,7 @@ async def test_a_policy_sets_its_own_pause_and_reset_conditions(sla: SlaHarness)
     sla.clock.advance(100)
     await sla.deliver(status(sla, created, "in_progress", previous="waiting_on_customer"))
 
-    events = await sla.events(created.ticket_id)
+    events = await sla.outbox(str(created.ticket_id))
     assert [(e["type"], e["data"]["metric"], e["data"]["cycle"]) for e in events] == [
         ("sla.started", "first_response", 1),
         ("sla.started", "resolution", 1),

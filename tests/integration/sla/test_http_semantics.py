@@ -8,18 +8,14 @@ import pytest
 
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
 from tests.integration.sla.conftest import TOKEN, SlaHarness
-from ticketflow_common.runtime import Runtime
-from ticketflow_sla.api.deps import get_clock
-from ticketflow_sla.main import SPEC
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def http(sla: SlaHarness, sla_runtime: Runtime) -> AsyncIterator[Http]:
+async def http(sla: SlaHarness) -> AsyncIterator[Http]:
     """The app as the service process builds it, on conftest's runtime and clock."""
-    http = http_for(SPEC, sla_runtime, TOKEN)
-    http.app.dependency_overrides[get_clock] = lambda: sla.clock
+    http = http_for(sla.spec, sla.runtime, TOKEN)
     async with http.client:
         yield http
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.integration.sla.conftest import SlaHarness
 from ticketflow_common.events import TicketCommented, TicketStatusChanged
-from ticketflow_sla.timers import fire_due_timers
+from ticketflow_sla.commands.timers import fire_due_timers
 
 pytestmark = pytest.mark.integration
 

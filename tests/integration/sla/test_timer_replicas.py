@@ -5,6 +5,7 @@ events out, with targets of seconds."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -23,8 +24,9 @@ from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.relay import OutboxRelay
 from ticketflow_common.topics import ROUTING, SLA, TICKETS, TopicNames, dlq_topic
-from ticketflow_sla.messaging.handlers import build_handlers
-from ticketflow_sla.timers import run_timer_loop
+from ticketflow_sla.settings import TimerPacing
+from ticketflow_sla.store.timers import timers_channel
+from ticketflow_sla.workers.timers import run_timer_loop
 
 pytestmark = pytest.mark.integration
 
@@ -45,10 +47,8 @@ async def start_replica(sla: SlaHarness, database_url: str) -> AsyncIterator[Sta
             pool=pool,
             clock=system_clock,
             stop=stop,
-            batch_size=50,
-            max_idle_seconds=0.5,
-            lookahead_seconds=2,
-            schema=sla.schema,
+            pacing=TimerPacing(batch_size=50, max_idle_seconds=0.5, lookahead_seconds=2),
+            channel=timers_channel(sla.schema),
         )
 
     def start() -> asyncio.Task[None]:
@@ -81,7 +81,7 @@ async def insert_breach_timers(sla: SlaHarness, due: list[datetime]) -> list[uui
 
 
 async def breach_events(sla: SlaHarness) -> list[dict[str, object]]:
-    return [e["data"] for e in await sla.events() if e["type"] == "sla.breached"]
+    return [e["data"] for e in await sla.outbox() if e["type"] == "sla.breached"]
 
 
 async def test_three_replicas_racing_fire_every_timer_exactly_once(
@@ -150,7 +150,7 @@ async def test_ticket_events_in_warnings_and_breach_out_through_kafka(
         bootstrap_servers=kafka_bootstrap,
         topics=[TICKETS, ROUTING],
         names=names,
-        handlers=build_handlers(),
+        handlers=sla.spec.handlers(replace(sla.runtime, clock=system_clock)),
         group_id=f"g-{uuid.uuid4().hex[:8]}",
     )
     relay = OutboxRelay(

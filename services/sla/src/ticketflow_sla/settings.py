@@ -1,9 +1,20 @@
 """SLA's configuration, read from `SLA_*` environment variables."""
 
+from dataclasses import dataclass
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class TimerPacing:
+    """How the timers worker batches and how far ahead it looks (`workers/timers.py`)."""
+
+    batch_size: int
+    max_idle_seconds: float
+    lookahead_seconds: float
 
 
 class SlaSettings(ServiceSettings):
@@ -18,3 +29,10 @@ class SlaSettings(ServiceSettings):
         default=5.0, gt=0, le=300, description="Due instants kept in memory between polls."
     )
     stats_interval_seconds: float = Field(default=15.0, gt=0, le=3600)
+
+    def timer_pacing(self) -> TimerPacing:
+        return TimerPacing(
+            batch_size=self.timer_batch_size,
+            max_idle_seconds=self.timer_max_idle_seconds,
+            lookahead_seconds=self.timer_lookahead_seconds,
+        )

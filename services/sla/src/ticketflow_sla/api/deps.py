@@ -4,15 +4,11 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from ticketflow_common.clock import Clock, system_clock
-from ticketflow_common.web import PoolDep
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
+from ticketflow_sla.settings import SlaSettings
 
+RuntimeDep = Annotated[Runtime[SlaSettings], Depends(get_runtime)]
+SettingsDep = Annotated[SlaSettings, Depends(get_settings)]
 
-async def get_clock() -> Clock:
-    """Overridden in tests to move time without waiting."""
-    return system_clock
-
-
-ClockDep = Annotated[Clock, Depends(get_clock)]
-
-__all__ = ["ClockDep", "PoolDep"]
+__all__ = ["NowDep", "PoolDep", "RuntimeDep", "SettingsDep"]

@@ -1,13 +1,12 @@
 """SQL for durable timers: absolute instants in Postgres, claimed once by any replica."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
 
-from ticketflow_sla.domain.clocks import PlannedTimer, TimerKey, TimerKind
+from ticketflow_sla.domain.timers import DueTimer, PlannedTimer, TimerKey
 
 NEAR_DUE = timedelta(seconds=5)
 """Timers due sooner than this wake the replicas at once (NOTIFY) instead of at their next poll."""
@@ -15,17 +14,6 @@ NEAR_DUE = timedelta(seconds=5)
 
 def timers_channel(schema: str) -> str:
     return f"{schema}_timers"
-
-
-@dataclass(frozen=True)
-class DueTimer:
-    id: int
-    clock_id: UUID
-    kind: TimerKind
-    threshold: str
-    level: int
-    repeat: int
-    due_at: datetime
 
 
 async def schedule_timers(

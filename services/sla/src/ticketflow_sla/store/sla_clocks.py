@@ -1,4 +1,4 @@
-"""SQL for clocks and their pauses."""
+"""SQL for SLA clocks (table `clocks`) and their pauses."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_sla.domain.clocks import ClockRecord, PauseView
+from ticketflow_sla.domain.sla_clocks import PauseView, SlaClock
 
 _COLUMNS = (
     "id, ticket_id, metric, cycle, policy, calendar, target_seconds, state, started_at,"
@@ -14,8 +14,8 @@ _COLUMNS = (
 )
 
 
-def clock_from_row(row: asyncpg.Record) -> ClockRecord:
-    return ClockRecord(
+def clock_from_row(row: asyncpg.Record) -> SlaClock:
+    return SlaClock(
         id=row["id"],
         ticket_id=row["ticket_id"],
         metric=row["metric"],
@@ -35,53 +35,53 @@ def clock_from_row(row: asyncpg.Record) -> ClockRecord:
     )
 
 
-async def insert_clock(*, conn: asyncpg.Connection, clock: ClockRecord) -> bool:
+async def insert_clock(*, conn: asyncpg.Connection, sla_clock: SlaClock) -> bool:
     """Create the clock; False if the ticket already has this metric's cycle."""
     status = await conn.execute(
         f"INSERT INTO clocks ({_COLUMNS}) VALUES"
         " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         " ON CONFLICT (ticket_id, metric, cycle) DO NOTHING",
-        clock.id,
-        clock.ticket_id,
-        clock.metric,
-        clock.cycle,
-        clock.policy,
-        clock.calendar,
-        clock.target_seconds,
-        clock.status,
-        clock.started_at,
-        clock.used_seconds,
-        clock.running_since,
-        clock.due_at,
-        clock.breached_at,
-        clock.stopped_at,
-        clock.stop_reason,
-        clock.trace_carrier,
+        sla_clock.id,
+        sla_clock.ticket_id,
+        sla_clock.metric,
+        sla_clock.cycle,
+        sla_clock.policy,
+        sla_clock.calendar,
+        sla_clock.target_seconds,
+        sla_clock.status,
+        sla_clock.started_at,
+        sla_clock.used_seconds,
+        sla_clock.running_since,
+        sla_clock.due_at,
+        sla_clock.breached_at,
+        sla_clock.stopped_at,
+        sla_clock.stop_reason,
+        sla_clock.trace_carrier,
     )
     return bool(status == "INSERT 0 1")
 
 
-async def save_clock(*, conn: asyncpg.Connection, clock: ClockRecord) -> None:
+async def save_clock(*, conn: asyncpg.Connection, sla_clock: SlaClock) -> None:
     """Store a transition of a clock already locked by `lock_ticket_clocks`."""
     await conn.execute(
         "UPDATE clocks SET policy = $2, calendar = $3, target_seconds = $4, state = $5,"
         " used_seconds = $6, running_since = $7, due_at = $8, breached_at = $9,"
         " stopped_at = $10, stop_reason = $11 WHERE id = $1",
-        clock.id,
-        clock.policy,
-        clock.calendar,
-        clock.target_seconds,
-        clock.status,
-        clock.used_seconds,
-        clock.running_since,
-        clock.due_at,
-        clock.breached_at,
-        clock.stopped_at,
-        clock.stop_reason,
+        sla_clock.id,
+        sla_clock.policy,
+        sla_clock.calendar,
+        sla_clock.target_seconds,
+        sla_clock.status,
+        sla_clock.used_seconds,
+        sla_clock.running_since,
+        sla_clock.due_at,
+        sla_clock.breached_at,
+        sla_clock.stopped_at,
+        sla_clock.stop_reason,
     )
 
 
-async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[ClockRecord]:
+async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[SlaClock]:
     """All clocks of a ticket, locked for a transition, oldest first (so their events come in a
     stable order). Pending timers are locked first, in the order the timer loop locks them
     (timer, then clock), so the two never deadlock."""
@@ -97,7 +97,7 @@ async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> li
     return sorted(clocks, key=lambda c: (c.started_at, c.metric, c.cycle))
 
 
-async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[ClockRecord]:
+async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[SlaClock]:
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM clocks WHERE ticket_id = $1 ORDER BY started_at, metric, cycle",
         ticket_id,
@@ -108,7 +108,7 @@ async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list
 
 async def clocks_by_id(
     *, conn: asyncpg.Connection, clock_ids: Sequence[UUID]
-) -> dict[UUID, ClockRecord]:
+) -> dict[UUID, SlaClock]:
     rows = await conn.fetch(f"SELECT {_COLUMNS} FROM clocks WHERE id = ANY($1::uuid[])", clock_ids)
     return {r["id"]: clock_from_row(r) for r in rows}
 

@@ -7,10 +7,11 @@ import pytest
 from pydantic import ValidationError
 
 from ticketflow_sla.domain.business_time import ALWAYS_OPEN
-from ticketflow_sla.domain.clocks import ClockRecord, plan_timers
 from ticketflow_sla.domain.escalations import EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import Policy, WarningRule, match_policy
+from ticketflow_sla.domain.sla_clocks import SlaClock
 from ticketflow_sla.domain.tickets import TicketProjection
+from ticketflow_sla.domain.timers import plan_timers
 
 NOW = datetime(2025, 6, 2, 10, tzinfo=UTC)
 
@@ -67,7 +68,7 @@ def test_escalation_levels_must_be_ordered_and_repeats_need_an_interval() -> Non
 
 
 def test_timers_already_fired_are_not_planned_again() -> None:
-    clock = ClockRecord(
+    sla_clock = SlaClock(
         id=uuid.uuid4(),
         ticket_id=uuid.uuid4(),
         metric="resolution",
@@ -94,7 +95,7 @@ def test_timers_already_fired_are_not_planned_again() -> None:
         }
     )
     planned = plan_timers(
-        clock,
+        sla_clock,
         ALWAYS_OPEN,
         warnings=[WarningRule(fraction=0.5), WarningRule(fraction=0.75)],
         escalation=escalation,

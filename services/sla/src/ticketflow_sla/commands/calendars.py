@@ -1,0 +1,113 @@
+"""Configuring business calendars: list, create or replace, and add holidays from an iCalendar
+file or a country's preset (archiving is in `retirement.py`); `calendar_of`, the calendar a
+clock counts in."""
+
+import asyncio
+import logging
+from datetime import date, datetime
+
+import asyncpg
+
+from ticketflow_common.problems import invalid_field, not_found
+from ticketflow_sla.domain.business_time import ALWAYS_OPEN, WorkingCalendar
+from ticketflow_sla.domain.calendars import (
+    MAX_HOLIDAYS,
+    Calendar,
+    CalendarUpdate,
+    Holiday,
+    merge_holidays,
+    working_calendar,
+)
+from ticketflow_sla.domain.holiday_import import (
+    DEFAULT_HORIZON_YEARS,
+    Horizon,
+    ICalendarError,
+    holidays_from_ical,
+    new_year,
+)
+from ticketflow_sla.domain.holiday_presets import HolidayPreset, PresetError, holidays_from_preset
+from ticketflow_sla.store.calendars import (
+    get_calendar,
+    list_calendars,
+    lock_calendar,
+    replace_holidays,
+    upsert_calendar,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def calendar_of(*, conn: asyncpg.Connection, name: str) -> WorkingCalendar:
+    """The named calendar; round the clock if it does not exist (logged: a policy names it)."""
+    calendar = await get_calendar(conn=conn, name=name)
+    if calendar is None:
+        log.warning("unknown calendar, counting 24x7", extra={"calendar": name})
+        return ALWAYS_OPEN
+    return working_calendar(calendar)
+
+
+async def all_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
+    return await list_calendars(conn=conn)
+
+
+async def save_calendar(*, conn: asyncpg.Connection, name: str, update: CalendarUpdate) -> Calendar:
+    return await upsert_calendar(conn=conn, name=name, update=update)
+
+
+async def import_ical_holidays(
+    *,
+    conn: asyncpg.Connection,
+    name: str,
+    ical: bytes,
+    first_day: date | None,
+    years: int,
+    now: datetime,
+) -> Calendar:
+    """Add the file's occurrences within `years` from `first_day` (1 January of this year in
+    the calendar's time zone when None); nothing changes unless the whole file is accepted."""
+    async with conn.transaction():
+        calendar = await _locked(conn=conn, name=name)
+        horizon = Horizon.of(first_day or new_year(now, calendar.time_zone), years)
+        try:
+            imported = await asyncio.to_thread(
+                holidays_from_ical, ical, horizon=horizon, time_zone=calendar.time_zone
+            )
+        except ICalendarError as exc:
+            raise invalid_field(exc.field, exc.reason) from None
+        return await _add(conn=conn, calendar=calendar, new=imported, field="ical")
+
+
+async def import_preset_holidays(
+    *, conn: asyncpg.Connection, name: str, preset: HolidayPreset, now: datetime
+) -> Calendar:
+    """Add the preset's holidays for its years (default: this year and the next ones)."""
+    async with conn.transaction():
+        calendar = await _locked(conn=conn, name=name)
+        default = new_year(now, calendar.time_zone).year
+        years = preset.years or list(range(default, default + DEFAULT_HORIZON_YEARS))
+        try:
+            imported = holidays_from_preset(preset, years=years)
+        except PresetError as exc:
+            raise invalid_field(exc.field, exc.reason) from None
+        return await _add(conn=conn, calendar=calendar, new=imported, field="years")
+
+
+async def _locked(*, conn: asyncpg.Connection, name: str) -> Calendar:
+    calendar = await lock_calendar(conn=conn, name=name)
+    if calendar is None:
+        raise not_found(f"no calendar named {name!r}")
+    return calendar
+
+
+async def _add(
+    *, conn: asyncpg.Connection, calendar: Calendar, new: list[Holiday], field: str
+) -> Calendar:
+    """The calendar with `new` merged in, within the same limit as PUT."""
+    merged = merge_holidays(calendar.holidays, new)
+    if len(merged) > MAX_HOLIDAYS:
+        raise invalid_field(
+            field, f"the calendar would hold {len(merged)} holidays; at most {MAX_HOLIDAYS}"
+        )
+    updated = await replace_holidays(conn=conn, name=calendar.name, holidays=merged)
+    assert updated is not None
+    return updated

@@ -1,0 +1,63 @@
+"""Configuring SLA policies and escalation policies: list, create or replace (archiving is in
+`retirement.py`)."""
+
+import asyncpg
+
+from ticketflow_common.problems import FieldError, ProblemError, invalid_field
+from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
+from ticketflow_sla.domain.policies import Policy, PolicyUpdate
+from ticketflow_sla.store.escalations import (
+    get_escalation_policy,
+    list_escalation_policies,
+    upsert_escalation_policy,
+)
+from ticketflow_sla.store.policies import (
+    is_live,
+    list_policies,
+    upsert_policy,
+)
+
+
+async def all_policies(*, conn: asyncpg.Connection) -> list[Policy]:
+    return await list_policies(conn=conn)
+
+
+async def save_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUpdate) -> Policy:
+    """Create or replace a policy naming a live calendar (and escalation policy); 409 when its
+    position is another policy's."""
+    async with conn.transaction():
+        if not await is_live(conn=conn, table="calendars", name=update.calendar):
+            raise invalid_field("calendar", f"no calendar named {update.calendar!r}")
+        if update.escalation_policy is not None and not await is_live(
+            conn=conn, table="escalation_policies", name=update.escalation_policy
+        ):
+            raise invalid_field(
+                "escalation_policy", f"no escalation policy named {update.escalation_policy!r}"
+            )
+        try:
+            return await upsert_policy(conn=conn, name=name, update=update)
+        except asyncpg.UniqueViolationError:
+            raise ProblemError(
+                409,
+                f"position {update.position} is taken by another policy",
+                errors=[FieldError(field="position", reason="taken by another policy")],
+            ) from None
+
+
+async def escalation_of(
+    *, conn: asyncpg.Connection, policy: Policy | None
+) -> EscalationPolicy | None:
+    """The escalation policy a policy names, if any."""
+    if policy is None or policy.escalation_policy is None:
+        return None
+    return await get_escalation_policy(conn=conn, name=policy.escalation_policy)
+
+
+async def all_escalation_policies(*, conn: asyncpg.Connection) -> list[EscalationPolicy]:
+    return await list_escalation_policies(conn=conn)
+
+
+async def save_escalation_policy(
+    *, conn: asyncpg.Connection, name: str, update: EscalationPolicyUpdate
+) -> EscalationPolicy:
+    return await upsert_escalation_policy(conn=conn, name=name, update=update)
