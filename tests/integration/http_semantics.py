@@ -24,7 +24,7 @@ class Http:
     max_body_bytes: int
 
 
-def http_for(spec: ServiceSpec, runtime: Runtime, token: str) -> Http:
+def http_for(spec: ServiceSpec[Any], runtime: Runtime[Any], token: str) -> Http:
     """The app exactly as the service process builds it."""
     app = build_app(spec, runtime)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc")
