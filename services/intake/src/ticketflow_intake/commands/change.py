@@ -11,7 +11,6 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.events import TicketEscalated, TicketTransferred, TicketUpdated
 from ticketflow_common.events.common import TicketStatus
 from ticketflow_common.preconditions import WritePrecondition
 from ticketflow_common.problems import ProblemError, invalid_field
@@ -30,7 +29,7 @@ from ticketflow_intake.domain.lifecycle import (
     check_reopen,
     check_status_change,
 )
-from ticketflow_intake.domain.ticket_events import facts, status_changed
+from ticketflow_intake.domain.ticket_events import escalated, status_changed, transferred, updated
 from ticketflow_intake.domain.tickets import (
     ApprovalDecision,
     Escalation,
@@ -101,19 +100,16 @@ async def _set_status(
     )
     if target == "resolved":
         await count_resolution(conn=conn, ticket=changed, now=now)
-    await emit_ticket_event(
-        conn=conn,
-        data=status_changed(
-            ticket,
-            changed,
-            reason=reason,
-            actor_id=principal.subject,
-            actor_role=actor_role(principal),
-            reopened=reopened,
-            now=now,
-        ),
+    event = status_changed(
+        ticket,
+        changed,
+        reason=reason,
+        actor_id=principal.subject,
+        actor_role=actor_role(principal),
+        reopened=reopened,
         now=now,
     )
+    await emit_ticket_event(conn=conn, data=event, now=now)
     return changed
 
 
@@ -231,16 +227,8 @@ async def update_fields(
         if not changes:
             return ticket
         changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
-        await emit_ticket_event(
-            conn=conn,
-            data=TicketUpdated(
-                **facts(changed),
-                changed=sorted(changes),
-                actor_id=principal.subject,
-                updated_at=now,
-            ),
-            now=now,
-        )
+        event = updated(changed, changed=sorted(changes), actor_id=principal.subject, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
         return changed
 
 
@@ -272,17 +260,10 @@ async def transfer(
         changed = await update_ticket(
             conn=conn, ticket_id=ticket.id, changes={"team": request.team}, now=now
         )
-        await emit_ticket_event(
-            conn=conn,
-            data=TicketTransferred(
-                **facts(changed),
-                from_team=ticket.team,
-                reason=request.reason,
-                actor_id=principal.subject,
-                transferred_at=now,
-            ),
-            now=now,
+        event = transferred(
+            ticket, changed, reason=request.reason, actor_id=principal.subject, now=now
         )
+        await emit_ticket_event(conn=conn, data=event, now=now)
         return changed
 
 
@@ -304,19 +285,12 @@ async def escalate(
             if_match=if_match,
             action="escalate",
         )
-        level = ticket.escalation_level + 1
         changed = await update_ticket(
-            conn=conn, ticket_id=ticket.id, changes={"escalation_level": level}, now=now
-        )
-        await emit_ticket_event(
             conn=conn,
-            data=TicketEscalated(
-                **facts(changed),
-                level=level,
-                reason=request.reason,
-                actor_id=principal.subject,
-                escalated_at=now,
-            ),
+            ticket_id=ticket.id,
+            changes={"escalation_level": ticket.escalation_level + 1},
             now=now,
         )
+        event = escalated(changed, reason=request.reason, actor_id=principal.subject, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
         return changed

@@ -8,7 +8,6 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.events import TicketCommented, TicketFeedbackReceived
 from ticketflow_common.problems import ProblemError
 from ticketflow_intake.commands.access_checks import ensure_changeable, load_visible
 from ticketflow_intake.commands.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
@@ -16,7 +15,7 @@ from ticketflow_intake.commands.ticket_events import emit_ticket_event
 from ticketflow_intake.domain.access import Principal, author_role_of
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 from ticketflow_intake.domain.lifecycle import FEEDBACK_STATUSES
-from ticketflow_intake.domain.ticket_events import facts, status_changed
+from ticketflow_intake.domain.ticket_events import commented, feedback_received, status_changed
 from ticketflow_intake.store.conversation import insert_comment, insert_feedback, list_comments
 from ticketflow_intake.store.tickets import add_comment_text, update_ticket
 
@@ -69,32 +68,18 @@ async def add_comment(
         if back_to_open:
             changes["status"] = "open"
         changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
-        await emit_ticket_event(
-            conn=conn,
-            data=TicketCommented(
-                **facts(changed),
-                comment_id=comment.id,
-                author_id=principal.subject,
-                author_role=role,
-                public=new.public,
-                first_response=first_response,
-                commented_at=now,
-            ),
-            now=now,
-        )
+        event = commented(changed, comment, first_response=first_response, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
         if back_to_open:
-            await emit_ticket_event(
-                conn=conn,
-                data=status_changed(
-                    ticket,
-                    changed,
-                    reason="the requester replied",
-                    actor_id=principal.subject,
-                    actor_role=role,
-                    now=now,
-                ),
+            reopened = status_changed(
+                ticket,
+                changed,
+                reason="the requester replied",
+                actor_id=principal.subject,
+                actor_role=role,
                 now=now,
             )
+            await emit_ticket_event(conn=conn, data=reopened, now=now)
         return comment
 
 
@@ -121,11 +106,6 @@ async def give_feedback(
         if feedback is None:
             raise ProblemError(409, "this ticket has already been rated")
         after_commit(conn, CSAT_RATINGS.labels(str(new.rating), ticket.team or "none").inc)
-        await emit_ticket_event(
-            conn=conn,
-            data=TicketFeedbackReceived(
-                **facts(ticket), rating=new.rating, comment=new.comment, received_at=now
-            ),
-            now=now,
-        )
+        event = feedback_received(ticket, new, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
         return feedback

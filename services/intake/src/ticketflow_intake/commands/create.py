@@ -8,14 +8,13 @@ from uuid import uuid4
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.events import TicketCreated
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_intake.commands.metrics import TICKETS_CREATED
 from ticketflow_intake.commands.ticket_events import emit_ticket_event
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.catalogue import DEFAULT_APPROVAL_THRESHOLD, choose_priority
 from ticketflow_intake.domain.lifecycle import needs_approval
-from ticketflow_intake.domain.ticket_events import facts
+from ticketflow_intake.domain.ticket_events import created
 from ticketflow_intake.domain.tickets import NewTicket, Ticket
 from ticketflow_intake.store.categories import get_category
 from ticketflow_intake.store.idempotency import claim_key, store_response
@@ -51,19 +50,7 @@ async def create_ticket(
     after_commit(
         conn, TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc
     )
-    await emit_ticket_event(
-        conn=conn,
-        data=TicketCreated(
-            **facts(ticket),
-            subject=ticket.subject,
-            requester_email=ticket.requester.email,
-            watchers=ticket.watchers,
-            tags=ticket.tags,
-            amount=ticket.amount,
-            created_at=ticket.created_at,
-        ),
-        now=now,
-    )
+    await emit_ticket_event(conn=conn, data=created(ticket), now=now)
     return ticket
 
 
