@@ -66,7 +66,7 @@ admin-key: infra-up  ## print a new intake admin API key: make admin-key NAME=op
 	@set -a; source .local/env; source .local/api-tokens.env; set +a; \
 	  INTAKE_DATABASE_URL="$$TICKETFLOW_DATABASE_URL" \
 	  INTAKE_KAFKA_BOOTSTRAP_SERVERS="$$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
-	  $(UV) run python -m ticketflow_intake.cli create-admin --name "$${NAME:-admin}"
+	  $(UV) run python -m ticketflow_intake create-admin --name "$${NAME:-admin}"
 
 bench-intake: infra-up  ## POST /tickets beside a bare FastAPI + asyncpg insert
 	@$(UV) run python -m bench.intake_post_tickets

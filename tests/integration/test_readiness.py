@@ -20,7 +20,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def runtime(database_url: str, kafka_bootstrap: str) -> AsyncIterator[Runtime]:
+async def runtime(
+    database_url: str, kafka_bootstrap: str
+) -> AsyncIterator[Runtime[IntakeSettings]]:
     settings = IntakeSettings(
         database_url=database_url,
         kafka_bootstrap_servers=kafka_bootstrap,
@@ -37,12 +39,14 @@ async def runtime(database_url: str, kafka_bootstrap: str) -> AsyncIterator[Runt
         await pool.close()
 
 
-def client_for(runtime: Runtime) -> httpx.AsyncClient:
+def client_for(runtime: Runtime[IntakeSettings]) -> httpx.AsyncClient:
     app = create_app(runtime=runtime, title="readiness", routers=[])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc")
 
 
-async def test_ready_while_both_answer_and_not_once_postgres_is_gone(runtime: Runtime) -> None:
+async def test_ready_while_both_answer_and_not_once_postgres_is_gone(
+    runtime: Runtime[IntakeSettings],
+) -> None:
     async with client_for(runtime) as http:
         ready = await http.get("/readyz")
         assert ready.status_code == 200, ready.text
@@ -57,7 +61,7 @@ async def test_ready_while_both_answer_and_not_once_postgres_is_gone(runtime: Ru
         assert (await http.get("/metrics")).status_code == 200
 
 
-async def test_not_ready_when_kafka_does_not_answer(runtime: Runtime) -> None:
+async def test_not_ready_when_kafka_does_not_answer(runtime: Runtime[IntakeSettings]) -> None:
     silent = new_producer(f"127.0.0.1:{free_port()}", client_id="readiness-silent")
     unreachable = dataclasses.replace(runtime, producer=silent)
     async with client_for(unreachable) as http:

@@ -3,21 +3,48 @@
 import asyncio
 import os
 import sys
+from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.integration.intake.conftest import IntakeApi
+from tests.integration.intake.conftest import (
+    IntakeApi,
+    closing,
+    intake_harness,
+    intake_settings,
+)
+from tests.support.clock import FakeClock
+from ticketflow_common.db import create_pool
 
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture
+async def service_schema_api(database_url: str, kafka_bootstrap: str) -> AsyncIterator[IntakeApi]:
+    """Intake on its own schema, `intake`, which the command writes to (it takes no schema);
+    dropped afterwards, so the command finds it empty and migrates it."""
+    pool = await create_pool(dsn=database_url, schema="intake", max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute('DROP SCHEMA IF EXISTS "intake" CASCADE')
+        settings = intake_settings(database_url, kafka_bootstrap)
+        harness = intake_harness(settings=settings, pool=pool, schema="intake", clock=FakeClock())
+        async with closing(harness):
+            yield IntakeApi.on(harness)
+        async with pool.acquire() as conn:
+            await conn.execute('DROP SCHEMA IF EXISTS "intake" CASCADE')
+    finally:
+        await pool.close()
+
+
 async def test_create_admin_prints_a_working_admin_key(
-    api: IntakeApi, database_url: str, kafka_bootstrap: str
+    service_schema_api: IntakeApi, database_url: str, kafka_bootstrap: str
 ) -> None:
+    api = service_schema_api
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "ticketflow_intake.cli",
+        "ticketflow_intake",
         "create-admin",
         "--name",
         "first-admin",

@@ -1,13 +1,12 @@
 """The service-desk figures intake exports move with the tickets they describe."""
 
 import contextlib
-from datetime import UTC, datetime
 
 import pytest
 from prometheus_client import REGISTRY
 
 from tests.integration.intake.conftest import IntakeApi, Keys, announce_team, ticket_body
-from ticketflow_intake.backlog import refresh_backlog
+from ticketflow_intake.commands.backlog import refresh_backlog
 from ticketflow_intake.commands.create import create_ticket
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.tickets import NewTicket
@@ -82,10 +81,10 @@ async def test_a_ticket_whose_transaction_rolls_back_is_not_counted(api: IntakeA
     async with api.pool.acquire() as conn:
         with contextlib.suppress(RolledBack):
             async with conn.transaction():
-                await create_ticket(conn=conn, new=new, principal=agent, now=datetime.now(UTC))
+                await create_ticket(conn=conn, new=new, principal=agent, now=api.clock())
                 raise RolledBack
         assert sample("ticketflow_tickets_created_total", **labels) == before
 
         async with conn.transaction():
-            await create_ticket(conn=conn, new=new, principal=agent, now=datetime.now(UTC))
+            await create_ticket(conn=conn, new=new, principal=agent, now=api.clock())
     assert sample("ticketflow_tickets_created_total", **labels) == before + 1

@@ -5,32 +5,24 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
-from tests.integration.intake.conftest import SYSTEM_TOKEN, Keys, intake_settings, ticket_body
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_intake.main import spec
+from tests.integration.intake.conftest import SYSTEM_TOKEN, IntakeApi, Keys, ticket_body
 
 pytestmark = pytest.mark.integration
-Parts = tuple[asyncpg.Pool, AIOKafkaProducer]
 HttpFactory = Callable[..., AbstractAsyncContextManager[Http]]
 
 
 @pytest.fixture
-def intake_http(intake_parts: Parts, database_url: str, kafka_bootstrap: str) -> HttpFactory:
+def intake_http(api: IntakeApi) -> HttpFactory:
+    """Intake's app as its process builds it, on the test's schema, with `overrides` set."""
+
     @asynccontextmanager
     async def make(**overrides: Any) -> AsyncIterator[Http]:
-        pool, producer = intake_parts
-        settings = intake_settings(database_url, kafka_bootstrap, **overrides)
-        runtime = Runtime(
-            service="intake", settings=settings, pool=pool, producer=producer, names=TopicNames()
-        )
-        http = http_for(spec(settings), runtime, SYSTEM_TOKEN)
+        harness = api.replica(**overrides).harness
+        http = http_for(harness.spec, harness.runtime, SYSTEM_TOKEN)
         async with http.client:
             yield http
 

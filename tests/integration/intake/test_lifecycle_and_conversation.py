@@ -58,12 +58,7 @@ async def test_reopen_within_the_window_only(api: IntakeApi, keys: Keys) -> None
         await agent.post(f"/tickets/{ticket_id}/status", json={"status": "resolved"})
         reopened = await requester.post(f"/tickets/{ticket_id}/reopen", json={"reason": "again"})
         await agent.post(f"/tickets/{ticket_id}/status", json={"status": "resolved"})
-        async with api.pool.acquire() as conn:
-            await conn.execute(
-                "UPDATE tickets SET resolved_at = resolved_at - $2::interval WHERE id = $1::uuid",
-                reopened.json()["id"],
-                timedelta(days=8),
-            )
+        api.clock.advance(timedelta(days=8).total_seconds())
         too_late = await requester.post(f"/tickets/{ticket_id}/reopen", json={"reason": "x"})
     assert reopened.status_code == 200
     assert (reopened.json()["status"], reopened.json()["reopen_count"]) == ("open", 1)
@@ -81,7 +76,9 @@ async def test_first_agent_reply_is_first_response_and_notes_stay_internal(
         note = await agent.post(
             f"/tickets/{ticket_id}/comments", json={"body": "suspect the dock", "public": False}
         )
+        api.clock.advance(60)
         reply = await agent.post(f"/tickets/{ticket_id}/comments", json={"body": "On it"})
+        api.clock.advance(60)
         second = await agent.post(f"/tickets/{ticket_id}/comments", json={"body": "Fixed?"})
         requester_note = await requester.post(
             f"/tickets/{ticket_id}/comments", json={"body": "psst", "public": False}

@@ -61,9 +61,11 @@ async def test_cursor_pages_stay_stable_while_tickets_are_created(
     tag = f"p{uuid.uuid4().hex[:8]}"
     async with api.client(keys.agent) as http:
         for n in range(7):
+            api.clock.advance(1)
             await http.post("/tickets", json=ticket_body("u-9", subject=f"page {n}", tags=[tag]))
         first = await http.get("/tickets", params={"tag": tag, "limit": 3})
         for n in range(3):
+            api.clock.advance(1)
             await http.post("/tickets", json=ticket_body("u-9", subject=f"late {n}", tags=[tag]))
         rest = await all_pages(http, tag=tag, limit=3, cursor=first.json()["next_cursor"])
         everything = await all_pages(http, tag=tag, limit=4, sort="created_at")
@@ -123,7 +125,7 @@ async def test_401_without_or_with_a_bad_key_403_without_the_scope(
 
 async def test_body_size_limit_and_rate_limit(make_api: AppFactory, api: IntakeApi) -> None:
     limited = await make_api(rate_limit_per_second=1, rate_limit_burst=3)
-    # A key of its own: the limit's state is in the shared schema, and other tests use theirs.
+    # A key of its own: the limit is kept per key.
     async with limited.client(await api.key("agent", "rate-limited")) as http:
         too_big = await http.post(
             "/tickets", json=ticket_body("u-1", description="x" * (70 * 1024))

@@ -1,18 +1,25 @@
-"""Wires intake: the public ticket API, and projections of the other services' events."""
+"""Wires intake: the public ticket API, and projections of the other services' events.
 
+`python -m ticketflow_intake` serves; `python -m ticketflow_intake create-admin --name ops`
+prints a new admin API key (the first one, typically) and exits."""
+
+import argparse
 import asyncio
 
 from fastapi import FastAPI
 
+from ticketflow_common.db import create_pool
+from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.rate_limit import RatePolicy
-from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_intake.api import admin, conversation, lifecycle, tickets
 from ticketflow_intake.api.deps import API_KEY, authenticate
-from ticketflow_intake.backlog import run_backlog_gauge
-from ticketflow_intake.messaging.handlers import HANDLERS
+from ticketflow_intake.commands.credentials import create_admin
+from ticketflow_intake.messaging.events import event_table
 from ticketflow_intake.settings import IntakeSettings
+from ticketflow_intake.workers.backlog_gauge import run_backlog_gauge
 
+NAME = "intake"
 DESCRIPTION = """
 The public ticket API. Authenticate with `Authorization: Bearer <API key>`; keys carry a role
 (requester, agent, approver, admin). Errors are RFC 9457 `application/problem+json` naming each
@@ -21,30 +28,52 @@ ETag = version).
 """
 
 
-async def backlog_gauge(runtime: Runtime, stop: asyncio.Event) -> None:
-    await run_backlog_gauge(runtime.pool, stop)
-
-
-def spec(settings: IntakeSettings) -> ServiceSpec:
+def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
     def install_rate_limiter(app: FastAPI) -> None:
         app.state.key_rate_policy = RatePolicy.per_second(
             "api-key", rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst
         )
 
     return ServiceSpec(
-        name="intake",
+        name=NAME,
         title="Ticketflow Intake API",
         description=DESCRIPTION,
         routers=[tickets.router, lifecycle.router, conversation.router, admin.router],
-        handlers=HANDLERS,
+        events=event_table,
         auth=authenticate,
         auth_scheme=API_KEY,
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
-        loops=[backlog_gauge],
+        loops=[run_backlog_gauge],
     )
 
 
+async def issue_admin_key(settings: IntakeSettings, name: str) -> str:
+    """Migrate intake's schema if needed, then issue an admin API key and return its token."""
+    pool = await create_pool(dsn=settings.database_url.get_secret_value(), schema=NAME, max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            await apply_migrations(conn=conn, schema=NAME, migrations=service_migrations(NAME))
+            return await create_admin(conn=conn, name=name)
+    finally:
+        await pool.close()
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ticketflow_intake",
+        description="Serve intake; or, with a command, run an operator command and exit.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    admin_key = commands.add_parser("create-admin", help="issue an admin API key and print it once")
+    admin_key.add_argument("--name", required=True)
+    return parser
+
+
 def run() -> None:
+    args = arguments().parse_args()
     settings = IntakeSettings()
+    if args.command == "create-admin":
+        print(asyncio.run(issue_admin_key(settings, args.name)))
+        return
     run_service(spec(settings), settings)

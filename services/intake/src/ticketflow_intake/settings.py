@@ -1,5 +1,7 @@
 """Intake's configuration, read from `INTAKE_*` environment variables."""
 
+from datetime import timedelta
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -16,3 +18,7 @@ class IntakeSettings(ServiceSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
     require_if_match: bool = False
     """Changes to a ticket without `If-Match` answer 428 (RFC 6585) instead of applying."""
+
+    def reopen_window(self) -> timedelta:
+        """How long after its resolution a ticket may still be reopened."""
+        return timedelta(hours=self.reopen_window_hours)

@@ -1,29 +1,21 @@
 """Thin routes for the service catalogue and API keys."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 from pydantic import ConfigDict, Field
 
 from ticketflow_common.input_model import InputModel
-from ticketflow_common.problems import ProblemError
 from ticketflow_intake.api.deps import (
     CanManageCategories,
     CanManageCredentials,
+    NowDep,
     PoolDep,
     PrincipalDep,
 )
-from ticketflow_intake.commands.catalogue import retire_category
-from ticketflow_intake.domain.access import Role, generate_key
+from ticketflow_intake.commands import catalogue, credentials
+from ticketflow_intake.domain.access import CredentialView, IssuedCredential, Role
 from ticketflow_intake.domain.catalogue import Category, CategorySpec
-from ticketflow_intake.store.categories import list_categories, upsert_category
-from ticketflow_intake.store.credentials import (
-    CredentialView,
-    insert_credential,
-    list_credentials,
-    revoke_credential,
-)
 
 router = APIRouter(tags=["admin"])
 
@@ -36,7 +28,7 @@ CategoryKeyPath = Annotated[
 async def read_categories(_principal: PrincipalDep, pool: PoolDep) -> list[Category]:
     """The catalogue clients pick a category from."""
     async with pool.acquire() as conn:
-        return await list_categories(conn=conn)
+        return await catalogue.list_categories(conn=conn)
 
 
 @router.put("/categories/{key}")
@@ -44,18 +36,17 @@ async def put_category(
     key: CategoryKeyPath, body: CategorySpec, _principal: CanManageCategories, pool: PoolDep
 ) -> Category:
     async with pool.acquire() as conn:
-        return await upsert_category(conn=conn, key=key, spec=body)
+        return await catalogue.put_category(conn=conn, key=key, spec=body)
 
 
 @router.delete("/categories/{key}", status_code=status.HTTP_204_NO_CONTENT)
 async def archive_category(
-    key: CategoryKeyPath, _principal: CanManageCategories, pool: PoolDep
+    key: CategoryKeyPath, _principal: CanManageCategories, pool: PoolDep, now: NowDep
 ) -> Response:
     """Archive the category (tickets keep naming it; new ones cannot); 409 names the tickets
     still being worked in it. `PUT` brings it back."""
-    async with pool.acquire() as conn, conn.transaction():
-        if not await retire_category(conn=conn, key=key, now=datetime.now(UTC)):
-            raise ProblemError(404, f"no category {key!r}")
+    async with pool.acquire() as conn:
+        await catalogue.retire_category(conn=conn, key=key, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -75,31 +66,20 @@ class NewCredential(InputModel):
     )
 
 
-class IssuedCredential(CredentialView):
-    token: str = Field(description="The API key; shown only in this response.")
-
-
 @router.post("/credentials", status_code=status.HTTP_201_CREATED)
 async def issue_credential(
     body: NewCredential, _principal: CanManageCredentials, pool: PoolDep
 ) -> IssuedCredential:
-    key = generate_key()
     async with pool.acquire() as conn:
-        view = await insert_credential(
-            conn=conn,
-            key_id=key.key_id,
-            secret=key.secret,
-            name=body.name,
-            role=body.role,
-            subject=body.subject,
+        return await credentials.issue_credential(
+            conn=conn, name=body.name, role=body.role, subject=body.subject
         )
-    return IssuedCredential(**view.model_dump(), token=key.token)
 
 
 @router.get("/credentials")
 async def read_credentials(_principal: CanManageCredentials, pool: PoolDep) -> list[CredentialView]:
     async with pool.acquire() as conn:
-        return await list_credentials(conn=conn)
+        return await credentials.list_credentials(conn=conn)
 
 
 @router.delete("/credentials/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -107,5 +87,4 @@ async def revoke(
     key_id: Annotated[str, Path(max_length=64)], _principal: CanManageCredentials, pool: PoolDep
 ) -> None:
     async with pool.acquire() as conn:
-        if not await revoke_credential(conn=conn, key_id=key_id):
-            raise ProblemError(404, f"no live credential {key_id}")
+        await credentials.revoke_credential(conn=conn, key_id=key_id)

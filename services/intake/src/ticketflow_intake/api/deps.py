@@ -1,6 +1,5 @@
 """Dependency aliases for intake's routes: the caller, their scopes, settings, preconditions."""
 
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -16,22 +15,16 @@ from ticketflow_common.rate_limit_http import (
     failed_auth_limiter,
 )
 from ticketflow_common.rate_limit_store import take
-from ticketflow_common.web import PoolDep, RuntimeDep, get_runtime
-from ticketflow_intake.domain.access import Principal, Scope, parse_token
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
+from ticketflow_intake.commands.authentication import identify
+from ticketflow_intake.domain.access import Principal, Scope
 from ticketflow_intake.settings import IntakeSettings
-from ticketflow_intake.store.credentials import find_principal
 
 API_KEY = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
 UNAUTHORIZED = "a valid API key is required"
-SYSTEM = Principal(credential_id="system", role="admin", subject="system")
 
-
-async def get_settings(runtime: RuntimeDep) -> IntakeSettings:
-    settings = runtime.settings
-    assert isinstance(settings, IntakeSettings)
-    return settings
-
-
+RuntimeDep = Annotated[Runtime[IntakeSettings], Depends(get_runtime)]
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
 
 
@@ -44,20 +37,18 @@ async def authenticate(request: Request) -> Principal:
     """401 without a live key; 429 when the key is over its rate, or the caller's address
     over its failed authentications (one statement for both, shared by every replica). Run by
     the authentication middleware before any route reads the body."""
-    runtime = await get_runtime(request)
-    settings = await get_settings(runtime)
+    runtime: Runtime[IntakeSettings] = await get_runtime(request)
     policy = await get_key_policy(request)
     credentials = await API_KEY(request)
     if credentials is None:
         raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
-    token = credentials.credentials
     failed_auth = failed_auth_limiter(request)
     async with runtime.pool.acquire() as conn:
-        principal: Principal | None = None
-        if secrets.compare_digest(token, settings.api_token.get_secret_value()):
-            principal = SYSTEM
-        elif (parsed := parse_token(token)) is not None:
-            principal = await find_principal(conn=conn, key_id=parsed[0], secret=parsed[1])
+        principal = await identify(
+            conn=conn,
+            token=credentials.credentials,
+            system_token=runtime.settings.api_token.get_secret_value(),
+        )
         if principal is None:
             raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
         taken = await take(
@@ -135,7 +126,9 @@ __all__ = [
     "CanManageCredentials",
     "CanWork",
     "IfMatchDep",
+    "NowDep",
     "PoolDep",
     "PrincipalDep",
+    "RuntimeDep",
     "SettingsDep",
 ]

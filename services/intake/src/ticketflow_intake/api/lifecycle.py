@@ -1,22 +1,20 @@
 """Thin routes that move a ticket through its lifecycle."""
 
-from datetime import timedelta
 from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from ticketflow_common.problems import ProblemError
 from ticketflow_intake.api.deps import (
     CanApprove,
     CanWork,
     IfMatchDep,
+    NowDep,
     PoolDep,
     PrincipalDep,
     SettingsDep,
 )
-from ticketflow_intake.api.tickets import apply_change
+from ticketflow_intake.api.tickets import with_etag
 from ticketflow_intake.commands import change
-from ticketflow_intake.domain.access import Scope
 from ticketflow_intake.domain.tickets import (
     ApprovalDecision,
     Escalation,
@@ -36,21 +34,20 @@ async def set_status(
     principal: CanWork,
     pool: PoolDep,
     if_match: IfMatchDep,
+    now: NowDep,
     response: Response,
 ) -> Ticket:
     """Move to another status; 409 lists the statuses allowed from here."""
-    return await apply_change(
-        pool,
-        response,
-        lambda conn, now: change.change_status(
+    async with pool.acquire() as conn:
+        ticket = await change.change_status(
             conn=conn,
             ticket_id=ticket_id,
             change=body,
             principal=principal,
             if_match=if_match,
             now=now,
-        ),
-    )
+        )
+    return with_etag(response, ticket)
 
 
 @router.post("/approval")
@@ -60,21 +57,20 @@ async def decide_approval(
     principal: CanApprove,
     pool: PoolDep,
     if_match: IfMatchDep,
+    now: NowDep,
     response: Response,
 ) -> Ticket:
     """Approve (the ticket opens for work) or reject (it closes) a ticket pending approval."""
-    return await apply_change(
-        pool,
-        response,
-        lambda conn, now: change.decide_approval(
+    async with pool.acquire() as conn:
+        ticket = await change.decide_approval(
             conn=conn,
             ticket_id=ticket_id,
             decision=body,
             principal=principal,
             if_match=if_match,
             now=now,
-        ),
-    )
+        )
+    return with_etag(response, ticket)
 
 
 @router.post("/reopen")
@@ -85,24 +81,21 @@ async def reopen(
     pool: PoolDep,
     settings: SettingsDep,
     if_match: IfMatchDep,
+    now: NowDep,
     response: Response,
 ) -> Ticket:
     """Reopen a resolved ticket within the reopen window (its requester or an agent)."""
-    if principal.role != "requester" and not principal.can(Scope.WORK_TICKETS):
-        raise ProblemError(403, "only the requester or an agent can reopen a ticket")
-    return await apply_change(
-        pool,
-        response,
-        lambda conn, now: change.reopen(
+    async with pool.acquire() as conn:
+        ticket = await change.reopen(
             conn=conn,
             ticket_id=ticket_id,
             reason=body.reason,
             principal=principal,
             if_match=if_match,
-            window=timedelta(hours=settings.reopen_window_hours),
+            window=settings.reopen_window(),
             now=now,
-        ),
-    )
+        )
+    return with_etag(response, ticket)
 
 
 @router.post("/transfer")
@@ -112,21 +105,20 @@ async def transfer(
     principal: CanWork,
     pool: PoolDep,
     if_match: IfMatchDep,
+    now: NowDep,
     response: Response,
 ) -> Ticket:
     """Hand the ticket to another team, recording who and why."""
-    return await apply_change(
-        pool,
-        response,
-        lambda conn, now: change.transfer(
+    async with pool.acquire() as conn:
+        ticket = await change.transfer(
             conn=conn,
             ticket_id=ticket_id,
             request=body,
             principal=principal,
             if_match=if_match,
             now=now,
-        ),
-    )
+        )
+    return with_etag(response, ticket)
 
 
 @router.post("/escalate")
@@ -136,18 +128,17 @@ async def escalate(
     principal: CanWork,
     pool: PoolDep,
     if_match: IfMatchDep,
+    now: NowDep,
     response: Response,
 ) -> Ticket:
     """Raise the escalation level by one, recording who and why."""
-    return await apply_change(
-        pool,
-        response,
-        lambda conn, now: change.escalate(
+    async with pool.acquire() as conn:
+        ticket = await change.escalate(
             conn=conn,
             ticket_id=ticket_id,
             request=body,
             principal=principal,
             if_match=if_match,
             now=now,
-        ),
-    )
+        )
+    return with_etag(response, ticket)

@@ -5,33 +5,25 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.preconditions import EntityTag, WritePrecondition
-from ticketflow_common.problems import ProblemError
-from ticketflow_intake.domain.access import Principal
+from ticketflow_common.problems import ProblemError, not_found
+from ticketflow_intake.domain.access import Principal, visible_to
 from ticketflow_intake.domain.lifecycle import (
     ActionRefused,
+    LifecycleRefused,
     TicketAction,
-    TransitionRefused,
     check_changeable,
 )
 from ticketflow_intake.domain.tickets import Ticket
 from ticketflow_intake.store.tickets import get_ticket
 
 
-def visible_to(ticket: Ticket, principal: Principal) -> bool:
-    return not principal.sees_only_own or ticket.requester.id == principal.subject
-
-
-def not_found(ticket_id: UUID) -> ProblemError:
-    """The same answer whether the ticket is missing or someone else's: nothing leaks."""
-    return ProblemError(404, f"ticket {ticket_id} not found")
-
-
 async def load_visible(
     *, conn: asyncpg.Connection, ticket_id: UUID, principal: Principal, for_update: bool = False
 ) -> Ticket:
+    """The same 404 whether the ticket is missing or someone else's: nothing leaks."""
     ticket = await get_ticket(conn=conn, ticket_id=ticket_id, for_update=for_update)
     if ticket is None or not visible_to(ticket, principal):
-        raise not_found(ticket_id)
+        raise not_found(f"ticket {ticket_id} not found")
     return ticket
 
 
@@ -52,15 +44,9 @@ async def load_for_change(
     return ticket
 
 
-def refused(exc: TransitionRefused) -> ProblemError:
+def refused(exc: LifecycleRefused) -> ProblemError:
     """409 that lists what the ticket may do instead."""
-    return ProblemError(
-        409,
-        exc.reason,
-        status_now=exc.current,
-        requested=exc.target,
-        allowed_transitions=exc.allowed,
-    )
+    return ProblemError(409, exc.reason, **exc.details())
 
 
 def ensure_changeable(ticket: Ticket, action: TicketAction) -> None:
@@ -68,11 +54,4 @@ def ensure_changeable(ticket: Ticket, action: TicketAction) -> None:
     try:
         check_changeable(ticket.status, action)
     except ActionRefused as exc:
-        raise ProblemError(
-            409,
-            exc.reason,
-            status_now=exc.current,
-            requested=exc.action,
-            allowed_actions=exc.allowed_actions,
-            allowed_transitions=exc.allowed_transitions,
-        ) from exc
+        raise refused(exc) from exc

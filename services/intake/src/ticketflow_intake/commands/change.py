@@ -1,4 +1,7 @@
-"""Changing a ticket: fields, status, approval, reopening, transfer and escalation."""
+"""Changing a ticket: fields, status, approval, reopening, transfer and escalation.
+
+Each public command is one transaction: the ticket is locked, checked, changed and its event
+emitted, or nothing happens."""
 
 from datetime import datetime, timedelta
 from functools import partial
@@ -8,17 +11,17 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.events import (
-    TicketEscalated,
-    TicketStatusChanged,
-    TicketTransferred,
-    TicketUpdated,
-)
-from ticketflow_common.events.common import ActorRole, TicketStatus
+from ticketflow_common.events.common import TicketStatus
 from ticketflow_common.preconditions import WritePrecondition
-from ticketflow_common.problems import invalid_field
+from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_intake.commands.access_checks import ensure_changeable, load_for_change, refused
-from ticketflow_intake.domain.access import Principal
+from ticketflow_intake.commands.metrics import (
+    FIRST_CONTACT_RESOLUTIONS,
+    RESOLUTION_SECONDS,
+    TICKETS_RESOLVED,
+)
+from ticketflow_intake.commands.ticket_events import emit_ticket_event
+from ticketflow_intake.domain.access import Principal, actor_role, may_reopen
 from ticketflow_intake.domain.lifecycle import (
     TicketAction,
     TransitionRefused,
@@ -26,6 +29,7 @@ from ticketflow_intake.domain.lifecycle import (
     check_reopen,
     check_status_change,
 )
+from ticketflow_intake.domain.ticket_events import escalated, status_changed, transferred, updated
 from ticketflow_intake.domain.tickets import (
     ApprovalDecision,
     Escalation,
@@ -34,20 +38,10 @@ from ticketflow_intake.domain.tickets import (
     TicketPatch,
     Transfer,
 )
-from ticketflow_intake.metrics import (
-    FIRST_CONTACT_RESOLUTIONS,
-    RESOLUTION_SECONDS,
-    TICKETS_RESOLVED,
-)
 from ticketflow_intake.store.categories import get_category
 from ticketflow_intake.store.conversation import count_public_agent_replies
 from ticketflow_intake.store.teams import team_is_archived
 from ticketflow_intake.store.tickets import update_ticket
-from ticketflow_intake.ticket_events import emit, facts
-
-
-def actor_role(principal: Principal) -> ActorRole:
-    return principal.role
 
 
 async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: datetime) -> None:
@@ -106,19 +100,16 @@ async def _set_status(
     )
     if target == "resolved":
         await count_resolution(conn=conn, ticket=changed, now=now)
-    await emit(
-        conn=conn,
-        data=TicketStatusChanged(
-            **facts(changed),
-            previous_status=ticket.status,
-            reason=reason,
-            actor_id=principal.subject,
-            actor_role=actor_role(principal),
-            reopened=reopened,
-            changed_at=now,
-        ),
+    event = status_changed(
+        ticket,
+        changed,
+        reason=reason,
+        actor_id=principal.subject,
+        actor_role=actor_role(principal),
+        reopened=reopened,
         now=now,
     )
+    await emit_ticket_event(conn=conn, data=event, now=now)
     return changed
 
 
@@ -131,21 +122,22 @@ async def change_status(
     if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
-    ticket = await load_for_change(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
-    )
-    try:
-        check_status_change(ticket.status, change.status)
-    except TransitionRefused as exc:
-        raise refused(exc) from exc
-    return await _set_status(
-        conn=conn,
-        ticket=ticket,
-        target=change.status,
-        principal=principal,
-        reason=change.reason,
-        now=now,
-    )
+    async with conn.transaction():
+        ticket = await load_for_change(
+            conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
+        )
+        try:
+            check_status_change(ticket.status, change.status)
+        except TransitionRefused as exc:
+            raise refused(exc) from exc
+        return await _set_status(
+            conn=conn,
+            ticket=ticket,
+            target=change.status,
+            principal=principal,
+            reason=change.reason,
+            now=now,
+        )
 
 
 async def decide_approval(
@@ -158,18 +150,19 @@ async def decide_approval(
     now: datetime,
 ) -> Ticket:
     """Approved tickets open for work (and their resolution clock); rejected ones close."""
-    ticket = await load_for_change(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
-    )
-    try:
-        check_approval(ticket.status)
-    except TransitionRefused as exc:
-        raise refused(exc) from exc
-    target: TicketStatus = "open" if decision.decision == "approve" else "closed"
-    reason = f"{decision.decision}d" + (f": {decision.reason}" if decision.reason else "")
-    return await _set_status(
-        conn=conn, ticket=ticket, target=target, principal=principal, reason=reason, now=now
-    )
+    async with conn.transaction():
+        ticket = await load_for_change(
+            conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
+        )
+        try:
+            check_approval(ticket.status)
+        except TransitionRefused as exc:
+            raise refused(exc) from exc
+        target: TicketStatus = "open" if decision.decision == "approve" else "closed"
+        reason = f"{decision.decision}d" + (f": {decision.reason}" if decision.reason else "")
+        return await _set_status(
+            conn=conn, ticket=ticket, target=target, principal=principal, reason=reason, now=now
+        )
 
 
 async def reopen(
@@ -182,23 +175,27 @@ async def reopen(
     window: timedelta,
     now: datetime,
 ) -> Ticket:
-    ticket = await load_for_change(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
-    )
-    try:
-        check_reopen(ticket.status, resolved_at=ticket.resolved_at, now=now, window=window)
-    except TransitionRefused as exc:
-        raise refused(exc) from exc
-    return await _set_status(
-        conn=conn,
-        ticket=ticket,
-        target="open",
-        principal=principal,
-        reason=reason,
-        now=now,
-        extra={"resolved_at": None, "reopen_count": ticket.reopen_count + 1},
-        reopened=True,
-    )
+    """A resolved ticket opens again within `window` of its resolution."""
+    if not may_reopen(principal):
+        raise ProblemError(403, "only the requester or an agent can reopen a ticket")
+    async with conn.transaction():
+        ticket = await load_for_change(
+            conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match
+        )
+        try:
+            check_reopen(ticket.status, resolved_at=ticket.resolved_at, now=now, window=window)
+        except TransitionRefused as exc:
+            raise refused(exc) from exc
+        return await _set_status(
+            conn=conn,
+            ticket=ticket,
+            target="open",
+            principal=principal,
+            reason=reason,
+            now=now,
+            extra={"resolved_at": None, "reopen_count": ticket.reopen_count + 1},
+            reopened=True,
+        )
 
 
 async def update_fields(
@@ -210,33 +207,29 @@ async def update_fields(
     if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
-    ticket = await _load_changeable(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="edit"
-    )
-    changes = {
-        name: getattr(patch, name)
-        for name in sorted(patch.model_fields_set)
-        if getattr(patch, name) != getattr(ticket, name)
-    }
-    for required in ("subject", "priority", "tags", "custom_fields", "language", "watchers"):
-        if required in changes and changes[required] is None:
-            raise invalid_field(required, "cannot be null")
-    category = changes.get("category")
-    if category is not None and await get_category(conn=conn, key=category) is None:
-        raise invalid_field("category", f"no category {category!r} in the catalogue")
-    if changes.get("required_skills") is None:
-        changes.pop("required_skills", None)
-    if not changes:
-        return ticket
-    changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
-    await emit(
-        conn=conn,
-        data=TicketUpdated(
-            **facts(changed), changed=sorted(changes), actor_id=principal.subject, updated_at=now
-        ),
-        now=now,
-    )
-    return changed
+    async with conn.transaction():
+        ticket = await _load_changeable(
+            conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="edit"
+        )
+        changes = {
+            name: getattr(patch, name)
+            for name in sorted(patch.model_fields_set)
+            if getattr(patch, name) != getattr(ticket, name)
+        }
+        for required in ("subject", "priority", "tags", "custom_fields", "language", "watchers"):
+            if required in changes and changes[required] is None:
+                raise invalid_field(required, "cannot be null")
+        category = changes.get("category")
+        if category is not None and await get_category(conn=conn, key=category) is None:
+            raise invalid_field("category", f"no category {category!r} in the catalogue")
+        if changes.get("required_skills") is None:
+            changes.pop("required_skills", None)
+        if not changes:
+            return ticket
+        changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
+        event = updated(changed, changed=sorted(changes), actor_id=principal.subject, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
+        return changed
 
 
 async def transfer(
@@ -249,31 +242,29 @@ async def transfer(
     now: datetime,
 ) -> Ticket:
     """Hand the ticket to another team; routing then finds an owner there."""
-    ticket = await _load_changeable(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="transfer"
-    )
-    archived = await team_is_archived(conn=conn, team=request.team)
-    if archived is None:
-        raise invalid_field("team", f"no team {request.team!r} is known to routing")
-    if archived:
-        raise invalid_field("team", f"team {request.team!r} is archived")
-    if request.team == ticket.team:
-        raise invalid_field("team", f"the ticket is already with team {ticket.team!r}")
-    changed = await update_ticket(
-        conn=conn, ticket_id=ticket.id, changes={"team": request.team}, now=now
-    )
-    await emit(
-        conn=conn,
-        data=TicketTransferred(
-            **facts(changed),
-            from_team=ticket.team,
-            reason=request.reason,
-            actor_id=principal.subject,
-            transferred_at=now,
-        ),
-        now=now,
-    )
-    return changed
+    async with conn.transaction():
+        ticket = await _load_changeable(
+            conn=conn,
+            ticket_id=ticket_id,
+            principal=principal,
+            if_match=if_match,
+            action="transfer",
+        )
+        archived = await team_is_archived(conn=conn, team=request.team)
+        if archived is None:
+            raise invalid_field("team", f"no team {request.team!r} is known to routing")
+        if archived:
+            raise invalid_field("team", f"team {request.team!r} is archived")
+        if request.team == ticket.team:
+            raise invalid_field("team", f"the ticket is already with team {ticket.team!r}")
+        changed = await update_ticket(
+            conn=conn, ticket_id=ticket.id, changes={"team": request.team}, now=now
+        )
+        event = transferred(
+            ticket, changed, reason=request.reason, actor_id=principal.subject, now=now
+        )
+        await emit_ticket_event(conn=conn, data=event, now=now)
+        return changed
 
 
 async def escalate(
@@ -285,22 +276,21 @@ async def escalate(
     if_match: WritePrecondition,
     now: datetime,
 ) -> Ticket:
-    ticket = await _load_changeable(
-        conn=conn, ticket_id=ticket_id, principal=principal, if_match=if_match, action="escalate"
-    )
-    level = ticket.escalation_level + 1
-    changed = await update_ticket(
-        conn=conn, ticket_id=ticket.id, changes={"escalation_level": level}, now=now
-    )
-    await emit(
-        conn=conn,
-        data=TicketEscalated(
-            **facts(changed),
-            level=level,
-            reason=request.reason,
-            actor_id=principal.subject,
-            escalated_at=now,
-        ),
-        now=now,
-    )
-    return changed
+    """Raise the escalation level by one, recording who and why."""
+    async with conn.transaction():
+        ticket = await _load_changeable(
+            conn=conn,
+            ticket_id=ticket_id,
+            principal=principal,
+            if_match=if_match,
+            action="escalate",
+        )
+        changed = await update_ticket(
+            conn=conn,
+            ticket_id=ticket.id,
+            changes={"escalation_level": ticket.escalation_level + 1},
+            now=now,
+        )
+        event = escalated(changed, reason=request.reason, actor_id=principal.subject, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
+        return changed

@@ -8,28 +8,26 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.events import (
-    TicketCommented,
-    TicketFeedbackReceived,
-    TicketStatusChanged,
-)
-from ticketflow_common.events.common import ActorRole
 from ticketflow_common.problems import ProblemError
 from ticketflow_intake.commands.access_checks import ensure_changeable, load_visible
-from ticketflow_intake.domain.access import Principal, Scope
+from ticketflow_intake.commands.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
+from ticketflow_intake.commands.ticket_events import emit_ticket_event
+from ticketflow_intake.domain.access import Principal, author_role_of
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 from ticketflow_intake.domain.lifecycle import FEEDBACK_STATUSES
-from ticketflow_intake.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
-from ticketflow_intake.store.conversation import insert_comment, insert_feedback
+from ticketflow_intake.domain.ticket_events import commented, feedback_received, status_changed
+from ticketflow_intake.store.conversation import insert_comment, insert_feedback, list_comments
 from ticketflow_intake.store.tickets import add_comment_text, update_ticket
-from ticketflow_intake.ticket_events import emit, facts
 
 
-def author_role_of(principal: Principal) -> ActorRole:
-    """Whoever works tickets speaks as an agent; everyone else as what their role says."""
-    if principal.can(Scope.WORK_TICKETS):
-        return "agent"
-    return principal.role
+async def read_comments(
+    *, conn: asyncpg.Connection, ticket_id: UUID, principal: Principal
+) -> list[Comment]:
+    """Oldest first; only agents (and admins) see internal notes."""
+    await load_visible(conn=conn, ticket_id=ticket_id, principal=principal)
+    return await list_comments(
+        conn=conn, ticket_id=ticket_id, include_internal=principal.reads_internal_notes
+    )
 
 
 async def add_comment(
@@ -41,60 +39,48 @@ async def add_comment(
     now: datetime,
 ) -> Comment:
     """A requester's reply to a ticket waiting on them reopens it for the agent."""
-    ticket = await load_visible(
-        conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
-    )
-    role = author_role_of(principal)
-    if not new.public and role != "agent":
-        raise ProblemError(403, "only agents can write internal notes")
-    ensure_changeable(ticket, "comment")
-    comment = await insert_comment(
-        conn=conn,
-        comment_id=uuid4(),
-        ticket_id=ticket.id,
-        author_id=principal.subject,
-        author_role=role,
-        new=new,
-        now=now,
-    )
-    await add_comment_text(conn=conn, ticket_id=ticket.id, body=new.body, public=new.public)
-    first_response = new.public and role == "agent" and ticket.first_response_at is None
-    back_to_open = new.public and role == "requester" and ticket.status == "waiting_on_customer"
-    changes: dict[str, Any] = {}
-    if first_response:
-        changes["first_response_at"] = now
-        waited = (now - ticket.created_at).total_seconds()
-        after_commit(conn, partial(FIRST_RESPONSE_SECONDS.labels(ticket.priority).observe, waited))
-    if back_to_open:
-        changes["status"] = "open"
-    changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
-    await emit(
-        conn=conn,
-        data=TicketCommented(
-            **facts(changed),
-            comment_id=comment.id,
+    async with conn.transaction():
+        ticket = await load_visible(
+            conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
+        )
+        role = author_role_of(principal)
+        if not new.public and role != "agent":
+            raise ProblemError(403, "only agents can write internal notes")
+        ensure_changeable(ticket, "comment")
+        comment = await insert_comment(
+            conn=conn,
+            comment_id=uuid4(),
+            ticket_id=ticket.id,
             author_id=principal.subject,
             author_role=role,
-            public=new.public,
-            first_response=first_response,
-            commented_at=now,
-        ),
-        now=now,
-    )
-    if back_to_open:
-        await emit(
-            conn=conn,
-            data=TicketStatusChanged(
-                **facts(changed),
-                previous_status=ticket.status,
+            new=new,
+            now=now,
+        )
+        await add_comment_text(conn=conn, ticket_id=ticket.id, body=new.body, public=new.public)
+        first_response = new.public and role == "agent" and ticket.first_response_at is None
+        back_to_open = new.public and role == "requester" and ticket.status == "waiting_on_customer"
+        changes: dict[str, Any] = {}
+        if first_response:
+            changes["first_response_at"] = now
+            waited = (now - ticket.created_at).total_seconds()
+            observe = FIRST_RESPONSE_SECONDS.labels(ticket.priority).observe
+            after_commit(conn, partial(observe, waited))
+        if back_to_open:
+            changes["status"] = "open"
+        changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
+        event = commented(changed, comment, first_response=first_response, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
+        if back_to_open:
+            reopened = status_changed(
+                ticket,
+                changed,
                 reason="the requester replied",
                 actor_id=principal.subject,
                 actor_role=role,
-                changed_at=now,
-            ),
-            now=now,
-        )
-    return comment
+                now=now,
+            )
+            await emit_ticket_event(conn=conn, data=reopened, now=now)
+        return comment
 
 
 async def give_feedback(
@@ -106,24 +92,20 @@ async def give_feedback(
     now: datetime,
 ) -> Feedback:
     """Once per ticket, by its requester, after it is resolved."""
-    ticket = await load_visible(
-        conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
-    )
-    if ticket.requester.id != principal.subject and principal.role != "admin":
-        raise ProblemError(403, "only the requester rates a ticket")
-    if ticket.status not in FEEDBACK_STATUSES:
-        raise ProblemError(
-            409, "feedback is taken once the ticket is resolved", status_now=ticket.status
+    async with conn.transaction():
+        ticket = await load_visible(
+            conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
         )
-    feedback = await insert_feedback(conn=conn, ticket_id=ticket.id, new=new, now=now)
-    if feedback is None:
-        raise ProblemError(409, "this ticket has already been rated")
-    after_commit(conn, CSAT_RATINGS.labels(str(new.rating), ticket.team or "none").inc)
-    await emit(
-        conn=conn,
-        data=TicketFeedbackReceived(
-            **facts(ticket), rating=new.rating, comment=new.comment, received_at=now
-        ),
-        now=now,
-    )
-    return feedback
+        if ticket.requester.id != principal.subject and principal.role != "admin":
+            raise ProblemError(403, "only the requester rates a ticket")
+        if ticket.status not in FEEDBACK_STATUSES:
+            raise ProblemError(
+                409, "feedback is taken once the ticket is resolved", status_now=ticket.status
+            )
+        feedback = await insert_feedback(conn=conn, ticket_id=ticket.id, new=new, now=now)
+        if feedback is None:
+            raise ProblemError(409, "this ticket has already been rated")
+        after_commit(conn, CSAT_RATINGS.labels(str(new.rating), ticket.team or "none").inc)
+        event = feedback_received(ticket, new, now=now)
+        await emit_ticket_event(conn=conn, data=event, now=now)
+        return feedback

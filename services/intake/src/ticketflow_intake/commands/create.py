@@ -8,28 +8,17 @@ from uuid import uuid4
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.events import TicketCreated
-from ticketflow_common.events.common import Priority
 from ticketflow_common.problems import ProblemError, invalid_field
+from ticketflow_intake.commands.metrics import TICKETS_CREATED
+from ticketflow_intake.commands.ticket_events import emit_ticket_event
 from ticketflow_intake.domain.access import Principal
-from ticketflow_intake.domain.catalogue import DEFAULT_APPROVAL_THRESHOLD, Category
+from ticketflow_intake.domain.catalogue import DEFAULT_APPROVAL_THRESHOLD, choose_priority
 from ticketflow_intake.domain.lifecycle import needs_approval
-from ticketflow_intake.domain.priority import derive_priority
+from ticketflow_intake.domain.ticket_events import created
 from ticketflow_intake.domain.tickets import NewTicket, Ticket
-from ticketflow_intake.metrics import TICKETS_CREATED
 from ticketflow_intake.store.categories import get_category
 from ticketflow_intake.store.idempotency import claim_key, store_response
 from ticketflow_intake.store.tickets import insert_ticket
-from ticketflow_intake.ticket_events import emit, facts
-
-
-def choose_priority(new: NewTicket, category: Category | None) -> Priority:
-    """Given, else impact x urgency, else the category's default, else normal."""
-    if new.priority is not None:
-        return new.priority
-    if new.impact is not None and new.urgency is not None:
-        return derive_priority(new.impact, new.urgency)
-    return category.default_priority if category else "normal"
 
 
 async def create_ticket(
@@ -61,19 +50,7 @@ async def create_ticket(
     after_commit(
         conn, TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc
     )
-    await emit(
-        conn=conn,
-        data=TicketCreated(
-            **facts(ticket),
-            subject=ticket.subject,
-            requester_email=ticket.requester.email,
-            watchers=ticket.watchers,
-            tags=ticket.tags,
-            amount=ticket.amount,
-            created_at=ticket.created_at,
-        ),
-        now=now,
-    )
+    await emit_ticket_event(conn=conn, data=created(ticket), now=now)
     return ticket
 
 
@@ -91,28 +68,30 @@ async def create_ticket_once(
     idempotency_key: str | None,
     now: datetime,
 ) -> tuple[Ticket, bool]:
-    """Create, or replay what the same key created before; True when it is a replay."""
-    if idempotency_key is None:
-        return await create_ticket(conn=conn, new=new, principal=principal, now=now), False
-    fingerprint = request_fingerprint(new)
-    stored = await claim_key(
-        conn=conn,
-        credential_id=principal.credential_id,
-        key=idempotency_key,
-        request_hash=fingerprint,
-    )
-    if stored is not None:
-        if stored.request_hash != fingerprint:
-            raise ProblemError(
-                422, "this Idempotency-Key was already used with a different request body"
-            )
-        return Ticket.model_validate(stored.body), True
-    ticket = await create_ticket(conn=conn, new=new, principal=principal, now=now)
-    await store_response(
-        conn=conn,
-        credential_id=principal.credential_id,
-        key=idempotency_key,
-        status=201,
-        body=ticket.model_dump(mode="json"),
-    )
-    return ticket, False
+    """Create, or replay what the same key created before; True when it is a replay. One
+    transaction: the key, the ticket and its event commit together."""
+    async with conn.transaction():
+        if idempotency_key is None:
+            return await create_ticket(conn=conn, new=new, principal=principal, now=now), False
+        fingerprint = request_fingerprint(new)
+        stored = await claim_key(
+            conn=conn,
+            credential_id=principal.credential_id,
+            key=idempotency_key,
+            request_hash=fingerprint,
+        )
+        if stored is not None:
+            if stored.request_hash != fingerprint:
+                raise ProblemError(
+                    422, "this Idempotency-Key was already used with a different request body"
+                )
+            return Ticket.model_validate(stored.body), True
+        ticket = await create_ticket(conn=conn, new=new, principal=principal, now=now)
+        await store_response(
+            conn=conn,
+            credential_id=principal.credential_id,
+            key=idempotency_key,
+            status=201,
+            body=ticket.model_dump(mode="json"),
+        )
+        return ticket, False

@@ -3,8 +3,14 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ticketflow_common.events.common import ActorRole
+from ticketflow_intake.domain.tickets import Ticket
 
 Role = Literal["requester", "agent", "approver", "admin"]
 KEY_PREFIX = "tfk_"
@@ -63,6 +69,31 @@ class Principal:
         return self.can(Scope.READ_INTERNAL_NOTES)
 
 
+SYSTEM = Principal(credential_id="system", role="admin", subject="system")
+"""Whoever presents the service's `INTAKE_API_TOKEN`: operators acting as an admin."""
+
+
+def visible_to(ticket: Ticket, principal: Principal) -> bool:
+    return not principal.sees_only_own or ticket.requester.id == principal.subject
+
+
+def may_reopen(principal: Principal) -> bool:
+    """A ticket is reopened by its requester or by an agent, nobody else."""
+    return principal.role == "requester" or principal.can(Scope.WORK_TICKETS)
+
+
+def actor_role(principal: Principal) -> ActorRole:
+    """Who changed a ticket, as its events name them: the credential's role."""
+    return principal.role
+
+
+def author_role_of(principal: Principal) -> ActorRole:
+    """Whoever works tickets speaks as an agent; everyone else as what their role says."""
+    if principal.can(Scope.WORK_TICKETS):
+        return "agent"
+    return principal.role
+
+
 @dataclass(frozen=True)
 class NewKey:
     key_id: str
@@ -72,6 +103,20 @@ class NewKey:
     def token(self) -> str:
         """What the client sends as `Authorization: Bearer <token>`; shown once."""
         return f"{KEY_PREFIX}{self.key_id}.{self.secret}"
+
+
+# An API key as admins list it: never its secret (no docstring: it would enter the OpenAPI).
+class CredentialView(BaseModel):
+    id: str
+    name: str
+    role: Role
+    subject: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class IssuedCredential(CredentialView):
+    token: str = Field(description="The API key; shown only in this response.")
 
 
 def generate_key() -> NewKey:

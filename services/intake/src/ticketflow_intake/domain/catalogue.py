@@ -7,7 +7,8 @@ from pydantic import ConfigDict, Field
 
 from ticketflow_common.events.common import Priority, SkillTag
 from ticketflow_common.input_model import InputModel
-from ticketflow_intake.domain.tickets import Amount
+from ticketflow_intake.domain.priority import derive_priority
+from ticketflow_intake.domain.tickets import Amount, NewTicket
 
 DEFAULT_APPROVAL_THRESHOLD = Decimal("5000")
 
@@ -41,3 +42,12 @@ class Category(CategorySpec):
     key: str
     created_at: datetime
     updated_at: datetime
+
+
+def choose_priority(new: NewTicket, category: Category | None) -> Priority:
+    """Given, else impact x urgency, else the category's default, else normal."""
+    if new.priority is not None:
+        return new.priority
+    if new.impact is not None and new.urgency is not None:
+        return derive_priority(new.impact, new.urgency)
+    return category.default_priority if category else "normal"

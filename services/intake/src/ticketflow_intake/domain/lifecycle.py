@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ticketflow_common.events.common import TicketStatus
 
@@ -34,27 +34,51 @@ _DONE: dict[TicketAction, str] = {
 }
 
 
-class TransitionRefused(Exception):
+class LifecycleRefused(Exception):
+    """A change the ticket's status does not allow; `details` says what would be allowed."""
+
+    def __init__(self, current: TicketStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.current = current
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        """The fields a refusal reports besides its reason, in the order clients read them."""
+        raise NotImplementedError
+
+
+class TransitionRefused(LifecycleRefused):
     """A status change the lifecycle does not allow; carries what would have been allowed."""
 
     def __init__(self, current: TicketStatus, target: TicketStatus, reason: str) -> None:
-        super().__init__(reason)
-        self.current = current
+        super().__init__(current, reason)
         self.target = target
-        self.reason = reason
         self.allowed = allowed_next(current)
 
+    def details(self) -> dict[str, Any]:
+        return {
+            "status_now": self.current,
+            "requested": self.target,
+            "allowed_transitions": self.allowed,
+        }
 
-class ActionRefused(Exception):
+
+class ActionRefused(LifecycleRefused):
     """A change the ticket's status does not allow; carries what is still allowed."""
 
     def __init__(self, current: TicketStatus, action: TicketAction, reason: str) -> None:
-        super().__init__(reason)
-        self.current = current
+        super().__init__(current, reason)
         self.action = action
-        self.reason = reason
         self.allowed_actions = list(CLOSED_ALLOWS)
         self.allowed_transitions = allowed_next(current)
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "status_now": self.current,
+            "requested": self.action,
+            "allowed_actions": self.allowed_actions,
+            "allowed_transitions": self.allowed_transitions,
+        }
 
 
 def check_changeable(current: TicketStatus, action: TicketAction) -> None:

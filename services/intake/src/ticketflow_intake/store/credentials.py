@@ -1,20 +1,8 @@
 """SQL for API keys (only hashes of their secrets are stored)."""
 
-from datetime import datetime
-
 import asyncpg
-from pydantic import BaseModel
 
-from ticketflow_intake.domain.access import Principal, Role, hash_secret
-
-
-class CredentialView(BaseModel):
-    id: str
-    name: str
-    role: Role
-    subject: str
-    created_at: datetime
-    revoked_at: datetime | None
+from ticketflow_intake.domain.access import CredentialView, Principal, Role, hash_secret
 
 
 async def insert_credential(

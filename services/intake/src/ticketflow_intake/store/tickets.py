@@ -158,6 +158,15 @@ async def ticket_exists(*, conn: asyncpg.Connection, ticket_id: UUID) -> bool:
     return found
 
 
+async def backlog_counts(*, conn: asyncpg.Connection) -> list[tuple[str, str, str, int]]:
+    """(status, team or 'none', priority, count) of the tickets not closed."""
+    rows = await conn.fetch(
+        "SELECT status, coalesce(team, 'none') AS team, priority, count(*) AS n FROM tickets"
+        " WHERE status <> 'closed' GROUP BY 1, 2, 3"
+    )
+    return [(r["status"], r["team"], r["priority"], r["n"]) for r in rows]
+
+
 def ticket_from_row(row: asyncpg.Record) -> Ticket:
     owner = None
     if row["owner_agent_id"] is not None:

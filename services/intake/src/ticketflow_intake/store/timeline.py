@@ -1,33 +1,24 @@
 """SQL for the timeline: every event of a ticket from all four services."""
 
-from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.envelope import Envelope
 from ticketflow_intake.domain.timeline import TimelineEntry
 
 
-async def record(
-    *,
-    conn: asyncpg.Connection,
-    ticket_id: UUID,
-    event_id: UUID,
-    event_type: str,
-    source: str,
-    occurred_at: datetime,
-    data: dict[str, Any],
-) -> None:
+async def record(*, conn: asyncpg.Connection, ticket_id: UUID, event: Envelope) -> None:
+    """Add the event to the ticket's timeline; one already there is not added twice."""
     await conn.execute(
         "INSERT INTO timeline (ticket_id, event_id, event_type, source, occurred_at, data)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
         ticket_id,
-        event_id,
-        event_type,
-        source,
-        occurred_at,
-        data,
+        event.id,
+        event.type,
+        event.source,
+        event.time,
+        event.data,
     )
 
 

@@ -1,13 +1,13 @@
-"""Intake's projections of other services' events: owner, SLA state, teams and the timeline."""
+"""Intake's projections of the other services' events: every one of them on its ticket's
+timeline, and from some of them the owner, the SLA breach flag and routing's teams."""
 
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from ticketflow_common import topics
-from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope, EventData
-from ticketflow_common.events import EVENT_MODELS, TeamChanged, TicketAssigned, TicketUnassigned
+from ticketflow_common.events import SlaBreached, TeamChanged, TicketAssigned, TicketUnassigned
 from ticketflow_intake.domain.tickets import Owner
 from ticketflow_intake.store.teams import apply_team
 from ticketflow_intake.store.tickets import clear_owner, mark_sla_breached, set_owner, ticket_exists
@@ -22,26 +22,18 @@ async def _on_timeline(conn: asyncpg.Connection, envelope: Envelope) -> bool:
         return False
     if not await ticket_exists(conn=conn, ticket_id=ticket_id):
         return False
-    await record(
-        conn=conn,
-        ticket_id=ticket_id,
-        event_id=envelope.id,
-        event_type=envelope.type,
-        source=envelope.source,
-        occurred_at=envelope.time,
-        data=envelope.data,
-    )
+    await record(conn=conn, ticket_id=ticket_id, event=envelope)
     return True
 
 
-async def on_other_service_event(
-    conn: asyncpg.Connection, envelope: Envelope, _event: EventData
+async def record_on_timeline(
+    *, conn: asyncpg.Connection, envelope: Envelope, event: EventData, now: datetime
 ) -> None:
     await _on_timeline(conn, envelope)
 
 
-async def on_ticket_assigned(
-    conn: asyncpg.Connection, envelope: Envelope, event: TicketAssigned
+async def project_assignment(
+    *, conn: asyncpg.Connection, envelope: Envelope, event: TicketAssigned, now: datetime
 ) -> None:
     """Show the owner on the ticket as soon as routing has chosen one."""
     if not await _on_timeline(conn, envelope):
@@ -58,8 +50,8 @@ async def on_ticket_assigned(
     )
 
 
-async def on_ticket_unassigned(
-    conn: asyncpg.Connection, envelope: Envelope, event: TicketUnassigned
+async def project_unassignment(
+    *, conn: asyncpg.Connection, envelope: Envelope, event: TicketUnassigned, now: datetime
 ) -> None:
     if await _on_timeline(conn, envelope):
         await clear_owner(
@@ -67,13 +59,15 @@ async def on_ticket_unassigned(
         )
 
 
-async def on_sla_breached(conn: asyncpg.Connection, envelope: Envelope, _event: EventData) -> None:
+async def project_sla_breach(
+    *, conn: asyncpg.Connection, envelope: Envelope, event: SlaBreached, now: datetime
+) -> None:
     if await _on_timeline(conn, envelope):
         await mark_sla_breached(conn=conn, ticket_id=UUID(envelope.subject))
 
 
-async def on_team_changed(
-    conn: asyncpg.Connection, _envelope: Envelope, event: TeamChanged
+async def project_team(
+    *, conn: asyncpg.Connection, envelope: Envelope, event: TeamChanged, now: datetime
 ) -> None:
     """Learn routing's teams, so that a transfer names one that exists."""
     await apply_team(
@@ -84,20 +78,3 @@ async def on_team_changed(
         archived=event.archived,
         changed_at=event.changed_at,
     )
-
-
-def _handlers() -> dict[str, Handler]:
-    projected = {topics.ROUTING, topics.SLA, topics.NOTIFY}
-    handlers: dict[str, Handler] = {
-        event_type: on_other_service_event
-        for event_type, model in EVENT_MODELS.items()
-        if model.topic in projected
-    }
-    handlers["ticket.assigned"] = on_ticket_assigned
-    handlers["ticket.unassigned"] = on_ticket_unassigned
-    handlers["sla.breached"] = on_sla_breached
-    handlers["team.changed"] = on_team_changed
-    return handlers
-
-
-HANDLERS = _handlers()

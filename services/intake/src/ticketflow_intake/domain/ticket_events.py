@@ -1,0 +1,114 @@
+"""What each of intake's ticket events carries, built from the ticket it reports (pure): the
+ticket's facts after the change, and what the change was."""
+
+from datetime import datetime
+from typing import Any
+
+from ticketflow_common.events import (
+    TicketCommented,
+    TicketCreated,
+    TicketEscalated,
+    TicketFeedbackReceived,
+    TicketStatusChanged,
+    TicketTransferred,
+    TicketUpdated,
+)
+from ticketflow_common.events.common import ActorRole
+from ticketflow_intake.domain.conversation import Comment, NewFeedback
+from ticketflow_intake.domain.tickets import Ticket
+
+
+def facts(ticket: Ticket) -> dict[str, Any]:
+    """The `TicketFacts` fields of a ticket, as every ticket event carries them."""
+    return {
+        "ticket_id": ticket.id,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "category": ticket.category,
+        "team": ticket.team,
+        "channel": ticket.channel,
+        "language": ticket.language,
+        "required_skills": ticket.required_skills,
+        "requester_id": ticket.requester.id,
+        "requester_tier": ticket.requester.tier,
+        "assignee_id": ticket.owner.agent_id if ticket.owner else None,
+        "version": ticket.version,
+    }
+
+
+def created(ticket: Ticket) -> TicketCreated:
+    return TicketCreated(
+        **facts(ticket),
+        subject=ticket.subject,
+        requester_email=ticket.requester.email,
+        watchers=ticket.watchers,
+        tags=ticket.tags,
+        amount=ticket.amount,
+        created_at=ticket.created_at,
+    )
+
+
+def updated(after: Ticket, *, changed: list[str], actor_id: str, now: datetime) -> TicketUpdated:
+    return TicketUpdated(**facts(after), changed=changed, actor_id=actor_id, updated_at=now)
+
+
+def status_changed(
+    before: Ticket,
+    after: Ticket,
+    *,
+    reason: str | None,
+    actor_id: str,
+    actor_role: ActorRole,
+    now: datetime,
+    reopened: bool = False,
+) -> TicketStatusChanged:
+    """`ticket.status_changed` for a ticket that moved from `before.status` to `after.status`."""
+    return TicketStatusChanged(
+        **facts(after),
+        previous_status=before.status,
+        reason=reason,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        reopened=reopened,
+        changed_at=now,
+    )
+
+
+def commented(
+    after: Ticket, comment: Comment, *, first_response: bool, now: datetime
+) -> TicketCommented:
+    return TicketCommented(
+        **facts(after),
+        comment_id=comment.id,
+        author_id=comment.author_id,
+        author_role=comment.author_role,
+        public=comment.public,
+        first_response=first_response,
+        commented_at=now,
+    )
+
+
+def feedback_received(
+    ticket: Ticket, feedback: NewFeedback, *, now: datetime
+) -> TicketFeedbackReceived:
+    return TicketFeedbackReceived(
+        **facts(ticket), rating=feedback.rating, comment=feedback.comment, received_at=now
+    )
+
+
+def transferred(
+    before: Ticket, after: Ticket, *, reason: str, actor_id: str, now: datetime
+) -> TicketTransferred:
+    return TicketTransferred(
+        **facts(after), from_team=before.team, reason=reason, actor_id=actor_id, transferred_at=now
+    )
+
+
+def escalated(after: Ticket, *, reason: str, actor_id: str, now: datetime) -> TicketEscalated:
+    return TicketEscalated(
+        **facts(after),
+        level=after.escalation_level,
+        reason=reason,
+        actor_id=actor_id,
+        escalated_at=now,
+    )

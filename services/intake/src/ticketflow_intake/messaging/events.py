@@ -1,0 +1,35 @@
+"""Which command handles which event intake consumes: every event of the routing, sla and
+notify topics goes on its ticket's timeline; a few also update intake's projections."""
+
+from ticketflow_common.envelope import EventData
+from ticketflow_common.event_table import EventCommand, EventTable
+from ticketflow_common.events import (
+    EVENT_MODELS,
+    SlaBreached,
+    TeamChanged,
+    TicketAssigned,
+    TicketUnassigned,
+)
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.topics import CONSUMED_BY
+from ticketflow_intake.commands.project_events import (
+    project_assignment,
+    project_sla_breach,
+    project_team,
+    project_unassignment,
+    record_on_timeline,
+)
+from ticketflow_intake.settings import IntakeSettings
+
+
+def event_table(_runtime: Runtime[IntakeSettings]) -> EventTable:
+    table: dict[type[EventData], EventCommand] = {
+        model: record_on_timeline
+        for model in EVENT_MODELS.values()
+        if model.topic in CONSUMED_BY["intake"]
+    }
+    table[TicketAssigned] = project_assignment
+    table[TicketUnassigned] = project_unassignment
+    table[SlaBreached] = project_sla_breach
+    table[TeamChanged] = project_team
+    return table
