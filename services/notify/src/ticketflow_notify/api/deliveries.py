@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from ticketflow_common.input_model import Instant
 from ticketflow_common.problems import ProblemError
-from ticketflow_notify.api.deps import NowDep, PoolDep, found
+from ticketflow_notify.api.deps import NowDep, PoolDep, done, found
 from ticketflow_notify.commands import delivery_log
 from ticketflow_notify.domain.deliveries import (
     Channel,
@@ -67,7 +67,7 @@ async def replay_delivery(delivery_id: UUID, pool: PoolDep, now: NowDep) -> dict
     endpoint is disabled)."""
     async with pool.acquire() as conn:
         outcome = await delivery_log.replay_delivery(conn=conn, delivery_id=delivery_id, now=now)
-    found(None if outcome is ReplayOutcome.NOT_FOUND else outcome, f"delivery {delivery_id}")
+    done(outcome is not ReplayOutcome.NOT_FOUND, f"delivery {delivery_id}")
     if outcome in REPLAY_REFUSALS:
         raise ProblemError(status.HTTP_409_CONFLICT, REPLAY_REFUSALS[outcome])
     return {"status": "pending"}

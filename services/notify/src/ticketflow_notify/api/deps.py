@@ -4,7 +4,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends
 
-from ticketflow_common.problems import ProblemError, invalid_field, not_found
+from ticketflow_common.problems import invalid_field, not_found
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
 from ticketflow_notify.commands.channels.address_guard import AddressGuard, UnsafeAddressError
@@ -20,11 +20,6 @@ async def get_guard(settings: SettingsDep) -> AddressGuard:
 
 
 GuardDep = Annotated[AddressGuard, Depends(get_guard)]
-
-
-def invalid(field: str, message: str) -> ProblemError:
-    """A 422 problem naming the body field."""
-    return invalid_field(field, message)
 
 
 def found(value: T | None, what: str) -> T:
@@ -46,7 +41,7 @@ async def refuse_unsafe_url(guard: AddressGuard, url: str) -> None:
     try:
         await guard.check(url)
     except UnsafeAddressError as exc:
-        raise invalid("url", str(exc)) from exc
+        raise invalid_field("url", str(exc)) from exc
 
 
 __all__ = [
@@ -57,5 +52,4 @@ __all__ = [
     "SettingsDep",
     "done",
     "found",
-    "invalid",
 ]
