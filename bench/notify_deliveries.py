@@ -39,21 +39,18 @@ from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import SlaBreached
 from ticketflow_common.migrations import apply_migrations, service_migrations
-from ticketflow_common.topics import SLA
-from ticketflow_notify.channels.address_guard import AddressGuard
-from ticketflow_notify.channels.email_sender import SmtpSender
-from ticketflow_notify.channels.http_sender import HttpSender
-from ticketflow_notify.delivery_outcomes import OutcomePolicy
-from ticketflow_notify.dispatcher import Dispatcher
+from ticketflow_notify.commands.channels.senders import Senders
+from ticketflow_notify.commands.fan_out import fan_out
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 from ticketflow_notify.domain.endpoints import NewEndpoint
-from ticketflow_notify.domain.network_policy import parse_networks
-from ticketflow_notify.fan_out import FanOutPolicy, fan_out
+from ticketflow_notify.domain.outcomes import OutcomePolicy
+from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_notify.store.endpoints import insert_endpoint
+from ticketflow_notify.workers.dispatcher import Dispatcher
 
 BENCH_SCHEDULE = [0.0, 0.2, 0.5, 1.0, 2.0, 4.0]
-POLICY = FanOutPolicy(quiet_hours_bypass_types=frozenset())
+POLICY = QuietHoursPolicy(bypass_types=frozenset())
 ASGIReceive = Callable[[], Awaitable[dict[str, Any]]]
 ASGISend = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -88,7 +85,7 @@ async def wait_listening(port: int, within: float = 15.0) -> None:
     await eventually(accepts, what=f"the receiver on port {port}", within=within, interval=0.05)
 
 
-def breach() -> Envelope:
+def breach() -> tuple[Envelope, SlaBreached]:
     ticket = uuid.uuid4()
     now = datetime.now(UTC)
     data = SlaBreached(
@@ -101,19 +98,15 @@ def breach() -> Envelope:
         due_at=now,
         fired_at=now,
     )
-    return new_event(data, source="/bench/sla", subject=str(ticket), time=now)
+    return new_event(data, source="/bench/sla", subject=str(ticket), time=now), data
 
 
-async def publish(pool: asyncpg.Pool, events: list[Envelope]) -> None:
+async def fan_out_events(pool: asyncpg.Pool, events: list[tuple[Envelope, SlaBreached]]) -> None:
+    """What notify's consumer does with each event, in one transaction."""
     async with pool.acquire() as conn, conn.transaction():
-        for event in events:
+        for envelope, data in events:
             await fan_out(
-                conn=conn,
-                envelope=event,
-                topic=SLA,
-                trace_carrier={},
-                now=datetime.now(UTC),
-                policy=POLICY,
+                conn=conn, envelope=envelope, event=data, now=datetime.now(UTC), policy=POLICY
             )
 
 
@@ -191,12 +184,7 @@ class Bench:
             pool = await create_pool(dsn=self.dsn, schema=schema, max_size=10)
             dispatcher = Dispatcher(
                 pool=pool,
-                http=HttpSender(
-                    http=http,
-                    guard=AddressGuard(allowed=parse_networks(settings.allowed_private_networks)),
-                    timeout_seconds=15,
-                ),
-                email=SmtpSender(settings),
+                senders=Senders.from_settings(settings, http=http, timeout_seconds=15),
                 clock=system_clock,
                 policy=OutcomePolicy(
                     retry_schedule=BENCH_SCHEDULE,
@@ -220,7 +208,9 @@ class Bench:
             async with httpx.AsyncClient(limits=limits, trust_env=False) as http:
                 if kind == "throughput":
                     for start in range(0, events, 100):
-                        await publish(pool, [breach() for _ in range(min(100, events - start))])
+                        await fan_out_events(
+                            pool, [breach() for _ in range(min(100, events - start))]
+                        )
                     started = time.perf_counter()
                     pools, tasks = await self.replicas(schema, http, stop)
                     await until_settled(pool, within=120)
@@ -229,7 +219,7 @@ class Bench:
                     started = time.perf_counter()
                     total = int(rate * seconds)
                     for n in range(total):
-                        await publish(pool, [breach()])
+                        await fan_out_events(pool, [breach()])
                         ahead = started + (n + 1) / rate - time.perf_counter()
                         if ahead > 0:
                             await asyncio.sleep(ahead)

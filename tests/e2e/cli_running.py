@@ -1,12 +1,9 @@
-"""Running the `ticketflow` console script against a test system, and a receiver that fails."""
+"""Running the `ticketflow` console script against a test system."""
 
 import asyncio
 import os
 import sys
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.running_system import SERVICES, System
@@ -77,45 +74,3 @@ async def run_cli(
     """Run `ticketflow ARGS...` to the end; no output may contain a service token."""
     process = await start_cli(system, *args, cwd=cwd, env=env)
     return await finish(system, process, within=within)
-
-
-@dataclass
-class FlakyReceiver:
-    """A webhook receiver in a thread: answers `status` to every request and records
-    (delivery id, status answered) of each."""
-
-    status: int = 503
-    answered: list[tuple[str, int]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-
-
-def serve_flaky_receiver() -> Iterator[FlakyReceiver]:
-    receiver = FlakyReceiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            self.rfile.read(length)
-            status = receiver.status
-            receiver.answered.append((self.headers.get("Ticketflow-Delivery-Id", ""), status))
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    receiver.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        receiver.server.shutdown()
-        receiver.server.server_close()
-        thread.join(timeout=10)

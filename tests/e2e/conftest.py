@@ -1,20 +1,13 @@
 """The four services as separate processes on a fresh database and topics, and a receiver."""
 
-import contextlib
-import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from tests.conftest import fresh_database
 from tests.infra import Infra
-from tests.processes import free_port
-from tests.running_system import SERVICES, System, running_system, serving
+from tests.running_system import SERVICES, System, running_system
+from tests.support.webhooks import Receiver, failing_first_attempt_of
 
 
 @pytest.fixture(scope="module")
@@ -46,56 +39,9 @@ async def system(
     )
 
 
-@dataclass
-class ReceivedRequest:
-    headers: dict[str, str]
-    body: bytes
-    answered: int
-
-
-@dataclass
-class WebhookReceiver:
-    """Records every request; answers 503 to the first attempt of chosen event types, or to
-    every request when `fail_always` (an endpoint that is down)."""
-
-    port: int
-    fail_first_of: set[str] = field(default_factory=set)
-    fail_always: bool = False
-    received: list[ReceivedRequest] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks"
-
-    def delivered_event_ids(self) -> set[str]:
-        """The ids of the events this receiver accepted (answered 204) at least once."""
-        return {json.loads(r.body)["id"] for r in self.received if r.answered == 204}
-
-    async def handle(self, request: Request) -> Response:
-        body = await request.body()
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        event_type = headers.get("ticketflow-event-type", "")
-        delivery = headers.get("ticketflow-delivery-id")
-        seen_before = any(
-            r.headers.get("ticketflow-delivery-id") == delivery for r in self.received
-        )
-        failing = self.fail_always or (event_type in self.fail_first_of and not seen_before)
-        status = 503 if failing else 204
-        self.received.append(ReceivedRequest(headers, body, status))
-        return Response(status_code=status)
-
-
 @pytest.fixture(scope="module")
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    async with listening(
-        WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
-    ) as hooks:
-        yield hooks
-
-
-@contextlib.asynccontextmanager
-async def listening(hooks: WebhookReceiver) -> AsyncIterator[WebhookReceiver]:
-    """`hooks` listening on 127.0.0.1 for the duration of the block."""
-    app = Starlette(routes=[Route("/hooks", hooks.handle, methods=["POST"])])
-    async with serving(app, hooks.port):
+async def receiver() -> AsyncIterator[Receiver]:
+    """The webhook receiver the system's endpoints point at; the first attempt of each
+    `ticket.assigned` delivery fails (503), so retries show."""
+    async with Receiver(answer=failing_first_attempt_of({"ticket.assigned"})).serving() as hooks:
         yield hooks

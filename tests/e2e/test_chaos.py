@@ -10,10 +10,10 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import WebhookReceiver
 from tests.infra import ROOT, Infra
 from tests.polling import eventually
 from tests.running_system import SERVICES, System
+from tests.support.webhooks import Receiver
 from tests.workload import check_invariants, configure, file_tickets
 
 pytestmark = pytest.mark.chaos
@@ -73,10 +73,10 @@ async def faults(system: System, accepted: dict[str, str]) -> list[str]:
 
 
 async def test_nothing_lost_nothing_doubled_through_faults(
-    infra: Infra, system: System, receiver: WebhookReceiver
+    infra: Infra, system: System, receiver: Receiver
 ) -> None:
     assert infra.origin == "local scripts", "chaos restarts the local Postgres and Kafka"
-    await configure(system=system, receiver_url=receiver.url, skill="chaos")
+    await configure(system=system, receiver_url=receiver.url(), skill="chaos")
 
     accepted: dict[str, str] = {}
     filing = asyncio.create_task(

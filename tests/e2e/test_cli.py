@@ -3,7 +3,7 @@
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,16 +14,15 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord
 
 from tests.e2e.cli_running import (
     CliRun,
-    FlakyReceiver,
     cli_env,
     finish,
     run_cli,
-    serve_flaky_receiver,
     start_cli,
 )
 from tests.kafka_helpers import read_records
 from tests.polling import eventually
 from tests.running_system import System
+from tests.support.webhooks import Receiver, always
 from ticketflow_common.consumer import DeadLetter
 from ticketflow_common.topics import ROUTING, TICKETS, dlq_topic
 
@@ -44,8 +43,10 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def flaky_receiver() -> Iterator[FlakyReceiver]:
-    yield from serve_flaky_receiver()
+async def flaky_receiver() -> AsyncIterator[Receiver]:
+    """A webhook receiver that answers 503 until a test says otherwise."""
+    async with Receiver(answer=always(503)).serving() as hooks:
+        yield hooks
 
 
 async def create_ticket(system: System, workdir: Path, *extra: str) -> str:
@@ -444,13 +445,13 @@ async def test_dlq_replay_all_skips_failed_deliveries(
 
 
 async def test_failed_deliveries_are_listed_and_replayed(
-    system: System, workdir: Path, flaky_receiver: FlakyReceiver
+    system: System, workdir: Path, flaky_receiver: Receiver
 ) -> None:
     started = datetime.now(UTC) - timedelta(seconds=1)
     async with httpx.AsyncClient(timeout=10) as http:
         endpoint = await http.post(
             f"{system.url('notify')}/endpoints",
-            json={"url": flaky_receiver.url, "event_types": ["ticket.created"]},
+            json={"url": flaky_receiver.url(), "event_types": ["ticket.created"]},
             headers=system.auth("notify"),
         )
         assert endpoint.status_code == 201, endpoint.text
@@ -481,7 +482,7 @@ async def test_failed_deliveries_are_listed_and_replayed(
     [parked] = await eventually(dead_lettered, what="notify's dead letter of the delivery")
     assert parked["dlq_topic"] == dlq_topic(TICKETS, "notify")
 
-    flaky_receiver.status = 204
+    flaky_receiver.answer = always(204)
     replayed = await run_cli(system, "deliveries", "replay", delivery["id"], cwd=workdir)
     assert replayed.code == 0, replayed.output
 
@@ -490,9 +491,9 @@ async def test_failed_deliveries_are_listed_and_replayed(
         return [d["status"] for d in found] == ["delivered"]
 
     await eventually(delivered, what="the replayed delivery to arrive")
-    assert (delivery["id"], 204) in flaky_receiver.answered
+    assert (delivery["id"], 204) in flaky_receiver.answered()
 
-    flaky_receiver.status = 503
+    flaky_receiver.answer = always(503)
     second = await create_ticket(system, workdir, "--subject", "Webhook 2", "--requester", "u-5")
 
     async def second_failed() -> list[dict[str, Any]]:
@@ -502,7 +503,7 @@ async def test_failed_deliveries_are_listed_and_replayed(
         return found
 
     [again] = await eventually(second_failed, what="the second delivery to fail")
-    flaky_receiver.status = 204
+    flaky_receiver.answer = always(204)
     until = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
     by_range = await run_cli(
         system,
@@ -514,18 +515,18 @@ async def test_failed_deliveries_are_listed_and_replayed(
     assert f"1 failed deliveries of endpoint {endpoint_id} queued again" in by_range.stdout
 
     async def range_replay_arrived() -> bool:
-        return (again["id"], 204) in flaky_receiver.answered
+        return (again["id"], 204) in flaky_receiver.answered()
 
     await eventually(range_replay_arrived, what="the range replay to arrive")
     unknown = await run_cli(system, "deliveries", "replay", str(uuid.uuid4()), cwd=workdir)
     assert unknown.code == 4
 
 
-async def test_demo_seed(system: System, workdir: Path, flaky_receiver: FlakyReceiver) -> None:
+async def test_demo_seed(system: System, workdir: Path, flaky_receiver: Receiver) -> None:
     secret = workdir / "demo-secret"
     seeded = await run_cli(
         system,
-        *("demo", "seed", "--receiver-url", flaky_receiver.url, "--secret-file", str(secret)),
+        *("demo", "seed", "--receiver-url", flaky_receiver.url(), "--secret-file", str(secret)),
         cwd=workdir,
         within=120,
     )

@@ -9,7 +9,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import WebhookReceiver, listening
 from tests.polling import eventually
 from tests.processes import free_port
 from tests.prometheus_tools import (
@@ -24,6 +23,7 @@ from tests.prometheus_tools import (
     scrape_config,
 )
 from tests.running_system import SERVICES, System
+from tests.support.webhooks import Receiver, always, failing_first_attempt_of
 from tools.demo.api import DeskApi
 from tools.demo.desk import Desk, Targets, seed_desk
 
@@ -55,16 +55,16 @@ def system_env() -> dict[str, str]:
 
 @dataclass
 class Receivers:
-    healthy: WebhookReceiver
-    down: WebhookReceiver
+    healthy: Receiver
+    down: Receiver
 
 
 @pytest.fixture(scope="module")
 async def receivers() -> AsyncIterator[Receivers]:
     """One endpoint that fails each ticket.assigned once (retried), one that is always down."""
-    healthy = WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
-    down = WebhookReceiver(port=free_port(), fail_always=True)
-    async with listening(healthy), listening(down):
+    healthy = Receiver(answer=failing_first_attempt_of({"ticket.assigned"}))
+    down = Receiver(answer=always(503))
+    async with healthy.serving(), down.serving():
         yield Receivers(healthy, down)
 
 
@@ -179,8 +179,8 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
             api,
             targets=TARGETS,
             endpoints={
-                receivers.healthy.url: {"description": "all events"},
-                receivers.down.url: {
+                receivers.healthy.url(): {"description": "all events"},
+                receivers.down.url(): {
                     "description": "down for good",
                     "event_types": ["ticket.escalated"],
                 },

@@ -15,10 +15,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import fresh_database
-from tests.e2e.conftest import WebhookReceiver, listening
 from tests.infra import Infra
-from tests.processes import ServiceProcess, free_port
+from tests.processes import ServiceProcess
 from tests.running_system import System, running_system
+from tests.support.webhooks import Receiver, failing_first_attempt_of
 from tests.workload import Invariants, check_invariants, configure, file_tickets
 
 pytestmark = pytest.mark.e2e
@@ -66,9 +66,9 @@ async def scaled_system(
 @pytest.fixture(scope="module")
 async def outcome(scaled_system: System) -> AsyncIterator[Outcome]:
     """The workload run once per system, and the invariants it left."""
-    receiver = WebhookReceiver(port=free_port(), fail_first_of={"ticket.assigned"})
-    async with listening(receiver):
-        await configure(system=scaled_system, receiver_url=receiver.url, skill="replicas")
+    receiver = Receiver(answer=failing_first_attempt_of({"ticket.assigned"}))
+    async with receiver.serving():
+        await configure(system=scaled_system, receiver_url=receiver.url(), skill="replicas")
         accepted: dict[str, str] = {}
         await file_tickets(
             system=scaled_system,

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from tests.contract_check import contract_violations
-from tests.e2e.conftest import WebhookReceiver
 from tests.kafka_helpers import read_records, total_end_offset
 from tests.polling import eventually
 from tests.running_system import System
+from tests.support.webhooks import Receiver
 from ticketflow_common.topics import ALL_TOPICS
 from ticketflow_notify.domain.signing import verify
 
@@ -30,7 +30,7 @@ EXPECTED_TYPES = {
 
 
 async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
-    system: System, receiver: WebhookReceiver
+    system: System, receiver: Receiver
 ) -> None:
     async with httpx.AsyncClient(timeout=10) as http:
         policy = await http.put(
@@ -47,7 +47,7 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
         assert agent.status_code == 201, agent.text
         endpoint = await http.post(
             f"{system.url('notify')}/endpoints",
-            json={"url": receiver.url, "description": "e2e receiver"},
+            json={"url": receiver.url(), "description": "e2e receiver"},
             headers=system.auth("notify"),
         )
         assert endpoint.status_code == 201, endpoint.text

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import WebhookReceiver
 from tests.otlp_collector import ReceivedSpan, TraceCollector
 from tests.polling import eventually
 from tests.processes import free_port
 from tests.running_system import System, serving
+from tests.support.webhooks import Receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ def system_env(collector: tuple[TraceCollector, int]) -> dict[str, str]:
 
 
 async def test_one_trace_from_request_to_webhook(
-    system: System, receiver: WebhookReceiver, collector: tuple[TraceCollector, int]
+    system: System, receiver: Receiver, collector: tuple[TraceCollector, int]
 ) -> None:
     spans, _ = collector
     trace_id, client_span = secrets.token_hex(16), secrets.token_hex(8)
@@ -49,7 +49,7 @@ async def test_one_trace_from_request_to_webhook(
         )
         await http.post(
             f"{system.url('notify')}/endpoints",
-            json={"url": receiver.url},
+            json={"url": receiver.url()},
             headers=system.auth("notify"),
         )
         filed = await http.post(

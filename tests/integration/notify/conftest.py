@@ -1,137 +1,76 @@
-"""Notify against the real Postgres: its own schema, a local webhook receiver, an SMTP server."""
+"""Notify against the real Postgres: a fresh schema per test, its harness, a local webhook
+receiver and an SMTP server."""
 
-import asyncio
+import dataclasses
 import ssl
-import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import asyncpg
 import httpx
 import pytest
 import trustme
-import uvicorn
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from tests.polling import eventually
 from tests.processes import free_port
-from ticketflow_common.db import create_pool
+from tests.support.clock import FakeClock
+from tests.support.harness import ServiceHarness, harness_runtime
+from tests.support.schemas import fresh_schema
+from tests.support.webhooks import Received, Receiver
 from ticketflow_common.envelope import Envelope as CloudEvent
-from ticketflow_common.migrations import apply_migrations, service_migrations
-from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import TopicNames
-from ticketflow_common.web import create_app
-from ticketflow_notify.api.deps import get_clock
-from ticketflow_notify.channels.address_guard import AddressGuard
-from ticketflow_notify.channels.email_sender import SmtpSender
-from ticketflow_notify.channels.http_sender import HttpSender
-from ticketflow_notify.delivery_outcomes import OutcomePolicy
-from ticketflow_notify.dispatcher import Dispatcher
+from ticketflow_common.events import EVENT_MODELS
+from ticketflow_notify.commands.channels.senders import Senders
+from ticketflow_notify.commands.fan_out import fan_out as fan_out_command
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
-from ticketflow_notify.domain.network_policy import parse_networks
-from ticketflow_notify.fan_out import FanOutPolicy, fan_out
-from ticketflow_notify.main import build_spec
+from ticketflow_notify.domain.outcomes import OutcomePolicy
+from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
+from ticketflow_notify.main import SPEC
 from ticketflow_notify.settings import NotifySettings
+from ticketflow_notify.workers.dispatcher import Dispatcher
 
 LOOPBACK = ["127.0.0.0/8"]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+NotifyHarness = ServiceHarness[NotifySettings]
+
+__all__ = ["FakeClock", "Received", "Receiver"]
 
 
 @pytest.fixture
-async def notify_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    """A fresh schema with notify's migrations, as a replica's pool sees it."""
-    schema = f"nt_{uuid.uuid4().hex[:10]}"
-    pool = await create_pool(dsn=database_url, schema=schema, max_size=12)
-    async with pool.acquire() as conn:
-        await apply_migrations(conn=conn, schema=schema, migrations=service_migrations("notify"))
-    yield pool
-    await pool.close()
+def clock() -> FakeClock:
+    return FakeClock(T0)
 
 
-class FakeClock:
-    """Time that moves only when the test says so."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    query: str = ""
+@pytest.fixture
+async def notify(
+    database_url: str, kafka_bootstrap: str, clock: FakeClock
+) -> AsyncIterator[NotifyHarness]:
+    """Notify on a fresh schema with its migrations, as a replica's pool sees it."""
+    async with fresh_schema(database_url, "notify", max_size=12) as (pool, schema):
+        runtime = harness_runtime(
+            service="notify",
+            settings=notify_settings(),
+            pool=pool,
+            clock=clock,
+            kafka_bootstrap=kafka_bootstrap,
+        )
+        yield ServiceHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
 
 
-@dataclass
-class Receiver:
-    """Counts every request per delivery id and the most requests in flight per path."""
-
-    port: int
-    answer: Callable[[Received], int] = field(default=lambda _r: 204)
-    latency: float = 0.0
-    received: list[Received] = field(default_factory=list)
-    in_flight: Counter[str] = field(default_factory=Counter)
-    max_in_flight: Counter[str] = field(default_factory=Counter)
-
-    def url(self, path: str = "hooks") -> str:
-        return f"http://127.0.0.1:{self.port}/{path}"
-
-    def per_delivery(self) -> Counter[str]:
-        return Counter(r.headers.get("ticketflow-delivery-id", "") for r in self.received)
-
-    async def handle(self, request: Request) -> Response:
-        path = request.url.path.strip("/")
-        self.in_flight[path] += 1
-        self.max_in_flight[path] = max(self.max_in_flight[path], self.in_flight[path])
-        try:
-            got = Received(
-                path,
-                {k.lower(): v for k, v in request.headers.items()},
-                await request.body(),
-                request.url.query,
-            )
-            if self.latency:
-                await asyncio.sleep(self.latency)  # a receiver that takes time to answer
-            self.received.append(got)
-            return Response(status_code=self.answer(got))
-        finally:
-            self.in_flight[path] -= 1
+@pytest.fixture
+def notify_pool(notify: NotifyHarness) -> asyncpg.Pool:
+    return notify.pool
 
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    hooks = Receiver(port=free_port())
-    app = Starlette(routes=[Route("/{path:path}", hooks.handle, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=hooks.port, log_level="warning")
-    )
-    serving = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return bool(server.started)
-
-    await eventually(started, what="the webhook receiver to listen", within=10)
-    yield hooks
-    server.should_exit = True
-    await serving
+    async with Receiver().serving() as hooks:
+        yield hooks
 
 
 class Mailbox:
@@ -204,39 +143,19 @@ def notify_settings(**overrides: Any) -> NotifySettings:
     return NotifySettings(**values)
 
 
-def notify_runtime(pool: asyncpg.Pool, settings: NotifySettings) -> Runtime:
-    """What notify's app holds, on `pool`, without Kafka."""
-    return Runtime(
-        service="notify",
-        settings=settings,
-        pool=pool,
-        producer=cast(Any, None),
-        names=TopicNames(),
-    )
-
-
-async def api_client(
-    pool: asyncpg.Pool, settings: NotifySettings, clock: FakeClock
+def api_client(
+    notify: NotifyHarness, settings: NotifySettings, clock: FakeClock
 ) -> httpx.AsyncClient:
-    """Notify's app in-process on `clock`; every request carries the settings' token."""
-    spec = build_spec(settings)
-    app = create_app(runtime=notify_runtime(pool, settings), title=spec.title, routers=spec.routers)
-    app.dependency_overrides[get_clock] = lambda: clock
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://notify",
-        headers={"Authorization": f"Bearer {settings.api_token.get_secret_value()}"},
-    )
+    """Notify's app in-process on the harness's pool, with other settings and clock; every
+    request carries the settings' token."""
+    runtime = dataclasses.replace(notify.runtime, settings=settings, clock=clock)
+    harness = dataclasses.replace(notify, runtime=runtime, clock=clock)
+    return harness.client(settings.api_token.get_secret_value())
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def api(notify_pool: asyncpg.Pool, clock: FakeClock) -> AsyncIterator[httpx.AsyncClient]:
-    async with await api_client(notify_pool, notify_settings(), clock) as client:
+async def api(notify: NotifyHarness) -> AsyncIterator[httpx.AsyncClient]:
+    async with notify.client(notify.settings.api_token.get_secret_value()) as client:
         yield client
 
 
@@ -251,11 +170,9 @@ def build_dispatcher(
     concurrency: int = 32,
 ) -> Dispatcher:
     settings = settings or notify_settings()
-    guard = AddressGuard(allowed=parse_networks(settings.allowed_private_networks))
     return Dispatcher(
         pool=pool,
-        http=HttpSender(http=http, guard=guard, timeout_seconds=5),
-        email=SmtpSender(settings),
+        senders=Senders.from_settings(settings, http=http, timeout_seconds=5),
         clock=clock,
         policy=OutcomePolicy(
             retry_schedule=schedule if schedule is not None else [5.0, 300.0],
@@ -267,14 +184,16 @@ def build_dispatcher(
     )
 
 
-BYPASS = FanOutPolicy(quiet_hours_bypass_types=frozenset({"sla.escalated", "ticket.escalated"}))
+BYPASS = QuietHoursPolicy(bypass_types=frozenset({"sla.escalated", "ticket.escalated"}))
 
 
-async def publish(pool: asyncpg.Pool, event: CloudEvent, *, topic: str, now: datetime = T0) -> int:
-    """What the consumer does with one event: fan it out inside a transaction."""
+async def fan_out(pool: asyncpg.Pool, event: CloudEvent, *, now: datetime = T0) -> int:
+    """The consumer's command for one event, in a transaction of its own; returns how many
+    targets were new for it (`ServiceHarness.deliver` when the count does not matter)."""
+    payload = event.payload(EVENT_MODELS[event.type])
     async with pool.acquire() as conn, conn.transaction():
-        return await fan_out(
-            conn=conn, envelope=event, topic=topic, trace_carrier={}, now=now, policy=BYPASS
+        return await fan_out_command(
+            conn=conn, envelope=event, event=payload, now=now, policy=BYPASS
         )
 
 

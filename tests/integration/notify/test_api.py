@@ -12,26 +12,23 @@ import pytest
 
 from tests.integration.notify.conftest import (
     FakeClock,
+    NotifyHarness,
     Receiver,
     api_client,
     build_dispatcher,
     drain,
     notify_settings,
-    publish,
 )
 from tests.integration.notify.events import breached
-from ticketflow_common.topics import SLA
 from ticketflow_notify.domain.signing import verify
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def strict_api(
-    notify_pool: asyncpg.Pool, clock: FakeClock
-) -> AsyncIterator[httpx.AsyncClient]:
+async def strict_api(notify: NotifyHarness, clock: FakeClock) -> AsyncIterator[httpx.AsyncClient]:
     settings = notify_settings(allowed_private_networks=[])
-    async with await api_client(notify_pool, settings, clock) as client:
+    async with api_client(notify, settings, clock) as client:
         yield client
 
 
@@ -68,6 +65,7 @@ async def test_allow_list_admits_loopback_but_not_link_local(api: httpx.AsyncCli
 
 async def test_secrets_show_once_rotate_with_overlap_and_never_reach_logs(
     api: httpx.AsyncClient,
+    notify: NotifyHarness,
     notify_pool: asyncpg.Pool,
     receiver: Receiver,
     clock: FakeClock,
@@ -88,12 +86,12 @@ async def test_secrets_show_once_rotate_with_overlap_and_never_reach_logs(
     assert rotated.status_code == 201, rotated.text
     new_secret = rotated.json()["secret"]
     assert new_secret != old_secret
-    await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
+    await notify.deliver(breached(uuid.uuid4()))
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock)
         assert await drain(dispatcher) == 1
         clock.advance(3601)
-        await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
+        await notify.deliver(breached(uuid.uuid4()))
         assert await drain(dispatcher) == 1
 
     during, after = receiver.received
@@ -114,12 +112,16 @@ async def test_secrets_show_once_rotate_with_overlap_and_never_reach_logs(
 
 
 async def test_delivery_log_and_replays(
-    api: httpx.AsyncClient, notify_pool: asyncpg.Pool, receiver: Receiver, clock: FakeClock
+    api: httpx.AsyncClient,
+    notify: NotifyHarness,
+    notify_pool: asyncpg.Pool,
+    receiver: Receiver,
+    clock: FakeClock,
 ) -> None:
     receiver.answer = lambda _r: 500
     endpoint = (await api.post("/endpoints", json={"url": receiver.url()})).json()
     for _ in range(3):
-        await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
+        await notify.deliver(breached(uuid.uuid4()))
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[])
         assert await drain(dispatcher) == 3

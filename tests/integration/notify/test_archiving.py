@@ -7,14 +7,15 @@ import asyncpg
 import pytest
 
 from tests.integration.notify.conftest import (
+    T0,
     FakeClock,
+    NotifyHarness,
     Receiver,
     api_client,
+    fan_out,
     notify_settings,
-    publish,
 )
 from tests.integration.notify.events import breached
-from ticketflow_common.topics import SLA
 
 pytestmark = pytest.mark.integration
 
@@ -28,10 +29,10 @@ async def snapshot(pool: asyncpg.Pool) -> list[Any]:
 
 
 async def test_endpoint_in_use_is_refused_then_archived(
-    notify_pool: asyncpg.Pool, receiver: Receiver
+    notify: NotifyHarness, notify_pool: asyncpg.Pool, receiver: Receiver
 ) -> None:
-    clock = FakeClock()
-    async with await api_client(notify_pool, notify_settings(), clock) as api:
+    clock = FakeClock(T0)
+    async with api_client(notify, notify_settings(), clock) as api:
         endpoint = (await api.post("/endpoints", json={"url": receiver.url()})).json()
         path = f"/endpoints/{endpoint['id']}"
         [subscription] = (
@@ -41,7 +42,7 @@ async def test_endpoint_in_use_is_refused_then_archived(
         subscribed = await api.delete(path)
         assert await snapshot(notify_pool) == before
 
-        await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
+        await fan_out(notify_pool, breached(uuid.uuid4()), now=clock.now)
         await api.delete(f"/subscriptions/{subscription['id']}")
         [delivery] = (await api.get("/deliveries", params={"endpoint_id": endpoint["id"]})).json()
         before = await snapshot(notify_pool)
@@ -83,9 +84,9 @@ async def test_endpoint_in_use_is_refused_then_archived(
 
 
 async def test_an_idle_endpoint_without_subscriptions_is_archived_at_once(
-    notify_pool: asyncpg.Pool, receiver: Receiver
+    notify: NotifyHarness, notify_pool: asyncpg.Pool, receiver: Receiver
 ) -> None:
-    async with await api_client(notify_pool, notify_settings(), FakeClock()) as api:
+    async with api_client(notify, notify_settings(), FakeClock(T0)) as api:
         created = await api.post("/endpoints", json={"url": receiver.url(), "subscribe": False})
         endpoint: dict[str, Any] = created.json()
         assert (await api.delete(f"/endpoints/{endpoint['id']}")).status_code == 204

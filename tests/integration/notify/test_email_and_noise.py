@@ -18,13 +18,12 @@ from tests.integration.notify.conftest import (
     SmtpServer,
     build_dispatcher,
     drain,
+    fan_out,
     notify_settings,
-    publish,
 )
 from tests.integration.notify.events import assigned, breached, created, escalated, warning
 from ticketflow_common.events import EscalationTarget
-from ticketflow_common.topics import ROUTING, SLA, TICKETS
-from ticketflow_notify.digest_closer import DigestCloser
+from ticketflow_notify.commands.digests import close_digests
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.domain.quiet_hours import RecipientPreferences
 from ticketflow_notify.domain.subscriptions import NewSubscription
@@ -73,9 +72,9 @@ async def test_roles_become_addresses_and_mail_arrives_over_smtp(
         notify_pool, teams=["billing"], target={"kind": "email", "address": "billing@example.com"}
     )
     ticket = uuid.uuid4()
-    await publish(notify_pool, created(ticket, language="de"), topic=TICKETS)
-    await publish(notify_pool, assigned(ticket), topic=ROUTING)
-    assert await publish(notify_pool, breached(ticket), topic=SLA) == 2
+    await fan_out(notify_pool, created(ticket, language="de"))
+    await fan_out(notify_pool, assigned(ticket))
+    assert await fan_out(notify_pool, breached(ticket)) == 2
 
     settings = notify_settings(
         smtp_port=smtp_server.port,
@@ -83,7 +82,7 @@ async def test_roles_become_addresses_and_mail_arrives_over_smtp(
         smtp_ca_file=smtp_server.ca_file,
         smtp_from="Ticketflow <notify@example.com>",
     )
-    clock = FakeClock()
+    clock = FakeClock(T0)
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, settings=settings)
         assert await drain(dispatcher) == 2
@@ -103,10 +102,10 @@ async def test_a_redelivered_event_reaches_each_target_once(notify_pool: asyncpg
     await subscribe(notify_pool, target={"kind": "role", "role": "team_lead"})
     await subscribe(notify_pool, target={"kind": "email", "address": "Lead@Example.com"})
     ticket = uuid.uuid4()
-    await publish(notify_pool, assigned(ticket), topic=ROUTING)
+    await fan_out(notify_pool, assigned(ticket))
     event = breached(ticket)
-    assert await publish(notify_pool, event, topic=SLA) == 1
-    assert await publish(notify_pool, event, topic=SLA) == 0
+    assert await fan_out(notify_pool, event) == 1
+    assert await fan_out(notify_pool, event) == 0
     targets = [
         r["target"] for r in await deliveries(notify_pool) if r["event_type"] == "sla.breached"
     ]
@@ -121,15 +120,15 @@ async def test_escalation_targets_and_levels(notify_pool: asyncpg.Pool) -> None:
         target={"kind": "role", "role": "escalation_targets"},
     )
     ticket = uuid.uuid4()
-    await publish(notify_pool, assigned(ticket), topic=ROUTING)
+    await fan_out(notify_pool, assigned(ticket))
     targets = [
         EscalationTarget(kind="owner"),
         EscalationTarget(kind="team_lead"),
         EscalationTarget(kind="person", id="m-1", email="manager@example.com"),
         EscalationTarget(kind="group", id="oncall"),  # no address: nobody to mail
     ]
-    assert await publish(notify_pool, escalated(ticket, level=1, targets=targets), topic=SLA) == 0
-    assert await publish(notify_pool, escalated(ticket, level=2, targets=targets), topic=SLA) == 3
+    assert await fan_out(notify_pool, escalated(ticket, level=1, targets=targets)) == 0
+    assert await fan_out(notify_pool, escalated(ticket, level=2, targets=targets)) == 3
     assert {r["target"] for r in await deliveries(notify_pool)} == {
         "email:grace@example.com",
         "email:lead@example.com",
@@ -151,10 +150,10 @@ async def test_quiet_hours_hold_routine_mail_but_never_escalations(
     await subscribe(notify_pool, target={"kind": "role", "role": "assignee"})
     ticket = uuid.uuid4()
     at = T0.replace(hour=21)  # 22:00 in Berlin (UTC+1 in March before the switch)
-    await publish(notify_pool, assigned(ticket), topic=ROUTING, now=at)
-    await publish(notify_pool, breached(ticket, at=at), topic=SLA, now=at)
+    await fan_out(notify_pool, assigned(ticket), now=at)
+    await fan_out(notify_pool, breached(ticket, at=at), now=at)
     level1 = escalated(ticket, level=1, targets=[EscalationTarget(kind="owner")], at=at)
-    await publish(notify_pool, level1, topic=SLA, now=at)
+    await fan_out(notify_pool, level1, now=at)
     rows = {r["event_type"]: r for r in await deliveries(notify_pool)}
     morning = T0.replace(day=3, hour=7)  # 08:00 in Berlin the next day
     assert rows["ticket.assigned"]["held_until"] == morning
@@ -185,18 +184,22 @@ async def test_warnings_for_one_team_arrive_as_one_digest_per_window(
         )
     tickets = [uuid.uuid4() for _ in range(3)]
     for n, ticket in enumerate(tickets):
-        assert await publish(notify_pool, warning(ticket), topic=SLA, now=T0.replace(minute=n)) == 1
+        assert await fan_out(notify_pool, warning(ticket), now=T0.replace(minute=n)) == 1
     other = uuid.uuid4()
-    await publish(notify_pool, warning(other, team="billing"), topic=SLA)
+    await fan_out(notify_pool, warning(other, team="billing"))
     assert await deliveries(notify_pool) == []
 
-    clock = FakeClock()
-    closer = DigestCloser(pool=notify_pool, clock=clock, policy=BYPASS)
-    assert await closer.close_due() == 0
+    clock = FakeClock(T0)
+
+    async def close_due() -> int:
+        async with notify_pool.acquire() as conn:
+            return await close_digests(conn=conn, now=clock(), policy=BYPASS, limit=100)
+
+    assert await close_due() == 0
     clock.advance(600)
-    assert await closer.close_due() == 2  # network and billing
+    assert await close_due() == 2  # network and billing
     late = warning(uuid.uuid4())
-    assert await publish(notify_pool, late, topic=SLA, now=clock.now) == 1  # opens a new window
+    assert await fan_out(notify_pool, late, now=clock.now) == 1  # opens a new window
 
     settings = notify_settings(smtp_port=smtp_server.port, smtp_tls="none")
     async with httpx.AsyncClient() as http:
@@ -224,11 +227,11 @@ async def test_chat_endpoints_get_slack_compatible_messages(
         target={"kind": "endpoint", "endpoint_id": str(chat.id)},
     )
     ticket = uuid.uuid4()
-    await publish(notify_pool, created(ticket), topic=TICKETS)  # not subscribed: no message
-    await publish(notify_pool, breached(ticket), topic=SLA)
-    await publish(notify_pool, breached(uuid.uuid4(), team="billing"), topic=SLA)
+    await fan_out(notify_pool, created(ticket))  # not subscribed: no message
+    await fan_out(notify_pool, breached(ticket))
+    await fan_out(notify_pool, breached(uuid.uuid4(), team="billing"))
     async with httpx.AsyncClient() as http:
-        assert await drain(build_dispatcher(notify_pool, http, clock=FakeClock())) == 1
+        assert await drain(build_dispatcher(notify_pool, http, clock=FakeClock(T0))) == 1
     [message] = receiver.received
     assert message.headers["content-type"] == "application/json"
     text = json.loads(message.body)["text"]

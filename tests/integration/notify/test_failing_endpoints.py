@@ -11,13 +11,14 @@ from aiokafka import AIOKafkaProducer
 from pydantic import AnyHttpUrl
 
 from tests.integration.notify.conftest import (
+    T0,
     FakeClock,
     Receiver,
     SmtpServer,
     build_dispatcher,
     drain,
+    fan_out,
     notify_settings,
-    publish,
 )
 from tests.integration.notify.events import breached
 from tests.kafka_helpers import delete_topics, read_records
@@ -64,8 +65,8 @@ async def test_exhausted_deliveries_emit_failed_and_reach_the_dlq_topic(
     receiver.answer = lambda _r: 500
     await add_endpoint(notify_pool, receiver.url())
     event = breached(uuid.uuid4())
-    await publish(notify_pool, event, topic=SLA)
-    clock = FakeClock()
+    await fan_out(notify_pool, event)
+    clock = FakeClock(T0)
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[5.0])
         assert await drain(dispatcher) == 1
@@ -127,8 +128,8 @@ async def test_circuit_opens_then_lets_one_trial_through_then_closes(
     receiver.answer = lambda _r: 204 if healthy else 503
     endpoint_id = await add_endpoint(notify_pool, receiver.url(), limit=1)
     for _ in range(4):
-        await publish(notify_pool, breached(uuid.uuid4()), topic=SLA)
-    clock = FakeClock()
+        await fan_out(notify_pool, breached(uuid.uuid4()))
+    clock = FakeClock(T0)
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(
             notify_pool,
@@ -160,8 +161,8 @@ async def test_an_endpoint_failing_for_days_is_disabled_and_its_owner_told(
 ) -> None:
     receiver.answer = lambda _r: 500
     endpoint_id = await add_endpoint(notify_pool, receiver.url(), owner="ops@example.com")
-    await publish(notify_pool, breached(uuid.uuid4()), topic=SLA)
-    clock = FakeClock()
+    await fan_out(notify_pool, breached(uuid.uuid4()))
+    clock = FakeClock(T0)
     day = 86_400.0
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(
@@ -180,7 +181,7 @@ async def test_an_endpoint_failing_for_days_is_disabled_and_its_owner_told(
         # 3.6 days without a success: disabled, and the owner's mail goes out too.
         assert await drain(dispatcher) == 2
         late = breached(uuid.uuid4())
-        assert await publish(notify_pool, late, topic=SLA, now=clock.now) == 0
+        assert await fan_out(notify_pool, late, now=clock.now) == 0
 
     endpoint = await notify_pool.fetchrow(
         "SELECT enabled, disabled_reason FROM endpoints WHERE id = $1", endpoint_id
@@ -210,10 +211,10 @@ async def test_send_time_guard_refuses_loopback_that_is_not_allow_listed(
 ) -> None:
     """Registered while loopback was allowed; the replica sending it does not allow it."""
     await add_endpoint(notify_pool, receiver.url())
-    await publish(notify_pool, breached(uuid.uuid4()), topic=SLA)
+    await fan_out(notify_pool, breached(uuid.uuid4()))
     strict = notify_settings(allowed_private_networks=[])
     async with httpx.AsyncClient() as http:
-        dispatcher = build_dispatcher(notify_pool, http, clock=FakeClock(), settings=strict)
+        dispatcher = build_dispatcher(notify_pool, http, clock=FakeClock(T0), settings=strict)
         assert await drain(dispatcher) == 1
     assert receiver.received == []
     error = await notify_pool.fetchval("SELECT error FROM delivery_attempts")

@@ -2,23 +2,18 @@
 
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 
 from tests.integration.http_semantics import CHECKS, Check, Http, Target, http_for
-from tests.integration.notify.conftest import FakeClock, notify_runtime, notify_settings
-from ticketflow_notify.api.deps import get_clock
-from ticketflow_notify.main import build_spec
+from tests.integration.notify.conftest import NotifyHarness
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def http(notify_pool: asyncpg.Pool) -> AsyncIterator[Http]:
-    settings = notify_settings()
-    runtime = notify_runtime(notify_pool, settings)
-    http = http_for(build_spec(settings), runtime, settings.api_token.get_secret_value())
-    http.app.dependency_overrides[get_clock] = FakeClock
+async def http(notify: NotifyHarness) -> AsyncIterator[Http]:
+    token = notify.settings.api_token.get_secret_value()
+    http = http_for(notify.spec, notify.runtime, token)
     async with http.client:
         yield http
 

@@ -14,12 +14,11 @@ from tests.integration.notify.conftest import (
     FakeClock,
     Receiver,
     build_dispatcher,
+    fan_out,
     notify_settings,
-    publish,
 )
 from tests.integration.notify.events import breached
 from tests.polling import eventually
-from ticketflow_common.topics import SLA
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.store.endpoints import insert_endpoint
 
@@ -37,9 +36,9 @@ async def test_a_failed_delivery_is_retried_at_once_then_after_the_schedules_5_s
             new=NewEndpoint(url=AnyHttpUrl(receiver.url())),
             secret="whsec_retry-schedule-secret",
         )
-    await publish(notify_pool, breached(uuid.uuid4()), topic=SLA)
+    await fan_out(notify_pool, breached(uuid.uuid4()))
     schedule = notify_settings().retry_schedule_seconds  # the default NOTIFY_RETRY_SCHEDULE_SECONDS
-    clock = FakeClock()  # frozen at T0: only an immediate retry can happen at all
+    clock = FakeClock(T0)  # frozen at T0: only an immediate retry can happen at all
     stop = asyncio.Event()
 
     async def two_attempts() -> bool:

@@ -13,17 +13,16 @@ import pytest
 
 from tests.integration.notify.conftest import (
     FakeClock,
+    NotifyHarness,
     Receiver,
     SmtpServer,
     api_client,
     build_dispatcher,
     drain,
     notify_settings,
-    publish,
 )
 from tests.integration.notify.events import breached
 from ticketflow_common.logs import setup_logging
-from ticketflow_common.topics import SLA
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 
 pytestmark = pytest.mark.integration
@@ -79,6 +78,7 @@ async def test_url_credentials_are_masked_in_every_listing_and_response(
 
 async def test_the_token_is_sent_userinfo_goes_as_basic_auth_and_neither_is_logged(
     api: httpx.AsyncClient,
+    notify: NotifyHarness,
     notify_pool: asyncpg.Pool,
     receiver: Receiver,
     clock: FakeClock,
@@ -86,14 +86,14 @@ async def test_the_token_is_sent_userinfo_goes_as_basic_auth_and_neither_is_logg
 ) -> None:
     created = await api.post("/endpoints", json={"url": secret_url(receiver)})
     assert created.status_code == 201, created.text
-    await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
+    await notify.deliver(breached(uuid.uuid4()))
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(
             notify_pool, http, clock=clock, health=HealthPolicy(1, 60.0, 5 * 86_400.0)
         )
         assert await drain(dispatcher) == 1
         receiver.answer = lambda _r: 500
-        await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
+        await notify.deliver(breached(uuid.uuid4()))
         assert await drain(dispatcher) == 1
     deliveries = await api.get("/deliveries")
     details = [await api.get(f"/deliveries/{d['id']}") for d in deliveries.json()]
@@ -114,17 +114,19 @@ async def test_the_token_is_sent_userinfo_goes_as_basic_auth_and_neither_is_logg
 
 
 async def test_a_disabled_endpoint_event_and_mail_show_the_masked_url(
-    notify_pool: asyncpg.Pool, receiver: Receiver, smtp_server: SmtpServer, clock: FakeClock
+    notify: NotifyHarness,
+    notify_pool: asyncpg.Pool,
+    receiver: Receiver,
+    smtp_server: SmtpServer,
+    clock: FakeClock,
 ) -> None:
-    async with await api_client(
-        notify_pool, notify_settings(smtp_port=smtp_server.port), clock
-    ) as api:
+    async with api_client(notify, notify_settings(smtp_port=smtp_server.port), clock) as api:
         created = await api.post(
             "/endpoints", json={"url": secret_url(receiver), "owner_email": "ops@example.com"}
         )
     assert created.status_code == 201, created.text
     receiver.answer = lambda _r: 500
-    await publish(notify_pool, breached(uuid.uuid4()), topic=SLA, now=clock.now)
+    await notify.deliver(breached(uuid.uuid4()))
     async with httpx.AsyncClient() as http:
         dispatcher = build_dispatcher(
             notify_pool,

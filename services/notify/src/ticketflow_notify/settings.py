@@ -7,6 +7,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_notify.domain.endpoint_health import HealthPolicy
+from ticketflow_notify.domain.network_policy import IPNetwork, parse_networks
+from ticketflow_notify.domain.outcomes import OutcomePolicy
+from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
 
 # Delay before each retry of a failed delivery, one retry per entry: immediately, 5 s, 5 min,
 # 30 min, 2 h, 5 h, 10 h, 10 h (~27.6 h after the first attempt, 9 attempts in all).
@@ -63,3 +67,20 @@ class NotifySettings(ServiceSettings):
             except ValueError as exc:
                 raise ValueError(f"{cidr!r} is not a CIDR network") from exc
         return value
+
+    def quiet_hours_policy(self) -> QuietHoursPolicy:
+        return QuietHoursPolicy(bypass_types=frozenset(self.quiet_hours_bypass_types))
+
+    def outcome_policy(self) -> OutcomePolicy:
+        return OutcomePolicy(
+            retry_schedule=self.retry_schedule_seconds,
+            health=HealthPolicy(
+                failure_threshold=self.circuit_failure_threshold,
+                open_seconds=self.circuit_open_seconds,
+                disable_after_seconds=self.endpoint_disable_after_seconds,
+            ),
+        )
+
+    def allowed_networks(self) -> list[IPNetwork]:
+        """Private networks webhooks may call anyway (the SSRF guard's exceptions)."""
+        return parse_networks(self.allowed_private_networks)

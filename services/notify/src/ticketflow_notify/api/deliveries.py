@@ -3,22 +3,28 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 
 from ticketflow_common.input_model import Instant
-from ticketflow_notify.api.deps import ClockDep, PoolDep, not_found
-from ticketflow_notify.domain.deliveries import Channel, Delivery, DeliveryDetail, DeliveryStatus
-from ticketflow_notify.store.delivery_log import (
+from ticketflow_common.problems import ProblemError
+from ticketflow_notify.api.deps import NowDep, PoolDep, done, found
+from ticketflow_notify.commands import delivery_log
+from ticketflow_notify.domain.deliveries import (
+    Channel,
+    Delivery,
+    DeliveryDetail,
     DeliveryFilter,
+    DeliveryStatus,
     ReplayOutcome,
-    get_delivery,
-    list_deliveries,
-    replay,
 )
 
 router = APIRouter(tags=["deliveries"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
+REPLAY_REFUSALS = {
+    ReplayOutcome.IN_FLIGHT: "delivery is being sent right now",
+    ReplayOutcome.ENDPOINT_DISABLED: "its endpoint is disabled; enable it first",
+}
 
 
 @router.get("/deliveries")
@@ -44,31 +50,24 @@ async def read_deliveries(
         until=until,
     )
     async with pool.acquire() as conn:
-        return await list_deliveries(conn=conn, where=where, limit=limit)
+        return await delivery_log.list_deliveries(conn=conn, where=where, limit=limit)
 
 
 @router.get("/deliveries/{delivery_id}")
 async def read_delivery(delivery_id: UUID, pool: PoolDep) -> DeliveryDetail:
     """One delivery with every attempt: time, status code, latency and error."""
     async with pool.acquire() as conn:
-        found = await get_delivery(conn=conn, delivery_id=delivery_id)
-    if found is None:
-        raise not_found(f"delivery {delivery_id}")
-    return found
+        detail = await delivery_log.find_delivery(conn=conn, delivery_id=delivery_id)
+    return found(detail, f"delivery {delivery_id}")
 
 
 @router.post("/deliveries/{delivery_id}/replay", status_code=status.HTTP_202_ACCEPTED)
-async def replay_delivery(delivery_id: UUID, pool: PoolDep, clock: ClockDep) -> dict[str, str]:
+async def replay_delivery(delivery_id: UUID, pool: PoolDep, now: NowDep) -> dict[str, str]:
     """Send one delivery again, whatever its state (409 while it is being sent, or while its
     endpoint is disabled)."""
     async with pool.acquire() as conn:
-        outcome = await replay(conn=conn, delivery_id=delivery_id, now=clock())
-    if outcome is ReplayOutcome.NOT_FOUND:
-        raise not_found(f"delivery {delivery_id}")
-    if outcome is ReplayOutcome.IN_FLIGHT:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail="delivery is being sent right now")
-    if outcome is ReplayOutcome.ENDPOINT_DISABLED:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, detail="its endpoint is disabled; enable it first"
-        )
+        outcome = await delivery_log.replay_delivery(conn=conn, delivery_id=delivery_id, now=now)
+    done(outcome is not ReplayOutcome.NOT_FOUND, f"delivery {delivery_id}")
+    if outcome in REPLAY_REFUSALS:
+        raise ProblemError(status.HTTP_409_CONFLICT, REPLAY_REFUSALS[outcome])
     return {"status": "pending"}

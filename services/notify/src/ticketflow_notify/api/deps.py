@@ -1,54 +1,55 @@
 """Dependency aliases for notify's routes."""
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends
 
-from ticketflow_common.clock import Clock, system_clock
-from ticketflow_common.problems import ProblemError, invalid_field
-from ticketflow_common.web import PoolDep, RuntimeDep
-from ticketflow_notify.channels.address_guard import AddressGuard, UnsafeAddressError
-from ticketflow_notify.domain.network_policy import parse_networks
+from ticketflow_common.problems import invalid_field, not_found
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
+from ticketflow_notify.commands.channels.address_guard import AddressGuard, UnsafeAddressError
 from ticketflow_notify.settings import NotifySettings
 
-
-async def get_settings(runtime: RuntimeDep) -> NotifySettings:
-    settings = runtime.settings
-    assert isinstance(settings, NotifySettings)
-    return settings
-
-
+RuntimeDep = Annotated[Runtime[NotifySettings], Depends(get_runtime)]
 SettingsDep = Annotated[NotifySettings, Depends(get_settings)]
+T = TypeVar("T")
 
 
 async def get_guard(settings: SettingsDep) -> AddressGuard:
-    return AddressGuard(allowed=parse_networks(settings.allowed_private_networks))
+    return AddressGuard(allowed=settings.allowed_networks())
 
 
 GuardDep = Annotated[AddressGuard, Depends(get_guard)]
 
 
-async def get_clock() -> Clock:
-    return system_clock
+def found(value: T | None, what: str) -> T:
+    """`value`, or a 404 "<what> not found" when the command found nothing."""
+    if value is None:
+        raise not_found(f"{what} not found")
+    return value
 
 
-ClockDep = Annotated[Clock, Depends(get_clock)]
-
-
-def invalid(field: str, message: str) -> ProblemError:
-    """A 422 problem naming the body field."""
-    return invalid_field(field, message)
-
-
-def not_found(what: str) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{what} not found")
+def done(succeeded: bool, what: str) -> None:
+    """A 404 "<what> not found" when the command had nothing to act on."""
+    if not succeeded:
+        raise not_found(f"{what} not found")
 
 
 async def refuse_unsafe_url(guard: AddressGuard, url: str) -> None:
+    """Input validation before any command runs: the URL must not resolve to a private,
+    loopback or link-local address (422 naming `url`)."""
     try:
         await guard.check(url)
     except UnsafeAddressError as exc:
-        raise invalid("url", str(exc)) from exc
+        raise invalid_field("url", str(exc)) from exc
 
 
-__all__ = ["ClockDep", "GuardDep", "PoolDep", "SettingsDep", "invalid", "not_found"]
+__all__ = [
+    "GuardDep",
+    "NowDep",
+    "PoolDep",
+    "RuntimeDep",
+    "SettingsDep",
+    "done",
+    "found",
+]

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from ticketflow_notify.api.deps import PoolDep, not_found
+from ticketflow_notify.api.deps import PoolDep, done, found
+from ticketflow_notify.commands import recipients
 from ticketflow_notify.domain.endpoints import EmailAddress
 from ticketflow_notify.domain.quiet_hours import Recipient, RecipientPreferences
-from ticketflow_notify.store.recipients import delete_recipient, get_recipient, upsert_recipient
 
 router = APIRouter(tags=["recipients"])
 
@@ -18,21 +18,19 @@ EmailPath = Annotated[EmailAddress, Path(description="The recipient's address.")
 async def put_recipient(email: EmailPath, body: RecipientPreferences, pool: PoolDep) -> Recipient:
     """During quiet hours routine mail waits until they end; escalations are sent at once."""
     async with pool.acquire() as conn:
-        return await upsert_recipient(conn=conn, email=email.lower(), preferences=body)
+        return await recipients.set_preferences(conn=conn, email=email, preferences=body)
 
 
 @router.get("/recipients/{email}")
 async def read_recipient(email: EmailPath, pool: PoolDep) -> Recipient:
     async with pool.acquire() as conn:
-        found = await get_recipient(conn=conn, email=email.lower())
-    if found is None:
-        raise not_found(f"recipient {email}")
-    return found
+        recipient = await recipients.find_recipient(conn=conn, email=email)
+    return found(recipient, f"recipient {email}")
 
 
 @router.delete("/recipients/{email}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_recipient(email: EmailPath, pool: PoolDep) -> Response:
     async with pool.acquire() as conn:
-        if not await delete_recipient(conn=conn, email=email.lower()):
-            raise not_found(f"recipient {email}")
+        forgotten = await recipients.forget_recipient(conn=conn, email=email)
+    done(forgotten, f"recipient {email}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

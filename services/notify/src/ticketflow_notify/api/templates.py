@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from ticketflow_notify.api.deps import PoolDep, not_found
+from ticketflow_notify.api.deps import PoolDep, done
+from ticketflow_notify.commands import templates
 from ticketflow_notify.domain.endpoints import EventTypeName
 from ticketflow_notify.domain.templates import Language, TemplateIn, TemplateOut
-from ticketflow_notify.store.templates import delete_template, list_templates, upsert_template
 
 router = APIRouter(tags=["templates"])
 
@@ -19,7 +19,7 @@ LanguagePath = Annotated[Language, Path(description="e.g. en, de, pt-BR")]
 async def read_templates(pool: PoolDep) -> list[TemplateOut]:
     """The operator's templates; event types without one use the shipped defaults."""
     async with pool.acquire() as conn:
-        return await list_templates(conn=conn)
+        return await templates.list_templates(conn=conn)
 
 
 @router.put("/templates/{event_type}/{language}")
@@ -29,7 +29,7 @@ async def put_template(
     """Jinja2, rendered in a sandbox with `event` (the CloudEvent), `data` (its payload) and
     `ticket` (notify's view of the ticket); digests get `items`, `team` and `event_type`."""
     async with pool.acquire() as conn:
-        return await upsert_template(
+        return await templates.put_template(
             conn=conn, event_type=event_type, language=language, template=body
         )
 
@@ -39,6 +39,8 @@ async def remove_template(
     event_type: EventTypePath, language: LanguagePath, pool: PoolDep
 ) -> Response:
     async with pool.acquire() as conn:
-        if not await delete_template(conn=conn, event_type=event_type, language=language):
-            raise not_found(f"template {event_type}/{language}")
+        removed = await templates.remove_template(
+            conn=conn, event_type=event_type, language=language
+        )
+    done(removed, f"template {event_type}/{language}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

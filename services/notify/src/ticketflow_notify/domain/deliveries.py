@@ -1,15 +1,48 @@
-"""Deliveries and their attempts as the delivery log shows them."""
+"""Deliveries: where they go, what they tell, and the delivery log's view of them."""
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from enum import Enum
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
+from ticketflow_common.envelope import Envelope
 from ticketflow_common.input_model import InputModel
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 Channel = Literal["webhook", "chat", "email"]
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a delivery goes: an endpoint (webhook, chat) or an email address."""
+
+    channel: Channel
+    target: str
+    endpoint_id: UUID | None
+
+
+@dataclass(frozen=True)
+class ToldEvent:
+    """The event a delivery tells about, as the delivery log keeps it."""
+
+    id: UUID
+    type: str
+    subject: str
+    time: datetime
+    envelope: dict[str, Any]
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> "ToldEvent":
+        return cls(
+            id=envelope.id,
+            type=envelope.type,
+            subject=envelope.subject,
+            time=envelope.time,
+            envelope=envelope.model_dump(mode="json"),
+        )
 
 
 class Delivery(BaseModel):
@@ -56,3 +89,23 @@ class ReplayRange(InputModel):
 
 class Replayed(BaseModel):
     replayed: int
+
+
+@dataclass(frozen=True)
+class DeliveryFilter:
+    """What the delivery log is filtered by; every field left as None matches everything."""
+
+    subject: str | None = None
+    status: DeliveryStatus | None = None
+    endpoint_id: UUID | None = None
+    event_type: str | None = None
+    channel: Channel | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class ReplayOutcome(Enum):
+    QUEUED = "queued"
+    NOT_FOUND = "not_found"
+    IN_FLIGHT = "in_flight"
+    ENDPOINT_DISABLED = "endpoint_disabled"

@@ -55,3 +55,18 @@ def held_until(now: datetime, quiet: QuietHours) -> datetime | None:
         end_day += timedelta(days=1)
     naive_end = datetime.combine(end_day, quiet.end)
     return naive_end.replace(tzinfo=zone).astimezone(now.tzinfo)
+
+
+@dataclass(frozen=True)
+class QuietHoursPolicy:
+    """Event types told even during a recipient's quiet hours (escalations)."""
+
+    bypass_types: frozenset[str]
+
+    def hold(
+        self, *, channel: str, event_type: str, quiet: QuietHours | None, now: datetime
+    ) -> datetime | None:
+        """Routine mail waits for the end of the recipient's quiet hours; escalations never do."""
+        if channel != "email" or quiet is None or event_type in self.bypass_types:
+            return None
+        return held_until(now, quiet)

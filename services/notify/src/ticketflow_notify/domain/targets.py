@@ -1,12 +1,24 @@
 """Who hears about an event: subscriptions matched, roles resolved to addresses, deduplicated."""
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
-from ticketflow_notify.domain.deliveries import Channel
+from ticketflow_common.envelope import EventData
+from ticketflow_common.events import (
+    AgentStatusChanged,
+    SlaEscalated,
+    SlaFacts,
+    TeamChanged,
+    TicketAssigned,
+    TicketCreated,
+    TicketEscalated,
+    TicketFacts,
+    TicketQueued,
+    TicketUnassigned,
+)
+from ticketflow_notify.domain.deliveries import Channel, Destination
 from ticketflow_notify.domain.endpoints import EndpointKind
 from ticketflow_notify.domain.subscriptions import (
     EmailTarget,
@@ -17,25 +29,9 @@ from ticketflow_notify.domain.subscriptions import (
     Subscription,
     matches,
 )
+from ticketflow_notify.domain.tickets import TicketProjection
 
-ESCALATION_TYPES = frozenset({"sla.escalated", "ticket.escalated"})
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-
-
-@dataclass(frozen=True)
-class TicketView:
-    """Notify's projection of one ticket, kept from ticket and routing events."""
-
-    ticket_id: UUID
-    subject: str | None = None
-    status: str | None = None
-    priority: str | None = None
-    team: str | None = None
-    language: str | None = None
-    requester_email: str | None = None
-    watchers: tuple[str, ...] = ()
-    assignee_email: str | None = None
-    team_lead_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,32 +41,51 @@ class SubscribedTarget:
 
 
 @dataclass(frozen=True)
-class Route:
+class Route(Destination):
     """One target to tell; `digest_seconds` set when the event waits for a digest instead."""
 
-    channel: Channel
-    target: str
-    endpoint_id: UUID | None
     address: str | None
     digest_seconds: int | None
     subscription_id: UUID
 
 
-def _text(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return value if isinstance(value, str) and value else None
+def _team(event: EventData) -> str | None:
+    match event:
+        case (
+            TicketFacts()
+            | SlaFacts()
+            | TicketAssigned()
+            | TicketQueued()
+            | TicketUnassigned()
+            | AgentStatusChanged()
+            | TeamChanged()
+        ):
+            return event.team or None
+    return None
 
 
-def facts_of(*, event_type: str, data: Mapping[str, Any], ticket: TicketView | None) -> EventFacts:
-    level = data.get("level")
+def _priority(event: EventData) -> str | None:
+    match event:
+        case TicketFacts() | SlaFacts() | TicketQueued():
+            return event.priority or None
+    return None
+
+
+def _escalation_level(event: EventData) -> int | None:
+    match event:
+        case SlaEscalated() | TicketEscalated():
+            return event.level
+    return None
+
+
+def facts_of(event: EventData, *, ticket: TicketProjection | None) -> EventFacts:
+    """What subscriptions filter on: the event's own facts, else the ticket's."""
     return EventFacts(
-        event_type=event_type,
-        team=_text(data, "team") or (ticket.team if ticket else None),
-        priority=_text(data, "priority") or (ticket.priority if ticket else None),
-        policy=_text(data, "policy"),
-        escalation_level=level
-        if event_type in ESCALATION_TYPES and isinstance(level, int)
-        else None,
+        event_type=event.event_type,
+        team=_team(event) or (ticket.team if ticket else None),
+        priority=_priority(event) or (ticket.priority if ticket else None),
+        policy=(event.policy or None) if isinstance(event, SlaFacts) else None,
+        escalation_level=_escalation_level(event),
     )
 
 
@@ -82,35 +97,35 @@ def endpoint_target(endpoint_id: UUID) -> str:
     return f"endpoint:{endpoint_id}"
 
 
-def role_addresses(
-    role: Role, *, event_type: str, data: Mapping[str, Any], ticket: TicketView | None
-) -> list[str]:
+def role_addresses(role: Role, *, event: EventData, ticket: TicketProjection | None) -> list[str]:
     """The addresses a role stands for on this event; unknown people are simply left out."""
-    assignee = _text(data, "agent_email") if event_type == "ticket.assigned" else None
-    assignee = assignee or (ticket.assignee_email if ticket else None)
-    lead = _text(data, "team_lead_email") if event_type == "ticket.assigned" else None
-    lead = lead or (ticket.team_lead_email if ticket else None)
+    assigned = event if isinstance(event, TicketAssigned) else None
+    created = event if isinstance(event, TicketCreated) else None
+    assignee = (assigned.agent_email if assigned else None) or (
+        ticket.assignee_email if ticket else None
+    )
+    lead = (assigned.team_lead_email if assigned else None) or (
+        ticket.team_lead_email if ticket else None
+    )
     found: list[str | None]
     if role == "assignee":
         found = [assignee]
     elif role == "team_lead":
         found = [lead]
     elif role == "requester":
-        found = [_text(data, "requester_email") or (ticket.requester_email if ticket else None)]
+        found = [
+            (created.requester_email if created else None)
+            or (ticket.requester_email if ticket else None)
+        ]
     elif role == "watchers":
-        watchers = data.get("watchers")
-        listed = watchers if isinstance(watchers, list) else list(ticket.watchers if ticket else ())
-        found = [w for w in listed if isinstance(w, str)]
+        found = list(created.watchers if created else ticket.watchers if ticket else ())
     else:
         found = []
-        targets = data.get("targets")
-        for target in targets if isinstance(targets, list) else []:
-            if not isinstance(target, dict):
-                continue
-            email = _text(target, "email")
-            if email is None and target.get("kind") == "owner":
+        for target in event.targets if isinstance(event, SlaEscalated) else []:
+            email = target.email or None
+            if email is None and target.kind == "owner":
                 email = assignee
-            if email is None and target.get("kind") == "team_lead":
+            if email is None and target.kind == "team_lead":
                 email = lead
             found.append(email)
     return [a for a in found if a is not None and _EMAIL.match(a)]
@@ -120,8 +135,8 @@ def plan_routes(
     subscribed: Sequence[SubscribedTarget],
     *,
     facts: EventFacts,
-    data: Mapping[str, Any],
-    ticket: TicketView | None,
+    event: EventData,
+    ticket: TicketProjection | None,
 ) -> list[Route]:
     """One route per distinct target: direct if any matching subscription wants every event,
     else a digest over the shortest window asked for (digests need a team to group by)."""
@@ -131,7 +146,7 @@ def plan_routes(
         if not sub.enabled or not matches(sub, facts):
             continue
         digest = sub.digest_seconds if facts.team is not None else None
-        for route in _routes_of(item, facts=facts, data=data, ticket=ticket, digest=digest):
+        for route in _routes_of(item, facts=facts, event=event, ticket=ticket, digest=digest):
             routes[route.target] = _merge(routes.get(route.target), route)
     return list(routes.values())
 
@@ -140,8 +155,8 @@ def _routes_of(
     item: SubscribedTarget,
     *,
     facts: EventFacts,
-    data: Mapping[str, Any],
-    ticket: TicketView | None,
+    event: EventData,
+    ticket: TicketProjection | None,
     digest: int | None,
 ) -> list[Route]:
     sub, target = item.subscription, item.subscription.target
@@ -163,9 +178,7 @@ def _routes_of(
         addresses = [target.address]
     else:
         assert isinstance(target, RoleTarget)
-        addresses = role_addresses(
-            target.role, event_type=facts.event_type, data=data, ticket=ticket
-        )
+        addresses = role_addresses(target.role, event=event, ticket=ticket)
     return [
         Route(
             channel="email",

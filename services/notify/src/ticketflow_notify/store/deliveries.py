@@ -11,7 +11,9 @@ from ticketflow_notify.domain.deliveries import Channel
 
 
 @dataclass(frozen=True)
-class NewDelivery:
+class DeliveryRow:
+    """What a delivery carries: to whom, which event, and the message rendered for it."""
+
     channel: Channel
     target: str
     endpoint_id: UUID | None
@@ -22,6 +24,10 @@ class NewDelivery:
     trace_carrier: dict[str, str]
     message: dict[str, str] | None
     source_topic: str | None
+
+
+@dataclass(frozen=True)
+class NewDelivery(DeliveryRow):
     event_time: datetime
     next_attempt_at: datetime
     created_at: datetime
@@ -29,18 +35,8 @@ class NewDelivery:
 
 
 @dataclass(frozen=True)
-class ClaimedDelivery:
+class ClaimedDelivery(DeliveryRow):
     id: UUID
-    channel: Channel
-    target: str
-    endpoint_id: UUID | None
-    event_id: UUID
-    event_type: str
-    subject: str
-    envelope: dict[str, Any]
-    trace_carrier: dict[str, str]
-    message: dict[str, str] | None
-    source_topic: str | None
     event_time: datetime | None
     attempts: int
     url: str | None

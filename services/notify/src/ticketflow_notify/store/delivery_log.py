@@ -1,42 +1,22 @@
 """SQL for the delivery log: listing deliveries and their attempts, and replaying them."""
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from uuid import UUID
 
 import asyncpg
 
 from ticketflow_notify.domain.deliveries import (
-    Channel,
     Delivery,
     DeliveryAttempt,
     DeliveryDetail,
-    DeliveryStatus,
+    DeliveryFilter,
+    ReplayOutcome,
 )
 
 _COLUMNS = (
     "id, channel, target, endpoint_id, event_id, event_type, subject, status, attempts,"
     " next_attempt_at, held_until, last_error, delivered_at, created_at"
 )
-
-
-@dataclass(frozen=True)
-class DeliveryFilter:
-    subject: str | None = None
-    status: DeliveryStatus | None = None
-    endpoint_id: UUID | None = None
-    event_type: str | None = None
-    channel: Channel | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-class ReplayOutcome(Enum):
-    QUEUED = "queued"
-    NOT_FOUND = "not_found"
-    IN_FLIGHT = "in_flight"
-    ENDPOINT_DISABLED = "endpoint_disabled"
 
 
 async def list_deliveries(

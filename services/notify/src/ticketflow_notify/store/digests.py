@@ -1,37 +1,12 @@
 """SQL for digests: events collected per target and team until their window closes."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from ticketflow_notify.domain.deliveries import Channel
-
-
-@dataclass(frozen=True)
-class DigestKey:
-    subscription_id: UUID
-    channel: Channel
-    target: str
-    endpoint_id: UUID | None
-    team: str
-    event_type: str
-    language: str
-
-
-@dataclass(frozen=True)
-class DueDigest:
-    id: UUID
-    channel: Channel
-    target: str
-    endpoint_id: UUID | None
-    team: str
-    event_type: str
-    language: str
-    window_end: datetime
-    items: list[dict[str, Any]]
+from ticketflow_notify.domain.digests import DigestKey, DueDigest
 
 
 async def add_to_digest(

@@ -1,19 +1,17 @@
 """SQL for notify's ticket projection: subject, team and the people around each ticket."""
 
-from collections.abc import Mapping
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from ticketflow_notify.domain.targets import TicketView
+from ticketflow_common.events import TicketAssigned, TicketCreated, TicketFacts
+from ticketflow_notify.domain.tickets import TicketProjection
 
 
-async def apply_ticket_facts(
-    *, conn: asyncpg.Connection, ticket_id: UUID, data: Mapping[str, Any]
-) -> None:
-    """Upsert from a `tickets.events.v1` event; an older version never overwrites a newer one."""
-    watchers = data.get("watchers")
+async def apply_ticket_facts(*, conn: asyncpg.Connection, facts: TicketFacts) -> None:
+    """Upsert from a `tickets.events.v1` event; an older version never overwrites a newer one.
+    Subject, requester and watchers come with `ticket.created` only: later events keep them."""
+    created = facts if isinstance(facts, TicketCreated) else None
     await conn.execute(
         "INSERT INTO tickets AS t (ticket_id, version, subject, status, priority, team, language,"
         " requester_email, watchers, assignee_id)"
@@ -26,22 +24,20 @@ async def apply_ticket_facts(
         " watchers = CASE WHEN $9::text[] IS NULL THEN t.watchers ELSE EXCLUDED.watchers END,"
         " assignee_id = coalesce(EXCLUDED.assignee_id, t.assignee_id), updated_at = now()"
         " WHERE t.version <= EXCLUDED.version",
-        ticket_id,
-        int(data.get("version") or 1),
-        data.get("subject"),
-        data.get("status"),
-        data.get("priority"),
-        data.get("team"),
-        data.get("language"),
-        data.get("requester_email"),
-        watchers if isinstance(watchers, list) else None,
-        data.get("assignee_id"),
+        facts.ticket_id,
+        facts.version or 1,
+        created.subject if created else None,
+        facts.status,
+        facts.priority,
+        facts.team,
+        facts.language,
+        created.requester_email if created else None,
+        created.watchers if created else None,
+        facts.assignee_id,
     )
 
 
-async def apply_assignment(
-    *, conn: asyncpg.Connection, ticket_id: UUID, data: Mapping[str, Any]
-) -> None:
+async def apply_assignment(*, conn: asyncpg.Connection, assigned: TicketAssigned) -> None:
     """From `ticket.assigned`: the owner and the team lead, with their addresses."""
     await conn.execute(
         "INSERT INTO tickets AS t (ticket_id, team, assignee_id, assignee_email, team_lead_email)"
@@ -50,15 +46,15 @@ async def apply_assignment(
         " assignee_email = EXCLUDED.assignee_email,"
         " team_lead_email = coalesce(EXCLUDED.team_lead_email, t.team_lead_email),"
         " updated_at = now()",
-        ticket_id,
-        data.get("team"),
-        data.get("agent_id"),
-        data.get("agent_email"),
-        data.get("team_lead_email"),
+        assigned.ticket_id,
+        assigned.team,
+        assigned.agent_id,
+        assigned.agent_email,
+        assigned.team_lead_email,
     )
 
 
-async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketView | None:
+async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketProjection | None:
     row = await conn.fetchrow(
         "SELECT ticket_id, subject, status, priority, team, language, requester_email, watchers,"
         " assignee_email, team_lead_email FROM tickets WHERE ticket_id = $1",
@@ -68,4 +64,4 @@ async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketView
         return None
     fields = dict(row)
     fields["watchers"] = tuple(fields["watchers"])
-    return TicketView(**fields)
+    return TicketProjection(**fields)

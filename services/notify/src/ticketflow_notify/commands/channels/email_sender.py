@@ -7,7 +7,7 @@ from email.utils import format_datetime, make_msgid
 
 import aiosmtplib
 
-from ticketflow_notify.channels.http_sender import AttemptResult
+from ticketflow_notify.domain.outcomes import AttemptResult
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_notify.store.deliveries import ClaimedDelivery
 

@@ -2,28 +2,27 @@
 endpoint's health (circuit breaker, disabling it and telling its owner)."""
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.envelope import new_event
 from ticketflow_common.events import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.metrics import DEAD_LETTERS
-from ticketflow_common.outbox import enqueue_event
+from ticketflow_common.outbox import emit
 from ticketflow_common.topics import dlq_topic
-from ticketflow_notify.channels.http_sender import AttemptResult
-from ticketflow_notify.composer import compose
+from ticketflow_notify.commands.compose import compose
+from ticketflow_notify.commands.new_deliveries import add_delivery
+from ticketflow_notify.domain.deliveries import Destination, ToldEvent
 from ticketflow_notify.domain.endpoint_health import HealthPolicy, after_attempt
+from ticketflow_notify.domain.outcomes import AttemptResult, OutcomePolicy, Recorded
 from ticketflow_notify.domain.retries import next_attempt_at
 from ticketflow_notify.domain.targets import email_target
 from ticketflow_notify.domain.templates import ENDPOINT_DISABLED_TEMPLATE, language_candidates
 from ticketflow_notify.store.dead_letters import dead_letter_reason, enqueue_dead_letter
 from ticketflow_notify.store.deliveries import (
     ClaimedDelivery,
-    NewDelivery,
-    insert_delivery,
     mark_delivered,
     mark_failed,
     record_attempt,
@@ -35,23 +34,6 @@ from ticketflow_notify.store.endpoints import (
     lock_health,
     save_health,
 )
-
-SOURCE = "/ticketflow/notify"
-
-
-@dataclass(frozen=True)
-class OutcomePolicy:
-    retry_schedule: list[float]
-    health: HealthPolicy
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """For metrics after the commit: the outcome and whether the circuit opened/endpoint died."""
-
-    outcome: str
-    circuit_opened: bool = False
-    disabled: bool = False
 
 
 async def record_outcome(
@@ -98,19 +80,23 @@ def _latency_seconds(delivery: ClaimedDelivery, now: datetime) -> float | None:
     return None if delivery.event_time is None else (now - delivery.event_time).total_seconds()
 
 
+def _about(delivery: ClaimedDelivery) -> dict[str, Any]:
+    """The fields `notification.sent` and `notification.failed` both name the delivery by."""
+    return {
+        "delivery_id": delivery.id,
+        "endpoint_id": delivery.endpoint_id,
+        "event_id": delivery.event_id,
+        "event_type_delivered": delivery.event_type,
+        "attempts": delivery.attempts,
+        "channel": delivery.channel,
+    }
+
+
 async def _emit_sent(*, conn: asyncpg.Connection, delivery: ClaimedDelivery, now: datetime) -> None:
     data = NotificationSent(
-        delivery_id=delivery.id,
-        endpoint_id=delivery.endpoint_id,
-        event_id=delivery.event_id,
-        event_type_delivered=delivery.event_type,
-        attempts=delivery.attempts,
-        delivered_at=now,
-        channel=delivery.channel,
-        latency_seconds=_latency_seconds(delivery, now),
+        **_about(delivery), delivered_at=now, latency_seconds=_latency_seconds(delivery, now)
     )
-    event = new_event(data, source=SOURCE, subject=delivery.subject, time=now)
-    await enqueue_event(conn=conn, event=event, topic=data.topic, key=delivery.subject)
+    await emit(conn, data, subject=delivery.subject, now=now)
 
 
 async def _dead_letter(
@@ -118,18 +104,8 @@ async def _dead_letter(
 ) -> None:
     """`notification.failed` for everyone, and the original event to `<its topic>.dlq.notify`
     (deliveries that no consumed event caused, digests and notices, have no such topic)."""
-    data = NotificationFailed(
-        delivery_id=delivery.id,
-        endpoint_id=delivery.endpoint_id,
-        event_id=delivery.event_id,
-        event_type_delivered=delivery.event_type,
-        attempts=delivery.attempts,
-        error=error,
-        failed_at=now,
-        channel=delivery.channel,
-    )
-    event = new_event(data, source=SOURCE, subject=delivery.subject, time=now)
-    await enqueue_event(conn=conn, event=event, topic=data.topic, key=delivery.subject)
+    data = NotificationFailed(**_about(delivery), error=error, failed_at=now)
+    await emit(conn, data, subject=delivery.subject, now=now)
     if delivery.source_topic is not None:
         await enqueue_dead_letter(
             conn=conn,
@@ -187,32 +163,17 @@ async def _update_health(
         reason=reason,
         owner_told=endpoint.owner_email is not None,
     )
-    event = new_event(data, source=SOURCE, subject=str(endpoint.id), time=now)
-    await enqueue_event(conn=conn, event=event, topic=data.topic, key=str(endpoint.id))
+    event = await emit(conn, data, subject=str(endpoint.id), now=now)
     if endpoint.owner_email is not None:
-        envelope = event.model_dump(mode="json")
+        told = ToldEvent.of(event)
         message = await compose(
             conn=conn,
             event_type=ENDPOINT_DISABLED_TEMPLATE,
             languages=language_candidates(),
-            context={"event": envelope, "data": envelope["data"], "ticket": {}},
+            context={"event": told.envelope, "data": told.envelope["data"], "ticket": {}},
         )
-        await insert_delivery(
-            conn=conn,
-            new=NewDelivery(
-                channel="email",
-                target=email_target(endpoint.owner_email),
-                endpoint_id=None,
-                event_id=event.id,
-                event_type=data.event_type,
-                subject=str(endpoint.id),
-                envelope=envelope,
-                trace_carrier={},
-                message=message.as_json(),
-                source_topic=None,
-                event_time=now,
-                next_attempt_at=now,
-                created_at=now,
-            ),
+        owner = Destination(
+            channel="email", target=email_target(endpoint.owner_email), endpoint_id=None
         )
+        await add_delivery(conn=conn, to=owner, told=told, message=message, now=now)
     return opened, True

@@ -7,6 +7,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ticketflow_common.events import (
+    EscalationTarget,
+    SlaBreached,
+    SlaEscalated,
+    SlaWarning,
+    TicketAssigned,
+    TicketTransferred,
+)
 from ticketflow_notify.domain.subscriptions import (
     EventFacts,
     Subscription,
@@ -15,11 +23,11 @@ from ticketflow_notify.domain.subscriptions import (
 )
 from ticketflow_notify.domain.targets import (
     SubscribedTarget,
-    TicketView,
     facts_of,
     plan_routes,
     role_addresses,
 )
+from ticketflow_notify.domain.tickets import TicketProjection
 
 TYPES = ["ticket.created", "ticket.assigned", "sla.warning", "sla.breached", "sla.escalated"]
 TEAMS = ["network", "billing", None]
@@ -57,7 +65,7 @@ def test_min_escalation_level_needs_a_level_at_least_that_high(
     assert matches(rule, facts) == expected
 
 
-TICKET = TicketView(
+TICKET = TicketProjection(
     ticket_id=uuid.uuid4(),
     subject="VPN drops",
     priority="high",
@@ -69,35 +77,78 @@ TICKET = TicketView(
 )
 
 
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SLA_FACTS: dict[str, Any] = {
+    "ticket_id": TICKET.ticket_id,
+    "clock_id": uuid.uuid4(),
+    "metric": "resolution",
+    "policy": "p",
+    "due_at": NOW,
+    "fired_at": NOW,
+}
+
+
+def escalated(level: int = 1, targets: list[EscalationTarget] | None = None) -> SlaEscalated:
+    """An escalation that names neither team nor priority: the projection fills them in."""
+    return SlaEscalated(**SLA_FACTS, level=level, targets=targets or [])
+
+
+def breached() -> SlaBreached:
+    return SlaBreached(**SLA_FACTS)
+
+
+def warned() -> SlaWarning:
+    return SlaWarning(**SLA_FACTS, threshold="75%")
+
+
 def test_the_event_wins_over_the_projection_and_fills_its_gaps() -> None:
-    facts = facts_of(event_type="sla.escalated", data={"level": 2, "policy": "p"}, ticket=TICKET)
+    facts = facts_of(escalated(level=2), ticket=TICKET)
     assert facts == EventFacts("sla.escalated", "network", "high", "p", 2)
-    moved = facts_of(event_type="ticket.transferred", data={"team": "billing"}, ticket=TICKET)
+    transfer = TicketTransferred(
+        ticket_id=TICKET.ticket_id,
+        priority="high",
+        team="billing",
+        required_skills=[],
+        requester_id="u-1",
+        from_team="network",
+        reason="wrong team",
+        actor_id="a-1",
+        transferred_at=NOW,
+    )
+    moved = facts_of(transfer, ticket=TICKET)
     assert (moved.team, moved.escalation_level) == ("billing", None)
 
 
 def test_roles_resolve_from_the_event_first_then_the_ticket() -> None:
-    def of(role: Any, event_type: str, data: dict[str, Any]) -> list[str]:
-        return role_addresses(role, event_type=event_type, data=data, ticket=TICKET)
+    def of(role: Any, event: Any) -> list[str]:
+        return role_addresses(role, event=event, ticket=TICKET)
 
-    assignment = {"agent_email": "new@example.com", "team_lead_email": "boss@example.com"}
-    assert of("assignee", "ticket.assigned", assignment) == ["new@example.com"]
-    assert of("team_lead", "ticket.assigned", assignment) == ["boss@example.com"]
-    assert of("assignee", "sla.breached", {}) == ["grace@example.com"]
-    assert of("requester", "sla.breached", {}) == ["ada@example.com"]
-    assert of("watchers", "sla.breached", {}) == ["watcher@example.com"]
+    assignment = TicketAssigned(
+        ticket_id=TICKET.ticket_id,
+        agent_id=uuid.uuid4(),
+        agent_name="New",
+        team="network",
+        assigned_at=NOW,
+        agent_email="new@example.com",
+        team_lead_email="boss@example.com",
+    )
+    assert of("assignee", assignment) == ["new@example.com"]
+    assert of("team_lead", assignment) == ["boss@example.com"]
+    assert of("assignee", breached()) == ["grace@example.com"]
+    assert of("requester", breached()) == ["ada@example.com"]
+    assert of("watchers", breached()) == ["watcher@example.com"]
     targets = [
-        {"kind": "owner"},
-        {"kind": "team_lead"},
-        {"kind": "person", "email": "manager@example.com"},
-        {"kind": "group", "id": "oncall"},
+        EscalationTarget(kind="owner"),
+        EscalationTarget(kind="team_lead"),
+        EscalationTarget(kind="person", email="manager@example.com"),
+        EscalationTarget(kind="group", id="oncall"),
     ]
-    assert of("escalation_targets", "sla.escalated", {"targets": targets}) == [
+    assert of("escalation_targets", escalated(targets=targets)) == [
         "grace@example.com",
         "lead@example.com",
         "manager@example.com",
     ]
-    assert role_addresses("assignee", event_type="sla.breached", data={}, ticket=None) == []
+    assert role_addresses("assignee", event=breached(), ticket=None) == []
 
 
 def subscription(target: dict[str, Any], **fields: Any) -> Subscription:
@@ -120,8 +171,9 @@ def test_one_route_per_target_and_direct_beats_digest() -> None:
             subscription({"kind": "email", "address": "x@example.com"}, teams=["billing"])
         ),
     ]
-    facts = facts_of(event_type="sla.warning", data={}, ticket=TICKET)
-    routes = {r.target: r for r in plan_routes(subscribed, facts=facts, data={}, ticket=TICKET)}
+    facts = facts_of(warned(), ticket=TICKET)
+    planned = plan_routes(subscribed, facts=facts, event=warned(), ticket=TICKET)
+    routes = {r.target: r for r in planned}
     assert set(routes) == {
         "email:lead@example.com",
         "email:grace@example.com",
@@ -141,6 +193,6 @@ def test_webhooks_and_teamless_events_are_never_digested() -> None:
     mail = SubscribedTarget(
         subscription({"kind": "email", "address": "a@example.com"}, digest_seconds=60)
     )
-    facts = facts_of(event_type="sla.warning", data={}, ticket=None)
-    routes = plan_routes([webhook, mail], facts=facts, data={}, ticket=None)
+    facts = facts_of(warned(), ticket=None)
+    routes = plan_routes([webhook, mail], facts=facts, event=warned(), ticket=None)
     assert [r.digest_seconds for r in routes] == [None, None]

@@ -2,15 +2,15 @@
 
 import asyncio
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from ticketflow_common.tracing import current_trace_carrier
-from ticketflow_notify.channels.address_guard import AddressGuard, UnsafeAddressError
+from ticketflow_notify.commands.channels.address_guard import AddressGuard, UnsafeAddressError
 from ticketflow_notify.domain.network_policy import IPAddress
+from ticketflow_notify.domain.outcomes import AttemptResult
 from ticketflow_notify.domain.signing import (
     DELIVERY_ID_HEADER,
     EVENT_TYPE_HEADER,
@@ -19,16 +19,6 @@ from ticketflow_notify.domain.signing import (
 )
 from ticketflow_notify.domain.url_credentials import basic_authorization, scrub
 from ticketflow_notify.store.deliveries import ClaimedDelivery
-
-
-@dataclass(frozen=True)
-class AttemptResult:
-    status_code: int | None
-    error: str | None
-
-    @property
-    def succeeded(self) -> bool:
-        return self.error is None
 
 
 def request_body(delivery: ClaimedDelivery) -> tuple[bytes, str]:

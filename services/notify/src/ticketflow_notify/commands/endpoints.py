@@ -1,0 +1,80 @@
+"""Webhook and chat endpoints: registering, changing, archiving, rotating secrets, replaying."""
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from ticketflow_common.in_use import refuse_if_used
+from ticketflow_notify.domain.deliveries import Replayed
+from ticketflow_notify.domain.endpoints import (
+    CreatedEndpoint,
+    Endpoint,
+    EndpointChanges,
+    NewEndpoint,
+    RotatedSecret,
+)
+from ticketflow_notify.domain.signing import new_secret
+from ticketflow_notify.store import endpoint_archive, endpoints
+from ticketflow_notify.store.delivery_log import replay_failures
+
+
+async def register_endpoint(*, conn: asyncpg.Connection, new: NewEndpoint) -> CreatedEndpoint:
+    """A new endpoint with its first signing secret (shown in this answer only)."""
+    return await endpoints.insert_endpoint(
+        conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret()
+    )
+
+
+async def list_endpoints(*, conn: asyncpg.Connection, limit: int) -> list[Endpoint]:
+    return await endpoints.list_endpoints(conn=conn, limit=limit)
+
+
+async def find_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> Endpoint | None:
+    return await endpoints.get_endpoint(conn=conn, endpoint_id=endpoint_id)
+
+
+async def change_endpoint(
+    *, conn: asyncpg.Connection, endpoint_id: UUID, changes: EndpointChanges
+) -> Endpoint | None:
+    return await endpoints.update_endpoint(conn=conn, endpoint_id=endpoint_id, changes=changes)
+
+
+async def archive_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID, now: datetime) -> bool:
+    """Archive unless subscriptions (or, while enabled, pending deliveries) still use it (409
+    naming them); False when there is no live endpoint of that id."""
+    async with conn.transaction():
+        enabled = await endpoint_archive.lock_live_endpoint(conn=conn, endpoint_id=endpoint_id)
+        if enabled is None:
+            return False
+        uses = await endpoint_archive.endpoint_usages(
+            conn=conn, endpoint_id=endpoint_id, enabled=enabled
+        )
+        refuse_if_used(f"endpoint {endpoint_id}", uses)
+        await endpoint_archive.archive_endpoint(conn=conn, endpoint_id=endpoint_id, now=now)
+    return True
+
+
+async def rotate_endpoint_secret(
+    *, conn: asyncpg.Connection, endpoint_id: UUID, overlap_seconds: int, now: datetime
+) -> RotatedSecret | None:
+    """A new signing secret; the previous ones stay active for `overlap_seconds`."""
+    secret = new_secret()
+    expires = await endpoints.rotate_secret(
+        conn=conn, endpoint_id=endpoint_id, secret=secret, now=now, overlap_seconds=overlap_seconds
+    )
+    if expires is None:
+        return None
+    return RotatedSecret(endpoint_id=endpoint_id, secret=secret, previous_secrets_expire_at=expires)
+
+
+async def replay_endpoint_failures(
+    *, conn: asyncpg.Connection, endpoint_id: UUID, since: datetime, until: datetime, now: datetime
+) -> Replayed | None:
+    """Queue again every failed delivery of the endpoint created in [since, until)."""
+    if await endpoints.get_endpoint(conn=conn, endpoint_id=endpoint_id) is None:
+        return None
+    count = await replay_failures(
+        conn=conn, endpoint_id=endpoint_id, since=since, until=until, now=now
+    )
+    return Replayed(replayed=count)

@@ -1,0 +1,128 @@
+"""From one event to its deliveries: keep the ticket projection, match subscriptions, resolve
+roles, render messages, hold routine mail during quiet hours, collect digests."""
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from ticketflow_common.commit_hooks import after_commit
+from ticketflow_common.envelope import Envelope, EventData
+from ticketflow_common.events import TicketAssigned, TicketFacts
+from ticketflow_common.tracing import current_trace_carrier
+from ticketflow_notify.commands.compose import compose
+from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
+from ticketflow_notify.commands.new_deliveries import add_delivery
+from ticketflow_notify.domain.deliveries import ToldEvent
+from ticketflow_notify.domain.digests import DigestKey
+from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
+from ticketflow_notify.domain.targets import facts_of, plan_routes
+from ticketflow_notify.domain.templates import language_candidates
+from ticketflow_notify.domain.tickets import TicketProjection, ticket_id_of
+from ticketflow_notify.store.digests import add_to_digest
+from ticketflow_notify.store.recipients import recipients_of
+from ticketflow_notify.store.subscriptions import subscriptions_for
+from ticketflow_notify.store.tickets import apply_assignment, apply_ticket_facts, get_ticket
+
+
+def message_context(envelope: dict[str, Any], ticket: TicketProjection | None) -> dict[str, Any]:
+    """What a template renders with: the CloudEvent, its payload and notify's ticket view."""
+    return {
+        "event": envelope,
+        "data": envelope.get("data", {}),
+        "ticket": {} if ticket is None else ticket.__dict__,
+    }
+
+
+async def fan_out_event(
+    *,
+    conn: asyncpg.Connection,
+    envelope: Envelope,
+    event: EventData,
+    now: datetime,
+    policy: QuietHoursPolicy,
+) -> None:
+    """The consumer's command for every event notify hears of (see `fan_out`)."""
+    await fan_out(conn=conn, envelope=envelope, event=event, now=now, policy=policy)
+
+
+async def fan_out(
+    *,
+    conn: asyncpg.Connection,
+    envelope: Envelope,
+    event: EventData,
+    now: datetime,
+    policy: QuietHoursPolicy,
+) -> int:
+    """Create this event's deliveries (or digest entries) in the caller's transaction;
+    returns how many targets were new for it. Redelivered events find theirs taken."""
+    if isinstance(event, TicketFacts):
+        await apply_ticket_facts(conn=conn, facts=event)
+    if isinstance(event, TicketAssigned):
+        await apply_assignment(conn=conn, assigned=event)
+    subscribed = await subscriptions_for(conn=conn, event_type=envelope.type)
+    if not subscribed:
+        return 0
+    ticket_id = ticket_id_of(event)
+    ticket = None if ticket_id is None else await get_ticket(conn=conn, ticket_id=ticket_id)
+    facts = facts_of(event, ticket=ticket)
+    routes = plan_routes(subscribed, facts=facts, event=event, ticket=ticket)
+    if not routes:
+        return 0
+    told = ToldEvent.of(envelope)
+    trace_carrier = current_trace_carrier()
+    prefs = await recipients_of(
+        conn=conn, emails=[r.address for r in routes if r.address is not None]
+    )
+    event_language = event.language if isinstance(event, TicketFacts) else None
+    created = 0
+    for route in routes:
+        language, quiet = prefs.get(route.address or "", (None, None))
+        languages = language_candidates(
+            language, event_language, ticket.language if ticket else None
+        )
+        if route.digest_seconds is not None and facts.team is not None:
+            key = DigestKey(
+                subscription_id=route.subscription_id,
+                channel=route.channel,
+                target=route.target,
+                endpoint_id=route.endpoint_id,
+                team=facts.team,
+                event_type=envelope.type,
+                language=languages[0],
+            )
+            added = await add_to_digest(
+                conn=conn,
+                key=key,
+                event_id=envelope.id,
+                envelope=told.envelope,
+                now=now,
+                window_seconds=route.digest_seconds,
+            )
+            how = "digested" if added else "duplicate"
+            after_commit(conn, DELIVERIES_CREATED.labels(route.channel, how).inc)
+            created += int(added)
+            continue
+        message = None
+        if route.channel != "webhook":
+            message = await compose(
+                conn=conn,
+                event_type=envelope.type,
+                languages=languages,
+                context=message_context(told.envelope, ticket),
+            )
+        hold = policy.hold(channel=route.channel, event_type=envelope.type, quiet=quiet, now=now)
+        added = await add_delivery(
+            conn=conn,
+            to=route,
+            told=told,
+            message=message,
+            now=now,
+            hold=hold,
+            trace_carrier=trace_carrier,
+            source_topic=event.topic,
+        )
+        how = "duplicate" if not added else "held" if hold else "direct"
+        after_commit(conn, DELIVERIES_CREATED.labels(route.channel, how).inc)
+        created += int(added)
+    return created

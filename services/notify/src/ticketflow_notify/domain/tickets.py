@@ -1,0 +1,37 @@
+"""Notify's projection of tickets, kept from ticket and routing events, and what it reads."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from ticketflow_common.envelope import EventData
+from ticketflow_common.events import (
+    SlaFacts,
+    TicketAssigned,
+    TicketFacts,
+    TicketQueued,
+    TicketUnassigned,
+)
+
+
+@dataclass(frozen=True)
+class TicketProjection:
+    """Notify's copy of one ticket's facts: who is around it, in which team and language."""
+
+    ticket_id: UUID
+    subject: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    team: str | None = None
+    language: str | None = None
+    requester_email: str | None = None
+    watchers: tuple[str, ...] = ()
+    assignee_email: str | None = None
+    team_lead_email: str | None = None
+
+
+def ticket_id_of(event: EventData) -> UUID | None:
+    """The ticket an event is about; None for agent and team events."""
+    match event:
+        case TicketFacts() | SlaFacts() | TicketAssigned() | TicketQueued() | TicketUnassigned():
+            return event.ticket_id
+    return None
