@@ -39,7 +39,7 @@ from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import SlaBreached
 from ticketflow_common.migrations import apply_migrations, service_migrations
-from ticketflow_notify.commands.channels.senders import Senders
+from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.fan_out import fan_out
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 from ticketflow_notify.domain.endpoints import NewEndpoint

@@ -25,7 +25,7 @@ from tests.support.schemas import fresh_schema
 from tests.support.webhooks import Received, Receiver
 from ticketflow_common.envelope import Envelope as CloudEvent
 from ticketflow_common.events import EVENT_MODELS
-from ticketflow_notify.commands.channels.senders import Senders
+from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.fan_out import fan_out as fan_out_command
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 from ticketflow_notify.domain.outcomes import OutcomePolicy

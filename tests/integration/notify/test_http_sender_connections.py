@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from ticketflow_notify.commands.channels.address_guard import AddressGuard
-from ticketflow_notify.commands.channels.http_sender import ANSWER_BYTES_READ, HttpSender
+from ticketflow_notify.adapters.address_guard import AddressGuard
+from ticketflow_notify.adapters.http_sender import ANSWER_BYTES_READ, HttpSender
 from ticketflow_notify.domain.network_policy import parse_networks
 from ticketflow_notify.store.deliveries import ClaimedDelivery
 

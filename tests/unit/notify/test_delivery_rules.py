@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
 from pydantic import ValidationError
 
-from ticketflow_notify.commands.channels.http_sender import pinned_url
+from ticketflow_notify.adapters.http_sender import pinned_url
 from ticketflow_notify.domain.endpoint_health import EndpointHealth, HealthPolicy, after_attempt
 from ticketflow_notify.domain.network_policy import parse_networks, refusal
 from ticketflow_notify.domain.quiet_hours import QuietHours, RecipientPreferences, held_until

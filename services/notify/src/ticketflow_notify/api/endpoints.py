@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from ticketflow_notify.api.deps import GuardDep, NowDep, PoolDep, done, found, refuse_unsafe_url
+from ticketflow_notify.api.deps import NowDep, PoolDep, SettingsDep, done, found
 from ticketflow_notify.commands import endpoints
 from ticketflow_notify.domain.deliveries import Replayed, ReplayRange
 from ticketflow_notify.domain.endpoints import (
@@ -23,12 +23,15 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 @router.post("/endpoints", status_code=status.HTTP_201_CREATED)
-async def create_endpoint(body: NewEndpoint, pool: PoolDep, guard: GuardDep) -> CreatedEndpoint:
+async def create_endpoint(
+    body: NewEndpoint, pool: PoolDep, settings: SettingsDep
+) -> CreatedEndpoint:
     """Register a webhook or chat endpoint; the response is the only place its secret is shown.
     URLs resolving to private, loopback or link-local addresses are refused (422)."""
-    await refuse_unsafe_url(guard, str(body.url))
     async with pool.acquire() as conn:
-        return await endpoints.register_endpoint(conn=conn, new=body)
+        return await endpoints.register_endpoint(
+            conn=conn, new=body, allowed=settings.allowed_networks()
+        )
 
 
 @router.get("/endpoints")
@@ -46,13 +49,13 @@ async def read_endpoint(endpoint_id: UUID, pool: PoolDep) -> Endpoint:
 
 @router.patch("/endpoints/{endpoint_id}")
 async def change_endpoint(
-    endpoint_id: UUID, body: EndpointChanges, pool: PoolDep, guard: GuardDep
+    endpoint_id: UUID, body: EndpointChanges, pool: PoolDep, settings: SettingsDep
 ) -> Endpoint:
     """Change fields; `{"enabled": true}` re-enables a disabled endpoint with a closed circuit."""
-    if body.url is not None:
-        await refuse_unsafe_url(guard, str(body.url))
     async with pool.acquire() as conn:
-        endpoint = await endpoints.change_endpoint(conn=conn, endpoint_id=endpoint_id, changes=body)
+        endpoint = await endpoints.change_endpoint(
+            conn=conn, endpoint_id=endpoint_id, changes=body, allowed=settings.allowed_networks()
+        )
     return found(endpoint, f"endpoint {endpoint_id}")
 
 

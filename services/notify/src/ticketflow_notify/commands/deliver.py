@@ -9,7 +9,7 @@ from opentelemetry import trace
 
 from ticketflow_common.clock import Clock
 from ticketflow_common.tracing import context_from_carrier
-from ticketflow_notify.commands.channels.senders import Senders
+from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.claims import Claimed
 from ticketflow_notify.commands.metrics import (
     ATTEMPT_SECONDS,

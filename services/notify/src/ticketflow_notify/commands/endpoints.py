@@ -1,11 +1,14 @@
 """Webhook and chat endpoints: registering, changing, archiving, rotating secrets, replaying."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID, uuid4
 
 import asyncpg
 
 from ticketflow_common.in_use import refuse_if_used
+from ticketflow_common.problems import invalid_field
+from ticketflow_notify.adapters.address_guard import AddressGuard, UnsafeAddressError
 from ticketflow_notify.domain.deliveries import Replayed
 from ticketflow_notify.domain.endpoints import (
     CreatedEndpoint,
@@ -14,13 +17,26 @@ from ticketflow_notify.domain.endpoints import (
     NewEndpoint,
     RotatedSecret,
 )
+from ticketflow_notify.domain.network_policy import IPNetwork
 from ticketflow_notify.domain.signing import new_secret
 from ticketflow_notify.store import endpoint_archive, endpoints
 from ticketflow_notify.store.delivery_log import replay_failures
 
 
-async def register_endpoint(*, conn: asyncpg.Connection, new: NewEndpoint) -> CreatedEndpoint:
+async def refuse_unsafe_url(*, url: str, allowed: Sequence[IPNetwork]) -> None:
+    """The URL must not resolve to a private, loopback or link-local address outside `allowed`
+    (422 naming `url`), checked before anything is stored."""
+    try:
+        await AddressGuard(allowed=allowed).check(url)
+    except UnsafeAddressError as exc:
+        raise invalid_field("url", str(exc)) from exc
+
+
+async def register_endpoint(
+    *, conn: asyncpg.Connection, new: NewEndpoint, allowed: Sequence[IPNetwork]
+) -> CreatedEndpoint:
     """A new endpoint with its first signing secret (shown in this answer only)."""
+    await refuse_unsafe_url(url=str(new.url), allowed=allowed)
     return await endpoints.insert_endpoint(
         conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret()
     )
@@ -35,8 +51,14 @@ async def find_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> Endpo
 
 
 async def change_endpoint(
-    *, conn: asyncpg.Connection, endpoint_id: UUID, changes: EndpointChanges
+    *,
+    conn: asyncpg.Connection,
+    endpoint_id: UUID,
+    changes: EndpointChanges,
+    allowed: Sequence[IPNetwork],
 ) -> Endpoint | None:
+    if changes.url is not None:
+        await refuse_unsafe_url(url=str(changes.url), allowed=allowed)
     return await endpoints.update_endpoint(conn=conn, endpoint_id=endpoint_id, changes=changes)
 
 

@@ -12,7 +12,7 @@ from ticketflow_common.clock import Clock
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.wakeups import listening
 from ticketflow_common.work_loop import run_work_loop
-from ticketflow_notify.commands.channels.senders import Senders
+from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.claims import claim_due, next_claimable_at
 from ticketflow_notify.commands.deliver import deliver
 from ticketflow_notify.domain.outcomes import OutcomePolicy

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from ticketflow_common.tracing import current_trace_carrier
-from ticketflow_notify.commands.channels.address_guard import AddressGuard, UnsafeAddressError
+from ticketflow_notify.adapters.address_guard import AddressGuard, UnsafeAddressError
 from ticketflow_notify.domain.network_policy import IPAddress
 from ticketflow_notify.domain.outcomes import AttemptResult
 from ticketflow_notify.domain.signing import (

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import httpx
 
-from ticketflow_notify.commands.channels.address_guard import AddressGuard
-from ticketflow_notify.commands.channels.email_sender import SmtpSender
-from ticketflow_notify.commands.channels.http_sender import HttpSender
+from ticketflow_notify.adapters.address_guard import AddressGuard
+from ticketflow_notify.adapters.email_sender import SmtpSender
+from ticketflow_notify.adapters.http_sender import HttpSender
 from ticketflow_notify.domain.outcomes import AttemptResult
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_notify.store.deliveries import ClaimedDelivery
