@@ -30,7 +30,7 @@ from ticketflow_common.metrics import (
 from ticketflow_common.topics import TopicNames, dlq_topic
 from ticketflow_common.tracing import carrier_from_kafka, context_from_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.work_loop import run_batch_loop
+from ticketflow_common.work_loop import on_pool, run_work_loop
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -327,10 +327,9 @@ async def run_processed_events_pruning(
         PROCESSED_EVENTS_PRUNED.labels(service).inc(pruned)
         return pruned
 
-    await run_batch_loop(
+    await run_work_loop(
         name="processed events pruning",
-        pool=pool,
-        batch=prune_batch,
+        work=on_pool(pool, clock, prune_batch),
         batch_size=batch_size,
         max_idle_seconds=interval_seconds,
         stop=stop,

@@ -18,7 +18,7 @@ import asyncpg
 
 from ticketflow_common.clock import Clock
 from ticketflow_common.rate_limit import Decision, RatePolicy, blocked_beyond, describe
-from ticketflow_common.work_loop import run_batch_loop
+from ticketflow_common.work_loop import on_pool, run_work_loop
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +131,9 @@ async def run_rate_limit_pruning(
     async def prune_batch(conn: asyncpg.Connection, now: datetime) -> int:
         return await prune_expired(conn=conn, now=now, limit=batch_size)
 
-    await run_batch_loop(
+    await run_work_loop(
         name="rate limit pruning",
-        pool=pool,
-        batch=prune_batch,
+        work=on_pool(pool, clock, prune_batch),
         batch_size=batch_size,
         max_idle_seconds=PRUNE_IDLE_SECONDS,
         stop=stop,

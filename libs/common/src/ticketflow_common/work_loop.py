@@ -48,31 +48,11 @@ Batch = Callable[[asyncpg.Connection, datetime], Awaitable[int]]
 """One batch of a worker's work on one connection at `now`; returns how many items it did."""
 
 
-async def run_batch_loop(
-    *,
-    name: str,
-    pool: asyncpg.Pool,
-    batch: Batch,
-    batch_size: int,
-    max_idle_seconds: float,
-    stop: asyncio.Event,
-    clock: Clock,
-    next_due: Callable[[], Awaitable[datetime | None]] | None = None,
-    wakeup: asyncio.Event | None = None,
-) -> None:
-    """`run_work_loop` over `batch`, each run on a pooled connection at the clock's now."""
+def on_pool(pool: asyncpg.Pool, clock: Clock, batch: Batch) -> Callable[[], Awaitable[int]]:
+    """`batch` as `run_work_loop`'s work: each run on a pooled connection at the clock's now."""
 
     async def work() -> int:
         async with pool.acquire() as conn:
             return await batch(conn, clock())
 
-    await run_work_loop(
-        name=name,
-        work=work,
-        batch_size=batch_size,
-        max_idle_seconds=max_idle_seconds,
-        stop=stop,
-        clock=clock,
-        next_due=next_due,
-        wakeup=wakeup,
-    )
+    return work
