@@ -9,6 +9,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from tests.kafka_helpers import delete_topics
+from tests.support.harness import stop_unstarted_producers
 from ticketflow_common.db import create_pool
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
@@ -20,6 +21,13 @@ EFFECTS_TABLE = Migration(
     name="itest/0001_effects.sql",
     sql="CREATE TABLE effects (event_id uuid NOT NULL, ticket_id uuid NOT NULL, subject text)",
 )
+
+
+@pytest.fixture(autouse=True)
+async def _close_harness_producers() -> AsyncIterator[None]:
+    """Harness runtimes hold a producer they never start: close it after each test."""
+    yield
+    await stop_unstarted_producers()
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,15 @@ class ServiceHarness(Generic[SettingsT]):
         )
 
 
+UNSTARTED_PRODUCERS: list[AIOKafkaProducer] = []
+"""Producers `harness_runtime` made; `stop_unstarted_producers` closes them after each test."""
+
+
+async def stop_unstarted_producers() -> None:
+    while UNSTARTED_PRODUCERS:
+        await UNSTARTED_PRODUCERS.pop().stop()
+
+
 def harness_runtime(
     *,
     service: str,
@@ -80,11 +89,13 @@ def harness_runtime(
 ) -> Runtime[SettingsT]:
     """The context a service's app holds, on a test's pool and clock; its producer is never
     started (the outbox is what tests read)."""
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    UNSTARTED_PRODUCERS.append(producer)
     return Runtime(
         service=service,
         settings=settings,
         pool=pool,
-        producer=AIOKafkaProducer(bootstrap_servers=kafka_bootstrap),
+        producer=producer,
         names=TopicNames(""),
         clock=clock,
     )
