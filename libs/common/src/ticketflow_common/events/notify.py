@@ -12,8 +12,9 @@ from ticketflow_common.envelope import EventData
 DeliveryChannel = Literal["webhook", "chat", "email"]
 
 
-class NotificationSent(EventData):
-    event_type: ClassVar[str] = "notification.sent"
+class DeliveryOutcome(EventData):
+    """What `notification.sent` and `notification.failed` both say of one delivery."""
+
     topic: ClassVar[str] = topics.NOTIFY
 
     delivery_id: UUID
@@ -21,6 +22,11 @@ class NotificationSent(EventData):
     event_id: UUID
     event_type_delivered: str
     attempts: int
+
+
+class NotificationSent(DeliveryOutcome):
+    event_type: ClassVar[str] = "notification.sent"
+
     delivered_at: datetime
     channel: DeliveryChannel = "webhook"
     latency_seconds: float | None = Field(
@@ -28,17 +34,11 @@ class NotificationSent(EventData):
     )
 
 
-class NotificationFailed(EventData):
+class NotificationFailed(DeliveryOutcome):
     """Retries exhausted; the event also goes to `<its topic>.dlq.notify`."""
 
     event_type: ClassVar[str] = "notification.failed"
-    topic: ClassVar[str] = topics.NOTIFY
 
-    delivery_id: UUID
-    endpoint_id: UUID | None = Field(description="Set for webhook and chat deliveries.")
-    event_id: UUID
-    event_type_delivered: str
-    attempts: int
     error: str
     failed_at: datetime
     channel: DeliveryChannel = "webhook"
