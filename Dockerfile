@@ -36,7 +36,7 @@ COPY libs/ libs/
 COPY services/ services/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev \
- && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, intake, routing, sla, notify"
+ && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify"
 
 # Runs unprivileged; the code and the venv stay root-owned and read-only to it.
 RUN groupadd --system --gid 10001 ticketflow \

@@ -1,6 +1,7 @@
 """docker-compose.yml agrees with the settings classes; no Docker engine here to find out later."""
 
 import difflib
+import importlib.util
 import json
 import shlex
 from collections.abc import Iterator, Mapping
@@ -305,3 +306,21 @@ def test_grafana_provisioning_matches_the_mounts(services: dict[str, dict[str, A
                 f"{path.name}: panel {panel.get('title')!r} uses datasource {uid!r}, "
                 f"provisioned are {sorted(map(str, uids))}"
             )
+
+
+@pytest.mark.parametrize("name", [*SETTINGS, TOPICS_JOB])
+def test_each_container_runs_a_module_that_exists(
+    services: dict[str, dict[str, Any]], name: str
+) -> None:
+    """The image's entry point is `python -m`: the command's first word must be importable."""
+    command = services[name]["command"]
+    module = (command if isinstance(command, list) else shlex.split(command))[0]
+    assert importlib.util.find_spec(module) is not None, f"{name}: no module {module!r}"
+
+
+def test_the_image_build_imports_every_package_it_ships() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    imported = dockerfile.split('python -c "import ', 1)[1].split('"', 1)[0]
+    packages = [p.strip() for p in imported.split(",")]
+    assert {f"ticketflow_{s}" for s in SETTINGS} <= set(packages)
+    assert all(importlib.util.find_spec(p) is not None for p in packages)
