@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from ticketflow_common.input_model import Instant
 from ticketflow_common.problems import ProblemError
-from ticketflow_notify.api.deps import NowDep, PoolDep, done, found
+from ticketflow_notify.api.deps import Limit, NowDep, PoolDep, done, found
 from ticketflow_notify.commands import delivery_log
 from ticketflow_notify.domain.deliveries import (
     Channel,
@@ -20,7 +20,6 @@ from ticketflow_notify.domain.deliveries import (
 
 router = APIRouter(tags=["deliveries"])
 
-Limit = Annotated[int, Query(ge=1, le=1000)]
 REPLAY_REFUSALS = {
     ReplayOutcome.IN_FLIGHT: "delivery is being sent right now",
     ReplayOutcome.ENDPOINT_DISABLED: "its endpoint is disabled; enable it first",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeVar
 
-from fastapi import Depends
+from fastapi import Depends, Query, Response, status
 
 from ticketflow_common.problems import not_found
 from ticketflow_common.runtime import Runtime
@@ -11,6 +11,7 @@ from ticketflow_notify.settings import NotifySettings
 
 RuntimeDep = Annotated[Runtime[NotifySettings], Depends(get_runtime)]
 SettingsDep = Annotated[NotifySettings, Depends(get_settings)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
 T = TypeVar("T")
 
 
@@ -27,11 +28,19 @@ def done(succeeded: bool, what: str) -> None:
         raise not_found(f"{what} not found")
 
 
+def deleted(succeeded: bool, what: str) -> Response:
+    """204 No Content, or a 404 "<what> not found" when there was nothing to delete."""
+    done(succeeded, what)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 __all__ = [
+    "Limit",
     "NowDep",
     "PoolDep",
     "RuntimeDep",
     "SettingsDep",
+    "deleted",
     "done",
     "found",
 ]

@@ -1,11 +1,10 @@
 """Thin routes for webhook and chat endpoints: register, change, rotate secrets, replay."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
-from ticketflow_notify.api.deps import NowDep, PoolDep, SettingsDep, done, found
+from ticketflow_notify.api.deps import Limit, NowDep, PoolDep, SettingsDep, deleted, found
 from ticketflow_notify.commands import endpoints
 from ticketflow_notify.domain.deliveries import Replayed, ReplayRange
 from ticketflow_notify.domain.endpoints import (
@@ -18,8 +17,6 @@ from ticketflow_notify.domain.endpoints import (
 )
 
 router = APIRouter(tags=["endpoints"])
-
-Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 @router.post("/endpoints", status_code=status.HTTP_201_CREATED)
@@ -66,8 +63,7 @@ async def remove_endpoint(endpoint_id: UUID, pool: PoolDep, now: NowDep) -> Resp
     is enabled, its pending deliveries (let them finish, or disable it: then they fail)."""
     async with pool.acquire() as conn:
         archived = await endpoints.archive_endpoint(conn=conn, endpoint_id=endpoint_id, now=now)
-    done(archived, f"endpoint {endpoint_id}")
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(archived, f"endpoint {endpoint_id}")
 
 
 @router.post("/endpoints/{endpoint_id}/secrets", status_code=status.HTTP_201_CREATED)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from ticketflow_notify.api.deps import PoolDep, done, found
+from ticketflow_notify.api.deps import PoolDep, deleted, found
 from ticketflow_notify.commands import recipients
 from ticketflow_notify.domain.endpoints import EmailAddress
 from ticketflow_notify.domain.quiet_hours import Recipient, RecipientPreferences
@@ -32,5 +32,4 @@ async def read_recipient(email: EmailPath, pool: PoolDep) -> Recipient:
 async def remove_recipient(email: EmailPath, pool: PoolDep) -> Response:
     async with pool.acquire() as conn:
         forgotten = await recipients.forget_recipient(conn=conn, email=email)
-    done(forgotten, f"recipient {email}")
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(forgotten, f"recipient {email}")

@@ -1,17 +1,14 @@
 """Thin routes for subscriptions: which events go to which targets."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
-from ticketflow_notify.api.deps import PoolDep, done, found
+from ticketflow_notify.api.deps import Limit, PoolDep, deleted, found
 from ticketflow_notify.commands import subscriptions
 from ticketflow_notify.domain.subscriptions import NewSubscription, Subscription
 
 router = APIRouter(tags=["subscriptions"])
-
-Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 @router.post("/subscriptions", status_code=status.HTTP_201_CREATED)
@@ -45,5 +42,4 @@ async def read_subscription(subscription_id: UUID, pool: PoolDep) -> Subscriptio
 async def remove_subscription(subscription_id: UUID, pool: PoolDep) -> Response:
     async with pool.acquire() as conn:
         removed = await subscriptions.unsubscribe(conn=conn, subscription_id=subscription_id)
-    done(removed, f"subscription {subscription_id}")
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(removed, f"subscription {subscription_id}")

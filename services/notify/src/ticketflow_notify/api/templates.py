@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from ticketflow_notify.api.deps import PoolDep, done
+from ticketflow_notify.api.deps import PoolDep, deleted
 from ticketflow_notify.commands import templates
 from ticketflow_notify.domain.endpoints import EventTypeName
 from ticketflow_notify.domain.templates import Language, TemplateIn, TemplateOut
@@ -42,5 +42,4 @@ async def remove_template(
         removed = await templates.remove_template(
             conn=conn, event_type=event_type, language=language
         )
-    done(removed, f"template {event_type}/{language}")
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return deleted(removed, f"template {event_type}/{language}")

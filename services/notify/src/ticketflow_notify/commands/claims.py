@@ -6,6 +6,7 @@ from datetime import datetime
 
 import asyncpg
 
+from ticketflow_notify.domain.claims import ClaimPolicy
 from ticketflow_notify.store.deliveries import (
     ClaimedDelivery,
     claim_email_due,
@@ -24,24 +25,13 @@ class Claimed:
 
 
 async def claim_due(
-    *,
-    conn: asyncpg.Connection,
-    now: datetime,
-    limit: int,
-    lease_seconds: float,
-    failure_threshold: int,
+    *, conn: asyncpg.Connection, now: datetime, limit: int, policy: ClaimPolicy
 ) -> list[Claimed]:
     """Lease up to `limit` due deliveries: webhook and chat first, then email."""
-    claimed = await claim_endpoint_due(
-        conn=conn,
-        now=now,
-        lease_seconds=lease_seconds,
-        limit=limit,
-        failure_threshold=failure_threshold,
-    )
+    claimed = await claim_endpoint_due(conn=conn, now=now, limit=limit, policy=policy)
     if limit > len(claimed):
         claimed += await claim_email_due(
-            conn=conn, now=now, lease_seconds=lease_seconds, limit=limit - len(claimed)
+            conn=conn, now=now, lease_seconds=policy.lease_seconds, limit=limit - len(claimed)
         )
     endpoint_ids = list({d.endpoint_id for d in claimed if d.endpoint_id is not None})
     secrets = (

@@ -7,10 +7,11 @@ import asyncpg
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_notify.commands.compose import compose
 from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
-from ticketflow_notify.commands.new_deliveries import add_delivery
+from ticketflow_notify.domain.deliveries import NewDelivery
 from ticketflow_notify.domain.digests import DueDigest, digest_context, digest_event
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
 from ticketflow_notify.domain.templates import DIGEST_TEMPLATE, language_candidates
+from ticketflow_notify.store.deliveries import insert_delivery
 from ticketflow_notify.store.digests import close_due_digests, next_digest_due
 from ticketflow_notify.store.recipients import recipients_of
 
@@ -49,5 +50,6 @@ async def _deliver(
         hold = policy.hold(
             channel=digest.channel, event_type=digest.event_type, quiet=quiet, now=now
         )
-    await add_delivery(conn=conn, to=digest, told=told, message=message, now=now, hold=hold)
+    new = NewDelivery(to=digest, told=told, message=message, hold=hold)
+    await insert_delivery(conn=conn, new=new, now=now)
     after_commit(conn, DELIVERIES_CREATED.labels(digest.channel, "digest_sent").inc)

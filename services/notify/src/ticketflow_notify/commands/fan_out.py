@@ -12,13 +12,13 @@ from ticketflow_common.events import TicketAssigned, TicketFacts
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.commands.compose import compose
 from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
-from ticketflow_notify.commands.new_deliveries import add_delivery
-from ticketflow_notify.domain.deliveries import ToldEvent
+from ticketflow_notify.domain.deliveries import NewDelivery, ToldEvent
 from ticketflow_notify.domain.digests import DigestKey
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
 from ticketflow_notify.domain.targets import facts_of, plan_routes
 from ticketflow_notify.domain.templates import language_candidates
 from ticketflow_notify.domain.tickets import TicketProjection, ticket_id_of
+from ticketflow_notify.store.deliveries import insert_delivery
 from ticketflow_notify.store.digests import add_to_digest
 from ticketflow_notify.store.recipients import recipients_of
 from ticketflow_notify.store.subscriptions import subscriptions_for
@@ -69,8 +69,7 @@ async def fan_out(
     routes = plan_routes(subscribed, facts=facts, event=event, ticket=ticket)
     if not routes:
         return 0
-    told = ToldEvent.of(envelope)
-    trace_carrier = current_trace_carrier()
+    told = ToldEvent.of(envelope, source_topic=event.topic, trace_carrier=current_trace_carrier())
     prefs = await recipients_of(
         conn=conn, emails=[r.address for r in routes if r.address is not None]
     )
@@ -83,13 +82,7 @@ async def fan_out(
         )
         if route.digest_seconds is not None and facts.team is not None:
             key = DigestKey(
-                subscription_id=route.subscription_id,
-                channel=route.channel,
-                target=route.target,
-                endpoint_id=route.endpoint_id,
-                team=facts.team,
-                event_type=envelope.type,
-                language=languages[0],
+                route=route, team=facts.team, event_type=envelope.type, language=languages[0]
             )
             added = await add_to_digest(
                 conn=conn,
@@ -112,16 +105,8 @@ async def fan_out(
                 context=message_context(told.envelope, ticket),
             )
         hold = policy.hold(channel=route.channel, event_type=envelope.type, quiet=quiet, now=now)
-        added = await add_delivery(
-            conn=conn,
-            to=route,
-            told=told,
-            message=message,
-            now=now,
-            hold=hold,
-            trace_carrier=trace_carrier,
-            source_topic=event.topic,
-        )
+        new = NewDelivery(to=route, told=told, message=message, hold=hold)
+        added = await insert_delivery(conn=conn, new=new, now=now)
         how = "duplicate" if not added else "held" if hold else "direct"
         after_commit(conn, DELIVERIES_CREATED.labels(route.channel, how).inc)
         created += int(added)

@@ -13,8 +13,7 @@ from ticketflow_common.metrics import DEAD_LETTERS
 from ticketflow_common.outbox import emit
 from ticketflow_common.topics import dlq_topic
 from ticketflow_notify.commands.compose import compose
-from ticketflow_notify.commands.new_deliveries import add_delivery
-from ticketflow_notify.domain.deliveries import Destination, ToldEvent
+from ticketflow_notify.domain.deliveries import Destination, NewDelivery, ToldEvent
 from ticketflow_notify.domain.endpoint_health import HealthPolicy, after_attempt
 from ticketflow_notify.domain.outcomes import AttemptResult, OutcomePolicy, Recorded
 from ticketflow_notify.domain.retries import next_attempt_at
@@ -23,6 +22,7 @@ from ticketflow_notify.domain.templates import ENDPOINT_DISABLED_TEMPLATE, langu
 from ticketflow_notify.store.dead_letters import dead_letter_reason, enqueue_dead_letter
 from ticketflow_notify.store.deliveries import (
     ClaimedDelivery,
+    insert_delivery,
     mark_delivered,
     mark_failed,
     record_attempt,
@@ -175,5 +175,6 @@ async def _update_health(
         owner = Destination(
             channel="email", target=email_target(endpoint.owner_email), endpoint_id=None
         )
-        await add_delivery(conn=conn, to=owner, told=told, message=message, now=now)
+        new = NewDelivery(to=owner, told=told, message=message)
+        await insert_delivery(conn=conn, new=new, now=now)
     return opened, True

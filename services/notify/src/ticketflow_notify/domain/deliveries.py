@@ -1,6 +1,6 @@
 """Deliveries: where they go, what they tell, and the delivery log's view of them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any, Literal
@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.input_model import InputModel
+from ticketflow_notify.domain.templates import RenderedMessage
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 Channel = Literal["webhook", "chat", "email"]
@@ -26,23 +27,50 @@ class Destination:
 
 @dataclass(frozen=True)
 class ToldEvent:
-    """The event a delivery tells about, as the delivery log keeps it."""
+    """The event a delivery tells about, as the delivery log keeps it. One notify consumed
+    also keeps the topic it came from (its dead letters go to that topic's DLQ) and the
+    trace it came in."""
 
     id: UUID
     type: str
     subject: str
     time: datetime
     envelope: dict[str, Any]
+    source_topic: str | None = None
+    trace_carrier: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, envelope: Envelope) -> "ToldEvent":
+    def of(
+        cls,
+        envelope: Envelope,
+        *,
+        source_topic: str | None = None,
+        trace_carrier: dict[str, str] | None = None,
+    ) -> "ToldEvent":
         return cls(
             id=envelope.id,
             type=envelope.type,
             subject=envelope.subject,
             time=envelope.time,
             envelope=envelope.model_dump(mode="json"),
+            source_topic=source_topic,
+            trace_carrier=trace_carrier or {},
         )
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """A delivery to create: to whom, which event, the message rendered for it (a webhook
+    gets the event itself), and until when the recipient's quiet hours hold it back."""
+
+    to: Destination
+    told: ToldEvent
+    message: RenderedMessage | None
+    hold: datetime | None = None
+
+    def first_attempt_at(self, now: datetime) -> datetime:
+        """Due now, or when the hold ends."""
+        return self.hold or now
 
 
 class Delivery(BaseModel):

@@ -6,26 +6,29 @@ from typing import Any
 from uuid import UUID
 
 from ticketflow_notify.domain.deliveries import Destination, ToldEvent
+from ticketflow_notify.domain.targets import Route
 
 DIGEST_EVENT_TYPE = "notification.digest"
 
 
 @dataclass(frozen=True)
-class DigestGroup(Destination):
-    """One target's digest of one event type for one team."""
+class DigestKey:
+    """The open digest an event joins: its route's target's, for one team and event type
+    (the route's subscription and the language that opened it stay with the digest)."""
 
+    route: Route
     team: str
     event_type: str
     language: str
 
 
 @dataclass(frozen=True)
-class DigestKey(DigestGroup):
-    subscription_id: UUID
+class DueDigest(Destination):
+    """One target's digest of one event type for one team, its window ended."""
 
-
-@dataclass(frozen=True)
-class DueDigest(DigestGroup):
+    team: str
+    event_type: str
+    language: str
     id: UUID
     window_end: datetime
     items: list[dict[str, Any]]

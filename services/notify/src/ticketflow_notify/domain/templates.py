@@ -25,15 +25,19 @@ _ENV = SandboxedEnvironment(
 
 
 @dataclass(frozen=True)
-class MessageTemplate:
+class MessageParts:
+    """A message's subject and body."""
+
     subject: str
     body: str
 
 
-@dataclass(frozen=True)
-class RenderedMessage:
-    subject: str
-    body: str
+class MessageTemplate(MessageParts):
+    """Both parts as Jinja2 sources."""
+
+
+class RenderedMessage(MessageParts):
+    """Both parts as the recipient reads them."""
 
     def as_json(self) -> dict[str, str]:
         return {"subject": self.subject, "body": self.body}
@@ -69,6 +73,10 @@ def render(template: MessageTemplate, context: Mapping[str, Any]) -> RenderedMes
 
 
 _TICKET = "{{ ticket.subject or event.subject }}"
+_SLA_TARGET = (
+    "The {{ data.metric | replace('_', ' ') }} target of ticket {{ event.subject }}"
+    " (policy {{ data.policy }})"
+)
 BUILT_IN: dict[tuple[str, str], MessageTemplate] = {
     ("ticket.created", "en"): MessageTemplate(
         f"[{{{{ data.priority }}}}] New ticket: {_TICKET}",
@@ -82,13 +90,11 @@ BUILT_IN: dict[tuple[str, str], MessageTemplate] = {
     ),
     ("sla.warning", "en"): MessageTemplate(
         f"SLA warning ({{{{ data.threshold }}}}): {_TICKET}",
-        "The {{ data.metric | replace('_', ' ') }} target of ticket {{ event.subject }}"
-        " (policy {{ data.policy }}) is due at {{ data.due_at }}.\n",
+        f"{_SLA_TARGET} is due at {{{{ data.due_at }}}}.\n",
     ),
     ("sla.breached", "en"): MessageTemplate(
         f"SLA breached: {_TICKET}",
-        "The {{ data.metric | replace('_', ' ') }} target of ticket {{ event.subject }}"
-        " (policy {{ data.policy }}) was due at {{ data.due_at }} and has been missed.\n",
+        f"{_SLA_TARGET} was due at {{{{ data.due_at }}}} and has been missed.\n",
     ),
     ("sla.escalated", "en"): MessageTemplate(
         f"Escalation level {{{{ data.level }}}}: {_TICKET}",

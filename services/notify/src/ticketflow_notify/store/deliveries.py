@@ -7,12 +7,14 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_notify.domain.deliveries import Channel
+from ticketflow_notify.domain.claims import ClaimPolicy
+from ticketflow_notify.domain.deliveries import Channel, NewDelivery
 
 
 @dataclass(frozen=True)
-class DeliveryRow:
-    """What a delivery carries: to whom, which event, and the message rendered for it."""
+class ClaimedDelivery:
+    """A leased delivery: to whom, which event, the message rendered for it, and which
+    attempt this is."""
 
     channel: Channel
     target: str
@@ -24,46 +26,35 @@ class DeliveryRow:
     trace_carrier: dict[str, str]
     message: dict[str, str] | None
     source_topic: str | None
-
-
-@dataclass(frozen=True)
-class NewDelivery(DeliveryRow):
-    event_time: datetime
-    next_attempt_at: datetime
-    created_at: datetime
-    held_until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ClaimedDelivery(DeliveryRow):
     id: UUID
     event_time: datetime | None
     attempts: int
     url: str | None
 
 
-async def insert_delivery(*, conn: asyncpg.Connection, new: NewDelivery) -> bool:
-    """False when this target already has this event: redelivered events are told once."""
+async def insert_delivery(*, conn: asyncpg.Connection, new: NewDelivery, now: datetime) -> bool:
+    """The one way a delivery is created (for an event, a closed digest or a notice to an
+    owner); False when this target already has this event: redelivered events are told once."""
     inserted = await conn.fetchval(
         "INSERT INTO deliveries (channel, target, endpoint_id, event_id, event_type, subject,"
         " envelope, trace_carrier, message, source_topic, event_time, next_attempt_at,"
         " held_until, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         " ON CONFLICT (target, event_id) DO NOTHING RETURNING true",
-        new.channel,
-        new.target,
-        new.endpoint_id,
-        new.event_id,
-        new.event_type,
-        new.subject,
-        new.envelope,
-        new.trace_carrier,
-        new.message,
-        new.source_topic,
-        new.event_time,
-        new.next_attempt_at,
-        new.held_until,
-        new.created_at,
+        new.to.channel,
+        new.to.target,
+        new.to.endpoint_id,
+        new.told.id,
+        new.told.type,
+        new.told.subject,
+        new.told.envelope,
+        new.told.trace_carrier,
+        None if new.message is None else new.message.as_json(),
+        new.told.source_topic,
+        new.told.time,
+        new.first_attempt_at(now),
+        new.hold,
+        now,
     )
     return bool(inserted)
 
@@ -75,12 +66,7 @@ _RETURNING = (
 
 
 async def claim_endpoint_due(
-    *,
-    conn: asyncpg.Connection,
-    now: datetime,
-    lease_seconds: float,
-    limit: int,
-    failure_threshold: int,
+    *, conn: asyncpg.Connection, now: datetime, limit: int, policy: ClaimPolicy
 ) -> list[ClaimedDelivery]:
     """Lease due webhook/chat deliveries, never more in flight per endpoint than it allows.
 
@@ -88,7 +74,7 @@ async def claim_endpoint_due(
     endpoint at the same time and the in-flight count is exact; a circuit that is open skips
     its endpoint, a half-open one lets a single trial through.
     """
-    lease_end = now + timedelta(seconds=lease_seconds)
+    lease_end = now + timedelta(seconds=policy.lease_seconds)
     async with conn.transaction():
         rows = await conn.fetch(
             "WITH ready AS ("
@@ -113,7 +99,7 @@ async def claim_endpoint_due(
             now,
             lease_end,
             limit,
-            failure_threshold,
+            policy.failure_threshold,
         )
         urls = {}
         if rows:

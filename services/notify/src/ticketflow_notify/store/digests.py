@@ -25,10 +25,10 @@ async def add_to_digest(
         " language, window_end) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         " ON CONFLICT (target, team, event_type) WHERE closed_at IS NULL"
         " DO UPDATE SET team = EXCLUDED.team RETURNING id",
-        key.subscription_id,
-        key.channel,
-        key.target,
-        key.endpoint_id,
+        key.route.subscription_id,
+        key.route.channel,
+        key.route.target,
+        key.route.endpoint_id,
         key.team,
         key.event_type,
         key.language,
@@ -39,7 +39,7 @@ async def add_to_digest(
         " ON CONFLICT DO NOTHING RETURNING true",
         digest_id,
         event_id,
-        key.target,
+        key.route.target,
         envelope,
     )
     return bool(added)

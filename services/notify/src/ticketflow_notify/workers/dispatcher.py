@@ -15,6 +15,7 @@ from ticketflow_common.work_loop import run_work_loop
 from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.claims import claim_due, next_claimable_at
 from ticketflow_notify.commands.deliver import deliver
+from ticketflow_notify.domain.claims import ClaimPolicy
 from ticketflow_notify.domain.outcomes import OutcomePolicy
 from ticketflow_notify.settings import NotifySettings
 
@@ -44,7 +45,10 @@ class Dispatcher:
         self.senders = senders
         self.clock = clock
         self.policy = policy
-        self.lease_seconds = timeout_seconds * 2 + 30
+        self.claims = ClaimPolicy(
+            lease_seconds=timeout_seconds * 2 + 30,
+            failure_threshold=policy.health.failure_threshold,
+        )
         self.batch_size = batch_size
         self.concurrency = concurrency
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -63,13 +67,7 @@ class Dispatcher:
         if room <= 0:
             return 0
         async with self.pool.acquire() as conn:
-            claimed = await claim_due(
-                conn=conn,
-                now=self.clock(),
-                limit=room,
-                lease_seconds=self.lease_seconds,
-                failure_threshold=self.policy.health.failure_threshold,
-            )
+            claimed = await claim_due(conn=conn, now=self.clock(), limit=room, policy=self.claims)
         for one in claimed:
             task = asyncio.create_task(
                 deliver(
