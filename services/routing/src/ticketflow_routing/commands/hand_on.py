@@ -10,6 +10,7 @@ from ticketflow_common.events.routing import UnassignReason
 from ticketflow_routing.commands.assign import route_ticket
 from ticketflow_routing.commands.decisions import emit_decision
 from ticketflow_routing.commands.drain import drain_for_agent
+from ticketflow_routing.commands.release import let_go
 from ticketflow_routing.domain.assignments import (
     FORMER_OWNER_TAKES_FROM_QUEUE,
     KEEP_IF_NOBODY_ELSE,
@@ -17,13 +18,7 @@ from ticketflow_routing.domain.assignments import (
 )
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.tickets import TicketProjection, pickup_deadline, with_last_agent
-from ticketflow_routing.store.agents import give_back_capacity
-from ticketflow_routing.store.assignments import (
-    delete_assignment,
-    delete_pickup_timer,
-    set_pickup_timer,
-)
-from ticketflow_routing.store.tickets import set_last_agent
+from ticketflow_routing.store.assignments import delete_pickup_timer, set_pickup_timer
 
 
 class _NobodyElse(Exception):
@@ -34,12 +29,10 @@ async def unassign(
     *, conn: asyncpg.Connection, ticket: TicketProjection, now: datetime, reason: UnassignReason
 ) -> UUID | None:
     """Take the owner off the ticket (`ticket.unassigned`); the caller routes it again."""
-    gone = await delete_assignment(conn=conn, ticket_id=ticket.ticket_id)
+    gone = await let_go(conn=conn, ticket_id=ticket.ticket_id)
     if gone is None:
         return None
-    await give_back_capacity(conn=conn, agent_id=gone.agent_id)
     await delete_pickup_timer(conn=conn, ticket_id=ticket.ticket_id)
-    await set_last_agent(conn=conn, ticket_id=ticket.ticket_id, agent_id=gone.agent_id)
     event = TicketUnassigned(
         ticket_id=ticket.ticket_id,
         agent_id=gone.agent_id,
