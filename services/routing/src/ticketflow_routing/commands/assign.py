@@ -20,6 +20,7 @@ from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_routing.commands.decisions import emit_decision
 from ticketflow_routing.commands.metrics import ASSIGNMENT_LATENCY, DECISION_SECONDS
 from ticketflow_routing.domain.agents import RoutableAgent
+from ticketflow_routing.domain.assignments import AssignmentRequest
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.scoring import breakdown, exclusion, exclusion_reasons, rank
 from ticketflow_routing.domain.teams import Team
@@ -129,24 +130,20 @@ async def assign_to_agent(
     *,
     conn: asyncpg.Connection,
     ticket: TicketProjection,
-    agent_id: UUID,
+    request: AssignmentRequest,
     now: datetime,
     policy: RoutingPolicy,
-    reason: str,
-    strategy: str,
-    require_eligible: bool = True,
-    previous_agent_id: UUID | None = None,
 ) -> list[str]:
-    """Give the ticket to this agent; returns why not (empty on success). A manual choice
-    (`require_eligible=False`) overrides skills, team, status and shift, never capacity."""
+    """Give the ticket to the requested agent; returns why not (empty on success)."""
+    agent_id = request.agent_id
     agent = await get_routable(conn=conn, agent_id=agent_id)
     if agent is None:
         return [f"agent {agent_id} not found"]
     reasons = exclusion_reasons(agent, ticket, now=now)
-    if require_eligible and reasons:
+    if request.require_eligible and reasons:
         return reasons
     if not await take_capacity(
-        conn=conn, agent_id=agent_id, now=now, require_online=require_eligible
+        conn=conn, agent_id=agent_id, now=now, require_online=request.require_eligible
     ):
         return [f"at capacity ({agent.load}/{agent.capacity})" if agent.load else CONCURRENT_TAKE]
     overridden = [exclusion(agent, [f"overridden: {r}" for r in reasons])] if reasons else []
@@ -156,12 +153,12 @@ async def assign_to_agent(
         agent=agent,
         now=now,
         policy=policy,
-        strategy=strategy,
-        reason=reason,
+        strategy=request.strategy,
+        reason=request.reason,
         score=breakdown(agent, ticket, now=now, speed=None),
         alternatives=[],
         exclusions=overridden,
-        previous_agent_id=previous_agent_id,
+        previous_agent_id=request.previous_agent_id,
         team=None,
     )
     return []

@@ -9,6 +9,7 @@ from opentelemetry import trace
 
 from ticketflow_common.tracing import context_from_carrier
 from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
+from ticketflow_routing.domain.assignments import AssignmentRequest
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.shifts import is_on_shift
 from ticketflow_routing.domain.tickets import ACTIVE, TicketProjection
@@ -45,6 +46,7 @@ async def drain_for_agent(
         languages=list(agent.languages),
         limit=spare,
     )
+    request = AssignmentRequest.from_queue(agent_id)
     assigned = 0
     for queued in claimed:
         with _span("routing assign queued ticket", queued):
@@ -52,13 +54,7 @@ async def drain_for_agent(
             if ticket is None:
                 continue
             refused = await assign_to_agent(
-                conn=conn,
-                ticket=ticket,
-                agent_id=agent_id,
-                now=now,
-                policy=policy,
-                reason="queue",
-                strategy="skills_load",
+                conn=conn, ticket=ticket, request=request, now=now, policy=policy
             )
             if refused:
                 break

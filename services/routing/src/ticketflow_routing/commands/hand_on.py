@@ -10,15 +10,15 @@ from ticketflow_common.events.routing import UnassignReason
 from ticketflow_routing.commands.assign import route_ticket
 from ticketflow_routing.commands.decisions import emit_decision
 from ticketflow_routing.commands.drain import drain_for_agent
+from ticketflow_routing.commands.release import let_go
+from ticketflow_routing.domain.assignments import (
+    FORMER_OWNER_TAKES_FROM_QUEUE,
+    KEEP_IF_NOBODY_ELSE,
+    assign_reason,
+)
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.tickets import TicketProjection, pickup_deadline, with_last_agent
-from ticketflow_routing.store.agents import give_back_capacity
-from ticketflow_routing.store.assignments import (
-    delete_assignment,
-    delete_pickup_timer,
-    set_pickup_timer,
-)
-from ticketflow_routing.store.tickets import set_last_agent
+from ticketflow_routing.store.assignments import delete_pickup_timer, set_pickup_timer
 
 
 class _NobodyElse(Exception):
@@ -29,12 +29,10 @@ async def unassign(
     *, conn: asyncpg.Connection, ticket: TicketProjection, now: datetime, reason: UnassignReason
 ) -> UUID | None:
     """Take the owner off the ticket (`ticket.unassigned`); the caller routes it again."""
-    gone = await delete_assignment(conn=conn, ticket_id=ticket.ticket_id)
+    gone = await let_go(conn=conn, ticket_id=ticket.ticket_id)
     if gone is None:
         return None
-    await give_back_capacity(conn=conn, agent_id=gone.agent_id)
     await delete_pickup_timer(conn=conn, ticket_id=ticket.ticket_id)
-    await set_last_agent(conn=conn, ticket_id=ticket.ticket_id, agent_id=gone.agent_id)
     event = TicketUnassigned(
         ticket_id=ticket.ticket_id,
         agent_id=gone.agent_id,
@@ -53,11 +51,11 @@ async def hand_on(
     now: datetime,
     policy: RoutingPolicy,
     reason: UnassignReason,
-    keep_if_nobody_else: bool,
 ) -> UUID | None:
-    """Move the ticket from its owner to someone else. With `keep_if_nobody_else` the owner
-    keeps it when no one else is eligible (and the pickup deadline restarts); otherwise it is
-    queued. Returns the new owner, or None."""
+    """Move the ticket from its owner to someone else. When no one else is eligible the owner
+    keeps it after a missed pickup or a person's reassignment (the pickup deadline restarts);
+    otherwise it is queued. Returns the new owner, or None."""
+    keep_if_nobody_else = reason in KEEP_IF_NOBODY_ELSE
     old: UUID | None = None
     try:
         async with conn.transaction():
@@ -70,7 +68,7 @@ async def hand_on(
                 ticket=moved,
                 now=now,
                 policy=policy,
-                reason="transferred" if reason == "transferred" else "reassigned",
+                reason=assign_reason(reason),
                 exclude=frozenset({old}),
                 previous_agent_id=old,
                 queue_if_none=not keep_if_nobody_else,
@@ -84,6 +82,6 @@ async def hand_on(
                 conn=conn, ticket_id=ticket.ticket_id, agent_id=old, due_at=deadline
             )
         return None
-    if old is not None and reason in ("pickup_timeout", "manual", "transferred"):
+    if old is not None and reason in FORMER_OWNER_TAKES_FROM_QUEUE:
         await drain_for_agent(conn=conn, agent_id=old, now=now, policy=policy)
     return new

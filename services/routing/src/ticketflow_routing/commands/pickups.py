@@ -28,14 +28,7 @@ async def hand_on_due_pickup(
             return True
         if owner.agent_id != due.agent_id:
             return True
-        await hand_on(
-            conn=conn,
-            ticket=ticket,
-            now=now,
-            policy=policy,
-            reason=due.reason,
-            keep_if_nobody_else=due.reason == "pickup_timeout",
-        )
+        await hand_on(conn=conn, ticket=ticket, now=now, policy=policy, reason=due.reason)
     return True
 
 

@@ -9,6 +9,7 @@ from ticketflow_common.problems import ProblemError, not_found
 from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
 from ticketflow_routing.commands.hand_on import hand_on, unassign
 from ticketflow_routing.commands.ticket_routing import owner_of
+from ticketflow_routing.domain.assignments import AssignmentRequest
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.ticket_routing import Owner
 from ticketflow_routing.domain.tickets import ACTIVE
@@ -57,14 +58,7 @@ async def _reassign(
                 conn=conn, ticket=ticket, now=now, policy=policy, reason="manual"
             )
         else:
-            new = await hand_on(
-                conn=conn,
-                ticket=ticket,
-                now=now,
-                policy=policy,
-                reason="manual",
-                keep_if_nobody_else=True,
-            )
+            new = await hand_on(conn=conn, ticket=ticket, now=now, policy=policy, reason="manual")
         if new is None:
             raise ProblemError(409, "no other eligible agent with spare capacity")
         return
@@ -74,16 +68,9 @@ async def _reassign(
     if owner is not None:
         previous = await unassign(conn=conn, ticket=ticket, now=now, reason="manual")
     await dequeue(conn=conn, ticket_id=ticket_id)
+    request = AssignmentRequest.by_hand(agent_id, previous_agent_id=previous)
     refused = await assign_to_agent(
-        conn=conn,
-        ticket=ticket,
-        agent_id=agent_id,
-        now=now,
-        policy=policy,
-        reason="manual",
-        strategy="manual",
-        require_eligible=False,
-        previous_agent_id=previous,
+        conn=conn, ticket=ticket, request=request, now=now, policy=policy
     )
     if refused:
         status = 404 if refused[0].endswith("not found") else 409

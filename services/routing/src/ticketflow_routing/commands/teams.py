@@ -27,6 +27,9 @@ from ticketflow_routing.store.teams import (
     team_usages,
 )
 
+ANNOUNCED = {"name", "version", "lead_agent_id", "strategy"}
+"""The team's fields `team.changed` carries as they are."""
+
 
 async def change_team(
     *,
@@ -96,13 +99,10 @@ async def _emit_change(
     *, conn: asyncpg.Connection, team: Team, change: TeamChange, now: datetime
 ) -> None:
     event = TeamChanged(
+        **team.model_dump(include=ANNOUNCED),
         team=team.id,
-        name=team.name,
         change=change,
         archived=team.archived_at is not None,
-        version=team.version,
         changed_at=now,
-        lead_agent_id=team.lead_agent_id,
-        strategy=team.strategy,
     )
     await emit(conn, event, subject=team.id, now=now)

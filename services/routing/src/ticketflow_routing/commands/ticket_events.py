@@ -14,6 +14,7 @@ from ticketflow_common.events import TicketFacts, TicketStatusChanged
 from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
 from ticketflow_routing.commands.hand_on import hand_on
 from ticketflow_routing.commands.release import release
+from ticketflow_routing.domain.assignments import AssignmentRequest
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.tickets import (
     ACTIVE,
@@ -88,14 +89,7 @@ async def reconcile(
         if before is not None and after.team and before.team != after.team:
             agent = await get_routable(conn=conn, agent_id=owner.agent_id)
             if agent is None or after.team not in agent.teams:
-                await hand_on(
-                    conn=conn,
-                    ticket=after,
-                    now=now,
-                    policy=policy,
-                    reason="transferred",
-                    keep_if_nobody_else=False,
-                )
+                await hand_on(conn=conn, ticket=after, now=now, policy=policy, reason="transferred")
         return
     if await is_queued(conn=conn, ticket_id=after.ticket_id):
         if before is not None and routing_facts_changed(before, after):
@@ -105,15 +99,9 @@ async def reconcile(
             return
     was_done = before is not None and before.status in DONE
     if (reopened or was_done) and after.last_agent_id is not None:
+        request = AssignmentRequest.back_to_last_owner(after.last_agent_id)
         refused = await assign_to_agent(
-            conn=conn,
-            ticket=after,
-            agent_id=after.last_agent_id,
-            now=now,
-            policy=policy,
-            reason="reopened",
-            strategy="previous_owner",
-            previous_agent_id=after.last_agent_id,
+            conn=conn, ticket=after, request=request, now=now, policy=policy
         )
         if not refused:
             return

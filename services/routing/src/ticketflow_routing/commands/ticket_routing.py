@@ -1,10 +1,11 @@
 """Reading a ticket's routing: who owns it or where it waits, and the decisions behind it."""
 
+from dataclasses import asdict
 from uuid import UUID
 
 import asyncpg
 
-from ticketflow_routing.domain.ticket_routing import Decision, Owner, QueuePlace, TicketRouting
+from ticketflow_routing.domain.ticket_routing import Owner, QueuePlace, TicketRouting
 from ticketflow_routing.store.assignments import get_assignment, pickup_due_at
 from ticketflow_routing.store.decisions import decisions_of
 from ticketflow_routing.store.queue import queue_position
@@ -22,17 +23,13 @@ async def ticket_routing(
     owner = await owner_of(conn=conn, ticket_id=ticket_id)
     position = await queue_position(conn=conn, ticket_id=ticket_id)
     decisions = await decisions_of(conn=conn, ticket_id=ticket_id, limit=limit)
-    return TicketRouting(
-        ticket_id=ticket.ticket_id,
-        status=ticket.status,
-        priority=ticket.priority,
-        team=ticket.team,
-        language=ticket.language,
-        required_skills=list(ticket.required_skills),
-        version=ticket.version,
-        owner=owner,
-        queued=QueuePlace(team=ticket.team, position=position) if position else None,
-        decisions=[Decision.model_validate(d) for d in decisions],
+    return TicketRouting.model_validate(
+        asdict(ticket)
+        | {
+            "owner": owner,
+            "queued": QueuePlace(team=ticket.team, position=position) if position else None,
+            "decisions": decisions,
+        }
     )
 
 

@@ -16,6 +16,8 @@ DONE = frozenset({"resolved", "closed"})
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 ROUTING_FACTS = ("team", "language", "required_skills")
+PROJECTED_FACTS = {"ticket_id", "version", "status", "priority", "category", "team", "language"}
+"""The event's facts routing keeps as they are (its skills are kept sorted, once each)."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,7 @@ def projection_after(
     """The projection once `event` is applied (the last owner is routing's own fact)."""
     created_at = event.created_at if isinstance(event, TicketCreated) else None
     return TicketProjection(
-        ticket_id=event.ticket_id,
-        version=event.version,
-        status=event.status,
-        priority=event.priority,
-        category=event.category,
-        team=event.team,
-        language=event.language,
+        **event.model_dump(include=PROJECTED_FACTS),
         required_skills=tuple(sorted(set(event.required_skills))),
         last_agent_id=before.last_agent_id if before else None,
         created_at=created_at or (before.created_at if before else now),

@@ -20,6 +20,11 @@ AGENT_COLUMNS = (
     "id, name, team, teams, email, skill_levels, languages, capacity, load, status, time_zone,"
     " shifts, on_shift, next_shift_change_at, last_assigned_at, created_at, archived_at"
 )
+ROUTABLE_COLUMNS = (
+    "id AS agent_id, name, team, email, teams, skill_levels, languages, status, load, capacity,"
+    " time_zone, shifts, last_assigned_at"
+)
+"""The columns of a RoutableAgent, by its field names."""
 _ORDER_BY = {
     "round_robin": "last_assigned_at NULLS FIRST, id",
     "least_loaded": "load::float8 / capacity, last_assigned_at NULLS FIRST, id",
@@ -40,21 +45,12 @@ def agent_from_row(row: asyncpg.Record) -> Agent:
 
 
 def routable_from_row(row: asyncpg.Record) -> RoutableAgent:
-    return RoutableAgent(
-        agent_id=row["id"],
-        name=row["name"],
-        team=row["team"],
-        email=row["email"],
-        teams=tuple(row["teams"]),
-        skill_levels=dict(row["skill_levels"]),
-        languages=tuple(row["languages"]),
-        status=row["status"],
-        load=row["load"],
-        capacity=row["capacity"],
-        time_zone=row["time_zone"],
-        shifts=_shifts(row["shifts"]),
-        last_assigned_at=row["last_assigned_at"],
-    )
+    fields = dict(row) | {
+        "teams": tuple(row["teams"]),
+        "languages": tuple(row["languages"]),
+        "shifts": _shifts(row["shifts"]),
+    }
+    return RoutableAgent(**fields)
 
 
 def _shift_json(shifts: list[Shift] | None) -> list[dict[str, Any]] | None:
@@ -127,7 +123,7 @@ async def get_agent(
 
 
 async def get_routable(*, conn: asyncpg.Connection, agent_id: UUID) -> RoutableAgent | None:
-    row = await conn.fetchrow(f"SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1", agent_id)
+    row = await conn.fetchrow(f"SELECT {ROUTABLE_COLUMNS} FROM agents WHERE id = $1", agent_id)
     return routable_from_row(row) if row else None
 
 
@@ -182,7 +178,7 @@ async def find_candidates(
     """Online agents on shift with spare capacity holding every key, from the partial GIN
     index `agents_routable`: the cost follows the matching available agents, not all agents."""
     rows = await conn.fetch(
-        f"SELECT {AGENT_COLUMNS} FROM agents"
+        f"SELECT {ROUTABLE_COLUMNS} FROM agents"
         " WHERE routing_keys @> $1::text[] AND status = 'online' AND on_shift"
         f" AND load < capacity AND $3 = ANY(languages) ORDER BY {_ORDER_BY[strategy]} LIMIT $2",
         routing_keys,
@@ -199,7 +195,7 @@ async def near_misses(
     if not any_of:
         return []
     rows = await conn.fetch(
-        f"SELECT {AGENT_COLUMNS} FROM agents"
+        f"SELECT {ROUTABLE_COLUMNS} FROM agents"
         " WHERE routing_keys && $1::text[] AND NOT (id = ANY($2::uuid[])) LIMIT $3",
         any_of,
         skip,
@@ -231,7 +227,7 @@ async def claim_shift_changes(
 ) -> list[RoutableAgent]:
     """Agents whose shift starts or ends by `now`; locked, other replicas skip them."""
     rows = await conn.fetch(
-        f"SELECT {AGENT_COLUMNS} FROM agents WHERE next_shift_change_at <= $1"
+        f"SELECT {ROUTABLE_COLUMNS} FROM agents WHERE next_shift_change_at <= $1"
         " ORDER BY next_shift_change_at LIMIT $2 FOR UPDATE SKIP LOCKED",
         now,
         limit,

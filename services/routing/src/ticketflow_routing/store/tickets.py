@@ -6,10 +6,12 @@ import asyncpg
 
 from ticketflow_routing.domain.tickets import TicketProjection
 
-COLUMNS = (
-    "ticket_id, version, status, priority, category, team, language, required_skills,"
-    " last_agent_id, created_at, updated_at"
+FACT_COLUMNS = (
+    "version, status, priority, category, team, language, required_skills, last_agent_id,"
+    " created_at, updated_at"
 )
+"""Every column but the key, in the order of `_values` after the ticket id."""
+COLUMNS = f"ticket_id, {FACT_COLUMNS}"
 
 
 def _projection(row: asyncpg.Record) -> TicketProjection:
@@ -43,9 +45,8 @@ async def insert_ticket(*, conn: asyncpg.Connection, ticket: TicketProjection) -
 
 async def update_ticket(*, conn: asyncpg.Connection, ticket: TicketProjection) -> None:
     await conn.execute(
-        "UPDATE tickets SET version = $2, status = $3, priority = $4, category = $5, team = $6,"
-        " language = $7, required_skills = $8, last_agent_id = $9, created_at = $10,"
-        " updated_at = $11 WHERE ticket_id = $1",
+        f"UPDATE tickets SET ({FACT_COLUMNS}) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        " WHERE ticket_id = $1",
         *_values(ticket),
     )
 
