@@ -1,6 +1,5 @@
 """Thin routes for SLA policies and escalation policies."""
 
-
 from fastapi import APIRouter, Response, status
 
 from ticketflow_sla.api.deps import Name, NowDep, PoolDep
