@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from ticketflow_common.problems import invalid_field
-from ticketflow_sla.api.deps import NowDep, PoolDep
+from ticketflow_sla.api.deps import Name, NowDep, PoolDep
 from ticketflow_sla.commands.calendars import (
     all_calendars,
     import_ical_holidays,
@@ -17,11 +17,9 @@ from ticketflow_sla.commands.retirement import retire_calendar
 from ticketflow_sla.domain.calendars import Calendar, CalendarUpdate
 from ticketflow_sla.domain.holiday_import import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS
 from ticketflow_sla.domain.holiday_presets import FIRST_YEAR, LAST_YEAR, HolidayPreset
-from ticketflow_sla.domain.policies import NAME_PATTERN
 
 router = APIRouter(tags=["calendars"])
 
-Name = Annotated[str, Path(min_length=1, max_length=100, pattern=NAME_PATTERN)]
 MAX_ICAL_BYTES = 1_000_000
 
 

@@ -1,10 +1,8 @@
 """Thin routes for SLA policies and escalation policies."""
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Path, Response, status
-
-from ticketflow_sla.api.deps import NowDep, PoolDep
+from ticketflow_sla.api.deps import Name, NowDep, PoolDep
 from ticketflow_sla.commands.policies import (
     all_escalation_policies,
     all_policies,
@@ -13,11 +11,9 @@ from ticketflow_sla.commands.policies import (
 )
 from ticketflow_sla.commands.retirement import retire_escalation_policy, retire_policy
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
-from ticketflow_sla.domain.policies import NAME_PATTERN, Policy, PolicyUpdate
+from ticketflow_sla.domain.policies import Policy, PolicyUpdate
 
 router = APIRouter(tags=["policies"])
-
-Name = Annotated[str, Path(min_length=1, max_length=100, pattern=NAME_PATTERN)]
 
 
 @router.get("/policies")

@@ -1,7 +1,6 @@
 """A ticket's events move its SLA clocks: the ticket's facts are applied by version, then the
 steps the lifecycle rules (`domain/clock_lifecycle.py`) call for are carried out, in order."""
 
-from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
@@ -14,15 +13,9 @@ from ticketflow_common.events import (
     TicketTransferred,
     TicketUpdated,
 )
-from ticketflow_sla.commands.clock_transitions import (
-    pause_clock,
-    resume_clock,
-    retarget_clock,
-    start_clock,
-    stop_clock,
-)
+from ticketflow_sla.commands.clock_transitions import carry_out
 from ticketflow_sla.domain import clock_lifecycle as rules
-from ticketflow_sla.domain.clock_lifecycle import Pause, Resume, Retarget, Start, Step, Stop
+from ticketflow_sla.domain.clock_lifecycle import Start, Trigger
 from ticketflow_sla.domain.policies import Policy, match_policy, rules_for
 from ticketflow_sla.domain.tickets import TicketProjection
 from ticketflow_sla.store.policies import list_policies
@@ -32,50 +25,6 @@ from ticketflow_sla.store.tickets import apply_ticket_facts
 
 async def _policy_of(*, conn: asyncpg.Connection, ticket: TicketProjection) -> Policy | None:
     return match_policy(await list_policies(conn=conn), ticket)
-
-
-async def _carry_out(
-    steps: Sequence[Step],
-    *,
-    conn: asyncpg.Connection,
-    ticket: TicketProjection | None,
-    policy: Policy | None,
-    at: datetime,
-    now: datetime,
-) -> None:
-    for step in steps:
-        match step:
-            case Start(metric=metric, cycle=cycle):
-                if ticket is not None and policy is not None:
-                    await start_clock(
-                        conn=conn,
-                        ticket=ticket,
-                        policy=policy,
-                        metric=metric,
-                        cycle=cycle,
-                        at=at,
-                        now=now,
-                    )
-            case Stop(sla_clock=sla_clock, outcome=outcome, reason=reason):
-                await stop_clock(
-                    conn=conn,
-                    sla_clock=sla_clock,
-                    ticket=ticket,
-                    at=at,
-                    outcome=outcome,
-                    reason=reason,
-                    now=now,
-                )
-            case Pause(sla_clock=sla_clock, reason=reason):
-                await pause_clock(
-                    conn=conn, sla_clock=sla_clock, ticket=ticket, at=at, reason=reason, now=now
-                )
-            case Resume(sla_clock=sla_clock):
-                await resume_clock(conn=conn, sla_clock=sla_clock, ticket=ticket, at=at, now=now)
-            case Retarget(sla_clock=sla_clock):
-                await retarget_clock(
-                    conn=conn, sla_clock=sla_clock, ticket=ticket, policy=policy, at=at, now=now
-                )
 
 
 async def start_ticket_clocks(
@@ -88,9 +37,8 @@ async def start_ticket_clocks(
     steps = rules.on_created(ticket, clocks)
     if steps:
         policy = await _policy_of(conn=conn, ticket=ticket)
-        await _carry_out(
-            steps, conn=conn, ticket=ticket, policy=policy, at=event.created_at, now=now
-        )
+        trigger = Trigger(ticket, policy, event.created_at)
+        await carry_out(conn=conn, steps=steps, trigger=trigger, now=now)
 
 
 async def apply_status_change(
@@ -102,7 +50,8 @@ async def apply_status_change(
     clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
     policy = await _policy_of(conn=conn, ticket=ticket)
     steps = rules.on_status_changed(event, ticket, clocks, rules_for(policy))
-    await _carry_out(steps, conn=conn, ticket=ticket, policy=policy, at=event.changed_at, now=now)
+    trigger = Trigger(ticket, policy, event.changed_at)
+    await carry_out(conn=conn, steps=steps, trigger=trigger, now=now)
 
 
 async def apply_comment(
@@ -116,7 +65,8 @@ async def apply_comment(
     policy = None
     if ticket is not None and any(isinstance(s, Start) for s in steps):
         policy = await _policy_of(conn=conn, ticket=ticket)
-    await _carry_out(steps, conn=conn, ticket=ticket, policy=policy, at=event.commented_at, now=now)
+    trigger = Trigger(ticket, policy, event.commented_at)
+    await carry_out(conn=conn, steps=steps, trigger=trigger, now=now)
 
 
 async def _rematch(
@@ -124,7 +74,8 @@ async def _rematch(
 ) -> None:
     clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
     policy = await _policy_of(conn=conn, ticket=ticket)
-    await _carry_out(rules.rematch(clocks), conn=conn, ticket=ticket, policy=policy, at=at, now=now)
+    trigger = Trigger(ticket, policy, at)
+    await carry_out(conn=conn, steps=rules.rematch(clocks), trigger=trigger, now=now)
 
 
 async def rematch_after_update(

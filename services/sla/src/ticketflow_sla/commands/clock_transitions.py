@@ -1,10 +1,12 @@
-"""SLA clock transitions: start, pause, resume, meet, cancel, retarget. Each stores the clock,
-replaces its pending timers and emits its event, all in the caller's transaction."""
+"""SLA clock transitions: start, pause, resume, meet, cancel, retarget, one per lifecycle step
+(`domain/clock_lifecycle.py`). Each stores the clock, replaces its pending timers and emits its
+event, all in the caller's transaction."""
 
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import Literal
+from typing import Any, Protocol, TypeVar
 from uuid import uuid4
 
 import asyncpg
@@ -19,7 +21,6 @@ from ticketflow_common.events import (
     SlaResumed,
     SlaStarted,
 )
-from ticketflow_common.events.sla import Metric
 from ticketflow_common.outbox import emit
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_sla.commands.calendars import calendar_of
@@ -31,8 +32,17 @@ from ticketflow_sla.commands.metrics import (
 )
 from ticketflow_sla.commands.policies import escalation_of
 from ticketflow_sla.domain.business_time import WorkingCalendar
-from ticketflow_sla.domain.policies import Policy
+from ticketflow_sla.domain.clock_lifecycle import (
+    Pause,
+    Resume,
+    Retarget,
+    Start,
+    Step,
+    Stop,
+    Trigger,
+)
 from ticketflow_sla.domain.sla_clocks import (
+    ClockTarget,
     SlaClock,
     paused,
     resumed,
@@ -40,7 +50,6 @@ from ticketflow_sla.domain.sla_clocks import (
     sla_facts,
     stopped,
 )
-from ticketflow_sla.domain.tickets import TicketProjection
 from ticketflow_sla.domain.timers import plan_timers
 from ticketflow_sla.store.policies import get_policy
 from ticketflow_sla.store.sla_clocks import insert_clock, record_pause, record_resume, save_clock
@@ -65,27 +74,35 @@ async def replan(
     await schedule_timers(conn=conn, clock_id=sla_clock.id, timers=timers, now=now)
 
 
+async def _store(
+    *, conn: asyncpg.Connection, sla_clock: SlaClock, calendar: WorkingCalendar, now: datetime
+) -> None:
+    """Store a transition of a clock and bring its pending timers in line with it."""
+    await save_clock(conn=conn, sla_clock=sla_clock)
+    await replan(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
+
+
+async def _emit(conn: asyncpg.Connection, data: SlaFacts, *, now: datetime) -> None:
+    """An SLA event goes out under its ticket, so a ticket's events keep their order."""
+    await emit(conn, data, subject=str(data.ticket_id), now=now)
+
+
 async def start_clock(
-    *,
-    conn: asyncpg.Connection,
-    ticket: TicketProjection,
-    policy: Policy,
-    metric: Metric,
-    cycle: int,
-    at: datetime,
-    now: datetime,
+    *, conn: asyncpg.Connection, step: Start, trigger: Trigger, now: datetime
 ) -> SlaClock | None:
-    """Start a clock for the policy's target of `metric` (none if it sets no target, or if this
-    cycle exists already); a ticket in a status the policy pauses on pauses it at once."""
-    target = policy.target(metric)
-    if target is None:
+    """Start a clock for the policy's target of the step's metric (none without a known ticket
+    and policy, if the policy sets no target, or if this cycle exists already); a ticket in a
+    status the policy pauses on pauses it at once."""
+    ticket, policy, at = trigger.ticket, trigger.policy, trigger.at
+    target = policy.target(step.metric) if policy else None
+    if ticket is None or policy is None or target is None:
         return None
     calendar = await calendar_of(conn=conn, name=policy.calendar)
     sla_clock = SlaClock(
         id=uuid4(),
         ticket_id=ticket.ticket_id,
-        metric=metric,
-        cycle=cycle,
+        metric=step.metric,
+        cycle=step.cycle,
         policy=policy.name,
         calendar=policy.calendar,
         target_seconds=target,
@@ -98,94 +115,67 @@ async def start_clock(
     if not await insert_clock(conn=conn, sla_clock=sla_clock):
         return None
     assert sla_clock.due_at is not None
-    after_commit(conn, SLA_STARTED.labels(metric, policy.name).inc)
-    await emit(
-        conn,
-        SlaStarted(
-            **sla_facts(sla_clock, ticket),
-            target_seconds=target,
-            started_at=at,
-            due_at=sla_clock.due_at,
-        ),
-        subject=str(sla_clock.ticket_id),
-        now=now,
-    )
+    after_commit(conn, SLA_STARTED.labels(step.metric, policy.name).inc)
+    facts = sla_facts(sla_clock, ticket)
+    started = SlaStarted(**facts, target_seconds=target, started_at=at, due_at=sla_clock.due_at)
+    await _emit(conn, started, now=now)
     if policy.clock_rules.pauses(ticket.status):
-        return await pause_clock(
-            conn=conn, sla_clock=sla_clock, ticket=ticket, at=at, reason=ticket.status, now=now
-        )
+        pause = Pause(sla_clock, ticket.status)
+        return await pause_clock(conn=conn, step=pause, trigger=trigger, now=now)
     await replan(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
     return sla_clock
 
 
 async def pause_clock(
-    *,
-    conn: asyncpg.Connection,
-    sla_clock: SlaClock,
-    ticket: TicketProjection | None,
-    at: datetime,
-    reason: str,
-    now: datetime,
+    *, conn: asyncpg.Connection, step: Pause, trigger: Trigger, now: datetime
 ) -> SlaClock:
+    sla_clock, at = step.sla_clock, trigger.at
     if sla_clock.status != "running":
         return sla_clock
     calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
     sla_clock = paused(sla_clock, calendar, at)
-    await save_clock(conn=conn, sla_clock=sla_clock)
-    await cancel_timers(conn=conn, clock_id=sla_clock.id)
-    await record_pause(conn=conn, clock_id=sla_clock.id, paused_at=at, reason=reason)
-    data = SlaPaused(**sla_facts(sla_clock, ticket), reason=reason, paused_at=at)
-    await emit(conn, data, subject=str(sla_clock.ticket_id), now=now)
+    await _store(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
+    await record_pause(conn=conn, clock_id=sla_clock.id, paused_at=at, reason=step.reason)
+    facts = sla_facts(sla_clock, trigger.ticket)
+    await _emit(conn, SlaPaused(**facts, reason=step.reason, paused_at=at), now=now)
     return sla_clock
 
 
 async def resume_clock(
-    *,
-    conn: asyncpg.Connection,
-    sla_clock: SlaClock,
-    ticket: TicketProjection | None,
-    at: datetime,
-    now: datetime,
+    *, conn: asyncpg.Connection, step: Resume, trigger: Trigger, now: datetime
 ) -> SlaClock:
+    sla_clock, at = step.sla_clock, trigger.at
     if sla_clock.status != "paused":
         return sla_clock
     calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
     sla_clock = resumed(sla_clock, calendar, at)
-    await save_clock(conn=conn, sla_clock=sla_clock)
     await record_resume(conn=conn, clock_id=sla_clock.id, resumed_at=at)
-    await replan(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
+    await _store(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
     assert sla_clock.due_at is not None
-    data = SlaResumed(**sla_facts(sla_clock, ticket), resumed_at=at, due_at=sla_clock.due_at)
-    await emit(conn, data, subject=str(sla_clock.ticket_id), now=now)
+    facts = sla_facts(sla_clock, trigger.ticket)
+    await _emit(conn, SlaResumed(**facts, resumed_at=at, due_at=sla_clock.due_at), now=now)
     return sla_clock
 
 
 async def stop_clock(
-    *,
-    conn: asyncpg.Connection,
-    sla_clock: SlaClock,
-    ticket: TicketProjection | None,
-    at: datetime,
-    outcome: Literal["met", "cancelled"],
-    reason: str,
-    now: datetime,
+    *, conn: asyncpg.Connection, step: Stop, trigger: Trigger, now: datetime
 ) -> SlaClock:
     """Meet or cancel an active clock; its pending warnings, breach and escalations go."""
+    sla_clock, at, outcome = step.sla_clock, trigger.at, step.outcome
     if not sla_clock.active:
         return sla_clock
     calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
     was_paused = sla_clock.status == "paused"
     due_at = sla_clock.deadline(calendar)
-    sla_clock = stopped(sla_clock, calendar, at, status=outcome, reason=reason)
+    sla_clock = stopped(sla_clock, calendar, at, status=outcome, reason=step.reason)
     if due_at is None:  # stopped while paused: the deadline it would have had from now
         due_at = replace(sla_clock, running_since=sla_clock.stopped_at).deadline(calendar)
     assert due_at is not None
-    await save_clock(conn=conn, sla_clock=replace(sla_clock, due_at=due_at))
-    await cancel_timers(conn=conn, clock_id=sla_clock.id)
+    await _store(conn=conn, sla_clock=replace(sla_clock, due_at=due_at), calendar=calendar, now=now)
     if was_paused:
         await record_resume(conn=conn, clock_id=sla_clock.id, resumed_at=at)
-    facts = sla_facts(sla_clock, ticket)
-    metric, policy, team = sla_clock.metric, sla_clock.policy, team_label(ticket)
+    facts = sla_facts(sla_clock, trigger.ticket)
+    metric, policy, team = sla_clock.metric, sla_clock.policy, team_label(trigger.ticket)
     if outcome == "met":
         result = "breached" if sla_clock.breached_at is not None else "met"
         after_commit(conn, SLA_OUTCOMES.labels(metric, policy, team, result).inc)
@@ -194,63 +184,67 @@ async def stop_clock(
         data: SlaFacts = SlaMet(**facts, due_at=due_at, met_at=at, business_seconds_used=used)
     else:
         after_commit(conn, SLA_OUTCOMES.labels(metric, policy, team, "cancelled").inc)
-        data = SlaCancelled(**facts, reason=reason, cancelled_at=at)
-    await emit(conn, data, subject=str(sla_clock.ticket_id), now=now)
+        data = SlaCancelled(**facts, reason=step.reason, cancelled_at=at)
+    await _emit(conn, data, now=now)
     return sla_clock
 
 
 async def retarget_clock(
-    *,
-    conn: asyncpg.Connection,
-    sla_clock: SlaClock,
-    ticket: TicketProjection | None,
-    policy: Policy | None,
-    at: datetime,
-    now: datetime,
+    *, conn: asyncpg.Connection, step: Retarget, trigger: Trigger, now: datetime
 ) -> SlaClock:
     """Apply the policy that now matches: a new target or calendar keeps the business time
     spent; a policy without a target for this metric cancels the clock."""
+    sla_clock, policy = step.sla_clock, trigger.policy
     if not sla_clock.active:
         return sla_clock
     target = policy.target(sla_clock.metric) if policy else None
     if policy is None or target is None:
-        return await stop_clock(
-            conn=conn,
-            sla_clock=sla_clock,
-            ticket=ticket,
-            at=at,
-            outcome="cancelled",
-            reason="policy_changed",
-            now=now,
-        )
-    current = (sla_clock.policy, sla_clock.calendar, sla_clock.target_seconds)
-    if (policy.name, policy.calendar, target) == current:
+        cancel = Stop(sla_clock, "cancelled", "policy_changed")
+        return await stop_clock(conn=conn, step=cancel, trigger=trigger, now=now)
+    new_target = ClockTarget(policy=policy.name, calendar=policy.calendar, target_seconds=target)
+    if new_target == sla_clock.target:
         return sla_clock
     old_calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
     new_calendar = await calendar_of(conn=conn, name=policy.calendar)
     previous_policy = sla_clock.policy
     sla_clock = retargeted(
-        sla_clock,
-        old_calendar=old_calendar,
-        new_calendar=new_calendar,
-        policy=policy.name,
-        calendar_name=policy.calendar,
+        sla_clock, new_target, old_calendar=old_calendar, new_calendar=new_calendar, at=trigger.at
+    )
+    await _store(conn=conn, sla_clock=sla_clock, calendar=new_calendar, now=now)
+    recalculated = SlaRecalculated(
+        **sla_facts(sla_clock, trigger.ticket),
+        previous_policy=previous_policy,
         target_seconds=target,
-        at=at,
+        business_seconds_used=sla_clock.used_seconds,
+        due_at=sla_clock.due_at,
+        recalculated_at=trigger.at,
     )
-    await save_clock(conn=conn, sla_clock=sla_clock)
-    await replan(conn=conn, sla_clock=sla_clock, calendar=new_calendar, now=now)
-    await emit(
-        conn,
-        SlaRecalculated(
-            **sla_facts(sla_clock, ticket),
-            previous_policy=previous_policy,
-            target_seconds=target,
-            business_seconds_used=sla_clock.used_seconds,
-            due_at=sla_clock.due_at,
-            recalculated_at=at,
-        ),
-        subject=str(sla_clock.ticket_id),
-        now=now,
-    )
+    await _emit(conn, recalculated, now=now)
     return sla_clock
+
+
+StepT = TypeVar("StepT", contravariant=True)
+
+
+class Transition(Protocol[StepT]):
+    def __call__(
+        self, *, conn: asyncpg.Connection, step: StepT, trigger: Trigger, now: datetime
+    ) -> Awaitable[SlaClock | None]: ...
+
+
+TRANSITIONS: Mapping[type[Step], Transition[Any]] = {
+    Start: start_clock,
+    Stop: stop_clock,
+    Pause: pause_clock,
+    Resume: resume_clock,
+    Retarget: retarget_clock,
+}
+"""The transition that carries out each kind of lifecycle step."""
+
+
+async def carry_out(
+    *, conn: asyncpg.Connection, steps: Sequence[Step], trigger: Trigger, now: datetime
+) -> None:
+    """Carry out the steps in order, each by its transition."""
+    for step in steps:
+        await TRANSITIONS[type(step)](conn=conn, step=step, trigger=trigger, now=now)

@@ -21,11 +21,12 @@ status the policy pauses on pauses it at once (see `commands/clock_transitions.p
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from ticketflow_common.events import TicketCommented, TicketStatusChanged, TicketUpdated
 from ticketflow_common.events.sla import Metric
-from ticketflow_sla.domain.policies import ClockRules
+from ticketflow_sla.domain.policies import ClockRules, Policy
 from ticketflow_sla.domain.sla_clocks import SlaClock
 from ticketflow_sla.domain.tickets import TicketProjection
 
@@ -43,31 +44,44 @@ class Start:
 
 
 @dataclass(frozen=True)
-class Stop:
+class ClockStep:
+    """A step on one existing clock."""
+
     sla_clock: SlaClock
+
+
+@dataclass(frozen=True)
+class Stop(ClockStep):
     outcome: Outcome
     reason: str
 
 
 @dataclass(frozen=True)
-class Pause:
-    sla_clock: SlaClock
+class Pause(ClockStep):
     reason: str
 
 
 @dataclass(frozen=True)
-class Resume:
-    sla_clock: SlaClock
+class Resume(ClockStep):
+    """Count again from the event's time."""
 
 
 @dataclass(frozen=True)
-class Retarget:
+class Retarget(ClockStep):
     """Apply the policy the ticket now matches to an active clock."""
-
-    sla_clock: SlaClock
 
 
 Step = Start | Stop | Pause | Resume | Retarget
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """The ticket event the steps answer: the ticket's facts as SLA now knows them (None for a
+    ticket it never saw), the policy the ticket matches, and when the event happened."""
+
+    ticket: TicketProjection | None
+    policy: Policy | None
+    at: datetime
 
 
 def active(clocks: Sequence[SlaClock], metric: Metric) -> list[SlaClock]:

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 from typing import Literal
+from uuid import UUID
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -82,27 +83,21 @@ def escalation_due(level: EscalationLevel, *, deadline: datetime, repeat: int) -
     return deadline + timedelta(seconds=level.delay_seconds + repeat * every)
 
 
+def _known(
+    kind: Literal["owner", "team_lead"], person_id: UUID | None, email: str | None
+) -> EscalationTarget:
+    return EscalationTarget(kind=kind, id=str(person_id) if person_id else None, email=email)
+
+
 def resolve_targets(level: EscalationLevel, ticket: TicketProjection) -> list[EscalationTarget]:
     """Concrete targets from the ticket's current owner and team lead; unknown ones stay empty,
     which tells the recipient that nobody owns the ticket."""
     resolved: list[EscalationTarget] = []
     for spec in level.targets:
         if spec.kind == "owner":
-            resolved.append(
-                EscalationTarget(
-                    kind="owner",
-                    id=str(ticket.assignee_id) if ticket.assignee_id else None,
-                    email=ticket.assignee_email,
-                )
-            )
+            resolved.append(_known("owner", ticket.assignee_id, ticket.assignee_email))
         elif spec.kind == "team_lead":
-            resolved.append(
-                EscalationTarget(
-                    kind="team_lead",
-                    id=str(ticket.team_lead_id) if ticket.team_lead_id else None,
-                    email=ticket.team_lead_email,
-                )
-            )
+            resolved.append(_known("team_lead", ticket.team_lead_id, ticket.team_lead_email))
         else:
             resolved.append(EscalationTarget(kind=spec.kind, id=spec.id, email=spec.email))
     return resolved

@@ -1,7 +1,7 @@
 """SLA clocks, one per ticket, metric and cycle: business time spent, deadlines, the transitions
 (pause, resume, stop, retarget), the facts every SLA event carries and the API view."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -18,6 +18,15 @@ from ticketflow_sla.domain.tickets import TicketProjection
 
 ClockStatus = Literal["running", "paused", "met", "cancelled"]
 ClockState = Literal["running", "paused", "breached", "met", "cancelled"]
+
+
+@dataclass(frozen=True)
+class ClockTarget:
+    """What a clock is held to: its policy's target, counted in that policy's calendar."""
+
+    policy: str
+    calendar: str
+    target_seconds: float
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,10 @@ class SlaClock:
     stopped_at: datetime | None = None
     stop_reason: str | None = None
     trace_carrier: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def target(self) -> ClockTarget:
+        return ClockTarget(self.policy, self.calendar, self.target_seconds)
 
     @property
     def active(self) -> bool:
@@ -106,12 +119,10 @@ def stopped(
 
 def retargeted(
     sla_clock: SlaClock,
+    target: ClockTarget,
     *,
     old_calendar: WorkingCalendar,
     new_calendar: WorkingCalendar,
-    policy: str,
-    calendar_name: str,
-    target_seconds: float,
     at: datetime,
 ) -> SlaClock:
     """Another policy now applies: keep the business time spent so far (counted in the old
@@ -120,9 +131,9 @@ def retargeted(
     at = max(at, sla_clock.running_since or at)
     moved = replace(
         sla_clock,
-        policy=policy,
-        calendar=calendar_name,
-        target_seconds=target_seconds,
+        policy=target.policy,
+        calendar=target.calendar,
+        target_seconds=target.target_seconds,
         used_seconds=sla_clock.used_at(old_calendar, at),
         running_since=at if running else None,
     )
@@ -173,22 +184,16 @@ class ClockView(BaseModel):
 def clock_view(
     sla_clock: SlaClock, calendar: WorkingCalendar, now: datetime, pauses: list[PauseView]
 ) -> ClockView:
+    """The view shows the clock's own fields as they are, and the business time as of `now`."""
     used = sla_clock.used_at(calendar, now)
-    return ClockView(
-        id=sla_clock.id,
-        ticket_id=sla_clock.ticket_id,
-        metric=sla_clock.metric,
-        cycle=sla_clock.cycle,
-        policy=sla_clock.policy,
-        calendar=sla_clock.calendar,
-        state=sla_clock.state,
-        breached=sla_clock.breached_at is not None,
-        target_seconds=sla_clock.target_seconds,
-        started_at=sla_clock.started_at,
-        due_at=sla_clock.due_at,
-        stopped_at=sla_clock.stopped_at,
-        business_seconds_used=used,
-        business_seconds_remaining=max(0.0, sla_clock.target_seconds - used),
-        business_seconds_overdue=max(0.0, used - sla_clock.target_seconds),
-        pauses=pauses,
+    return ClockView.model_validate(
+        {
+            **asdict(sla_clock),
+            "state": sla_clock.state,
+            "breached": sla_clock.breached_at is not None,
+            "business_seconds_used": used,
+            "business_seconds_remaining": max(0.0, sla_clock.target_seconds - used),
+            "business_seconds_overdue": max(0.0, used - sla_clock.target_seconds),
+            "pauses": pauses,
+        }
     )

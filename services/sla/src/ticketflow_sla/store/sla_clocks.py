@@ -1,84 +1,67 @@
 """SQL for SLA clocks (table `clocks`) and their pauses."""
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 from ticketflow_sla.domain.sla_clocks import PauseView, SlaClock
 
-_COLUMNS = (
-    "id, ticket_id, metric, cycle, policy, calendar, target_seconds, state, started_at,"
-    " used_seconds, running_since, due_at, breached_at, stopped_at, stop_reason, trace_carrier"
+_FIELDS = tuple(f.name for f in fields(SlaClock))
+"""The table's columns, one per field of `SlaClock`; its `status` is stored as `state`."""
+_CHANGING = (
+    "policy",
+    "calendar",
+    "target_seconds",
+    "status",
+    "used_seconds",
+    "running_since",
+    "due_at",
+    "breached_at",
+    "stopped_at",
+    "stop_reason",
+)
+"""The fields a transition changes (`save_clock`)."""
+
+
+def _column(name: str) -> str:
+    return "state" if name == "status" else name
+
+
+_COLUMNS = ", ".join(_column(f) for f in _FIELDS)
+_SELECT = ", ".join("state AS status" if f == "status" else f for f in _FIELDS)
+_INSERT = (
+    f"INSERT INTO clocks ({_COLUMNS})"
+    f" VALUES ({', '.join(f'${i}' for i in range(1, len(_FIELDS) + 1))})"
+    " ON CONFLICT (ticket_id, metric, cycle) DO NOTHING"
+)
+_SAVE = (
+    "UPDATE clocks SET"
+    f" {', '.join(f'{_column(f)} = ${i}' for i, f in enumerate(_CHANGING, start=2))}"
+    " WHERE id = $1"
 )
 
 
+def _values(sla_clock: SlaClock, names: Sequence[str]) -> list[Any]:
+    return [getattr(sla_clock, name) for name in names]
+
+
 def clock_from_row(row: asyncpg.Record) -> SlaClock:
-    return SlaClock(
-        id=row["id"],
-        ticket_id=row["ticket_id"],
-        metric=row["metric"],
-        cycle=row["cycle"],
-        policy=row["policy"],
-        calendar=row["calendar"],
-        target_seconds=row["target_seconds"],
-        status=row["state"],
-        started_at=row["started_at"],
-        used_seconds=row["used_seconds"],
-        running_since=row["running_since"],
-        due_at=row["due_at"],
-        breached_at=row["breached_at"],
-        stopped_at=row["stopped_at"],
-        stop_reason=row["stop_reason"],
-        trace_carrier=row["trace_carrier"],
-    )
+    return SlaClock(**dict(row))
 
 
 async def insert_clock(*, conn: asyncpg.Connection, sla_clock: SlaClock) -> bool:
     """Create the clock; False if the ticket already has this metric's cycle."""
-    status = await conn.execute(
-        f"INSERT INTO clocks ({_COLUMNS}) VALUES"
-        " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-        " ON CONFLICT (ticket_id, metric, cycle) DO NOTHING",
-        sla_clock.id,
-        sla_clock.ticket_id,
-        sla_clock.metric,
-        sla_clock.cycle,
-        sla_clock.policy,
-        sla_clock.calendar,
-        sla_clock.target_seconds,
-        sla_clock.status,
-        sla_clock.started_at,
-        sla_clock.used_seconds,
-        sla_clock.running_since,
-        sla_clock.due_at,
-        sla_clock.breached_at,
-        sla_clock.stopped_at,
-        sla_clock.stop_reason,
-        sla_clock.trace_carrier,
-    )
+    status = await conn.execute(_INSERT, *_values(sla_clock, _FIELDS))
     return bool(status == "INSERT 0 1")
 
 
 async def save_clock(*, conn: asyncpg.Connection, sla_clock: SlaClock) -> None:
     """Store a transition of a clock already locked by `lock_ticket_clocks`."""
-    await conn.execute(
-        "UPDATE clocks SET policy = $2, calendar = $3, target_seconds = $4, state = $5,"
-        " used_seconds = $6, running_since = $7, due_at = $8, breached_at = $9,"
-        " stopped_at = $10, stop_reason = $11 WHERE id = $1",
-        sla_clock.id,
-        sla_clock.policy,
-        sla_clock.calendar,
-        sla_clock.target_seconds,
-        sla_clock.status,
-        sla_clock.used_seconds,
-        sla_clock.running_since,
-        sla_clock.due_at,
-        sla_clock.breached_at,
-        sla_clock.stopped_at,
-        sla_clock.stop_reason,
-    )
+    await conn.execute(_SAVE, sla_clock.id, *_values(sla_clock, _CHANGING))
 
 
 async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[SlaClock]:
@@ -91,7 +74,7 @@ async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> li
         ticket_id,
     )
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM clocks WHERE ticket_id = $1 ORDER BY id FOR UPDATE", ticket_id
+        f"SELECT {_SELECT} FROM clocks WHERE ticket_id = $1 ORDER BY id FOR UPDATE", ticket_id
     )
     clocks = [clock_from_row(r) for r in rows]
     return sorted(clocks, key=lambda c: (c.started_at, c.metric, c.cycle))
@@ -99,7 +82,7 @@ async def lock_ticket_clocks(*, conn: asyncpg.Connection, ticket_id: UUID) -> li
 
 async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[SlaClock]:
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM clocks WHERE ticket_id = $1 ORDER BY started_at, metric, cycle",
+        f"SELECT {_SELECT} FROM clocks WHERE ticket_id = $1 ORDER BY started_at, metric, cycle",
         ticket_id,
     )
     clocks = [clock_from_row(r) for r in rows]
@@ -109,7 +92,7 @@ async def clocks_of_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> list
 async def clocks_by_id(
     *, conn: asyncpg.Connection, clock_ids: Sequence[UUID]
 ) -> dict[UUID, SlaClock]:
-    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM clocks WHERE id = ANY($1::uuid[])", clock_ids)
+    rows = await conn.fetch(f"SELECT {_SELECT} FROM clocks WHERE id = ANY($1::uuid[])", clock_ids)
     return {r["id"]: clock_from_row(r) for r in rows}
 
 
@@ -144,7 +127,5 @@ async def pauses_of(
     )
     found: dict[UUID, list[PauseView]] = {}
     for r in rows:
-        found.setdefault(r["clock_id"], []).append(
-            PauseView(paused_at=r["paused_at"], resumed_at=r["resumed_at"], reason=r["reason"])
-        )
+        found.setdefault(r["clock_id"], []).append(PauseView.model_validate(dict(r)))
     return found

@@ -63,21 +63,7 @@ async def claim_due(*, conn: asyncpg.Connection, now: datetime, limit: int) -> l
         now,
         limit,
     )
-    return sorted(
-        (
-            DueTimer(
-                id=r["id"],
-                clock_id=r["clock_id"],
-                kind=r["kind"],
-                threshold=r["threshold"],
-                level=r["level"],
-                repeat=r["repeat"],
-                due_at=r["due_at"],
-            )
-            for r in rows
-        ),
-        key=lambda t: (t.due_at, t.id),
-    )
+    return sorted((DueTimer(**dict(r)) for r in rows), key=lambda t: (t.due_at, t.id))
 
 
 async def upcoming_due(*, conn: asyncpg.Connection, until: datetime, limit: int) -> list[datetime]:

@@ -15,7 +15,7 @@ import asyncpg
 from ticketflow_common.clock import Clock
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.wakeups import listening
-from ticketflow_common.work_loop import run_work_loop
+from ticketflow_common.work_loop import on_pool, run_work_loop
 from ticketflow_sla.commands.timers import due_instants, fire_due_timers
 from ticketflow_sla.settings import SlaSettings, TimerPacing
 from ticketflow_sla.store.timers import timers_channel
@@ -59,9 +59,8 @@ async def run_timer_loop(
         refresh_now.set()
         wakeup.set()
 
-    async def fire() -> int:
-        async with pool.acquire() as conn:
-            return await fire_due_timers(conn=conn, now=clock(), limit=pacing.batch_size)
+    async def fire(conn: asyncpg.Connection, now: datetime) -> int:
+        return await fire_due_timers(conn=conn, now=now, limit=pacing.batch_size)
 
     async def upcoming() -> datetime | None:
         now = clock()
@@ -74,7 +73,7 @@ async def run_timer_loop(
     async with listening(pool, channel, on_notify):
         await run_work_loop(
             name="sla timers",
-            work=fire,
+            work=on_pool(pool, clock, fire),
             next_due=upcoming,
             batch_size=pacing.batch_size,
             max_idle_seconds=pacing.max_idle_seconds,
