@@ -20,13 +20,19 @@ def free_port() -> int:
 
 @dataclass
 class ServiceProcess:
-    """One service started with `python -m <name>`; its output goes to `log_path`."""
+    """One process started with `python -m <module>` (a service: `ticketflow_<name>`); its
+    output goes to `log_path`."""
 
     name: str
     env: dict[str, str]
     port: int
     log_path: Path
     process: asyncio.subprocess.Process | None = field(default=None, init=False)
+
+    @property
+    def module(self) -> str:
+        """A service's package, or a module named in full (`bench.bare_insert_app`)."""
+        return self.name if "." in self.name else f"ticketflow_{self.name}"
 
     @property
     def url(self) -> str:
@@ -37,7 +43,7 @@ class ServiceProcess:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            f"ticketflow_{self.name}",
+            self.module,
             env={**os.environ, **self.env},
             stdout=log,
             stderr=log,

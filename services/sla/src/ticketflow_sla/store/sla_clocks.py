@@ -11,7 +11,7 @@ import asyncpg
 from ticketflow_sla.domain.sla_clocks import PauseView, SlaClock
 
 _FIELDS = tuple(f.name for f in fields(SlaClock))
-"""The table's columns, one per field of `SlaClock`; its `status` is stored as `state`."""
+"""`SlaClock`'s fields in the order of `_INSERT`'s columns (its `status` is the `state` column)."""
 _CHANGING = (
     "policy",
     "calendar",
@@ -24,24 +24,23 @@ _CHANGING = (
     "stopped_at",
     "stop_reason",
 )
-"""The fields a transition changes (`save_clock`)."""
-
-
-def _column(name: str) -> str:
-    return "state" if name == "status" else name
-
-
-_COLUMNS = ", ".join(_column(f) for f in _FIELDS)
-_SELECT = ", ".join("state AS status" if f == "status" else f for f in _FIELDS)
+"""The fields a transition changes, in the order of `_SAVE`'s parameters from $2."""
+_SELECT = (
+    "id, ticket_id, metric, cycle, policy, calendar, target_seconds, state AS status,"
+    " started_at, used_seconds, running_since, due_at, breached_at, stopped_at, stop_reason,"
+    " trace_carrier"
+)
 _INSERT = (
-    f"INSERT INTO clocks ({_COLUMNS})"
-    f" VALUES ({', '.join(f'${i}' for i in range(1, len(_FIELDS) + 1))})"
+    "INSERT INTO clocks (id, ticket_id, metric, cycle, policy, calendar, target_seconds, state,"
+    " started_at, used_seconds, running_since, due_at, breached_at, stopped_at, stop_reason,"
+    " trace_carrier)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
     " ON CONFLICT (ticket_id, metric, cycle) DO NOTHING"
 )
 _SAVE = (
-    "UPDATE clocks SET"
-    f" {', '.join(f'{_column(f)} = ${i}' for i, f in enumerate(_CHANGING, start=2))}"
-    " WHERE id = $1"
+    "UPDATE clocks SET policy = $2, calendar = $3, target_seconds = $4, state = $5,"
+    " used_seconds = $6, running_since = $7, due_at = $8, breached_at = $9, stopped_at = $10,"
+    " stop_reason = $11 WHERE id = $1"
 )
 
 
