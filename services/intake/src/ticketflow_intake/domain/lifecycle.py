@@ -37,13 +37,18 @@ _DONE: dict[TicketAction, str] = {
 class LifecycleRefused(Exception):
     """A change the ticket's status does not allow; `details` says what would be allowed."""
 
-    def __init__(self, current: TicketStatus, reason: str) -> None:
+    def __init__(self, current: TicketStatus, requested: str, reason: str) -> None:
         super().__init__(reason)
         self.current = current
+        self.requested = requested
         self.reason = reason
 
     def details(self) -> dict[str, Any]:
         """The fields a refusal reports besides its reason, in the order clients read them."""
+        return {"status_now": self.current, "requested": self.requested, **self.alternatives()}
+
+    def alternatives(self) -> dict[str, Any]:
+        """What the ticket may do instead of what was requested."""
         raise NotImplementedError
 
 
@@ -51,31 +56,25 @@ class TransitionRefused(LifecycleRefused):
     """A status change the lifecycle does not allow; carries what would have been allowed."""
 
     def __init__(self, current: TicketStatus, target: TicketStatus, reason: str) -> None:
-        super().__init__(current, reason)
+        super().__init__(current, target, reason)
         self.target = target
         self.allowed = allowed_next(current)
 
-    def details(self) -> dict[str, Any]:
-        return {
-            "status_now": self.current,
-            "requested": self.target,
-            "allowed_transitions": self.allowed,
-        }
+    def alternatives(self) -> dict[str, Any]:
+        return {"allowed_transitions": self.allowed}
 
 
 class ActionRefused(LifecycleRefused):
     """A change the ticket's status does not allow; carries what is still allowed."""
 
     def __init__(self, current: TicketStatus, action: TicketAction, reason: str) -> None:
-        super().__init__(current, reason)
+        super().__init__(current, action, reason)
         self.action = action
         self.allowed_actions = list(CLOSED_ALLOWS)
         self.allowed_transitions = allowed_next(current)
 
-    def details(self) -> dict[str, Any]:
+    def alternatives(self) -> dict[str, Any]:
         return {
-            "status_now": self.current,
-            "requested": self.action,
             "allowed_actions": self.allowed_actions,
             "allowed_transitions": self.allowed_transitions,
         }

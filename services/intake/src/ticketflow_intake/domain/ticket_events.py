@@ -14,6 +14,7 @@ from ticketflow_common.events import (
     TicketUpdated,
 )
 from ticketflow_common.events.common import ActorRole
+from ticketflow_intake.domain.access import Principal, actor_role
 from ticketflow_intake.domain.conversation import Comment, NewFeedback
 from ticketflow_intake.domain.tickets import Ticket
 
@@ -71,6 +72,27 @@ def status_changed(
         actor_role=actor_role,
         reopened=reopened,
         changed_at=now,
+    )
+
+
+def status_changed_by(
+    principal: Principal,
+    before: Ticket,
+    after: Ticket,
+    *,
+    reason: str | None,
+    now: datetime,
+    reopened: bool = False,
+) -> TicketStatusChanged:
+    """`ticket.status_changed` for a move `principal` made, named as their credential's role."""
+    return status_changed(
+        before,
+        after,
+        reason=reason,
+        actor_id=principal.subject,
+        actor_role=actor_role(principal),
+        reopened=reopened,
+        now=now,
     )
 
 
