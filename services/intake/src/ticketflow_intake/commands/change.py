@@ -5,7 +5,6 @@ emitted, or nothing happens."""
 
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 import asyncpg
 
@@ -25,7 +24,12 @@ from ticketflow_intake.commands.metrics import (
 )
 from ticketflow_intake.commands.ticket_events import apply_change
 from ticketflow_intake.domain.access import Principal, may_reopen
-from ticketflow_intake.domain.lifecycle import check_approval, check_reopen, check_status_change
+from ticketflow_intake.domain.lifecycle import (
+    StatusMove,
+    check_approval,
+    check_reopen,
+    check_status_change,
+)
 from ticketflow_intake.domain.ticket_events import (
     escalated,
     status_changed_by,
@@ -61,36 +65,20 @@ async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: dat
         after_commit(conn, FIRST_CONTACT_RESOLUTIONS.labels(team).inc)
 
 
-def status_stamps(target: TicketStatus, now: datetime) -> dict[str, Any]:
-    """Timestamps that go with entering a status."""
-    if target == "resolved":
-        return {"resolved_at": now}
-    if target == "closed":
-        return {"closed_at": now}
-    return {}
-
-
 async def _set_status(
     *,
     conn: asyncpg.Connection,
     ticket: Ticket,
-    target: TicketStatus,
     principal: Principal,
-    reason: str | None,
+    move: StatusMove,
     now: datetime,
-    extra: dict[str, Any] | None = None,
-    reopened: bool = False,
 ) -> Ticket:
-    changed = await apply_change(
-        conn=conn,
-        ticket=ticket,
-        changes={"status": target, **status_stamps(target, now), **(extra or {})},
-        event=partial(
-            status_changed_by, principal, ticket, reason=reason, reopened=reopened, now=now
-        ),
-        now=now,
+    event = partial(
+        status_changed_by, principal, ticket, reason=move.reason, reopened=move.reopened, now=now
     )
-    if target == "resolved":
+    changes = move.changes(now)
+    changed = await apply_change(conn=conn, ticket=ticket, changes=changes, event=event, now=now)
+    if move.target == "resolved":
         await count_resolution(conn=conn, ticket=changed, now=now)
     return changed
 
@@ -102,13 +90,9 @@ async def change_status(
         ticket = await load_for_change(conn=conn, write=write)
         with refusal_as_conflict():
             check_status_change(ticket.status, request.status)
+        move = StatusMove(request.status, request.reason)
         return await _set_status(
-            conn=conn,
-            ticket=ticket,
-            target=request.status,
-            principal=write.principal,
-            reason=request.reason,
-            now=now,
+            conn=conn, ticket=ticket, principal=write.principal, move=move, now=now
         )
 
 
@@ -122,13 +106,9 @@ async def decide_approval(
             check_approval(ticket.status)
         target: TicketStatus = "open" if request.decision == "approve" else "closed"
         reason = f"{request.decision}d" + (f": {request.reason}" if request.reason else "")
+        move = StatusMove(target, reason)
         return await _set_status(
-            conn=conn,
-            ticket=ticket,
-            target=target,
-            principal=write.principal,
-            reason=reason,
-            now=now,
+            conn=conn, ticket=ticket, principal=write.principal, move=move, now=now
         )
 
 
@@ -147,15 +127,10 @@ async def reopen(
         ticket = await load_for_change(conn=conn, write=write)
         with refusal_as_conflict():
             check_reopen(ticket.status, resolved_at=ticket.resolved_at, now=now, window=window)
+        also = {"resolved_at": None, "reopen_count": ticket.reopen_count + 1}
+        move = StatusMove("open", request.reason, also, reopened=True)
         return await _set_status(
-            conn=conn,
-            ticket=ticket,
-            target="open",
-            principal=write.principal,
-            reason=request.reason,
-            now=now,
-            extra={"resolved_at": None, "reopen_count": ticket.reopen_count + 1},
-            reopened=True,
+            conn=conn, ticket=ticket, principal=write.principal, move=move, now=now
         )
 
 

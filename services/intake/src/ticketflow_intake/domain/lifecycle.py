@@ -1,5 +1,7 @@
 """The ticket lifecycle: which status may follow which, approval and the reopen window."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -32,6 +34,25 @@ _DONE: dict[TicketAction, str] = {
     "escalate": "escalated",
     "comment": "commented",
 }
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """A status change to make: where to, why, and what else changes with it."""
+
+    target: TicketStatus
+    reason: str | None
+    also: Mapping[str, Any] = field(default_factory=dict)
+    reopened: bool = False
+
+    def changes(self, now: datetime) -> dict[str, Any]:
+        """What the move sets on the ticket: its status, the time it entered it, the rest."""
+        stamps: dict[str, Any] = {}
+        if self.target == "resolved":
+            stamps = {"resolved_at": now}
+        elif self.target == "closed":
+            stamps = {"closed_at": now}
+        return {"status": self.target, **stamps, **self.also}
 
 
 class LifecycleRefused(Exception):

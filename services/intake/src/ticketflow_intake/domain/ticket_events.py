@@ -8,6 +8,7 @@ from ticketflow_common.events import (
     TicketCommented,
     TicketCreated,
     TicketEscalated,
+    TicketFacts,
     TicketFeedbackReceived,
     TicketStatusChanged,
     TicketTransferred,
@@ -18,22 +19,18 @@ from ticketflow_intake.domain.access import Principal, actor_role
 from ticketflow_intake.domain.conversation import Comment, NewFeedback
 from ticketflow_intake.domain.tickets import Ticket
 
+NAMED_ALIKE: set[str] = TicketFacts.model_fields.keys() & Ticket.model_fields.keys()
+"""The facts a ticket and its events name alike (status, priority, team, version...)."""
+
 
 def facts(ticket: Ticket) -> dict[str, Any]:
     """The `TicketFacts` fields of a ticket, as every ticket event carries them."""
     return {
         "ticket_id": ticket.id,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "category": ticket.category,
-        "team": ticket.team,
-        "channel": ticket.channel,
-        "language": ticket.language,
-        "required_skills": ticket.required_skills,
+        **ticket.model_dump(include=NAMED_ALIKE),
         "requester_id": ticket.requester.id,
         "requester_tier": ticket.requester.tier,
         "assignee_id": ticket.owner.agent_id if ticket.owner else None,
-        "version": ticket.version,
     }
 
 
