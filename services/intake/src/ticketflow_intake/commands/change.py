@@ -3,13 +3,13 @@
 Each public command is one transaction: the ticket is locked, checked, changed and its event
 emitted, or nothing happens."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_common.events.common import TicketStatus
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_intake.commands.access_checks import (
     TicketWrite,
@@ -23,12 +23,12 @@ from ticketflow_intake.commands.metrics import (
     TICKETS_RESOLVED,
 )
 from ticketflow_intake.commands.ticket_events import apply_change
-from ticketflow_intake.domain.access import Principal, may_reopen
+from ticketflow_intake.domain.access import may_reopen
 from ticketflow_intake.domain.lifecycle import (
     StatusMove,
-    check_approval,
-    check_reopen,
-    check_status_change,
+    approval_move,
+    reopen_move,
+    requested_move,
 )
 from ticketflow_intake.domain.ticket_events import (
     escalated,
@@ -65,51 +65,48 @@ async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: dat
         after_commit(conn, FIRST_CONTACT_RESOLUTIONS.labels(team).inc)
 
 
-async def _set_status(
+async def _move(
     *,
     conn: asyncpg.Connection,
-    ticket: Ticket,
-    principal: Principal,
-    move: StatusMove,
+    write: TicketWrite,
+    decide: Callable[[Ticket], StatusMove],
     now: datetime,
 ) -> Ticket:
-    event = partial(
-        status_changed_by, principal, ticket, reason=move.reason, reopened=move.reopened, now=now
-    )
-    changes = move.changes(now)
-    changed = await apply_change(conn=conn, ticket=ticket, changes=changes, event=event, now=now)
-    if move.target == "resolved":
-        await count_resolution(conn=conn, ticket=changed, now=now)
-    return changed
+    """Lock the ticket, move it where `decide` says (409 when the lifecycle refuses) and emit
+    `ticket.status_changed`."""
+    async with conn.transaction():
+        ticket = await load_for_change(conn=conn, write=write)
+        with refusal_as_conflict():
+            move = decide(ticket)
+        event = partial(
+            status_changed_by,
+            write.principal,
+            ticket,
+            reason=move.reason,
+            reopened=move.reopened,
+            now=now,
+        )
+        changes = move.changes(now)
+        changed = await apply_change(
+            conn=conn, ticket=ticket, changes=changes, event=event, now=now
+        )
+        if move.target == "resolved":
+            await count_resolution(conn=conn, ticket=changed, now=now)
+        return changed
 
 
 async def change_status(
     *, conn: asyncpg.Connection, write: TicketWrite, request: StatusChange, now: datetime
 ) -> Ticket:
-    async with conn.transaction():
-        ticket = await load_for_change(conn=conn, write=write)
-        with refusal_as_conflict():
-            check_status_change(ticket.status, request.status)
-        move = StatusMove(request.status, request.reason)
-        return await _set_status(
-            conn=conn, ticket=ticket, principal=write.principal, move=move, now=now
-        )
+    decide = partial(requested_move, request=request)
+    return await _move(conn=conn, write=write, decide=decide, now=now)
 
 
 async def decide_approval(
     *, conn: asyncpg.Connection, write: TicketWrite, request: ApprovalDecision, now: datetime
 ) -> Ticket:
-    """Approved tickets open for work (and their resolution clock); rejected ones close."""
-    async with conn.transaction():
-        ticket = await load_for_change(conn=conn, write=write)
-        with refusal_as_conflict():
-            check_approval(ticket.status)
-        target: TicketStatus = "open" if request.decision == "approve" else "closed"
-        reason = f"{request.decision}d" + (f": {request.reason}" if request.reason else "")
-        move = StatusMove(target, reason)
-        return await _set_status(
-            conn=conn, ticket=ticket, principal=write.principal, move=move, now=now
-        )
+    decide = partial(approval_move, request=request)
+    return await _move(conn=conn, write=write, decide=decide, now=now)
 
 
 async def reopen(
@@ -120,18 +117,11 @@ async def reopen(
     window: timedelta,
     now: datetime,
 ) -> Ticket:
-    """A resolved ticket opens again within `window` of its resolution."""
+    """By the requester or an agent only."""
     if not may_reopen(write.principal):
         raise ProblemError(403, "only the requester or an agent can reopen a ticket")
-    async with conn.transaction():
-        ticket = await load_for_change(conn=conn, write=write)
-        with refusal_as_conflict():
-            check_reopen(ticket.status, resolved_at=ticket.resolved_at, now=now, window=window)
-        also = {"resolved_at": None, "reopen_count": ticket.reopen_count + 1}
-        move = StatusMove("open", request.reason, also, reopened=True)
-        return await _set_status(
-            conn=conn, ticket=ticket, principal=write.principal, move=move, now=now
-        )
+    decide = partial(reopen_move, request=request, now=now, window=window)
+    return await _move(conn=conn, write=write, decide=decide, now=now)
 
 
 async def update_fields(

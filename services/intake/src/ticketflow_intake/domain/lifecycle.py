@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ticketflow_common.events.common import TicketStatus
+from ticketflow_intake.domain.tickets import ApprovalDecision, Reopen, StatusChange, Ticket
 
 TRANSITIONS: dict[TicketStatus, tuple[TicketStatus, ...]] = {
     "new": ("open", "in_progress", "waiting_on_customer", "resolved", "closed"),
@@ -143,6 +144,27 @@ def check_approval(current: TicketStatus) -> None:
         raise TransitionRefused(
             current, "open", f"a ticket in status {current!r} awaits no approval"
         )
+
+
+def requested_move(ticket: Ticket, request: StatusChange) -> StatusMove:
+    """The status the client asks for, if a plain status change may reach it."""
+    check_status_change(ticket.status, request.status)
+    return StatusMove(request.status, request.reason)
+
+
+def approval_move(ticket: Ticket, request: ApprovalDecision) -> StatusMove:
+    """Approved tickets open for work (and their resolution clock); rejected ones close."""
+    check_approval(ticket.status)
+    target: TicketStatus = "open" if request.decision == "approve" else "closed"
+    reason = f"{request.decision}d" + (f": {request.reason}" if request.reason else "")
+    return StatusMove(target, reason)
+
+
+def reopen_move(ticket: Ticket, request: Reopen, *, now: datetime, window: timedelta) -> StatusMove:
+    """A resolved ticket opens again within `window` of its resolution, counting the reopen."""
+    check_reopen(ticket.status, resolved_at=ticket.resolved_at, now=now, window=window)
+    also = {"resolved_at": None, "reopen_count": ticket.reopen_count + 1}
+    return StatusMove("open", request.reason, also, reopened=True)
 
 
 def needs_approval(amount: Decimal | None, threshold: Decimal | None) -> bool:
