@@ -1,4 +1,5 @@
-"""Loading a ticket on behalf of a caller: hidden unless theirs to see, locked to change it."""
+"""Loading a ticket on behalf of a caller: hidden unless theirs to see, locked to change it;
+what every change command is handed (`TicketWrite`) and the shape of one (`ChangeCommand`)."""
 
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
