@@ -1,9 +1,12 @@
 """Dependency aliases for intake's routes: the caller, their scopes, settings, preconditions."""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, TypeVar
+from uuid import UUID
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPBearer
 
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
@@ -17,12 +20,16 @@ from ticketflow_common.rate_limit_http import (
 from ticketflow_common.rate_limit_store import take
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
+from ticketflow_intake.commands.access_checks import ChangeCommand, TicketWrite
 from ticketflow_intake.commands.authentication import identify
 from ticketflow_intake.domain.access import Principal, Scope
+from ticketflow_intake.domain.tickets import Ticket
 from ticketflow_intake.settings import IntakeSettings
 
 API_KEY = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
 UNAUTHORIZED = "a valid API key is required"
+
+RequestT = TypeVar("RequestT")
 
 RuntimeDep = Annotated[Runtime[IntakeSettings], Depends(get_runtime)]
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
@@ -111,12 +118,57 @@ async def if_match(
 
 IfMatchDep = Annotated[WritePrecondition, Depends(if_match)]
 
+
+def with_etag(response: Response, ticket: Ticket) -> Ticket:
+    """Answer with the ticket, its version as the ETag."""
+    response.headers["ETag"] = f'"{ticket.version}"'
+    return ticket
+
+
+@dataclass(frozen=True)
+class TicketChanger:
+    """A request that changes one ticket: it runs the change command on a connection of its
+    own and answers with the changed ticket and its ETag."""
+
+    write: TicketWrite
+    runtime: Runtime[IntakeSettings]
+    now: datetime
+    response: Response
+
+    async def run(self, command: ChangeCommand[RequestT], request: RequestT) -> Ticket:
+        async with self.runtime.pool.acquire() as conn:
+            ticket = await command(conn=conn, write=self.write, request=request, now=self.now)
+        return with_etag(self.response, ticket)
+
+
+def changer(
+    caller: Callable[..., Awaitable[Principal]],
+) -> Callable[..., Awaitable[TicketChanger]]:
+    """A `TicketChanger` for the ticket in the path, on behalf of whom `caller` admits."""
+
+    async def ticket_changer(
+        ticket_id: UUID,
+        principal: Annotated[Principal, Depends(caller)],
+        runtime: RuntimeDep,
+        if_match: IfMatchDep,
+        now: NowDep,
+        response: Response,
+    ) -> TicketChanger:
+        write = TicketWrite(ticket_id=ticket_id, principal=principal, if_match=if_match)
+        return TicketChanger(write=write, runtime=runtime, now=now, response=response)
+
+    return ticket_changer
+
+
 CanCreate = Annotated[Principal, Depends(require(Scope.CREATE_TICKETS))]
 CanWork = Annotated[Principal, Depends(require(Scope.WORK_TICKETS))]
 CanApprove = Annotated[Principal, Depends(require(Scope.APPROVE_TICKETS))]
 CanGiveFeedback = Annotated[Principal, Depends(require(Scope.GIVE_FEEDBACK))]
 CanManageCategories = Annotated[Principal, Depends(require(Scope.MANAGE_CATEGORIES))]
 CanManageCredentials = Annotated[Principal, Depends(require(Scope.MANAGE_CREDENTIALS))]
+ChangeByCaller = Annotated[TicketChanger, Depends(changer(current_principal))]
+ChangeByWorker = Annotated[TicketChanger, Depends(changer(require(Scope.WORK_TICKETS)))]
+ChangeByApprover = Annotated[TicketChanger, Depends(changer(require(Scope.APPROVE_TICKETS)))]
 
 __all__ = [
     "CanApprove",
@@ -125,6 +177,9 @@ __all__ = [
     "CanManageCategories",
     "CanManageCredentials",
     "CanWork",
+    "ChangeByApprover",
+    "ChangeByCaller",
+    "ChangeByWorker",
     "IfMatchDep",
     "NowDep",
     "PoolDep",

@@ -1,20 +1,16 @@
 """Thin routes that move a ticket through its lifecycle."""
 
-from uuid import UUID
+from functools import partial
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from ticketflow_intake.api.deps import (
-    CanApprove,
-    CanWork,
-    IfMatchDep,
-    NowDep,
-    PoolDep,
-    PrincipalDep,
+    ChangeByApprover,
+    ChangeByCaller,
+    ChangeByWorker,
     SettingsDep,
 )
-from ticketflow_intake.api.tickets import with_etag
-from ticketflow_intake.commands import change
+from ticketflow_intake.commands import change as commands
 from ticketflow_intake.domain.tickets import (
     ApprovalDecision,
     Escalation,
@@ -28,117 +24,30 @@ router = APIRouter(prefix="/tickets/{ticket_id}", tags=["lifecycle"])
 
 
 @router.post("/status")
-async def set_status(
-    ticket_id: UUID,
-    body: StatusChange,
-    principal: CanWork,
-    pool: PoolDep,
-    if_match: IfMatchDep,
-    now: NowDep,
-    response: Response,
-) -> Ticket:
+async def set_status(body: StatusChange, change: ChangeByWorker) -> Ticket:
     """Move to another status; 409 lists the statuses allowed from here."""
-    async with pool.acquire() as conn:
-        ticket = await change.change_status(
-            conn=conn,
-            ticket_id=ticket_id,
-            change=body,
-            principal=principal,
-            if_match=if_match,
-            now=now,
-        )
-    return with_etag(response, ticket)
+    return await change.run(commands.change_status, body)
 
 
 @router.post("/approval")
-async def decide_approval(
-    ticket_id: UUID,
-    body: ApprovalDecision,
-    principal: CanApprove,
-    pool: PoolDep,
-    if_match: IfMatchDep,
-    now: NowDep,
-    response: Response,
-) -> Ticket:
+async def decide_approval(body: ApprovalDecision, change: ChangeByApprover) -> Ticket:
     """Approve (the ticket opens for work) or reject (it closes) a ticket pending approval."""
-    async with pool.acquire() as conn:
-        ticket = await change.decide_approval(
-            conn=conn,
-            ticket_id=ticket_id,
-            decision=body,
-            principal=principal,
-            if_match=if_match,
-            now=now,
-        )
-    return with_etag(response, ticket)
+    return await change.run(commands.decide_approval, body)
 
 
 @router.post("/reopen")
-async def reopen(
-    ticket_id: UUID,
-    body: Reopen,
-    principal: PrincipalDep,
-    pool: PoolDep,
-    settings: SettingsDep,
-    if_match: IfMatchDep,
-    now: NowDep,
-    response: Response,
-) -> Ticket:
+async def reopen(body: Reopen, change: ChangeByCaller, settings: SettingsDep) -> Ticket:
     """Reopen a resolved ticket within the reopen window (its requester or an agent)."""
-    async with pool.acquire() as conn:
-        ticket = await change.reopen(
-            conn=conn,
-            ticket_id=ticket_id,
-            reason=body.reason,
-            principal=principal,
-            if_match=if_match,
-            window=settings.reopen_window(),
-            now=now,
-        )
-    return with_etag(response, ticket)
+    return await change.run(partial(commands.reopen, window=settings.reopen_window()), body)
 
 
 @router.post("/transfer")
-async def transfer(
-    ticket_id: UUID,
-    body: Transfer,
-    principal: CanWork,
-    pool: PoolDep,
-    if_match: IfMatchDep,
-    now: NowDep,
-    response: Response,
-) -> Ticket:
+async def transfer(body: Transfer, change: ChangeByWorker) -> Ticket:
     """Hand the ticket to another team, recording who and why."""
-    async with pool.acquire() as conn:
-        ticket = await change.transfer(
-            conn=conn,
-            ticket_id=ticket_id,
-            request=body,
-            principal=principal,
-            if_match=if_match,
-            now=now,
-        )
-    return with_etag(response, ticket)
+    return await change.run(commands.transfer, body)
 
 
 @router.post("/escalate")
-async def escalate(
-    ticket_id: UUID,
-    body: Escalation,
-    principal: CanWork,
-    pool: PoolDep,
-    if_match: IfMatchDep,
-    now: NowDep,
-    response: Response,
-) -> Ticket:
+async def escalate(body: Escalation, change: ChangeByWorker) -> Ticket:
     """Raise the escalation level by one, recording who and why."""
-    async with pool.acquire() as conn:
-        ticket = await change.escalate(
-            conn=conn,
-            ticket_id=ticket_id,
-            request=body,
-            principal=principal,
-            if_match=if_match,
-            now=now,
-        )
-    return with_etag(response, ticket)
+    return await change.run(commands.escalate, body)

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from ticketflow_intake.api.deps import (
     CanCreate,
-    CanWork,
-    IfMatchDep,
+    ChangeByWorker,
     NowDep,
     PoolDep,
     PrincipalDep,
+    with_etag,
 )
 from ticketflow_intake.commands import read
 from ticketflow_intake.commands.change import update_fields
@@ -31,12 +31,6 @@ IdempotencyKey = Annotated[
         description="Retries with the same key get the first response; another body gets 422.",
     ),
 ]
-
-
-def with_etag(response: Response, ticket: Ticket) -> Ticket:
-    """Answer with the ticket, its version as the ETag."""
-    response.headers["ETag"] = f'"{ticket.version}"'
-    return ticket
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -78,26 +72,9 @@ async def read_ticket(
 
 
 @router.patch("/{ticket_id}")
-async def edit_ticket(
-    ticket_id: UUID,
-    body: TicketPatch,
-    principal: CanWork,
-    pool: PoolDep,
-    if_match: IfMatchDep,
-    now: NowDep,
-    response: Response,
-) -> Ticket:
+async def edit_ticket(body: TicketPatch, change: ChangeByWorker) -> Ticket:
     """Change fields; send `If-Match` with the ETag you read to be told of a lost update."""
-    async with pool.acquire() as conn:
-        ticket = await update_fields(
-            conn=conn,
-            ticket_id=ticket_id,
-            patch=body,
-            principal=principal,
-            if_match=if_match,
-            now=now,
-        )
-    return with_etag(response, ticket)
+    return await change.run(update_fields, body)
 
 
 @router.get("/{ticket_id}/timeline")

@@ -11,13 +11,13 @@ from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.problems import ProblemError
 from ticketflow_intake.commands.access_checks import ensure_changeable, load_visible
 from ticketflow_intake.commands.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
-from ticketflow_intake.commands.ticket_events import emit_ticket_event
+from ticketflow_intake.commands.ticket_events import apply_change, emit_ticket_event
 from ticketflow_intake.domain.access import Principal, author_role_of
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 from ticketflow_intake.domain.lifecycle import FEEDBACK_STATUSES
-from ticketflow_intake.domain.ticket_events import commented, feedback_received, status_changed
+from ticketflow_intake.domain.ticket_events import commented, feedback_received, status_changed_by
 from ticketflow_intake.store.conversation import insert_comment, insert_feedback, list_comments
-from ticketflow_intake.store.tickets import add_comment_text, update_ticket
+from ticketflow_intake.store.tickets import add_comment_text
 
 
 async def read_comments(
@@ -67,18 +67,13 @@ async def add_comment(
             after_commit(conn, partial(observe, waited))
         if back_to_open:
             changes["status"] = "open"
-        changed = await update_ticket(conn=conn, ticket_id=ticket.id, changes=changes, now=now)
-        event = commented(changed, comment, first_response=first_response, now=now)
-        await emit_ticket_event(conn=conn, data=event, now=now)
+        event = partial(commented, comment=comment, first_response=first_response, now=now)
+        changed = await apply_change(
+            conn=conn, ticket=ticket, changes=changes, event=event, now=now
+        )
         if back_to_open:
-            reopened = status_changed(
-                ticket,
-                changed,
-                reason="the requester replied",
-                actor_id=principal.subject,
-                actor_role=role,
-                now=now,
-            )
+            reason = "the requester replied"
+            reopened = status_changed_by(principal, ticket, changed, reason=reason, now=now)
             await emit_ticket_event(conn=conn, data=reopened, now=now)
         return comment
 

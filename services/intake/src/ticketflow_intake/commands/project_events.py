@@ -38,16 +38,8 @@ async def project_assignment(
     """Show the owner on the ticket as soon as routing has chosen one."""
     if not await _on_timeline(conn, envelope):
         return
-    await set_owner(
-        conn=conn,
-        ticket_id=event.ticket_id,
-        owner=Owner(
-            agent_id=event.agent_id,
-            agent_name=event.agent_name,
-            team=event.team,
-            assigned_at=event.assigned_at,
-        ),
-    )
+    owner = Owner.model_validate(event, from_attributes=True)
+    await set_owner(conn=conn, ticket_id=event.ticket_id, owner=owner)
 
 
 async def project_unassignment(

@@ -1,10 +1,13 @@
 """The ticket lifecycle: which status may follow which, approval and the reopen window."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
 from ticketflow_common.events.common import TicketStatus
+from ticketflow_intake.domain.tickets import ApprovalDecision, Reopen, StatusChange, Ticket
 
 TRANSITIONS: dict[TicketStatus, tuple[TicketStatus, ...]] = {
     "new": ("open", "in_progress", "waiting_on_customer", "resolved", "closed"),
@@ -34,16 +37,40 @@ _DONE: dict[TicketAction, str] = {
 }
 
 
+@dataclass(frozen=True)
+class StatusMove:
+    """A status change to make: where to, why, and what else changes with it."""
+
+    target: TicketStatus
+    reason: str | None
+    also: Mapping[str, Any] = field(default_factory=dict)
+    reopened: bool = False
+
+    def changes(self, now: datetime) -> dict[str, Any]:
+        """What the move sets on the ticket: its status, the time it entered it, the rest."""
+        stamps: dict[str, Any] = {}
+        if self.target == "resolved":
+            stamps = {"resolved_at": now}
+        elif self.target == "closed":
+            stamps = {"closed_at": now}
+        return {"status": self.target, **stamps, **self.also}
+
+
 class LifecycleRefused(Exception):
     """A change the ticket's status does not allow; `details` says what would be allowed."""
 
-    def __init__(self, current: TicketStatus, reason: str) -> None:
+    def __init__(self, current: TicketStatus, requested: str, reason: str) -> None:
         super().__init__(reason)
         self.current = current
+        self.requested = requested
         self.reason = reason
 
     def details(self) -> dict[str, Any]:
         """The fields a refusal reports besides its reason, in the order clients read them."""
+        return {"status_now": self.current, "requested": self.requested, **self.alternatives()}
+
+    def alternatives(self) -> dict[str, Any]:
+        """What the ticket may do instead of what was requested."""
         raise NotImplementedError
 
 
@@ -51,31 +78,25 @@ class TransitionRefused(LifecycleRefused):
     """A status change the lifecycle does not allow; carries what would have been allowed."""
 
     def __init__(self, current: TicketStatus, target: TicketStatus, reason: str) -> None:
-        super().__init__(current, reason)
+        super().__init__(current, target, reason)
         self.target = target
         self.allowed = allowed_next(current)
 
-    def details(self) -> dict[str, Any]:
-        return {
-            "status_now": self.current,
-            "requested": self.target,
-            "allowed_transitions": self.allowed,
-        }
+    def alternatives(self) -> dict[str, Any]:
+        return {"allowed_transitions": self.allowed}
 
 
 class ActionRefused(LifecycleRefused):
     """A change the ticket's status does not allow; carries what is still allowed."""
 
     def __init__(self, current: TicketStatus, action: TicketAction, reason: str) -> None:
-        super().__init__(current, reason)
+        super().__init__(current, action, reason)
         self.action = action
         self.allowed_actions = list(CLOSED_ALLOWS)
         self.allowed_transitions = allowed_next(current)
 
-    def details(self) -> dict[str, Any]:
+    def alternatives(self) -> dict[str, Any]:
         return {
-            "status_now": self.current,
-            "requested": self.action,
             "allowed_actions": self.allowed_actions,
             "allowed_transitions": self.allowed_transitions,
         }
@@ -123,6 +144,27 @@ def check_approval(current: TicketStatus) -> None:
         raise TransitionRefused(
             current, "open", f"a ticket in status {current!r} awaits no approval"
         )
+
+
+def requested_move(ticket: Ticket, request: StatusChange) -> StatusMove:
+    """The status the client asks for, if a plain status change may reach it."""
+    check_status_change(ticket.status, request.status)
+    return StatusMove(request.status, request.reason)
+
+
+def approval_move(ticket: Ticket, request: ApprovalDecision) -> StatusMove:
+    """Approved tickets open for work (and their resolution clock); rejected ones close."""
+    check_approval(ticket.status)
+    target: TicketStatus = "open" if request.decision == "approve" else "closed"
+    reason = f"{request.decision}d" + (f": {request.reason}" if request.reason else "")
+    return StatusMove(target, reason)
+
+
+def reopen_move(ticket: Ticket, request: Reopen, *, now: datetime, window: timedelta) -> StatusMove:
+    """A resolved ticket opens again within `window` of its resolution, counting the reopen."""
+    check_reopen(ticket.status, resolved_at=ticket.resolved_at, now=now, window=window)
+    also = {"resolved_at": None, "reopen_count": ticket.reopen_count + 1}
+    return StatusMove("open", request.reason, also, reopened=True)
 
 
 def needs_approval(amount: Decimal | None, threshold: Decimal | None) -> bool:

@@ -8,31 +8,29 @@ from ticketflow_common.events import (
     TicketCommented,
     TicketCreated,
     TicketEscalated,
+    TicketFacts,
     TicketFeedbackReceived,
     TicketStatusChanged,
     TicketTransferred,
     TicketUpdated,
 )
 from ticketflow_common.events.common import ActorRole
+from ticketflow_intake.domain.access import Principal, actor_role
 from ticketflow_intake.domain.conversation import Comment, NewFeedback
 from ticketflow_intake.domain.tickets import Ticket
+
+NAMED_ALIKE: set[str] = TicketFacts.model_fields.keys() & Ticket.model_fields.keys()
+"""The facts a ticket and its events name alike (status, priority, team, version...)."""
 
 
 def facts(ticket: Ticket) -> dict[str, Any]:
     """The `TicketFacts` fields of a ticket, as every ticket event carries them."""
     return {
         "ticket_id": ticket.id,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "category": ticket.category,
-        "team": ticket.team,
-        "channel": ticket.channel,
-        "language": ticket.language,
-        "required_skills": ticket.required_skills,
+        **ticket.model_dump(include=NAMED_ALIKE),
         "requester_id": ticket.requester.id,
         "requester_tier": ticket.requester.tier,
         "assignee_id": ticket.owner.agent_id if ticket.owner else None,
-        "version": ticket.version,
     }
 
 
@@ -71,6 +69,27 @@ def status_changed(
         actor_role=actor_role,
         reopened=reopened,
         changed_at=now,
+    )
+
+
+def status_changed_by(
+    principal: Principal,
+    before: Ticket,
+    after: Ticket,
+    *,
+    reason: str | None,
+    now: datetime,
+    reopened: bool = False,
+) -> TicketStatusChanged:
+    """`ticket.status_changed` for a move `principal` made, named as their credential's role."""
+    return status_changed(
+        before,
+        after,
+        reason=reason,
+        actor_id=principal.subject,
+        actor_role=actor_role(principal),
+        reopened=reopened,
+        now=now,
     )
 
 

@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +10,7 @@ import asyncpg
 from ticketflow_common.events.common import Priority, TicketStatus
 from ticketflow_intake.domain.lifecycle import allowed_next
 from ticketflow_intake.domain.priority import PRIORITY_RANK
-from ticketflow_intake.domain.tickets import NewTicket, Owner, Requester, Ticket
+from ticketflow_intake.domain.tickets import NewTicket, Owner, Ticket
 
 UPDATABLE = frozenset(
     {
@@ -20,6 +19,9 @@ UPDATABLE = frozenset(
         "first_response_at", "resolved_at", "closed_at", "reopen_count",
     }
 )  # fmt: skip
+
+OWNER_COLUMNS = "owner_agent_id, owner_agent_name, owner_team, assigned_at"
+"""Routing's latest decision, as intake shows it: `Owner`'s fields."""
 
 PUBLIC_TEXT = (
     "setweight(to_tsvector('simple', {subject}), 'A')"
@@ -124,8 +126,8 @@ async def add_comment_text(
 async def set_owner(*, conn: asyncpg.Connection, ticket_id: UUID, owner: Owner) -> None:
     """Show routing's latest decision; an older assignment never overwrites a newer one."""
     await conn.execute(
-        "UPDATE tickets SET owner_agent_id = $2, owner_agent_name = $3, owner_team = $4,"
-        " assigned_at = $5 WHERE id = $1 AND (assigned_at IS NULL OR assigned_at <= $5)",
+        f"UPDATE tickets SET ({OWNER_COLUMNS}) = ($2, $3, $4, $5)"
+        " WHERE id = $1 AND (assigned_at IS NULL OR assigned_at <= $5)",
         ticket_id,
         owner.agent_id,
         owner.agent_name,
@@ -139,8 +141,8 @@ async def clear_owner(
 ) -> None:
     """Take the owner off, unless a newer assignment already replaced them."""
     await conn.execute(
-        "UPDATE tickets SET owner_agent_id = NULL, owner_agent_name = NULL, owner_team = NULL,"
-        " assigned_at = NULL WHERE id = $1 AND owner_agent_id = $2 AND assigned_at <= $3",
+        f"UPDATE tickets SET ({OWNER_COLUMNS}) = (NULL, NULL, NULL, NULL)"
+        " WHERE id = $1 AND owner_agent_id = $2 AND assigned_at <= $3",
         ticket_id,
         agent_id,
         at,
@@ -168,6 +170,7 @@ async def backlog_counts(*, conn: asyncpg.Connection) -> list[tuple[str, str, st
 
 
 def ticket_from_row(row: asyncpg.Record) -> Ticket:
+    """The row's columns named as the ticket's fields, plus its owner and where it may go."""
     owner = None
     if row["owner_agent_id"] is not None:
         owner = Owner(
@@ -176,35 +179,6 @@ def ticket_from_row(row: asyncpg.Record) -> Ticket:
             team=row["owner_team"],
             assigned_at=row["assigned_at"],
         )
-    amount: Decimal | None = row["amount"]
-    return Ticket(
-        id=row["id"],
-        subject=row["subject"],
-        description=row["description"],
-        requester=Requester.model_validate(row["requester"]),
-        channel=row["channel"],
-        category=row["category"],
-        priority=row["priority"],
-        impact=row["impact"],
-        urgency=row["urgency"],
-        tags=list(row["tags"]),
-        custom_fields=row["custom_fields"],
-        amount=amount,
-        language=row["language"],
-        watchers=list(row["watchers"]),
-        external_ref=row["external_ref"],
-        required_skills=list(row["required_skills"]),
-        team=row["team"],
-        status=row["status"],
-        allowed_transitions=allowed_next(row["status"]),
-        owner=owner,
-        escalation_level=row["escalation_level"],
-        first_response_at=row["first_response_at"],
-        resolved_at=row["resolved_at"],
-        closed_at=row["closed_at"],
-        reopen_count=row["reopen_count"],
-        sla_breached=row["sla_breached"],
-        version=row["version"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return Ticket.model_validate(
+        {**row, "owner": owner, "allowed_transitions": allowed_next(row["status"])}
     )

@@ -24,17 +24,8 @@ async def record(*, conn: asyncpg.Connection, ticket_id: UUID, event: Envelope) 
 
 async def timeline_of(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[TimelineEntry]:
     rows = await conn.fetch(
-        "SELECT event_id, event_type, source, occurred_at, data FROM timeline"
+        "SELECT event_id, event_type AS type, source, occurred_at AS time, data FROM timeline"
         " WHERE ticket_id = $1 ORDER BY occurred_at, id",
         ticket_id,
     )
-    return [
-        TimelineEntry(
-            event_id=r["event_id"],
-            type=r["event_type"],
-            source=r["source"],
-            time=r["occurred_at"],
-            data=r["data"],
-        )
-        for r in rows
-    ]
+    return [TimelineEntry.model_validate(dict(r)) for r in rows]
