@@ -38,7 +38,9 @@ def test_an_approval_opens_the_ticket_and_a_rejection_closes_it() -> None:
     pending = ticket(status="pending_approval")
     approve = ApprovalDecision(decision="approve", reason="within budget")
     assert approval_move(pending, approve) == StatusMove("open", "approved: within budget")
-    assert approval_move(pending, ApprovalDecision(decision="reject")).target == "closed"
+    assert approval_move(pending, ApprovalDecision(decision="reject")) == StatusMove(
+        "closed", "rejected"
+    )
     with pytest.raises(TransitionRefused, match="awaits no approval"):
         approval_move(ticket(status="open"), approve)
 

@@ -156,7 +156,8 @@ def approval_move(ticket: Ticket, request: ApprovalDecision) -> StatusMove:
     """Approved tickets open for work (and their resolution clock); rejected ones close."""
     check_approval(ticket.status)
     target: TicketStatus = "open" if request.decision == "approve" else "closed"
-    reason = f"{request.decision}d" + (f": {request.reason}" if request.reason else "")
+    decided = "approved" if request.decision == "approve" else "rejected"
+    reason = decided + (f": {request.reason}" if request.reason else "")
     return StatusMove(target, reason)
 
 
