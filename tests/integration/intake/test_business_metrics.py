@@ -46,13 +46,13 @@ async def test_created_first_response_resolution_fcr_csat_and_backlog(
         ticket_id = filed.json()["id"]
         await agent.post(f"/tickets/{ticket_id}/transfer", json={"team": team, "reason": "r"})
         async with api.pool.acquire() as conn:
-            await refresh_backlog(conn=conn)
+            await refresh_backlog(conn=conn, now=api.clock())
         backlog = sample("ticketflow_tickets_backlog", status="new", team=team, priority="high")
         await agent.post(f"/tickets/{ticket_id}/comments", json={"body": "fixed it"})
         await agent.post(f"/tickets/{ticket_id}/status", json={"status": "resolved"})
         await requester.post(f"/tickets/{ticket_id}/feedback", json={"rating": 5})
         async with api.pool.acquire() as conn:
-            await refresh_backlog(conn=conn)
+            await refresh_backlog(conn=conn, now=api.clock())
     after = figures(team)
     assert {k: after[k] - before[k] for k in before} == dict.fromkeys(before, 1.0)
     assert backlog == 1.0

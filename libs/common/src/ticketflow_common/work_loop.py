@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Protocol
 
 import asyncpg
 
@@ -56,3 +57,30 @@ def on_pool(pool: asyncpg.Pool, clock: Clock, batch: Batch) -> Callable[[], Awai
             return await batch(conn, clock())
 
     return work
+
+
+class Periodic(Protocol):
+    """One round of periodic work (a gauges refresh, a sweep): a command taking conn and now."""
+
+    def __call__(self, *, conn: asyncpg.Connection, now: datetime) -> Awaitable[object]: ...
+
+
+async def run_every(
+    *,
+    name: str,
+    seconds: float,
+    command: Periodic,
+    pool: asyncpg.Pool,
+    clock: Clock,
+    stop: asyncio.Event,
+) -> None:
+    """Run `command` on a pooled connection every `seconds` until `stop`."""
+
+    async def work() -> int:
+        async with pool.acquire() as conn:
+            await command(conn=conn, now=clock())
+        return 0  # never a full batch: the next round waits `seconds`
+
+    await run_work_loop(
+        name=name, work=work, batch_size=1, max_idle_seconds=seconds, stop=stop, clock=clock
+    )

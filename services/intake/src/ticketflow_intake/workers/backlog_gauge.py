@@ -3,7 +3,7 @@
 import asyncio
 
 from ticketflow_common.runtime import Runtime
-from ticketflow_common.work_loop import run_work_loop
+from ticketflow_common.work_loop import run_every
 from ticketflow_intake.commands.backlog import refresh_backlog
 from ticketflow_intake.settings import IntakeSettings
 
@@ -11,15 +11,11 @@ REFRESH_SECONDS = 5.0
 
 
 async def run_backlog_gauge(runtime: Runtime[IntakeSettings], stop: asyncio.Event) -> None:
-    async def refresh() -> int:
-        async with runtime.pool.acquire() as conn:
-            return await refresh_backlog(conn=conn)
-
-    await run_work_loop(
+    await run_every(
         name="backlog gauge",
-        work=refresh,
-        batch_size=1,
-        max_idle_seconds=REFRESH_SECONDS,
-        stop=stop,
+        seconds=REFRESH_SECONDS,
+        command=refresh_backlog,
+        pool=runtime.pool,
         clock=runtime.clock,
+        stop=stop,
     )

@@ -1,5 +1,5 @@
-"""The two ways routing's workers run on `run_work_loop`, safe on any number of replicas:
-due items one transaction each, woken at the next due time; or a command every few seconds."""
+"""How routing's due-item workers run on `run_work_loop`, safe on any number of replicas: due
+items one transaction each, woken at the next due time (periodic ones use `run_every`)."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -16,8 +16,6 @@ DueStep = Callable[..., Awaitable[bool]]
 due."""
 NextDue = Callable[..., Awaitable[datetime | None]]
 """`(*, conn)`: when the next item falls due."""
-Periodic = Callable[..., Awaitable[object]]
-"""`(*, conn, now)`: one round of periodic work."""
 
 
 async def run_due_items(
@@ -48,31 +46,6 @@ async def run_due_items(
         work=work,
         next_due=due,
         max_idle_seconds=runtime.settings.loop_max_idle_seconds,
-        stop=stop,
-        clock=runtime.clock,
-        batch_size=BATCH_SIZE,
-    )
-
-
-async def run_every(
-    runtime: Runtime[RoutingSettings],
-    stop: asyncio.Event,
-    *,
-    name: str,
-    seconds: float,
-    command: Periodic,
-) -> None:
-    """Run `command` every `seconds` until `stop`."""
-
-    async def work() -> int:
-        async with runtime.pool.acquire() as conn:
-            await command(conn=conn, now=runtime.clock())
-        return 0
-
-    await run_work_loop(
-        name=name,
-        work=work,
-        max_idle_seconds=seconds,
         stop=stop,
         clock=runtime.clock,
         batch_size=BATCH_SIZE,
