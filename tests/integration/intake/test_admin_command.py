@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.conftest import fresh_database
+from tests.infra import Infra
 from tests.integration.intake.conftest import (
     IntakeApi,
     closing,
@@ -20,27 +22,31 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def service_schema_api(database_url: str, kafka_bootstrap: str) -> AsyncIterator[IntakeApi]:
-    """Intake on its own schema, `intake`, which the command writes to (it takes no schema);
-    dropped afterwards, so the command finds it empty and migrates it."""
-    pool = await create_pool(dsn=database_url, schema="intake", max_size=2)
+async def own_database(infra: Infra) -> AsyncIterator[str]:
+    """A database of this test's own: the command writes to the service's schema, `intake`
+    (it takes no schema), which starts empty there and is dropped with the database."""
+    async with fresh_database(infra) as url:
+        yield url
+
+
+@pytest.fixture
+async def service_schema_api(own_database: str, kafka_bootstrap: str) -> AsyncIterator[IntakeApi]:
+    """Intake on the `intake` schema of that database, as the command leaves it."""
+    pool = await create_pool(dsn=own_database, schema="intake", max_size=2)
     try:
-        async with pool.acquire() as conn:
-            await conn.execute('DROP SCHEMA IF EXISTS "intake" CASCADE')
-        settings = intake_settings(database_url, kafka_bootstrap)
+        settings = intake_settings(own_database, kafka_bootstrap)
         harness = intake_harness(settings=settings, pool=pool, schema="intake", clock=FakeClock())
         async with closing(harness):
             yield IntakeApi.on(harness)
-        async with pool.acquire() as conn:
-            await conn.execute('DROP SCHEMA IF EXISTS "intake" CASCADE')
     finally:
         await pool.close()
 
 
 async def test_create_admin_prints_a_working_admin_key(
-    service_schema_api: IntakeApi, database_url: str, kafka_bootstrap: str
+    own_database: str, kafka_bootstrap: str, service_schema_api: IntakeApi
 ) -> None:
     api = service_schema_api
+    database_url = own_database
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
