@@ -48,7 +48,7 @@ def test_an_empty_filter_matches_every_event(facts: EventFacts) -> None:
     assert matches(SubscriptionFilter(), facts)
 
 
-@given(facts=facts_strategy, types=st.lists(st.sampled_from(TYPES), min_size=1))
+@given(facts=facts_strategy, types=st.lists(st.sampled_from(TYPES), min_size=1, unique=True))
 def test_each_filter_only_narrows(facts: EventFacts, types: list[str]) -> None:
     narrowed = SubscriptionFilter(event_types=types)
     assert matches(narrowed, facts) == (facts.event_type in types)
