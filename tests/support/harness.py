@@ -4,6 +4,7 @@ the consumer does (idempotently, in one transaction), `outbox()` reads what the 
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic
 
 import asyncpg
@@ -36,8 +37,9 @@ class ServiceHarness(Generic[SettingsT]):
     def settings(self) -> SettingsT:
         return self.runtime.settings
 
-    @property
+    @cached_property
     def handlers(self) -> Mapping[str, Handler]:
+        """The service's event table, built once per harness as the service builds it once."""
         return self.spec.handlers(self.runtime)
 
     def envelope(self, data: EventData, *, subject: str | None = None) -> Envelope:

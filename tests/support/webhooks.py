@@ -93,7 +93,9 @@ class Receiver:
                 attempt=1 + sum(1 for r in self.received if r.delivery_id == delivery),
             )
             if self.latency:
-                await asyncio.sleep(self.latency)  # a receiver that takes time to answer
+                # Not synchronisation: the receiver under test is a slow server, so that
+                # concurrent deliveries overlap (in-flight limits are measured, not waited on).
+                await asyncio.sleep(self.latency)
             got.answered = self.answer(got)
             self.received.append(got)
             return Response(status_code=got.answered)
