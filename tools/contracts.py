@@ -23,9 +23,14 @@ SCHEMA_BASE = "https://ticketflow.dev/schemas"
 TOPIC_DESCRIPTIONS = {
     "tickets.events.v1": "What intake tells everyone about tickets. Key: ticket id.",
     "routing.events.v1": "Ownership decisions, agent availability and teams. Key: ticket id "
-    "(agent id for agent.status_changed, team id for team.changed).",
-    "sla.events.v1": "SLA clocks starting, pausing, warning, breaching. Key: ticket id.",
+    "(agent id for agent.status_changed and agent.changed, team id for team.changed).",
+    "sla.events.v1": "SLA clocks starting, pausing, warning, breaching; calendars. Key: ticket id "
+    "(calendar name for calendar.changed).",
     "notify.events.v1": "Outcomes of deliveries to people and systems. Key: ticket id.",
+    "insights.events.v1": (
+        "What insights sees coming and its reports: staffing gaps (key: team id), tickets at"
+        " risk of breaching (key: ticket id), published reports (key: report id)."
+    ),
 }
 
 

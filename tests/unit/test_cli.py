@@ -103,10 +103,11 @@ def test_topic_names() -> None:
         f"{TICKETS}.dlq.routing",
         f"{TICKETS}.dlq.sla",
         f"{TICKETS}.dlq.notify",
+        f"{TICKETS}.dlq.insights",
     }
     assert dead_letter_topics(of=f"{SLA}.dlq.notify") == [f"{SLA}.dlq.notify"]
     assert f"{ROUTING}.dlq.sla" in dead_letter_topics()
-    assert dead_letter_topics(of=NOTIFY) == [f"{NOTIFY}.dlq.intake"]
+    assert set(dead_letter_topics(of=NOTIFY)) == {f"{NOTIFY}.dlq.intake", f"{NOTIFY}.dlq.insights"}
     assert source_topic_of(f"{ROUTING}.dlq.sla") == ROUTING
 
 

@@ -6,17 +6,25 @@ TICKETS = "tickets.events.v1"
 ROUTING = "routing.events.v1"
 SLA = "sla.events.v1"
 NOTIFY = "notify.events.v1"
-ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY)
+INSIGHTS = "insights.events.v1"
+ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS)
 PARTITIONS = 12
 
-PUBLISHED_BY: dict[str, str] = {TICKETS: "intake", ROUTING: "routing", SLA: "sla", NOTIFY: "notify"}
+PUBLISHED_BY: dict[str, str] = {
+    TICKETS: "intake",
+    ROUTING: "routing",
+    SLA: "sla",
+    NOTIFY: "notify",
+    INSIGHTS: "insights",
+}
 """Each topic has one writer (ARCHITECTURE §3): the service whose events it carries."""
 
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "intake": (ROUTING, SLA, NOTIFY),
     "routing": (TICKETS,),
     "sla": (TICKETS, ROUTING),
-    "notify": (TICKETS, ROUTING, SLA),
+    "notify": (TICKETS, ROUTING, SLA, INSIGHTS),
+    "insights": (TICKETS, ROUTING, SLA, NOTIFY),
 }
 
 

@@ -4,10 +4,17 @@ One module per topic; each lists its payload models in `MODELS`.
 """
 
 from ticketflow_common.envelope import EventData
-from ticketflow_common.events import notify, routing, sla, tickets
+from ticketflow_common.events import insights, notify, routing, sla, tickets
 from ticketflow_common.events.common import Priority, SkillTag
+from ticketflow_common.events.insights import (
+    ReportFigure,
+    ReportPublished,
+    SlaAtRisk,
+    StaffingGapForecast,
+)
 from ticketflow_common.events.notify import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.events.routing import (
+    AgentChanged,
     AgentStatusChanged,
     Exclusion,
     RoutingStrategy,
@@ -16,8 +23,11 @@ from ticketflow_common.events.routing import (
     TicketAssigned,
     TicketQueued,
     TicketUnassigned,
+    WeeklyShift,
 )
 from ticketflow_common.events.sla import (
+    CalendarChanged,
+    CalendarHoliday,
     EscalationTarget,
     SlaBreached,
     SlaCancelled,
@@ -42,21 +52,29 @@ from ticketflow_common.events.tickets import (
 )
 
 EVENT_MODELS: dict[str, type[EventData]] = {
-    model.event_type: model for module in (tickets, routing, sla, notify) for model in module.MODELS
+    model.event_type: model
+    for module in (tickets, routing, sla, notify, insights)
+    for model in module.MODELS
 }
 
 __all__ = [
     "EVENT_MODELS",
+    "AgentChanged",
     "AgentStatusChanged",
+    "CalendarChanged",
+    "CalendarHoliday",
     "EndpointDisabled",
     "EscalationTarget",
     "Exclusion",
     "NotificationFailed",
     "NotificationSent",
     "Priority",
+    "ReportFigure",
+    "ReportPublished",
     "RoutingStrategy",
     "ScoreBreakdown",
     "SkillTag",
+    "SlaAtRisk",
     "SlaBreached",
     "SlaCancelled",
     "SlaEscalated",
@@ -67,6 +85,7 @@ __all__ = [
     "SlaResumed",
     "SlaStarted",
     "SlaWarning",
+    "StaffingGapForecast",
     "TeamChanged",
     "TicketAssigned",
     "TicketCommented",
@@ -79,4 +98,5 @@ __all__ = [
     "TicketTransferred",
     "TicketUnassigned",
     "TicketUpdated",
+    "WeeklyShift",
 ]

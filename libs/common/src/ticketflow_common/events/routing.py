@@ -3,7 +3,7 @@
 Key: ticket id (agent id for agent events, team id for team events).
 """
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import ClassVar, Literal
 from uuid import UUID
 
@@ -15,6 +15,8 @@ from ticketflow_common.events.common import AgentStatus, Priority
 
 RoutingStrategy = Literal["skills_load", "round_robin", "least_loaded"]
 TeamChange = Literal["created", "updated", "archived"]
+AgentChange = Literal["created", "updated", "removed"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 UnassignReason = Literal[
     "agent_away", "agent_offline", "shift_ended", "pickup_timeout", "manual", "transferred"
 ]
@@ -126,10 +128,44 @@ class TeamChanged(EventData):
     strategy: RoutingStrategy | None = None
 
 
+class WeeklyShift(BaseModel):
+    """Working time on `days` from `start` to `end` in the agent's time zone; an `end` at or
+    before `start` runs past midnight."""
+
+    days: list[Weekday]
+    start: time
+    end: time
+
+
+class AgentChanged(EventData):
+    """An agent was added, changed or removed: who they are, their teams and their schedule.
+
+    `version` grows with every change of the agent: apply an event only when it is newer.
+    """
+
+    event_type: ClassVar[str] = "agent.changed"
+    topic: ClassVar[str] = topics.ROUTING
+
+    agent_id: UUID
+    name: str
+    change: AgentChange
+    version: int
+    teams: list[str] = Field(description="Home team first.")
+    email: str | None = None
+    capacity: int
+    status: AgentStatus
+    time_zone: str = "UTC"
+    shifts: list[WeeklyShift] | None = Field(
+        default=None, description="None: no schedule, always on shift; []: never on shift."
+    )
+    changed_at: datetime
+
+
 MODELS: tuple[type[EventData], ...] = (
     TicketAssigned,
     TicketQueued,
     TicketUnassigned,
     AgentStatusChanged,
     TeamChanged,
+    AgentChanged,
 )

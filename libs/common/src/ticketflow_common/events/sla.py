@@ -1,6 +1,9 @@
-"""`sla.events.v1`: clocks starting, pausing, warning, breaching, escalating. Key: ticket id."""
+"""`sla.events.v1`: clocks starting, pausing, warning, breaching, escalating; calendars.
 
-from datetime import datetime
+Key: ticket id (calendar name for calendar events).
+"""
+
+from datetime import date, datetime
 from typing import ClassVar, Literal
 from uuid import UUID
 
@@ -117,6 +120,37 @@ class SlaRecalculated(SlaFacts):
     recalculated_at: datetime
 
 
+CalendarChange = Literal["created", "updated", "archived"]
+
+
+class CalendarHoliday(BaseModel):
+    """Closed from `first_day` to `last_day` (inclusive) in the calendar's time zone."""
+
+    first_day: date
+    last_day: date
+    name: str | None = None
+
+
+class CalendarChanged(EventData):
+    """A business calendar was created, changed or archived: its zone, hours and holidays, so
+    consumers (insights' forecasts) know the days a desk is closed."""
+
+    event_type: ClassVar[str] = "calendar.changed"
+    topic: ClassVar[str] = topics.SLA
+
+    name: str
+    change: CalendarChange
+    time_zone: str
+    always_open: bool = False
+    week: dict[str, list[tuple[str, str]]] = Field(
+        default_factory=dict, description='Weekday ("mon") to [start, end] local times.'
+    )
+    holidays: list[CalendarHoliday] = Field(
+        default_factory=list, description="Dated holidays and the expansions of recurring ones."
+    )
+    changed_at: datetime
+
+
 MODELS: tuple[type[EventData], ...] = (
     SlaStarted,
     SlaPaused,
@@ -127,4 +161,5 @@ MODELS: tuple[type[EventData], ...] = (
     SlaCancelled,
     SlaEscalated,
     SlaRecalculated,
+    CalendarChanged,
 )

@@ -1,0 +1,1 @@
+"""Insights: facts from every topic, forecasts, staffing plans, breach risk, scorecards, reports."""

@@ -1,0 +1,3 @@
+from ticketflow_insights.main import run
+
+run()

@@ -1,0 +1,13 @@
+"""The gauges that need a count over the facts: open tickets per team."""
+
+from datetime import datetime
+
+import asyncpg
+
+from ticketflow_insights.commands.metrics import INSIGHTS_OPEN_TICKETS
+from ticketflow_insights.store.people import open_ticket_counts
+
+
+async def refresh_gauges(*, conn: asyncpg.Connection, now: datetime) -> None:
+    for team, count in (await open_ticket_counts(conn=conn)).items():
+        INSIGHTS_OPEN_TICKETS.labels(team).set(count)

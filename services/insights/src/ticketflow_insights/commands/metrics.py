@@ -1,0 +1,7 @@
+"""Insights' Prometheus metrics, set by its commands."""
+
+from prometheus_client import Gauge
+
+INSIGHTS_OPEN_TICKETS = Gauge(
+    "ticketflow_insights_open_tickets", "Open tickets per team, as the facts know them.", ["team"]
+)

@@ -1,0 +1,1 @@
+"""Pure rules of insights: forecasting, Erlang staffing, risk, scorecards; no I/O."""
