@@ -31,7 +31,9 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
 )
 
 
-def add_seed_history_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def add_seed_history_command(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
     seed = commands.add_parser(
         "seed-history",
         help="apply weeks of generated demo history straight to the facts (not to the topics)",

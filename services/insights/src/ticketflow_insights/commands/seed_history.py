@@ -150,4 +150,3 @@ async def _apply_batch(
         await handler(conn, envelope, event.data)
         applied += 1
     return applied, duplicates, unhandled
-
