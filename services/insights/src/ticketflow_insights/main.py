@@ -2,6 +2,7 @@
 report APIs and workers on top of them."""
 
 from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_insights.api import facts
 from ticketflow_insights.messaging.events import event_table
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_insights.workers.gauges import run_gauges
@@ -11,7 +12,9 @@ NAME = "insights"
 SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Insights API",
-    routers=[],
+    routers=[
+        facts.router,
+    ],
     events=event_table,
     loops=[run_gauges],
 )
