@@ -15,6 +15,7 @@ from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_common.topics import TopicNames
+from ticketflow_insights.api import facts
 from ticketflow_insights.commands.seed_history import seed_history
 from ticketflow_insights.messaging.events import event_table
 from ticketflow_insights.settings import InsightsSettings
@@ -25,7 +26,9 @@ NAME = "insights"
 SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Insights API",
-    routers=[],
+    routers=[
+        facts.router,
+    ],
     events=event_table,
     loops=[run_gauges],
 )
