@@ -39,7 +39,7 @@ up() {
 
 # Weeks of made-up desk history for insights (forecasts, staffing, scorecards need some), applied
 # straight to insights' facts, not published (the other services would act on it); a re-run
-# with the same seed does nothing. TF_HISTORY_WEEKS=0 skips it.
+# with the same seed does nothing. TF_HISTORY_WEEKS=0 skips it; TF_HISTORY_VOLUME scales it.
 seed_history() {
   local weeks="${TF_HISTORY_WEEKS:-6}"
   (( weeks > 0 )) || return 0
@@ -48,7 +48,7 @@ seed_history() {
   (cd "$ROOT" && env "INSIGHTS_DATABASE_URL=$TICKETFLOW_DATABASE_URL" \
     "INSIGHTS_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
     .venv/bin/python -m ticketflow_insights seed-history --weeks "$weeks" \
-    --seed "${TF_HISTORY_SEED:-7}")
+    --seed "${TF_HISTORY_SEED:-7}" --volume "${TF_HISTORY_VOLUME:-1}")
 }
 
 traffic() {

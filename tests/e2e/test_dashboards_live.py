@@ -69,7 +69,7 @@ async def seed_insights_history(system: System) -> None:
     insights = system.services["insights"]
     seeding = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "ticketflow_insights", "seed-history", "--weeks", "3",
-        "--seed", "7", "--volume", "0.5",
+        "--seed", "7", "--volume", "0.3",
         env={**os.environ, **insights.env, "PYTHONUNBUFFERED": "1"},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip

@@ -87,3 +87,32 @@ async def test_an_interrupted_seed_resumes_without_applying_twice(
     assert row is not None
     assert row["events_applied"] == first.applied
     assert row["completed_at"] == later
+
+
+async def test_the_history_lands_in_the_facts_through_insights_own_table(
+    insights: InsightsHarness,
+) -> None:
+    table = insights.spec.events(insights.runtime)
+    outcome = await seed_history(
+        pool=insights.pool, table=table, now=NOW, weeks=1, seed=7, volume=0.5
+    )
+    assert outcome.unhandled == 0
+    start, end = history_window(now=NOW, weeks=1)
+    events = synthetic_history(start=start, weeks=2, seed=7, volume=0.5, until=end)
+    created = [e.data for e in events if isinstance(e.data, TicketCreated)]
+    arrivals = await insights.fetchrow("SELECT sum(arrivals) AS n FROM arrivals")
+    assert arrivals is not None
+    assert arrivals["n"] == len(created)
+    teams = await insights.fetch("SELECT team, name FROM teams ORDER BY team")
+    assert {row["team"] for row in teams} == {"it-support", "facilities", "财务"}
+    resolved = await insights.fetchrow(
+        "SELECT count(*) AS n FROM tickets WHERE resolved_at IS NOT NULL"
+    )
+    assert resolved is not None
+    assert 0 < resolved["n"] < len(created)
+    breached = await insights.fetchrow(
+        "SELECT count(*) AS n FROM sla_clocks WHERE outcome = 'breached'"
+    )
+    assert breached is not None
+    assert breached["n"] > 0
+    assert await insights.fetch("SELECT * FROM outbox") == []

@@ -16,7 +16,7 @@ from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_common.topics import TopicNames
 from ticketflow_insights.api import facts
-from ticketflow_insights.commands.seed_history import seed_history
+from ticketflow_insights.commands.seed_history import BATCH_SIZE, seed_history
 from ticketflow_insights.messaging.events import event_table
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_insights.workers.gauges import run_gauges
@@ -46,6 +46,11 @@ def add_seed_history_command(
     seed.add_argument("--volume", type=float, default=1.0, help="scales the arrivals")
 
 
+def report_progress(done: int, total: int) -> None:
+    if done == total or done % 5000 < BATCH_SIZE:
+        print(f"  {done}/{total} events", file=sys.stderr, flush=True)
+
+
 async def seed_demo_history(settings: InsightsSettings, args: argparse.Namespace) -> None:
     """Migrate insights' schema if needed, then apply the seed's history and say what it did."""
     pool = await create_pool(dsn=settings.database_url.get_secret_value(), schema=NAME, max_size=2)
@@ -67,6 +72,7 @@ async def seed_demo_history(settings: InsightsSettings, args: argparse.Namespace
             weeks=args.weeks,
             seed=args.seed,
             volume=args.volume,
+            progress=report_progress,
         )
     finally:
         await producer.stop()

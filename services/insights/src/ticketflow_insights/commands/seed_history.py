@@ -10,7 +10,7 @@ reactions to the past: they are discarded with the batch, not published.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -87,6 +87,7 @@ async def seed_history(
     seed: int,
     volume: float = 1.0,
     batch_size: int = BATCH_SIZE,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SeedOutcome:
     """Generate the seed's history (the window of its first run) and apply what is missing."""
     starts_at, ends_at = history_window(now=now, weeks=weeks)
@@ -116,6 +117,8 @@ async def seed_history(
             await conn.execute("DELETE FROM outbox WHERE created_at = now()")
             await add_applied_events(conn=conn, seed=seed, applied=done)
         applied, duplicates, unhandled = applied + done, duplicates + again, unhandled + skipped
+        if progress is not None:
+            progress(first + len(batch), len(events))
     async with pool.acquire() as conn:
         await complete_demo_history(conn=conn, seed=seed, now=now)
     return SeedOutcome(
@@ -129,24 +132,26 @@ async def _apply_batch(
     handlers: Mapping[str, Handler],
     clock: _EventTime,
 ) -> tuple[int, int, int]:
-    """Like the consumer's apply_once, for many events in one transaction."""
-    applied = duplicates = unhandled = 0
-    for event in batch:
-        handler = handlers.get(event.data.event_type)
-        if handler is None:
-            unhandled += 1
-            continue
-        envelope = history_envelope(event)
-        first_time = await conn.fetchval(
-            "INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2)"
-            " ON CONFLICT (event_id) DO NOTHING RETURNING true",
-            envelope.id,
-            envelope.type,
+    """Like the consumer's apply_once, for many events in one transaction: the batch's ids are
+    recorded in one statement, then each event recorded just now is handled, in order."""
+    handled = [
+        (event, history_envelope(event), handler)
+        for event in batch
+        if (handler := handlers.get(event.data.event_type)) is not None
+    ]
+    fresh = {
+        row["event_id"]
+        for row in await conn.fetch(
+            "INSERT INTO processed_events (event_id, event_type)"
+            " SELECT * FROM unnest($1::uuid[], $2::text[])"
+            " ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+            [envelope.id for _, envelope, _ in handled],
+            [envelope.type for _, envelope, _ in handled],
         )
-        if not first_time:
-            duplicates += 1
-            continue
-        clock.at = event.occurred_at
-        await handler(conn, envelope, event.data)
-        applied += 1
-    return applied, duplicates, unhandled
+    }
+    for event, envelope, handler in handled:
+        if envelope.id in fresh:
+            clock.at = event.occurred_at
+            await handler(conn, envelope, event.data)
+    applied = len(fresh)
+    return applied, len(handled) - applied, len(batch) - len(handled)
