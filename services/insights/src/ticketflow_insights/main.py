@@ -1,11 +1,14 @@
 """Wires insights: facts from every topic, and the forecast, staffing, risk, scorecard and
 report APIs and workers on top of them.
 
-`python -m ticketflow_insights` serves; `python -m ticketflow_insights seed-history --weeks 6
---seed 7` applies weeks of made-up desk history to the facts (for demos) and exits."""
+`python -m ticketflow_insights` serves; `python -m ticketflow_insights rebuild` empties the
+facts, replays the topics from their beginning through the same handlers, prints what it did
+and exits; `python -m ticketflow_insights seed-history --weeks 6 --seed 7` applies weeks of
+made-up desk history to the facts (for demos) and exits."""
 
 import argparse
 import asyncio
+import json
 import sys
 
 from ticketflow_common.clock import system_clock
@@ -16,8 +19,9 @@ from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_common.topics import TopicNames
 from ticketflow_insights.api import facts
+from ticketflow_insights.commands.facts_rebuild import RebuildReport, rebuild_facts
 from ticketflow_insights.commands.seed_history import BATCH_SIZE, seed_history
-from ticketflow_insights.messaging.events import event_table
+from ticketflow_insights.messaging.events import FACTS_TABLE, event_table
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_insights.workers.gauges import run_gauges
 
@@ -32,6 +36,28 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     events=event_table,
     loops=[run_gauges],
 )
+
+
+async def rebuild(settings: InsightsSettings, *, batch_size: int) -> RebuildReport:
+    """Migrate if needed, then rebuild the facts from the topics under the settings' prefix."""
+    pool = await create_pool(
+        dsn=settings.database_url.get_secret_value(),
+        schema=NAME,
+        max_size=2,
+        timeouts=settings.db_timeouts(),
+    )
+    try:
+        async with pool.acquire() as conn:
+            await apply_migrations(conn=conn, schema=NAME, migrations=service_migrations(NAME))
+        return await rebuild_facts(
+            pool=pool,
+            table=FACTS_TABLE,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            names=TopicNames(settings.topic_prefix),
+            batch_size=batch_size,
+        )
+    finally:
+        await pool.close()
 
 
 def add_seed_history_command(
@@ -91,13 +117,21 @@ def arguments() -> argparse.ArgumentParser:
         description="Serve insights; or, with a command, run an operator command and exit.",
     )
     commands = parser.add_subparsers(dest="command")
+    rebuilding = commands.add_parser(
+        "rebuild", help="empty the facts and replay every consumed topic from its beginning"
+    )
+    rebuilding.add_argument("--batch-size", type=int, default=2000, help="events per transaction")
     add_seed_history_command(commands)
     return parser
 
 
 def run() -> None:
-    args = arguments().parse_args(sys.argv[1:])
+    args = arguments().parse_args()
     settings = InsightsSettings()
+    if args.command == "rebuild":
+        report = asyncio.run(rebuild(settings, batch_size=max(1, args.batch_size)))
+        print(json.dumps(report.as_dict(), indent=2, sort_keys=True))
+        return
     if args.command == "seed-history":
         asyncio.run(seed_demo_history(settings, args))
         return
