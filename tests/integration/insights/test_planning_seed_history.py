@@ -11,20 +11,25 @@ from ticketflow_common.envelope import Envelope
 from ticketflow_common.event_table import EventTable
 from ticketflow_common.events import SlaAtRisk, TicketCreated
 from ticketflow_common.outbox import emit
+from ticketflow_insights.commands.facts_rebuild import clear_facts
+from ticketflow_insights.commands.facts_tickets import ingest_ticket_created
 from ticketflow_insights.commands.seed_history import history_window, seed_history
 from ticketflow_insights.domain.synthetic_history import synthetic_history
+from ticketflow_insights.messaging.events import FACTS_TABLE
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 
 
 def recording_table(seen: list[tuple[datetime, datetime]]) -> EventTable:
-    """Records (event time, handler's now) per ticket.created and emits an event for each."""
+    """Records (event time, handler's now) per ticket.created, ingests it into the facts and
+    emits an event for each."""
 
     async def on_created(
         *, conn: asyncpg.Connection, envelope: Envelope, event: Any, now: datetime
     ) -> None:
         assert isinstance(event, TicketCreated)
         seen.append((event.created_at, now))
+        await ingest_ticket_created(conn=conn, envelope=envelope, event=event, now=now)
         at_risk = SlaAtRisk(
             ticket_id=event.ticket_id, metric="first_response", probability=0.9, threshold=0.5,
             due_at=now, assessed_at=now,
@@ -116,3 +121,23 @@ async def test_the_history_lands_in_the_facts_through_insights_own_table(
     assert breached is not None
     assert breached["n"] > 0
     assert await insights.fetch("SELECT * FROM outbox") == []
+
+
+async def test_a_seed_applies_again_after_a_rebuild_emptied_the_facts(
+    insights: InsightsHarness,
+) -> None:
+    seen: list[tuple[datetime, datetime]] = []
+    first = await seed_history(
+        pool=insights.pool, table=recording_table(seen), now=NOW, weeks=1, seed=5, volume=0.3
+    )
+    async with insights.pool.acquire() as conn:
+        await clear_facts(conn=conn, table=FACTS_TABLE)  # what `rebuild` does first
+    again = await seed_history(
+        pool=insights.pool, table=recording_table(seen), now=NOW, weeks=1, seed=5, volume=0.3
+    )
+    assert not again.already_complete
+    assert again.applied == first.applied
+    assert len(seen) == 2 * first.applied
+    tickets = await insights.fetchrow("SELECT count(*) AS n FROM tickets")
+    assert tickets is not None
+    assert tickets["n"] == first.applied

@@ -5,8 +5,9 @@ The history goes straight into the facts, never on the topics: the other service
 it (routing would assign, notify would send). A rebuild from the topics therefore drops it. Each
 event is recorded in `processed_events` with its effect, batch by batch, and the seed's window
 in `demo_histories`, so a re-run (even after a crash) applies only what is missing and a
-finished seed is a no-op. Events the handlers emit while the history is applied are stale
-reactions to the past: they are discarded with the batch, not published.
+finished seed is a no-op, unless a rebuild has emptied the facts since: then it applies again.
+Events the handlers emit while the history is applied are stale reactions to the past: they are
+discarded with the batch, not published.
 """
 
 import math
@@ -19,7 +20,9 @@ import asyncpg
 from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.event_table import EventTable, handlers_for
+from ticketflow_common.events import TicketCreated
 from ticketflow_common.topics import event_source
+from ticketflow_insights.commands.facts_tickets import deferred_refresh, refresh_tickets
 from ticketflow_insights.domain.synthetic_history import (
     WEEK,
     HistoryEvent,
@@ -31,7 +34,10 @@ from ticketflow_insights.store.demo_histories import (
     add_applied_events,
     begin_demo_history,
     complete_demo_history,
+    restart_demo_history,
+    ticket_known,
 )
+from ticketflow_insights.store.facts_rebuild import claim_events
 
 BATCH_SIZE = 500
 
@@ -95,10 +101,6 @@ async def seed_history(
         record = await begin_demo_history(
             conn=conn, seed=seed, weeks=weeks, volume=volume, starts_at=starts_at, ends_at=ends_at
         )
-    if record.completed_at is not None:
-        return SeedOutcome(
-            seed, record.starts_at, record.ends_at, record.events_applied, 0, 0, 0, True
-        )
     span = math.ceil((record.ends_at - record.starts_at) / WEEK)
     events = synthetic_history(
         start=record.starts_at,
@@ -107,6 +109,13 @@ async def seed_history(
         volume=record.volume,
         until=record.ends_at,
     )
+    if record.completed_at is not None:
+        async with pool.acquire() as conn:
+            if await _still_in_the_facts(conn, events):
+                return SeedOutcome(
+                    seed, record.starts_at, record.ends_at, record.events_applied, 0, 0, 0, True
+                )
+            await restart_demo_history(conn=conn, seed=seed)  # a rebuild emptied the facts
     clock = _EventTime(record.starts_at)
     handlers = handlers_for(table, clock=clock)
     applied = duplicates = unhandled = 0
@@ -126,32 +135,36 @@ async def seed_history(
     )
 
 
+async def _still_in_the_facts(conn: asyncpg.Connection, events: list[HistoryEvent]) -> bool:
+    """Whether the history's first ticket is in the facts: a rebuild empties them (and forgets
+    their processed events), while pruning old processed-event records does not."""
+    first = next((e.data for e in events if isinstance(e.data, TicketCreated)), None)
+    return first is None or await ticket_known(conn=conn, ticket_id=first.ticket_id)
+
+
 async def _apply_batch(
     conn: asyncpg.Connection,
     batch: list[HistoryEvent],
     handlers: Mapping[str, Handler],
     clock: _EventTime,
 ) -> tuple[int, int, int]:
-    """Like the consumer's apply_once, for many events in one transaction: the batch's ids are
-    recorded in one statement, then each event recorded just now is handled, in order."""
+    """As a rebuild applies a batch: its ids recorded in one statement, each event recorded
+    just now handled in order, the tickets they touched recomputed once at the end."""
     handled = [
         (event, history_envelope(event), handler)
         for event in batch
         if (handler := handlers.get(event.data.event_type)) is not None
     ]
-    fresh = {
-        row["event_id"]
-        for row in await conn.fetch(
-            "INSERT INTO processed_events (event_id, event_type)"
-            " SELECT * FROM unnest($1::uuid[], $2::text[])"
-            " ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
-            [envelope.id for _, envelope, _ in handled],
-            [envelope.type for _, envelope, _ in handled],
-        )
-    }
-    for event, envelope, handler in handled:
-        if envelope.id in fresh:
-            clock.at = event.occurred_at
-            await handler(conn, envelope, event.data)
+    fresh = await claim_events(
+        conn=conn,
+        ids=[envelope.id for _, envelope, _ in handled],
+        types=[envelope.type for _, envelope, _ in handled],
+    )
+    with deferred_refresh() as touched:
+        for event, envelope, handler in handled:
+            if envelope.id in fresh:
+                clock.at = event.occurred_at
+                await handler(conn, envelope, event.data)
+        await refresh_tickets(conn=conn, ticket_ids=sorted(touched))
     applied = len(fresh)
     return applied, len(handled) - applied, len(batch) - len(handled)

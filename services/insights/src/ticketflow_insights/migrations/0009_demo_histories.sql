@@ -1,8 +1,8 @@
 -- Demo histories `python -m ticketflow_insights seed-history` applied straight into the facts
 -- (never published on the topics, where the other services would act on them): one row per
 -- seed, so a second run with the same seed replays the same window and then does nothing.
--- A rebuild from the topics drops the history; empty this table with the facts so it can be
--- seeded again.
+-- A rebuild from the topics drops the history: seed-history then sees the history's tickets
+-- gone from the facts and applies it again.
 CREATE TABLE demo_histories (
     seed            integer          PRIMARY KEY,
     weeks           integer          NOT NULL CHECK (weeks > 0),

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 import asyncpg
 
@@ -60,3 +61,16 @@ async def complete_demo_history(*, conn: asyncpg.Connection, seed: int, now: dat
         seed,
         now,
     )
+
+
+async def restart_demo_history(*, conn: asyncpg.Connection, seed: int) -> None:
+    await conn.execute(
+        "UPDATE demo_histories SET completed_at = NULL, events_applied = 0 WHERE seed = $1", seed
+    )
+
+
+async def ticket_known(*, conn: asyncpg.Connection, ticket_id: UUID) -> bool:
+    known: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM tickets WHERE ticket_id = $1)", ticket_id
+    )
+    return known
