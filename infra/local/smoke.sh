@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Proves `make run` works: the demo's tickets get owners and the receiver gets signed webhooks.
+# Proves `make run` works: the demo's tickets get owners, the receiver gets signed webhooks and
+# insights holds the demo history.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,6 +15,11 @@ until owned=$(curl -fsS "http://127.0.0.1:8001/tickets?limit=200" \
   (( SECONDS < deadline )) || { echo "smoke: no owner or no signed webhook after 60 s" >&2; exit 1; }
   sleep 1
 done
-echo "smoke: make run works ($owned tickets owned, signed webhooks received)"
+since="$(date -u -d '-7 days' +%Y-%m-%dT%H:%M:%SZ)"
+history=$(curl -fsS "http://127.0.0.1:8005/arrivals?interval=60&from=$since" \
+    -H "Authorization: Bearer $INSIGHTS_API_TOKEN" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+(( history > 0 )) || { echo "smoke: insights has no arrivals in the last 7 days" >&2; exit 1; }
+echo "smoke: make run works ($owned tickets owned, signed webhooks received, $history arrivals in insights' last week)"
 infra/local/demo.sh down
 infra/local/services.sh down >/dev/null

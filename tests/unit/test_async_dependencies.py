@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from ticketflow_common.web import health, require_api_token
 from ticketflow_intake.api.deps import authenticate
 
-SERVICES = ("intake", "routing", "sla", "notify")
+SERVICES = ("intake", "routing", "sla", "notify", "insights")
 
 
 def routers_of(service: str) -> Iterator[APIRouter]:
