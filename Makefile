@@ -37,6 +37,7 @@ run: services-up demo-seed  ## infra, the five services, demo data and weeks of 
 	  printf '  %-8s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
 	done
 	@echo "  bearer tokens: .local/api-tokens.env    logs: .local/logs/    webhooks: .local/logs/webhook-receiver.log"
+	@echo "  insights holds $${TF_HISTORY_WEEKS:-6} weeks of made-up demo history (not on the topics; README: Demo history)"
 	@echo "  command line: uv run ticketflow --help   (tickets, follow, sla, routing, dlq, deliveries)"
 	@echo "  stop everything with: make stop"
 

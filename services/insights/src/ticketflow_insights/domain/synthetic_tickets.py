@@ -75,7 +75,7 @@ class _Ticket:
     category: str
     language: str
     requester_id: str
-    status: TicketStatus = "open"
+    status: TicketStatus = "new"
     assignee_id: UUID | None = None
     version: int = 1
 
