@@ -32,12 +32,12 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
 )
 
 
-async def rebuild(settings: InsightsSettings, *, batch_size: int) -> RebuildReport:
+async def rebuild(settings: InsightsSettings, *, batch_size: int, workers: int) -> RebuildReport:
     """Migrate if needed, then rebuild the facts from the topics under the settings' prefix."""
     pool = await create_pool(
         dsn=settings.database_url.get_secret_value(),
         schema=NAME,
-        max_size=2,
+        max_size=workers + 1,
         timeouts=settings.db_timeouts(),
     )
     try:
@@ -49,6 +49,7 @@ async def rebuild(settings: InsightsSettings, *, batch_size: int) -> RebuildRepo
             bootstrap_servers=settings.kafka_bootstrap_servers,
             names=TopicNames(settings.topic_prefix),
             batch_size=batch_size,
+            workers=workers,
         )
     finally:
         await pool.close()
@@ -64,6 +65,9 @@ def arguments() -> argparse.ArgumentParser:
         "rebuild", help="empty the facts and replay every consumed topic from its beginning"
     )
     rebuilding.add_argument("--batch-size", type=int, default=2000, help="events per transaction")
+    rebuilding.add_argument(
+        "--workers", type=int, default=4, help="transactions at once (shards by ticket)"
+    )
     return parser
 
 
@@ -71,7 +75,9 @@ def run() -> None:
     args = arguments().parse_args()
     settings = InsightsSettings()
     if args.command == "rebuild":
-        report = asyncio.run(rebuild(settings, batch_size=max(1, args.batch_size)))
+        report = asyncio.run(
+            rebuild(settings, batch_size=max(1, args.batch_size), workers=max(1, args.workers))
+        )
         print(json.dumps(report.as_dict(), indent=2, sort_keys=True))
         return
     run_service(SPEC, settings)
