@@ -38,12 +38,12 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
 )
 
 
-async def rebuild(settings: InsightsSettings, *, batch_size: int) -> RebuildReport:
+async def rebuild(settings: InsightsSettings, *, batch_size: int, workers: int) -> RebuildReport:
     """Migrate if needed, then rebuild the facts from the topics under the settings' prefix."""
     pool = await create_pool(
         dsn=settings.database_url.get_secret_value(),
         schema=NAME,
-        max_size=2,
+        max_size=workers + 1,
         timeouts=settings.db_timeouts(),
     )
     try:
@@ -55,6 +55,7 @@ async def rebuild(settings: InsightsSettings, *, batch_size: int) -> RebuildRepo
             bootstrap_servers=settings.kafka_bootstrap_servers,
             names=TopicNames(settings.topic_prefix),
             batch_size=batch_size,
+            workers=workers,
         )
     finally:
         await pool.close()
@@ -121,6 +122,9 @@ def arguments() -> argparse.ArgumentParser:
         "rebuild", help="empty the facts and replay every consumed topic from its beginning"
     )
     rebuilding.add_argument("--batch-size", type=int, default=2000, help="events per transaction")
+    rebuilding.add_argument(
+        "--workers", type=int, default=4, help="transactions at once (shards by ticket)"
+    )
     add_seed_history_command(commands)
     return parser
 
@@ -129,7 +133,9 @@ def run() -> None:
     args = arguments().parse_args()
     settings = InsightsSettings()
     if args.command == "rebuild":
-        report = asyncio.run(rebuild(settings, batch_size=max(1, args.batch_size)))
+        report = asyncio.run(
+            rebuild(settings, batch_size=max(1, args.batch_size), workers=max(1, args.workers))
+        )
         print(json.dumps(report.as_dict(), indent=2, sort_keys=True))
         return
     if args.command == "seed-history":

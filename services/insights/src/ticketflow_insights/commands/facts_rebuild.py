@@ -1,8 +1,10 @@
 """Rebuild the facts from the topics: empty them, then apply every event again with the same
 handlers as live ingestion, many events per transaction, each still exactly once."""
 
+import asyncio
 import logging
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,7 @@ from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.transient import TRANSIENT_ERRORS
 from ticketflow_insights.adapters.topic_replay import TopicReplay
-from ticketflow_insights.commands.facts_tickets import deferred_refresh, refresh_tickets
+from ticketflow_insights.commands.facts_tickets import deferred_facts, flush_deferred
 from ticketflow_insights.store.facts_rebuild import (
     FACTS_TABLES,
     claim_events,
@@ -45,6 +47,23 @@ class RebuildReport:
     def as_dict(self) -> dict[str, Any]:
         rate = self.records / self.seconds if self.seconds else 0.0
         return {**self.__dict__, "events_per_second": round(rate, 1)}
+
+
+DEADLOCK_RETRIES = 5
+
+
+def shard_of(payload: EventData, shards: int) -> int:
+    """Events of one ticket (agent, team, calendar) go to one shard: shards applied at once
+    never write the same rows, except arrival buckets, which they lock in one order."""
+    key = next(
+        (
+            getattr(payload, k)
+            for k in ("ticket_id", "agent_id", "team", "name")
+            if hasattr(payload, k)
+        ),
+        None,
+    )
+    return zlib.crc32(str(key).encode()) % shards
 
 
 def consumed_topics(table: EventTable) -> list[str]:
@@ -86,21 +105,42 @@ async def apply_batch(
 ) -> None:
     """One transaction for the batch: record every event id, apply the new ones in order,
     recompute the tickets they touched once. If any fails, the batch is applied again event
-    by event, as the live consumer would, and the failing ones are counted and skipped."""
+    by event, as the live consumer would, and the failing ones are counted and skipped.
+
+    The commit is not waited for on disk (`synchronous_commit = off`): a crash loses at most
+    the last batches of a rebuild, which is then run again."""
+    for attempt in range(1, DEADLOCK_RETRIES + 1):
+        try:
+            await _apply_batch_once(pool=pool, handlers=handlers, events=events, report=report)
+            return
+        except asyncpg.exceptions.DeadlockDetectedError:
+            if attempt == DEADLOCK_RETRIES:
+                raise
+            log.warning("rebuild batch deadlocked; applying it again")
+
+
+async def _apply_batch_once(
+    *,
+    pool: asyncpg.Pool,
+    handlers: dict[str, Handler],
+    events: Sequence[tuple[Envelope, EventData]],
+    report: RebuildReport,
+) -> None:
     try:
         async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("SET LOCAL synchronous_commit = off")
             fresh = await claim_events(
                 conn=conn, ids=[e.id for e, _ in events], types=[e.type for e, _ in events]
             )
             applied: list[str] = []
-            with deferred_refresh() as touched:
+            with deferred_facts() as deferred:
                 for envelope, payload in events:
                     if envelope.id not in fresh:
                         continue
                     fresh.discard(envelope.id)
                     await handlers[envelope.type](conn, envelope, payload)
                     applied.append(envelope.type)
-                await refresh_tickets(conn=conn, ticket_ids=sorted(touched))
+                await flush_deferred(conn=conn, deferred=deferred)
     except TRANSIENT_ERRORS:
         raise  # the database or broker went away: the rebuild stops, and can run again
     except Exception:  # one event failed: find it by applying the batch one by one
@@ -147,10 +187,12 @@ async def rebuild_facts(
     bootstrap_servers: str,
     names: TopicNames,
     batch_size: int = 2000,
+    workers: int = 4,
 ) -> RebuildReport:
     """Empty the facts, then replay every topic the table consumes up to its end offsets at
     the start. Events a live consumer applies meanwhile are not applied twice (the inbox), and
-    the handlers do not depend on order, so the end state is the same either way."""
+    the handlers do not depend on order, so the end state is the same either way. `workers`
+    shards of each batch are applied at once, on as many connections."""
     started = time.perf_counter()
     report = RebuildReport()
     handlers = handlers_for(table, clock=system_clock)
@@ -159,13 +201,21 @@ async def rebuild_facts(
         await clear_facts(conn=conn, table=table)
     topics = [names.physical(t) for t in consumed_topics(table)]
     async with TopicReplay(
-        bootstrap_servers=bootstrap_servers, topics=topics, max_records=batch_size
+        bootstrap_servers=bootstrap_servers, topics=topics, max_records=batch_size * workers
     ) as replay:
         log.info("rebuild started", extra={"records": replay.bounds.records, "topics": topics})
         async for records in replay.batches():
             report.records += len(records)
             events = [e for r in records if (e := _parse(r, models, report)) is not None]
-            if events:
-                await apply_batch(pool=pool, handlers=handlers, events=events, report=report)
+            shards: list[list[tuple[Envelope, EventData]]] = [[] for _ in range(workers)]
+            for event in events:
+                shards[shard_of(event[1], workers)].append(event)
+            await asyncio.gather(
+                *(
+                    apply_batch(pool=pool, handlers=handlers, events=shard, report=report)
+                    for shard in shards
+                    if shard
+                )
+            )
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -22,7 +22,7 @@ from ticketflow_common.envelope import Envelope
 from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.events import TicketCreated
 from ticketflow_common.topics import event_source
-from ticketflow_insights.commands.facts_tickets import deferred_refresh, refresh_tickets
+from ticketflow_insights.commands.facts_tickets import deferred_facts, flush_deferred
 from ticketflow_insights.domain.synthetic_history import (
     WEEK,
     HistoryEvent,
@@ -122,6 +122,7 @@ async def seed_history(
     for first in range(0, len(events), batch_size):
         batch = events[first : first + batch_size]
         async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("SET LOCAL synchronous_commit = off")  # demo data, re-runnable
             done, again, skipped = await _apply_batch(conn, batch, handlers, clock)
             await conn.execute("DELETE FROM outbox WHERE created_at = now()")
             await add_applied_events(conn=conn, seed=seed, applied=done)
@@ -149,7 +150,8 @@ async def _apply_batch(
     clock: _EventTime,
 ) -> tuple[int, int, int]:
     """As a rebuild applies a batch: its ids recorded in one statement, each event recorded
-    just now handled in order, the tickets they touched recomputed once at the end."""
+    just now handled in order, what the facts deferred (arrivals, recomputations) done once at
+    the end."""
     handled = [
         (event, history_envelope(event), handler)
         for event in batch
@@ -160,11 +162,11 @@ async def _apply_batch(
         ids=[envelope.id for _, envelope, _ in handled],
         types=[envelope.type for _, envelope, _ in handled],
     )
-    with deferred_refresh() as touched:
+    with deferred_facts() as deferred:
         for event, envelope, handler in handled:
             if envelope.id in fresh:
                 clock.at = event.occurred_at
                 await handler(conn, envelope, event.data)
-        await refresh_tickets(conn=conn, ticket_ids=sorted(touched))
+        await flush_deferred(conn=conn, deferred=deferred)
     applied = len(fresh)
     return applied, len(handled) - applied, len(batch) - len(handled)
