@@ -41,6 +41,12 @@ SERVICE_ENV = {
     "SLA_STATS_INTERVAL_SECONDS": "1",
     "NOTIFY_STATS_INTERVAL_SECONDS": "1",
     "INSIGHTS_STATS_INTERVAL_SECONDS": "1",
+    # Insights' workers first run before the demo history is seeded: they run again soon.
+    "INSIGHTS_FORECAST_REFIT_SECONDS": "30",
+    "INSIGHTS_FORECAST_INTRADAY_SECONDS": "10",
+    "INSIGHTS_STAFFING_INTERVAL_SECONDS": "5",
+    "INSIGHTS_BREACH_RISK_INTERVAL_SECONDS": "2",
+    "INSIGHTS_REPORTS_INTERVAL_SECONDS": "5",
     "NOTIFY_CIRCUIT_FAILURE_THRESHOLD": "100",
 }
 # Urgent tickets breach their 1 s first-response target and escalate; nothing else breaches.
@@ -64,11 +70,11 @@ def system_services() -> tuple[str, ...]:
 
 
 async def seed_insights_history(system: System) -> None:
-    """Three weeks of demo history, as `make run` seeds it, so forecasts, staffing and
+    """Four weeks of demo history, as `make run` seeds it, so forecasts, staffing and
     scorecards have something to show."""
     insights = system.services["insights"]
     seeding = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "ticketflow_insights", "seed-history", "--weeks", "3",
+        sys.executable, "-m", "ticketflow_insights", "seed-history", "--weeks", "4",
         "--seed", "7", "--volume", "0.3",
         env={**os.environ, **insights.env, "PYTHONUNBUFFERED": "1"},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
