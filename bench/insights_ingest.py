@@ -1,18 +1,20 @@
 """Insights ingestion: events per second through the live consumer path, and a full rebuild of
 a million events from the topics (wall time, events/s, peak RSS of the rebuild process).
 
-    .venv/bin/python -m bench.insights_ingest [--events 1000000] [--live-events 20000]
+    .venv/bin/python -m bench.insights_ingest [--events 1000000] [--live-events 10000]
 
 Synthetic events (tests/support/insights_facts.py: about 8 per ticket over every topic) are
-published once to topics under a bench prefix of their own; the live phase runs the service's
-own `EventConsumer` on insights' event table over the first `--live-events`; the rebuild runs
+published once to topics under a bench prefix of their own; the live phase runs
+`--live-replicas` of the service's own `EventConsumer` (one group) on insights' event table
+over the first `--live-events`; the rebuild runs
 `rebuild_facts` in a child process over all of them. Schema and topics are removed afterwards.
-The rebuild is bounded by `--rebuild-timeout` (default 12 min): past it, it is stopped and the
+The rebuild is bounded by `--rebuild-timeout` (default 10 min): past it, it is stopped and the
 figures say how far it got.
 """
 
 import argparse
 import asyncio
+import itertools
 import json
 import resource
 import sys
@@ -34,7 +36,6 @@ from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.event_table import handlers_for
 from ticketflow_common.events import EVENT_MODELS
-from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.topics import PARTITIONS, TopicNames, dlq_topic
@@ -80,27 +81,33 @@ async def live_phase(
     names: TopicNames,
     bootstrap: str,
     events: int,
+    replicas: int,
 ) -> dict[str, Any]:
-    """The service's consumer over a backlog of `events`: applied per second until drained."""
+    """`replicas` of the service's consumer (one group, as N replicas run) over a backlog of
+    `events`: applied per second until drained, group joins included."""
     stop = asyncio.Event()
-    consumer = EventConsumer(
-        service="insights",
-        pool=pool,
-        producer=producer,
-        bootstrap_servers=bootstrap,
-        topics=consumed_topics(FACTS_TABLE),
-        names=names,
-        handlers=handlers_for(FACTS_TABLE, clock=system_clock),
-        group_id=f"{names.prefix}insights",
-    )
+    consumers = [
+        EventConsumer(
+            service="insights",
+            pool=pool,
+            producer=producer,
+            bootstrap_servers=bootstrap,
+            topics=consumed_topics(FACTS_TABLE),
+            names=names,
+            handlers=handlers_for(FACTS_TABLE, clock=system_clock),
+            group_id=f"{names.prefix}insights",
+        )
+        for _ in range(replicas)
+    ]
     started = time.perf_counter()
-    task = asyncio.create_task(consumer.run(stop))
-    while (done := await processed(pool)) < events and not task.done():  # noqa: ASYNC110
+    tasks = [asyncio.create_task(c.run(stop)) for c in consumers]
+    while (done := await processed(pool)) < events and not any(t.done() for t in tasks):  # noqa: ASYNC110
         await asyncio.sleep(0.25)  # a count in the database: nothing to wait on but time
     seconds = time.perf_counter() - started
     stop.set()
-    await task
+    await asyncio.gather(*tasks)
     return {
+        "replicas": replicas,
         "events": done,
         "seconds": round(seconds, 2),
         "events_per_second": round(done / seconds),
@@ -174,8 +181,14 @@ async def main(args: argparse.Namespace) -> None:
         partitions=PARTITIONS,
         only=[*topics, *(dlq_topic(t, "insights") for t in topics)],
     )
-    pool = await create_pool(dsn=infra.database_url, schema=schema, max_size=4)
-    producer = new_producer(bootstrap, client_id="bench-insights")
+    pool = await create_pool(dsn=infra.database_url, schema=schema, max_size=PARTITIONS + 1)
+    producer = AIOKafkaProducer(  # throughput over the contract's acks=all: it only loads data
+        bootstrap_servers=bootstrap,
+        client_id="bench-insights",
+        acks=1,
+        linger_ms=50,
+        max_batch_size=512 * 1024,
+    )
     await producer.start()
     figures: dict[str, Any] = {"events": args.events, "partitions": PARTITIONS}
     try:
@@ -185,16 +198,22 @@ async def main(args: argparse.Namespace) -> None:
             )
         chunks = event_chunks(args.events)
         published, started = 0, time.perf_counter()
-        live_events: list[Envelope] = []
-        while len(live_events) < args.live_events:
-            live_events += next(chunks)
+        first: list[Envelope] = []
+        while len(first) < args.live_events:
+            first += next(chunks, [])
+        live_events, rest = first[: args.live_events], first[args.live_events :]
         await publish(producer, names, live_events)
         published += len(live_events)
         figures["live"] = await live_phase(
-            pool=pool, producer=producer, names=names, bootstrap=bootstrap, events=published
+            pool=pool,
+            producer=producer,
+            names=names,
+            bootstrap=bootstrap,
+            events=published,
+            replicas=args.live_replicas,
         )
         print("live:", figures["live"], flush=True)
-        for chunk in chunks:
+        for chunk in itertools.chain([rest], chunks):
             await publish(producer, names, chunk)
             published += len(chunk)
         figures["publish_seconds"] = round(time.perf_counter() - started, 1)
@@ -228,10 +247,11 @@ def arguments() -> argparse.ArgumentParser:
     child.add_argument("--batch-size", type=int, default=2000)
     child.add_argument("--workers", type=int, default=4)
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--live-events", type=int, default=20_000)
+    parser.add_argument("--live-events", type=int, default=10_000)
+    parser.add_argument("--live-replicas", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--rebuild-timeout", type=float, default=720.0)
+    parser.add_argument("--rebuild-timeout", type=float, default=600.0)
     return parser
 
 

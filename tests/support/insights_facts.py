@@ -16,6 +16,8 @@ from ticketflow_common.events import (
     CalendarHoliday,
     SlaBreached,
     SlaMet,
+    SlaPaused,
+    SlaResumed,
     SlaStarted,
     SlaWarning,
     TeamChanged,
@@ -57,6 +59,7 @@ class FactsHistory:
     reopened: uuid.UUID = field(default_factory=uuid.uuid4)
     routed: uuid.UUID = field(default_factory=uuid.uuid4)
     clock_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    paused_clock_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def at(self, minutes: float) -> datetime:
         return self.start + timedelta(minutes=minutes)
@@ -124,6 +127,11 @@ def facts_history(start: datetime) -> FactsHistory:
     h.add(SlaWarning(**c, threshold="50%", due_at=h.at(5), fired_at=h.at(2.5)), 2.5)
     h.add(SlaBreached(**c, due_at=h.at(5), fired_at=h.at(5)), 5)
     h.add(SlaMet(**c, due_at=h.at(5), met_at=h.at(10), business_seconds_used=600), 10)
+    rc = {**c, "clock_id": h.paused_clock_id, "metric": "resolution"}
+    h.add(SlaStarted(**rc, target_seconds=14400, started_at=h.at(0), due_at=h.at(240)), 0)
+    h.add(SlaPaused(**rc, reason="waiting_on_customer", paused_at=h.at(20)), 20)
+    h.add(SlaResumed(**rc, resumed_at=h.at(30), due_at=h.at(250)), 30)
+    h.add(SlaPaused(**rc, reason="waiting_on_customer", paused_at=h.at(40)), 40)
     return h
 
 

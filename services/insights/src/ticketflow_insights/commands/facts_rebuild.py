@@ -19,7 +19,7 @@ from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_insights.adapters.topic_replay import TopicReplay
+from ticketflow_insights.commands.facts_replay import TopicReplay
 from ticketflow_insights.commands.facts_tickets import deferred_facts, flush_deferred
 from ticketflow_insights.store.facts_rebuild import (
     FACTS_TABLES,

@@ -37,6 +37,7 @@ from ticketflow_insights.domain.ticket_timeline import (
     derive_timeline,
 )
 from ticketflow_insights.store import facts_tickets as store
+from ticketflow_insights.store.facts_batch import Queue, batched_statements, flush_statements
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Deferred:
 
     tickets: set[UUID] = field(default_factory=set)
     arrivals: Counter[store.ArrivalKey] = field(default_factory=Counter)
+    statements: Queue = field(default_factory=dict)
 
 
 _DEFERRED: ContextVar[Deferred | None] = ContextVar("insights_deferred_facts", default=None)
@@ -53,16 +55,20 @@ _DEFERRED: ContextVar[Deferred | None] = ContextVar("insights_deferred_facts", d
 @contextmanager
 def deferred_facts() -> Iterator[Deferred]:
     """Within it, handlers note the tickets to recompute and the arrivals to add instead of
-    writing them at once: a rebuild writes a batch's in one go (the end state is the same)."""
-    pending = Deferred()
-    token = _DEFERRED.set(pending)
-    try:
-        yield pending
-    finally:
-        _DEFERRED.reset(token)
+    writing them at once, and the store queues its statements (`store/facts_batch.py`): a
+    rebuild writes a batch's in one go (the end state is the same)."""
+    with batched_statements() as statements:
+        pending = Deferred(statements=statements)
+        token = _DEFERRED.set(pending)
+        try:
+            yield pending
+        finally:
+            _DEFERRED.reset(token)
 
 
 async def flush_deferred(*, conn: asyncpg.Connection, deferred: Deferred) -> None:
+    """The batch's queued statements, its arrivals, then its tickets recomputed."""
+    await flush_statements(conn, deferred.statements)
     if deferred.arrivals:
         await store.add_arrivals(conn=conn, counts=deferred.arrivals)
     await refresh_tickets(conn=conn, ticket_ids=sorted(deferred.tickets))

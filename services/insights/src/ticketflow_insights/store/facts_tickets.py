@@ -13,6 +13,7 @@ from ticketflow_insights.domain.ticket_timeline import (
     StatusChange,
     TicketTimeline,
 )
+from ticketflow_insights.store.facts_batch import execute
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ _LOG_STATUS = (
 )
 
 
+_UPSERT_AND_LOG_STATUS = f"WITH ticket AS ({_UPSERT_TICKET} RETURNING 1) {_LOG_STATUS}"
+
+
 async def apply_ticket_event(*, conn: asyncpg.Connection, facts: TicketEventFacts) -> None:
     """Upsert the ticket (and log its status change): one statement, one round trip."""
     args: list[object] = [
@@ -106,10 +110,11 @@ async def apply_ticket_event(*, conn: asyncpg.Connection, facts: TicketEventFact
     ]
     change = facts.status_change
     if change is None:
-        await conn.execute(_UPSERT_TICKET, *args)
+        await execute(conn, _UPSERT_TICKET, *args)
         return
-    await conn.execute(
-        f"WITH ticket AS ({_UPSERT_TICKET} RETURNING 1) {_LOG_STATUS}",
+    await execute(
+        conn,
+        _UPSERT_AND_LOG_STATUS,
         *args,
         change.at,
         change.version,
@@ -146,7 +151,8 @@ async def record_ownership_change(
     *, conn: asyncpg.Connection, ticket_id: UUID, change: OwnershipChange
 ) -> None:
     """Log the change, with a ticket row if the ticket is not known yet (one statement)."""
-    await conn.execute(
+    await execute(
+        conn,
         "WITH ticket AS (INSERT INTO tickets (ticket_id) VALUES ($1)"
         "   ON CONFLICT (ticket_id) DO NOTHING RETURNING 1)"
         " INSERT INTO ticket_ownership_changes"

@@ -1,1 +1,0 @@
-"""Insights' outbound I/O other than its database: reading topics from their beginning."""
