@@ -17,6 +17,7 @@ infra-down:
 
 services-up: infra-up
 	@infra/local/demo.sh receiver
+	@infra/local/demo.sh history
 	@infra/local/services.sh up
 
 services-down:

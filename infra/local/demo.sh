@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data: demo.sh {receiver|up|down}
-# `up` also seeds weeks of insights history (seed_history below).
+# Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data:
+#   demo.sh {receiver|history|up|down}
+# `history` (also part of `up`) seeds weeks of insights history: see seed_history below.
 # `demo.sh traffic [--minutes N ...]` then runs the bounded traffic generator (python -m tools.demo).
 set -euo pipefail
 
@@ -39,14 +40,22 @@ up() {
 
 # Weeks of made-up desk history for insights (forecasts, staffing, scorecards need some), applied
 # straight to insights' facts, not published (the other services would act on it); a re-run
-# with the same seed does nothing. TF_HISTORY_WEEKS=0 skips it; TF_HISTORY_VOLUME scales it.
+# with the same seed does nothing. `make run` seeds it before insights starts, so insights' first
+# forecast already learns from it. TF_HISTORY_WEEKS=0 skips it; TF_HISTORY_VOLUME scales it.
 seed_history() {
   local weeks="${TF_HISTORY_WEEKS:-6}"
   (( weeks > 0 )) || return 0
-  set -a; source "$ROOT/.local/env"; source "$ROOT/.local/api-tokens.env"; set +a
+  set -a; source "$ROOT/.local/env"; set +a
+  # Before the first `services.sh up` there is no token file yet: the command serves nothing.
+  local token="${INSIGHTS_API_TOKEN:-}"
+  if [[ -z "$token" && -f "$ROOT/.local/api-tokens.env" ]]; then
+    token="$(sed -n 's/^INSIGHTS_API_TOKEN=//p' "$ROOT/.local/api-tokens.env")"
+  fi
+  [[ -n "$token" ]] || token="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
   echo "demo: seeding $weeks weeks of insights history (seed ${TF_HISTORY_SEED:-7})"
   (cd "$ROOT" && env "INSIGHTS_DATABASE_URL=$TICKETFLOW_DATABASE_URL" \
     "INSIGHTS_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
+    "INSIGHTS_API_TOKEN=$token" \
     .venv/bin/python -m ticketflow_insights seed-history --weeks "$weeks" \
     --seed "${TF_HISTORY_SEED:-7}" --volume "${TF_HISTORY_VOLUME:-1}")
 }
@@ -63,8 +72,9 @@ down() {
 
 case "${1:-}" in
   receiver) receiver ;;
+  history) seed_history ;;
   up) up ;;
   traffic) shift; traffic "$@" ;;
   down) down ;;
-  *) echo "usage: $0 {receiver|up|traffic [options]|down}" >&2; exit 2 ;;
+  *) echo "usage: $0 {receiver|history|up|traffic [options]|down}" >&2; exit 2 ;;
 esac
