@@ -14,3 +14,9 @@ class InsightsSettings(ServiceSettings):
     holiday_calendar: str = Field(
         default="default", description="The SLA calendar whose holidays the forecasts know."
     )
+    reports_interval_seconds: float = Field(
+        default=900.0, gt=0, le=86400, description="How often due reports are looked for."
+    )
+    reports_time_zone: str = Field(
+        default="UTC", description="Where report weeks, months and quarters begin at midnight."
+    )

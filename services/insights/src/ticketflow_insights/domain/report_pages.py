@@ -7,6 +7,8 @@ from html import escape
 from ticketflow_insights.domain.report_plots import cycle_time_svg, figures_svg
 from ticketflow_insights.domain.reports import ReportDocument, ReportLine
 
+NONE = "\u2013"  # an en dash where there is no figure
+MINUS = "\u2212"
 CSV_COLUMNS = ("name", "value", "target", "previous", "unit", "met")
 
 
@@ -31,7 +33,7 @@ def report_csv(document: ReportDocument) -> str:
 def shown(value: float | None, unit: str) -> str:
     """A figure as people read it: a percentage, a duration or a count."""
     if value is None:
-        return "–"
+        return NONE
     if unit == "share":
         return f"{value:.1%}"
     if unit == "seconds":
@@ -43,8 +45,8 @@ def shown(value: float | None, unit: str) -> str:
 
 def _change(line: ReportLine) -> str:
     if line.change is None:
-        return "–"
-    sign = "+" if line.change > 0 else "−" if line.change < 0 else "±"
+        return NONE
+    sign = "+" if line.change > 0 else MINUS if line.change < 0 else "±"
     if line.unit == "share":
         return f"{sign}{abs(line.change) * 100:.1f} pt"
     return sign + shown(abs(line.change), line.unit)
@@ -52,7 +54,7 @@ def _change(line: ReportLine) -> str:
 
 def _status(flag: bool | None, yes: str, no: str) -> str:
     if flag is None:
-        return '<td class="none">–</td>'
+        return f'<td class="none">{NONE}</td>'
     return f'<td class="{"ok" if flag else "bad"}">{yes if flag else no}</td>'
 
 
@@ -61,7 +63,7 @@ def _figure_rows(document: ReportDocument) -> str:
     for f in document.figures:
         rows.append(
             "<tr>"
-            f"<th scope=\"row\">{escape(f.label)}</th>"
+            f'<th scope="row">{escape(f.label)}</th>'
             f"<td>{escape(shown(f.value, f.unit))}</td>"
             f"<td>{escape(shown(f.target, f.unit))}</td>"
             f"{_status(f.met, 'met', 'missed')}"
@@ -102,8 +104,8 @@ def report_html(document: ReportDocument) -> str:
     """The report as one HTML page (UTF-8, every text escaped) with its plots inline as SVG."""
     title = escape(document.title)
     period = (
-        f"{document.period_start.isoformat()} – {document.period_end.isoformat()}"
-        f" (previous: {document.previous_start.isoformat()} – "
+        f"{document.period_start.isoformat()} to {document.period_end.isoformat()}"
+        f" (previous: {document.previous_start.isoformat()} to "
         f"{document.previous_end.isoformat()})"
     )
     return f"""<!DOCTYPE html>

@@ -2,6 +2,8 @@
 
 import io
 import re
+import threading
+from typing import Any
 
 import matplotlib as mpl
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -10,15 +12,18 @@ from matplotlib.figure import Figure
 from ticketflow_insights.domain.reports import ReportDocument, ReportLine
 
 HOUR = 3600.0
-SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "ticketflow", "font.size": 9}
+SVG_RC: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "ticketflow", "font.size": 9}
 """Text stays text (the browser's fonts render any script) and ids are stable."""
+_DRAWING = threading.Lock()
+"""rcParams are global: one drawing at a time, whichever thread draws."""
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 
 
 def svg_of(figure: Figure) -> str:
     """The figure as an `<svg>` element to inline in HTML (no XML prologue, no timestamp)."""
     buffer = io.StringIO()
-    FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None})
+    FigureCanvasSVG(figure)  # the SVG backend draws it: no display, no GUI toolkit
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     return _PROLOGUE.sub("", buffer.getvalue(), count=1)
 
 
@@ -26,7 +31,7 @@ def cycle_time_svg(document: ReportDocument) -> str:
     """Median resolution per week, in hours, against the baseline, the target and the
     benchmark."""
     trend = document.cycle_time
-    with mpl.rc_context(SVG_RC):
+    with _DRAWING, mpl.rc_context(SVG_RC):
         figure = Figure(figsize=(7.0, 3.2))
         axes = figure.add_subplot()
         labels = [w.week_start.strftime("%m-%d") for w in trend.weeks]
@@ -66,7 +71,7 @@ def figures_svg(document: ReportDocument) -> str:
     """Each targeted figure's attainment of its target (1 = on target), this period and the
     previous one."""
     lines = [f for f in document.figures if f.target is not None]
-    with mpl.rc_context(SVG_RC):
+    with _DRAWING, mpl.rc_context(SVG_RC):
         figure = Figure(figsize=(7.0, 0.45 * len(lines) + 1.2))
         axes = figure.add_subplot()
         rows = list(range(len(lines)))

@@ -1,72 +1,59 @@
 """A period's report: every scorecard figure beside its target and the previous period, and the
 cycle-time trend against the baseline the team set out to cut."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from ticketflow_common.events.insights import ReportFigure, ReportKind
+from ticketflow_insights.domain.periods import Period, PeriodKind, period_containing
+from ticketflow_insights.domain.scorecards import Figure, Scorecard
 from ticketflow_insights.domain.targets import TeamTargets
 
 Better = Literal["higher", "lower"]
-FigureValues = Mapping[str, float | None]
-"""A scorecard's figures by name (the names of `FIGURES`); None where there was nothing."""
 
 TREND_MIN_WEEKS = 8
 """A weekly report's trend still shows this many weeks: one point is not a trend."""
-WEEK = timedelta(days=7)
-KIND_PERIOD: dict[ReportKind, str] = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}
+KIND_PERIOD: dict[ReportKind, PeriodKind] = {
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+}
 """The scorecard period each report kind covers."""
 KIND_TITLE: dict[ReportKind, str] = {
     "weekly": "Weekly",
     "monthly": "Monthly",
     "quarterly": "Quarterly",
 }
+ORGANISATION_NAME = "Organisation"
 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """What a report says about one scorecard figure: its words, unit, direction and target."""
+    """How a report shows one scorecard figure: its words and unit."""
 
     name: str
     label: str
     unit: Literal["tickets", "share", "seconds"]
-    better: Better
-    target: Callable[[TeamTargets], float | None]
 
 
 FIGURES: tuple[FigureSpec, ...] = (
-    FigureSpec(name="handled", label="Tickets handled", unit="tickets", better="higher",
-               target=lambda t: None),
-    FigureSpec(name="first_contact_resolution", label="First-contact resolution", unit="share",
-               better="higher", target=lambda t: t.first_contact_resolution),
-    FigureSpec(name="sla_achievement", label="SLA achievement", unit="share", better="higher",
-               target=lambda t: t.sla_achievement),
-    FigureSpec(name="csat_share", label="CSAT rated 4-5", unit="share", better="higher",
-               target=lambda t: t.csat_share),
-    FigureSpec(name="reopen_rate", label="Reopen rate", unit="share", better="lower",
-               target=lambda t: t.reopen_rate),
-    FigureSpec(name="first_response_p50_seconds", label="First response, median",
-               unit="seconds", better="lower", target=lambda t: t.first_response_seconds),
-    FigureSpec(name="first_response_p90_seconds", label="First response, 90th percentile",
-               unit="seconds", better="lower", target=lambda t: None),
-    FigureSpec(name="resolution_p50_seconds", label="Cycle time (resolution), median",
-               unit="seconds", better="lower", target=lambda t: t.cycle_time_target_seconds),
-    FigureSpec(name="resolution_p90_seconds", label="Resolution, 90th percentile",
-               unit="seconds", better="lower", target=lambda t: None),
-)  # fmt: skip
+    FigureSpec("handled", "Tickets handled", "tickets"),
+    FigureSpec("first_contact_resolution", "First-contact resolution", "share"),
+    FigureSpec("sla_achievement", "SLA achievement", "share"),
+    FigureSpec("csat_share", "CSAT rated 4-5", "share"),
+    FigureSpec("reopen_rate", "Reopen rate", "share"),
+    FigureSpec("first_response_within_target", "First response within target", "share"),
+    FigureSpec("first_response_p50_seconds", "First response, median", "seconds"),
+    FigureSpec("first_response_p90_seconds", "First response, 90th percentile", "seconds"),
+    FigureSpec("resolution_p50_seconds", "Cycle time (resolution), median", "seconds"),
+    FigureSpec("resolution_p90_seconds", "Resolution, 90th percentile", "seconds"),
+)
 FIGURE_NAMES: tuple[str, ...] = tuple(f.name for f in FIGURES)
-
-
-class Window(BaseModel):
-    """A half-open span of time [start, end)."""
-
-    start: datetime
-    end: datetime
 
 
 class ReportLine(BaseModel):
@@ -132,49 +119,54 @@ class ReportDocument(BaseModel):
         ]
 
 
-def met_target(value: float | None, target: float | None, better: Better) -> bool | None:
-    if value is None or target is None:
-        return None
-    return value >= target if better == "higher" else value <= target
+def figure_of(card: Scorecard, name: str) -> Figure:
+    figure: Figure = getattr(card, name)
+    return figure
 
 
-def report_line(spec: FigureSpec, current: FigureValues, prior: FigureValues,
-                targets: TeamTargets) -> ReportLine:  # fmt: skip
-    value, previous, target = current.get(spec.name), prior.get(spec.name), spec.target(targets)
+def report_line(spec: FigureSpec, current: Scorecard, prior: Scorecard) -> ReportLine:
+    """The figure as the scorecard judged it, beside the previous period's value."""
+    now, before = figure_of(current, spec.name), figure_of(prior, spec.name)
+    better: Better = "lower" if now.direction == "at_most" else "higher"
+    value, previous = now.value, before.value
     change = None if value is None or previous is None else value - previous
-    improved = None if change is None or change == 0 else (change > 0) == (spec.better == "higher")
+    improved = None if change is None or change == 0 else (change > 0) == (better == "higher")
     return ReportLine(
         name=spec.name,
         label=spec.label,
         unit=spec.unit,
-        better=spec.better,
+        better=better,
         value=value,
-        target=target,
+        target=now.target,
         previous=previous,
-        met=met_target(value, target, spec.better),
+        met=now.met,
         change=change,
         improved=improved,
     )
 
 
-def week_start(instant: datetime) -> datetime:
-    """Monday 00:00 UTC of the instant's week."""
-    day = instant.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - timedelta(days=day.weekday())
-
-
-def trend_weeks(period: Window) -> list[Window]:
+def trend_weeks(period: Period) -> list[Period]:
     """The weeks a period's cycle-time trend plots: those overlapping the period, and at least
     `TREND_MIN_WEEKS` ending with the period's last."""
-    last = week_start(period.end - timedelta(microseconds=1))
-    first = min(week_start(period.start), last - (TREND_MIN_WEEKS - 1) * WEEK)
-    count = (last - first) // WEEK + 1
-    return [Window(start=first + i * WEEK, end=first + (i + 1) * WEEK) for i in range(count)]
+    last = period_containing("week", period.end - timedelta(microseconds=1), tz=period.tz)
+    weeks = [last]
+    while weeks[0].start > period.start or len(weeks) < TREND_MIN_WEEKS:
+        weeks.insert(0, weeks[0].previous())
+    return weeks
+
+
+def week_cycle_time(card: Scorecard) -> WeekCycleTime:
+    return WeekCycleTime(
+        week_start=card.period.start,
+        resolution_p50_seconds=card.resolution_p50_seconds.value,
+        handled=card.handled.value,
+    )
 
 
 def cycle_time_trend(
-    *, weeks: Sequence[WeekCycleTime], latest: float | None, targets: TeamTargets
+    *, weeks: Sequence[Scorecard], latest: float | None, targets: TeamTargets
 ) -> CycleTimeTrend:
+    """The weekly medians against baseline and target (baseline * (1 - reduction))."""
     baseline = targets.cycle_time_baseline_seconds
     target = targets.cycle_time_target_seconds
     return CycleTimeTrend(
@@ -182,14 +174,14 @@ def cycle_time_trend(
         target_seconds=target,
         reduction_target=targets.cycle_time_reduction,
         benchmark_seconds=targets.resolution_seconds,
-        weeks=list(weeks),
+        weeks=[week_cycle_time(w) for w in weeks],
         latest_seconds=latest,
         reduction_achieved=None if latest is None else 1 - latest / baseline,
         on_target=None if latest is None else latest <= target,
     )
 
 
-def report_title(kind: ReportKind, team_name: str, period: Window) -> str:
+def report_title(kind: ReportKind, team_name: str, period: Period) -> str:
     last_day = (period.end - timedelta(microseconds=1)).date()
     span = f"{period.start.date().isoformat()} to {last_day.isoformat()}"
     return f"{KIND_TITLE[kind]} report: {team_name}, {span}"
@@ -201,15 +193,15 @@ def build_report(
     kind: ReportKind,
     team: str | None,
     team_name: str,
-    period: Window,
-    previous: Window,
-    current: FigureValues,
-    prior: FigureValues,
-    weeks: Sequence[WeekCycleTime],
+    current: Scorecard,
+    prior: Scorecard,
+    weeks: Sequence[Scorecard],
     targets: TeamTargets,
     published_at: datetime,
 ) -> ReportDocument:
-    """The report of one team (or the organisation, team None) for one period."""
+    """The report of one team (or the organisation, team None) for the period of `current`,
+    against `prior` (the period before) and, for cycle time, the weekly scorecards `weeks`."""
+    period, previous = current.period, prior.period
     return ReportDocument(
         report_id=report_id,
         kind=kind,
@@ -220,10 +212,32 @@ def build_report(
         period_end=period.end,
         previous_start=previous.start,
         previous_end=previous.end,
-        figures=[report_line(spec, current, prior, targets) for spec in FIGURES],
+        figures=[report_line(spec, current, prior) for spec in FIGURES],
         cycle_time=cycle_time_trend(
-            weeks=weeks, latest=current.get("resolution_p50_seconds"), targets=targets
+            weeks=weeks, latest=current.resolution_p50_seconds.value, targets=targets
         ),
         targets=targets,
         published_at=published_at,
     )
+
+
+def report_links(report_id: UUID) -> dict[str, str]:
+    """Each format of a report to its path on insights' API."""
+    return {
+        "json": f"/reports/{report_id}",
+        "csv": f"/reports/{report_id}.csv",
+        "html": f"/reports/{report_id}.html",
+    }
+
+
+class ReportSummary(BaseModel):
+    """A stored report as listed: what it covers and where its formats are."""
+
+    report_id: UUID
+    kind: ReportKind
+    team: str | None
+    period_start: datetime
+    period_end: datetime
+    title: str
+    published_at: datetime
+    links: dict[str, str]
