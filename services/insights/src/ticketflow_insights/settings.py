@@ -4,6 +4,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.time_zones import TimeZoneName
 
 
 class InsightsSettings(ServiceSettings):
@@ -17,6 +18,6 @@ class InsightsSettings(ServiceSettings):
     reports_interval_seconds: float = Field(
         default=900.0, gt=0, le=86400, description="How often due reports are looked for."
     )
-    reports_time_zone: str = Field(
+    reports_time_zone: TimeZoneName = Field(
         default="UTC", description="Where report weeks, months and quarters begin at midnight."
     )

@@ -46,13 +46,13 @@ def cycle_time_svg(document: ReportDocument) -> str:
             (trend.benchmark_seconds, "benchmark", ":"),
         ):
             axes.axhline(seconds / HOUR, linestyle=style, color="#555555", linewidth=1)
-            axes.annotate(label, (0, seconds / HOUR), xytext=(2, 2), textcoords="offset points",
-                          xycoords=("axes fraction", "data"), fontsize=8)  # fmt: skip
+            axes.annotate(label, (1, seconds / HOUR), xytext=(-2, 2), textcoords="offset points",
+                          xycoords=("axes fraction", "data"), fontsize=8, ha="right")  # fmt: skip
         axes.set_ylabel("hours")
         axes.set_xlabel("week starting")
         axes.set_ylim(bottom=0)
         axes.set_title("Cycle time by week")
-        axes.legend(loc="upper right", fontsize=8)
+        axes.legend(loc="lower left", fontsize=8)
         figure.tight_layout()
         return svg_of(figure)
 

@@ -50,7 +50,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("first_response_within_target", "First response within target", "share"),
     FigureSpec("first_response_p50_seconds", "First response, median", "seconds"),
     FigureSpec("first_response_p90_seconds", "First response, 90th percentile", "seconds"),
-    FigureSpec("resolution_p50_seconds", "Cycle time (resolution), median", "seconds"),
+    FigureSpec("resolution_p50_seconds", "Resolution (cycle time), median", "seconds"),
     FigureSpec("resolution_p90_seconds", "Resolution, 90th percentile", "seconds"),
 )
 FIGURE_NAMES: tuple[str, ...] = tuple(f.name for f in FIGURES)
