@@ -1,9 +1,9 @@
 """Insights' configuration, read from `INSIGHTS_*` environment variables."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.settings import ServiceSettings, refuse_placeholder
 
 
 class InsightsSettings(ServiceSettings):
@@ -14,3 +14,13 @@ class InsightsSettings(ServiceSettings):
     holiday_calendar: str = Field(
         default="default", description="The SLA calendar whose holidays the forecasts know."
     )
+    viewer_token_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the agents' and leads' viewer tokens (HS256); unset: only the service"
+        " token (admin) is accepted.",
+    )
+
+    @field_validator("viewer_token_secret")
+    @classmethod
+    def _real_viewer_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        return None if value is None else refuse_placeholder(value, field="viewer_token_secret")

@@ -5,3 +5,10 @@ from prometheus_client import Gauge
 INSIGHTS_OPEN_TICKETS = Gauge(
     "ticketflow_insights_open_tickets", "Open tickets per team, as the facts know them.", ["team"]
 )
+
+# scorecards
+INSIGHTS_SCORECARD = Gauge(
+    "ticketflow_insights_scorecard",
+    "Each team's scorecard figures, week to date (UTC weeks from Monday).",
+    ["team", "figure"],
+)
