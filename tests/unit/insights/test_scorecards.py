@@ -34,7 +34,7 @@ def test_rates_are_shares_of_what_they_count() -> None:
         scope="team",
         id="network",
         period=WEEK,
-        as_of=WEEK.end.isoformat(),
+        as_of=WEEK.end,
         counts=counts,
         targets=TeamTargets(),
     )
@@ -65,7 +65,7 @@ def test_percentiles_are_judged_at_most_their_target() -> None:
         scope="agent",
         id="a",
         period=WEEK,
-        as_of=WEEK.end.isoformat(),
+        as_of=WEEK.end,
         counts=counts,
         targets=TeamTargets(resolution_seconds=60 * HOUR),
     )
@@ -83,7 +83,7 @@ def test_nothing_counted_is_no_rate_and_neither_met_nor_missed() -> None:
         scope="team",
         id="quiet",
         period=WEEK,
-        as_of=WEEK.start.isoformat(),
+        as_of=WEEK.start,
         counts=ScorecardCounts(),
         targets=TeamTargets(),
     )
@@ -112,7 +112,7 @@ def test_the_gauge_reports_every_figure_with_a_value() -> None:
         scope="team",
         id="network",
         period=WEEK,
-        as_of=WEEK.end.isoformat(),
+        as_of=WEEK.end,
         counts=counts,
         targets=TeamTargets(),
     )
@@ -131,7 +131,7 @@ def test_dwell_is_reported_per_status_in_name_order() -> None:
         scope="team",
         id="network",
         period=WEEK,
-        as_of=WEEK.end.isoformat(),
+        as_of=WEEK.end,
         counts=counts,
         targets=TeamTargets(),
     )

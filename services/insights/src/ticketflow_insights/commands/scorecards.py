@@ -41,7 +41,7 @@ async def team_scorecard(
         scope="team",
         id=team,
         period=period,
-        as_of=until.isoformat(),
+        as_of=until,
         counts=counts,
         targets=targets,
     )
@@ -68,7 +68,7 @@ async def agent_scorecard(
         scope="agent",
         id=agent_id,
         period=period,
-        as_of=until.isoformat(),
+        as_of=until,
         counts=counts,
         targets=targets,
         teams=sorted(teams),
