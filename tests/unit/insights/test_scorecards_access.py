@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from pydantic import ValidationError
 
 from ticketflow_insights.domain.access import (
     ADMIN,
@@ -14,6 +15,7 @@ from ticketflow_insights.domain.access import (
     viewer_token,
     viewer_token_subject,
 )
+from ticketflow_insights.settings import InsightsSettings
 
 SECRET = "s" * 40
 NOW = datetime(2026, 5, 13, 9, tzinfo=UTC)
@@ -83,3 +85,23 @@ def test_roles_and_what_they_see() -> None:
     assert not agent.may_see_team("network")
     assert ADMIN.may_see_team("anything")
     assert ADMIN.may_see_agent(other, frozenset())
+
+
+@pytest.mark.parametrize("secret", ["changeme", "x" * 20])
+def test_the_viewer_secret_must_be_real_and_long_enough(secret: str) -> None:
+    with pytest.raises(ValidationError, match="viewer_token_secret"):
+        InsightsSettings(
+            database_url="postgresql://localhost/x",
+            kafka_bootstrap_servers="localhost:9092",
+            api_token="a" * 24,
+            viewer_token_secret=secret,
+        )
+
+
+def test_the_viewer_secret_is_optional() -> None:
+    settings = InsightsSettings(
+        database_url="postgresql://localhost/x",
+        kafka_bootstrap_servers="localhost:9092",
+        api_token="a" * 24,
+    )
+    assert settings.viewer_token_secret is None

@@ -5,10 +5,10 @@ report APIs and workers on top of them.
 prints a viewer token for an agent (or lead) and exits."""
 
 import argparse
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from ticketflow_common.clock import system_clock
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_insights.api import scorecards, targets
 from ticketflow_insights.api.authentication import VIEWER_TOKEN, authenticate
@@ -42,7 +42,7 @@ def run_issue_token(settings: InsightsSettings, args: argparse.Namespace) -> Non
         token = issue_viewer_token(
             agent_id=args.agent,
             viewer_secret=settings.viewer_token_secret,
-            now=datetime.now(UTC),
+            now=system_clock(),
             hours=args.hours,
         )
     except ValueError as error:

@@ -5,6 +5,8 @@ from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings, refuse_placeholder
 
+MIN_VIEWER_SECRET_BYTES = 32
+
 
 class InsightsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INSIGHTS_")
@@ -23,4 +25,12 @@ class InsightsSettings(ServiceSettings):
     @field_validator("viewer_token_secret")
     @classmethod
     def _real_viewer_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        return None if value is None else refuse_placeholder(value, field="viewer_token_secret")
+        """Not a placeholder, and at least 32 bytes: RFC 7518 3.2's minimum for HS256."""
+        if value is None:
+            return None
+        refuse_placeholder(value, field="viewer_token_secret")
+        if len(value.get_secret_value().encode()) < MIN_VIEWER_SECRET_BYTES:
+            raise ValueError(
+                f"viewer_token_secret must be at least {MIN_VIEWER_SECRET_BYTES} bytes"
+            )
+        return value
