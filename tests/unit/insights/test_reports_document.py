@@ -31,7 +31,7 @@ def card(period: Period, targets: TeamTargets | None = None, **counts: Any) -> S
         scope="team",
         id="network",
         period=period,
-        as_of=period.end.isoformat(),
+        as_of=period.end,
         counts=ScorecardCounts.model_validate(counts),
         targets=targets or TeamTargets(),
     )
@@ -169,17 +169,13 @@ def test_the_organisation_adds_its_teams_up() -> None:
     assert (counts.ratings, counts.ratings_good) == (60, 50)
     assert (counts.clocks_met, counts.clocks_breached) == (90, 10)
     assert counts.resolution_p50_seconds == pytest.approx((100 * 50 + 20 * 20) / 120 * HOUR)
-    whole = organisation_scorecard(
-        cards=[a, b], period=WEEK, as_of=WEEK.end.isoformat(), targets=TeamTargets()
-    )
+    whole = organisation_scorecard(cards=[a, b], period=WEEK, as_of=WEEK.end, targets=TeamTargets())
     assert whole.first_contact_resolution.value == pytest.approx(0.75)
     assert whole.first_contact_resolution.met is True
 
 
 def test_an_organisation_without_teams_has_no_figures() -> None:
-    whole = organisation_scorecard(
-        cards=[], period=WEEK, as_of=WEEK.end.isoformat(), targets=TeamTargets()
-    )
+    whole = organisation_scorecard(cards=[], period=WEEK, as_of=WEEK.end, targets=TeamTargets())
     assert whole.handled.value == 0
     assert whole.csat_share.value is None
     assert whole.resolution_p50_seconds.value is None

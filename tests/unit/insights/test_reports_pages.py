@@ -27,7 +27,7 @@ def document(team_name: str = "Network") -> ReportDocument:
             scope="team",
             id="network",
             period=period,
-            as_of=period.end.isoformat(),
+            as_of=period.end,
             counts=ScorecardCounts(**counts),
             targets=TeamTargets(),
         )

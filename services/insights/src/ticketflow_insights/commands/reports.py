@@ -63,7 +63,7 @@ class Scorecards:
 
     async def organisation(self, period: Period, targets: TeamTargets) -> Scorecard:
         cards = [await self.team(t.team, period) for t in self.teams]
-        as_of = period.elapsed_until(self.now).isoformat()
+        as_of = period.elapsed_until(self.now)
         return organisation_scorecard(cards=cards, period=period, as_of=as_of, targets=targets)
 
     async def of(self, team: str | None, period: Period, targets: TeamTargets) -> Scorecard:

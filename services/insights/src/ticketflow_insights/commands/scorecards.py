@@ -5,7 +5,8 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_common.problems import not_found
+from ticketflow_common.problems import ProblemError, not_found
+from ticketflow_insights.domain.access import Viewer
 from ticketflow_insights.domain.periods import Period
 from ticketflow_insights.domain.scorecards import Scorecard, build_scorecard
 from ticketflow_insights.domain.targets import TeamTargets
@@ -40,7 +41,7 @@ async def team_scorecard(
         scope="team",
         id=team,
         period=period,
-        as_of=until.isoformat(),
+        as_of=until,
         counts=counts,
         targets=targets,
     )
@@ -67,7 +68,7 @@ async def agent_scorecard(
         scope="agent",
         id=agent_id,
         period=period,
-        as_of=until.isoformat(),
+        as_of=until,
         counts=counts,
         targets=targets,
         teams=sorted(teams),
@@ -84,3 +85,15 @@ async def team_agent_scorecards(
         await agent_scorecard(conn=conn, agent_id=agent_id, period=period, now=now)
         for agent_id in await team_agents(conn=conn, team=team)
     ]
+
+
+async def visible_agent_scorecard(
+    *, conn: asyncpg.Connection, viewer: Viewer, agent_id: UUID, period: Period, now: datetime
+) -> Scorecard:
+    """403 unless the viewer may see the agent (themself, a lead of one of their teams, an
+    admin); only an admin learns that an agent does not exist (404)."""
+    if viewer.role != "admin" and viewer.agent_id != agent_id:
+        teams = await agent_teams(conn=conn, agent_id=agent_id) or frozenset()
+        if not viewer.may_see_agent(agent_id, teams):
+            raise ProblemError(403, "this viewer may not see that agent's scorecard")
+    return await agent_scorecard(conn=conn, agent_id=agent_id, period=period, now=now)

@@ -1,6 +1,6 @@
 """Calendar periods (day, week, month, quarter) in a time zone: what a scorecard covers."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,8 @@ PERIOD_KINDS: tuple[PeriodKind, ...] = get_args(PeriodKind)
 
 
 class Period(BaseModel):
-    """The half-open interval [start, end) of one calendar period, local midnights in `tz`."""
+    """The half-open interval [start, end) of one calendar period: local midnights in `tz`,
+    held in UTC (so `end - start` is elapsed time, 167 h for a week that springs forward)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -75,6 +76,5 @@ def _first_day_after(kind: PeriodKind, first: date) -> date:
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    """The first instant of a local day (a DST gap at midnight moves it forward)."""
-    naive = datetime.combine(day, time())
-    return naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone)
+    """The first instant of a local day, in UTC (a DST gap at midnight moves it forward)."""
+    return datetime.combine(day, time()).replace(tzinfo=zone).astimezone(UTC)

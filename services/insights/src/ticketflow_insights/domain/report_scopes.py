@@ -2,6 +2,7 @@
 up exactly; percentiles are the teams' weighted by how many tickets each counts."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from ticketflow_insights.domain.periods import Period
 from ticketflow_insights.domain.scorecards import (
@@ -77,7 +78,7 @@ def organisation_counts(cards: Sequence[Scorecard]) -> ScorecardCounts:
 
 
 def organisation_scorecard(
-    *, cards: Sequence[Scorecard], period: Period, as_of: str, targets: TeamTargets
+    *, cards: Sequence[Scorecard], period: Period, as_of: datetime, targets: TeamTargets
 ) -> Scorecard:
     """The whole organisation over `period`, judged by the organisation's targets."""
     return build_scorecard(

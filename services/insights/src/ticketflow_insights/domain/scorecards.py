@@ -1,5 +1,6 @@
 """A team's or an agent's figures over a period, each beside its target: what a lead reviews."""
 
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -74,7 +75,7 @@ class Scorecard(BaseModel):
     scope: ScorecardScope
     id: str = Field(description="The team's name, or the agent's id.")
     period: Period
-    as_of: str = Field(description="The instant the figures run to (ISO 8601).")
+    as_of: datetime = Field(description="The instant the figures run to.")
     teams: list[str] = Field(default_factory=list, description="For an agent: their teams.")
     handled: Figure
     first_contact_resolution: Figure
@@ -114,7 +115,7 @@ def build_scorecard(
     scope: ScorecardScope,
     id: str | UUID,
     period: Period,
-    as_of: str,
+    as_of: datetime,
     counts: ScorecardCounts,
     targets: TeamTargets,
     teams: list[str] | None = None,

@@ -26,34 +26,28 @@ class ScopeColumns:
 AGENT = ScopeColumns(resolved="resolved_by", responded="first_responder_id", clock="assignee_id")
 TEAM = ScopeColumns(resolved="team", responded="team", clock="team")
 
-# First-contact resolution: resolved with at most one agent reply and never reopened.
-FIRST_CONTACT = "t.reopen_count = 0 AND t.agent_replies <= 1"
-
+# Resolution, FCR and reopen as the facts define them per ticket (`ticket_figures`, the view
+# of domain/ticket_figures.py): resolved tickets only, a reopened one not until resolved again.
 _RESOLVED = """
 SELECT count(*) AS handled,
-       count(*) FILTER (WHERE {fcr}) AS first_contact_resolved,
-       count(*) FILTER (WHERE t.reopen_count > 0) AS reopened,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.resolved_at - t.created_at))
-           FILTER (WHERE t.created_at IS NOT NULL) AS resolution_p50_seconds,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM t.resolved_at - t.created_at))
-           FILTER (WHERE t.created_at IS NOT NULL) AS resolution_p90_seconds
-  FROM tickets t
- WHERE t.{column} = $1 AND t.resolved_at >= $2 AND t.resolved_at < $3
+       count(*) FILTER (WHERE f.first_contact_resolution) AS first_contact_resolved,
+       count(*) FILTER (WHERE f.reopened) AS reopened,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.resolution_seconds) AS resolution_p50_seconds,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.resolution_seconds) AS resolution_p90_seconds
+  FROM ticket_figures f
+ WHERE f.{column} = $1 AND f.resolved AND f.resolved_at >= $2 AND f.resolved_at < $3
 """
 
 _RESPONDED = """
 SELECT count(*) AS responded,
-       count(*) FILTER (WHERE t.first_response_at - t.created_at <= make_interval(secs => $4))
-           AS responded_within_target,
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM t.first_response_at - t.created_at))
+       count(*) FILTER (WHERE f.first_response_seconds <= $4) AS responded_within_target,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.first_response_seconds)
            AS first_response_p50_seconds,
-       percentile_cont(0.9) WITHIN GROUP (
-           ORDER BY extract(epoch FROM t.first_response_at - t.created_at))
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.first_response_seconds)
            AS first_response_p90_seconds
-  FROM tickets t
+  FROM tickets t JOIN ticket_figures f USING (ticket_id)
  WHERE t.{column} = $1 AND t.first_response_at >= $2 AND t.first_response_at < $3
-   AND t.created_at IS NOT NULL
+   AND f.first_response_seconds IS NOT NULL
 """
 
 _CLOCKS = """
@@ -75,8 +69,8 @@ _DWELL = """
 SELECT d.status, count(*) AS tickets,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY d.seconds) AS median_seconds,
        sum(d.seconds) AS total_seconds
-  FROM tickets t JOIN ticket_status_dwell d USING (ticket_id)
- WHERE t.{column} = $1 AND t.resolved_at >= $2 AND t.resolved_at < $3
+  FROM ticket_figures f JOIN ticket_status_dwell d USING (ticket_id)
+ WHERE f.{column} = $1 AND f.resolved AND f.resolved_at >= $2 AND f.resolved_at < $3
  GROUP BY d.status
 """
 
@@ -92,9 +86,7 @@ async def scorecard_counts(
 ) -> ScorecardCounts:
     """Every count of one scope's scorecard over [start, until)."""
     window = (key, start, until)
-    resolved = await conn.fetchrow(
-        _RESOLVED.format(column=scope.resolved, fcr=FIRST_CONTACT), *window
-    )
+    resolved = await conn.fetchrow(_RESOLVED.format(column=scope.resolved), *window)
     responded = await conn.fetchrow(
         _RESPONDED.format(column=scope.responded), *window, first_response_target_seconds
     )
