@@ -3,7 +3,7 @@ weeks of ticket facts, the app with a chosen viewer, and counts of the outbox.""
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,13 +14,12 @@ import httpx
 from tests.support.clock import FakeClock
 from tests.support.harness import ServiceHarness, harness_runtime
 from tests.support.schemas import fresh_schema
-from ticketflow_common.service_main import build_app
-from ticketflow_insights.api.deps import get_viewer
-from ticketflow_insights.domain.access import Viewer
+from ticketflow_insights.commands.authentication import issue_viewer_token
 from ticketflow_insights.main import SPEC
 from ticketflow_insights.settings import InsightsSettings
 
 TOKEN = secrets.token_urlsafe(24)
+VIEWER_SECRET = secrets.token_urlsafe(48)
 HOUR = timedelta(hours=1)
 LAST_WEEK = datetime(2025, 6, 9, tzinfo=UTC)
 """Monday of the last full week when the clock reads `NOW`."""
@@ -32,9 +31,20 @@ NETWORK_LEAD = "lead@network.example"
 CHINESE_LEAD = "组长@support.example"
 
 
+@dataclass(frozen=True)
+class People:
+    """The agents the seed made: each team's lead and one agent who leads nothing."""
+
+    network_lead: uuid.UUID
+    chinese_lead: uuid.UUID
+    agent: uuid.UUID
+
+
 @dataclass
 class ReportsHarness(ServiceHarness[InsightsSettings]):
     """The insights harness plus the reports tests' helpers."""
+
+    people: People | None = None
 
     async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
         async with self.pool.acquire() as conn:
@@ -45,16 +55,19 @@ class ReportsHarness(ServiceHarness[InsightsSettings]):
         """The `report.published` envelopes in the outbox, oldest first."""
         return [e for e in await self.outbox() if e["type"] == "report.published"]
 
-    def client_as(self, viewer: Viewer | None) -> httpx.AsyncClient:
-        """The app in-process as `viewer` (None: the admin service token)."""
-        app = build_app(self.spec, self.runtime)
-        if viewer is not None:
-            app.dependency_overrides[get_viewer] = lambda: viewer
-        return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://insights",
-            headers={"Authorization": f"Bearer {TOKEN}"},
+    def client_as(self, agent_id: uuid.UUID | None) -> httpx.AsyncClient:
+        """The app in-process with the viewer token of `agent_id` (None: the service token,
+        an admin); whether they lead a team is read from the projection, as in production."""
+        if agent_id is None:
+            return self.client(TOKEN)
+        settings = self.settings
+        token = issue_viewer_token(
+            agent_id=agent_id,
+            viewer_secret=settings.viewer_token_secret,
+            now=self.clock(),
+            hours=1,
         )
+        return self.client(token)
 
 
 async def add_team(
@@ -111,11 +124,22 @@ async def add_resolved(
     )
 
 
-async def seed_two_weeks(conn: asyncpg.Connection) -> None:
+async def seed_two_weeks(conn: asyncpg.Connection) -> People:
     """network: 4 tickets the week before (60 h each), 5 last week (40 h; one reopened);
     cn-support: 2 last week (80 h); an archived team with nothing."""
-    await add_team(conn, team="network", name="Network", lead_email=NETWORK_LEAD)
-    await add_team(conn, team=CHINESE_TEAM, name=CHINESE_NAME, lead_email=CHINESE_LEAD)
+    network_lead = await add_team(conn, team="network", name="Network", lead_email=NETWORK_LEAD)
+    chinese_lead = await add_team(
+        conn, team=CHINESE_TEAM, name=CHINESE_NAME, lead_email=CHINESE_LEAD
+    )
+    agent = uuid.uuid4()
+    await conn.execute(
+        "INSERT INTO agents (agent_id, name, email, teams, changed_at) VALUES ($1, $2, $3, $4, $5)",
+        agent,
+        "an agent",
+        "agent@network.example",
+        ["network"],
+        WEEK_BEFORE,
+    )
     await add_team(conn, team="old", name="Old", lead_email="old@example.com", archived=True)
     for i in range(4):
         await add_resolved(
@@ -134,19 +158,19 @@ async def seed_two_weeks(conn: asyncpg.Connection) -> None:
         await add_resolved(
             conn, team=CHINESE_TEAM, created=LAST_WEEK + (i + 1) * HOUR, took=80 * HOUR
         )
+    return People(network_lead=network_lead, chinese_lead=chinese_lead, agent=agent)
 
 
-async def reports_harness(
-    database_url: str, kafka_bootstrap: str, *, seed: Callable[..., Any] = seed_two_weeks
-) -> AsyncIterator[ReportsHarness]:
-    """A fresh insights schema seeded by `seed`, the clock at `NOW`."""
+async def reports_harness(database_url: str, kafka_bootstrap: str) -> AsyncIterator[ReportsHarness]:
+    """A fresh insights schema seeded with two weeks of facts, the clock at `NOW`."""
     async with fresh_schema(database_url, "insights", max_size=6) as (pool, schema):
         async with pool.acquire() as conn:
-            await seed(conn)
+            people = await seed_two_weeks(conn)
         settings = InsightsSettings(
             database_url=database_url,
             kafka_bootstrap_servers=kafka_bootstrap,
             api_token=TOKEN,
+            viewer_token_secret=VIEWER_SECRET,
             auth_failure_limit=10_000,
             reports_interval_seconds=0.05,
         )
@@ -158,5 +182,5 @@ async def reports_harness(
             clock=clock,
             kafka_bootstrap=kafka_bootstrap,
         )
-        yield ReportsHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
+        yield ReportsHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema, people=people)
         await runtime.producer.stop()

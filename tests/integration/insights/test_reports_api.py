@@ -17,10 +17,6 @@ from tests.support.insights_reports import (
     reports_harness,
 )
 from ticketflow_insights.commands.reports import publish_due_reports
-from ticketflow_insights.domain.access import Viewer
-
-NETWORK_LEAD = Viewer(role="lead", agent_id=uuid.uuid4(), led_teams=frozenset({"network"}))
-AGENT = Viewer(role="agent", agent_id=uuid.uuid4())
 
 
 @pytest.fixture
@@ -109,7 +105,8 @@ async def test_a_lead_reads_their_teams_and_the_organisations_reports(
     other = await report_id(reports, "weekly", CHINESE_TEAM)
     own = await report_id(reports, "weekly", "network")
     whole = await report_id(reports, "monthly", None)
-    async with reports.client_as(NETWORK_LEAD) as lead:
+    assert reports.people is not None
+    async with reports.client_as(reports.people.network_lead) as lead:
         listed = (await lead.get("/reports")).json()
         assert {r["team"] for r in listed} == {"network", None}
         assert (await lead.get(f"/reports/{own}.html")).status_code == 200
@@ -121,7 +118,8 @@ async def test_a_lead_reads_their_teams_and_the_organisations_reports(
 
 async def test_agents_read_no_reports(reports: ReportsHarness) -> None:
     whole = await report_id(reports, "weekly", None)
-    async with reports.client_as(AGENT) as agent:
+    assert reports.people is not None
+    async with reports.client_as(reports.people.agent) as agent:
         assert (await agent.get("/reports")).status_code == 403
         assert (await agent.get(f"/reports/{whole}")).status_code == 403
 
@@ -160,7 +158,8 @@ async def test_generating_is_for_admins_and_ended_periods_of_known_teams(
     reports: ReportsHarness, admin: httpx.AsyncClient
 ) -> None:
     body = {"kind": "weekly", "team": "network", "at": "2025-06-11T12:00:00Z"}
-    async with reports.client_as(NETWORK_LEAD) as lead:
+    assert reports.people is not None
+    async with reports.client_as(reports.people.network_lead) as lead:
         assert (await lead.post("/reports", json=body)).status_code == 403
     running = await admin.post("/reports", json={**body, "at": "2025-06-17T12:00:00Z"})
     assert running.status_code == 422
