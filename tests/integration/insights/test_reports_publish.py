@@ -161,3 +161,31 @@ async def test_the_worker_publishes_on_its_schedule(reports: ReportsHarness) -> 
 async def _at_least(reports: ReportsHarness, count: int) -> list[dict[str, Any]]:
     events = await reports.published()
     return events if len(events) >= count else []
+
+
+async def test_a_period_is_reported_only_once_its_grace_has_passed(
+    reports: ReportsHarness,
+) -> None:
+    await publish(reports)
+    monday = LAST_WEEK + timedelta(days=14)  # 2025-06-23 00:00: the week of the 16th has ended
+    async with reports.pool.acquire() as conn:
+        early = await publish_due_reports(
+            conn=conn, now=monday + timedelta(minutes=30), grace=timedelta(hours=1)
+        )
+        on_time = await publish_due_reports(
+            conn=conn, now=monday + timedelta(hours=1), grace=timedelta(hours=1)
+        )
+    assert early == []
+    rows = await reports.fetch(
+        "SELECT kind, period_start FROM reports WHERE report_id = ANY($1)", on_time
+    )
+    assert {(r["kind"], r["period_start"]) for r in rows} == {
+        ("weekly", monday - timedelta(days=7))
+    }
+
+
+async def test_nothing_is_due_while_no_team_is_known(reports: ReportsHarness) -> None:
+    async with reports.pool.acquire() as conn:
+        await conn.execute("TRUNCATE teams")  # as a rebuild does before it replays
+    assert await publish(reports) == []
+    assert await reports.published() == []

@@ -20,6 +20,12 @@ class InsightsSettings(ServiceSettings):
     reports_interval_seconds: float = Field(
         default=900.0, gt=0, le=86400, description="How often due reports are looked for."
     )
+    reports_grace_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        le=7 * 86400,
+        description="A period is reported this long after it ends: late events still count.",
+    )
     reports_time_zone: TimeZoneName = Field(
         default="UTC", description="Where report weeks, months and quarters begin at midnight."
     )

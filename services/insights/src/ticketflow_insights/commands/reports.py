@@ -3,7 +3,7 @@ stored and announced (`report.published`) in one transaction; and reading them b
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, get_args
 from uuid import UUID
 
@@ -125,15 +125,23 @@ async def announce(
 
 
 async def publish_due_reports(
-    *, conn: asyncpg.Connection, now: datetime, time_zone: str = "UTC"
+    *,
+    conn: asyncpg.Connection,
+    now: datetime,
+    time_zone: str = "UTC",
+    grace: timedelta = timedelta(0),
 ) -> list[UUID]:
-    """For each kind, the last period that ended before now: every team's report and the
-    organisation's not yet stored. A replica that loses the race to store one emits nothing."""
+    """For each kind, the last period that ended at least `grace` ago (events still on their
+    way count): every team's report and the organisation's not yet stored. A replica that
+    loses the race to store one emits nothing; without teams (before the facts arrive, or
+    while a rebuild refills them) nothing is due."""
     teams = await report_teams(conn=conn)
+    if not teams:
+        return []
     scorecards = Scorecards(conn=conn, teams=teams, now=now)
     published: list[UUID] = []
     for kind in REPORT_KINDS:
-        period = period_containing(KIND_PERIOD[kind], now, tz=time_zone).previous()
+        period = period_containing(KIND_PERIOD[kind], now - grace, tz=time_zone).previous()
         done = await reported_scopes(conn=conn, kind=kind, period_start=period.start)
         for team in [*teams, None]:
             if (None if team is None else team.team) in done:

@@ -1,5 +1,6 @@
 -- Reports on a schedule: one row per kind, team and period, whoever publishes it first (the
 -- unique key makes N replicas and restarts publish a period once). team NULL: the organisation.
+-- Not derived from the topics: a rebuild keeps it, so no report is announced twice.
 CREATE TABLE reports (
     report_id     uuid        PRIMARY KEY,
     kind          text        NOT NULL CHECK (kind IN ('weekly', 'monthly', 'quarterly')),
