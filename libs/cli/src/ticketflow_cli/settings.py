@@ -14,7 +14,7 @@ from ticketflow_cli.failures import CommandFailed, ExitCode
 
 Service = Literal["intake", "routing", "sla", "notify", "insights"]
 SERVICES: tuple[Service, ...] = ("intake", "routing", "sla", "notify")
-"""The services `demo seed` needs; insights only reads what they publish."""
+"""The services `make run` starts with tokens in .local/api-tokens.env (the demo needs each)."""
 ENV_FILES = (".local/env", ".local/api-tokens.env")
 
 
