@@ -106,3 +106,17 @@ def test_an_unknown_report_exits_not_found(requests: list[httpx.Request]) -> Non
     result = run("show", "00000000-0000-0000-0000-000000000000")
     assert isinstance(result.exception, CommandFailed)
     assert result.exception.code == ExitCode.NOT_FOUND
+
+
+@pytest.mark.parametrize("command", [("reports",), ("reports", "show")])
+def test_the_report_commands_have_help(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "Usage: ticketflow reports" in result.output
+
+
+def test_an_unknown_format_is_refused_before_any_request(requests: list[httpx.Request]) -> None:
+    result = run("show", REPORT_ID, "--format", "pdf")
+    assert isinstance(result.exception, CommandFailed)
+    assert result.exception.code == ExitCode.CONFIGURATION
+    assert requests == []
