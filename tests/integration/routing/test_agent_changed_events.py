@@ -2,6 +2,7 @@
 outbox, committed with it, carrying the agent as it now is and a version that only grows."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -138,33 +139,51 @@ async def test_a_refused_change_announces_nothing(
     assert (await api.get(f"/agents/{grace['id']}")).json()["version"] == 1
 
 
-async def test_the_migration_announces_the_agents_that_exist_already(database_url: str) -> None:
-    """Agents from before versions existed are announced once, the archived ones as removed."""
+async def _migrated_with(
+    database_url: str, *, before: str, rows: list[tuple[str, tuple[object, ...]]], event_type: str
+) -> list[asyncpg.Record]:
+    """Apply routing's migrations up to `before`, insert `rows` (SQL, arguments), apply the
+    rest: the outbox rows of `event_type` the migrations wrote."""
     migrations = service_migrations("routing")
-    last = next(i for i, m in enumerate(migrations) if m.name.endswith("0011_agent_versions.sql"))
+    last = next(i for i, m in enumerate(migrations) if m.name.endswith(before))
     schema = f"routing_{uuid.uuid4().hex[:10]}"
     pool = await create_pool(dsn=database_url, schema=schema, max_size=2)
     try:
         async with pool.acquire() as conn:
             await apply_migrations(conn=conn, schema=schema, migrations=migrations[:last])
-            live, gone = uuid.uuid4(), uuid.uuid4()
-            await conn.execute(
-                "INSERT INTO agents (id, name, team, teams, email, capacity, status, time_zone,"
-                " shifts, archived_at) VALUES"
-                " ($1, 'Grace', 'net', '{vpn,net}', 'g@example.com', 2, 'away', 'Europe/Paris',"
-                ' \'[{"days": ["mon"], "start": "09:00:00", "end": "17:00:00"}]\', NULL),'
-                " ($2, 'Old', 'net', '{net}', NULL, 1, 'offline', 'UTC', NULL, now())",
-                live,
-                gone,
-            )
+            for sql, args in rows:
+                await conn.execute(sql, *args)
             await apply_migrations(conn=conn, schema=schema, migrations=migrations)
-            rows = await conn.fetch(
-                "SELECT key, payload FROM outbox WHERE event_type = 'agent.changed' ORDER BY key"
+            found: list[asyncpg.Record] = await conn.fetch(
+                "SELECT key, payload FROM outbox WHERE event_type = $1 ORDER BY key", event_type
             )
     finally:
         async with pool.acquire() as conn:
             await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         await pool.close()
+    return found
+
+
+async def test_the_migration_announces_the_agents_that_exist_already(database_url: str) -> None:
+    """Agents from before versions existed are announced once, the archived ones as removed."""
+    live, gone = uuid.uuid4(), uuid.uuid4()
+    insert = (
+        "INSERT INTO agents (id, name, team, teams, email, capacity, status, time_zone, shifts,"
+        " archived_at) VALUES ($1, $2, 'net', $3, $4, $5, $6, $7, $8, $9)"
+    )
+    shifts = [{"days": ["mon"], "start": "09:00:00", "end": "17:00:00"}]
+    rows = await _migrated_with(
+        database_url,
+        before="0011_agent_versions.sql",
+        rows=[
+            (
+                insert,
+                (live, "Grace", ["vpn", "net"], "g@x.com", 2, "away", "Europe/Paris", shifts, None),
+            ),
+            (insert, (gone, "Old", ["net"], None, 1, "offline", "UTC", None, datetime.now(UTC))),
+        ],
+        event_type="agent.changed",
+    )
     found = {r["key"]: AgentChanged.model_validate(r["payload"]["data"]) for r in rows}
     assert set(found) == {str(live), str(gone)}
     grace, old = found[str(live)], found[str(gone)]
@@ -177,3 +196,20 @@ async def test_the_migration_announces_the_agents_that_exist_already(database_ur
     assert grace.shifts is not None
     assert [s.days for s in grace.shifts] == [["mon"]]
     assert (old.change, old.shifts, old.email) == ("removed", None, None)
+    assert len({r["payload"]["id"] for r in rows}) == 2
+
+
+async def test_the_migration_announces_each_existing_team_with_an_event_of_its_own(
+    database_url: str,
+) -> None:
+    rows = await _migrated_with(
+        database_url,
+        before="0010_archived_teams_and_agents.sql",
+        rows=[("INSERT INTO teams (id, name) VALUES ('net', 'Network'), ('billing', '账单')", ())],
+        event_type="team.changed",
+    )
+    assert [(r["key"], r["payload"]["data"]["name"]) for r in rows] == [
+        ("billing", "账单"),
+        ("net", "Network"),
+    ]
+    assert len({r["payload"]["id"] for r in rows}) == 2
