@@ -2,8 +2,10 @@
 report APIs and workers on top of them."""
 
 from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_insights.api import breach_risk
 from ticketflow_insights.messaging.events import event_table
 from ticketflow_insights.settings import InsightsSettings
+from ticketflow_insights.workers.breach_risk import run_breach_risk
 from ticketflow_insights.workers.gauges import run_gauges
 
 NAME = "insights"
@@ -11,9 +13,9 @@ NAME = "insights"
 SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Insights API",
-    routers=[],
+    routers=[breach_risk.router],
     events=event_table,
-    loops=[run_gauges],
+    loops=[run_gauges, run_breach_risk],
 )
 
 

@@ -1,7 +1,19 @@
 """Insights' Prometheus metrics, set by its commands."""
 
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge
 
 INSIGHTS_OPEN_TICKETS = Gauge(
     "ticketflow_insights_open_tickets", "Open tickets per team, as the facts know them.", ["team"]
+)
+
+# risk (breach risk of open tickets)
+INSIGHTS_AT_RISK_TICKETS = Gauge(
+    "ticketflow_insights_at_risk_tickets",
+    "Open tickets per team whose chance of breaching an SLA target is at or above the threshold.",
+    ["team"],
+)
+INSIGHTS_AT_RISK_EVENTS = Counter(
+    "ticketflow_insights_at_risk_events_total",
+    "sla.at_risk events emitted per team (once per clock cycle, before any warning).",
+    ["team"],
 )

@@ -1,0 +1,262 @@
+"""How good the breach-risk model is: replay a ticket history step by step, assess every clock
+with only what was known then, and score the flags raised before the warning against the
+breaches that really happened (precision, recall, lead time). Pure: the history is given."""
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ticketflow_insights.domain.breach_risk import (
+    PRIORITY_RANK,
+    ClockSituation,
+    RiskMetric,
+    Survival,
+    TeamSituation,
+    assess,
+)
+
+
+@dataclass(frozen=True)
+class ClockOutcome:
+    """One clock cycle of the replay: when the model first flagged it (before its warning),
+    and whether it really breached."""
+
+    key: str
+    metric: RiskMetric
+    due_at: datetime
+    warned_at: datetime | None
+    flagged_at: datetime | None
+    breached: bool
+
+
+@dataclass(frozen=True)
+class ReplayScore:
+    """Confusion counts of flags (before the warning) against breaches, and the lead time."""
+
+    flagged_breaches: int
+    false_alarms: int
+    missed_breaches: int
+    quiet_met: int
+    lead_seconds_median: float | None
+    """How long before the due instant a breach that came was flagged (median)."""
+    ahead_of_warning_seconds_median: float | None
+    """How long before the warning would have fired it was flagged (median)."""
+
+    @property
+    def precision(self) -> float | None:
+        flagged = self.flagged_breaches + self.false_alarms
+        return self.flagged_breaches / flagged if flagged else None
+
+    @property
+    def recall(self) -> float | None:
+        breaches = self.flagged_breaches + self.missed_breaches
+        return self.flagged_breaches / breaches if breaches else None
+
+
+def first_flag(
+    assessments: Iterable[tuple[datetime, float]], *, threshold: float, warned_at: datetime | None
+) -> datetime | None:
+    """The first assessment at or above `threshold` strictly before the warning; None if none
+    (a flag after the warning is never sent, so it does not count)."""
+    for at, probability in sorted(assessments):
+        if warned_at is not None and at >= warned_at:
+            return None
+        if probability >= threshold:
+            return at
+    return None
+
+
+def score(outcomes: Iterable[ClockOutcome]) -> ReplayScore:
+    tp = fp = fn = tn = 0
+    leads: list[float] = []
+    ahead: list[float] = []
+    for o in outcomes:
+        if o.flagged_at is not None and o.breached:
+            tp += 1
+            leads.append((o.due_at - o.flagged_at).total_seconds())
+            if o.warned_at is not None:
+                ahead.append((o.warned_at - o.flagged_at).total_seconds())
+        elif o.flagged_at is not None:
+            fp += 1
+        elif o.breached:
+            fn += 1
+        else:
+            tn += 1
+    return ReplayScore(
+        tp,
+        fp,
+        fn,
+        tn,
+        statistics.median(leads) if leads else None,
+        statistics.median(ahead) if ahead else None,
+    )
+
+
+@dataclass(frozen=True)
+class ReplayTicket:
+    """One ticket of a history as it really went; None: it never happened."""
+
+    ticket_id: str
+    team: str
+    priority: str
+    created_at: datetime
+    assigned_at: datetime | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    handling_seconds: float | None
+    first_response_seconds: float
+    resolution_seconds: float
+
+    def ends(self, metric: RiskMetric) -> datetime | None:
+        return self.first_response_at if metric != "resolution" else self.resolved_at
+
+    def target(self, metric: RiskMetric) -> float:
+        return self.first_response_seconds if metric != "resolution" else self.resolution_seconds
+
+
+AgentsAt = Callable[[str, datetime], int]
+"""Agents online and on shift in a team at an instant (each holding one ticket at a time)."""
+METRICS: tuple[RiskMetric, ...] = ("first_response", "resolution")
+
+
+def team_history(tickets: Sequence[ReplayTicket], *, team: str, at: datetime) -> TeamSituation:
+    """What the facts said about the team at `at`: only what had happened by then."""
+    replies = [
+        (t.first_response_at - t.assigned_at).total_seconds()
+        for t in tickets
+        if t.first_response_at is not None
+        and t.assigned_at is not None
+        and t.first_response_at <= at
+    ]
+    resolved = [t for t in tickets if t.resolved_at is not None and t.resolved_at <= at]
+    handles = [t.handling_seconds for t in resolved if t.handling_seconds]
+    still_open = [
+        (at - t.created_at).total_seconds() for t in tickets if t.created_at <= at < _end(t)
+    ]
+    return TeamSituation(
+        team=team,
+        agents_on_shift=0,
+        agents_online=0,
+        slots=0,
+        mean_handle_seconds=sum(handles) / len(handles) if handles else None,
+        reply=Survival.fit(replies),
+        resolution=Survival.fit(
+            [(t.resolved_at - t.created_at).total_seconds() for t in resolved if t.resolved_at],
+            still_open,
+        ),
+    )
+
+
+def replay(
+    tickets: Sequence[ReplayTicket],
+    *,
+    agents_at: AgentsAt,
+    start: datetime,
+    end: datetime,
+    step: timedelta,
+    threshold: float,
+    warn_share: float = 0.5,
+    refit_every: timedelta = timedelta(hours=1),
+) -> list[ClockOutcome]:
+    """Walk from `start` to `end` by `step`, assessing every running clock before its warning
+    (at `warn_share` of its target, 24x7) with the model; one outcome per clock that came due
+    before `end` and was running at some step."""
+    by_team: dict[str, list[ReplayTicket]] = defaultdict(list)
+    for t in sorted(tickets, key=lambda t: t.created_at):
+        by_team[t.team].append(t)
+    flags: dict[tuple[str, RiskMetric], datetime] = {}
+    seen: set[tuple[str, RiskMetric]] = set()
+    for team, team_tickets in by_team.items():
+        history: TeamSituation | None = None
+        fitted_at = start
+        now = start
+        while now < end:
+            if history is None or now - fitted_at >= refit_every:
+                history, fitted_at = team_history(team_tickets, team=team, at=now), now
+            agents = agents_at(team, now)
+            situation = TeamSituation(
+                team=team,
+                agents_on_shift=agents,
+                agents_online=agents,
+                slots=agents,
+                mean_handle_seconds=history.mean_handle_seconds,
+                reply=history.reply,
+                resolution=history.resolution,
+            )
+            _assess_step(team_tickets, situation, now, threshold, warn_share, flags, seen)
+            now += step
+    outcomes = []
+    index = {t.ticket_id: t for t in tickets}
+    for ticket_id, metric in sorted(seen):
+        t = index[ticket_id]
+        target = t.target(metric)
+        due = t.created_at + timedelta(seconds=target)
+        if due > end:
+            continue
+        done = t.ends(metric)
+        breached = done is None or done > due
+        warned = t.created_at + timedelta(seconds=target * warn_share)
+        outcomes.append(
+            ClockOutcome(
+                key=f"{ticket_id}/{metric}",
+                metric=metric,
+                due_at=due,
+                warned_at=warned if done is None or done > warned else None,
+                flagged_at=flags.get((ticket_id, metric)),
+                breached=breached,
+            )
+        )
+    return outcomes
+
+
+def _assess_step(
+    tickets: Sequence[ReplayTicket],
+    team: TeamSituation,
+    now: datetime,
+    threshold: float,
+    warn_share: float,
+    flags: dict[tuple[str, RiskMetric], datetime],
+    seen: set[tuple[str, RiskMetric]],
+) -> None:
+    """Assess the clocks running at `now` that have not warned yet; note the first flag."""
+    waiting = [
+        (PRIORITY_RANK.get(t.priority, 9), t.created_at)
+        for t in tickets
+        if t.created_at <= now and (t.assigned_at is None or t.assigned_at > now)
+    ]
+    for t in tickets:
+        if t.created_at > now:
+            break
+        for metric in METRICS:
+            done = t.ends(metric)
+            if done is not None and done <= now:
+                continue
+            target = t.target(metric)
+            if now >= t.created_at + timedelta(seconds=target * warn_share):
+                continue
+            key = (t.ticket_id, metric)
+            seen.add(key)
+            if key in flags:
+                continue
+            owned = t.assigned_at if t.assigned_at is not None and t.assigned_at <= now else None
+            mine = (PRIORITY_RANK.get(t.priority, 9), t.created_at)
+            clock = ClockSituation(
+                metric=metric,
+                started_at=t.created_at,
+                due_at=t.created_at + timedelta(seconds=target),
+                owned_since=owned,
+                ahead=sum(1 for w in waiting if w < mine) if owned is None else 0,
+                target_seconds=target,
+            )
+            if assess(clock, team, now=now).probability >= threshold:
+                flags[key] = now
+
+
+def _end(t: ReplayTicket) -> datetime:
+    return (
+        t.resolved_at
+        if t.resolved_at is not None
+        else datetime.max.replace(tzinfo=t.created_at.tzinfo)
+    )
