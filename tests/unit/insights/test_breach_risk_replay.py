@@ -14,8 +14,10 @@ from ticketflow_insights.domain.breach_risk_replay import (
     replay,
     score,
 )
+from ticketflow_insights.domain.breach_risk_team import AgentOnRecord
 
 T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+THREE_AGENTS = [AgentOnRecord(teams=("network",), status="online", capacity=1)] * 3
 
 
 def at(minutes: float) -> datetime:
@@ -106,7 +108,7 @@ def test_replay_of_an_overloaded_queue_flags_most_breaches_before_the_warning() 
     history = single_queue_history(seed=3, agents=3, hours=10, per_hour=20)
     outcomes = replay(
         history,
-        agents_at=lambda team, now: 3,
+        agents_at=lambda now: THREE_AGENTS,
         start=T0,
         end=T0 + timedelta(hours=10),
         step=timedelta(minutes=1),
@@ -126,7 +128,7 @@ def test_replay_of_a_quiet_queue_raises_no_false_alarms() -> None:
     history = single_queue_history(seed=4, agents=3, hours=10, per_hour=4)
     outcomes = replay(
         history,
-        agents_at=lambda team, now: 3,
+        agents_at=lambda now: THREE_AGENTS,
         start=T0,
         end=T0 + timedelta(hours=10),
         step=timedelta(minutes=1),

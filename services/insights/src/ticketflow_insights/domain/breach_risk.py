@@ -109,6 +109,10 @@ class TeamSituation:
     reply: Survival | None
     """Time from getting an owner to the owner's reply."""
     resolution: Survival | None
+    later_in_seconds: float | None = None
+    """With no slot now: when the next shift starts (None: no shift ahead)."""
+    later_slots: int = 0
+    """The slots that shift brings."""
 
 
 @dataclass(frozen=True)
@@ -160,18 +164,26 @@ def _queued_response_risk(clock: ClockSituation, team: TeamSituation, *, left: f
     ahead = max(0, clock.ahead)
     staff = f"{_count(team.agents_online, 'agent')} online, {team.agents_on_shift} on shift"
     queue = f"{_count(ahead, 'ticket')} ahead in the queue, {staff}"
-    if team.slots <= 0:
-        return BreachRisk(1.0, ("no agent online and on shift to take it", queue))
     handle = team.mean_handle_seconds or DEFAULT_HANDLE_SECONDS
-    rate = team.slots / handle
+    slots, delay = team.slots, 0.0
+    reasons = [queue]
+    if slots <= 0:
+        if team.later_in_seconds is None or team.later_slots <= 0:
+            return BreachRisk(1.0, ("no agent online and on shift to take it", queue))
+        slots, delay = team.later_slots, team.later_in_seconds
+        reasons.insert(
+            0,
+            f"nobody to take it until the next shift in {duration(delay)}"
+            f" ({_count(slots, 'slot')})",
+        )
+    rate = slots / handle
     replies = team.reply.points() if team.reply is not None else (0.0,)
-    p = sum(erlang_survival(ahead + 1, rate, left - r) for r in replies) / len(replies)
-    wait = (ahead + 1) / rate
-    reasons = [
-        queue,
+    p = sum(erlang_survival(ahead + 1, rate, left - delay - r) for r in replies) / len(replies)
+    wait = delay + (ahead + 1) / rate
+    reasons.append(
         f"expected wait for an owner {duration(wait)} (handling {duration(handle)},"
-        f" {team.slots} slots), {duration(left)} left",
-    ]
+        f" {_count(slots, 'slot')}), {duration(left)} left"
+    )
     if team.reply is not None:
         reasons.append(f"owners then reply within {duration(team.reply.quantile(0.5))} (median)")
     if team.mean_handle_seconds is None:

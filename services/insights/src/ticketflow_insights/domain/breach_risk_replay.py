@@ -5,17 +5,17 @@ breaches that really happened (precision, recall, lead time). Pure: the history 
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ticketflow_insights.domain.breach_risk import (
     PRIORITY_RANK,
     ClockSituation,
     RiskMetric,
-    Survival,
     TeamSituation,
     assess,
 )
+from ticketflow_insights.domain.breach_risk_team import AgentOnRecord, TeamHistory, team_situation
 
 
 @dataclass(frozen=True)
@@ -116,12 +116,12 @@ class ReplayTicket:
         return self.first_response_seconds if metric != "resolution" else self.resolution_seconds
 
 
-AgentsAt = Callable[[str, datetime], int]
-"""Agents online and on shift in a team at an instant (each holding one ticket at a time)."""
+AgentsAt = Callable[[datetime], Sequence[AgentOnRecord]]
+"""The agents as the facts knew them at an instant: teams, status then, and their shifts."""
 METRICS: tuple[RiskMetric, ...] = ("first_response", "resolution")
 
 
-def team_history(tickets: Sequence[ReplayTicket], *, team: str, at: datetime) -> TeamSituation:
+def team_history(tickets: Sequence[ReplayTicket], *, at: datetime) -> TeamHistory:
     """What the facts said about the team at `at`: only what had happened by then."""
     replies = [
         (t.first_response_at - t.assigned_at).total_seconds()
@@ -131,20 +131,16 @@ def team_history(tickets: Sequence[ReplayTicket], *, team: str, at: datetime) ->
         and t.first_response_at <= at
     ]
     resolved = [t for t in tickets if t.resolved_at is not None and t.resolved_at <= at]
-    handles = [t.handling_seconds for t in resolved if t.handling_seconds]
-    still_open = [
-        (at - t.created_at).total_seconds() for t in tickets if t.created_at <= at < _end(t)
-    ]
-    return TeamSituation(
-        team=team,
-        agents_on_shift=0,
-        agents_online=0,
-        slots=0,
-        mean_handle_seconds=sum(handles) / len(handles) if handles else None,
-        reply=Survival.fit(replies),
-        resolution=Survival.fit(
-            [(t.resolved_at - t.created_at).total_seconds() for t in resolved if t.resolved_at],
-            still_open,
+    return TeamHistory(
+        replies=tuple(replies),
+        handling=tuple(t.handling_seconds for t in resolved if t.handling_seconds),
+        resolutions=tuple(
+            (t.resolved_at - t.created_at).total_seconds() for t in resolved if t.resolved_at
+        ),
+        open_ages=tuple(
+            (at - t.created_at).total_seconds()
+            for t in tickets
+            if t.created_at <= at and (t.resolved_at is None or t.resolved_at > at)
         ),
     )
 
@@ -169,21 +165,20 @@ def replay(
     flags: dict[tuple[str, RiskMetric], datetime] = {}
     seen: set[tuple[str, RiskMetric]] = set()
     for team, team_tickets in by_team.items():
-        history: TeamSituation | None = None
+        learned: TeamSituation | None = None
         fitted_at = start
         now = start
         while now < end:
-            if history is None or now - fitted_at >= refit_every:
-                history, fitted_at = team_history(team_tickets, team=team, at=now), now
-            agents = agents_at(team, now)
-            situation = TeamSituation(
-                team=team,
-                agents_on_shift=agents,
-                agents_online=agents,
-                slots=agents,
-                mean_handle_seconds=history.mean_handle_seconds,
-                reply=history.reply,
-                resolution=history.resolution,
+            agents = agents_at(now)
+            if learned is None or now - fitted_at >= refit_every:
+                history = team_history(team_tickets, at=now)
+                learned, fitted_at = team_situation(team, agents, history, now=now), now
+            staffed = team_situation(team, agents, TeamHistory(), now=now)
+            situation = replace(
+                staffed,
+                mean_handle_seconds=learned.mean_handle_seconds,
+                reply=learned.reply,
+                resolution=learned.resolution,
             )
             _assess_step(team_tickets, situation, now, threshold, warn_share, flags, seen)
             now += step
@@ -252,11 +247,3 @@ def _assess_step(
             )
             if assess(clock, team, now=now).probability >= threshold:
                 flags[key] = now
-
-
-def _end(t: ReplayTicket) -> datetime:
-    return (
-        t.resolved_at
-        if t.resolved_at is not None
-        else datetime.max.replace(tzinfo=t.created_at.tzinfo)
-    )

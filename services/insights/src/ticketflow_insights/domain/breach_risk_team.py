@@ -38,10 +38,7 @@ def on_shift(agent: AgentOnRecord, now: datetime) -> bool:
     runs past midnight); an unknown time zone counts as UTC."""
     if agent.shifts is None:
         return True
-    try:
-        zone: ZoneInfo | Any = ZoneInfo(agent.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
+    zone = _zone(agent.time_zone)
     today = now.astimezone(zone).date()
     for offset in (-1, 0):
         day = today + timedelta(days=offset)
@@ -70,6 +67,9 @@ def team_situation(
     scheduled = [a for a in members if on_shift(a, now)]
     available = [a for a in scheduled if a.status == "online"]
     handling = [h for h in history.handling if h > 0]
+    later_in, later_slots = None, 0
+    if not available:
+        later_in, later_slots = _next_shift(members, now)
     return TeamSituation(
         team=team,
         agents_on_shift=len(scheduled),
@@ -78,7 +78,49 @@ def team_situation(
         mean_handle_seconds=sum(handling) / len(handling) if handling else None,
         reply=Survival.fit(history.replies),
         resolution=Survival.fit(history.resolutions, history.open_ages),
+        later_in_seconds=later_in,
+        later_slots=later_slots,
     )
+
+
+def next_shift_start(agent: AgentOnRecord, now: datetime) -> datetime | None:
+    """The first start of one of the agent's shifts after `now`, within a week."""
+    if not agent.shifts:
+        return None
+    zone = _zone(agent.time_zone)
+    today = now.astimezone(zone).date()
+    starts = []
+    for offset in range(8):
+        day = today + timedelta(days=offset)
+        for shift in agent.shifts:
+            start = _local(shift.get("start"))
+            if start is not None and WEEKDAYS[day.weekday()] in shift.get("days", ()):
+                at = _at(day, start, zone)
+                if at > now:
+                    starts.append(at)
+    return min(starts, default=None)
+
+
+def _next_shift(members: Iterable[AgentOnRecord], now: datetime) -> tuple[float | None, int]:
+    """Seconds until the first agent not on shift now starts one, and the slots of those who
+    start within the hour after."""
+    coming = [
+        (start, a)
+        for a in members
+        if not on_shift(a, now) and (start := next_shift_start(a, now)) is not None
+    ]
+    if not coming:
+        return None, 0
+    first = min(start for start, _ in coming)
+    slots = sum(max(1, a.capacity) for start, a in coming if start <= first + timedelta(hours=1))
+    return (first - now).total_seconds(), slots
+
+
+def _zone(name: str) -> Any:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def _local(value: object) -> time | None:
