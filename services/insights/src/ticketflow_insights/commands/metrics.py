@@ -17,3 +17,9 @@ INSIGHTS_AT_RISK_EVENTS = Counter(
     "sla.at_risk events emitted per team (once per clock cycle, before any warning).",
     ["team"],
 )
+# facts
+INSIGHTS_ARRIVALS = Counter(
+    "ticketflow_insights_arrivals",
+    "Tickets created, per team and channel, as insights ingested them.",
+    ["team", "channel"],
+)
