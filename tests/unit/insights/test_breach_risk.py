@@ -3,6 +3,7 @@ sane model must move in (more agents, more time, fewer ahead: lower risk)."""
 
 import math
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -210,3 +211,39 @@ def test_queue_ahead_counts_higher_priority_and_older_first() -> None:
 )
 def test_durations_read_as_people_say_them(seconds: float, said: str) -> None:
     assert duration(seconds) == said
+
+
+def staged(**changes: object) -> TeamSituation:
+    """The team with its work after the first answer known: 1..10 h."""
+    return replace(team(**changes), work=Survival.fit([h * 3600 for h in range(1, 11)]))  # type: ignore[arg-type]
+
+
+def resolution_clock(*, answered_hours_ago: float | None, left_hours: float) -> ClockSituation:
+    answered = None if answered_hours_ago is None else NOW - timedelta(hours=answered_hours_ago)
+    return ClockSituation(
+        metric="resolution",
+        started_at=NOW - timedelta(hours=5),
+        due_at=NOW + timedelta(hours=left_hours),
+        owned_since=answered,
+        answered_at=answered,
+    )
+
+
+def test_an_answered_ticket_has_the_work_after_the_answer_left() -> None:
+    """Work 1..10 h; answered 4 h ago, 3 h left: 3 of the 6 longer than 4 h take over 7 h."""
+    risk = assess(resolution_clock(answered_hours_ago=4, left_hours=3), staged(), now=NOW)
+    assert risk.probability == pytest.approx(0.5)
+    assert risk.reasons[0].startswith("answered 4.0 h ago")
+
+
+def test_waiting_for_the_first_answer_adds_to_the_work() -> None:
+    """Unanswered, deep in a queue: the wait comes before 1..10 h of work."""
+    waiting = replace(resolution_clock(answered_hours_ago=None, left_hours=6), ahead=10)
+    answered_now = resolution_clock(answered_hours_ago=0, left_hours=6)
+    slow_queue = assess(waiting, staged(agents=1, handle=30 * MIN), now=NOW)
+    quick_queue = assess(waiting, staged(agents=8, handle=5 * MIN), now=NOW)
+    no_wait = assess(answered_now, staged(), now=NOW)
+    assert no_wait.probability == pytest.approx(0.4)  # 7, 8, 9 and 10 h of work
+    assert no_wait.probability <= quick_queue.probability <= 0.5
+    assert slow_queue.probability > quick_queue.probability + 0.2
+    assert slow_queue.reasons[0].startswith("no owner yet: 10 tickets ahead in the queue")

@@ -114,6 +114,7 @@ def _situation(clock: asyncpg.Record) -> ClockSituation:
         owned_since=clock["owned_since"],
         ahead=clock["ahead"],
         target_seconds=clock["target_seconds"],
+        answered_at=clock["answered_at"],
     )
 
 

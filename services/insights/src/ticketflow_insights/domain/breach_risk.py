@@ -9,18 +9,24 @@ ticket breaches if W + R exceeds the time left T: P = E_R[P(W > T - R)].
 A ticket that already has an owner breaches if R > e + T given R > e (e: how long it has had
 that owner), read off the team's reply-time survival curve.
 
-Resolution. From the team's resolution times (Kaplan-Meier, open tickets counted as censored):
-P(D > e + T | D > e), e the time the clock has run. Past the longest time the team ever took,
-the tail is taken as exponential with the team's mean (memoryless: as likely as ever to end).
+Resolution is the wait for the first answer plus the work after it (V, from the team's
+answered-to-resolved times): not answered yet, P = E_V[P(first answer later than T - V)];
+answered `a` ago, P = P(V > a + T | V > a). Without such times, the team's whole resolution
+times (Kaplan-Meier, open tickets censored) give P(D > e + T | D > e), e the clock's run.
+Past the longest time the team ever took, the tail is taken as exponential with the team's
+mean (memoryless: as likely as ever to end).
 
 Every probability comes with reasons in words, the biggest first.
 """
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
 
 RiskMetric = Literal["first_response", "next_response", "resolution"]
 MAX_QUEUE_TERMS = 5000
@@ -29,6 +35,8 @@ REPLY_POINTS = 40
 """Quantile points the reply-time distribution is summarised by when added to a queue wait."""
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 """Routing's queue order: by this rank, then by the time queued."""
+WORK_POINTS = 20
+"""Quantile points of the work after the first answer, added to the wait for that answer."""
 DEFAULT_HANDLE_SECONDS = 1800.0
 """Handling time assumed for a team that has resolved nothing yet."""
 
@@ -41,6 +49,7 @@ class Survival:
     level: tuple[float, ...]
     mean: float
     samples: int
+    _points: dict[int, tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def fit(cls, events: Iterable[float], censored: Iterable[float] = ()) -> "Survival | None":
@@ -86,14 +95,20 @@ class Survival:
 
     def quantile(self, q: float) -> float:
         """The smallest t with P(D <= t) >= q; inf if the curve never gets that low."""
-        for t, s in zip(self.times, self.level, strict=True):
-            if 1 - s >= q - 1e-12:
-                return t
-        return math.inf
+        lo, hi = 0, len(self.level)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if 1 - self.level[mid] >= q - 1e-12:
+                hi = mid
+            else:
+                lo = mid + 1
+        return self.times[lo] if lo < len(self.times) else math.inf
 
     def points(self, n: int = REPLY_POINTS) -> tuple[float, ...]:
         """`n` equally likely values standing for the distribution (mid-quantiles)."""
-        return tuple(self.quantile((i + 0.5) / n) for i in range(n))
+        if n not in self._points:
+            self._points[n] = tuple(self.quantile((i + 0.5) / n) for i in range(n))
+        return self._points[n]
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,8 @@ class TeamSituation:
     reply: Survival | None
     """Time from getting an owner to the owner's reply."""
     resolution: Survival | None
+    work: Survival | None = None
+    """Time from the first answer to the resolution."""
     later_in_seconds: float | None = None
     """With no slot now: when the next shift starts (None: no shift ahead)."""
     later_slots: int = 0
@@ -127,6 +144,8 @@ class ClockSituation:
     ahead: int = 0
     """Tickets before it in the team's queue (while it waits)."""
     target_seconds: float | None = None
+    answered_at: datetime | None = None
+    """The first answer of its cycle, if it has one (resolution clocks)."""
 
 
 @dataclass(frozen=True)
@@ -149,15 +168,20 @@ def assess(clock: ClockSituation, team: TeamSituation, *, now: datetime) -> Brea
 
 def erlang_survival(k: int, rate: float, t: float) -> float:
     """P(W > t) for W the sum of k exponentials of `rate`: P(Poisson(rate*t) < k)."""
-    if t <= 0:
-        return 1.0
+    return float(erlang_survival_many(k, rate, np.array([t]))[0])
+
+
+def erlang_survival_many(k: int, rate: float, t: NDArray[np.float64]) -> NDArray[np.float64]:
+    """`erlang_survival` at many instants at once, summed in log space (no overflow deep in a
+    queue, no underflow of e^-x on its own)."""
+    k = max(1, min(k, MAX_QUEUE_TERMS))
     if rate <= 0:
-        return 1.0
-    if k > MAX_QUEUE_TERMS:
-        k = MAX_QUEUE_TERMS
-    x = rate * t
-    log_x = math.log(x)
-    return min(1.0, math.fsum(math.exp(-x + i * log_x - math.lgamma(i + 1)) for i in range(k)))
+        return np.ones_like(t)
+    x = np.maximum(rate * t, 1e-300)
+    i = np.arange(k, dtype=np.float64)
+    log_factorial = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, k, dtype=np.float64)))))
+    terms = np.exp(-x[:, None] + i[None, :] * np.log(x)[:, None] - log_factorial[None, :])
+    return np.where(t <= 0, 1.0, np.minimum(1.0, terms.sum(axis=1)))
 
 
 def _queued_response_risk(clock: ClockSituation, team: TeamSituation, *, left: float) -> BreachRisk:
@@ -177,8 +201,7 @@ def _queued_response_risk(clock: ClockSituation, team: TeamSituation, *, left: f
             f" ({_count(slots, 'slot')})",
         )
     rate = slots / handle
-    replies = team.reply.points() if team.reply is not None else (0.0,)
-    p = sum(erlang_survival(ahead + 1, rate, left - delay - r) for r in replies) / len(replies)
+    p = float(_queued_breach(ahead, rate, delay, team, np.array([left]))[0])
     wait = delay + (ahead + 1) / rate
     reasons.append(
         f"expected wait for an owner {duration(wait)} (handling {duration(handle)},"
@@ -189,6 +212,18 @@ def _queued_response_risk(clock: ClockSituation, team: TeamSituation, *, left: f
     if team.mean_handle_seconds is None:
         reasons.append(f"no handling history yet: {duration(handle)} assumed")
     return BreachRisk(_clamp(p), tuple(reasons))
+
+
+def _queued_breach(
+    ahead: int, rate: float, delay: float, team: TeamSituation, lefts: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """P(delay + Erlang(ahead + 1, rate) + reply > left) for each of `lefts`."""
+    replies = np.array(team.reply.points() if team.reply is not None else (0.0,))
+    t = (lefts[:, None] - delay - replies[None, :]).ravel()
+    t = np.where(np.isfinite(t), t, -1.0)
+    survival = erlang_survival_many(ahead + 1, rate, t).reshape(len(lefts), len(replies))
+    result: NDArray[np.float64] = survival.mean(axis=1)
+    return result
 
 
 def _owned_response_risk(
@@ -211,6 +246,8 @@ def _owned_response_risk(
 def _resolution_risk(
     clock: ClockSituation, team: TeamSituation, *, left: float, now: datetime
 ) -> BreachRisk:
+    if team.work is not None:
+        return _staged_resolution_risk(clock, team, team.work, left=left, now=now)
     elapsed = max(0.0, (now - clock.started_at).total_seconds())
     if team.resolution is None:
         return _share_used(clock, left=left, now=now, what="resolutions")
@@ -225,6 +262,60 @@ def _resolution_risk(
     if clock.owned_since is None:
         reasons.append(f"no owner yet: {_count(clock.ahead, 'ticket')} ahead in the queue")
     return BreachRisk(_clamp(p), tuple(reasons))
+
+
+def _staged_resolution_risk(
+    clock: ClockSituation, team: TeamSituation, work: Survival, *, left: float, now: datetime
+) -> BreachRisk:
+    """Answered: the work still to do after the first answer, given how long it has gone on.
+    Not yet: the wait for that answer (queue and reply) plus the work after it."""
+    if clock.answered_at is not None:
+        since = max(0.0, (now - clock.answered_at).total_seconds())
+        p = work.beyond(since, left)
+        return BreachRisk(
+            _clamp(p),
+            (
+                f"answered {duration(since)} ago; of tickets unresolved that long after their"
+                f" first answer, the team resolves {_percent(p)} after {duration(since + left)}",
+                f"{duration(left)} left",
+            ),
+        )
+    lefts = left - np.array(work.points(WORK_POINTS))
+    p = float(_response_probabilities(clock, team, lefts=lefts, now=now).mean())
+    answer = float(_response_probabilities(clock, team, lefts=np.array([left]), now=now)[0])
+    waiting = (
+        f"no owner yet: {_count(clock.ahead, 'ticket')} ahead in the queue"
+        if clock.owned_since is None
+        else "not answered yet"
+    )
+    return BreachRisk(
+        _clamp(p),
+        (
+            f"{waiting}; {_percent(answer)} chance even the first answer comes after the deadline",
+            f"the team works {duration(work.quantile(0.5))} (median) after the first answer,"
+            f" {duration(left)} left",
+        ),
+    )
+
+
+def _response_probabilities(
+    clock: ClockSituation, team: TeamSituation, *, lefts: NDArray[np.float64], now: datetime
+) -> NDArray[np.float64]:
+    """P(the first answer comes later than each of `lefts` from now)."""
+    lefts = np.where(np.isfinite(lefts), lefts, -1.0)
+    if clock.owned_since is not None:
+        if team.reply is None:
+            return np.where(lefts <= 0, 1.0, 0.0)
+        owned = max(0.0, (now - clock.owned_since).total_seconds())
+        reply = team.reply
+        return np.array([1.0 if t <= 0 else reply.beyond(owned, float(t)) for t in lefts])
+    handle = team.mean_handle_seconds or DEFAULT_HANDLE_SECONDS
+    slots, delay = team.slots, 0.0
+    if slots <= 0:
+        if team.later_in_seconds is None or team.later_slots <= 0:
+            return np.ones_like(lefts)
+        slots, delay = team.later_slots, team.later_in_seconds
+    return _queued_breach(max(0, clock.ahead), slots / handle, delay, team, lefts)
 
 
 def _share_used(clock: ClockSituation, *, left: float, now: datetime, what: str) -> BreachRisk:

@@ -5,7 +5,7 @@ breaches that really happened (precision, recall, lead time). Pure: the history 
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from ticketflow_insights.domain.breach_risk import (
@@ -137,12 +137,31 @@ def team_history(tickets: Sequence[ReplayTicket], *, at: datetime) -> TeamHistor
         resolutions=tuple(
             (t.resolved_at - t.created_at).total_seconds() for t in resolved if t.resolved_at
         ),
+        work=tuple(
+            (t.resolved_at - t.first_response_at).total_seconds()
+            for t in resolved
+            if t.resolved_at and t.first_response_at and t.first_response_at <= t.resolved_at
+        ),
         open_ages=tuple(
             (at - t.created_at).total_seconds()
             for t in tickets
             if t.created_at <= at and (t.resolved_at is None or t.resolved_at > at)
         ),
     )
+
+
+@dataclass
+class _Walk:
+    """The replay's state: what each clock's first flag was, and which clocks it saw running."""
+
+    threshold: float
+    warn_share: float
+    by_priority: bool
+    flags: dict[tuple[str, RiskMetric], datetime] = field(default_factory=dict)
+    seen: set[tuple[str, RiskMetric]] = field(default_factory=set)
+
+    def place(self, t: ReplayTicket) -> tuple[int, datetime]:
+        return (PRIORITY_RANK.get(t.priority, 9) if self.by_priority else 0, t.created_at)
 
 
 def replay(
@@ -155,20 +174,23 @@ def replay(
     threshold: float,
     warn_share: float = 0.5,
     refit_every: timedelta = timedelta(hours=1),
+    by_priority: bool = True,
 ) -> list[ClockOutcome]:
     """Walk from `start` to `end` by `step`, assessing every running clock before its warning
     (at `warn_share` of its target, 24x7) with the model; one outcome per clock that came due
-    before `end` and was running at some step."""
+    before `end` and was running at some step. `by_priority`: the queue is served by priority
+    then age (routing's order), else by age alone."""
     by_team: dict[str, list[ReplayTicket]] = defaultdict(list)
     for t in sorted(tickets, key=lambda t: t.created_at):
         by_team[t.team].append(t)
-    flags: dict[tuple[str, RiskMetric], datetime] = {}
-    seen: set[tuple[str, RiskMetric]] = set()
+    walk = _Walk(threshold, warn_share, by_priority)
     for team, team_tickets in by_team.items():
+        longest = timedelta(seconds=max(max(t.target(m) for m in METRICS) for t in team_tickets))
         learned: TeamSituation | None = None
-        fitted_at = start
-        now = start
+        fitted_at, now, lo = start, start, 0
         while now < end:
+            while lo < len(team_tickets) and team_tickets[lo].created_at + longest < now:
+                lo += 1
             agents = agents_at(now)
             if learned is None or now - fitted_at >= refit_every:
                 history = team_history(team_tickets, at=now)
@@ -179,45 +201,43 @@ def replay(
                 mean_handle_seconds=learned.mean_handle_seconds,
                 reply=learned.reply,
                 resolution=learned.resolution,
+                work=learned.work,
             )
-            _assess_step(team_tickets, situation, now, threshold, warn_share, flags, seen)
+            _assess_step(walk, team_tickets[lo:], situation, now)
             now += step
+    return _outcomes(tickets, walk, end)
+
+
+def _outcomes(tickets: Sequence[ReplayTicket], walk: _Walk, end: datetime) -> list[ClockOutcome]:
     outcomes = []
     index = {t.ticket_id: t for t in tickets}
-    for ticket_id, metric in sorted(seen):
+    for ticket_id, metric in sorted(walk.seen):
         t = index[ticket_id]
         target = t.target(metric)
         due = t.created_at + timedelta(seconds=target)
         if due > end:
             continue
         done = t.ends(metric)
-        breached = done is None or done > due
-        warned = t.created_at + timedelta(seconds=target * warn_share)
+        warned = t.created_at + timedelta(seconds=target * walk.warn_share)
         outcomes.append(
             ClockOutcome(
                 key=f"{ticket_id}/{metric}",
                 metric=metric,
                 due_at=due,
                 warned_at=warned if done is None or done > warned else None,
-                flagged_at=flags.get((ticket_id, metric)),
-                breached=breached,
+                flagged_at=walk.flags.get((ticket_id, metric)),
+                breached=done is None or done > due,
             )
         )
     return outcomes
 
 
 def _assess_step(
-    tickets: Sequence[ReplayTicket],
-    team: TeamSituation,
-    now: datetime,
-    threshold: float,
-    warn_share: float,
-    flags: dict[tuple[str, RiskMetric], datetime],
-    seen: set[tuple[str, RiskMetric]],
+    walk: _Walk, tickets: Sequence[ReplayTicket], team: TeamSituation, now: datetime
 ) -> None:
     """Assess the clocks running at `now` that have not warned yet; note the first flag."""
     waiting = [
-        (PRIORITY_RANK.get(t.priority, 9), t.created_at)
+        walk.place(t)
         for t in tickets
         if t.created_at <= now and (t.assigned_at is None or t.assigned_at > now)
     ]
@@ -229,14 +249,15 @@ def _assess_step(
             if done is not None and done <= now:
                 continue
             target = t.target(metric)
-            if now >= t.created_at + timedelta(seconds=target * warn_share):
+            if now >= t.created_at + timedelta(seconds=target * walk.warn_share):
                 continue
             key = (t.ticket_id, metric)
-            seen.add(key)
-            if key in flags:
+            walk.seen.add(key)
+            if key in walk.flags:
                 continue
             owned = t.assigned_at if t.assigned_at is not None and t.assigned_at <= now else None
-            mine = (PRIORITY_RANK.get(t.priority, 9), t.created_at)
+            answered = t.first_response_at
+            mine = walk.place(t)
             clock = ClockSituation(
                 metric=metric,
                 started_at=t.created_at,
@@ -244,6 +265,7 @@ def _assess_step(
                 owned_since=owned,
                 ahead=sum(1 for w in waiting if w < mine) if owned is None else 0,
                 target_seconds=target,
+                answered_at=answered if answered is not None and answered <= now else None,
             )
-            if assess(clock, team, now=now).probability >= threshold:
-                flags[key] = now
+            if assess(clock, team, now=now).probability >= walk.threshold:
+                walk.flags[key] = now

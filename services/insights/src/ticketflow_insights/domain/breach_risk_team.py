@@ -30,6 +30,8 @@ class TeamHistory:
     replies: tuple[float, ...] = ()
     handling: tuple[float, ...] = ()
     resolutions: tuple[float, ...] = ()
+    work: tuple[float, ...] = ()
+    """First answer to resolution."""
     open_ages: tuple[float, ...] = field(default=())
 
 
@@ -78,6 +80,7 @@ def team_situation(
         mean_handle_seconds=sum(handling) / len(handling) if handling else None,
         reply=Survival.fit(history.replies),
         resolution=Survival.fit(history.resolutions, history.open_ages),
+        work=Survival.fit(history.work),
         later_in_seconds=later_in,
         later_slots=later_slots,
     )

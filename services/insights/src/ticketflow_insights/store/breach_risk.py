@@ -32,7 +32,9 @@ SELECT c.clock_id, c.ticket_id, c.metric, c.cycle, c.started_at, c.due_at, c.war
                 CASE WHEN c.assignee_id IS NULL THEN NULL ELSE c.started_at END
             WHEN t.assignee_id IS NULL THEN NULL
             ELSE greatest(coalesce(t.assigned_at, c.started_at), c.started_at) END AS owned_since,
-       coalesce(w.ahead, greatest(t.queue_position - 1, 0), 0) AS ahead
+       coalesce(w.ahead, greatest(t.queue_position - 1, 0), 0) AS ahead,
+       CASE WHEN t.first_response_at IS NULL THEN NULL
+            ELSE greatest(t.first_response_at, c.started_at) END AS answered_at
 FROM sla_clocks c
 LEFT JOIN tickets t ON t.ticket_id = c.ticket_id
 LEFT JOIN waiting w ON w.ticket_id = c.ticket_id
@@ -93,6 +95,10 @@ async def team_histories(*, conn: asyncpg.Connection, now: datetime) -> dict[str
         "      UNION ALL SELECT team, 'resolution', resolved_at,"
         "        extract(epoch FROM resolved_at - created_at)::float8 FROM tickets"
         "      WHERE resolved_at >= $1 AND created_at IS NOT NULL AND resolved_at >= created_at"
+        "      UNION ALL SELECT team, 'work', resolved_at,"
+        "        extract(epoch FROM resolved_at - first_response_at)::float8 FROM tickets"
+        "      WHERE resolved_at >= $1 AND first_response_at IS NOT NULL"
+        "        AND resolved_at >= first_response_at"
         "      UNION ALL SELECT team, 'open', created_at,"
         "        extract(epoch FROM $2 - created_at)::float8 FROM tickets"
         "      WHERE status NOT IN ('resolved', 'closed') AND created_at >= $1"
@@ -111,6 +117,7 @@ async def team_histories(*, conn: asyncpg.Connection, now: datetime) -> dict[str
             replies=kinds.get("reply", ()),
             handling=kinds.get("handling", ()),
             resolutions=kinds.get("resolution", ()),
+            work=kinds.get("work", ()),
             open_ages=kinds.get("open", ()),
         )
         for team, kinds in found.items()
