@@ -28,7 +28,14 @@ from ticketflow_common.events.routing import AgentChanged, AgentStatusChanged, T
 from ticketflow_common.events.sla import SlaStarted
 from ticketflow_common.events.tickets import TicketCommented, TicketCreated, TicketStatusChanged
 from ticketflow_insights.domain.breach_risk import duration
-from ticketflow_insights.domain.breach_risk_replay import ReplayScore, ReplayTicket, replay, score
+from ticketflow_insights.domain.breach_risk_replay import (
+    METRICS,
+    ClockOutcome,
+    ReplayScore,
+    ReplayTicket,
+    replay,
+    score,
+)
 from ticketflow_insights.domain.breach_risk_team import AgentOnRecord
 from ticketflow_insights.domain.synthetic_desk import WARNING_SHARE
 from ticketflow_insights.domain.synthetic_history import HistoryEvent, synthetic_history
@@ -112,6 +119,39 @@ def replay_tickets(events: Sequence[HistoryEvent]) -> list[ReplayTicket]:
     return tickets
 
 
+def earlier_warning(
+    tickets: Sequence[ReplayTicket],
+    *,
+    share: float,
+    warn_share: float,
+    since: datetime,
+    end: datetime,
+) -> list[ClockOutcome]:
+    """The baseline: a plain earlier warning, flagging every clock still running at `share` of
+    its target (what lowering the SLA warning threshold would do)."""
+    outcomes = []
+    for t in tickets:
+        for metric in METRICS:
+            target = t.target(metric)
+            due = t.created_at + timedelta(seconds=target)
+            if not since <= due <= end:
+                continue
+            done = t.ends(metric)
+            flag = t.created_at + timedelta(seconds=target * share)
+            warned = t.created_at + timedelta(seconds=target * warn_share)
+            outcomes.append(
+                ClockOutcome(
+                    key=f"{t.ticket_id}/{metric}",
+                    metric=metric,
+                    due_at=due,
+                    warned_at=warned if done is None or done > warned else None,
+                    flagged_at=flag if done is None or done > flag else None,
+                    breached=done is None or done > due,
+                )
+            )
+    return outcomes
+
+
 def line(label: str, result: ReplayScore) -> str:
     def ratio(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f}"
@@ -162,6 +202,14 @@ def main() -> None:
         print(line(f"threshold {threshold}: all clocks", score(scored)))
         for metric in ("first_response", "resolution"):
             print(line(f"  {metric}", score(o for o in scored if o.metric == metric)))
+    since = START + timedelta(days=args.warmup_days)
+    for share in (0.25, 0.5):
+        baseline = earlier_warning(
+            tickets, share=share, warn_share=WARNING_SHARE, since=since, end=end
+        )
+        print(line(f"baseline: warn at {round(share * 100)}%", score(baseline)))
+        for metric in ("first_response", "resolution"):
+            print(line(f"  {metric}", score(o for o in baseline if o.metric == metric)))
     print(f"replayed in {time.perf_counter() - began:.1f} s")
 
 
