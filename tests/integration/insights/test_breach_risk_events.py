@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 from prometheus_client import REGISTRY
 
+from tests.polling import eventually
 from tests.support.insights_risk import AGENT, LEAD, RiskHarness, risk_harness
 from ticketflow_insights.commands.breach_risk import assess_open_tickets
+from ticketflow_insights.workers.breach_risk import run_breach_risk
 
 
 @pytest.fixture
@@ -151,3 +153,17 @@ async def test_two_replicas_at_once_announce_a_crossing_once(risk: RiskHarness) 
 
     assert sum(emitted) == 3
     assert len(await risk.at_risk_events()) == 3
+
+
+async def test_the_worker_announces_on_its_own(risk: RiskHarness) -> None:
+    await network_with_a_queue(risk)
+    deep = await risk.open_ticket("network", queued_minutes_ago=5)
+    await risk.clock_for(deep, team="network", due_in_minutes=20)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_breach_risk(risk.runtime, stop))
+    try:
+        events = await eventually(risk.at_risk_events, what="sla.at_risk from the worker")
+    finally:
+        stop.set()
+        await worker
+    assert [e["subject"] for e in events] == [str(deep)]
