@@ -47,3 +47,12 @@ class InsightsSettings(ServiceSettings):
                 f"viewer_token_secret must be at least {MIN_VIEWER_SECRET_BYTES} bytes"
             )
         return value
+    breach_risk_threshold: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Probability of a breach at which sla.at_risk goes out.",
+    )
+    breach_risk_interval_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="How often every running clock is assessed."
+    )

@@ -19,3 +19,21 @@ INSIGHTS_REPORTS_PUBLISHED = Counter(
     "Reports stored and announced (report.published), per kind.",
     ["kind"],
 )
+
+# risk (breach risk of open tickets)
+INSIGHTS_AT_RISK_TICKETS = Gauge(
+    "ticketflow_insights_at_risk_tickets",
+    "Open tickets per team whose chance of breaching an SLA target is at or above the threshold.",
+    ["team"],
+)
+INSIGHTS_AT_RISK_EVENTS = Counter(
+    "ticketflow_insights_at_risk_events_total",
+    "sla.at_risk events emitted per team (once per clock cycle, before any warning).",
+    ["team"],
+)
+# facts
+INSIGHTS_ARRIVALS = Counter(
+    "ticketflow_insights_arrivals",
+    "Tickets created, per team and channel, as insights ingested them.",
+    ["team", "channel"],
+)
