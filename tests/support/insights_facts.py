@@ -2,6 +2,7 @@
 one routed to a team its own events do not name), two agents, teams, a calendar and a clock."""
 # ruff: noqa: E501  (one event a line reads as the history it is)
 
+import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -15,6 +16,8 @@ from ticketflow_common.events import (
     CalendarHoliday,
     SlaBreached,
     SlaMet,
+    SlaPaused,
+    SlaResumed,
     SlaStarted,
     SlaWarning,
     TeamChanged,
@@ -56,6 +59,7 @@ class FactsHistory:
     reopened: uuid.UUID = field(default_factory=uuid.uuid4)
     routed: uuid.UUID = field(default_factory=uuid.uuid4)
     clock_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    paused_clock_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def at(self, minutes: float) -> datetime:
         return self.start + timedelta(minutes=minutes)
@@ -123,4 +127,89 @@ def facts_history(start: datetime) -> FactsHistory:
     h.add(SlaWarning(**c, threshold="50%", due_at=h.at(5), fired_at=h.at(2.5)), 2.5)
     h.add(SlaBreached(**c, due_at=h.at(5), fired_at=h.at(5)), 5)
     h.add(SlaMet(**c, due_at=h.at(5), met_at=h.at(10), business_seconds_used=600), 10)
+    rc = {**c, "clock_id": h.paused_clock_id, "metric": "resolution"}
+    h.add(SlaStarted(**rc, target_seconds=14400, started_at=h.at(0), due_at=h.at(240)), 0)
+    h.add(SlaPaused(**rc, reason="waiting_on_customer", paused_at=h.at(20)), 20)
+    h.add(SlaResumed(**rc, resumed_at=h.at(30), due_at=h.at(250)), 30)
+    h.add(SlaPaused(**rc, reason="waiting_on_customer", paused_at=h.at(40)), 40)
     return h
+
+
+class _Versions:
+    """A ticket's facts at its next version on every call."""
+
+    def __init__(self, dims: dict[str, Any]) -> None:
+        self.dims = dims
+        self.version = 0
+
+    def __call__(self, **changes: Any) -> dict[str, Any]:
+        self.version += 1
+        return {**self.dims, **changes, "version": self.version}
+
+
+def synthetic_events(
+    start: datetime, *, tickets: int, agents: int = 20, seed: int = 7
+) -> list[Envelope]:
+    """A seeded history of `tickets` tickets: created, queued or assigned, opened, answered,
+    perhaps reassigned, resolved, rated, some reopened; agents flip statuses; SLA clocks run.
+    Envelopes are in publication order, each ticket's routing and SLA events on their topics."""
+    rng = random.Random(seed)
+    agent_ids = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(agents)]
+    teams = ["network", "apps", "billing", "hardware"]
+    out: list[tuple[datetime, Envelope]] = []
+
+    def add(data: EventData, at: datetime, key: uuid.UUID) -> None:
+        envelope = Envelope(
+            id=uuid.UUID(int=rng.getrandbits(128)),
+            source="/bench",
+            type=data.event_type,
+            time=at,
+            subject=str(key),
+            data=data.model_dump(mode="json"),
+        )
+        out.append((at, envelope))
+
+    for n, agent in enumerate(agent_ids):
+        add(AgentChanged(agent_id=agent, name=f"Agent {n}", change="created", version=1, teams=[teams[n % len(teams)]], capacity=5, status="online", changed_at=start), start, agent)  # fmt: skip
+    for n in range(tickets):
+        ticket = uuid.UUID(int=rng.getrandbits(128))
+        at = start + timedelta(seconds=n * 7 + rng.random() * 5)
+        team: str | None = teams[n % len(teams)] if n % 5 else None
+        dims: dict[str, Any] = {"ticket_id": ticket, "priority": rng.choice(["low", "normal", "high", "urgent"]), "team": team, "category": rng.choice([None, "vpn", "mail"]), "channel": rng.choice(["web", "email", "chat"]), "required_skills": [], "requester_id": f"u-{n % 97}"}  # fmt: skip
+        facts = _Versions(dims)
+        add(TicketCreated(**facts(), subject="s", created_at=at), at, ticket)
+        clock = uuid.UUID(int=rng.getrandbits(128))
+        sla = {"ticket_id": ticket, "clock_id": clock, "metric": "first_response", "policy": "standard", "team": team}  # fmt: skip
+        add(SlaStarted(**sla, target_seconds=1800, started_at=at, due_at=at + timedelta(minutes=30)), at, ticket)  # fmt: skip
+        owner = rng.choice(agent_ids)
+        routed = at + timedelta(seconds=rng.randint(1, 600))
+        if rng.random() < 0.3:
+            add(TicketQueued(ticket_id=ticket, required_skills=[], reason="busy", queued_at=at, team=team, position=rng.randint(1, 9)), at, ticket)  # fmt: skip
+        add(TicketAssigned(ticket_id=ticket, agent_id=owner, agent_name="a", team=team or "apps", assigned_at=routed), routed, ticket)  # fmt: skip
+        opened = routed + timedelta(seconds=rng.randint(1, 300))
+        add(TicketStatusChanged(**facts(status="open"), previous_status="new", actor_id=str(owner), actor_role="agent", changed_at=opened), opened, ticket)  # fmt: skip
+        answered = opened + timedelta(seconds=rng.randint(1, 3600))
+        add(TicketCommented(**facts(status="open"), comment_id=uuid.UUID(int=rng.getrandbits(128)), author_id=str(owner), author_role="agent", public=True, first_response=True, commented_at=answered), answered, ticket)  # fmt: skip
+        if answered - at < timedelta(minutes=30):
+            add(SlaMet(**sla, due_at=at + timedelta(minutes=30), met_at=answered), answered, ticket)  # fmt: skip
+        else:
+            add(SlaBreached(**sla, due_at=at + timedelta(minutes=30), fired_at=at + timedelta(minutes=30)), at + timedelta(minutes=30), ticket)  # fmt: skip
+        if rng.random() < 0.2:
+            moved = answered + timedelta(seconds=30)
+            add(TicketUnassigned(ticket_id=ticket, agent_id=owner, team=team, reason="agent_away", unassigned_at=moved), moved, ticket)  # fmt: skip
+            owner = rng.choice(agent_ids)
+            add(TicketAssigned(ticket_id=ticket, agent_id=owner, agent_name="b", team=team or "apps", assigned_at=moved), moved, ticket)  # fmt: skip
+        if rng.random() < 0.8:
+            resolved = answered + timedelta(seconds=rng.randint(60, 20000))
+            add(TicketStatusChanged(**facts(status="resolved", assignee_id=owner), previous_status="open", actor_id=str(owner), actor_role="agent", changed_at=resolved), resolved, ticket)  # fmt: skip
+            if rng.random() < 0.5:
+                rated = resolved + timedelta(seconds=600)
+                add(TicketFeedbackReceived(**facts(status="resolved"), rating=rng.randint(1, 5), received_at=rated), rated, ticket)  # fmt: skip
+            if rng.random() < 0.1:
+                reopened = resolved + timedelta(seconds=3000)
+                add(TicketStatusChanged(**facts(status="open"), previous_status="resolved", actor_id="u", actor_role="requester", reopened=True, changed_at=reopened), reopened, ticket)  # fmt: skip
+        if n % 50 == 0:
+            agent = rng.choice(agent_ids)
+            add(AgentStatusChanged(agent_id=agent, team="apps", previous_status="online", status=rng.choice(["online", "away", "offline"]), changed_at=at), at, agent)  # fmt: skip
+    out.sort(key=lambda pair: pair[0])
+    return [envelope for _, envelope in out]

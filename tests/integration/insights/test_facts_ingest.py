@@ -109,6 +109,11 @@ async def test_every_fact_is_the_same_whatever_the_arrival_order(
         minutes(10),
     )
     assert clock["business_seconds_used"] == 600
+    paused = await insights.fetchrow(
+        "SELECT * FROM sla_clocks WHERE clock_id = $1", h.paused_clock_id
+    )
+    assert paused is not None
+    assert (paused["state"], paused["outcome"], paused["due_at"]) == ("paused", None, minutes(250))
 
 
 async def test_figures_of_the_view_are_those_of_the_domain(insights: InsightsHarness) -> None:

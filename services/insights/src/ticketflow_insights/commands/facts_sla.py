@@ -25,6 +25,7 @@ async def ingest_sla_started(
         "target_seconds": event.target_seconds,
         "started_at": event.started_at,
         "due_at": event.due_at,
+        "due_at_since": event.started_at,
     }
     await store.upsert_clock(
         conn=conn, facts=event, at=event.started_at, values=values, on_conflict=store.START
@@ -50,7 +51,7 @@ async def ingest_sla_resumed(
         conn=conn,
         facts=event,
         at=event.resumed_at,
-        values={"state": "running", "due_at": event.due_at},
+        values={"state": "running", "due_at": event.due_at, "due_at_since": event.resumed_at},
         on_conflict=store.RESUME,
     )
 
@@ -62,7 +63,11 @@ async def ingest_sla_warning(
         conn=conn,
         facts=event,
         at=event.fired_at,
-        values={"warned_at": event.fired_at, "due_at": event.due_at},
+        values={
+            "warned_at": event.fired_at,
+            "due_at": event.due_at,
+            "due_at_since": event.fired_at,
+        },
         on_conflict=store.WARN,
     )
 
@@ -74,7 +79,12 @@ async def ingest_sla_breached(
         conn=conn,
         facts=event,
         at=event.fired_at,
-        values={"breached_at": event.fired_at, "outcome": "breached", "due_at": event.due_at},
+        values={
+            "breached_at": event.fired_at,
+            "outcome": "breached",
+            "due_at": event.due_at,
+            "due_at_since": event.fired_at,
+        },
         on_conflict=store.BREACH,
     )
 
@@ -88,6 +98,7 @@ async def ingest_sla_met(
         "outcome": "met",
         "business_seconds_used": event.business_seconds_used,
         "due_at": event.due_at,
+        "due_at_since": event.met_at,
     }
     await store.upsert_clock(
         conn=conn, facts=event, at=event.met_at, values=values, on_conflict=store.MEET
@@ -113,6 +124,7 @@ async def ingest_sla_recalculated(
         "target_seconds": event.target_seconds,
         "business_seconds_used": event.business_seconds_used,
         "due_at": event.due_at,
+        "due_at_since": event.recalculated_at,
     }
     await store.upsert_clock(
         conn=conn,

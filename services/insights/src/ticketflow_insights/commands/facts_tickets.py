@@ -3,10 +3,13 @@ ticket's derived columns are recomputed from all its changes, so arrival order d
 
 Instants come from the events, never from the clock: a rebuild reproduces live ingestion."""
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -34,26 +37,51 @@ from ticketflow_insights.domain.ticket_timeline import (
     derive_timeline,
 )
 from ticketflow_insights.store import facts_tickets as store
+from ticketflow_insights.store.facts_batch import Queue, batched_statements, flush_statements
 
-_DEFERRED: ContextVar[set[UUID] | None] = ContextVar("insights_deferred_refresh", default=None)
+
+@dataclass
+class Deferred:
+    """Work a batch of events does once at its end instead of once per event."""
+
+    tickets: set[UUID] = field(default_factory=set)
+    arrivals: Counter[store.ArrivalKey] = field(default_factory=Counter)
+    statements: Queue = field(default_factory=dict)
+
+
+_DEFERRED: ContextVar[Deferred | None] = ContextVar("insights_deferred_facts", default=None)
 
 
 @contextmanager
-def deferred_refresh() -> Iterator[set[UUID]]:
-    """Within it, handlers note the tickets to recompute instead of recomputing each at once:
-    a rebuild recomputes every ticket of a batch in one go (the end state is the same)."""
-    pending: set[UUID] = set()
-    token = _DEFERRED.set(pending)
-    try:
-        yield pending
-    finally:
-        _DEFERRED.reset(token)
+def deferred_facts() -> Iterator[Deferred]:
+    """Within it, handlers note the tickets to recompute and the arrivals to add instead of
+    writing them at once, and the store queues its statements (`store/facts_batch.py`): a
+    rebuild writes a batch's in one go (the end state is the same)."""
+    with batched_statements() as statements:
+        pending = Deferred(statements=statements)
+        token = _DEFERRED.set(pending)
+        try:
+            yield pending
+        finally:
+            _DEFERRED.reset(token)
+
+
+async def flush_deferred(*, conn: asyncpg.Connection, deferred: Deferred) -> None:
+    """The batch's queued statements, its arrivals, then its tickets recomputed."""
+    await flush_statements(conn, deferred.statements)
+    if deferred.arrivals:
+        await store.add_arrivals(conn=conn, counts=deferred.arrivals)
+    await refresh_tickets(conn=conn, ticket_ids=sorted(deferred.tickets))
 
 
 async def refresh_tickets(*, conn: asyncpg.Connection, ticket_ids: Sequence[UUID]) -> None:
-    """Recompute status, dwell, resolution, owner and handling time from all known changes."""
+    """Recompute status, dwell, resolution, owner and handling time from all known changes.
+
+    The rows are locked first: a concurrent transaction logging a change of the same ticket
+    (another partition, another replica) recomputes after this one, and sees its changes."""
     if not ticket_ids:
         return
+    await store.lock_tickets(conn=conn, ticket_ids=ticket_ids)
     statuses, ownerships = await store.changes_of(conn=conn, ticket_ids=ticket_ids)
     timelines = {t: derive_timeline(statuses[t], ownerships[t]) for t in ticket_ids}
     await store.store_timelines(conn=conn, timelines=timelines)
@@ -62,14 +90,22 @@ async def refresh_tickets(*, conn: asyncpg.Connection, ticket_ids: Sequence[UUID
 async def _refresh(conn: asyncpg.Connection, ticket_id: UUID) -> None:
     pending = _DEFERRED.get()
     if pending is not None:
-        pending.add(ticket_id)
+        pending.tickets.add(ticket_id)
         return
     await refresh_tickets(conn=conn, ticket_ids=[ticket_id])
 
 
-async def _dimensions(conn: asyncpg.Connection, event: TicketFacts, at: datetime) -> None:
-    await store.upsert_ticket_dimensions(
-        conn=conn,
+async def _add_arrival(conn: asyncpg.Connection, key: store.ArrivalKey) -> None:
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.arrivals[key] += 1
+        return
+    await store.add_arrivals(conn=conn, counts={key: 1})
+
+
+async def _apply(conn: asyncpg.Connection, event: TicketFacts, at: datetime, **extra: Any) -> None:
+    """The event's facts in one statement, then the ticket recomputed."""
+    facts = store.TicketEventFacts(
         ticket_id=event.ticket_id,
         version=event.version,
         team=event.team,
@@ -80,30 +116,25 @@ async def _dimensions(conn: asyncpg.Connection, event: TicketFacts, at: datetime
         requester_id=event.requester_id,
         assignee_id=event.assignee_id,
         at=at,
+        **extra,
     )
+    await store.apply_ticket_event(conn=conn, facts=facts)
+    await _refresh(conn, event.ticket_id)
 
 
 async def ingest_ticket_created(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketCreated, now: datetime
 ) -> None:
     """A ticket row, its first status, and one arrival in its 15-minute bucket."""
-    await _dimensions(conn, event, event.created_at)
-    await store.set_created_at(conn=conn, ticket_id=event.ticket_id, created_at=event.created_at)
     first = StatusChange(
         at=event.created_at, version=event.version, event_id=envelope.id, status=event.status
     )
-    await store.record_status_change(conn=conn, ticket_id=event.ticket_id, change=first)
     team = dimension_value(event.team)
-    await store.add_arrival(
-        conn=conn,
-        interval_start=interval_start(event.created_at),
-        team=team,
-        channel=event.channel,
-        category=dimension_value(event.category),
-        priority=event.priority,
-    )
+    bucket = interval_start(event.created_at)
+    key = (bucket, team, event.channel, dimension_value(event.category), event.priority)
+    await _add_arrival(conn, key)
     after_commit(conn, INSIGHTS_ARRIVALS.labels(team, event.channel).inc)
-    await _refresh(conn, event.ticket_id)
+    await _apply(conn, event, event.created_at, created_at=event.created_at, status_change=first)
 
 
 def _changed_at(event: TicketUpdated | TicketTransferred | TicketEscalated) -> datetime:
@@ -122,14 +153,12 @@ async def ingest_ticket_changed(
     now: datetime,
 ) -> None:
     """Team, priority or category changed: the newest version's dimensions stand."""
-    await _dimensions(conn, event, _changed_at(event))
-    await _refresh(conn, event.ticket_id)
+    await _apply(conn, event, _changed_at(event))
 
 
 async def ingest_status_changed(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketStatusChanged, now: datetime
 ) -> None:
-    await _dimensions(conn, event, event.changed_at)
     change = StatusChange(
         at=event.changed_at,
         version=event.version,
@@ -138,8 +167,7 @@ async def ingest_status_changed(
         reopened=event.reopened,
         assignee_id=event.assignee_id,
     )
-    await store.record_status_change(conn=conn, ticket_id=event.ticket_id, change=change)
-    await _refresh(conn, event.ticket_id)
+    await _apply(conn, event, event.changed_at, status_change=change)
 
 
 def _agent_uuid(author_id: str) -> UUID | None:
@@ -153,31 +181,27 @@ async def ingest_commented(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketCommented, now: datetime
 ) -> None:
     """The first response (the earliest stands) and the count of public agent replies."""
-    await _dimensions(conn, event, event.commented_at)
-    if event.first_response:
-        await store.record_first_response(
-            conn=conn,
-            ticket_id=event.ticket_id,
-            at=event.commented_at,
-            responder_id=_agent_uuid(event.author_id),
-        )
-    if event.public and event.author_role == "agent":
-        await store.count_agent_reply(conn=conn, ticket_id=event.ticket_id)
-    await _refresh(conn, event.ticket_id)
+    first = event.first_response
+    await _apply(
+        conn,
+        event,
+        event.commented_at,
+        first_response_at=event.commented_at if first else None,
+        first_responder_id=_agent_uuid(event.author_id) if first else None,
+        agent_replies=int(event.public and event.author_role == "agent"),
+    )
 
 
 async def ingest_feedback(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketFeedbackReceived, now: datetime
 ) -> None:
-    await _dimensions(conn, event, event.received_at)
-    await store.record_csat(
-        conn=conn, ticket_id=event.ticket_id, rating=event.rating, at=event.received_at
+    """The latest rating stands."""
+    await _apply(
+        conn, event, event.received_at, csat_rating=event.rating, csat_at=event.received_at
     )
-    await _refresh(conn, event.ticket_id)
 
 
 async def _ownership(conn: asyncpg.Connection, ticket_id: UUID, change: OwnershipChange) -> None:
-    await store.ensure_ticket(conn=conn, ticket_id=ticket_id)
     await store.record_ownership_change(conn=conn, ticket_id=ticket_id, change=change)
     await _refresh(conn, ticket_id)
 

@@ -6,6 +6,8 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_insights.store.facts_batch import execute
+
 
 async def upsert_team(
     *,
@@ -18,7 +20,8 @@ async def upsert_team(
     changed_at: datetime,
 ) -> None:
     """Only a newer version replaces what is known."""
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO teams (team, name, lead_agent_id, archived, version, changed_at)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (team) DO UPDATE SET"
         " name = excluded.name, lead_agent_id = excluded.lead_agent_id,"
@@ -50,7 +53,8 @@ async def upsert_agent(
 ) -> None:
     """Only a newer version replaces what is known; a status period that began after this
     version was made says the current status better than the version does."""
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO agents (agent_id, name, email, teams, capacity, status, time_zone, shifts,"
         " removed, version, changed_at)"
         " VALUES ($1, $2, $3, $4, $5, coalesce((SELECT p.status FROM agent_status_periods p"
@@ -80,7 +84,8 @@ async def add_status_period(
 ) -> None:
     """A period from `started_at` to the next one's start, whatever order they come in; the
     agent's current status when it is the latest and newer than the agent's version."""
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO agent_status_periods (agent_id, status, started_at, ended_at)"
         " VALUES ($1, $2, $3, (SELECT min(started_at) FROM agent_status_periods"
         "   WHERE agent_id = $1 AND started_at > $3))"
@@ -89,14 +94,16 @@ async def add_status_period(
         status,
         started_at,
     )
-    await conn.execute(
+    await execute(
+        conn,
         "UPDATE agent_status_periods SET ended_at = $2 WHERE agent_id = $1 AND started_at ="
         " (SELECT max(started_at) FROM agent_status_periods WHERE agent_id = $1"
         "  AND started_at < $2)",
         agent_id,
         started_at,
     )
-    await conn.execute(
+    await execute(
+        conn,
         "UPDATE agents SET status = $2 WHERE agent_id = $1 AND changed_at < $3"
         " AND NOT EXISTS (SELECT 1 FROM agent_status_periods"
         "   WHERE agent_id = $1 AND started_at > $3)",
@@ -118,7 +125,8 @@ async def upsert_calendar(
     changed_at: datetime,
 ) -> None:
     """The latest change of a calendar stands."""
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO calendars (name, time_zone, always_open, week, holidays, archived,"
         " changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET"
         " time_zone = excluded.time_zone, always_open = excluded.always_open,"
