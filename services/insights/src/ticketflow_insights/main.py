@@ -9,6 +9,7 @@ handlers; `issue-token --agent <id>` prints a viewer token for an agent or lead;
 import argparse
 import asyncio
 import json
+from typing import TypeAlias
 from uuid import UUID
 
 from ticketflow_common.clock import system_clock
@@ -48,7 +49,7 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     loops=[run_gauges, run_breach_risk, run_reports],
 )
 
-Commands = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 async def rebuild(settings: InsightsSettings, *, batch_size: int, workers: int) -> RebuildReport:

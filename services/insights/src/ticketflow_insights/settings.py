@@ -47,6 +47,7 @@ class InsightsSettings(ServiceSettings):
                 f"viewer_token_secret must be at least {MIN_VIEWER_SECRET_BYTES} bytes"
             )
         return value
+
     breach_risk_threshold: float = Field(
         default=0.5,
         gt=0,
