@@ -2,8 +2,10 @@
 report APIs and workers on top of them."""
 
 from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_insights.api import forecasts as forecasts_api
 from ticketflow_insights.messaging.events import event_table
 from ticketflow_insights.settings import InsightsSettings
+from ticketflow_insights.workers.forecasts import run_forecasts
 from ticketflow_insights.workers.gauges import run_gauges
 
 NAME = "insights"
@@ -11,9 +13,9 @@ NAME = "insights"
 SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Insights API",
-    routers=[],
+    routers=[forecasts_api.router],
     events=event_table,
-    loops=[run_gauges],
+    loops=[run_gauges, run_forecasts],
 )
 
 

@@ -10,7 +10,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -40,11 +40,11 @@ class ArrivalSeries:
 
     def starts(self) -> list[datetime]:
         """Each interval's start, so callers can label and join without recomputing."""
-        return [self.start + i * self.interval for i in range(len(self.counts))]
+        return [after(self.start, i * self.interval) for i in range(len(self.counts))]
 
     def end(self) -> datetime:
         """The start of the interval after the last one: where a forecast of it begins."""
-        return self.start + len(self.counts) * self.interval
+        return after(self.start, len(self.counts) * self.interval)
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,12 @@ class IntradayReforecast:
     ratio: float
     observed_so_far: float
     forecast_so_far: float
+
+
+def after(moment: datetime, elapsed: timedelta) -> datetime:
+    """`moment` plus real elapsed time, in its own zone: across a DST change a day has 46 or 50
+    half-hours, and no two intervals share an instant (wall-clock `+` would give both)."""
+    return (moment.astimezone(UTC) + elapsed).astimezone(moment.tzinfo)
 
 
 def intervals_per_day(*, interval: timedelta) -> int:
@@ -196,7 +202,7 @@ def reforecast_intraday(*, today: ArrivalSeries, observed: Sequence[float]) -> I
     raw = (observed_total + INTRADAY_PRIOR_ARRIVALS) / (forecast_total + INTRADAY_PRIOR_ARRIVALS)
     ratio = min(max(raw, low), high)
     remaining = ArrivalSeries(
-        start=today.start + elapsed * today.interval,
+        start=after(today.start, elapsed * today.interval),
         interval=today.interval,
         counts=tuple(max(0.0, value * ratio) for value in today.counts[elapsed:]),
     )
