@@ -134,6 +134,7 @@ async def test_the_fit_runs_off_the_event_loop(
     insights: Insights, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[int] = []
+
     def recording_fit(**kwargs: Any) -> Any:
         threads.append(threading.get_ident())
         return fit_team(**kwargs)
