@@ -194,3 +194,17 @@ def test_intervals_across_a_dst_change_are_distinct_instants_on_the_local_clock(
     forecast = forecast_arrivals(history=history, holidays=frozenset(), weeks=1)
     assert forecast.start == history.end()
     assert forecast.start.hour == 23  # 8 weeks of real time after local midnight, an hour back
+
+
+def test_intervals_that_never_saw_an_arrival_are_forecast_zero_and_the_rest_unaffected() -> None:
+    rates = _rates(days=28, start=START, holidays=frozenset())
+    slot = np.arange(len(rates)) % PER_DAY
+    closed = (slot < 12) | (slot >= 44)  # nothing before 06:00 or from 22:00
+    counts = np.random.default_rng(11).poisson(np.where(closed, 0.0, rates))
+    history = ArrivalSeries(start=START, interval=HALF_HOUR, counts=tuple(float(c) for c in counts))
+    forecast = np.array(forecast_arrivals(history=history, holidays=frozenset(), weeks=1).counts)
+    ahead = np.arange(PER_WEEK) % PER_DAY
+    night = (ahead < 12) | (ahead >= 44)
+    assert np.all(forecast[night] == 0.0)
+    truth = _rates(days=7, start=history.end(), holidays=frozenset())
+    assert forecast[~night].sum() == pytest.approx(truth[~night].sum(), rel=0.06)

@@ -123,6 +123,18 @@ def _design(
     return design
 
 
+def _rows_outside_silent_cells(
+    *, train: FloatArray, counts: FloatArray, per_day: int
+) -> npt.NDArray[np.bool_]:
+    """Rows whose profile cell saw arrivals. A cell with none has its MLE at rate 0 (weight
+    -inf): its rows tell the other weights nothing, and chasing -inf tripled the IRLS
+    iterations. Dropped, the cell is unseen and forecast 0, as the MLE would have it."""
+    profile = train[:, : PROFILES * per_day]
+    silent = (profile.sum(axis=0) > 0) & (counts @ profile == 0)
+    keep: npt.NDArray[np.bool_] = profile[:, silent].sum(axis=1) == 0
+    return keep
+
+
 def forecast_arrivals(
     *, history: ArrivalSeries, holidays: frozenset[date], weeks: int
 ) -> ArrivalSeries:
@@ -153,11 +165,13 @@ def forecast_arrivals(
         for first_index, series in ((0, history), (len(counts), future))
     )
 
+    learned_rows = _rows_outside_silent_cells(train=train, counts=counts, per_day=per_day)
+    train, counts = train[learned_rows], counts[learned_rows]
     observed_columns = train.sum(axis=0) > 0  # cells the history has rows for (else singular)
     # One BLAS thread: a few thousand rows gain nothing from more, and an oversubscribed pool
     # (more threads than the container's cores) made this fit 20x slower.
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
-        warnings.simplefilter("ignore")  # cells with no arrivals drive their weight to -inf
+        warnings.simplefilter("ignore")  # sparse cells can still push a weight far down
         fitted = GLM(counts, train[:, observed_columns], family=Poisson()).fit()
     params = np.asarray(fitted.params, dtype=np.float64)
     trend_column = PROFILES * per_day + 4
