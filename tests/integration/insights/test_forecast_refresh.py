@@ -198,3 +198,29 @@ async def test_the_gauges_show_this_intervals_forecast_and_arrivals(insights: In
     assert REGISTRY.get_sample_value("ticketflow_insights_actual_arrivals", labels) == 9
     assert REGISTRY.get_sample_value("ticketflow_insights_forecast_arrivals", labels) == forecast
     assert now.astimezone(UTC) == datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+
+
+async def test_a_failing_fit_skips_its_team_only_and_archived_teams_are_not_forecast(
+    insights: Insights, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def first_fit_fails(**kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("singular design")
+        return fit_team(**kwargs)
+
+    async with insights.pool.acquire() as conn:
+        await seed_arrivals(conn, team="aardvark", start=HISTORY_START, end=TODAY, seed=31)
+        await seed_arrivals(conn, team="zebra", start=HISTORY_START, end=TODAY, seed=32)
+        await conn.execute(
+            "INSERT INTO teams (team, name, archived, changed_at) VALUES ('zebra', 'Z', true, $1)",
+            insights.clock(),
+        )
+        monkeypatch.setattr(forecast_commands, "fit_team", first_fit_fails)
+        runs = await refresh_forecasts(conn=conn, now=insights.clock())
+    assert [run.team for run in runs] == ["billing"]  # aardvark's fit failed, zebra archived
+    assert len(calls) == 2
+    assert await rows(insights, "aardvark") == []
+    assert await rows(insights, "zebra") == []

@@ -114,7 +114,15 @@ async def refresh_forecasts(
                 conn=conn, team=team, start=start, end=today, interval=interval
             )
             began = timer.perf_counter()
-            fit = await asyncio.to_thread(_fit_in_thread, history, holidays.holidays, weeks, folds)
+            try:
+                fit = await asyncio.to_thread(
+                    _fit_in_thread, history, holidays.holidays, weeks, folds
+                )
+            except (ValueError, ArithmeticError):  # one odd history must not stop the others
+                log.exception(
+                    "forecast fit failed", extra={"team": team, "interval_minutes": minutes}
+                )
+                continue
             seconds = timer.perf_counter() - began
             if fit is None:
                 continue

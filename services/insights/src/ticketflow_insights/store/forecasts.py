@@ -32,9 +32,11 @@ async def holiday_calendar(*, conn: asyncpg.Connection, name: str) -> HolidayCal
 
 
 async def teams_with_arrivals(*, conn: asyncpg.Connection, since: datetime) -> dict[str, datetime]:
-    """Each team with arrivals since `since` and its first arrival interval ever (no team: none)."""
+    """Each team with arrivals since `since` and its first arrival interval ever; not tickets
+    without a team, nor teams routing has archived."""
     rows = await conn.fetch(
         "SELECT team, min(interval_start) AS first FROM arrivals WHERE team <> ''"
+        " AND team NOT IN (SELECT team FROM teams WHERE archived)"
         " GROUP BY team HAVING max(interval_start) >= $1 ORDER BY team",
         since,
     )
