@@ -1,5 +1,6 @@
 """Refit and intraday re-forecast on the real Postgres: six weeks of a weekly pattern in."""
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 from prometheus_client import REGISTRY
 
+from tests.polling import eventually
 from tests.support.harness import ServiceHarness
 from tests.support.insights_forecast import (
     ASCENSION,
@@ -26,6 +28,7 @@ from ticketflow_insights.commands.forecasts import (
 )
 from ticketflow_insights.domain.forecast_fit import fit_team
 from ticketflow_insights.settings import InsightsSettings
+from ticketflow_insights.workers.forecasts import run_forecasts
 
 Insights = ServiceHarness[InsightsSettings]
 HISTORY_START = TODAY - timedelta(weeks=6)
@@ -224,3 +227,40 @@ async def test_a_failing_fit_skips_its_team_only_and_archived_teams_are_not_fore
     assert len(calls) == 2
     assert await rows(insights, "aardvark") == []
     assert await rows(insights, "zebra") == []
+
+
+async def test_the_worker_refits_reforecasts_and_sets_the_gauges(insights: Insights) -> None:
+    """The service's own loop, on settings of its own: refit at start, then today rescaled."""
+    now = insights.clock()
+    async with insights.pool.acquire() as conn:
+        await seed_arrivals(conn, team="billing", start=TODAY, end=now, seed=41, scale=1.8)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_forecasts(insights.runtime, stop))
+
+    async def intraday_rows() -> int:
+        async with insights.pool.acquire() as conn:
+            found: int = await conn.fetchval(
+                "SELECT count(*) FROM forecasts WHERE team = 'billing' AND source = 'intraday'"
+                " AND interval_minutes = 30"
+            )
+        return found
+
+    async def gauge_shows_the_current_row() -> bool:
+        async with insights.pool.acquire() as conn:
+            current = await conn.fetchval(
+                "SELECT arrivals FROM forecasts WHERE team = 'billing' AND interval_minutes = 30"
+                " AND interval_start = $1 AND source = 'intraday'",
+                now,
+            )
+        shown = REGISTRY.get_sample_value(
+            "ticketflow_insights_forecast_arrivals", {"team": "billing"}
+        )
+        return current is not None and shown == current
+
+    try:
+        assert await eventually(intraday_rows, what="intraday rows", within=120) == 16
+        assert await eventually(gauge_shows_the_current_row, what="the forecast gauge", within=60)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, timeout=120)
+    assert len(await rows(insights, "billing", 60)) == 4 * 7 * 24  # the settings' intervals
