@@ -19,7 +19,7 @@ from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_common.topics import TopicNames
-from ticketflow_insights.api import breach_risk, facts, scorecards, targets
+from ticketflow_insights.api import breach_risk, facts, forecasts, scorecards, targets
 from ticketflow_insights.api.authentication import VIEWER_TOKEN, authenticate
 from ticketflow_insights.api.reports import router as reports_router
 from ticketflow_insights.commands.authentication import issue_viewer_token
@@ -28,6 +28,7 @@ from ticketflow_insights.commands.seed_history import seed_history
 from ticketflow_insights.messaging.events import FACTS_TABLE, event_table
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_insights.workers.breach_risk import run_breach_risk
+from ticketflow_insights.workers.forecasts import run_forecasts
 from ticketflow_insights.workers.gauges import run_gauges
 from ticketflow_insights.workers.reports import run_reports
 
@@ -38,6 +39,7 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     title="Ticketflow Insights API",
     routers=[
         facts.router,
+        forecasts.router,
         breach_risk.router,
         scorecards.router,
         targets.router,
@@ -46,7 +48,7 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     events=event_table,
     auth=authenticate,
     auth_scheme=VIEWER_TOKEN,
-    loops=[run_gauges, run_breach_risk, run_reports],
+    loops=[run_gauges, run_forecasts, run_breach_risk, run_reports],
 )
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
