@@ -1,7 +1,6 @@
 """Insights' configuration, read from `INSIGHTS_*` environment variables."""
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings, refuse_placeholder
