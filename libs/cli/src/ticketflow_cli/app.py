@@ -6,8 +6,16 @@ import sys
 import typer
 
 from ticketflow_cli import render
-from ticketflow_cli.commands import dead_letter_queue, deliveries, demo, tickets
+from ticketflow_cli.commands import (
+    dead_letter_queue,
+    deliveries,
+    demo,
+    reports,
+    scorecards,
+    tickets,
+)
 from ticketflow_cli.commands.follow import follow
+from ticketflow_cli.commands.forecasts import register as register_forecasts
 from ticketflow_cli.commands.ticket_state import routing_app, sla_app
 from ticketflow_cli.failures import CommandFailed
 
@@ -39,6 +47,9 @@ app.add_typer(routing_app, name="routing")
 app.add_typer(dead_letter_queue.app, name="dlq")
 app.add_typer(deliveries.app, name="deliveries")
 app.add_typer(demo.app, name="demo")
+app.add_typer(scorecards.app, name="scorecard")
+app.add_typer(reports.app, name="reports")
+register_forecasts(app)
 
 
 def main() -> None:
