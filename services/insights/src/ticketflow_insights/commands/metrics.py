@@ -1,9 +1,16 @@
 """Insights' Prometheus metrics, set by its commands."""
 
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge
 
 INSIGHTS_OPEN_TICKETS = Gauge(
     "ticketflow_insights_open_tickets", "Open tickets per team, as the facts know them.", ["team"]
+)
+
+# facts
+INSIGHTS_ARRIVALS = Counter(
+    "ticketflow_insights_arrivals",
+    "Tickets created, per team and channel, as insights ingested them.",
+    ["team", "channel"],
 )
 
 # scorecards

@@ -1,0 +1,1 @@
+"""Insights' outbound I/O other than its database: reading topics from their beginning."""
