@@ -2,18 +2,20 @@
 report APIs and workers on top of them."""
 
 from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_insights.api.staffing import router as staffing_router
 from ticketflow_insights.messaging.events import event_table
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_insights.workers.gauges import run_gauges
+from ticketflow_insights.workers.staffing import run_staffing
 
 NAME = "insights"
 
 SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Insights API",
-    routers=[],
+    routers=[staffing_router],
     events=event_table,
-    loops=[run_gauges],
+    loops=[run_gauges, run_staffing],
 )
 
 

@@ -1,0 +1,252 @@
+"""A team's staffing plan per interval and its understaffed windows: pure, the store feeds it."""
+
+import math
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ticketflow_common.shifts import Shift, shift_periods
+from ticketflow_insights.domain.staffing import (
+    IntervalDemand,
+    ServiceTarget,
+    StaffingRequirement,
+    required_agents,
+    service_performance,
+)
+from ticketflow_insights.domain.targets import TeamTargets
+
+GAP_NAMESPACE = uuid.UUID("4d1f8a52-6c1e-4f0b-9a57-3b1d2c0e7f14")
+"""uuid5 namespace of gap ids: one team's window starting at one instant is one gap."""
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+"""Intervals align to this origin, as Postgres's date_bin does for the forecasts."""
+ON_SHIFT_SHARE = 0.5
+"""An agent counts in an interval when on shift for at least this share of it."""
+
+
+@dataclass(frozen=True)
+class AgentSchedule:
+    """One agent's weekly shifts (None: always on shift, []: never) in their time zone."""
+
+    shifts: list[Shift] | None
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """One stored forecast interval, at whatever granularity the forecaster wrote it."""
+
+    interval_minutes: int
+    interval_start: datetime
+    arrivals: float
+
+
+@dataclass(frozen=True)
+class PlannedInterval:
+    """What one interval needs and has: `required_agents` on the roster (after shrinkage) for
+    the target, `scheduled_agents` on shift, and the service level the scheduled ones reach.
+    Without a forecast the interval has no requirement (None) and no gap."""
+
+    interval_start: datetime
+    forecast_arrivals: float | None
+    handle_seconds: float
+    required_agents: int | None
+    productive_agents: int | None
+    scheduled_agents: int
+    scheduled_service_level: float | None
+
+    @property
+    def gap(self) -> int:
+        """Agents missing from the roster (0 when staffed or unknown)."""
+        if self.required_agents is None:
+            return 0
+        return max(0, self.required_agents - self.scheduled_agents)
+
+
+@dataclass(frozen=True)
+class GapWindow:
+    """Consecutive understaffed intervals of one team, merged into one window to announce."""
+
+    gap_id: uuid.UUID
+    team: str
+    starts_at: datetime
+    ends_at: datetime
+    interval_minutes: int
+    forecast_arrivals: float
+    required_agents: int
+    scheduled_agents: int
+    shortfall: int
+
+
+def interval_starts(*, now: datetime, interval_minutes: int, count: int) -> list[datetime]:
+    """`count` interval starts from the one containing `now`, aligned to EPOCH."""
+    step = timedelta(minutes=interval_minutes)
+    first = EPOCH + step * ((now - EPOCH) // step)
+    return [first + step * index for index in range(count)]
+
+
+def scheduled_per_interval(
+    *, agents: Iterable[AgentSchedule], starts: Sequence[datetime], interval_minutes: int
+) -> list[int]:
+    """Agents on shift in each interval (for at least ON_SHIFT_SHARE of it)."""
+    counts = [0] * len(starts)
+    if not starts:
+        return counts
+    step = timedelta(minutes=interval_minutes)
+    first, end = starts[0], starts[-1] + step
+    for agent in agents:
+        covered = [0.0] * len(starts)
+        for on, off in shift_periods(agent.shifts, agent.time_zone, first, end):
+            index = int((on - first) // step)
+            while index < len(starts) and starts[index] < off:
+                overlap = min(off, starts[index] + step) - max(on, starts[index])
+                covered[index] += overlap / step
+                index += 1
+        for index, share in enumerate(covered):
+            counts[index] += share >= ON_SHIFT_SHARE - 1e-9
+    return counts
+
+
+def arrivals_per_interval(
+    *, rows: Iterable[ForecastRow], starts: Sequence[datetime], interval_minutes: int
+) -> list[float | None]:
+    """Forecast arrivals per interval: the row of the same length if there is one, else the sum
+    of finer rows covering it, else a coarser row's share; None when nothing covers it."""
+    step = timedelta(minutes=interval_minutes)
+    index_of = {start: index for index, start in enumerate(starts)}
+    exact: dict[int, float] = {}
+    finer: dict[int, dict[int, float]] = {}
+    coarser: dict[int, float] = {}
+    for row in rows:
+        if row.interval_minutes == interval_minutes:
+            if row.interval_start in index_of:
+                exact[index_of[row.interval_start]] = row.arrivals
+        elif row.interval_minutes < interval_minutes:
+            bucket = EPOCH + step * ((row.interval_start - EPOCH) // step)
+            if bucket in index_of:
+                by_length = finer.setdefault(index_of[bucket], {})
+                by_length[row.interval_minutes] = (
+                    by_length.get(row.interval_minutes, 0.0) + row.arrivals
+                )
+        else:
+            share = row.arrivals * interval_minutes / row.interval_minutes
+            row_end = row.interval_start + timedelta(minutes=row.interval_minutes)
+            index = max(0, -((starts[0] - row.interval_start) // step)) if starts else 0
+            while index < len(starts) and starts[index] < row_end:
+                if starts[index] >= row.interval_start:
+                    coarser[index] = share
+                index += 1
+    found: list[float | None] = []
+    for index in range(len(starts)):
+        if index in exact:
+            found.append(exact[index])
+        elif index in finer:
+            found.append(finer[index][max(finer[index])])  # the coarsest of the finer rows
+        else:
+            found.append(coarser.get(index))
+    return found
+
+
+def service_target(targets: TeamTargets) -> ServiceTarget:
+    """The team's first-response target as the queue's service-level target."""
+    return ServiceTarget(
+        share=targets.service_level,
+        answer_within_seconds=targets.first_response_seconds,
+        shrinkage=targets.shrinkage,
+    )
+
+
+def plan_intervals(
+    *,
+    starts: Sequence[datetime],
+    arrivals: Sequence[float | None],
+    scheduled: Sequence[int],
+    handle_seconds: float,
+    interval_minutes: int,
+    targets: TeamTargets,
+) -> list[PlannedInterval]:
+    """Required (Erlang C, or Erlang A with a patience) vs scheduled agents per interval."""
+    target = service_target(targets)
+    requirements: dict[float, StaffingRequirement] = {}  # forecasts repeat; the math need not
+    planned = []
+    for start, forecast, on_roster in zip(starts, arrivals, scheduled, strict=True):
+        if forecast is None:
+            planned.append(
+                PlannedInterval(start, None, handle_seconds, None, None, on_roster, None)
+            )
+            continue
+        demand = IntervalDemand(
+            arrivals=forecast,
+            interval_seconds=interval_minutes * 60.0,
+            mean_handle_seconds=handle_seconds,
+            mean_patience_seconds=targets.patience_seconds,
+        )
+        if forecast not in requirements:
+            requirements[forecast] = required_agents(demand=demand, target=target)
+        requirement = requirements[forecast]
+        productive_on_roster = math.floor(on_roster * (1 - target.shrinkage) + 1e-9)
+        reached = service_performance(demand=demand, agents=productive_on_roster, target=target)
+        planned.append(
+            PlannedInterval(
+                interval_start=start,
+                forecast_arrivals=forecast,
+                handle_seconds=handle_seconds,
+                required_agents=requirement.scheduled_agents,
+                productive_agents=requirement.productive_agents,
+                scheduled_agents=on_roster,
+                scheduled_service_level=reached.service_level,
+            )
+        )
+    return planned
+
+
+def gap_id(team: str, starts_at: datetime) -> uuid.UUID:
+    """The stable id of a team's window starting at `starts_at`."""
+    return uuid.uuid5(GAP_NAMESPACE, f"{team}|{starts_at.astimezone(UTC).isoformat()}")
+
+
+def gap_windows(
+    *, team: str, planned: Sequence[PlannedInterval], interval_minutes: int
+) -> list[GapWindow]:
+    """Runs of consecutive understaffed intervals as windows, in time order."""
+    step = timedelta(minutes=interval_minutes)
+    runs: list[list[PlannedInterval]] = []
+    for interval in sorted(planned, key=lambda p: p.interval_start):
+        if interval.gap == 0:
+            continue
+        if runs and runs[-1][-1].interval_start + step == interval.interval_start:
+            runs[-1].append(interval)
+        else:
+            runs.append([interval])
+    return [_window(team, run, interval_minutes) for run in runs]
+
+
+def _window(team: str, run: list[PlannedInterval], interval_minutes: int) -> GapWindow:
+    starts_at = run[0].interval_start
+    return GapWindow(
+        gap_id=gap_id(team, starts_at),
+        team=team,
+        starts_at=starts_at,
+        ends_at=run[-1].interval_start + timedelta(minutes=interval_minutes),
+        interval_minutes=interval_minutes,
+        forecast_arrivals=sum(p.forecast_arrivals or 0.0 for p in run),
+        required_agents=max(p.required_agents or 0 for p in run),
+        scheduled_agents=min(p.scheduled_agents for p in run),
+        shortfall=max(p.gap for p in run),
+    )
+
+
+def continue_window(window: GapWindow, *, began: GapWindow) -> GapWindow:
+    """A window that began before the horizon (`began`, as published) keeps its id and start,
+    so moving the horizon does not announce an ongoing gap as a new one."""
+    return GapWindow(
+        gap_id=began.gap_id,
+        team=window.team,
+        starts_at=began.starts_at,
+        ends_at=window.ends_at,
+        interval_minutes=window.interval_minutes,
+        forecast_arrivals=window.forecast_arrivals,
+        required_agents=window.required_agents,
+        scheduled_agents=window.scheduled_agents,
+        shortfall=window.shortfall,
+    )
