@@ -1,10 +1,10 @@
 """Thin routes for staffing: a team's plan, and the understaffed windows coming up."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ticketflow_common.problems import ProblemError
+from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_insights.api.deps import NowDep, PoolDep, SettingsDep, ViewerDep
 from ticketflow_insights.commands.staffing import (
     StaffingGapWindow,
@@ -15,6 +15,7 @@ from ticketflow_insights.commands.staffing import (
 )
 
 router = APIRouter(tags=["staffing"])
+INTERVALS = (15, 30, 60)
 
 
 @router.get("/staffing/gaps")
@@ -46,10 +47,12 @@ async def read_staffing_plan(
     viewer: ViewerDep,
     settings: SettingsDep,
     days: Annotated[int, Query(ge=1, le=28, description="Days ahead.")] = 7,
-    interval: Annotated[Literal[15, 30, 60], Query(description="Minutes per interval.")] = 30,
+    interval: Annotated[int, Query(description="Minutes per interval: 15, 30 or 60.")] = 30,
 ) -> StaffingPlan:
     """Forecast arrivals, handling time, required and scheduled agents and the gap per interval;
     403 unless admin or lead of the team, 404 for a team insights has not heard of."""
+    if interval not in INTERVALS:
+        raise invalid_field("query:interval", "must be 15, 30 or 60 (minutes)")
     if not viewer.may_see_team(team):
         raise ProblemError(403, f"only an admin or a lead of team {team} sees its staffing")
     async with pool.acquire() as conn:
