@@ -8,6 +8,7 @@ import typer
 from ticketflow_cli import render
 from ticketflow_cli.commands import dead_letter_queue, deliveries, demo, tickets
 from ticketflow_cli.commands.follow import follow
+from ticketflow_cli.commands.staffing import staffing, staffing_gaps
 from ticketflow_cli.commands.ticket_state import routing_app, sla_app
 from ticketflow_cli.failures import CommandFailed
 
@@ -39,6 +40,8 @@ app.add_typer(routing_app, name="routing")
 app.add_typer(dead_letter_queue.app, name="dlq")
 app.add_typer(deliveries.app, name="deliveries")
 app.add_typer(demo.app, name="demo")
+app.command(help="Required vs scheduled agents per interval of a team (insights).")(staffing)
+app.command("staffing-gaps", help="Understaffed windows coming up (insights).")(staffing_gaps)
 
 
 def main() -> None:
