@@ -88,23 +88,34 @@ def interval_starts(*, now: datetime, interval_minutes: int, count: int) -> list
 def scheduled_per_interval(
     *, agents: Iterable[AgentSchedule], starts: Sequence[datetime], interval_minutes: int
 ) -> list[int]:
-    """Agents on shift in each interval (for at least ON_SHIFT_SHARE of it)."""
+    """Agents on shift in each of the consecutive intervals (for at least ON_SHIFT_SHARE of
+    it); agents on the same rotation in the same zone are evaluated once."""
     counts = [0] * len(starts)
     if not starts:
         return counts
-    step = timedelta(minutes=interval_minutes)
-    first, end = starts[0], starts[-1] + step
+    on_shift_by_rotation: dict[tuple[str, str], list[int]] = {}
     for agent in agents:
-        covered = [0.0] * len(starts)
-        for on, off in shift_periods(agent.shifts, agent.time_zone, first, end):
-            index = int((on - first) // step)
-            while index < len(starts) and starts[index] < off:
-                overlap = min(off, starts[index] + step) - max(on, starts[index])
-                covered[index] += overlap / step
-                index += 1
-        for index, share in enumerate(covered):
-            counts[index] += share >= ON_SHIFT_SHARE - 1e-9
+        rotation = (repr(agent.shifts), agent.time_zone)
+        if rotation not in on_shift_by_rotation:
+            on_shift_by_rotation[rotation] = _on_shift_intervals(agent, starts, interval_minutes)
+        for index in on_shift_by_rotation[rotation]:
+            counts[index] += 1
     return counts
+
+
+def _on_shift_intervals(
+    agent: AgentSchedule, starts: Sequence[datetime], interval_minutes: int
+) -> list[int]:
+    step = interval_minutes * 60.0
+    first = starts[0]
+    end = first + timedelta(seconds=step * len(starts))
+    covered: dict[int, float] = {}
+    for on, off in shift_periods(agent.shifts, agent.time_zone, first, end):
+        begin_at, end_at = (on - first).total_seconds() / step, (off - first).total_seconds() / step
+        for index in range(math.floor(begin_at), min(len(starts), math.ceil(end_at))):
+            share = min(end_at, index + 1) - max(begin_at, index)
+            covered[index] = covered.get(index, 0.0) + share
+    return [index for index, share in covered.items() if share >= ON_SHIFT_SHARE - 1e-9]
 
 
 def arrivals_per_interval(
