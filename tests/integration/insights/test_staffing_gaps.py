@@ -137,3 +137,11 @@ async def test_the_worker_announces_the_gaps(staffing: StaffingHarness) -> None:
     finally:
         stop.set()
         await task
+
+
+async def test_two_replicas_planning_at_once_announce_a_window_once(
+    staffing: StaffingHarness,
+) -> None:
+    counts = await asyncio.gather(publish(staffing), publish(staffing), publish(staffing))
+    assert sorted(counts) == [0, 0, 1]
+    assert len(await gap_events(staffing)) == 1

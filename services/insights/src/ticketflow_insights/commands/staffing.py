@@ -245,6 +245,7 @@ async def publish_gap_forecasts(
     announced = 0
     for team in await store.known_teams(conn=conn, now=now):
         async with conn.transaction():
+            await store.lock_team_gaps(conn=conn, team=team)
             windows, current = await _team_windows(
                 conn=conn,
                 team=team,

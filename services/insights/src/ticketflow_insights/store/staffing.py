@@ -100,6 +100,14 @@ async def handling_sample(
     return HandlingSample(row["n"], row["mean"])
 
 
+async def lock_team_gaps(*, conn: asyncpg.Connection, team: str) -> None:
+    """Hold the team's gap announcements until the transaction ends: two replicas planning
+    at once announce each window once."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('staffing_gaps:' || $1, 0))", team
+    )
+
+
 async def published_gaps(
     *, conn: asyncpg.Connection, team: str, since: datetime
 ) -> dict[UUID, asyncpg.Record]:
