@@ -15,13 +15,12 @@ import httpx
 from tests.support.clock import FakeClock
 from tests.support.harness import ServiceHarness, harness_runtime
 from tests.support.schemas import fresh_schema
-from ticketflow_common.service_main import build_app
-from ticketflow_insights.api.deps import get_viewer
-from ticketflow_insights.domain.access import Viewer
+from ticketflow_insights.commands.authentication import issue_viewer_token
 from ticketflow_insights.main import SPEC
 from ticketflow_insights.settings import InsightsSettings
 
 TOKEN = secrets.token_urlsafe(24)
+VIEWER_SECRET = secrets.token_urlsafe(32)
 OFFICE_HOURS = [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]
 
 
@@ -115,17 +114,20 @@ class StaffingHarness(ServiceHarness[InsightsSettings]):
         )
 
     @contextlib.asynccontextmanager
-    async def client_as(self, viewer: Viewer | None = None) -> AsyncIterator[httpx.AsyncClient]:
-        """The app in-process with TOKEN; `viewer` stands in for whoever the authenticator
-        recognised (None: the service token, an admin)."""
-        app = build_app(self.spec, self.runtime)
-        if viewer is not None:
-            app.dependency_overrides[get_viewer] = lambda: viewer
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://insights",
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        ) as client:
+    async def client_as(
+        self, agent_id: uuid.UUID | None = None
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        """The app in-process with the service token (an admin), or with a viewer token of
+        `agent_id` (a lead or an agent, as the projection says)."""
+        token = TOKEN
+        if agent_id is not None:
+            token = issue_viewer_token(
+                agent_id=agent_id,
+                viewer_secret=self.settings.viewer_token_secret,
+                now=self.clock(),
+                hours=1,
+            )
+        async with self.client(token) as client:
             yield client
 
 
@@ -142,6 +144,7 @@ async def staffing_harness(
                 kafka_bootstrap_servers=kafka_bootstrap,
                 api_token=TOKEN,
                 auth_failure_limit=10_000,
+                viewer_token_secret=VIEWER_SECRET,
                 **settings,
             ),
             pool=pool,
@@ -153,6 +156,8 @@ async def staffing_harness(
 
 LEAD = uuid.UUID("00000000-0000-4000-8000-00000000001a")
 LEAD_EMAIL = "lead@example.test"
+APPS_LEAD = uuid.UUID("00000000-0000-4000-8000-00000000002b")
+NETWORK_AGENT = uuid.UUID("00000000-0000-4000-8000-00000000003c")
 
 
 def network_arrivals(start: datetime) -> float:
@@ -168,15 +173,15 @@ async def seed_network(h: StaffingHarness) -> None:
     Its forecast covers the next 48 h; only Monday 12:00-13:30 is understaffed. Team apps has
     no forecast and another lead."""
     await h.team("network", lead=LEAD)
-    await h.team("apps", lead=uuid.uuid4())
+    await h.team("apps", lead=APPS_LEAD)
     await h.agent(["network"], email=LEAD_EMAIL, agent_id=LEAD)
     await h.agent(["network", "apps"])
-    await h.agent(["network"])
+    await h.agent(["network"], agent_id=NETWORK_AGENT)
     await h.agent(["network"], shifts=None)
     await h.agent(["network"], time_zone="Europe/Berlin")
     await h.agent(["network"], removed=True)
     await h.agent(["network"], shifts=[])
-    await h.agent(["apps"])
+    await h.agent(["apps"], agent_id=APPS_LEAD)
     await h.targets("network", service_level=0.8, first_response_seconds=20, shrinkage=0.3)
     await h.resolved_tickets("network", 25, 180.0)
     midnight = h.clock().replace(hour=0, minute=0)

@@ -1,7 +1,6 @@
 """GET /staffing/{team} and /staffing/gaps on the real Postgres: required (Erlang C from the
 forecast and the learned handling time, grossed up for shrinkage) against the agents on shift."""
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,11 +8,13 @@ from typing import Any
 import pytest
 
 from tests.support.insights_staffing import (
+    APPS_LEAD,
+    LEAD,
+    NETWORK_AGENT,
     StaffingHarness,
     seed_network,
     staffing_harness,
 )
-from ticketflow_insights.domain.access import Viewer
 
 
 @pytest.fixture
@@ -104,23 +105,27 @@ async def test_gaps_list_the_coming_windows_of_the_teams_a_lead_leads(
         windows = (await admin.get("/staffing/gaps", params={"hours": 48})).json()
         assert [(w["team"], w["shortfall"]) for w in windows] == [("network", 15)]
         assert (await admin.get("/staffing/gaps", params={"hours": 1})).json() == []
-    lead_of_apps = Viewer(role="lead", agent_id=uuid.uuid4(), led_teams=frozenset({"apps"}))
-    async with staffing.client_as(lead_of_apps) as lead:
+    async with staffing.client_as(APPS_LEAD) as lead:
         response = await lead.get("/staffing/gaps")
     assert response.status_code == 200
     assert response.json() == []
 
 
 async def test_a_lead_sees_their_team_and_nobody_elses(staffing: StaffingHarness) -> None:
-    lead = Viewer(role="lead", agent_id=uuid.uuid4(), led_teams=frozenset({"network"}))
-    async with staffing.client_as(lead) as client:
+    async with staffing.client_as(LEAD) as client:
         assert (await client.get("/staffing/network", params={"days": 1})).status_code == 200
         refused = await client.get("/staffing/apps")
         assert refused.status_code == 403
         assert "apps" in refused.json()["detail"]
-    agent = Viewer(role="agent", agent_id=uuid.uuid4())
-    async with staffing.client_as(agent) as client:
+    async with staffing.client_as(NETWORK_AGENT) as client:
         assert (await client.get("/staffing/network")).status_code == 403
+        assert (await client.get("/staffing/gaps")).json() == []
+
+
+async def test_no_token_is_401(staffing: StaffingHarness) -> None:
+    async with staffing.client("not-a-token") as client:
+        assert (await client.get("/staffing/network")).status_code == 401
+        assert (await client.get("/staffing/gaps")).status_code == 401
 
 
 async def test_an_unknown_team_is_404(staffing: StaffingHarness) -> None:

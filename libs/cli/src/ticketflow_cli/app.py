@@ -6,7 +6,14 @@ import sys
 import typer
 
 from ticketflow_cli import render
-from ticketflow_cli.commands import dead_letter_queue, deliveries, demo, tickets
+from ticketflow_cli.commands import (
+    dead_letter_queue,
+    deliveries,
+    demo,
+    reports,
+    scorecards,
+    tickets,
+)
 from ticketflow_cli.commands.follow import follow
 from ticketflow_cli.commands.staffing import staffing, staffing_gaps
 from ticketflow_cli.commands.ticket_state import routing_app, sla_app
@@ -40,6 +47,8 @@ app.add_typer(routing_app, name="routing")
 app.add_typer(dead_letter_queue.app, name="dlq")
 app.add_typer(deliveries.app, name="deliveries")
 app.add_typer(demo.app, name="demo")
+app.add_typer(scorecards.app, name="scorecard")
+app.add_typer(reports.app, name="reports")
 app.command(help="Required vs scheduled agents per interval of a team (insights).")(staffing)
 app.command("staffing-gaps", help="Understaffed windows coming up (insights).")(staffing_gaps)
 

@@ -2,10 +2,13 @@
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.settings import ServiceSettings, refuse_placeholder
+from ticketflow_common.time_zones import TimeZoneName
+
+MIN_VIEWER_SECRET_BYTES = 32
 
 
 class InsightsSettings(ServiceSettings):
@@ -30,3 +33,33 @@ class InsightsSettings(ServiceSettings):
         default=20, ge=1, description="Fewer resolved tickets than this: the default is used."
     )
     staffing_default_handle_seconds: float = Field(default=900.0, gt=0)
+    reports_interval_seconds: float = Field(
+        default=900.0, gt=0, le=86400, description="How often due reports are looked for."
+    )
+    reports_grace_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        le=7 * 86400,
+        description="A period is reported this long after it ends: late events still count.",
+    )
+    reports_time_zone: TimeZoneName = Field(
+        default="UTC", description="Where report weeks, months and quarters begin at midnight."
+    )
+    viewer_token_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the agents' and leads' viewer tokens (HS256); unset: only the service"
+        " token (admin) is accepted.",
+    )
+
+    @field_validator("viewer_token_secret")
+    @classmethod
+    def _real_viewer_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Not a placeholder, and at least 32 bytes: RFC 7518 3.2's minimum for HS256."""
+        if value is None:
+            return None
+        refuse_placeholder(value, field="viewer_token_secret")
+        if len(value.get_secret_value().encode()) < MIN_VIEWER_SECRET_BYTES:
+            raise ValueError(
+                f"viewer_token_secret must be at least {MIN_VIEWER_SECRET_BYTES} bytes"
+            )
+        return value

@@ -43,6 +43,11 @@ class NotifySettings(ServiceSettings):
         default_factory=lambda: ["sla.escalated", "ticket.escalated"],
         description="Event types delivered even during a recipient's quiet hours.",
     )
+    insights_url: str = Field(
+        default="http://127.0.0.1:8005",
+        max_length=500,
+        description="Insights' address as mail readers reach it: reports' links start with it.",
+    )
     digest_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     stats_interval_seconds: float = Field(default=5.0, gt=0, le=300)
 

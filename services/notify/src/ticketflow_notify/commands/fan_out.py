@@ -1,5 +1,6 @@
 """From one event to its deliveries: keep the ticket projection, match subscriptions, resolve
-roles, render messages, hold routine mail during quiet hours, collect digests."""
+roles, mail the people insights' events name, render messages, hold routine mail during quiet
+hours, collect digests."""
 
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,12 @@ from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
 from ticketflow_notify.domain.deliveries import NewDelivery, ToldEvent
 from ticketflow_notify.domain.digests import DigestKey
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
-from ticketflow_notify.domain.targets import facts_of, plan_routes
+from ticketflow_notify.domain.targets import (
+    addressed_emails,
+    addressed_routes,
+    facts_of,
+    plan_routes,
+)
 from ticketflow_notify.domain.templates import language_candidates
 from ticketflow_notify.domain.tickets import TicketProjection, ticket_id_of
 from ticketflow_notify.store.deliveries import insert_delivery
@@ -25,12 +31,16 @@ from ticketflow_notify.store.subscriptions import subscriptions_for
 from ticketflow_notify.store.tickets import apply_assignment, apply_ticket_facts, get_ticket
 
 
-def message_context(envelope: dict[str, Any], ticket: TicketProjection | None) -> dict[str, Any]:
-    """What a template renders with: the CloudEvent, its payload and notify's ticket view."""
+def message_context(
+    envelope: dict[str, Any], ticket: TicketProjection | None, *, insights_url: str = ""
+) -> dict[str, Any]:
+    """What a template renders with: the CloudEvent, its payload, notify's ticket view and
+    where insights' pages are (reports link to them)."""
     return {
         "event": envelope,
         "data": envelope.get("data", {}),
         "ticket": {} if ticket is None else ticket.__dict__,
+        "insights_url": insights_url.rstrip("/"),
     }
 
 
@@ -41,9 +51,17 @@ async def fan_out_event(
     event: EventData,
     now: datetime,
     policy: QuietHoursPolicy,
+    insights_url: str = "",
 ) -> None:
     """The consumer's command for every event notify hears of (see `fan_out`)."""
-    await fan_out(conn=conn, envelope=envelope, event=event, now=now, policy=policy)
+    await fan_out(
+        conn=conn,
+        envelope=envelope,
+        event=event,
+        now=now,
+        policy=policy,
+        insights_url=insights_url,
+    )
 
 
 async def fan_out(
@@ -53,6 +71,7 @@ async def fan_out(
     event: EventData,
     now: datetime,
     policy: QuietHoursPolicy,
+    insights_url: str = "",
 ) -> int:
     """Create this event's deliveries (or digest entries) in the caller's transaction;
     returns how many targets were new for it. Redelivered events find theirs taken."""
@@ -61,12 +80,13 @@ async def fan_out(
     if isinstance(event, TicketAssigned):
         await apply_assignment(conn=conn, assigned=event)
     subscribed = await subscriptions_for(conn=conn, event_type=envelope.type)
-    if not subscribed:
+    if not subscribed and not addressed_emails(event):
         return 0
     ticket_id = ticket_id_of(event)
     ticket = None if ticket_id is None else await get_ticket(conn=conn, ticket_id=ticket_id)
     facts = facts_of(event, ticket=ticket)
     routes = plan_routes(subscribed, facts=facts, event=event, ticket=ticket)
+    routes += addressed_routes(event, taken=routes)
     if not routes:
         return 0
     told = ToldEvent.of(envelope, source_topic=event.topic, trace_carrier=current_trace_carrier())
@@ -102,7 +122,7 @@ async def fan_out(
                 conn=conn,
                 event_type=envelope.type,
                 languages=languages,
-                context=message_context(told.envelope, ticket),
+                context=message_context(told.envelope, ticket, insights_url=insights_url),
             )
         hold = policy.hold(channel=route.channel, event_type=envelope.type, quiet=quiet, now=now)
         new = NewDelivery(to=route, told=told, message=message, hold=hold)

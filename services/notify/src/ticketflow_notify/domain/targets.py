@@ -7,9 +7,13 @@ from uuid import UUID
 
 from ticketflow_common.envelope import EventData
 from ticketflow_common.events import (
+    AgentChanged,
     AgentStatusChanged,
+    ReportPublished,
+    SlaAtRisk,
     SlaEscalated,
     SlaFacts,
+    StaffingGapForecast,
     TeamChanged,
     TicketAssigned,
     TicketCreated,
@@ -42,11 +46,12 @@ class SubscribedTarget:
 
 @dataclass(frozen=True)
 class Route(Destination):
-    """One target to tell; `digest_seconds` set when the event waits for a digest instead."""
+    """One target to tell; `digest_seconds` set when the event waits for a digest instead.
+    No subscription: the event itself names the person (see `addressed_emails`)."""
 
     address: str | None
     digest_seconds: int | None
-    subscription_id: UUID
+    subscription_id: UUID | None
 
 
 def _team(event: EventData) -> str | None:
@@ -59,14 +64,19 @@ def _team(event: EventData) -> str | None:
             | TicketUnassigned()
             | AgentStatusChanged()
             | TeamChanged()
+            | StaffingGapForecast()
+            | SlaAtRisk()
+            | ReportPublished()
         ):
             return event.team or None
+        case AgentChanged():
+            return event.teams[0] if event.teams else None
     return None
 
 
 def _priority(event: EventData) -> str | None:
     match event:
-        case TicketFacts() | SlaFacts() | TicketQueued():
+        case TicketFacts() | SlaFacts() | TicketQueued() | SlaAtRisk():
             return event.priority or None
     return None
 
@@ -97,21 +107,69 @@ def endpoint_target(endpoint_id: UUID) -> str:
     return f"endpoint:{endpoint_id}"
 
 
+def _named_assignee(event: EventData) -> str | None:
+    match event:
+        case TicketAssigned():
+            return event.agent_email
+        case SlaAtRisk():
+            return event.assignee_email
+    return None
+
+
+def _named_leads(event: EventData) -> list[str]:
+    """The team leads an event names itself (a report names all it is for)."""
+    match event:
+        case TicketAssigned() | SlaAtRisk() | StaffingGapForecast():
+            return [event.team_lead_email] if event.team_lead_email else []
+        case ReportPublished():
+            return list(event.recipients)
+    return []
+
+
+def addressed_emails(event: EventData) -> list[str]:
+    """Whom insights' events are for, told by mail whether or not anyone subscribed: a gap's
+    team lead, a report's recipients, an at-risk ticket's assignee."""
+    found: list[str | None]
+    match event:
+        case StaffingGapForecast():
+            found = [event.team_lead_email]
+        case ReportPublished():
+            found = list(event.recipients)
+        case SlaAtRisk():
+            found = [event.assignee_email]
+        case _:
+            found = []
+    return list(dict.fromkeys(a.strip().lower() for a in found if a and _EMAIL.match(a.strip())))
+
+
+def addressed_routes(event: EventData, *, taken: Sequence[Route]) -> list[Route]:
+    """Direct mail to the people the event names that no subscription route reaches yet."""
+    targets = {route.target for route in taken}
+    return [
+        Route(
+            channel="email",
+            target=email_target(address),
+            endpoint_id=None,
+            address=address,
+            digest_seconds=None,
+            subscription_id=None,
+        )
+        for address in addressed_emails(event)
+        if email_target(address) not in targets
+    ]
+
+
 def role_addresses(role: Role, *, event: EventData, ticket: TicketProjection | None) -> list[str]:
     """The addresses a role stands for on this event; unknown people are simply left out."""
-    assigned = event if isinstance(event, TicketAssigned) else None
     created = event if isinstance(event, TicketCreated) else None
-    assignee = (assigned.agent_email if assigned else None) or (
-        ticket.assignee_email if ticket else None
-    )
-    lead = (assigned.team_lead_email if assigned else None) or (
-        ticket.team_lead_email if ticket else None
-    )
+    assignee = _named_assignee(event) or (ticket.assignee_email if ticket else None)
+    named: list[str | None] = list(_named_leads(event))
+    leads = named or [ticket.team_lead_email if ticket else None]
     found: list[str | None]
     if role == "assignee":
         found = [assignee]
     elif role == "team_lead":
-        found = [lead]
+        found = list(leads)
     elif role == "requester":
         found = [
             (created.requester_email if created else None)
@@ -126,7 +184,7 @@ def role_addresses(role: Role, *, event: EventData, ticket: TicketProjection | N
             if email is None and target.kind == "owner":
                 email = assignee
             if email is None and target.kind == "team_lead":
-                email = lead
+                email = leads[0]
             found.append(email)
     return [a for a in found if a is not None and _EMAIL.match(a)]
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from jinja2 import ChainableUndefined, TemplateError
@@ -9,6 +10,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field, StringConstraints, field_validator
 
 from ticketflow_common.input_model import InputModel
+from ticketflow_notify.domain.insights_templates import INSIGHTS_SOURCES
 
 Language = Annotated[
     str, StringConstraints(min_length=2, max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
@@ -21,6 +23,73 @@ ENDPOINT_DISABLED_TEMPLATE = "notification.endpoint_disabled"
 
 _ENV = SandboxedEnvironment(
     autoescape=False, undefined=ChainableUndefined, keep_trailing_newline=False
+)
+
+
+def _instant(value: object) -> datetime | None:
+    """An event's ISO 8601 instant in UTC; None for anything else."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+
+
+def when_filter(value: object) -> str:
+    """`2026-03-03T09:00:00Z` as people read it: 2026-03-03 09:00 UTC."""
+    moment = _instant(value)
+    return str(value) if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def day_filter(value: object) -> str:
+    moment = _instant(value)
+    return str(value) if moment is None else f"{moment:%Y-%m-%d}"
+
+
+def span_filter(start: object, end: object) -> str:
+    """A window: 2026-03-03 09:00-11:00 UTC, the end's day repeated only when it differs."""
+    first, last = _instant(start), _instant(end)
+    if first is None or last is None:
+        return f"{start}-{end}"
+    if first.date() == last.date():
+        return f"{first:%Y-%m-%d %H:%M}-{last:%H:%M} UTC"
+    return f"{first:%Y-%m-%d %H:%M} - {last:%Y-%m-%d %H:%M} UTC"
+
+
+def figure_filter(value: object, unit: str = "") -> str:
+    """A report's figure with at most two decimals and its unit; "-" when there is none."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return "-" if value is None or value == "" else str(value)
+    shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if not unit:
+        return shown
+    return f"{shown}{unit}" if unit == "%" else f"{shown} {unit}"
+
+
+def percent_filter(value: object) -> str:
+    """A ratio (0.8) as a percentage (80%)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    return f"{value * 100:.0f}%"
+
+
+def duration_filter(value: object) -> str:
+    """Seconds as the largest whole unit that fits: 45 s, 30 min, 2 h."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    for size, unit in ((3600, "h"), (60, "min")):
+        if value >= size:
+            return f"{figure_filter(value / size)} {unit}"
+    return f"{figure_filter(value)} s"
+
+
+_ENV.filters.update(
+    when=when_filter,
+    day=day_filter,
+    span=span_filter,
+    figure=figure_filter,
+    percent=percent_filter,
+    duration=duration_filter,
 )
 
 
@@ -126,6 +195,7 @@ BUILT_IN: dict[tuple[str, str], MessageTemplate] = {
         " replayed with POST /endpoints/{{ data.endpoint_id }}/replay.\n",
     ),
 }
+BUILT_IN |= {key: MessageTemplate(*parts) for key, parts in INSIGHTS_SOURCES.items()}
 GENERIC = MessageTemplate(
     "[{{ event.type }}] {{ ticket.subject or event.subject }}",
     "{{ event.type }} for {{ event.subject }} at {{ event.time }}\n",

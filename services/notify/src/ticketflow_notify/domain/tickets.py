@@ -5,6 +5,7 @@ from uuid import UUID
 
 from ticketflow_common.envelope import EventData
 from ticketflow_common.events import (
+    SlaAtRisk,
     SlaFacts,
     TicketAssigned,
     TicketFacts,
@@ -30,8 +31,15 @@ class TicketProjection:
 
 
 def ticket_id_of(event: EventData) -> UUID | None:
-    """The ticket an event is about; None for agent and team events."""
+    """The ticket an event is about; None for agent, team, calendar and report events."""
     match event:
-        case TicketFacts() | SlaFacts() | TicketAssigned() | TicketQueued() | TicketUnassigned():
+        case (
+            TicketFacts()
+            | SlaFacts()
+            | SlaAtRisk()
+            | TicketAssigned()
+            | TicketQueued()
+            | TicketUnassigned()
+        ):
             return event.ticket_id
     return None

@@ -13,5 +13,9 @@ FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"])
 
 
 def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
-    fan_out = partial(fan_out_event, policy=runtime.settings.quiet_hours_policy())
+    fan_out = partial(
+        fan_out_event,
+        policy=runtime.settings.quiet_hours_policy(),
+        insights_url=runtime.settings.insights_url,
+    )
     return {model: fan_out for model in EVENT_MODELS.values() if model.topic in FORWARDED_TOPICS}

@@ -1,5 +1,6 @@
 """An agent's status: online takes from the queue, away or offline hands back what is not
-started; every change is announced as `agent.status_changed` (key: agent id)."""
+started; every change is announced as `agent.status_changed` and `agent.changed` (key: agent
+id)."""
 
 from datetime import datetime
 from uuid import UUID
@@ -9,6 +10,7 @@ import asyncpg
 from ticketflow_common.events import AgentStatusChanged
 from ticketflow_common.events.routing import UnassignReason
 from ticketflow_common.outbox import emit
+from ticketflow_routing.commands.agent_events import emit_agent_change
 from ticketflow_routing.commands.drain import drain_for_agent
 from ticketflow_routing.domain.agents import Agent, AgentStatus
 from ticketflow_routing.domain.policy import RoutingPolicy
@@ -26,8 +28,9 @@ async def change_status(
     now: datetime,
     policy: RoutingPolicy,
 ) -> Agent | None:
-    """Emit `agent.status_changed`; online takes from the queue, away or offline hands back
-    the tickets not yet started (the pickup loop routes them on). None: no live agent."""
+    """Emit `agent.status_changed` and `agent.changed`; online takes from the queue, away or
+    offline hands back the tickets not yet started (the pickup loop routes them on). None: no
+    live agent."""
     async with conn.transaction():
         changed = await set_status(conn=conn, agent_id=agent_id, status=status)
         if changed is None:
@@ -36,6 +39,7 @@ async def change_status(
         if previous == agent.status:
             return agent
         await emit_status_change(conn=conn, agent=agent, previous=previous, now=now)
+        await emit_agent_change(conn=conn, agent=agent, change="updated", now=now)
         if agent.status == "online":
             if await drain_for_agent(conn=conn, agent_id=agent.id, now=now, policy=policy):
                 agent = await get_agent(conn=conn, agent_id=agent.id) or agent

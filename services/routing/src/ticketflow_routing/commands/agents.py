@@ -1,5 +1,5 @@
 """Agents: created, changed, archived and looked up; changes that free capacity or add skills
-take from the queue in the same transaction."""
+take from the queue in the same transaction, and each change is announced as `agent.changed`."""
 
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.in_use import refuse_if_used
+from ticketflow_routing.commands.agent_events import emit_agent_change
 from ticketflow_routing.commands.agent_status import emit_status_change
 from ticketflow_routing.commands.drain import drain_for_agent
 from ticketflow_routing.commands.teams import join_teams
@@ -43,6 +44,7 @@ async def create_agent(
             profile=profile,
             shift=profile.shift_state(now),
         )
+        await emit_agent_change(conn=conn, agent=agent, change="created", now=now)
         if await drain_for_agent(conn=conn, agent_id=agent.id, now=now, policy=policy):
             agent = await get_agent(conn=conn, agent_id=agent.id) or agent
         return agent
@@ -64,9 +66,10 @@ async def change_agent(
             return None
         profile = changed_profile(current, change)
         await join_teams(conn=conn, team_ids=profile.teams, field="teams", now=now)
-        await update_agent(
+        updated = await update_agent(
             conn=conn, agent_id=agent_id, profile=profile, shift=profile.shift_state(now)
         )
+        await emit_agent_change(conn=conn, agent=updated, change="updated", now=now)
         await drain_for_agent(conn=conn, agent_id=agent_id, now=now, policy=policy)
         return await get_agent(conn=conn, agent_id=agent_id)
 
@@ -82,6 +85,7 @@ async def retire_agent(*, conn: asyncpg.Connection, agent_id: UUID, now: datetim
         agent = await archive_agent(conn=conn, agent_id=agent_id, now=now)
         if current.status != agent.status:
             await emit_status_change(conn=conn, agent=agent, previous=current.status, now=now)
+        await emit_agent_change(conn=conn, agent=agent, change="removed", now=now)
         return True
 
 

@@ -115,6 +115,7 @@ class Agent(BaseModel):
     last_assigned_at: datetime | None
     created_at: datetime
     archived_at: datetime | None = None
+    version: int = Field(default=1, description="Grows with every change, as `agent.changed`.")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ticketflow_routing.domain.shifts import Shift, ShiftState
 
 AGENT_COLUMNS = (
     "id, name, team, teams, email, skill_levels, languages, capacity, load, status, time_zone,"
-    " shifts, on_shift, next_shift_change_at, last_assigned_at, created_at, archived_at"
+    " shifts, on_shift, next_shift_change_at, last_assigned_at, created_at, archived_at, version"
 )
 ROUTABLE_COLUMNS = (
     "id AS agent_id, name, team, email, teams, skill_levels, languages, status, load, capacity,"
@@ -107,7 +107,7 @@ async def update_agent(
 ) -> Agent:
     row = await conn.fetchrow(
         f"UPDATE agents SET ({PROFILE_COLUMNS}) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-        f" $12, $13) WHERE id = $1 RETURNING {AGENT_COLUMNS}",
+        f" $12, $13), version = version + 1 WHERE id = $1 RETURNING {AGENT_COLUMNS}",
         agent_id,
         *_profile_values(profile, shift),
     )
@@ -151,10 +151,12 @@ async def list_agents(
 async def set_status(
     *, conn: asyncpg.Connection, agent_id: UUID, status: AgentStatus
 ) -> tuple[Agent, AgentStatus] | None:
-    """Change the status; returns the agent and the status it had before."""
+    """Change the status (a new version if it differs); returns the agent and the status it
+    had before."""
     row = await conn.fetchrow(
-        "UPDATE agents a SET status = $2 FROM (SELECT status FROM agents WHERE id = $1"
-        " AND archived_at IS NULL FOR UPDATE)"
+        "UPDATE agents a SET status = $2,"
+        " version = a.version + CASE WHEN old.status = $2 THEN 0 ELSE 1 END"
+        " FROM (SELECT status FROM agents WHERE id = $1 AND archived_at IS NULL FOR UPDATE)"
         f" old WHERE a.id = $1 RETURNING {', '.join('a.' + c for c in AGENT_COLUMNS.split(', '))},"
         " old.status AS previous_status",
         agent_id,
@@ -271,6 +273,7 @@ async def archive_agent(*, conn: asyncpg.Connection, agent_id: UUID, now: dateti
     """Offline for good and out of every routing index; the row stays for history."""
     row = await conn.fetchrow(
         "UPDATE agents SET archived_at = $2, status = 'offline', routing_keys = '{}',"
+        " version = version + 1,"
         f" next_shift_change_at = NULL WHERE id = $1 RETURNING {AGENT_COLUMNS}",
         agent_id,
         now,

@@ -30,10 +30,10 @@ async def read_calendars(pool: PoolDep) -> list[Calendar]:
 
 
 @router.put("/calendars/{name}")
-async def put_calendar(name: Name, body: CalendarUpdate, pool: PoolDep) -> Calendar:
+async def put_calendar(name: Name, body: CalendarUpdate, pool: PoolDep, now: NowDep) -> Calendar:
     """Create or replace; running clocks use the new hours from their next change."""
     async with pool.acquire() as conn:
-        return await save_calendar(conn=conn, name=name, update=body)
+        return await save_calendar(conn=conn, name=name, update=body, now=now)
 
 
 @router.delete("/calendars/{name}", status_code=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,6 @@
 """Configuring business calendars: list, create or replace, and add holidays from an iCalendar
-file or a country's preset (archiving is in `retirement.py`); `calendar_of`, the calendar a
-clock counts in."""
+file or a country's preset (archiving is in `retirement.py`), each change announced as
+`calendar.changed` (key: the calendar's name); `calendar_of`, the calendar a clock counts in."""
 
 import asyncio
 import logging
@@ -8,8 +8,11 @@ from datetime import date, datetime
 
 import asyncpg
 
+from ticketflow_common.events.sla import CalendarChange
+from ticketflow_common.outbox import emit
 from ticketflow_common.problems import invalid_field, not_found
 from ticketflow_sla.domain.business_time import ALWAYS_OPEN, WorkingCalendar
+from ticketflow_sla.domain.calendar_events import calendar_changed
 from ticketflow_sla.domain.calendars import (
     MAX_HOLIDAYS,
     Calendar,
@@ -50,8 +53,24 @@ async def all_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
     return await list_calendars(conn=conn)
 
 
-async def save_calendar(*, conn: asyncpg.Connection, name: str, update: CalendarUpdate) -> Calendar:
-    return await upsert_calendar(conn=conn, name=name, update=update)
+async def save_calendar(
+    *, conn: asyncpg.Connection, name: str, update: CalendarUpdate, now: datetime
+) -> Calendar:
+    """Create, replace or bring back the calendar."""
+    async with conn.transaction():
+        calendar, created = await upsert_calendar(conn=conn, name=name, update=update)
+        await announce_calendar(
+            conn=conn, calendar=calendar, change="created" if created else "updated", now=now
+        )
+        return calendar
+
+
+async def announce_calendar(
+    *, conn: asyncpg.Connection, calendar: Calendar, change: CalendarChange, now: datetime
+) -> None:
+    """`calendar.changed` in the caller's transaction."""
+    event = calendar_changed(calendar, change=change, now=now)
+    await emit(conn, event, subject=calendar.name, now=now)
 
 
 async def import_ical_holidays(
@@ -74,7 +93,7 @@ async def import_ical_holidays(
             )
         except ICalendarError as exc:
             raise invalid_field(exc.field, exc.reason) from None
-        return await _add(conn=conn, calendar=calendar, new=imported, field="ical")
+        return await _add(conn=conn, calendar=calendar, new=imported, field="ical", now=now)
 
 
 async def import_preset_holidays(
@@ -89,7 +108,7 @@ async def import_preset_holidays(
             imported = holidays_from_preset(preset, years=years)
         except PresetError as exc:
             raise invalid_field(exc.field, exc.reason) from None
-        return await _add(conn=conn, calendar=calendar, new=imported, field="years")
+        return await _add(conn=conn, calendar=calendar, new=imported, field="years", now=now)
 
 
 async def _locked(*, conn: asyncpg.Connection, name: str) -> Calendar:
@@ -100,7 +119,12 @@ async def _locked(*, conn: asyncpg.Connection, name: str) -> Calendar:
 
 
 async def _add(
-    *, conn: asyncpg.Connection, calendar: Calendar, new: list[Holiday], field: str
+    *,
+    conn: asyncpg.Connection,
+    calendar: Calendar,
+    new: list[Holiday],
+    field: str,
+    now: datetime,
 ) -> Calendar:
     """The calendar with `new` merged in, within the same limit as PUT."""
     merged = merge_holidays(calendar.holidays, new)
@@ -110,4 +134,5 @@ async def _add(
         )
     updated = await replace_holidays(conn=conn, name=calendar.name, holidays=merged)
     assert updated is not None
+    await announce_calendar(conn=conn, calendar=updated, change="updated", now=now)
     return updated

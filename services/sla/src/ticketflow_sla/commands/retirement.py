@@ -13,6 +13,8 @@ import asyncpg
 
 from ticketflow_common.in_use import Usage, refuse_if_used
 from ticketflow_common.problems import not_found
+from ticketflow_sla.commands.calendars import announce_calendar
+from ticketflow_sla.store.calendars import get_calendar
 from ticketflow_sla.store.policies import archive, clocks_using, lock_live, policies_naming
 
 UsesOf = Callable[..., Awaitable[Usage]]
@@ -42,9 +44,13 @@ async def retire_policy(*, conn: asyncpg.Connection, name: str, now: datetime) -
 
 
 async def retire_calendar(*, conn: asyncpg.Connection, name: str, now: datetime) -> None:
-    """Refused while a live policy names it or a clock counts in it."""
+    """Refused while a live policy names it or a clock counts in it; announced as archived."""
     uses = [partial(policies_naming, column="calendar"), partial(clocks_using, column="calendar")]
-    await _retire(conn=conn, table="calendars", what="calendar", name=name, uses=uses, now=now)
+    async with conn.transaction():
+        await _retire(conn=conn, table="calendars", what="calendar", name=name, uses=uses, now=now)
+        archived = await get_calendar(conn=conn, name=name)
+        assert archived is not None
+        await announce_calendar(conn=conn, calendar=archived, change="archived", now=now)
 
 
 async def retire_escalation_policy(*, conn: asyncpg.Connection, name: str, now: datetime) -> None:

@@ -6,7 +6,9 @@ from ticketflow_sla.domain.calendars import Calendar, CalendarUpdate, Holiday
 
 
 def _calendar(row: asyncpg.Record) -> Calendar:
-    return Calendar.model_validate({k: v for k, v in dict(row).items() if k != "archived_at"})
+    return Calendar.model_validate(
+        {k: v for k, v in dict(row).items() if k not in ("archived_at", "created")}
+    )
 
 
 async def get_calendar(*, conn: asyncpg.Connection, name: str) -> Calendar | None:
@@ -24,19 +26,20 @@ async def list_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
 
 async def upsert_calendar(
     *, conn: asyncpg.Connection, name: str, update: CalendarUpdate
-) -> Calendar:
+) -> tuple[Calendar, bool]:
+    """The calendar as stored, and True when it did not exist before (archived ones did)."""
     row = await conn.fetchrow(
         "INSERT INTO calendars (name, time_zone, always_open, week, holidays)"
         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET time_zone = $2,"
         " always_open = $3, week = $4, holidays = $5, updated_at = now(), archived_at = NULL"
-        " RETURNING *",
+        " RETURNING *, xmax = 0 AS created",
         name,
         update.time_zone,
         update.always_open,
         update.model_dump(mode="json")["week"],
         update.model_dump(mode="json")["holidays"],
     )
-    return _calendar(row)
+    return _calendar(row), bool(row["created"])
 
 
 async def replace_holidays(

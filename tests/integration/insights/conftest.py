@@ -1,0 +1,127 @@
+"""Insights tests on the real Postgres: a fresh insights schema, events delivered through the
+service's event table on the suite's fake clock, the app in-process. Every insights helper's
+tests may use `insights` (the harness) and `api` (an admin client)."""
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.support.clock import FakeClock
+from tests.support.harness import ServiceHarness, harness_runtime
+from tests.support.schemas import fresh_schema
+from ticketflow_common.envelope import Envelope, EventData, new_event
+from ticketflow_common.events import TicketCreated
+from ticketflow_insights.main import SPEC
+from ticketflow_insights.settings import InsightsSettings
+
+TOKEN = secrets.token_urlsafe(24)
+
+
+@dataclass
+class InsightsHarness(ServiceHarness[InsightsSettings]):
+    """The shared harness plus what insights' tests need: tickets and their follow-up facts,
+    events stamped at an instant, and rows of the facts."""
+
+    versions: dict[uuid.UUID, int] = field(default_factory=dict)
+
+    def at(self, data: EventData, when: datetime | None = None) -> Envelope:
+        """The envelope of `data`, its CloudEvents time `when` (default: the clock's now)."""
+        key = str(getattr(data, "ticket_id", None) or getattr(data, "agent_id", uuid.uuid4()))
+        return new_event(data, source="/tests", subject=key, time=when or self.clock())
+
+    def created(
+        self,
+        *,
+        priority: str = "normal",
+        team: str | None = "network",
+        channel: str = "web",
+        category: str | None = "vpn",
+        created_at: datetime | None = None,
+        **extra: Any,
+    ) -> TicketCreated:
+        ticket_id = uuid.uuid4()
+        self.versions[ticket_id] = 1
+        return TicketCreated(
+            ticket_id=ticket_id,
+            subject="VPN drops",
+            priority=priority,
+            team=team,
+            channel=channel,
+            category=category,
+            required_skills=[],
+            requester_id="u-1",
+            created_at=created_at or self.clock(),
+            **extra,
+        )
+
+    def facts(self, created: TicketCreated, **changes: Any) -> dict[str, Any]:
+        """The ticket's facts at its next version, for building follow-up ticket events."""
+        self.versions[created.ticket_id] += 1
+        base = created.model_dump(
+            include={
+                "ticket_id",
+                "status",
+                "priority",
+                "category",
+                "team",
+                "channel",
+                "language",
+                "required_skills",
+                "requester_id",
+                "requester_tier",
+                "assignee_id",
+            }
+        )
+        return {**base, **changes, "version": self.versions[created.ticket_id]}
+
+    async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
+        async with self.pool.acquire() as conn:
+            rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+            return rows
+
+    async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None:
+        async with self.pool.acquire() as conn:
+            row: asyncpg.Record | None = await conn.fetchrow(query, *args)
+            return row
+
+    async def ticket(self, ticket_id: uuid.UUID) -> asyncpg.Record:
+        row = await self.fetchrow("SELECT * FROM tickets WHERE ticket_id = $1", ticket_id)
+        assert row is not None, f"no facts for ticket {ticket_id}"
+        return row
+
+
+@pytest.fixture
+async def insights(database_url: str, kafka_bootstrap: str) -> AsyncIterator[InsightsHarness]:
+    """Insights' migrations in a schema of this test's own; the clock is the suite's FakeClock
+    (2025-06-02 10:00 UTC), for events and routes alike."""
+    async with fresh_schema(database_url, "insights", max_size=6) as (pool, schema):
+        settings = InsightsSettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=kafka_bootstrap,
+            api_token=TOKEN,
+            auth_failure_limit=10_000,  # tests share one client address
+        )
+        clock = FakeClock()
+        runtime = harness_runtime(
+            service="insights",
+            settings=settings,
+            pool=pool,
+            clock=clock,
+            kafka_bootstrap=kafka_bootstrap,
+        )
+        yield InsightsHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
+        await runtime.producer.stop()
+
+
+@pytest.fixture
+async def api(insights: InsightsHarness) -> AsyncIterator[httpx.AsyncClient]:
+    """Insights' app in-process, its clock the harness's, every request with the admin TOKEN."""
+    async with insights.client(TOKEN) as client:
+        yield client
