@@ -85,6 +85,19 @@ def test_forecast_prefers_the_same_length_then_sums_finer_then_splits_coarser() 
     ]
 
 
+def test_forecast_rows_off_the_interval_grid_count_by_their_overlap() -> None:
+    # Hours of a team in India start at :30 UTC; the plan's hours start at :00.
+    rows = [ForecastRow(60, at(h + 0.5), 10.0 * (h + 1)) for h in range(3)]
+    assert arrivals_per_interval(
+        rows=rows, starts=[at(0), at(1), at(2), at(3)], interval_minutes=60
+    ) == [
+        None,  # 00:00-00:30 has no forecast
+        15.0,
+        25.0,
+        None,
+    ]
+
+
 def test_plan_needs_the_worked_example_roster_and_reports_what_the_roster_reaches() -> None:
     targets = TeamTargets(service_level=0.8, first_response_seconds=20, shrinkage=0.3)
     plan = plan_intervals(

@@ -121,40 +121,37 @@ def _on_shift_intervals(
 def arrivals_per_interval(
     *, rows: Iterable[ForecastRow], starts: Sequence[datetime], interval_minutes: int
 ) -> list[float | None]:
-    """Forecast arrivals per interval: the row of the same length if there is one, else the sum
-    of finer rows covering it, else a coarser row's share; None when nothing covers it."""
-    step = timedelta(minutes=interval_minutes)
-    index_of = {start: index for index, start in enumerate(starts)}
-    exact: dict[int, float] = {}
-    finer: dict[int, dict[int, float]] = {}
-    coarser: dict[int, float] = {}
+    """Forecast arrivals per consecutive interval, from the rows of one length that cover it
+    whole: the same length first, else the coarsest finer one (summed), else the finest coarser
+    one (its share of the overlap). A row not aligned to the intervals (a forecast in local
+    half-hour zones) counts by its overlap. None where no length covers an interval."""
+    if not starts:
+        return []
+    step = interval_minutes * 60.0
+    first = starts[0]
+    sums: dict[int, dict[int, float]] = {}
+    cover: dict[int, dict[int, float]] = {}
     for row in rows:
-        if row.interval_minutes == interval_minutes:
-            if row.interval_start in index_of:
-                exact[index_of[row.interval_start]] = row.arrivals
-        elif row.interval_minutes < interval_minutes:
-            bucket = EPOCH + step * ((row.interval_start - EPOCH) // step)
-            if bucket in index_of:
-                by_length = finer.setdefault(index_of[bucket], {})
-                by_length[row.interval_minutes] = (
-                    by_length.get(row.interval_minutes, 0.0) + row.arrivals
-                )
-        else:
-            share = row.arrivals * interval_minutes / row.interval_minutes
-            row_end = row.interval_start + timedelta(minutes=row.interval_minutes)
-            index = max(0, -((starts[0] - row.interval_start) // step)) if starts else 0
-            while index < len(starts) and starts[index] < row_end:
-                if starts[index] >= row.interval_start:
-                    coarser[index] = share
-                index += 1
+        length = row.interval_minutes * 60.0
+        begin_at = (row.interval_start - first).total_seconds() / step
+        end_at = begin_at + length / step
+        for index in range(max(0, math.floor(begin_at)), min(len(starts), math.ceil(end_at))):
+            overlap = min(end_at, index + 1) - max(begin_at, index)  # in intervals
+            if overlap <= 0:
+                continue
+            by_index = sums.setdefault(row.interval_minutes, {})
+            by_index[index] = by_index.get(index, 0.0) + row.arrivals * overlap * step / length
+            covered = cover.setdefault(row.interval_minutes, {})
+            covered[index] = covered.get(index, 0.0) + overlap
+    preference = (
+        [m for m in sums if m == interval_minutes]
+        + sorted((m for m in sums if m < interval_minutes), reverse=True)
+        + sorted(m for m in sums if m > interval_minutes)
+    )
     found: list[float | None] = []
     for index in range(len(starts)):
-        if index in exact:
-            found.append(exact[index])
-        elif index in finer:
-            found.append(finer[index][max(finer[index])])  # the coarsest of the finer rows
-        else:
-            found.append(coarser.get(index))
+        whole = [m for m in preference if cover[m].get(index, 0.0) >= 1 - 1e-9]
+        found.append(sums[whole[0]][index] if whole else None)
     return found
 
 
