@@ -145,3 +145,15 @@ async def test_two_replicas_planning_at_once_announce_a_window_once(
     counts = await asyncio.gather(publish(staffing), publish(staffing), publish(staffing))
     assert sorted(counts) == [0, 0, 1]
     assert len(await gap_events(staffing)) == 1
+
+
+async def test_a_window_whose_start_moves_is_announced_again_as_the_same_gap(
+    staffing: StaffingHarness,
+) -> None:
+    await publish(staffing)
+    await staffing.forecast("network", monday(11.5), 0.5, lambda _: 100.0)
+    assert await publish(staffing) == 1
+    first, second = await gap_events(staffing)
+    assert second["data"]["gap_id"] == first["data"]["gap_id"]
+    assert second["data"]["starts_at"] == "2025-06-02T11:30:00Z"
+    assert await publish(staffing) == 0

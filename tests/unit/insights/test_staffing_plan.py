@@ -8,12 +8,13 @@ from ticketflow_common.shifts import Shift
 from ticketflow_insights.domain.staffing_plan import (
     AgentSchedule,
     ForecastRow,
+    GapWindow,
     PlannedInterval,
     arrivals_per_interval,
-    continue_window,
     gap_id,
     gap_windows,
     interval_starts,
+    match_announced,
     plan_intervals,
     scheduled_per_interval,
 )
@@ -162,13 +163,35 @@ def test_gap_ids_are_stable_per_team_and_start() -> None:
     assert gap_id("net", at(1)) != gap_id("apps", at(1))
 
 
+def windows_of(*runs: tuple[float, int, int]) -> list[GapWindow]:
+    """Windows from (start hour, number of half hours, shortfall) runs."""
+    planned_intervals = [
+        planned(at(hour + index / 2), 2 + shortfall, 2)
+        for hour, halves, shortfall in runs
+        for index in range(halves)
+    ]
+    return gap_windows(team="net", planned=planned_intervals, interval_minutes=30)
+
+
 def test_an_ongoing_window_keeps_the_id_and_start_it_was_announced_with() -> None:
-    announced = gap_windows(
-        team="net", planned=[planned(at(0), 4, 2), planned(at(0.5), 4, 2)], interval_minutes=30
-    )[0]
-    later = gap_windows(
-        team="net", planned=[planned(at(0.5), 5, 2), planned(at(1), 5, 2)], interval_minutes=30
-    )[0]
-    continued = continue_window(later, began=announced)
-    assert (continued.gap_id, continued.starts_at) == (announced.gap_id, at(0))
-    assert (continued.ends_at, continued.shortfall) == (at(1.5), 3)
+    [announced] = windows_of((0, 2, 2))
+    [later] = windows_of((0.5, 2, 3))  # the horizon now starts at 00:30
+    [matched] = match_announced([later], announced=[announced], horizon_start=at(0.5))
+    assert (matched.gap_id, matched.starts_at) == (announced.gap_id, at(0))
+    assert (matched.ends_at, matched.shortfall) == (at(1.5), 3)
+
+
+def test_a_window_that_moved_keeps_its_id_and_its_new_start() -> None:
+    [announced] = windows_of((12, 3, 2))
+    [earlier] = windows_of((11.5, 2, 2))
+    [matched] = match_announced([earlier], announced=[announced], horizon_start=at(10))
+    assert (matched.gap_id, matched.starts_at) == (announced.gap_id, at(11.5))
+
+
+def test_a_split_window_keeps_its_id_once_and_the_rest_are_new() -> None:
+    [announced] = windows_of((12, 4, 2))
+    first, second = windows_of((12, 1, 2), (13, 1, 2))
+    matched = match_announced([first, second], announced=[announced], horizon_start=at(10))
+    assert [w.gap_id for w in matched] == [announced.gap_id, gap_id("net", at(13))]
+    [apart] = windows_of((20, 1, 2))
+    assert match_announced([apart], announced=[announced], horizon_start=at(10)) == [apart]

@@ -20,9 +20,9 @@ from ticketflow_insights.domain.staffing_plan import (
     GapWindow,
     PlannedInterval,
     arrivals_per_interval,
-    continue_window,
     gap_windows,
     interval_starts,
+    match_announced,
     plan_intervals,
     scheduled_per_interval,
 )
@@ -223,12 +223,12 @@ async def _team_windows(
     )
     horizon_start = plan.planned[0].interval_start
     windows = gap_windows(team=team, planned=plan.planned, interval_minutes=interval_minutes)
-    if windows and windows[0].starts_at == horizon_start:
-        published = await store.published_gaps(conn=conn, team=team, since=horizon_start)
-        for began in published.values():
-            if began["starts_at"] < horizon_start <= began["ends_at"]:
-                windows[0] = continue_window(windows[0], began=_stored_window(began))
-                break
+    announced = await store.published_gaps(conn=conn, team=team, since=horizon_start)
+    windows = match_announced(
+        windows,
+        announced=[_stored_window(row) for row in announced.values()],
+        horizon_start=horizon_start,
+    )
     return windows, plan.planned[0]
 
 
@@ -241,7 +241,8 @@ async def publish_gap_forecasts(
     learning: HandlingLearning = HandlingLearning(),
 ) -> int:
     """Announce each team's coming understaffed windows once (`staffing.gap_forecast`), again
-    only when a window's shortfall changed; returns how many were announced."""
+    under the same id only when a window's shortfall changed or its start moved; returns how
+    many were announced."""
     announced = 0
     for team in await store.known_teams(conn=conn, now=now):
         async with conn.transaction():
@@ -259,7 +260,10 @@ async def publish_gap_forecasts(
             lead = await store.team_lead(conn=conn, team=team)
             for window in windows:
                 before = published.get(window.gap_id)
-                announce = before is None or before["shortfall"] != window.shortfall
+                announce = before is None or (before["shortfall"], before["starts_at"]) != (
+                    window.shortfall,
+                    window.starts_at,
+                )
                 if announce:
                     await emit(conn, _event(window, targets, lead, now), subject=team, now=now)
                     announced += 1

@@ -3,7 +3,7 @@
 import math
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from ticketflow_common.shifts import Shift, shift_periods
@@ -244,17 +244,29 @@ def _window(team: str, run: list[PlannedInterval], interval_minutes: int) -> Gap
     )
 
 
-def continue_window(window: GapWindow, *, began: GapWindow) -> GapWindow:
-    """A window that began before the horizon (`began`, as published) keeps its id and start,
-    so moving the horizon does not announce an ongoing gap as a new one."""
-    return GapWindow(
-        gap_id=began.gap_id,
-        team=window.team,
-        starts_at=began.starts_at,
-        ends_at=window.ends_at,
-        interval_minutes=window.interval_minutes,
-        forecast_arrivals=window.forecast_arrivals,
-        required_agents=window.required_agents,
-        scheduled_agents=window.scheduled_agents,
-        shortfall=window.shortfall,
-    )
+def match_announced(
+    windows: Sequence[GapWindow], *, announced: Sequence[GapWindow], horizon_start: datetime
+) -> list[GapWindow]:
+    """Windows carrying the id of the announced window each overlaps (each id once), so a gap
+    that moved, grew or shrank is the same gap to the team lead; one still going on at the
+    horizon's start also keeps the start it was announced with."""
+    unused = sorted(announced, key=lambda w: w.starts_at)
+    matched = []
+    for window in windows:
+        before = next(
+            (w for w in unused if w.starts_at < window.ends_at and window.starts_at < w.ends_at),
+            None,
+        )
+        if before is None:
+            matched.append(window)
+            continue
+        unused.remove(before)
+        ongoing = window.starts_at == horizon_start and before.starts_at < horizon_start
+        matched.append(
+            replace(
+                window,
+                gap_id=before.gap_id,
+                starts_at=before.starts_at if ongoing else window.starts_at,
+            )
+        )
+    return matched

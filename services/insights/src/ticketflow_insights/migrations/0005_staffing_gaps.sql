@@ -1,5 +1,5 @@
 -- Staffing gap windows as last announced (staffing.gap_forecast): a re-run announces a window
--- again only when its shortfall changed. Not derived from the topics: a rebuild keeps it, or
+-- again only when its shortfall changed or its start moved. Not derived from the topics: a rebuild keeps it, or
 -- the team leads hear of every coming gap twice.
 CREATE TABLE staffing_gaps (
     gap_id             uuid             PRIMARY KEY,  -- uuid5 of (team, starts_at)
