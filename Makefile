@@ -29,10 +29,10 @@ demo: services-up demo-seed  ## a desk and MINUTES (5) of traffic; Prometheus on
 	@infra/local/prometheus.sh up
 	@infra/local/demo.sh traffic --minutes "$${MINUTES:-5}"
 
-run: services-up demo-seed  ## infra, the four services and demo data
+run: services-up demo-seed  ## infra, the five services, demo data and weeks of insights history
 	@echo
 	@echo "Ticketflow is running on 127.0.0.1:"
-	@for s in intake:8001 routing:8002 sla:8003 notify:8004; do \
+	@for s in intake:8001 routing:8002 sla:8003 notify:8004 insights:8005; do \
 	  n=$${s%%:*}; p=$${s##*:}; \
 	  printf '  %-8s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
 	done

@@ -1,4 +1,5 @@
-"""The four services as separate processes on one database and topic prefix: tests, benchmarks.
+"""The services as separate processes on one database and topic prefix: tests, benchmarks.
+The four core ones by default; `services=WITH_INSIGHTS` adds insights.
 
 Any service may run as several replicas (same environment, each its own port and log), the way
 SREs scale one service on its own.
@@ -8,7 +9,7 @@ import asyncio
 import contextlib
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.topics import TopicNames
 
 SERVICES = ("intake", "routing", "sla", "notify")
+WITH_INSIGHTS = (*SERVICES, "insights")
 
 
 @dataclass
@@ -56,21 +58,22 @@ async def running_system(
     extra_env: dict[str, str] | None = None,
     partitions: int = 3,
     replicas: Mapping[str, int] | None = None,
+    services: Sequence[str] = SERVICES,
 ) -> AsyncIterator[System]:
-    """Start the four services (`replicas[name]` processes of a service, 1 by default), wait
-    until each is ready; SIGTERM them all afterwards.
+    """Start `services` (`replicas[name]` processes of a service, 1 by default), wait until
+    each is ready; SIGTERM them all afterwards.
 
     A single replica logs to `<service>.log`, several to `<service>-<i>.log`.
     """
-    counts = {service: (replicas or {}).get(service, 1) for service in SERVICES}
-    unknown = set(replicas or {}) - set(SERVICES)
+    counts = {service: (replicas or {}).get(service, 1) for service in services}
+    unknown = set(replicas or {}) - set(services)
     if unknown or any(n < 1 for n in counts.values()):
         raise ValueError(f"replicas: unknown services {sorted(unknown)} or a count below 1")
     names = TopicNames(f"sys{uuid.uuid4().hex[:8]}.")
     await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=partitions)
-    tokens = {s: secrets.token_urlsafe(24) for s in SERVICES}
+    tokens = {s: secrets.token_urlsafe(24) for s in services}
     processes: dict[str, list[ServiceProcess]] = {}
-    for service in SERVICES:
+    for service in services:
         prefix = service.upper()
         env = {
             f"{prefix}_DATABASE_URL": database_url,

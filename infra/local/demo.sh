@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data: demo.sh {receiver|up|down}
+# `up` also seeds weeks of insights history (seed_history below).
 # `demo.sh traffic [--minutes N ...]` then runs the bounded traffic generator (python -m tools.demo).
 set -euo pipefail
 
@@ -33,6 +34,21 @@ up() {
   echo "demo: seeding agents, a webhook and tickets"
   (cd "$ROOT" && .venv/bin/python -m tools.seed_demo --receiver-url "http://127.0.0.1:$PORT/hooks" \
     --secret-file "$SECRET")
+  seed_history
+}
+
+# Weeks of made-up desk history for insights (forecasts, staffing, scorecards need some), applied
+# straight to insights' facts, not published (the other services would act on it); a re-run
+# with the same seed does nothing. TF_HISTORY_WEEKS=0 skips it.
+seed_history() {
+  local weeks="${TF_HISTORY_WEEKS:-6}"
+  (( weeks > 0 )) || return 0
+  set -a; source "$ROOT/.local/env"; source "$ROOT/.local/api-tokens.env"; set +a
+  echo "demo: seeding $weeks weeks of insights history (seed ${TF_HISTORY_SEED:-7})"
+  (cd "$ROOT" && env "INSIGHTS_DATABASE_URL=$TICKETFLOW_DATABASE_URL" \
+    "INSIGHTS_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
+    .venv/bin/python -m ticketflow_insights seed-history --weeks "$weeks" \
+    --seed "${TF_HISTORY_SEED:-7}")
 }
 
 traffic() {

@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# Starts or stops the four Ticketflow services as background processes on 127.0.0.1.
+# Starts or stops the five Ticketflow services as background processes on 127.0.0.1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
-SERVICES=(intake routing sla notify)
-declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004)
+SERVICES=(intake routing sla notify insights)
+declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005)
 
 alive() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
 api_tokens() {
   # One bearer token per service, generated once, kept out of git and out of logs.
+  # A service added later (insights) gets its token appended to an existing file.
   local file="$ROOT/.local/api-tokens.env"
-  if [[ ! -f "$file" ]]; then
-    (umask 077; for s in "${SERVICES[@]}"; do
-      echo "${s^^}_API_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
-    done >"$file")
-  fi
+  (umask 077; touch "$file"; for s in "${SERVICES[@]}"; do
+    grep -q "^${s^^}_API_TOKEN=" "$file" \
+      || echo "${s^^}_API_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  done >>"$file")
   echo "$file"
 }
 

@@ -1,6 +1,10 @@
-"""Every panel of every Grafana dashboard, asked of a real Prometheus scraping the four services
-after a demo load: each query must be valid and return data. The alert rules run there too."""
+"""Every panel of every Grafana dashboard, asked of a real Prometheus scraping the five services
+after a demo load (and, for insights, weeks of demo history): each query must be valid and return
+data. The alert rules run there too."""
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
@@ -22,7 +26,7 @@ from tests.prometheus_tools import (
     metric_names,
     scrape_config,
 )
-from tests.running_system import SERVICES, System
+from tests.running_system import SERVICES, WITH_INSIGHTS, System
 from tests.support.webhooks import Receiver, always, failing_first_attempt_of
 from tools.demo.api import DeskApi
 from tools.demo.desk import Desk, Targets, seed_desk
@@ -36,6 +40,7 @@ SERVICE_ENV = {
     "ROUTING_GAUGES_INTERVAL_SECONDS": "1",
     "SLA_STATS_INTERVAL_SECONDS": "1",
     "NOTIFY_STATS_INTERVAL_SECONDS": "1",
+    "INSIGHTS_STATS_INTERVAL_SECONDS": "1",
     "NOTIFY_CIRCUIT_FAILURE_THRESHOLD": "100",
 }
 # Urgent tickets breach their 1 s first-response target and escalate; nothing else breaches.
@@ -51,6 +56,25 @@ LIVE_VARIABLES = {"__rate_interval": "10m", "__range": "1h", "__interval": "1s"}
 @pytest.fixture(scope="module")
 def system_env() -> dict[str, str]:
     return SERVICE_ENV
+
+
+@pytest.fixture(scope="module")
+def system_services() -> tuple[str, ...]:
+    return WITH_INSIGHTS
+
+
+async def seed_insights_history(system: System) -> None:
+    """Three weeks of demo history, as `make run` seeds it, so forecasts, staffing and
+    scorecards have something to show."""
+    insights = system.services["insights"]
+    seeding = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ticketflow_insights", "seed-history", "--weeks", "3",
+        "--seed", "7", "--volume", "0.5",
+        env={**os.environ, **insights.env, "PYTHONUNBUFFERED": "1"},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(seeding.communicate(), timeout=600)
+    assert seeding.returncode == 0, output.decode(errors="replace")
 
 
 @dataclass
@@ -72,9 +96,9 @@ async def receivers() -> AsyncIterator[Receivers]:
 async def prometheus(
     system: System, prometheus_binaries: PrometheusBinaries, tmp_path: Path
 ) -> AsyncIterator[PrometheusServer]:
-    """Prometheus on 127.0.0.1 scraping the four services every second, with the alert rules."""
+    """Prometheus on 127.0.0.1 scraping the five services every second, with the alert rules."""
     server = PrometheusServer(prometheus_binaries.prometheus, tmp_path, free_port())
-    targets = {s: f"127.0.0.1:{system.services[s].port}" for s in SERVICES}
+    targets = {s: f"127.0.0.1:{system.services[s].port}" for s in WITH_INSIGHTS}
     targets["prometheus"] = f"127.0.0.1:{server.port}"
     await server.start(scrape_config(targets, rule_files=[PROMETHEUS_DIR / "alerts.yml"]))
     try:
@@ -171,6 +195,7 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
 ) -> None:
     queries: list[PanelQuery] = dashboard_queries()
     needed = set().union(*(metric_names(q.expr) for q in queries))
+    await seed_insights_history(system)
     async with httpx.AsyncClient(timeout=15) as http:
         api = DeskApi(
             urls={s: system.url(s) for s in SERVICES}, tokens=dict(system.tokens), http=http

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_insights.settings import InsightsSettings
 from ticketflow_intake.settings import IntakeSettings
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_routing.settings import RoutingSettings
@@ -28,6 +29,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "routing": RoutingSettings,
     "sla": SlaSettings,
     "notify": NotifySettings,
+    "insights": InsightsSettings,
 }
 TOPICS_JOB = "kafka-topics"
 INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector")

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from tools.dashboards.layout import Dashboard, render
+from tools.dashboards.planning import PLANNING
 from tools.dashboards.service_desk import SERVICE_DESK
 from tools.dashboards.services import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS_DIR = ROOT / "infra" / "grafana" / "dashboards"
-DASHBOARDS: tuple[Dashboard, ...] = (SERVICE_DESK, SERVICES)
+DASHBOARDS: tuple[Dashboard, ...] = (SERVICE_DESK, SERVICES, PLANNING)
 
 
 def rendered() -> dict[Path, str]:

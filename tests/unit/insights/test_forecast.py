@@ -12,6 +12,7 @@ import pytest
 from ticketflow_insights.domain.backtest import backtest, wape
 from ticketflow_insights.domain.forecast import (
     ArrivalSeries,
+    after,
     forecast_arrivals,
     intervals_per_day,
     reforecast_intraday,
@@ -28,7 +29,7 @@ def _rates(*, days: int, start: datetime, holidays: frozenset[date]) -> np.ndarr
     """Expected arrivals: two weekday peaks (10:00, 15:00), quiet weekends and holidays."""
     rates = []
     for index in range(days * PER_DAY):
-        moment = start + index * HALF_HOUR
+        moment = after(start, index * HALF_HOUR)
         hour = moment.hour + moment.minute / 60
         shape = (
             1.0 + 8.0 * math.exp(-((hour - 10) ** 2) / 4) + 6.0 * math.exp(-((hour - 15) ** 2) / 4)
@@ -181,3 +182,29 @@ def test_a_holiday_in_the_history_does_not_drag_down_its_weekday() -> None:
     )
     assert _day_total(undeclared, next_tuesday) < _day_total(declared, next_tuesday)
     assert _day_total(declared, next_tuesday) == pytest.approx(truth, rel=0.1)
+
+
+def test_intervals_across_a_dst_change_are_distinct_instants_on_the_local_clock() -> None:
+    history = _history(weeks=8, seed=8)  # 2026-10-25: Berlin falls back an hour
+    instants = [moment.timestamp() for moment in history.starts()]
+    assert len(set(instants)) == len(instants)
+    assert instants[-1] - instants[0] == (len(instants) - 1) * HALF_HOUR.total_seconds()
+    fall_back = [s for s in history.starts() if s.date() == date(2026, 10, 25)]
+    assert len(fall_back) == PER_DAY + 2
+    forecast = forecast_arrivals(history=history, holidays=frozenset(), weeks=1)
+    assert forecast.start == history.end()
+    assert forecast.start.hour == 23  # 8 weeks of real time after local midnight, an hour back
+
+
+def test_intervals_that_never_saw_an_arrival_are_forecast_zero_and_the_rest_unaffected() -> None:
+    rates = _rates(days=28, start=START, holidays=frozenset())
+    slot = np.arange(len(rates)) % PER_DAY
+    closed = (slot < 12) | (slot >= 44)  # nothing before 06:00 or from 22:00
+    counts = np.random.default_rng(11).poisson(np.where(closed, 0.0, rates))
+    history = ArrivalSeries(start=START, interval=HALF_HOUR, counts=tuple(float(c) for c in counts))
+    forecast = np.array(forecast_arrivals(history=history, holidays=frozenset(), weeks=1).counts)
+    ahead = np.arange(PER_WEEK) % PER_DAY
+    night = (ahead < 12) | (ahead >= 44)
+    assert np.all(forecast[night] == 0.0)
+    truth = _rates(days=7, start=history.end(), holidays=frozenset())
+    assert forecast[~night].sum() == pytest.approx(truth[~night].sum(), rel=0.06)

@@ -20,6 +20,41 @@ INSIGHTS_REPORTS_PUBLISHED = Counter(
     ["kind"],
 )
 
+# risk (breach risk of open tickets)
+INSIGHTS_AT_RISK_TICKETS = Gauge(
+    "ticketflow_insights_at_risk_tickets",
+    "Open tickets per team whose chance of breaching an SLA target is at or above the threshold.",
+    ["team"],
+)
+INSIGHTS_AT_RISK_EVENTS = Counter(
+    "ticketflow_insights_at_risk_events_total",
+    "sla.at_risk events emitted per team (once per clock cycle, before any warning).",
+    ["team"],
+)
+# facts
+INSIGHTS_ARRIVALS = Counter(
+    "ticketflow_insights_arrivals",
+    "Tickets created, per team and channel, as insights ingested them.",
+    ["team", "channel"],
+)
+
+# forecast
+INSIGHTS_FORECAST_ARRIVALS = Gauge(
+    "ticketflow_insights_forecast_arrivals",
+    "Arrivals forecast for the current 30-minute interval, per team.",
+    ["team"],
+)
+INSIGHTS_ACTUAL_ARRIVALS = Gauge(
+    "ticketflow_insights_actual_arrivals",
+    "Arrivals so far in the current 30-minute interval, per team.",
+    ["team"],
+)
+INSIGHTS_FORECAST_WAPE = Gauge(
+    "ticketflow_insights_forecast_wape",
+    "Backtest WAPE of the 30-minute forecast: the model and the seasonal-naive baseline.",
+    ["team", "model"],
+)
+
 # staffing
 INSIGHTS_REQUIRED_AGENTS = Gauge(
     "ticketflow_insights_required_agents",

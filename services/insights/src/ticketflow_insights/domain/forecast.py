@@ -10,7 +10,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -40,11 +40,11 @@ class ArrivalSeries:
 
     def starts(self) -> list[datetime]:
         """Each interval's start, so callers can label and join without recomputing."""
-        return [self.start + i * self.interval for i in range(len(self.counts))]
+        return [after(self.start, i * self.interval) for i in range(len(self.counts))]
 
     def end(self) -> datetime:
         """The start of the interval after the last one: where a forecast of it begins."""
-        return self.start + len(self.counts) * self.interval
+        return after(self.start, len(self.counts) * self.interval)
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,12 @@ class IntradayReforecast:
     ratio: float
     observed_so_far: float
     forecast_so_far: float
+
+
+def after(moment: datetime, elapsed: timedelta) -> datetime:
+    """`moment` plus real elapsed time, in its own zone: across a DST change a day has 46 or 50
+    half-hours, and no two intervals share an instant (wall-clock `+` would give both)."""
+    return (moment.astimezone(UTC) + elapsed).astimezone(moment.tzinfo)
 
 
 def intervals_per_day(*, interval: timedelta) -> int:
@@ -117,6 +123,18 @@ def _design(
     return design
 
 
+def _rows_outside_silent_cells(
+    *, train: FloatArray, counts: FloatArray, per_day: int
+) -> npt.NDArray[np.bool_]:
+    """Rows whose profile cell saw arrivals. A cell with none has its MLE at rate 0 (weight
+    -inf): its rows tell the other weights nothing, and chasing -inf tripled the IRLS
+    iterations. Dropped, the cell is unseen and forecast 0, as the MLE would have it."""
+    profile = train[:, : PROFILES * per_day]
+    silent = (profile.sum(axis=0) > 0) & (counts @ profile == 0)
+    keep: npt.NDArray[np.bool_] = profile[:, silent].sum(axis=1) == 0
+    return keep
+
+
 def forecast_arrivals(
     *, history: ArrivalSeries, holidays: frozenset[date], weeks: int
 ) -> ArrivalSeries:
@@ -147,11 +165,13 @@ def forecast_arrivals(
         for first_index, series in ((0, history), (len(counts), future))
     )
 
+    learned_rows = _rows_outside_silent_cells(train=train, counts=counts, per_day=per_day)
+    train, counts = train[learned_rows], counts[learned_rows]
     observed_columns = train.sum(axis=0) > 0  # cells the history has rows for (else singular)
     # One BLAS thread: a few thousand rows gain nothing from more, and an oversubscribed pool
     # (more threads than the container's cores) made this fit 20x slower.
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
-        warnings.simplefilter("ignore")  # cells with no arrivals drive their weight to -inf
+        warnings.simplefilter("ignore")  # sparse cells can still push a weight far down
         fitted = GLM(counts, train[:, observed_columns], family=Poisson()).fit()
     params = np.asarray(fitted.params, dtype=np.float64)
     trend_column = PROFILES * per_day + 4
@@ -196,7 +216,7 @@ def reforecast_intraday(*, today: ArrivalSeries, observed: Sequence[float]) -> I
     raw = (observed_total + INTRADAY_PRIOR_ARRIVALS) / (forecast_total + INTRADAY_PRIOR_ARRIVALS)
     ratio = min(max(raw, low), high)
     remaining = ArrivalSeries(
-        start=today.start + elapsed * today.interval,
+        start=after(today.start, elapsed * today.interval),
         interval=today.interval,
         counts=tuple(max(0.0, value * ratio) for value in today.counts[elapsed:]),
     )

@@ -21,9 +21,16 @@ CREATE TABLE ticket_ownership_changes (
     event_id         uuid        NOT NULL,
     kind             text        NOT NULL CHECK (kind IN ('unassigned', 'queued', 'assigned')),
     agent_id         uuid,
+    team             text,
     queue_position   integer,
     PRIMARY KEY (ticket_id, event_id)
 );
+
+-- The team the ticket events name; `tickets.team` falls back to routing's when they name none.
+ALTER TABLE tickets ADD COLUMN facts_team text;
+
+-- The instant of the SLA event that set a clock's due_at: the newest one's stands.
+ALTER TABLE sla_clocks ADD COLUMN due_at_since timestamptz;
 
 -- The per-ticket figures scorecards and reports read: the rules of
 -- ticketflow_insights/domain/ticket_figures.py, in SQL (a test keeps the two in step).
