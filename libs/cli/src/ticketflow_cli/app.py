@@ -16,6 +16,7 @@ from ticketflow_cli.commands import (
 )
 from ticketflow_cli.commands.follow import follow
 from ticketflow_cli.commands.forecasts import register as register_forecasts
+from ticketflow_cli.commands.staffing import staffing, staffing_gaps
 from ticketflow_cli.commands.ticket_state import routing_app, sla_app
 from ticketflow_cli.failures import CommandFailed
 
@@ -50,6 +51,8 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(scorecards.app, name="scorecard")
 app.add_typer(reports.app, name="reports")
 register_forecasts(app)
+app.command(help="Required vs scheduled agents per interval of a team (insights).")(staffing)
+app.command("staffing-gaps", help="Understaffed windows coming up (insights).")(staffing_gaps)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from ticketflow_common.topics import TopicNames
 from ticketflow_insights.api import breach_risk, facts, forecasts, scorecards, targets
 from ticketflow_insights.api.authentication import VIEWER_TOKEN, authenticate
 from ticketflow_insights.api.reports import router as reports_router
+from ticketflow_insights.api.staffing import router as staffing_router
 from ticketflow_insights.commands.authentication import issue_viewer_token
 from ticketflow_insights.commands.facts_rebuild import RebuildReport, rebuild_facts
 from ticketflow_insights.commands.seed_history import BATCH_SIZE, seed_history
@@ -32,6 +33,7 @@ from ticketflow_insights.workers.breach_risk import run_breach_risk
 from ticketflow_insights.workers.forecasts import run_forecasts
 from ticketflow_insights.workers.gauges import run_gauges
 from ticketflow_insights.workers.reports import run_reports
+from ticketflow_insights.workers.staffing import run_staffing
 
 NAME = "insights"
 
@@ -45,11 +47,12 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
         scorecards.router,
         targets.router,
         reports_router,
+        staffing_router,
     ],
     events=event_table,
     auth=authenticate,
     auth_scheme=VIEWER_TOKEN,
-    loops=[run_gauges, run_forecasts, run_breach_risk, run_reports],
+    loops=[run_gauges, run_forecasts, run_breach_risk, run_reports, run_staffing],
 )
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

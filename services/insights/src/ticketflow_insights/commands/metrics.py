@@ -54,3 +54,20 @@ INSIGHTS_FORECAST_WAPE = Gauge(
     "Backtest WAPE of the 30-minute forecast: the model and the seasonal-naive baseline.",
     ["team", "model"],
 )
+
+# staffing
+INSIGHTS_REQUIRED_AGENTS = Gauge(
+    "ticketflow_insights_required_agents",
+    "Agents the team's target needs on the roster in the current interval (Erlang C/A).",
+    ["team"],
+)
+INSIGHTS_SCHEDULED_AGENTS = Gauge(
+    "ticketflow_insights_scheduled_agents",
+    "Agents of the team on shift in the current interval.",
+    ["team"],
+)
+INSIGHTS_STAFFING_GAPS = Gauge(
+    "ticketflow_insights_staffing_gaps",
+    "Understaffed windows of the team in the announcement horizon (48 h by default).",
+    ["team"],
+)

@@ -276,7 +276,7 @@ def _erlang_a_answered_within(
         next_states = current * weight
         next_answered = reached * weight
         jumps = 0
-        while 1 - cumulative > _TAIL_EPSILON and jumps < _MAX_JUMPS:
+        while not _poisson_tail_negligible(mass=mass, jumps=jumps, weight=weight, total=cumulative):
             jumps += 1
             reached += float(current[0] * move_up[0])
             moved = current * move_up
@@ -288,6 +288,17 @@ def _erlang_a_answered_within(
             next_answered += reached * weight
         states, answered = next_states, next_answered
     return answered
+
+
+def _poisson_tail_negligible(*, mass: float, jumps: int, weight: float, total: float) -> bool:
+    """Whether the Poisson(mass) terms after `jumps` (whose own weight is `weight`) can be
+    dropped: past the mode they shrink at least geometrically by mass/(jumps+1), so the rest
+    sums to at most weight * r / (1 - r). Summing until 1 - total < epsilon instead can stall
+    where floating-point rounding keeps the total just below 1 - epsilon."""
+    if jumps >= _MAX_JUMPS or 1 - total <= _TAIL_EPSILON:
+        return True
+    ratio = mass / (jumps + 1)
+    return ratio < 1 and weight * ratio / (1 - ratio) <= _TAIL_EPSILON * total
 
 
 def required_agents(*, demand: IntervalDemand, target: ServiceTarget) -> StaffingRequirement:
