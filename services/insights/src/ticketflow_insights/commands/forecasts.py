@@ -6,6 +6,7 @@ the intraday re-forecast to compare against.
 """
 
 import asyncio
+import gc
 import logging
 import time as timer
 from collections.abc import Sequence
@@ -84,7 +85,11 @@ def _fit_in_thread(
     history: ArrivalSeries, holidays: frozenset[date], weeks: int, folds: int
 ) -> TeamFit | None:
     with threadpool_limits(limits=1):  # one core per fit: the host's are shared
-        return fit_team(history=history, holidays=holidays, weeks=weeks, folds=folds)
+        fit = fit_team(history=history, holidays=holidays, weeks=weeks, folds=folds)
+    # statsmodels' results sit in reference cycles: without a collection 50 fits in a row
+    # pile up to ~1 GiB (measured by bench/insights_planning.py), with one ~110 MiB.
+    gc.collect()
+    return fit
 
 
 async def refresh_forecasts(
