@@ -1,6 +1,7 @@
 """Facts from the stream: every topic's events fill the facts, and the end state is the same
 whatever order the topics delivered them in."""
 
+import asyncio
 import random
 from datetime import date, timedelta
 
@@ -9,8 +10,9 @@ from prometheus_client import REGISTRY
 
 from tests.integration.insights.conftest import InsightsHarness
 from tests.support.clock import MONDAY
-from tests.support.insights_facts import FactsHistory, facts_history
+from tests.support.insights_facts import FactsHistory, facts_history, synthetic_events
 from ticketflow_common.envelope import Envelope
+from ticketflow_insights.commands.facts_tickets import refresh_tickets
 
 pytestmark = pytest.mark.integration
 
@@ -163,3 +165,22 @@ async def test_a_ticket_without_a_team_counts_its_arrival_under_none(
     await insights.deliver(created)
     rows = await insights.fetch("SELECT interval_start, team, category FROM arrivals")
     assert [tuple(r) for r in rows] == [(MONDAY + timedelta(minutes=30), "", "")]
+
+
+async def test_events_of_one_ticket_applied_at_once_leave_it_fully_recomputed(
+    insights: InsightsHarness,
+) -> None:
+    """Partitions (and replicas) apply a ticket's intake and routing events concurrently; each
+    recomputation waits for the other, so the last one sees every change."""
+    by_ticket: dict[str, list[Envelope]] = {}
+    for envelope in synthetic_events(MONDAY, tickets=30, agents=3):
+        by_ticket.setdefault(envelope.subject, []).append(envelope)
+    for envelopes in by_ticket.values():
+        await asyncio.gather(*(insights.deliver(e) for e in envelopes))
+    before = await insights.fetch("SELECT * FROM tickets ORDER BY ticket_id")
+    ids = [r["ticket_id"] for r in before]
+    async with insights.pool.acquire() as conn, conn.transaction():
+        await refresh_tickets(conn=conn, ticket_ids=ids)
+    after = await insights.fetch("SELECT * FROM tickets ORDER BY ticket_id")
+    assert [dict(r) for r in after] == [dict(r) for r in before]
+    assert len(before) == 30

@@ -154,3 +154,19 @@ async def test_a_second_rebuild_empties_and_applies_everything_again(
     )
     assert again.applied == report.applied  # emptied and applied again, not skipped
     assert len(await insights.fetch("SELECT 1 FROM tickets")) == 5
+
+
+async def test_a_poison_event_is_skipped_and_the_rest_of_its_batch_applied(
+    insights: InsightsHarness, producer: AIOKafkaProducer, names: TopicNames, kafka_bootstrap: str
+) -> None:
+    events = synthetic_events(MONDAY, tickets=8, agents=2)
+    poison = insights.created(category="vpn\x00")  # Postgres text holds no NUL: fails in SQL
+    await publish(producer, names, [*events, insights.envelope(poison)])
+    report = await rebuild_facts(
+        pool=insights.pool, table=FACTS_TABLE, bootstrap_servers=kafka_bootstrap, names=names
+    )
+    assert report.failed == 1
+    assert report.applied == len(events)
+    assert report.by_type["ticket.created"] == 8
+    assert len(await insights.fetch("SELECT 1 FROM tickets")) == 8
+    assert await processed_count(insights) == len(events)
