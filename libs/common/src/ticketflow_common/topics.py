@@ -24,7 +24,7 @@ CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "routing": (TICKETS,),
     "sla": (TICKETS, ROUTING),
     "notify": (TICKETS, ROUTING, SLA, INSIGHTS),
-    "insights": (TICKETS, ROUTING, SLA, NOTIFY),
+    "insights": (TICKETS, ROUTING, SLA),
 }
 
 
