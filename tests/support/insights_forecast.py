@@ -2,25 +2,19 @@
 
 import contextlib
 import math
-import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
-import httpx
 import numpy as np
 
-from tests.support.clock import MONDAY, FakeClock
-from tests.support.harness import ServiceHarness, harness_runtime
-from tests.support.schemas import fresh_schema
-from ticketflow_common.service_main import build_app
-from ticketflow_insights.api.deps import get_viewer
-from ticketflow_insights.domain.access import Viewer
+from tests.support.clock import MONDAY
+from tests.support.harness import ServiceHarness
+from tests.support.insights import insights_runtime
 from ticketflow_insights.main import SPEC
 from ticketflow_insights.settings import InsightsSettings
 
-TOKEN = secrets.token_urlsafe(24)
 BERLIN = ZoneInfo("Europe/Berlin")
 QUARTER = timedelta(minutes=15)
 TODAY = datetime.combine(MONDAY.astimezone(BERLIN).date(), time(), tzinfo=BERLIN)
@@ -89,31 +83,5 @@ async def insights_harness(
     database_url: str, kafka_bootstrap: str
 ) -> AsyncIterator[ServiceHarness[InsightsSettings]]:
     """Insights' migrations in a schema of this test's own, on the suite's FakeClock."""
-    async with fresh_schema(database_url, "insights", max_size=4) as (pool, schema):
-        settings = InsightsSettings(
-            database_url=database_url,
-            kafka_bootstrap_servers=kafka_bootstrap,
-            api_token=TOKEN,
-            auth_failure_limit=10_000,
-        )
-        clock = FakeClock()
-        runtime = harness_runtime(
-            service="insights",
-            settings=settings,
-            pool=pool,
-            clock=clock,
-            kafka_bootstrap=kafka_bootstrap,
-        )
-        yield ServiceHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
-        await runtime.producer.stop()
-
-
-def client_as(harness: ServiceHarness[InsightsSettings], viewer: Viewer) -> httpx.AsyncClient:
-    """Insights' app in-process with TOKEN, the caller recognised as `viewer`."""
-    app = build_app(harness.spec, harness.runtime)
-    app.dependency_overrides[get_viewer] = lambda: viewer
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://insights",
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    )
+    async with insights_runtime(database_url, kafka_bootstrap, max_size=4) as made:
+        yield ServiceHarness(spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema)

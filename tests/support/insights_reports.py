@@ -11,14 +11,12 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.support.clock import FakeClock
-from tests.support.harness import ServiceHarness, harness_runtime
-from tests.support.schemas import fresh_schema
+from tests.support.harness import ServiceHarness
+from tests.support.insights import TOKEN, insights_runtime
 from ticketflow_insights.commands.authentication import issue_viewer_token
 from ticketflow_insights.main import SPEC
 from ticketflow_insights.settings import InsightsSettings
 
-TOKEN = secrets.token_urlsafe(24)
 VIEWER_SECRET = secrets.token_urlsafe(48)
 HOUR = timedelta(hours=1)
 LAST_WEEK = datetime(2025, 6, 9, tzinfo=UTC)
@@ -163,24 +161,15 @@ async def seed_two_weeks(conn: asyncpg.Connection) -> People:
 
 async def reports_harness(database_url: str, kafka_bootstrap: str) -> AsyncIterator[ReportsHarness]:
     """A fresh insights schema seeded with two weeks of facts, the clock at `NOW`."""
-    async with fresh_schema(database_url, "insights", max_size=6) as (pool, schema):
-        async with pool.acquire() as conn:
+    async with insights_runtime(
+        database_url,
+        kafka_bootstrap,
+        now=NOW,
+        viewer_token_secret=VIEWER_SECRET,
+        reports_interval_seconds=0.05,
+    ) as made:
+        async with made.pool.acquire() as conn:
             people = await seed_two_weeks(conn)
-        settings = InsightsSettings(
-            database_url=database_url,
-            kafka_bootstrap_servers=kafka_bootstrap,
-            api_token=TOKEN,
-            viewer_token_secret=VIEWER_SECRET,
-            auth_failure_limit=10_000,
-            reports_interval_seconds=0.05,
+        yield ReportsHarness(
+            spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema, people=people
         )
-        clock = FakeClock(now=NOW)
-        runtime = harness_runtime(
-            service="insights",
-            settings=settings,
-            pool=pool,
-            clock=clock,
-            kafka_bootstrap=kafka_bootstrap,
-        )
-        yield ReportsHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema, people=people)
-        await runtime.producer.stop()

@@ -2,7 +2,6 @@
 its agents, a resolved history, queued tickets and their running SLA clocks)."""
 
 import contextlib
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,16 +10,12 @@ from typing import Any
 
 import httpx
 
-from tests.support.clock import FakeClock
-from tests.support.harness import ServiceHarness, harness_runtime
-from tests.support.schemas import fresh_schema
-from ticketflow_common.service_main import build_app
-from ticketflow_insights.api.deps import get_viewer
+from tests.support.harness import ServiceHarness
+from tests.support.insights import client_as, insights_runtime
 from ticketflow_insights.domain.access import Viewer
 from ticketflow_insights.main import SPEC
 from ticketflow_insights.settings import InsightsSettings
 
-TOKEN = secrets.token_urlsafe(24)
 LEAD = uuid.UUID("00000000-0000-0000-0000-00000000001e")
 AGENT = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 
@@ -135,31 +130,11 @@ class RiskHarness(ServiceHarness[InsightsSettings]):
 
     def client_as(self, viewer: Viewer) -> httpx.AsyncClient:
         """The app in-process with `viewer` as the authenticated caller."""
-        app = build_app(self.spec, self.runtime)
-        app.dependency_overrides[get_viewer] = lambda: viewer
-        return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://insights",
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        )
+        return client_as(self, viewer)
 
 
 @contextlib.asynccontextmanager
 async def risk_harness(database_url: str, kafka_bootstrap: str) -> AsyncIterator[RiskHarness]:
     """Insights' migrations in a schema of the test's own, on the suite's FakeClock."""
-    async with fresh_schema(database_url, "insights", max_size=4) as (pool, schema):
-        settings = InsightsSettings(
-            database_url=database_url,
-            kafka_bootstrap_servers=kafka_bootstrap,
-            api_token=TOKEN,
-            auth_failure_limit=10_000,
-        )
-        clock = FakeClock()
-        runtime = harness_runtime(
-            service="insights",
-            settings=settings,
-            pool=pool,
-            clock=clock,
-            kafka_bootstrap=kafka_bootstrap,
-        )
-        yield RiskHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
+    async with insights_runtime(database_url, kafka_bootstrap, max_size=4) as made:
+        yield RiskHarness(spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema)

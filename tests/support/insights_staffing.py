@@ -12,14 +12,12 @@ from typing import Any
 
 import httpx
 
-from tests.support.clock import FakeClock
-from tests.support.harness import ServiceHarness, harness_runtime
-from tests.support.schemas import fresh_schema
+from tests.support.harness import ServiceHarness
+from tests.support.insights import TOKEN, insights_runtime
 from ticketflow_insights.commands.authentication import issue_viewer_token
 from ticketflow_insights.main import SPEC
 from ticketflow_insights.settings import InsightsSettings
 
-TOKEN = secrets.token_urlsafe(24)
 VIEWER_SECRET = secrets.token_urlsafe(32)
 OFFICE_HOURS = [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]
 
@@ -135,23 +133,10 @@ class StaffingHarness(ServiceHarness[InsightsSettings]):
 async def staffing_harness(
     database_url: str, kafka_bootstrap: str, **settings: Any
 ) -> AsyncIterator[StaffingHarness]:
-    async with fresh_schema(database_url, "insights", max_size=6) as (pool, schema):
-        clock = FakeClock()
-        runtime = harness_runtime(
-            service="insights",
-            settings=InsightsSettings(
-                database_url=database_url,
-                kafka_bootstrap_servers=kafka_bootstrap,
-                api_token=TOKEN,
-                auth_failure_limit=10_000,
-                viewer_token_secret=VIEWER_SECRET,
-                **settings,
-            ),
-            pool=pool,
-            clock=clock,
-            kafka_bootstrap=kafka_bootstrap,
-        )
-        yield StaffingHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
+    async with insights_runtime(
+        database_url, kafka_bootstrap, viewer_token_secret=VIEWER_SECRET, **settings
+    ) as made:
+        yield StaffingHarness(spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema)
 
 
 LEAD = uuid.UUID("00000000-0000-4000-8000-00000000001a")

@@ -2,7 +2,6 @@
 service's event table on the suite's fake clock, the app in-process. Every insights helper's
 tests may use `insights` (the harness) and `api` (an admin client)."""
 
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -13,15 +12,12 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.support.clock import FakeClock
-from tests.support.harness import ServiceHarness, harness_runtime
-from tests.support.schemas import fresh_schema
+from tests.support.harness import ServiceHarness
+from tests.support.insights import TOKEN, insights_runtime
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import TicketCreated
 from ticketflow_insights.main import SPEC
 from ticketflow_insights.settings import InsightsSettings
-
-TOKEN = secrets.token_urlsafe(24)
 
 
 @dataclass
@@ -101,23 +97,8 @@ class InsightsHarness(ServiceHarness[InsightsSettings]):
 async def insights(database_url: str, kafka_bootstrap: str) -> AsyncIterator[InsightsHarness]:
     """Insights' migrations in a schema of this test's own; the clock is the suite's FakeClock
     (2025-06-02 10:00 UTC), for events and routes alike."""
-    async with fresh_schema(database_url, "insights", max_size=6) as (pool, schema):
-        settings = InsightsSettings(
-            database_url=database_url,
-            kafka_bootstrap_servers=kafka_bootstrap,
-            api_token=TOKEN,
-            auth_failure_limit=10_000,  # tests share one client address
-        )
-        clock = FakeClock()
-        runtime = harness_runtime(
-            service="insights",
-            settings=settings,
-            pool=pool,
-            clock=clock,
-            kafka_bootstrap=kafka_bootstrap,
-        )
-        yield InsightsHarness(spec=SPEC, runtime=runtime, clock=clock, schema=schema)
-        await runtime.producer.stop()
+    async with insights_runtime(database_url, kafka_bootstrap) as made:
+        yield InsightsHarness(spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema)
 
 
 @pytest.fixture

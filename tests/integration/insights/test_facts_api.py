@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.insights.conftest import TOKEN, InsightsHarness
+from tests.integration.insights.conftest import InsightsHarness
 from tests.support.clock import MONDAY
+from tests.support.insights import TOKEN
 from tests.support.insights_facts import facts_history
 from ticketflow_common.service_main import build_app
 from ticketflow_insights.api.deps import get_viewer

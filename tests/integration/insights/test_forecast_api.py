@@ -7,11 +7,11 @@ from uuid import uuid4
 import pytest
 
 from tests.support.harness import ServiceHarness
+from tests.support.insights import client_as
 from tests.support.insights_forecast import (
     ASCENSION,
     TODAY,
     WHIT_MONDAY,
-    client_as,
     insights_harness,
     seed_arrivals,
     seed_calendar,

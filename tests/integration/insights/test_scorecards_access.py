@@ -10,7 +10,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from tests.integration.insights.conftest import TOKEN, InsightsHarness
+from tests.integration.insights.conftest import InsightsHarness
+from tests.support.insights import TOKEN
 from tests.support.insights_scorecards import Facts, at, seed_facts
 from ticketflow_common.service_main import build_app
 from ticketflow_insights.domain.access import viewer_token

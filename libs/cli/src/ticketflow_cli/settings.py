@@ -13,8 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ticketflow_cli.failures import CommandFailed, ExitCode
 
 Service = Literal["intake", "routing", "sla", "notify", "insights"]
-SERVICES: tuple[Service, ...] = ("intake", "routing", "sla", "notify", "insights")
-"""The services `make run` starts with tokens in .local/api-tokens.env (the demo needs each)."""
+SERVICES: tuple[Service, ...] = ("intake", "routing", "sla", "notify")
+"""The services the demo desk is seeded through (`ticketflow demo` needs a token for each)."""
 ENV_FILES = (".local/env", ".local/api-tokens.env")
 
 

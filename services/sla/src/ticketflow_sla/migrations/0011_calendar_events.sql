@@ -1,7 +1,7 @@
 -- Announce the calendars that exist already as `calendar.changed`, so other services'
 -- projections (insights' forecasts) start complete: short weekday names, holidays as dated
 -- ranges ordered by first day, archived calendars as archived. One event id per row.
-INSERT INTO outbox (event_id, topic, key, event_type, payload)
+INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
 SELECT c.event_id, 'sla.events.v1', c.name, 'calendar.changed',
        jsonb_build_object(
            'specversion', '1.0', 'id', c.event_id, 'source', '/ticketflow/sla',
@@ -26,5 +26,8 @@ SELECT c.event_id, 'sla.events.v1', c.name, 'calendar.changed',
                               'name', h -> 'name')
                           ORDER BY h ->> 'first_day', COALESCE(h ->> 'last_day', h ->> 'first_day'))
                    FROM jsonb_array_elements(c.holidays) h), '[]'::jsonb),
-               'changed_at', to_jsonb(now())))
+               'changed_at', to_jsonb(now()))),
+       -- Every event carries a trace (ARCHITECTURE §3): each announcement is a trace of its own.
+       jsonb_build_object('traceparent', '00-' || replace(gen_random_uuid()::text, '-', '') || '-'
+           || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16) || '-01')
 FROM (SELECT gen_random_uuid() AS event_id, * FROM calendars) c;
