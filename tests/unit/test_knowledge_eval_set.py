@@ -37,7 +37,7 @@ def test_enough_queries_in_three_languages_chinese_first() -> None:
 
 def test_the_corpus_is_multilingual_and_holds_both_kinds() -> None:
     languages = Counter(item.language for item in CORPUS)
-    assert 150 <= len(CORPUS) <= 250
+    assert len(CORPUS) >= 150
     assert languages["zh"] >= 0.4 * len(CORPUS)
     assert {item.kind for item in CORPUS} == {"article", "solution"}
     for item in CORPUS:
