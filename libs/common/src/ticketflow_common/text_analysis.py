@@ -33,6 +33,10 @@ import snowballstemmer
 STEMMED = {"en": "english", "de": "german"}
 """Languages whose words are stemmed (ISO 639-1 -> Snowball algorithm)."""
 
+ANALYSIS_VERSION = 1
+"""Raise it when `analyze` changes what it returns: stored terms of an older version are
+re-analysed by the index's owner (intake: `reindex-search`)."""
+
 MAX_TERM_CHARS = 64
 """Longer tokens (hashes, base64, runaway strings) are not worth indexing."""
 

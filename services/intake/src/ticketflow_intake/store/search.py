@@ -4,6 +4,7 @@ from typing import Any
 
 import asyncpg
 
+from ticketflow_common.text_analysis import query_terms, to_tsquery
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.search import (
     SORT_COLUMNS,
@@ -32,6 +33,25 @@ class _Where:
 
     def sql(self) -> str:
         return " AND ".join(self.conditions) if self.conditions else "true"
+
+
+def text_match(q: str, *, internal: bool) -> tuple[str, str, str | None]:
+    """The condition (a template for `_Where.add`) and its values for the search `q`.
+
+    Analysed rows (`search_analysis` set) match when every part of the analysed query matches
+    in one column: each part by any analysis the ticket's language may have had (see
+    `ticketflow_common.text_analysis.query_terms`). Rows not analysed yet match as before this
+    analysis existed, by the 'simple' columns and `websearch_to_tsquery`.
+    """
+    columns = ["public", "comments", *(["internal"] if internal else [])]
+    simple = " OR ".join(f"search_{c} @@ websearch_to_tsquery('simple', {{0}})" for c in columns)
+    tsquery = to_tsquery(query_terms(q))
+    analysed = " OR ".join(f"terms_{c} @@ {{1}}::tsquery" for c in columns)
+    template = (
+        f"((search_analysis IS NULL AND ({simple}))"
+        f" OR (search_analysis IS NOT NULL AND {{1}}::tsquery IS NOT NULL AND ({analysed})))"
+    )
+    return template, q, tsquery
 
 
 async def search_tickets(
@@ -66,11 +86,7 @@ async def search_tickets(
     if query.sla_breached is not None:
         where.add("sla_breached = {}", query.sla_breached)
     if query.q:
-        searched = ["search_public", "search_comments"]
-        if principal.reads_internal_notes:
-            searched.append("search_internal")
-        match = " OR ".join(f"{c} @@ websearch_to_tsquery('simple', {{0}})" for c in searched)
-        where.add(f"({match})", query.q)
+        where.add(*text_match(query.q, internal=principal.reads_internal_notes))
 
     column, descending = SORT_COLUMNS[query.sort]
     direction = "DESC" if descending else "ASC"
