@@ -21,6 +21,7 @@ from ticketflow_intake.commands.search_index import BATCH, reindex_search
 from ticketflow_intake.messaging.events import event_table
 from ticketflow_intake.settings import IntakeSettings
 from ticketflow_intake.workers.backlog_gauge import run_backlog_gauge
+from ticketflow_intake.workers.search_warm_up import run_search_warm_up
 
 NAME = "intake"
 DESCRIPTION = """
@@ -47,7 +48,7 @@ def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
         auth_scheme=API_KEY,
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
-        loops=[run_backlog_gauge],
+        loops=[run_backlog_gauge, run_search_warm_up],
     )
 
 
