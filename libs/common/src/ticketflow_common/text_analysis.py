@@ -25,7 +25,7 @@ import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import snowballstemmer
@@ -90,8 +90,12 @@ def _base_language(language: str | None) -> str:
 
 def stem(word: str, language: str | None) -> str:
     algorithm = STEMMED.get(_base_language(language))
-    if algorithm is None:
-        return word
+    return word if algorithm is None else _stem(algorithm, word)
+
+
+@lru_cache(maxsize=100_000)
+def _stem(algorithm: str, word: str) -> str:
+    """Snowball is pure Python (tens of microseconds a word); words repeat a lot."""
     stemmed: str = _stemmer(algorithm).stemWord(word)
     return stemmed
 
@@ -104,7 +108,7 @@ def bigrams(run: str) -> list[str]:
 
 
 def _is_latin(word: str) -> bool:
-    return all("LATIN" in unicodedata.name(c, "") or c.isdigit() for c in word)
+    return word.isascii() or all("LATIN" in unicodedata.name(c, "") or c.isdigit() for c in word)
 
 
 def _keep(terms: list[str]) -> list[str]:
