@@ -38,18 +38,19 @@ class _Where:
 def text_match(q: str, *, internal: bool) -> tuple[str, str, str | None]:
     """The condition (a template for `_Where.add`) and its values for the search `q`.
 
-    Analysed rows (`search_analysis` set) match when every part of the analysed query matches
-    in one column: each part by any analysis the ticket's language may have had (see
-    `ticketflow_common.text_analysis.query_terms`). Rows not analysed yet match as before this
-    analysis existed, by the 'simple' columns and `websearch_to_tsquery`.
+    A ticket matches when every part of the analysed query matches in one of its analysed
+    columns, each part by any analysis the ticket's language may have had (see
+    `ticketflow_common.text_analysis.query_terms`). Rows not analysed yet (`search_analysis`
+    NULL: their analysed columns are empty but for comments added since) also match as before
+    the analysis existed, by the 'simple' columns and `websearch_to_tsquery`.
     """
     columns = ["public", "comments", *(["internal"] if internal else [])]
     simple = " OR ".join(f"search_{c} @@ websearch_to_tsquery('simple', {{0}})" for c in columns)
     tsquery = to_tsquery(query_terms(q))
     analysed = " OR ".join(f"terms_{c} @@ {{1}}::tsquery" for c in columns)
     template = (
-        f"((search_analysis IS NULL AND ({simple}))"
-        f" OR (search_analysis IS NOT NULL AND {{1}}::tsquery IS NOT NULL AND ({analysed})))"
+        f"(({{1}}::tsquery IS NOT NULL AND ({analysed}))"
+        f" OR (search_analysis IS NULL AND ({simple})))"
     )
     return template, q, tsquery
 
