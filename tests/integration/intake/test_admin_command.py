@@ -79,3 +79,52 @@ async def test_create_admin_prints_a_working_admin_key(
             "SELECT secret_hash FROM credentials WHERE name = 'first-admin'"
         )
     assert token.split(".", 1)[1].encode() not in bytes(stored)
+
+
+async def run_command(database_url: str, kafka_bootstrap: str, *args: str) -> str:
+    """Run `python -m ticketflow_intake <args>`; its stdout."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "ticketflow_intake",
+        *args,
+        env={
+            **os.environ,
+            "INTAKE_DATABASE_URL": database_url,
+            "INTAKE_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "INTAKE_API_TOKEN": "only-needed-to-load-settings-0123",
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def test_reindex_search_analyses_older_rows_and_prints_only_its_count(
+    own_database: str, kafka_bootstrap: str, service_schema_api: IntakeApi
+) -> None:
+    api = service_schema_api
+    # The command migrates the schema first, as create-admin does.
+    assert await run_command(own_database, kafka_bootstrap, "reindex-search") == (
+        "analysed 0 tickets\n"
+    )
+    async with api.client(await api.key("agent", "indexer")) as agent:
+        created = await agent.post(
+            "/tickets",
+            json={
+                "subject": "三楼打印机无法连接网络",
+                "requester": {"id": "u-1"},
+                "language": "zh",
+            },
+        )
+        assert created.status_code == 201, created.text
+        async with api.pool.acquire() as conn:
+            await conn.execute("UPDATE tickets SET search_analysis = NULL, terms_public = ''")
+        before = await agent.get("/tickets", params={"q": "打印机"})
+        out = await run_command(own_database, kafka_bootstrap, "reindex-search", "--batch", "1")
+        after = await agent.get("/tickets", params={"q": "打印机"})
+    assert out == "analysed 1 tickets\n", "jieba logs nothing to stdout"
+    assert before.json()["items"] == []
+    assert [t["id"] for t in after.json()["items"]] == [created.json()["id"]]

@@ -1,7 +1,9 @@
 """Wires intake: the public ticket API, and projections of the other services' events.
 
 `python -m ticketflow_intake` serves; `python -m ticketflow_intake create-admin --name ops`
-prints a new admin API key (the first one, typically) and exits."""
+prints a new admin API key (the first one, typically) and exits; `python -m ticketflow_intake
+reindex-search` analyses the search text of tickets written before (or by an older version of)
+`ticketflow_common.text_analysis`, prints how many, and exits."""
 
 import argparse
 import asyncio
@@ -15,9 +17,11 @@ from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_intake.api import admin, conversation, lifecycle, tickets
 from ticketflow_intake.api.deps import API_KEY, authenticate
 from ticketflow_intake.commands.credentials import create_admin
+from ticketflow_intake.commands.search_index import BATCH, reindex_search
 from ticketflow_intake.messaging.events import event_table
 from ticketflow_intake.settings import IntakeSettings
 from ticketflow_intake.workers.backlog_gauge import run_backlog_gauge
+from ticketflow_intake.workers.search_warm_up import run_search_warm_up
 
 NAME = "intake"
 DESCRIPTION = """
@@ -44,7 +48,7 @@ def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
         auth_scheme=API_KEY,
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
-        loops=[run_backlog_gauge],
+        loops=[run_backlog_gauge, run_search_warm_up],
     )
 
 
@@ -59,6 +63,17 @@ async def issue_admin_key(settings: IntakeSettings, name: str) -> str:
         await pool.close()
 
 
+async def reindex(settings: IntakeSettings, batch: int) -> int:
+    """Migrate intake's schema if needed, then analyse the tickets' search text."""
+    pool = await create_pool(dsn=settings.database_url.get_secret_value(), schema=NAME, max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            await apply_migrations(conn=conn, schema=NAME, migrations=service_migrations(NAME))
+        return await reindex_search(pool=pool, batch=batch)
+    finally:
+        await pool.close()
+
+
 def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ticketflow_intake",
@@ -67,6 +82,10 @@ def arguments() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     admin_key = commands.add_parser("create-admin", help="issue an admin API key and print it once")
     admin_key.add_argument("--name", required=True)
+    reindex_cmd = commands.add_parser(
+        "reindex-search", help="analyse the search text of tickets not analysed yet"
+    )
+    reindex_cmd.add_argument("--batch", type=int, default=BATCH, help="tickets a transaction")
     return parser
 
 
@@ -75,5 +94,8 @@ def run() -> None:
     settings = IntakeSettings()
     if args.command == "create-admin":
         print(asyncio.run(issue_admin_key(settings, args.name)))
+        return
+    if args.command == "reindex-search":
+        print(f"analysed {asyncio.run(reindex(settings, args.batch))} tickets")
         return
     run_service(spec(settings), settings)

@@ -56,7 +56,13 @@ async def add_comment(
             new=new,
             now=now,
         )
-        await add_comment_text(conn=conn, ticket_id=ticket.id, body=new.body, public=new.public)
+        await add_comment_text(
+            conn=conn,
+            ticket_id=ticket.id,
+            body=new.body,
+            public=new.public,
+            language=ticket.language,
+        )
         first_response = new.public and role == "agent" and ticket.first_response_at is None
         back_to_open = new.public and role == "requester" and ticket.status == "waiting_on_customer"
         changes: dict[str, Any] = {}

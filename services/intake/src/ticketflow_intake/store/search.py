@@ -4,6 +4,7 @@ from typing import Any
 
 import asyncpg
 
+from ticketflow_common.text_analysis import query_terms, to_tsquery
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.search import (
     SORT_COLUMNS,
@@ -32,6 +33,26 @@ class _Where:
 
     def sql(self) -> str:
         return " AND ".join(self.conditions) if self.conditions else "true"
+
+
+def text_match(q: str, *, internal: bool) -> tuple[str, str, str | None]:
+    """The condition (a template for `_Where.add`) and its values for the search `q`.
+
+    A ticket matches when every part of the analysed query matches in one of its analysed
+    columns, each part by any analysis the ticket's language may have had (see
+    `ticketflow_common.text_analysis.query_terms`). Rows not analysed yet (`search_analysis`
+    NULL: their analysed columns are empty but for comments added since) also match as before
+    the analysis existed, by the 'simple' columns and `websearch_to_tsquery`.
+    """
+    columns = ["public", "comments", *(["internal"] if internal else [])]
+    simple = " OR ".join(f"search_{c} @@ websearch_to_tsquery('simple', {{0}})" for c in columns)
+    tsquery = to_tsquery(query_terms(q))
+    analysed = " OR ".join(f"terms_{c} @@ {{1}}::tsquery" for c in columns)
+    template = (
+        f"(({{1}}::tsquery IS NOT NULL AND ({analysed}))"
+        f" OR (search_analysis IS NULL AND ({simple})))"
+    )
+    return template, q, tsquery
 
 
 async def search_tickets(
@@ -66,11 +87,7 @@ async def search_tickets(
     if query.sla_breached is not None:
         where.add("sla_breached = {}", query.sla_breached)
     if query.q:
-        searched = ["search_public", "search_comments"]
-        if principal.reads_internal_notes:
-            searched.append("search_internal")
-        match = " OR ".join(f"{c} @@ websearch_to_tsquery('simple', {{0}})" for c in searched)
-        where.add(f"({match})", query.q)
+        where.add(*text_match(query.q, internal=principal.reads_internal_notes))
 
     column, descending = SORT_COLUMNS[query.sort]
     direction = "DESC" if descending else "ASC"

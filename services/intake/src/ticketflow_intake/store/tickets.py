@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.events.common import Priority, TicketStatus
+from ticketflow_common.text_analysis import ANALYSIS_VERSION, index_terms
 from ticketflow_intake.domain.lifecycle import allowed_next
 from ticketflow_intake.domain.priority import PRIORITY_RANK
 from ticketflow_intake.domain.tickets import NewTicket, Owner, Ticket
@@ -27,6 +28,13 @@ PUBLIC_TEXT = (
     "setweight(to_tsvector('simple', {subject}), 'A')"
     " || setweight(to_tsvector('simple', {description}), 'B')"
 )
+"""The 'simple' search text of rows not yet analysed (`search_analysis` NULL), still written."""
+
+PUBLIC_TERMS = (
+    "setweight(array_to_tsvector({subject}::text[]), 'A')"
+    " || setweight(array_to_tsvector({description}::text[]), 'B')"
+)
+"""Analysed terms (`ticketflow_common.text_analysis`) of the subject and the description."""
 
 
 async def insert_ticket(
@@ -44,10 +52,12 @@ async def insert_ticket(
         "INSERT INTO tickets (id, subject, description, requester, requester_id, channel,"
         " category, priority, priority_rank, impact, urgency, tags, custom_fields, amount,"
         " language, watchers, external_ref, required_skills, team, status, created_at,"
-        " updated_at, search_public) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-        " $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, "
+        " updated_at, search_public, terms_public, search_analysis) VALUES ($1, $2, $3, $4, $5,"
+        " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, "
         + PUBLIC_TEXT.format(subject="$2", description="$3")
-        + ") RETURNING *",
+        + ", "
+        + PUBLIC_TERMS.format(subject="$22", description="$23")
+        + ", $24) RETURNING *",
         ticket_id,
         new.subject,
         new.description,
@@ -69,6 +79,9 @@ async def insert_ticket(
         team,
         status,
         now,
+        index_terms(new.subject, language=new.language),
+        index_terms(new.description, language=new.language),
+        ANALYSIS_VERSION,
     )
     return ticket_from_row(row)
 
@@ -107,19 +120,65 @@ async def update_ticket(
         + " WHERE id = $1 RETURNING *"
     )
     row = await conn.fetchrow(sql, ticket_id, now, *values.values())
+    if {"subject", "description", "language"} & set(values):
+        await analyse_search_terms(conn=conn, ticket_id=ticket_id)
+        row = await conn.fetchrow("SELECT * FROM tickets WHERE id = $1", ticket_id)
     return ticket_from_row(row)
 
 
+async def analyse_search_terms(*, conn: asyncpg.Connection, ticket_id: UUID) -> None:
+    """(Re)write the ticket's analysed search terms from its text and comments, in its
+    language, and mark it searched by them. Call it inside a transaction."""
+    ticket = await conn.fetchrow(
+        "SELECT subject, description, language FROM tickets WHERE id = $1 FOR UPDATE", ticket_id
+    )
+    if ticket is None:
+        return
+    language = ticket["language"]
+    comments = await conn.fetch(
+        "SELECT public, body FROM comments WHERE ticket_id = $1 ORDER BY created_at, id",
+        ticket_id,
+    )
+    public = [c["body"] for c in comments if c["public"]]
+    internal = [c["body"] for c in comments if not c["public"]]
+    await conn.execute(
+        "UPDATE tickets SET terms_public = "
+        + PUBLIC_TERMS.format(subject="$2", description="$3")
+        + ", terms_comments = setweight(array_to_tsvector($4::text[]), 'C'),"
+        " terms_internal = setweight(array_to_tsvector($5::text[]), 'C'),"
+        " search_analysis = $6 WHERE id = $1",
+        ticket_id,
+        index_terms(ticket["subject"], language=language),
+        index_terms(ticket["description"], language=language),
+        index_terms(*public, language=language),
+        index_terms(*internal, language=language),
+        ANALYSIS_VERSION,
+    )
+
+
+async def tickets_to_analyse(*, conn: asyncpg.Connection, limit: int) -> list[UUID]:
+    """Tickets whose search terms are missing or of an older analysis, oldest ids first."""
+    rows = await conn.fetch(
+        "SELECT id FROM tickets WHERE search_analysis IS NULL OR search_analysis < $1"
+        " ORDER BY search_analysis NULLS FIRST, id LIMIT $2",
+        ANALYSIS_VERSION,
+        limit,
+    )
+    return [r["id"] for r in rows]
+
+
 async def add_comment_text(
-    *, conn: asyncpg.Connection, ticket_id: UUID, body: str, public: bool
+    *, conn: asyncpg.Connection, ticket_id: UUID, body: str, public: bool, language: str
 ) -> None:
     """Make a comment findable; internal notes only by agents' searches."""
     column = "search_comments" if public else "search_internal"
+    terms = "terms_comments" if public else "terms_internal"
     await conn.execute(
-        f"UPDATE tickets SET {column} = {column} || setweight(to_tsvector('simple', $2), 'C')"
-        " WHERE id = $1",
+        f"UPDATE tickets SET {column} = {column} || setweight(to_tsvector('simple', $2), 'C'),"
+        f" {terms} = {terms} || setweight(array_to_tsvector($3::text[]), 'C') WHERE id = $1",
         ticket_id,
         body,
+        index_terms(body, language=language),
     )
 
 
