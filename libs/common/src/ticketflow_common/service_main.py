@@ -193,11 +193,17 @@ async def _until_stop_or_crash(stop: asyncio.Event, tasks: list[asyncio.Task[Non
     stopper = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
     stopper.cancel()
-    crashed = [t for t in done if t is not stopper]
+    # A loop that returns because the stop was asked for (it waited on the same event) did its
+    # job; only one that ended on its own, or raised, crashed.
+    crashed = [t for t in done if t is not stopper and not (stop.is_set() and _ended_cleanly(t))]
     for task in crashed:
         exc = task.exception() if not task.cancelled() else None
         log.error("task ended unexpectedly", extra={"task": task.get_name(), "error": repr(exc)})
     return bool(crashed)
+
+
+def _ended_cleanly(task: "asyncio.Task[object]") -> bool:
+    return not task.cancelled() and task.exception() is None
 
 
 def run_service(spec: ServiceSpec[SettingsT], settings: SettingsT) -> None:
