@@ -2,6 +2,9 @@
 one transaction): retried without limit, never dead-lettered."""
 
 import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import asyncpg
 from aiokafka.errors import KafkaError
@@ -22,3 +25,25 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.exceptions.QueryCanceledError,
     KafkaError,
 )
+
+LOCK_CONFLICTS: tuple[type[Exception], ...] = (
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.SerializationError,
+)
+
+
+T = TypeVar("T")
+
+
+async def retry_lock_conflicts(attempt: Callable[[], Awaitable[T]], *, attempts: int = 3) -> T:
+    """Run a whole transaction again when Postgres aborted it to break a deadlock: the request
+    changed nothing, and two commands taking one agent and one ticket in opposite orders is a
+    race, not a reason to answer 503."""
+    for remaining in range(attempts - 1, -1, -1):
+        try:
+            return await attempt()
+        except LOCK_CONFLICTS:
+            if remaining == 0:
+                raise
+            await asyncio.sleep(random.uniform(0.005, 0.05))  # noqa: S311 - jitter, not a secret
+    raise AssertionError("unreachable")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from ticketflow_common.params import Offset
 from ticketflow_common.problems import ProblemError, not_found
+from ticketflow_common.transient import retry_lock_conflicts
 from ticketflow_routing.api.deps import NowDep, PolicyDep, PoolDep
 from ticketflow_routing.commands.agent_status import change_status
 from ticketflow_routing.commands.agents import (
@@ -70,11 +71,14 @@ async def patch_agent(
     agent_id: UUID, body: AgentChange, pool: PoolDep, policy: PolicyDep, now: NowDep
 ) -> Agent:
     """Change skills, languages, teams, capacity, e-mail or shifts."""
-    async with pool.acquire() as conn:
-        agent = await change_agent(
-            conn=conn, agent_id=agent_id, change=body, now=now, policy=policy
-        )
-    return _found(agent, agent_id)
+
+    async def attempt() -> Agent | None:
+        async with pool.acquire() as conn:
+            return await change_agent(
+                conn=conn, agent_id=agent_id, change=body, now=now, policy=policy
+            )
+
+    return _found(await retry_lock_conflicts(attempt), agent_id)
 
 
 @router.put("/{agent_id}/status")
@@ -82,8 +86,11 @@ async def put_status(
     agent_id: UUID, body: StatusChange, pool: PoolDep, policy: PolicyDep, now: NowDep
 ) -> Agent:
     """Set online/away/offline and emit `agent.status_changed`."""
-    async with pool.acquire() as conn:
-        agent = await change_status(
-            conn=conn, agent_id=agent_id, status=body.status, now=now, policy=policy
-        )
-    return _found(agent, agent_id)
+
+    async def attempt() -> Agent | None:
+        async with pool.acquire() as conn:
+            return await change_status(
+                conn=conn, agent_id=agent_id, status=body.status, now=now, policy=policy
+            )
+
+    return _found(await retry_lock_conflicts(attempt), agent_id)

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ticketflow_common.input_model import InputModel
 from ticketflow_common.problems import not_found
+from ticketflow_common.transient import retry_lock_conflicts
 from ticketflow_routing.api.deps import NowDep, PolicyDep, PoolDep
 from ticketflow_routing.commands.reassign import reassign
 from ticketflow_routing.commands.ticket_routing import ticket_routing
@@ -40,7 +41,11 @@ async def post_assignment(
 ) -> Owner:
     """Reassign by hand: to `agent_id` (capacity is still respected), or to the best other
     eligible agent. Emits `ticket.unassigned` then `ticket.assigned`; 409 changes nothing."""
-    async with pool.acquire() as conn:
-        return await reassign(
-            conn=conn, ticket_id=ticket_id, agent_id=body.agent_id, now=now, policy=policy
-        )
+
+    async def attempt() -> Owner:
+        async with pool.acquire() as conn:
+            return await reassign(
+                conn=conn, ticket_id=ticket_id, agent_id=body.agent_id, now=now, policy=policy
+            )
+
+    return await retry_lock_conflicts(attempt)
