@@ -1,5 +1,6 @@
 """The services as separate processes on one database and topic prefix: tests, benchmarks.
-The four core ones by default; `services=WITH_INSIGHTS` adds insights.
+The four core ones by default; `services=WITH_INSIGHTS` adds insights, `EVERY_SERVICE` knowledge
+too.
 
 Any service may run as several replicas (same environment, each its own port and log), the way
 SREs scale one service on its own.
@@ -24,6 +25,7 @@ from ticketflow_common.topics import TopicNames
 
 SERVICES = ("intake", "routing", "sla", "notify")
 WITH_INSIGHTS = (*SERVICES, "insights")
+EVERY_SERVICE = (*WITH_INSIGHTS, "knowledge")
 
 
 @dataclass
@@ -35,6 +37,8 @@ class System:
     names: TopicNames
     kafka_bootstrap: str
     database_url: str
+    signing_secret: str = ""
+    """Signs knowledge's access tokens and the answer links notify mails (one per system)."""
     exit_codes: dict[str, list[int | None]] = field(default_factory=dict)
     """Per service, each replica's exit code after the graceful stop (None: it had to be killed)."""
 
@@ -72,6 +76,7 @@ async def running_system(
     names = TopicNames(f"sys{uuid.uuid4().hex[:8]}.")
     await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=partitions)
     tokens = {s: secrets.token_urlsafe(24) for s in services}
+    signing_secret = secrets.token_urlsafe(32)
     processes: dict[str, list[ServiceProcess]] = {}
     for service in services:
         prefix = service.upper()
@@ -85,6 +90,9 @@ async def running_system(
             "INTAKE_RATE_LIMIT_BURST": "100000",
             # Receivers in tests listen on loopback, which notify refuses unless allow-listed.
             "NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]',
+            "KNOWLEDGE_ACCESS_TOKEN_SECRET": signing_secret,
+            "KNOWLEDGE_ANSWER_LINK_SECRET": signing_secret,
+            "NOTIFY_KNOWLEDGE_ANSWER_LINK_SECRET": signing_secret,
             **(extra_env or {}),
         }
         processes[service] = []
@@ -99,7 +107,9 @@ async def running_system(
     every = [process for replicas_of in processes.values() for process in replicas_of]
     for process in every:
         await process.start()
-    system = System(processes, tokens, names, kafka_bootstrap, database_url)
+    system = System(
+        processes, tokens, names, kafka_bootstrap, database_url, signing_secret=signing_secret
+    )
     try:
         for process in every:
             await process.wait_ready()

@@ -31,6 +31,10 @@ TOPIC_DESCRIPTIONS = {
         "What insights sees coming and its reports: staffing gaps (key: team id), tickets at"
         " risk of breaching (key: ticket id), published reports (key: report id)."
     ),
+    "knowledge.events.v1": (
+        "Knowledge suggested for tickets and the requesters' answers (key: ticket id), published"
+        " articles (key: article id), known errors and resolved problems (key: problem id)."
+    ),
 }
 
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Starts or stops the five Ticketflow services as background processes on 127.0.0.1.
+# Starts or stops the six Ticketflow services as background processes on 127.0.0.1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
-SERVICES=(intake routing sla notify insights)
-declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005)
+SERVICES=(intake routing sla notify insights knowledge)
+declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005 [knowledge]=8006)
 
 alive() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
@@ -18,6 +18,13 @@ api_tokens() {
     grep -q "^${s^^}_API_TOKEN=" "$file" \
       || echo "${s^^}_API_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
   done >>"$file")
+  # Knowledge signs access tokens; notify signs the "this solved it" links knowledge verifies.
+  grep -q "^KNOWLEDGE_ACCESS_TOKEN_SECRET=" "$file" \
+    || echo "KNOWLEDGE_ACCESS_TOKEN_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"
+  if ! grep -q "^KNOWLEDGE_ANSWER_LINK_SECRET=" "$file"; then
+    local link; link="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    printf 'KNOWLEDGE_ANSWER_LINK_SECRET=%s\nNOTIFY_KNOWLEDGE_ANSWER_LINK_SECRET=%s\n' "$link" "$link" >>"$file"
+  fi
   echo "$file"
 }
 

@@ -4,17 +4,17 @@ response outside the schema."""
 import pytest
 
 from tests.e2e.openapi_fuzz import fuzz
-from tests.running_system import WITH_INSIGHTS, System
+from tests.running_system import EVERY_SERVICE, System
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def system_services() -> tuple[str, ...]:
-    return WITH_INSIGHTS
+    return EVERY_SERVICE
 
 
-@pytest.mark.parametrize("service", WITH_INSIGHTS)
+@pytest.mark.parametrize("service", EVERY_SERVICE)
 async def test_no_server_error_and_no_response_that_breaks_the_schema(
     system: System, service: str
 ) -> None:

@@ -7,7 +7,8 @@ ROUTING = "routing.events.v1"
 SLA = "sla.events.v1"
 NOTIFY = "notify.events.v1"
 INSIGHTS = "insights.events.v1"
-ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS)
+KNOWLEDGE = "knowledge.events.v1"
+ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE)
 PARTITIONS = 12
 
 PUBLISHED_BY: dict[str, str] = {
@@ -16,15 +17,17 @@ PUBLISHED_BY: dict[str, str] = {
     SLA: "sla",
     NOTIFY: "notify",
     INSIGHTS: "insights",
+    KNOWLEDGE: "knowledge",
 }
 """Each topic has one writer (ARCHITECTURE §3): the service whose events it carries."""
 
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
-    "intake": (ROUTING, SLA, NOTIFY),
+    "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE),
     "routing": (TICKETS,),
     "sla": (TICKETS, ROUTING),
-    "notify": (TICKETS, ROUTING, SLA, INSIGHTS),
+    "notify": (TICKETS, ROUTING, SLA, INSIGHTS, KNOWLEDGE),
     "insights": (TICKETS, ROUTING, SLA),
+    "knowledge": (TICKETS,),
 }
 
 

@@ -4,13 +4,22 @@ One module per topic; each lists its payload models in `MODELS`.
 """
 
 from ticketflow_common.envelope import EventData
-from ticketflow_common.events import insights, notify, routing, sla, tickets
+from ticketflow_common.events import insights, knowledge, notify, routing, sla, tickets
 from ticketflow_common.events.common import Priority, SkillTag
 from ticketflow_common.events.insights import (
     ReportFigure,
     ReportPublished,
     SlaAtRisk,
     StaffingGapForecast,
+)
+from ticketflow_common.events.knowledge import (
+    ArticlePublished,
+    ItemKind,
+    KnowledgeSuggested,
+    ProblemKnownError,
+    ProblemResolved,
+    SuggestedItem,
+    SuggestionAnswered,
 )
 from ticketflow_common.events.notify import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.events.routing import (
@@ -46,6 +55,7 @@ from ticketflow_common.events.tickets import (
     TicketEscalated,
     TicketFacts,
     TicketFeedbackReceived,
+    TicketSolutionMarked,
     TicketStatusChanged,
     TicketTransferred,
     TicketUpdated,
@@ -53,7 +63,7 @@ from ticketflow_common.events.tickets import (
 
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.event_type: model
-    for module in (tickets, routing, sla, notify, insights)
+    for module in (tickets, routing, sla, notify, insights, knowledge)
     for model in module.MODELS
 }
 
@@ -61,14 +71,19 @@ __all__ = [
     "EVENT_MODELS",
     "AgentChanged",
     "AgentStatusChanged",
+    "ArticlePublished",
     "CalendarChanged",
     "CalendarHoliday",
     "EndpointDisabled",
     "EscalationTarget",
     "Exclusion",
+    "ItemKind",
+    "KnowledgeSuggested",
     "NotificationFailed",
     "NotificationSent",
     "Priority",
+    "ProblemKnownError",
+    "ProblemResolved",
     "ReportFigure",
     "ReportPublished",
     "RoutingStrategy",
@@ -86,6 +101,8 @@ __all__ = [
     "SlaStarted",
     "SlaWarning",
     "StaffingGapForecast",
+    "SuggestedItem",
+    "SuggestionAnswered",
     "TeamChanged",
     "TicketAssigned",
     "TicketCommented",
@@ -94,6 +111,7 @@ __all__ = [
     "TicketFacts",
     "TicketFeedbackReceived",
     "TicketQueued",
+    "TicketSolutionMarked",
     "TicketStatusChanged",
     "TicketTransferred",
     "TicketUnassigned",

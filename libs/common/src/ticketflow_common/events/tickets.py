@@ -35,6 +35,7 @@ class TicketCreated(TicketFacts):
     event_type: ClassVar[str] = "ticket.created"
 
     subject: str
+    description: str = Field(default="", description="What the requester wrote (may be empty).")
     requester_email: str | None = None
     watchers: list[str] = Field(default_factory=list, description="People or teams following it.")
     tags: list[str] = Field(default_factory=list)
@@ -74,6 +75,18 @@ class TicketCommented(TicketFacts):
     commented_at: datetime
 
 
+class TicketSolutionMarked(TicketFacts):
+    """An agent marked a public reply as the ticket's solution (knowledge learns it)."""
+
+    event_type: ClassVar[str] = "ticket.solution_marked"
+
+    comment_id: UUID
+    subject: str
+    solution: str = Field(description="The marked reply's text.")
+    marked_by: str
+    marked_at: datetime
+
+
 class TicketFeedbackReceived(TicketFacts):
     event_type: ClassVar[str] = "ticket.feedback_received"
 
@@ -109,6 +122,7 @@ MODELS: tuple[type[EventData], ...] = (
     TicketUpdated,
     TicketStatusChanged,
     TicketCommented,
+    TicketSolutionMarked,
     TicketFeedbackReceived,
     TicketTransferred,
     TicketEscalated,

@@ -38,6 +38,7 @@ def created(ticket: Ticket) -> TicketCreated:
     return TicketCreated(
         **facts(ticket),
         subject=ticket.subject,
+        description=ticket.description,
         requester_email=ticket.requester.email,
         watchers=ticket.watchers,
         tags=ticket.tags,

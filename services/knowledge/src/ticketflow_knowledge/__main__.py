@@ -1,0 +1,3 @@
+from ticketflow_knowledge.main import run
+
+run()

@@ -1,0 +1,37 @@
+"""Dependency aliases for knowledge's routes."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ticketflow_common.problems import ProblemError
+from ticketflow_common.rate_limit_http import UNAUTHORIZED_HEADERS
+from ticketflow_common.runtime import Runtime
+from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
+from ticketflow_knowledge.domain.access import Caller
+from ticketflow_knowledge.settings import KnowledgeSettings
+
+RuntimeDep = Annotated[Runtime[KnowledgeSettings], Depends(get_runtime)]
+SettingsDep = Annotated[KnowledgeSettings, Depends(get_settings)]
+
+
+async def get_caller(request: Request) -> Caller:
+    """The caller the authenticator recognised (`request.state.caller`); 401 if none did."""
+    caller = getattr(request.state, "caller", None)
+    if not isinstance(caller, Caller):
+        raise ProblemError(401, "a valid bearer token is required", headers=UNAUTHORIZED_HEADERS)
+    return caller
+
+
+async def get_staff(request: Request) -> Caller:
+    """An agent or admin; 403 for requesters."""
+    caller = await get_caller(request)
+    if not caller.is_staff:
+        raise ProblemError(403, "only agents and admins may do this")
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+StaffDep = Annotated[Caller, Depends(get_staff)]
+
+__all__ = ["CallerDep", "NowDep", "PoolDep", "RuntimeDep", "SettingsDep", "StaffDep"]

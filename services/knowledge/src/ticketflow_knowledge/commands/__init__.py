@@ -1,0 +1,1 @@
+"""What the routes, handlers and workers do: one transaction each."""

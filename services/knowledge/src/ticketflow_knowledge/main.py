@@ -1,0 +1,77 @@
+"""Wires knowledge: articles, problems and known errors, solutions learned from ticket events,
+and the suggestions made from them.
+
+`python -m ticketflow_knowledge` serves. Operator commands, each of which exits when done:
+`issue-token --role agent|requester --subject <id>` prints an access token."""
+
+import argparse
+from typing import TypeAlias
+
+from ticketflow_common.clock import system_clock
+from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_knowledge.api.authentication import ACCESS_TOKEN, authenticate
+from ticketflow_knowledge.commands.authentication import issue_access_token
+from ticketflow_knowledge.messaging.events import event_table
+from ticketflow_knowledge.settings import KnowledgeSettings
+from ticketflow_knowledge.workers.gauges import run_gauges
+
+NAME = "knowledge"
+
+SPEC: ServiceSpec[KnowledgeSettings] = ServiceSpec(
+    name=NAME,
+    title="Ticketflow Knowledge API",
+    routers=[],
+    events=event_table,
+    auth=authenticate,
+    auth_scheme=ACCESS_TOKEN,
+    loops=[run_gauges],
+)
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_issue_token(commands: Commands) -> None:
+    """`issue-token`: a signed access token for an agent or a requester, printed once."""
+    issue = commands.add_parser("issue-token", help="print an access token")
+    issue.add_argument("--role", required=True, choices=["agent", "requester"])
+    issue.add_argument("--subject", required=True, help="the agent's or requester's id")
+    issue.add_argument("--hours", type=float, default=12.0, help="how long it is valid")
+
+
+def run_issue_token(settings: KnowledgeSettings, args: argparse.Namespace) -> None:
+    try:
+        token = issue_access_token(
+            role=args.role,
+            subject=args.subject,
+            access_secret=settings.access_token_secret,
+            now=system_clock(),
+            hours=args.hours,
+        )
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    print(token)
+
+
+OPERATOR_COMMANDS = {
+    "issue-token": (add_issue_token, run_issue_token),
+}
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ticketflow_knowledge",
+        description="Serve knowledge; or, with a command, run an operator command and exit.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    for add, _ in OPERATOR_COMMANDS.values():
+        add(commands)
+    return parser
+
+
+def run() -> None:
+    args = arguments().parse_args()
+    settings = KnowledgeSettings()
+    if args.command in OPERATOR_COMMANDS:
+        OPERATOR_COMMANDS[args.command][1](settings, args)
+        return
+    run_service(SPEC, settings)

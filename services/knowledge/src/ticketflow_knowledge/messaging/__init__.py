@@ -1,0 +1,1 @@
+"""The table from event type to command."""

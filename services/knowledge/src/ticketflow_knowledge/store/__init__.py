@@ -1,0 +1,1 @@
+"""Plain parameterised SQL over the knowledge schema."""

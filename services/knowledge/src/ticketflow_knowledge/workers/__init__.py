@@ -1,0 +1,1 @@
+"""Loops that run commands every so often."""
