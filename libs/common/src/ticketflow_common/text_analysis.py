@@ -185,7 +185,7 @@ def query_terms(q: str) -> list[QueryPart]:
     return parts
 
 
-def _lexeme(term: str) -> str:
+def lexeme(term: str) -> str:
     """A tsquery operand that stands for `term` exactly (quoted, no normalisation)."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -197,6 +197,6 @@ def to_tsquery(parts: list[QueryPart]) -> str | None:
         return None
     conjunction = []
     for part in parts:
-        options = [" & ".join(_lexeme(t) for t in alternative) for alternative in part.alternatives]
+        options = [" & ".join(lexeme(t) for t in alternative) for alternative in part.alternatives]
         conjunction.append("(" + " | ".join(f"({o})" for o in options) + ")")
     return " & ".join(conjunction)

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from ticketflow_common.events.knowledge import ItemKind
-from ticketflow_common.text_analysis import index_terms, normalise
+from ticketflow_common.text_analysis import analyze, lexeme, normalise
 
 EXCERPT_CHARS = 280
+MAX_POSITION = 16383
+"""Postgres' largest tsvector position: later terms share it."""
 
 
 @dataclass(frozen=True)
@@ -27,17 +29,27 @@ class IndexedItem:
 
 @dataclass(frozen=True)
 class AnalysedItem:
-    """The terms of the title (weight A) and of the body and tags (weight B)."""
+    """`terms`: a tsvector literal, the title's terms at weight A, the body's and tags' at B,
+    each at its position (ts_rank_cd needs positions; weights live on them)."""
 
-    title_terms: list[str]
-    body_terms: list[str]
+    terms: str
     title_folded: str
 
 
+def tsvector_literal(title_terms: list[str], body_terms: list[str]) -> str:
+    positions: dict[str, list[str]] = {}
+    for index, term in enumerate([*title_terms, *body_terms], start=1):
+        weight = "A" if index <= len(title_terms) else "B"
+        positions.setdefault(term, []).append(f"{min(index, MAX_POSITION)}{weight}")
+    return " ".join(f"{lexeme(t)}:{','.join(p[:256])}" for t, p in positions.items())
+
+
 def analyse_item(item: IndexedItem) -> AnalysedItem:
+    title_terms = analyze(item.title, language=item.language)
+    body_terms = analyze(item.body, language=item.language)
+    tag_terms = [t for tag in item.tags for t in analyze(tag, language=item.language)]
     return AnalysedItem(
-        title_terms=index_terms(item.title, language=item.language),
-        body_terms=index_terms(item.body, " ".join(item.tags), language=item.language),
+        terms=tsvector_literal(title_terms, [*body_terms, *tag_terms]),
         title_folded=normalise(item.title),
     )
 

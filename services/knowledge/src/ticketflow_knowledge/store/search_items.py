@@ -16,8 +16,7 @@ async def index_item(*, conn: asyncpg.Connection, item: IndexedItem, now: dateti
     await conn.execute(
         "INSERT INTO search_items (kind, item_id, language, title, body, category, tags, public,"
         " live, terms, title_folded, analysis, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-        " $8, $9, setweight(array_to_tsvector($10::text[]), 'A')"
-        " || setweight(array_to_tsvector($11::text[]), 'B'), $12, $13, $14)"
+        " $8, $9, $10::tsvector, $11, $12, $13)"
         " ON CONFLICT (kind, item_id) DO UPDATE SET language = EXCLUDED.language,"
         " title = EXCLUDED.title, body = EXCLUDED.body, category = EXCLUDED.category,"
         " tags = EXCLUDED.tags, public = EXCLUDED.public, live = EXCLUDED.live,"
@@ -32,8 +31,7 @@ async def index_item(*, conn: asyncpg.Connection, item: IndexedItem, now: dateti
         item.tags,
         item.public,
         item.live,
-        analysed.title_terms,
-        analysed.body_terms,
+        analysed.terms,
         analysed.title_folded,
         ANALYSIS_VERSION,
         now,
