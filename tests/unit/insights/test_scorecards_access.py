@@ -7,9 +7,9 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
+from ticketflow_common.signed_tokens import SIGNING_ALGORITHM
 from ticketflow_insights.domain.access import (
     ADMIN,
-    SIGNING_ALGORITHM,
     VIEWER_AUDIENCE,
     viewer_of,
     viewer_token,

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
-import jwt
+from ticketflow_common.signed_tokens import read_token, sign_token
 
 ViewerRole = Literal["admin", "lead", "agent"]
 
@@ -33,7 +33,6 @@ ADMIN = Viewer(role="admin")
 
 
 VIEWER_AUDIENCE = "ticketflow-insights"
-SIGNING_ALGORITHM = "HS256"
 MAX_VIEWER_TOKEN_HOURS = 24 * 31
 
 
@@ -41,31 +40,23 @@ def viewer_token(*, agent_id: UUID, secret: str, now: datetime, hours: float) ->
     """A signed token naming an agent, valid `hours` from `now`; the role is looked up when used."""
     if not 0 < hours <= MAX_VIEWER_TOKEN_HOURS:
         raise ValueError(f"hours must be in (0, {MAX_VIEWER_TOKEN_HOURS}]")
-    claims = {
-        "sub": str(agent_id),
-        "aud": VIEWER_AUDIENCE,
-        "iat": int(now.timestamp()),
-        "exp": int((now + timedelta(hours=hours)).timestamp()),
-    }
-    return jwt.encode(claims, secret, algorithm=SIGNING_ALGORITHM)
+    return sign_token(
+        subject=str(agent_id),
+        audience=VIEWER_AUDIENCE,
+        secret=secret,
+        now=now,
+        lifetime=timedelta(hours=hours),
+    )
 
 
 def viewer_token_subject(*, token: str, secret: str, now: datetime) -> UUID | None:
-    """The agent a well-signed, unexpired token names; None for any other token. Expiry is
-    checked against the injected `now`, not the wall clock."""
+    """The agent a well-signed, unexpired token names; None for any other token."""
+    claims = read_token(token=token, audience=VIEWER_AUDIENCE, secret=secret, now=now)
+    if claims is None:
+        return None
     try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[SIGNING_ALGORITHM],
-            audience=VIEWER_AUDIENCE,
-            options={"require": ["sub", "exp", "aud"], "verify_exp": False, "verify_iat": False},
-        )
-        expires = claims["exp"]
-        if not isinstance(expires, int | float) or expires <= now.timestamp():
-            return None
         return UUID(str(claims["sub"]))
-    except (jwt.InvalidTokenError, ValueError):
+    except ValueError:
         return None
 
 
