@@ -24,3 +24,9 @@ KNOWLEDGE_ANSWERS = Counter(
     " (solved=true is a deflection: the ticket resolves as self-service).",
     ["kind", "solved"],
 )
+
+# problems and known errors
+KNOWLEDGE_PROBLEMS_RESOLVED = Counter(
+    "ticketflow_knowledge_problems_resolved",
+    "Problems resolved with a permanent fix (each announced once as problem.resolved).",
+)
