@@ -24,3 +24,9 @@ KNOWLEDGE_ANSWERS = Counter(
     " (solved=true is a deflection: the ticket resolves as self-service).",
     ["kind", "solved"],
 )
+
+# articles
+KNOWLEDGE_ARTICLES_PUBLISHED = Counter(
+    "ticketflow_knowledge_articles_published_total",
+    "Article versions published (re-publishing the version already published counts nothing).",
+)
