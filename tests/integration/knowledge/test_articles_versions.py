@@ -1,6 +1,8 @@
 """Every version of an article is kept with its author; an edit is a new version by its caller,
 refused (412) when it was made on a stale version; bad input names its field."""
 
+import asyncio
+
 import httpx
 
 from tests.integration.knowledge.articles_support import new_article
@@ -89,6 +91,22 @@ async def test_an_edit_on_a_stale_version_is_refused_and_saves_nothing(
     assert malformed.json()["errors"][0]["field"] == "header:If-Match"
 
 
+async def test_of_two_edits_on_the_same_version_one_wins_and_the_other_is_told(
+    api: httpx.AsyncClient, agent_api: httpx.AsyncClient
+) -> None:
+    article = await new_article(api)
+    path = f"/articles/{article['id']}"
+    answers = await asyncio.gather(
+        api.patch(path, json={"body": "Admin's"}, headers={"If-Match": '"1"'}),
+        agent_api.patch(path, json={"body": "Agent's"}, headers={"If-Match": '"1"'}),
+    )
+    assert sorted(a.status_code for a in answers) == [200, 412]
+    winner = next(a for a in answers if a.status_code == 200).json()
+    versions = (await api.get(f"{path}/versions")).json()
+    assert [v["version"] for v in versions] == [2, 1]
+    assert versions[0]["body"] == winner["body"]
+
+
 async def test_bad_input_is_refused_naming_the_field(api: httpx.AsyncClient) -> None:
     good = {"title": "T", "body": "B", "language": "en"}
     cases = [
@@ -107,6 +125,9 @@ async def test_bad_input_is_refused_naming_the_field(api: httpx.AsyncClient) -> 
     empty_title = await api.patch(f"/articles/{article['id']}", json={"title": ""})
     assert empty_title.status_code == 422
     assert empty_title.json()["errors"][0]["field"] == "title"
+    null_body = await api.patch(f"/articles/{article['id']}", json={"body": None})
+    assert null_body.status_code == 422
+    assert null_body.json()["errors"][0]["field"] == "body"
     assert (await api.get("/articles")).json()[0]["id"] == article["id"]
     assert len((await api.get("/articles")).json()) == 1  # nothing else was saved
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 from ticketflow_common.events.knowledge import Visibility
 from ticketflow_common.input_model import InputModel
@@ -67,6 +67,14 @@ class ArticleChange(InputModel):
     tags: Tags | None = None
     visibility: Visibility | None = None
     note: Note | None = None
+
+    @field_validator("title", "body", "language", "tags", "visibility", mode="after")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Defaults are not validated: only a null the client sent comes here."""
+        if value is None:
+            raise ValueError("may not be null: leave it out to keep it")
+        return value
 
 
 class PublishRequest(InputModel):
@@ -176,10 +184,7 @@ def changed_content(latest: VersionContent, change: ArticleChange) -> VersionCon
     sent = change.model_fields_set - {"note"}
     values = latest.model_dump()
     for name in sent:
-        value = getattr(change, name)
-        if value is None and name != "category":
-            continue
-        values[name] = value
+        values[name] = getattr(change, name)
     merged = VersionContent.model_validate(values)
     return None if merged == latest else merged
 
@@ -198,9 +203,7 @@ def publish_changes(record: ArticleRecord, version: int) -> bool:
 def readable_by_requesters(record: ArticleRecord, published: VersionContent | None) -> bool:
     """Requesters read an article only while published, and only a public published version."""
     return (
-        record.status == "published"
-        and published is not None
-        and published.visibility == ("public")
+        record.status == "published" and published is not None and published.visibility == "public"
     )
 
 
@@ -249,6 +252,5 @@ def query_language(text: str, language: str | None) -> str:
     Han characters (Japanese kana is recognised by the analyser itself), else English."""
     if language is not None:
         return language
-    return (
-        "zh" if any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text) else "en"
-    )
+    han = any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
+    return "zh" if han else "en"

@@ -190,7 +190,8 @@ async def article_versions(
 async def list_articles(
     *, conn: asyncpg.Connection, where: ArticleFilter, limit: int, offset: int
 ) -> list[ListedArticle]:
-    """Newest change first, or in the order of `where.ids` when given (a ranking's order)."""
+    """Newest change first (newest publication in the published view), or in the order of
+    `where.ids` when given (a ranking's order)."""
     source = (
         "FROM articles a JOIN article_versions c ON c.article_id = a.article_id"
         " AND c.version = a.published_version WHERE a.status = 'published'"
@@ -199,11 +200,12 @@ async def list_articles(
         else "FROM articles a, LATERAL (SELECT a.title, a.body, a.language, a.category, a.tags,"
         " a.visibility) c WHERE true"
     )
-    order = (
-        "array_position($7::uuid[], a.article_id)"
-        if where.ids is not None
-        else "a.updated_at DESC, a.article_id"
-    )
+    if where.ids is not None:
+        order = "array_position($7::uuid[], a.article_id)"
+    elif where.published_view:
+        order = "a.published_at DESC, a.article_id"  # a newer draft is nobody else's business
+    else:
+        order = "a.updated_at DESC, a.article_id"
     rows = await conn.fetch(
         "SELECT a.article_id, a.status, a.version AS latest, a.published_version, a.updated_at,"
         " c.title, c.body, c.language, c.category, c.tags, c.visibility"
