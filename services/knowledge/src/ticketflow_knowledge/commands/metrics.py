@@ -30,3 +30,9 @@ KNOWLEDGE_PROBLEMS_RESOLVED = Counter(
     "ticketflow_knowledge_problems_resolved",
     "Problems resolved with a permanent fix (each announced once as problem.resolved).",
 )
+
+# articles
+KNOWLEDGE_ARTICLES_PUBLISHED = Counter(
+    "ticketflow_knowledge_articles_published_total",
+    "Article versions published (re-publishing the version already published counts nothing).",
+)

@@ -1,0 +1,281 @@
+"""Articles and their versions: the row holds the latest version and the publishing state;
+`article_versions` rows are inserted, never updated."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_knowledge.domain.articles import (
+    ArticleRecord,
+    ArticleStatus,
+    ArticleVersion,
+    VersionContent,
+)
+
+RECORD_COLUMNS = (
+    "article_id, status, visibility, language, category, tags, title, body, version,"
+    " published_version, author_id, created_at, updated_at, published_at, archived_at"
+)
+VERSION_COLUMNS = (
+    "article_id, version, title, body, category, tags, language, visibility, author_id, note,"
+    " created_at"
+)
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Listing filters, ANDed; `published_view`: only published public articles, as their
+    published version says (what requesters see)."""
+
+    published_view: bool
+    status: ArticleStatus | None = None
+    visibility: str | None = None
+    language: str | None = None
+    category: str | None = None
+    tag: str | None = None
+    ids: list[UUID] | None = None
+
+
+@dataclass(frozen=True)
+class ListedArticle:
+    article_id: UUID
+    status: ArticleStatus
+    content: VersionContent
+    version: int
+    published_version: int | None
+    updated_at: datetime
+
+
+def _record(row: asyncpg.Record) -> ArticleRecord:
+    return ArticleRecord.model_validate(dict(row))
+
+
+def _version(row: asyncpg.Record) -> ArticleVersion:
+    return ArticleVersion.model_validate(dict(row))
+
+
+async def insert_article(
+    *,
+    conn: asyncpg.Connection,
+    article_id: UUID,
+    content: VersionContent,
+    author_id: str,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO articles (article_id, status, visibility, language, category, tags, title,"
+        " body, version, author_id, created_at, updated_at)"
+        " VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)",
+        article_id,
+        content.visibility,
+        content.language,
+        content.category,
+        content.tags,
+        content.title,
+        content.body,
+        author_id,
+        now,
+    )
+
+
+async def insert_version(
+    *,
+    conn: asyncpg.Connection,
+    article_id: UUID,
+    version: int,
+    content: VersionContent,
+    author_id: str,
+    note: str | None,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        f"INSERT INTO article_versions ({VERSION_COLUMNS})"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        article_id,
+        version,
+        content.title,
+        content.body,
+        content.category,
+        content.tags,
+        content.language,
+        content.visibility,
+        author_id,
+        note,
+        now,
+    )
+
+
+async def save_latest(
+    *,
+    conn: asyncpg.Connection,
+    article_id: UUID,
+    version: int,
+    content: VersionContent,
+    now: datetime,
+) -> None:
+    """The row follows its newest version (publishing state untouched)."""
+    await conn.execute(
+        "UPDATE articles SET version = $2, title = $3, body = $4, category = $5, tags = $6,"
+        " language = $7, visibility = $8, updated_at = $9 WHERE article_id = $1",
+        article_id,
+        version,
+        content.title,
+        content.body,
+        content.category,
+        content.tags,
+        content.language,
+        content.visibility,
+        now,
+    )
+
+
+async def mark_published(
+    *, conn: asyncpg.Connection, article_id: UUID, version: int, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE articles SET status = 'published', published_version = $2, published_at = $3,"
+        " archived_at = NULL, updated_at = $3 WHERE article_id = $1",
+        article_id,
+        version,
+        now,
+    )
+
+
+async def mark_archived(*, conn: asyncpg.Connection, article_id: UUID, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE articles SET status = 'archived', archived_at = $2, updated_at = $2"
+        " WHERE article_id = $1",
+        article_id,
+        now,
+    )
+
+
+async def article_record(
+    *, conn: asyncpg.Connection, article_id: UUID, for_update: bool = False
+) -> ArticleRecord | None:
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(
+        f"SELECT {RECORD_COLUMNS} FROM articles WHERE article_id = $1{lock}", article_id
+    )
+    return None if row is None else _record(row)
+
+
+async def article_version(
+    *, conn: asyncpg.Connection, article_id: UUID, version: int
+) -> ArticleVersion | None:
+    row = await conn.fetchrow(
+        f"SELECT {VERSION_COLUMNS} FROM article_versions WHERE article_id = $1 AND version = $2",
+        article_id,
+        version,
+    )
+    return None if row is None else _version(row)
+
+
+async def article_versions(
+    *, conn: asyncpg.Connection, article_id: UUID, limit: int, offset: int
+) -> list[ArticleVersion]:
+    """Newest first."""
+    rows = await conn.fetch(
+        f"SELECT {VERSION_COLUMNS} FROM article_versions WHERE article_id = $1"
+        " ORDER BY version DESC LIMIT $2 OFFSET $3",
+        article_id,
+        limit,
+        offset,
+    )
+    return [_version(r) for r in rows]
+
+
+async def list_articles(
+    *, conn: asyncpg.Connection, where: ArticleFilter, limit: int, offset: int
+) -> list[ListedArticle]:
+    """Newest change first (newest publication in the published view), or in the order of
+    `where.ids` when given (a ranking's order)."""
+    source = (
+        "FROM articles a JOIN article_versions c ON c.article_id = a.article_id"
+        " AND c.version = a.published_version WHERE a.status = 'published'"
+        " AND c.visibility = 'public'"
+        if where.published_view
+        else "FROM articles a, LATERAL (SELECT a.title, a.body, a.language, a.category, a.tags,"
+        " a.visibility) c WHERE true"
+    )
+    if where.ids is not None:
+        order = "array_position($7::uuid[], a.article_id)"
+    elif where.published_view:
+        order = "a.published_at DESC, a.article_id"  # a newer draft is nobody else's business
+    else:
+        order = "a.updated_at DESC, a.article_id"
+    rows = await conn.fetch(
+        "SELECT a.article_id, a.status, a.version AS latest, a.published_version, a.updated_at,"
+        " c.title, c.body, c.language, c.category, c.tags, c.visibility"
+        f" {source}"
+        " AND ($1::text IS NULL OR a.status = $1) AND ($2::text IS NULL OR c.visibility = $2)"
+        " AND ($3::text IS NULL OR c.language = $3) AND ($4::text IS NULL OR c.category = $4)"
+        " AND ($5::text IS NULL OR $5 = ANY(c.tags))"
+        " AND ($7::uuid[] IS NULL OR a.article_id = ANY($7::uuid[]))"
+        f" ORDER BY {order} LIMIT $6 OFFSET $8",
+        where.status,
+        where.visibility,
+        where.language,
+        where.category,
+        where.tag,
+        limit,
+        where.ids,
+        offset,
+    )
+    return [
+        ListedArticle(
+            article_id=r["article_id"],
+            status=r["status"],
+            content=VersionContent(
+                title=r["title"],
+                body=r["body"],
+                language=r["language"],
+                category=r["category"],
+                tags=list(r["tags"]),
+                visibility=r["visibility"],
+            ),
+            version=r["published_version"] if where.published_view else r["latest"],
+            published_version=r["published_version"],
+            updated_at=r["updated_at"],
+        )
+        for r in rows
+    ]
+
+
+async def published_public(
+    *, conn: asyncpg.Connection, language: str | None, category: str | None
+) -> list[tuple[ArticleRecord, ArticleVersion]]:
+    """Every published public article with its published version, by category then title."""
+    rows = await conn.fetch(
+        f"SELECT {', '.join('a.' + c.strip() for c in RECORD_COLUMNS.split(','))},"
+        " v.title AS v_title, v.body AS v_body, v.category AS v_category, v.tags AS v_tags,"
+        " v.language AS v_language, v.visibility AS v_visibility, v.author_id AS v_author_id,"
+        " v.note AS v_note, v.created_at AS v_created_at"
+        " FROM articles a JOIN article_versions v ON v.article_id = a.article_id"
+        " AND v.version = a.published_version"
+        " WHERE a.status = 'published' AND v.visibility = 'public'"
+        " AND ($1::text IS NULL OR v.language = $1) AND ($2::text IS NULL OR v.category = $2)"
+        " ORDER BY v.category NULLS LAST, v.title, a.article_id",
+        language,
+        category,
+    )
+    found = []
+    for r in rows:
+        record = _record(r)
+        version = ArticleVersion(
+            article_id=record.article_id,
+            version=r["published_version"],
+            title=r["v_title"],
+            body=r["v_body"],
+            category=r["v_category"],
+            tags=list(r["v_tags"]),
+            language=r["v_language"],
+            visibility=r["v_visibility"],
+            author_id=r["v_author_id"],
+            note=r["v_note"],
+            created_at=r["v_created_at"],
+        )
+        found.append((record, version))
+    return found
