@@ -24,3 +24,10 @@ KNOWLEDGE_ANSWERS = Counter(
     " (solved=true is a deflection: the ticket resolves as self-service).",
     ["kind", "solved"],
 )
+
+# Solutions learned from tickets.
+KNOWLEDGE_SOLUTIONS_LEARNED = Counter(
+    "ticketflow_knowledge_solutions_learned_total",
+    "Solutions marked on tickets that knowledge stored (a new or a replacing mark; stale and"
+    " repeated marks are not counted).",
+)
