@@ -52,7 +52,11 @@ async def test_marking_a_reply_emits_the_solution_and_the_list_shows_it(
         marked = await agent.put(solution_path(ticket_id, answer))
         ticket = await agent.get(f"/tickets/{ticket_id}")
         seen = await requester.get(f"/tickets/{ticket_id}/comments")
+        staff_timeline = await agent.get(f"/tickets/{ticket_id}/timeline")
+        requester_timeline = await requester.get(f"/tickets/{ticket_id}/timeline")
     assert marked.status_code == 200, marked.text
+    assert "ticket.solution_marked" in [e["type"] for e in staff_timeline.json()]
+    assert "ticket.solution_marked" not in [e["type"] for e in requester_timeline.json()]
     assert (marked.json()["id"], marked.json()["solution"]) == (answer, True)
     assert {c["id"]: c["solution"] for c in seen.json()} == {answer: True, other: False}
     events = await api.outbox_events(ticket_id)
