@@ -9,7 +9,7 @@ from typing import TypeAlias
 
 from ticketflow_common.clock import system_clock
 from ticketflow_common.service_main import ServiceSpec, run_service
-from ticketflow_knowledge.api import articles, problems
+from ticketflow_knowledge.api import articles, problems, solutions
 from ticketflow_knowledge.api.authentication import ACCESS_TOKEN, authenticate
 from ticketflow_knowledge.commands.authentication import issue_access_token
 from ticketflow_knowledge.messaging.events import event_table
@@ -21,7 +21,7 @@ NAME = "knowledge"
 SPEC: ServiceSpec[KnowledgeSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Knowledge API",
-    routers=[articles.router, problems.router],
+    routers=[articles.router, problems.router, solutions.router],
     events=event_table,
     auth=authenticate,
     auth_scheme=ACCESS_TOKEN,

@@ -4,8 +4,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from ticketflow_intake.api.deps import CanGiveFeedback, NowDep, PoolDep, PrincipalDep
-from ticketflow_intake.commands import converse
+from ticketflow_intake.api.deps import CanGiveFeedback, CanWork, NowDep, PoolDep, PrincipalDep
+from ticketflow_intake.commands import converse, mark_solution
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 
 router = APIRouter(prefix="/tickets/{ticket_id}", tags=["conversation"])
@@ -27,6 +27,18 @@ async def write_comment(
     async with pool.acquire() as conn:
         return await converse.add_comment(
             conn=conn, ticket_id=ticket_id, new=body, principal=principal, now=now
+        )
+
+
+@router.put("/comments/{comment_id}/solution")
+async def mark_comment_as_solution(
+    ticket_id: UUID, comment_id: UUID, principal: CanWork, pool: PoolDep, now: NowDep
+) -> Comment:
+    """Staff mark a public agent reply as the ticket's one solution (replacing an earlier one;
+    the same one again changes nothing); knowledge learns it from `ticket.solution_marked`."""
+    async with pool.acquire() as conn:
+        return await mark_solution.mark_solution(
+            conn=conn, ticket_id=ticket_id, comment_id=comment_id, principal=principal, now=now
         )
 
 

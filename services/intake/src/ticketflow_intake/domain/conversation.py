@@ -26,6 +26,7 @@ class Comment(BaseModel):
     public: bool
     body: str
     created_at: datetime
+    solution: bool = Field(default=False, description="This reply is the ticket's marked solution.")
 
 
 class NewFeedback(InputModel):

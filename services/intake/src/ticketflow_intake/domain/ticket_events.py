@@ -10,6 +10,7 @@ from ticketflow_common.events import (
     TicketEscalated,
     TicketFacts,
     TicketFeedbackReceived,
+    TicketSolutionMarked,
     TicketStatusChanged,
     TicketTransferred,
     TicketUpdated,
@@ -105,6 +106,20 @@ def commented(
         public=comment.public,
         first_response=first_response,
         commented_at=now,
+    )
+
+
+def solution_marked(
+    after: Ticket, comment: Comment, *, marked_by: str, now: datetime
+) -> TicketSolutionMarked:
+    """What knowledge learns a solution from: the question (subject) and the marked answer."""
+    return TicketSolutionMarked(
+        **facts(after),
+        comment_id=comment.id,
+        subject=after.subject,
+        solution=comment.body,
+        marked_by=marked_by,
+        marked_at=now,
     )
 
 

@@ -37,7 +37,9 @@ async def list_comments(
     *, conn: asyncpg.Connection, ticket_id: UUID, include_internal: bool
 ) -> list[Comment]:
     rows = await conn.fetch(
-        "SELECT * FROM comments WHERE ticket_id = $1 AND (public OR $2) ORDER BY created_at, id",
+        "SELECT c.*, s.comment_id IS NOT NULL AS solution FROM comments c"
+        " LEFT JOIN ticket_solutions s ON s.ticket_id = c.ticket_id AND s.comment_id = c.id"
+        " WHERE c.ticket_id = $1 AND (c.public OR $2) ORDER BY c.created_at, c.id",
         ticket_id,
         include_internal,
     )

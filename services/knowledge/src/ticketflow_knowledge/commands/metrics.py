@@ -36,3 +36,10 @@ KNOWLEDGE_ARTICLES_PUBLISHED = Counter(
     "ticketflow_knowledge_articles_published_total",
     "Article versions published (re-publishing the version already published counts nothing).",
 )
+
+# Solutions learned from tickets.
+KNOWLEDGE_SOLUTIONS_LEARNED = Counter(
+    "ticketflow_knowledge_solutions_learned_total",
+    "Solutions marked on tickets that knowledge stored (a new or a replacing mark; stale and"
+    " repeated marks are not counted).",
+)
