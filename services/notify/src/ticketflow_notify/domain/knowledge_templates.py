@@ -28,21 +28,25 @@ KNOWLEDGE_SOURCES: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("problem.resolved", "en"): (
         "Fixed: {{ data.title }}",
-        "The problem behind {{ 'your tickets' if tickets | length > 1 else 'your ticket' }}"
-        " has been fixed: {{ data.title }}.\n\n"
-        f"{_TICKETS}"
-        "{% if not tickets %}Fix: {{ data.permanent_fix }}\n{% endif %}"
+        "{% if tickets %}The problem behind"
+        " {{ 'your tickets' if tickets | length > 1 else 'your ticket' }} has been fixed:"
+        f" {{{{ data.title }}}}.\n\n{_TICKETS}"
         "{% if data.resolve_linked_tickets %}\nWe have resolved the open ones; if the problem is"
         " still there, reopen your ticket.\n"
-        "{% else %}\nAn agent will confirm with you before closing your ticket.\n{% endif %}",
+        "{% else %}\nAn agent will confirm with you before closing your ticket.\n{% endif %}"
+        "{% else %}Problem {{ data.problem_id }} is resolved: {{ data.title }}.\n\n"
+        "Fix: {{ data.permanent_fix }}\nLinked tickets: {{ data.ticket_ids | length }}"
+        "{{ ', the open ones resolved' if data.resolve_linked_tickets }}\n{% endif %}",
     ),
     ("problem.resolved", "zh"): (
         "已修复：{{ data.title }}",
-        "导致您工单的问题已修复：{{ data.title }}。\n\n"
+        "{% if tickets %}导致您工单的问题已修复：{{ data.title }}。\n\n"
         f"{_TICKETS}"
-        "{% if not tickets %}修复方案：{{ data.permanent_fix }}\n{% endif %}"
         "{% if data.resolve_linked_tickets %}\n未关闭的工单已标记为已解决；如果问题仍然存在，"
         "请重新打开工单。\n"
-        "{% else %}\n坐席会在关闭工单前与您确认。\n{% endif %}",
+        "{% else %}\n坐席会在关闭工单前与您确认。\n{% endif %}"
+        "{% else %}问题 {{ data.problem_id }} 已解决：{{ data.title }}。\n\n"
+        "修复方案：{{ data.permanent_fix }}\n关联工单：{{ data.ticket_ids | length }} 个"
+        "{{ '，未关闭的已一并解决' if data.resolve_linked_tickets }}\n{% endif %}",
     ),
 }
