@@ -8,6 +8,7 @@ from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
+from ticketflow_notify.domain.knowledge_mail import AnswerLinks
 from ticketflow_notify.domain.network_policy import IPNetwork, parse_networks
 from ticketflow_notify.domain.outcomes import OutcomePolicy
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
@@ -48,6 +49,16 @@ class NotifySettings(ServiceSettings):
         max_length=500,
         description="Insights' address as mail readers reach it: reports' links start with it.",
     )
+    knowledge_public_url: str = Field(
+        default="http://127.0.0.1:8006",
+        max_length=500,
+        description="Knowledge's address as mail readers reach it: answer links start with it.",
+    )
+    knowledge_answer_link_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the answer links mailed with suggestions (knowledge's"
+        " KNOWLEDGE_ANSWER_LINK_SECRET); unset: suggestions are mailed without links.",
+    )
     digest_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     stats_interval_seconds: float = Field(default=5.0, gt=0, le=300)
 
@@ -84,6 +95,13 @@ class NotifySettings(ServiceSettings):
                 open_seconds=self.circuit_open_seconds,
                 disable_after_seconds=self.endpoint_disable_after_seconds,
             ),
+        )
+
+    def answer_links(self) -> AnswerLinks:
+        secret = self.knowledge_answer_link_secret
+        return AnswerLinks(
+            public_url=self.knowledge_public_url,
+            secret=secret.get_secret_value() if secret else None,
         )
 
     def allowed_networks(self) -> list[IPNetwork]:

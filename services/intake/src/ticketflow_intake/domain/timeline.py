@@ -39,7 +39,18 @@ REQUESTER_FIELDS: dict[str, frozenset[str]] = {
     "ticket.transferred": frozenset({"ticket_id", "team", "transferred_at"}),
     "ticket.assigned": frozenset({"ticket_id", "agent_name", "team", "assigned_at"}),
     "ticket.queued": frozenset({"ticket_id", "team", "queued_at"}),
+    # Knowledge: the suggestion's public items only (see `_public_items`) and the requester's
+    # own answer. A resolved problem stays internal: problems carry no visibility, so their
+    # root cause and fix may be staff-only; requesters see the resolution it made.
+    "knowledge.suggested": frozenset(
+        {"ticket_id", "suggestion_id", "language", "items", "suggested_at"}
+    ),
+    "suggestion.answered": frozenset(
+        {"ticket_id", "suggestion_id", "kind", "item_id", "solved", "answered_at"}
+    ),
 }
+PUBLIC_ITEM_FIELDS = frozenset({"kind", "item_id", "title", "excerpt", "language"})
+"""What a requester sees of a suggested item; scores and the terms it matched are internal."""
 
 
 def is_internal_note(entry: TimelineEntry) -> bool:
@@ -62,7 +73,22 @@ def for_requester(entry: TimelineEntry) -> TimelineEntry | None:
     if allowed is None or is_internal_note(entry):
         return None
     data = {k: v for k, v in entry.data.items() if k in allowed}
+    if entry.type == "knowledge.suggested":
+        data["items"] = _public_items(data.get("items"))
+        if not data["items"]:
+            return None
     return entry.model_copy(update={"data": data})
+
+
+def _public_items(items: Any) -> list[dict[str, Any]]:
+    """The suggested items marked public, cut down to `PUBLIC_ITEM_FIELDS`."""
+    if not isinstance(items, list):
+        return []
+    return [
+        {k: v for k, v in item.items() if k in PUBLIC_ITEM_FIELDS}
+        for item in items
+        if isinstance(item, dict) and item.get("public") is True
+    ]
 
 
 def visible_timeline(entries: list[TimelineEntry], principal: Principal) -> list[TimelineEntry]:

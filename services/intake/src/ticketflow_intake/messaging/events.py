@@ -5,13 +5,19 @@ from ticketflow_common.envelope import EventData
 from ticketflow_common.event_table import EventCommand, EventTable
 from ticketflow_common.events import (
     EVENT_MODELS,
+    ProblemResolved,
     SlaBreached,
+    SuggestionAnswered,
     TeamChanged,
     TicketAssigned,
     TicketUnassigned,
 )
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import CONSUMED_BY
+from ticketflow_intake.commands.knowledge_reactions import (
+    note_problem_resolved,
+    resolve_self_service,
+)
 from ticketflow_intake.commands.project_events import (
     project_assignment,
     project_sla_breach,
@@ -32,4 +38,6 @@ def event_table(_runtime: Runtime[IntakeSettings]) -> EventTable:
     table[TicketUnassigned] = project_unassignment
     table[SlaBreached] = project_sla_breach
     table[TeamChanged] = project_team
+    table[SuggestionAnswered] = resolve_self_service
+    table[ProblemResolved] = note_problem_resolved
     return table

@@ -8,11 +8,11 @@ from ticketflow_common.envelope import Envelope
 from ticketflow_intake.domain.timeline import TimelineEntry
 
 
-async def record(*, conn: asyncpg.Connection, ticket_id: UUID, event: Envelope) -> None:
-    """Add the event to the ticket's timeline; one already there is not added twice."""
-    await conn.execute(
+async def record(*, conn: asyncpg.Connection, ticket_id: UUID, event: Envelope) -> bool:
+    """Add the event to the ticket's timeline; one already there is not added twice (False)."""
+    added = await conn.fetchval(
         "INSERT INTO timeline (ticket_id, event_id, event_type, source, occurred_at, data)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING true",
         ticket_id,
         event.id,
         event.type,
@@ -20,6 +20,7 @@ async def record(*, conn: asyncpg.Connection, ticket_id: UUID, event: Envelope) 
         event.time,
         event.data,
     )
+    return bool(added)
 
 
 async def timeline_of(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[TimelineEntry]:

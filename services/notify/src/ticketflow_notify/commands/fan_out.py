@@ -1,6 +1,6 @@
 """From one event to its deliveries: keep the ticket projection, match subscriptions, resolve
-roles, mail the people insights' events name, render messages, hold routine mail during quiet
-hours, collect digests."""
+roles, mail the people insights' and knowledge's events name, render messages, hold routine mail
+during quiet hours, collect digests."""
 
 from datetime import datetime
 from typing import Any
@@ -9,12 +9,23 @@ import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import Envelope, EventData
-from ticketflow_common.events import TicketAssigned, TicketFacts
+from ticketflow_common.events import (
+    KnowledgeSuggested,
+    ProblemResolved,
+    TicketAssigned,
+    TicketFacts,
+)
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.commands.compose import compose
 from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
 from ticketflow_notify.domain.deliveries import NewDelivery, ToldEvent
 from ticketflow_notify.domain.digests import DigestKey
+from ticketflow_notify.domain.knowledge_mail import (
+    AnswerLinks,
+    KnowledgeMail,
+    readers_of_fixed_tickets,
+    withholds_mail,
+)
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
 from ticketflow_notify.domain.targets import (
     addressed_emails,
@@ -28,7 +39,12 @@ from ticketflow_notify.store.deliveries import insert_delivery
 from ticketflow_notify.store.digests import add_to_digest
 from ticketflow_notify.store.recipients import recipients_of
 from ticketflow_notify.store.subscriptions import subscriptions_for
-from ticketflow_notify.store.tickets import apply_assignment, apply_ticket_facts, get_ticket
+from ticketflow_notify.store.tickets import (
+    apply_assignment,
+    apply_ticket_facts,
+    get_ticket,
+    tickets_of,
+)
 
 
 def message_context(
@@ -52,6 +68,7 @@ async def fan_out_event(
     now: datetime,
     policy: QuietHoursPolicy,
     insights_url: str = "",
+    answer_links: AnswerLinks | None = None,
 ) -> None:
     """The consumer's command for every event notify hears of (see `fan_out`)."""
     await fan_out(
@@ -61,7 +78,20 @@ async def fan_out_event(
         now=now,
         policy=policy,
         insights_url=insights_url,
+        answer_links=answer_links,
     )
+
+
+async def knowledge_mail(
+    *, conn: asyncpg.Connection, event: EventData, links: AnswerLinks | None, now: datetime
+) -> KnowledgeMail:
+    """What a knowledge event's mail shows each reader; a resolved problem's readers are the
+    requesters notify's projection knows for its tickets."""
+    linked = {}
+    if isinstance(event, ProblemResolved) and event.ticket_ids:
+        found = await tickets_of(conn=conn, ticket_ids=list(dict.fromkeys(event.ticket_ids)))
+        linked = readers_of_fixed_tickets(found)
+    return KnowledgeMail(event=event, links=links, now=now, linked=linked)
 
 
 async def fan_out(
@@ -72,6 +102,7 @@ async def fan_out(
     now: datetime,
     policy: QuietHoursPolicy,
     insights_url: str = "",
+    answer_links: AnswerLinks | None = None,
 ) -> int:
     """Create this event's deliveries (or digest entries) in the caller's transaction;
     returns how many targets were new for it. Redelivered events find theirs taken."""
@@ -80,13 +111,17 @@ async def fan_out(
     if isinstance(event, TicketAssigned):
         await apply_assignment(conn=conn, assigned=event)
     subscribed = await subscriptions_for(conn=conn, event_type=envelope.type)
-    if not subscribed and not addressed_emails(event):
+    knowledge = await knowledge_mail(conn=conn, event=event, links=answer_links, now=now)
+    also = knowledge.problem_readers
+    if not subscribed and not addressed_emails(event, also=also):
         return 0
     ticket_id = ticket_id_of(event)
     ticket = None if ticket_id is None else await get_ticket(conn=conn, ticket_id=ticket_id)
     facts = facts_of(event, ticket=ticket)
     routes = plan_routes(subscribed, facts=facts, event=event, ticket=ticket)
-    routes += addressed_routes(event, taken=routes)
+    routes += addressed_routes(event, taken=routes, also=also)
+    if withholds_mail(event):
+        routes = [r for r in routes if r.channel != "email"]
     if not routes:
         return 0
     told = ToldEvent.of(envelope, source_topic=event.topic, trace_carrier=current_trace_carrier())
@@ -98,8 +133,12 @@ async def fan_out(
     for route in routes:
         language, quiet = prefs.get(route.address or "", (None, None))
         languages = language_candidates(
-            language, event_language, ticket.language if ticket else None
+            language,
+            event_language or knowledge.language_for(route.address),
+            ticket.language if ticket else None,
         )
+        if isinstance(event, KnowledgeSuggested):  # the items' language, as knowledge's pages
+            languages = language_candidates(event.language, *languages)
         if route.digest_seconds is not None and facts.team is not None:
             key = DigestKey(
                 route=route, team=facts.team, event_type=envelope.type, language=languages[0]
@@ -122,7 +161,8 @@ async def fan_out(
                 conn=conn,
                 event_type=envelope.type,
                 languages=languages,
-                context=message_context(told.envelope, ticket, insights_url=insights_url),
+                context=message_context(told.envelope, ticket, insights_url=insights_url)
+                | knowledge.context_for(route.address),
             )
         hold = policy.hold(channel=route.channel, event_type=envelope.type, quiet=quiet, now=now)
         new = NewDelivery(to=route, told=told, message=message, hold=hold)

@@ -9,6 +9,7 @@ from ticketflow_common.envelope import EventData
 from ticketflow_common.events import (
     AgentChanged,
     AgentStatusChanged,
+    KnowledgeSuggested,
     ReportPublished,
     SlaAtRisk,
     SlaEscalated,
@@ -24,6 +25,7 @@ from ticketflow_common.events import (
 )
 from ticketflow_notify.domain.deliveries import Channel, Destination
 from ticketflow_notify.domain.endpoints import EndpointKind
+from ticketflow_notify.domain.knowledge_mail import suggested_to
 from ticketflow_notify.domain.subscriptions import (
     EmailTarget,
     EndpointTarget,
@@ -126,9 +128,11 @@ def _named_leads(event: EventData) -> list[str]:
     return []
 
 
-def addressed_emails(event: EventData) -> list[str]:
-    """Whom insights' events are for, told by mail whether or not anyone subscribed: a gap's
-    team lead, a report's recipients, an at-risk ticket's assignee."""
+def addressed_emails(event: EventData, *, also: Sequence[str] = ()) -> list[str]:
+    """Whom insights' and knowledge's events are for, told by mail whether or not anyone
+    subscribed: a gap's team lead, a report's recipients, an at-risk ticket's assignee, the
+    requester a suggestion is for; `also` the people notify found itself (a fixed problem's
+    requesters)."""
     found: list[str | None]
     match event:
         case StaffingGapForecast():
@@ -137,12 +141,17 @@ def addressed_emails(event: EventData) -> list[str]:
             found = list(event.recipients)
         case SlaAtRisk():
             found = [event.assignee_email]
+        case KnowledgeSuggested():
+            found = suggested_to(event)
         case _:
             found = []
+    found += also
     return list(dict.fromkeys(a.strip().lower() for a in found if a and _EMAIL.match(a.strip())))
 
 
-def addressed_routes(event: EventData, *, taken: Sequence[Route]) -> list[Route]:
+def addressed_routes(
+    event: EventData, *, taken: Sequence[Route], also: Sequence[str] = ()
+) -> list[Route]:
     """Direct mail to the people the event names that no subscription route reaches yet."""
     targets = {route.target for route in taken}
     return [
@@ -154,7 +163,7 @@ def addressed_routes(event: EventData, *, taken: Sequence[Route]) -> list[Route]
             digest_seconds=None,
             subscription_id=None,
         )
-        for address in addressed_emails(event)
+        for address in addressed_emails(event, also=also)
         if email_target(address) not in targets
     ]
 

@@ -5,8 +5,10 @@ from uuid import UUID
 
 from ticketflow_common.envelope import EventData
 from ticketflow_common.events import (
+    KnowledgeSuggested,
     SlaAtRisk,
     SlaFacts,
+    SuggestionAnswered,
     TicketAssigned,
     TicketFacts,
     TicketQueued,
@@ -31,7 +33,7 @@ class TicketProjection:
 
 
 def ticket_id_of(event: EventData) -> UUID | None:
-    """The ticket an event is about; None for agent, team, calendar and report events."""
+    """The ticket an event is about; None for agent, team, calendar, report and problem events."""
     match event:
         case (
             TicketFacts()
@@ -40,6 +42,8 @@ def ticket_id_of(event: EventData) -> UUID | None:
             | TicketAssigned()
             | TicketQueued()
             | TicketUnassigned()
+            | KnowledgeSuggested()
+            | SuggestionAnswered()
         ):
             return event.ticket_id
     return None

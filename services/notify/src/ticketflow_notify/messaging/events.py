@@ -17,5 +17,6 @@ def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
         fan_out_event,
         policy=runtime.settings.quiet_hours_policy(),
         insights_url=runtime.settings.insights_url,
+        answer_links=runtime.settings.answer_links(),
     )
     return {model: fan_out for model in EVENT_MODELS.values() if model.topic in FORWARDED_TOPICS}

@@ -54,14 +54,28 @@ async def apply_assignment(*, conn: asyncpg.Connection, assigned: TicketAssigned
     )
 
 
-async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketProjection | None:
-    row = await conn.fetchrow(
-        "SELECT ticket_id, subject, status, priority, team, language, requester_email, watchers,"
-        " assignee_email, team_lead_email FROM tickets WHERE ticket_id = $1",
-        ticket_id,
-    )
-    if row is None:
-        return None
+_COLUMNS = (
+    "ticket_id, subject, status, priority, team, language, requester_email, watchers,"
+    " assignee_email, team_lead_email"
+)
+
+
+def _projection(row: asyncpg.Record) -> TicketProjection:
     fields = dict(row)
     fields["watchers"] = tuple(fields["watchers"])
     return TicketProjection(**fields)
+
+
+async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketProjection | None:
+    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM tickets WHERE ticket_id = $1", ticket_id)
+    return None if row is None else _projection(row)
+
+
+async def tickets_of(*, conn: asyncpg.Connection, ticket_ids: list[UUID]) -> list[TicketProjection]:
+    """The projected tickets among `ticket_ids`, in their order; unknown ones are left out."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM tickets WHERE ticket_id = ANY($1::uuid[])"
+        " ORDER BY array_position($1::uuid[], ticket_id)",
+        ticket_ids,
+    )
+    return [_projection(r) for r in rows]
