@@ -164,3 +164,24 @@ async def test_everything_else_still_needs_a_bearer(knowledge: KnowledgeHarness)
             assert (await browser.get(path)).status_code == 401, path
         asked = await browser.post("/suggestions", json={"subject": "vpn", "language": "en"})
     assert asked.status_code == 401
+
+
+async def test_a_link_to_an_internal_item_is_refused(knowledge: KnowledgeHarness) -> None:
+    internal = await indexed(knowledge, "VPN gateway runbook", "Restart vpn-gw-2.", public=False)
+    ticket = knowledge.created(subject="VPN gateway down")
+    await knowledge.deliver(ticket)
+    row = await knowledge.fetchrow(
+        "SELECT suggestion_id, items FROM suggestions WHERE ticket_id = $1", ticket.ticket_id
+    )
+    assert row is not None
+    assert [i["item_id"] for i in row["items"]] == [str(internal.item_id)]
+    token = link_token(
+        suggestion_id=row["suggestion_id"], ticket=ticket, item=internal, now=knowledge.clock()
+    )
+    async with anonymous(knowledge) as browser:
+        shown = await browser.get(f"/answer-links/{token}")
+        posted = await browser.post(f"/answer-links/{token}", content="solved=yes", headers=FORM)
+    assert shown.status_code == 404
+    assert "Restart vpn-gw-2" not in shown.text
+    assert posted.status_code == 404
+    assert await knowledge.fetch("SELECT * FROM suggestion_answers") == []

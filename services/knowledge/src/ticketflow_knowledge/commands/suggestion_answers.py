@@ -125,18 +125,20 @@ class LinkView:
 async def open_answer_link(
     *, conn: asyncpg.Connection, token: str, secret: str | None, now: datetime
 ) -> LinkView:
-    """Read-only: the link's suggestion when the token is valid and names one of its items for
-    the requester it was made for; `bad` otherwise."""
+    """Read-only: the link's suggestion when the token is valid and names one of its public
+    items for the requester it was made for; `bad` otherwise."""
     reading = read_link(token=token, secret=secret, now=now)
     if reading.link is None:
         return LinkView(reading=reading)
     link = reading.link
     suggestion = await find_suggestion(conn=conn, suggestion_id=link.suggestion_id)
+    requester = Caller(role="requester", subject=link.requester_id)
     if (
         suggestion is None
         or suggestion.ticket_id != link.ticket_id
         or suggestion.requester_id != link.requester_id
-        or suggested_item(suggestion, kind=link.kind, item_id=link.item_id) is None
+        or suggested_item(seen_by(suggestion, requester), kind=link.kind, item_id=link.item_id)
+        is None
     ):
         return LinkView(reading=LinkReading(state="bad"))
     return LinkView(reading=reading, suggestion=suggestion)
