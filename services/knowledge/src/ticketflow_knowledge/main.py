@@ -9,7 +9,14 @@ from typing import TypeAlias
 
 from ticketflow_common.clock import system_clock
 from ticketflow_common.service_main import ServiceSpec, run_service
-from ticketflow_knowledge.api import articles, problems, solutions
+from ticketflow_knowledge.api import (
+    answer_links,
+    articles,
+    deflection,
+    problems,
+    solutions,
+    suggestions,
+)
 from ticketflow_knowledge.api.authentication import ACCESS_TOKEN, authenticate
 from ticketflow_knowledge.commands.authentication import issue_access_token
 from ticketflow_knowledge.messaging.events import event_table
@@ -21,7 +28,14 @@ NAME = "knowledge"
 SPEC: ServiceSpec[KnowledgeSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Knowledge API",
-    routers=[articles.router, problems.router, solutions.router],
+    routers=[
+        articles.router,
+        problems.router,
+        solutions.router,
+        suggestions.router,
+        answer_links.router,
+        deflection.router,
+    ],
     events=event_table,
     auth=authenticate,
     auth_scheme=ACCESS_TOKEN,

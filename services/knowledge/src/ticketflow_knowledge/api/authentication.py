@@ -7,6 +7,7 @@ from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit_http import UNAUTHORIZED_HEADERS, failed_auth_limiter
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import get_runtime
+from ticketflow_knowledge.api.answer_links import PREFIX as ANSWER_LINKS
 from ticketflow_knowledge.commands.authentication import identify
 from ticketflow_knowledge.domain.access import Caller
 from ticketflow_knowledge.settings import KnowledgeSettings
@@ -19,9 +20,12 @@ ACCESS_TOKEN = HTTPBearer(
 UNAUTHORIZED = "a valid bearer token is required"
 
 
-async def authenticate(request: Request) -> Caller:
+async def authenticate(request: Request) -> Caller | None:
     """401 for a missing, bad or expired token (counted by the failed-authentication limiter,
-    429 once over it); sets `request.state.caller`."""
+    429 once over it); sets `request.state.caller`. Signed answer links carry no bearer: the
+    token in their path is the credential, which their route verifies (no caller here)."""
+    if request.url.path.startswith(ANSWER_LINKS):
+        return None
     runtime: Runtime[KnowledgeSettings] = await get_runtime(request)
     credentials = await ACCESS_TOKEN(request)
     if credentials is None:
