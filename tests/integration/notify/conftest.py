@@ -6,9 +6,6 @@ import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.policy import default as default_policy
 from typing import Any, Literal
 
 import asyncpg
@@ -16,11 +13,11 @@ import httpx
 import pytest
 import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from tests.processes import free_port
 from tests.support.clock import FakeClock
 from tests.support.harness import ServiceHarness, harness_runtime
+from tests.support.mail import Mailbox
 from tests.support.schemas import fresh_schema
 from tests.support.webhooks import Received, Receiver
 from ticketflow_common.envelope import Envelope as CloudEvent
@@ -71,22 +68,6 @@ def notify_pool(notify: NotifyHarness) -> asyncpg.Pool:
 async def receiver() -> AsyncIterator[Receiver]:
     async with Receiver().serving() as hooks:
         yield hooks
-
-
-class Mailbox:
-    """aiosmtpd handler keeping every accepted message."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.tls_used: list[bool] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        raw = envelope.original_content or b""
-        self.messages.append(BytesParser(policy=default_policy).parsebytes(raw))
-        transport = server.transport
-        encrypted = transport is not None and transport.get_extra_info("ssl_object") is not None
-        self.tls_used.append(encrypted)
-        return "250 OK"
 
 
 @dataclass
