@@ -35,8 +35,8 @@ class FakeKnowledge:
         if path == "/articles" and method == "GET":
             return self.page(list(self.articles.values())[::-1], request)
         if path == "/articles" and method == "POST":
-            article = {**body, "article_id": str(uuid.uuid4()), "status": "draft", "version": 1}
-            self.articles[article["article_id"]] = article
+            article = {**body, "id": str(uuid.uuid4()), "status": "draft", "version": 1}
+            self.articles[article["id"]] = article
             return httpx.Response(201, json=article)
         if parts[0] == "articles" and parts[2:] == ["publish"]:
             self.articles[parts[1]]["status"] = "published"
@@ -58,7 +58,7 @@ class FakeKnowledge:
         if path == "/suggestions":
             self.questions.append(body)
             items = [
-                {"kind": "article", "item_id": a["article_id"], "title": a["title"],
+                {"kind": "article", "item_id": a["id"], "title": a["title"],
                  "score": 0.5, "why": "matched"}
                 for a in self.articles.values()
                 if a["language"] == body["language"]
