@@ -11,10 +11,11 @@ token, which acts as an admin.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,40 +70,46 @@ def identity(row: dict[str, Any], key: str) -> str:
     return str(row.get(key) or row["id"])
 
 
-def every(http: httpx.Client, path: str) -> Iterator[dict[str, Any]]:
+async def every(http: httpx.AsyncClient, path: str) -> AsyncIterator[dict[str, Any]]:
     """Every row of a paged list, newest first."""
     offset = 0
     while True:
-        page = listed(checked(http.get(path, params={"limit": PAGE, "offset": offset})))
-        yield from page
+        page = listed(checked(await http.get(path, params={"limit": PAGE, "offset": offset})))
+        for row in page:
+            yield row
         if len(page) < PAGE:
             return
         offset += PAGE
 
 
-def seed_articles(http: httpx.Client, articles: list[dict[str, Any]], seeded: Seeded) -> None:
-    existing = {(a["title"], a.get("language")): a for a in every(http, "/articles")}
+async def seed_articles(
+    http: httpx.AsyncClient, articles: list[dict[str, Any]], seeded: Seeded
+) -> None:
+    existing = {(a["title"], a.get("language")): a async for a in every(http, "/articles")}
     for article in articles:
         found = existing.get((article["title"], article["language"]))
         if found is None:
             body = {**article, "visibility": article.get("visibility", "public")}
             body.setdefault("note", "demo content")
-            found = checked(http.post("/articles", json=body))
+            found = checked(await http.post("/articles", json=body))
             seeded.articles_created += 1
         if found.get("status") != "published":
-            checked(http.post(f"/articles/{identity(found, 'article_id')}/publish", json={}))
+            article_id = identity(found, "article_id")
+            checked(await http.post(f"/articles/{article_id}/publish", json={}))
             seeded.articles_published += 1
         language = article["language"]
         seeded.articles_total[language] = seeded.articles_total.get(language, 0) + 1
 
 
-def seed_problems(http: httpx.Client, problems: list[dict[str, Any]], seeded: Seeded) -> None:
-    existing = {p["title"]: p for p in every(http, "/problems")}
+async def seed_problems(
+    http: httpx.AsyncClient, problems: list[dict[str, Any]], seeded: Seeded
+) -> None:
+    existing = {p["title"]: p async for p in every(http, "/problems")}
     for problem in problems:
         found = existing.get(problem["title"])
         if found is None:
             found = checked(
-                http.post(
+                await http.post(
                     "/problems",
                     json={
                         key: problem[key]
@@ -119,27 +126,27 @@ def seed_problems(http: httpx.Client, problems: list[dict[str, Any]], seeded: Se
                 "workaround": problem["workaround"],
                 "public": problem.get("public", True),
             }
-            checked(http.post(f"/problems/{problem_id}/known-error", json=declared))
+            checked(await http.post(f"/problems/{problem_id}/known-error", json=declared))
             seeded.known_errors_declared += 1
             status = "known_error"
         resolve = problem.get("resolve")
         if resolve and status == "known_error":
             fix = {"permanent_fix": resolve["permanent_fix"], "resolve_linked_tickets": False}
-            checked(http.post(f"/problems/{problem_id}/resolve", json=fix))
+            checked(await http.post(f"/problems/{problem_id}/resolve", json=fix))
             seeded.problems_resolved += 1
 
 
-def seed(http: httpx.Client, content: dict[str, Any]) -> Seeded:
+async def seed(http: httpx.AsyncClient, content: dict[str, Any]) -> Seeded:
     """Everything in `content` published, declared and resolved; again changes nothing."""
     seeded = Seeded()
-    seed_articles(http, content["articles"], seeded)
-    seed_problems(http, content["problems"], seeded)
+    await seed_articles(http, content["articles"], seeded)
+    await seed_problems(http, content["problems"], seeded)
     return seeded
 
 
-def suggest(http: httpx.Client, question: dict[str, Any]) -> list[dict[str, Any]]:
+async def suggest(http: httpx.AsyncClient, question: dict[str, Any]) -> list[dict[str, Any]]:
     """The items knowledge suggests for one demo question."""
-    answer = checked(http.post("/suggestions", json=question))
+    answer = checked(await http.post("/suggestions", json=question))
     return listed(answer.get("items", []))
 
 
@@ -165,20 +172,20 @@ def summary(seeded: Seeded) -> str:
     )
 
 
-def client(url: str, token: str) -> httpx.Client:
-    return httpx.Client(
+def client(url: str, token: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
         base_url=url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=15
     )
 
 
-def run(http: httpx.Client, content: dict[str, Any], *, check_only: bool) -> int:
+async def run(http: httpx.AsyncClient, content: dict[str, Any], *, check_only: bool) -> int:
     """Seed (unless `check_only`) and print the demo questions' suggestions; 1 when a
     question got nothing and `check_only`."""
     if not check_only:
-        print(summary(seed(http, content)))
+        print(summary(await seed(http, content)))
     empty = []
     for question in content["questions"]:
-        items = suggest(http, question)
+        items = await suggest(http, question)
         print("\n".join(suggestion_lines(question, items)))
         if not items:
             empty.append(question["subject"])
@@ -186,6 +193,11 @@ def run(http: httpx.Client, content: dict[str, Any], *, check_only: bool) -> int
         print(f"smoke: no suggestion for {empty}", file=sys.stderr)
         return 1
     return 0
+
+
+async def seed_and_ask(url: str, token: str, content: Path, *, check_only: bool) -> int:
+    async with client(url, token) as http:
+        return await run(http, load_content(content), check_only=check_only)
 
 
 def main() -> int:
@@ -201,8 +213,7 @@ def main() -> int:
         return 2
     url = os.environ.get("TICKETFLOW_KNOWLEDGE_URL", DEFAULT_URL)
     try:
-        with client(url, token) as http:
-            return run(http, load_content(args.content), check_only=args.check)
+        return asyncio.run(seed_and_ask(url, token, args.content, check_only=args.check))
     except (SeedFailed, httpx.TransportError) as failure:
         print(f"knowledge demo: {failure}", file=sys.stderr)
         return 1

@@ -3,7 +3,6 @@ dashboard: the demo content seeded (`tools/seed_knowledge.py`), an article publi
 problem resolved, suggestions asked for that find something and one that finds nothing, and a
 ticket's suggestion answered "this solved it" (a deflection)."""
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -20,13 +19,6 @@ async def call(http: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -
     response = await http.request(method, path, **kwargs)
     assert response.is_success, f"{method} {path} -> {response.status_code}: {response.text}"
     return response.json() if response.content else None
-
-
-def seed_demo_content(url: str, token: str) -> None:
-    with httpx.Client(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=15
-    ) as http:
-        seed(http, load_content())
 
 
 async def publish_and_resolve(http: httpx.AsyncClient) -> None:
@@ -66,10 +58,10 @@ async def suggestion_of(http: httpx.AsyncClient, ticket_id: str, subject: str) -
 
 
 async def knowledge_round(desk: DeskApi, *, url: str, token: str) -> None:
-    await asyncio.to_thread(seed_demo_content, url, token)
     async with httpx.AsyncClient(
         base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=15
     ) as http:
+        await seed(http, load_content())
         await publish_and_resolve(http)
         for question in load_content()["questions"]:
             found = await call(http, "POST", "/suggestions", json=question)

@@ -66,8 +66,8 @@ class FakeKnowledge:
             return httpx.Response(200, json={"suggestion_id": str(uuid.uuid4()), "items": items})
         return httpx.Response(404, json={"title": "Not found"})
 
-    def client(self) -> httpx.Client:
-        return httpx.Client(
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
             base_url="http://knowledge.test", transport=httpx.MockTransport(self.answer)
         )
 
@@ -84,12 +84,12 @@ def test_the_demo_content_has_both_languages_and_a_resolved_problem() -> None:
 
 
 @pytest.mark.parametrize("envelope", [True, False])
-def test_seeding_publishes_everything_and_again_changes_nothing(envelope: bool) -> None:
+async def test_seeding_publishes_everything_and_again_changes_nothing(envelope: bool) -> None:
     fake, content = FakeKnowledge(envelope=envelope), load_content(CONTENT)
-    with fake.client() as http:
-        first = seed(http, content)
+    async with fake.client() as http:
+        first = await seed(http, content)
         writes_before = [c for c in fake.calls if c[0] == "POST"]
-        second = seed(http, content)
+        second = await seed(http, content)
         writes_after = [c for c in fake.calls if c[0] == "POST"]
     assert first.articles_created == first.articles_published == len(content["articles"])
     assert {a["status"] for a in fake.articles.values()} == {"published"}
@@ -104,33 +104,35 @@ def test_seeding_publishes_everything_and_again_changes_nothing(envelope: bool) 
     assert second.articles_total == {"en": 10, "zh": 10}
 
 
-def test_a_draft_left_by_an_interrupted_run_is_published() -> None:
+async def test_a_draft_left_by_an_interrupted_run_is_published() -> None:
     fake, content = FakeKnowledge(envelope=True), load_content(CONTENT)
-    with fake.client() as http:
-        seed(http, content)
+    async with fake.client() as http:
+        await seed(http, content)
         draft = next(iter(fake.articles.values()))
         draft["status"] = "draft"
-        again = seed(http, content)
+        again = await seed(http, content)
     assert (again.articles_created, again.articles_published) == (0, 1)
     assert draft["status"] == "published"
 
 
-def test_the_demo_asks_in_chinese_and_english_and_prints_the_items(
+async def test_the_demo_asks_in_chinese_and_english_and_prints_the_items(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake, content = FakeKnowledge(envelope=True), load_content(CONTENT)
-    with fake.client() as http:
-        assert run(http, content, check_only=False) == 0
+    async with fake.client() as http:
+        assert await run(http, content, check_only=False) == 0
     printed = capsys.readouterr().out
     assert [q["language"] for q in fake.questions] == ["zh", "en"]
     assert "三楼打印机无法连接网络" in printed
     assert "20 demo articles (10 en, 10 zh)" in printed
 
 
-def test_the_check_fails_when_a_question_gets_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+async def test_the_check_fails_when_a_question_gets_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     fake, content = FakeKnowledge(envelope=True), load_content(CONTENT)
-    with fake.client() as http:
-        assert run(http, content, check_only=True) == 1  # nothing seeded: nothing found
-        seed(http, content)
-        assert run(http, content, check_only=True) == 0
+    async with fake.client() as http:
+        assert await run(http, content, check_only=True) == 1  # nothing seeded: nothing found
+        await seed(http, content)
+        assert await run(http, content, check_only=True) == 0
     assert "smoke: no suggestion" in capsys.readouterr().err
