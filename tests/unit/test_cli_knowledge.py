@@ -1,7 +1,9 @@
 """`ticketflow knowledge`: what it asks knowledge for and what it prints, against a fake one."""
 
 import json
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -139,7 +141,37 @@ def test_without_a_token_nothing_is_sent(requests: list[httpx.Request]) -> None:
     assert requests == []
 
 
-@pytest.mark.parametrize("command", ["suggest", "articles", "known-errors", "deflection"])
+def test_seed_demo_runs_the_checkouts_seeder_with_the_cli_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[tuple[list[str], Path, dict[str, str]]] = []
+
+    def fake_run(command: list[str], *, cwd: Path, env: dict[str, str], check: bool) -> Any:
+        ran.append((command, cwd, env))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    result = run("seed-demo", "--check")
+    assert result.exit_code == 0, result.output
+    [(command, cwd, env)] = ran
+    assert command[1:] == ["-m", "tools.seed_knowledge", "--check"]
+    assert (cwd / "tools" / "seed_knowledge.py").is_file()
+    assert env["KNOWLEDGE_API_TOKEN"] == "t"
+    assert env["TICKETFLOW_KNOWLEDGE_URL"] == "http://knowledge.test:8006"
+
+
+def test_seed_demo_fails_when_the_seeder_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        subprocess, "run", lambda command, **_: subprocess.CompletedProcess(command, 1)
+    )
+    result = run("seed-demo")
+    assert isinstance(result.exception, CommandFailed)
+    assert result.exception.code == ExitCode.REFUSED
+
+
+@pytest.mark.parametrize(
+    "command", ["suggest", "articles", "known-errors", "deflection", "seed-demo"]
+)
 def test_the_knowledge_commands_have_help(command: str) -> None:
     result = CliRunner().invoke(app, ["knowledge", command, "--help"], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output

@@ -2,14 +2,19 @@
 and read the deflection figures (knowledge API; KNOWLEDGE_API_TOKEN may be the service token or
 an access token from `python -m ticketflow_knowledge issue-token`)."""
 
+import os
+import subprocess
+import sys
 from typing import Annotated, Any
 
 import typer
 
 from ticketflow_cli import render
+from ticketflow_cli.commands.demo import checkout_root
 from ticketflow_cli.event_summary import short
+from ticketflow_cli.failures import CommandFailed, ExitCode
 from ticketflow_cli.service_client import ServiceClient
-from ticketflow_cli.settings import load_settings
+from ticketflow_cli.settings import load_settings, token_variable, url_variable
 
 app = typer.Typer(
     help="Knowledge: suggestions for a question, articles, known errors and deflections"
@@ -205,3 +210,31 @@ def deflection(
         ),
         title="by item kind",
     )
+
+
+@app.command("seed-demo")
+def seed_demo(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only ask the demo questions; fail when one gets none.")
+    ] = False,
+) -> None:
+    """What `make run` seeds into knowledge: zh and en articles and known errors
+    (tools/seed_knowledge.py, infra/local/demo_knowledge.json), then a suggestion in each."""
+    settings = load_settings()
+    token = settings.token("knowledge")
+    if token is None:
+        raise CommandFailed(
+            f"{token_variable('knowledge')} is not set", code=ExitCode.CONFIGURATION
+        )
+    env = {
+        **os.environ,
+        url_variable("knowledge"): settings.url("knowledge"),
+        token_variable("knowledge"): token,
+    }
+    command = [sys.executable, "-m", "tools.seed_knowledge", *(["--check"] if check else [])]
+    finished = subprocess.run(command, cwd=checkout_root(), env=env, check=False)  # noqa: S603
+    if finished.returncode != 0:
+        raise CommandFailed(
+            f"knowledge demo failed (exit {finished.returncode}); see the output above",
+            code=ExitCode.REFUSED,
+        )
