@@ -1,5 +1,5 @@
-# One image for the five services and the topics job; the argument picks the module:
-#   docker run IMAGE intake        (likewise routing, sla, notify, insights)
+# One image for the six services and the topics job; the argument picks the module:
+#   docker run IMAGE intake        (likewise routing, sla, notify, insights, knowledge)
 #   docker run IMAGE ticketflow_common.kafka_topics --bootstrap-servers kafka:9092
 #   docker run IMAGE ticketflow_cli tickets list   (the `ticketflow` CLI; configure it by env)
 # Configuration comes only from environment variables (see .env.example, docker-compose.yml).
@@ -29,6 +29,7 @@ COPY services/routing/pyproject.toml services/routing/pyproject.toml
 COPY services/sla/pyproject.toml services/sla/pyproject.toml
 COPY services/notify/pyproject.toml services/notify/pyproject.toml
 COPY services/insights/pyproject.toml services/insights/pyproject.toml
+COPY services/knowledge/pyproject.toml services/knowledge/pyproject.toml
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace
 
@@ -37,7 +38,7 @@ COPY libs/ libs/
 COPY services/ services/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev \
- && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights"
+ && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights, ticketflow_knowledge"
 
 # Runs unprivileged; the code and the venv stay root-owned and read-only to it.
 RUN groupadd --system --gid 10001 ticketflow \
@@ -46,5 +47,5 @@ RUN groupadd --system --gid 10001 ticketflow \
 USER ticketflow:ticketflow
 
 ENV PATH="/app/.venv/bin:${PATH}"
-EXPOSE 8001 8002 8003 8004 8005
+EXPOSE 8001 8002 8003 8004 8005 8006
 ENTRYPOINT ["/app/.venv/bin/python", "-m"]

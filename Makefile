@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test chaos lint schema contracts dashboards admin-key bench bench-intake bench-services bench-insights bench-knowledge-eval infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos lint schema contracts dashboards admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -30,16 +30,17 @@ demo: services-up demo-seed  ## a desk and MINUTES (5) of traffic; Prometheus on
 	@infra/local/prometheus.sh up
 	@infra/local/demo.sh traffic --minutes "$${MINUTES:-5}"
 
-run: services-up demo-seed  ## infra, the five services, demo data and weeks of insights history
+run: services-up demo-seed  ## infra, the six services, demo data and weeks of insights history
 	@echo
 	@echo "Ticketflow is running on 127.0.0.1:"
-	@for s in intake:8001 routing:8002 sla:8003 notify:8004 insights:8005; do \
+	@for s in intake:8001 routing:8002 sla:8003 notify:8004 insights:8005 knowledge:8006; do \
 	  n=$${s%%:*}; p=$${s##*:}; \
-	  printf '  %-8s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
+	  printf '  %-9s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
 	done
 	@echo "  bearer tokens: .local/api-tokens.env    logs: .local/logs/    webhooks: .local/logs/webhook-receiver.log"
 	@echo "  insights holds $${TF_HISTORY_WEEKS:-6} weeks of made-up demo history (not on the topics; README: Demo history)"
-	@echo "  command line: uv run ticketflow --help   (tickets, follow, sla, routing, dlq, deliveries)"
+	@echo "  knowledge holds demo articles and known errors in Chinese and English (README: Knowledge)"
+	@echo "  command line: uv run ticketflow --help   (tickets, follow, sla, routing, dlq, deliveries, knowledge)"
 	@echo "  stop everything with: make stop"
 
 stop:
@@ -80,6 +81,10 @@ bench-insights: infra-up  ## insights: forecast + staffing of 50 teams, ingest r
 	@$(UV) run python -m bench.insights_planning --memory --database
 	@$(UV) run python -m bench.insights_ingest
 	@$(UV) run python -m bench.insights_risk_replay --weeks 4 --seed 7
+
+bench-knowledge: infra-up  ## knowledge: search quality (recall@5, MRR) and suggestion speed over 100,000 items
+	@$(UV) run python -m bench.knowledge_eval
+	@$(UV) run python -m bench.knowledge_speed
 
 bench-knowledge-eval:  ## knowledge search quality: recall@1/5 and MRR per language on bench/data/knowledge_eval (no infra)
 	@$(UV) run python -m bench.knowledge_eval

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data:
-#   demo.sh {receiver|history|up|down}
+#   demo.sh {receiver|history|knowledge|up|down}
 # `history` (also part of `up`) seeds weeks of insights history: see seed_history below.
+# `knowledge` (also part of `up`) seeds knowledge's articles and known errors in Chinese and
+# English and prints a suggestion in each: see seed_knowledge below.
 # `demo.sh traffic [--minutes N ...]` then runs the bounded traffic generator (python -m tools.demo).
 set -euo pipefail
 
@@ -32,10 +34,21 @@ receiver() {
 up() {
   receiver
   set -a; source "$ROOT/.local/api-tokens.env"; set +a
+  # Knowledge first: the demo tickets below then get suggestions on their timelines.
+  seed_knowledge
   echo "demo: seeding agents, a webhook and tickets"
   (cd "$ROOT" && .venv/bin/python -m tools.seed_demo --receiver-url "http://127.0.0.1:$PORT/hooks" \
     --secret-file "$SECRET")
   seed_history
+}
+
+# Published articles and problems with known errors (one resolved) from
+# infra/local/demo_knowledge.json, through knowledge's API; a re-run finds them by title and adds
+# nothing. Then a suggestion for a Chinese and an English question, printed.
+seed_knowledge() {
+  set -a; source "$ROOT/.local/api-tokens.env"; set +a
+  echo "demo: seeding knowledge (Chinese and English) and asking it for suggestions"
+  (cd "$ROOT" && .venv/bin/python -m tools.seed_knowledge)
 }
 
 # Weeks of made-up desk history for insights (forecasts, staffing, scorecards need some), applied
@@ -73,8 +86,9 @@ down() {
 case "${1:-}" in
   receiver) receiver ;;
   history) seed_history ;;
+  knowledge) seed_knowledge ;;
   up) up ;;
   traffic) shift; traffic "$@" ;;
   down) down ;;
-  *) echo "usage: $0 {receiver|history|up|traffic [options]|down}" >&2; exit 2 ;;
+  *) echo "usage: $0 {receiver|history|knowledge|up|traffic [options]|down}" >&2; exit 2 ;;
 esac

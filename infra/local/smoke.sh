@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Proves `make run` works: the demo's tickets get owners, the receiver gets signed webhooks and
-# insights holds the demo history.
+# Proves `make run` works: the demo's tickets get owners, the receiver gets signed webhooks,
+# insights holds the demo history and knowledge suggests something for a Chinese and an English
+# question.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +21,8 @@ history=$(curl -fsS "http://127.0.0.1:8005/arrivals?interval=60&from=$since" \
     -H "Authorization: Bearer $INSIGHTS_API_TOKEN" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 (( history > 0 )) || { echo "smoke: insights has no arrivals in the last 7 days" >&2; exit 1; }
-echo "smoke: make run works ($owned tickets owned, signed webhooks received, $history arrivals in insights' last week)"
+.venv/bin/python -m tools.seed_knowledge --check >/dev/null \
+  || { echo "smoke: knowledge suggests nothing for the zh or the en demo question" >&2; exit 1; }
+echo "smoke: make run works ($owned tickets owned, signed webhooks received, $history arrivals in insights' last week, knowledge suggests in zh and en)"
 infra/local/demo.sh down
 infra/local/services.sh down >/dev/null

@@ -1,6 +1,6 @@
-"""Every panel of every Grafana dashboard, asked of a real Prometheus scraping the five services
-after a demo load (and, for insights, weeks of demo history): each query must be valid and return
-data. The alert rules run there too."""
+"""Every panel of every Grafana dashboard, asked of a real Prometheus scraping the six services
+after a demo load (for insights, weeks of demo history; for knowledge, its demo content and a
+deflection): each query must be valid and return data. The alert rules run there too."""
 
 import asyncio
 import os
@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.knowledge_load import knowledge_round
 from tests.polling import eventually
 from tests.processes import free_port
 from tests.prometheus_tools import (
@@ -26,7 +27,7 @@ from tests.prometheus_tools import (
     metric_names,
     scrape_config,
 )
-from tests.running_system import SERVICES, WITH_INSIGHTS, System
+from tests.running_system import EVERY_SERVICE, SERVICES, System
 from tests.support.webhooks import Receiver, always, failing_first_attempt_of
 from tools.demo.api import DeskApi
 from tools.demo.desk import Desk, Targets, seed_desk
@@ -41,6 +42,7 @@ SERVICE_ENV = {
     "SLA_STATS_INTERVAL_SECONDS": "1",
     "NOTIFY_STATS_INTERVAL_SECONDS": "1",
     "INSIGHTS_STATS_INTERVAL_SECONDS": "1",
+    "KNOWLEDGE_STATS_INTERVAL_SECONDS": "1",
     # Insights' workers first run before the demo history is seeded: they run again soon.
     "INSIGHTS_FORECAST_REFIT_SECONDS": "30",
     "INSIGHTS_FORECAST_INTRADAY_SECONDS": "10",
@@ -66,7 +68,7 @@ def system_env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def system_services() -> tuple[str, ...]:
-    return WITH_INSIGHTS
+    return EVERY_SERVICE
 
 
 async def seed_insights_history(system: System) -> None:
@@ -102,9 +104,9 @@ async def receivers() -> AsyncIterator[Receivers]:
 async def prometheus(
     system: System, prometheus_binaries: PrometheusBinaries, tmp_path: Path
 ) -> AsyncIterator[PrometheusServer]:
-    """Prometheus on 127.0.0.1 scraping the five services every second, with the alert rules."""
+    """Prometheus on 127.0.0.1 scraping the six services every second, with the alert rules."""
     server = PrometheusServer(prometheus_binaries.prometheus, tmp_path, free_port())
-    targets = {s: f"127.0.0.1:{system.services[s].port}" for s in WITH_INSIGHTS}
+    targets = {s: f"127.0.0.1:{system.services[s].port}" for s in EVERY_SERVICE}
     targets["prometheus"] = f"127.0.0.1:{server.port}"
     await server.start(scrape_config(targets, rule_files=[PROMETHEUS_DIR / "alerts.yml"]))
     try:
@@ -217,9 +219,11 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
                 },
             },
         )
+        knowledge = {"url": system.url("knowledge"), "token": system.tokens["knowledge"]}
         # Counters only show an increase once Prometheus has seen them before it: a first
         # round makes every series exist, a second one moves them all.
         await drive_load(api, desk)
+        await knowledge_round(api, **knowledge)
 
         async def every_family_scraped() -> set[str]:
             return needed - await scraped_families(prometheus)
@@ -232,6 +236,7 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
         except AssertionError as e:
             raise AssertionError(f"never scraped: {sorted(await every_family_scraped())}") from e
         await drive_load(api, desk)
+        await knowledge_round(api, **knowledge)
 
     async def all_have_data() -> bool:
         return not await without_data(prometheus)

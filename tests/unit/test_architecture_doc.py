@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from ticketflow_common.topics import ALL_TOPICS, CONSUMED_BY, PUBLISHED_BY
+
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "architecture.md"
 SERVICE_FILE = re.compile(r"`((?:services|libs|tests|docs)/[\w/.<>-]+\.(?:py|md|toml))`")
@@ -35,3 +37,21 @@ def test_the_where_table_answers_at_least_fifteen_changes_each_with_one_file() -
     assert len(rows) >= 15
     for row in rows:
         assert "`" in row.split("|")[2], f"no file named in: {row}"
+
+
+def test_the_topics_table_is_who_consumes_what() -> None:
+    """The page's topic table says what `topics.CONSUMED_BY` does, no more and no less."""
+    section = DOC.read_text().split("| topic | published by | consumed by |", 1)[1]
+    rows = [line for line in section.split("\n\n", 1)[0].splitlines()[2:] if line.startswith("|")]
+    documented = {
+        cells[0].strip("` "): (cells[1].strip(), {c.strip() for c in cells[2].split(",")})
+        for cells in (row.strip("|").split("|") for row in rows)
+    }
+    actual = {
+        topic: (
+            PUBLISHED_BY[topic],
+            {service for service, topics in CONSUMED_BY.items() if topic in topics},
+        )
+        for topic in ALL_TOPICS
+    }
+    assert documented == actual

@@ -1,15 +1,17 @@
 """The Grafana dashboards: rendered from tools/dashboards, and every panel query is valid PromQL."""
 
+import importlib
 import subprocess
 from pathlib import Path
 
 import yaml
+from prometheus_client import REGISTRY
 
-from tests.prometheus_tools import PrometheusBinaries, concrete, dashboard_queries
+from tests.prometheus_tools import PrometheusBinaries, concrete, dashboard_queries, metric_names
 from tools.dashboards.__main__ import stale
 
-# Issue 7's list of what the first two dashboards show (issue 14's for Planning), by a word
-# each panel title must contain.
+# Issue 7's list of what the first two dashboards show (issue 14's for Planning, issue 15's for
+# Knowledge), by a word each panel title must contain.
 SERVICE_DESK_TOPICS = (
     "created",
     "resolved",
@@ -58,6 +60,20 @@ PLANNING_TOPICS = (
     "reports published",
     "arrivals rate",
 )
+KNOWLEDGE_TOPICS = (
+    "suggestions per minute by found",
+    "suggestion latency",
+    "found share",
+    "deflections",
+    "items by kind and live",
+    "articles published",
+    "problems resolved",
+)
+# Importing a service's main module imports every module that registers its metrics.
+SERVICE_MAINS = tuple(
+    f"ticketflow_{name}.main"
+    for name in ("intake", "routing", "sla", "notify", "insights", "knowledge")
+)
 
 
 def test_committed_dashboards_are_what_tools_dashboards_renders() -> None:
@@ -73,6 +89,7 @@ def test_dashboards_show_what_the_issue_asks_for() -> None:
         "Ticketflow service desk": SERVICE_DESK_TOPICS,
         "Ticketflow services": SERVICES_TOPICS,
         "Ticketflow planning": PLANNING_TOPICS,
+        "Ticketflow knowledge": KNOWLEDGE_TOPICS,
     }
     missing = [
         f"{dashboard}: no panel about {topic!r}"
@@ -81,6 +98,29 @@ def test_dashboards_show_what_the_issue_asks_for() -> None:
         if not any(topic in title for title in titles.get(dashboard, set()))
     ]
     assert not missing, "\n".join(missing)
+
+
+def registered_metrics() -> set[str]:
+    """Every metric family the services' code registers, counters also by their _total name."""
+    for module in (*SERVICE_MAINS, "ticketflow_common.web"):
+        importlib.import_module(module)
+    names = set()
+    for family in REGISTRY.collect():
+        names.add(family.name)
+        if family.type == "counter":
+            names.add(f"{family.name}_total")
+    return names
+
+
+def test_every_panel_query_reads_metrics_the_code_registers() -> None:
+    """A misspelt or never-registered metric is a panel that stays empty without an error."""
+    registered = registered_metrics()
+    unknown = [
+        f"{query}: {name} is registered by no service"
+        for query in dashboard_queries()
+        for name in sorted(metric_names(query.expr) - registered)
+    ]
+    assert not unknown, "\n".join(unknown)
 
 
 def test_every_panel_query_is_valid_promql(

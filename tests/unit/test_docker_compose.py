@@ -14,6 +14,7 @@ import yaml
 from ticketflow_common.settings import ServiceSettings
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_intake.settings import IntakeSettings
+from ticketflow_knowledge.settings import KnowledgeSettings
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_routing.settings import RoutingSettings
 from ticketflow_sla.settings import SlaSettings
@@ -30,6 +31,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "sla": SlaSettings,
     "notify": NotifySettings,
     "insights": InsightsSettings,
+    "knowledge": KnowledgeSettings,
 }
 TOPICS_JOB = "kafka-topics"
 INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector")

@@ -10,6 +10,7 @@ from ticketflow_cli.commands import (
     dead_letter_queue,
     deliveries,
     demo,
+    knowledge,
     reports,
     scorecards,
     tickets,
@@ -22,13 +23,14 @@ from ticketflow_cli.failures import CommandFailed
 
 HELP = (
     "Operate and integrate with Ticketflow: tickets, live topics, SLA clocks, routing "
-    "decisions, dead letters, webhook deliveries and demo data.\n\n"
+    "decisions, dead letters, webhook deliveries, knowledge suggestions and demo data.\n\n"
     "Configuration comes from the environment, then from .local/env and .local/api-tokens.env "
     "in the working directory (what `make run` writes): TICKETFLOW_INTAKE_URL "
     "(http://127.0.0.1:8001), TICKETFLOW_ROUTING_URL (:8002), TICKETFLOW_SLA_URL (:8003), "
-    "TICKETFLOW_NOTIFY_URL (:8004), INTAKE_API_TOKEN, ROUTING_API_TOKEN, SLA_API_TOKEN, "
-    "NOTIFY_API_TOKEN, TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:29092), "
-    "TICKETFLOW_TOPIC_PREFIX and TICKETFLOW_HTTP_TIMEOUT_SECONDS (10).\n\n"
+    "TICKETFLOW_NOTIFY_URL (:8004), TICKETFLOW_INSIGHTS_URL (:8005), TICKETFLOW_KNOWLEDGE_URL "
+    "(:8006), INTAKE_API_TOKEN, ROUTING_API_TOKEN, SLA_API_TOKEN, NOTIFY_API_TOKEN, "
+    "INSIGHTS_API_TOKEN, KNOWLEDGE_API_TOKEN, TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS "
+    "(127.0.0.1:29092), TICKETFLOW_TOPIC_PREFIX and TICKETFLOW_HTTP_TIMEOUT_SECONDS (10).\n\n"
     "Exit codes: 0 done, 1 the service refused, 2 usage or configuration, 3 a service or "
     "Kafka did not answer, 4 not found, 5 token refused (401/403)."
 )
@@ -50,6 +52,7 @@ app.add_typer(deliveries.app, name="deliveries")
 app.add_typer(demo.app, name="demo")
 app.add_typer(scorecards.app, name="scorecard")
 app.add_typer(reports.app, name="reports")
+app.add_typer(knowledge.app, name="knowledge")
 register_forecasts(app)
 app.command(help="Required vs scheduled agents per interval of a team (insights).")(staffing)
 app.command("staffing-gaps", help="Understaffed windows coming up (insights).")(staffing_gaps)

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ticketflow_cli.failures import CommandFailed, ExitCode
 
-Service = Literal["intake", "routing", "sla", "notify", "insights"]
+Service = Literal["intake", "routing", "sla", "notify", "insights", "knowledge"]
 SERVICES: tuple[Service, ...] = ("intake", "routing", "sla", "notify")
 """The services the demo desk is seeded through (`ticketflow demo` needs a token for each)."""
 ENV_FILES = (".local/env", ".local/api-tokens.env")
@@ -30,11 +30,13 @@ class CliSettings(BaseSettings):
     sla_url: str = Field("http://127.0.0.1:8003", validation_alias="TICKETFLOW_SLA_URL")
     notify_url: str = Field("http://127.0.0.1:8004", validation_alias="TICKETFLOW_NOTIFY_URL")
     insights_url: str = Field("http://127.0.0.1:8005", validation_alias="TICKETFLOW_INSIGHTS_URL")
+    knowledge_url: str = Field("http://127.0.0.1:8006", validation_alias="TICKETFLOW_KNOWLEDGE_URL")
     intake_api_token: SecretStr | None = Field(None, validation_alias="INTAKE_API_TOKEN")
     routing_api_token: SecretStr | None = Field(None, validation_alias="ROUTING_API_TOKEN")
     sla_api_token: SecretStr | None = Field(None, validation_alias="SLA_API_TOKEN")
     notify_api_token: SecretStr | None = Field(None, validation_alias="NOTIFY_API_TOKEN")
     insights_api_token: SecretStr | None = Field(None, validation_alias="INSIGHTS_API_TOKEN")
+    knowledge_api_token: SecretStr | None = Field(None, validation_alias="KNOWLEDGE_API_TOKEN")
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:29092", min_length=1, validation_alias="TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"
     )
@@ -45,7 +47,9 @@ class CliSettings(BaseSettings):
         default=10.0, gt=0, le=300, validation_alias="TICKETFLOW_HTTP_TIMEOUT_SECONDS"
     )
 
-    @field_validator("intake_url", "routing_url", "sla_url", "notify_url", "insights_url")
+    @field_validator(
+        "intake_url", "routing_url", "sla_url", "notify_url", "insights_url", "knowledge_url"
+    )
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
