@@ -103,7 +103,11 @@ async def patch_problem(
     return with_etag(response, problem)
 
 
-@router.post("/problems/{problem_id}/tickets", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/problems/{problem_id}/tickets",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": LinkedTicket, "description": "Linked already; nothing changed."}},
+)
 async def post_problem_ticket(
     problem_id: UUID,
     body: TicketLink,
