@@ -312,7 +312,7 @@ def main() -> int:
         from bench.infra import bench_infra
         from bench.knowledge_service import run_service_scores
 
-        _, ranked = run_service_scores(bench_infra().database_url, corpus, queries)
+        _, ranked = run_service_scores(bench_infra(), corpus, queries)
         by_text = {(q.text, q.language): ranked[q.id] for q in queries}
 
         def ranker(text: str, language: str) -> list[str]:

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 import asyncpg
 
 from bench.knowledge_eval import Item, Query, Scores, evaluate
+from tests.conftest import fresh_database
+from tests.infra import Infra
 from tests.support.schemas import fresh_schema
 from ticketflow_common.text_analysis import warm_up
 from ticketflow_knowledge.commands.ranking import rank_items
@@ -87,10 +89,12 @@ async def loaded_schema(
 ) -> AsyncIterator[asyncpg.Connection]:
     """A fresh knowledge schema holding the corpus; dropped afterwards."""
     warm_up()
-    async with fresh_schema(database_url, "knowledge", max_size=2) as (pool, _schema):
-        async with pool.acquire() as conn:
-            await load(conn, corpus)
-            yield conn
+    async with (
+        fresh_schema(database_url, "knowledge", max_size=2) as (pool, _schema),
+        pool.acquire() as conn,
+    ):
+        await load(conn, corpus)
+        yield conn
 
 
 async def service_scores(
@@ -103,7 +107,15 @@ async def service_scores(
     return evaluate(lambda text, language: by_text[(text, language)], queries), ranked
 
 
-def run_service_scores(
-    database_url: str, corpus: Sequence[Item], queries: Sequence[Query]
+async def service_scores_apart(
+    infra: Infra, corpus: Sequence[Item], queries: Sequence[Query]
 ) -> tuple[dict[str, Scores], dict[str, list[str]]]:
-    return asyncio.run(service_scores(database_url, corpus, queries))
+    """`service_scores` in a database of its own (so is migration 0001's pg_trgm extension)."""
+    async with fresh_database(infra) as database_url:
+        return await service_scores(database_url, corpus, queries)
+
+
+def run_service_scores(
+    infra: Infra, corpus: Sequence[Item], queries: Sequence[Query]
+) -> tuple[dict[str, Scores], dict[str, list[str]]]:
+    return asyncio.run(service_scores_apart(infra, corpus, queries))

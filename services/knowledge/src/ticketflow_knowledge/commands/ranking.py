@@ -7,12 +7,14 @@ from ticketflow_knowledge.domain.ranking import (
     POOL_SIZE,
     RankQuery,
     final_score,
+    matched_terms,
     query_terms,
+    raw_score,
     search_plan,
     why_matched,
 )
 from ticketflow_knowledge.domain.search_index import excerpt
-from ticketflow_knowledge.store.ranking import find_candidates, term_stats
+from ticketflow_knowledge.store.ranking import find_candidates, item_texts, term_stats
 
 
 async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[SuggestedItem]:
@@ -26,43 +28,50 @@ async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[Sugg
         return []
     candidates = await find_candidates(
         conn=conn,
-        tsquery=plan.tsquery,
         terms=[t.term for t in plan.terms],
         weights=plan.weights,
         parts=[t.part for t in plan.terms],
-        average_terms=plan.average_terms,
+        scanned=plan.scanned,
         public_only=query.public_only,
         kinds=list(query.kinds),
         pool=max(POOL_SIZE, query.limit),
     )
+    best_possible = plan.best_possible
     scored = []
     for c in candidates:
-        same_language = c.language == query.language
         score = final_score(
-            raw=c.raw,
-            best_possible=plan.best_possible,
-            same_language=same_language,
+            raw=raw_score(c.hits),
+            best_possible=best_possible,
+            same_language=c.language == query.language,
             reuse_count=c.reuse_count,
         )
         if score >= query.min_score:
-            scored.append((score, c, same_language))
+            scored.append((score, c))
     scored.sort(key=lambda s: (-s[0], str(s[1].item_id)))
-    return [
-        SuggestedItem(
-            kind=c.kind,
-            item_id=c.item_id,
-            title=c.title,
-            excerpt=excerpt(c.body),
-            language=c.language,
-            public=c.public,
-            score=round(score, 6),
-            matched_terms=c.matched,
-            why=why_matched(
-                matched=c.matched,
-                title_matched=c.title_matched,
-                reuse_count=c.reuse_count,
-                other_language=None if same_language else c.language,
-            ),
+    shown = scored[: query.limit]
+    texts = await item_texts(conn=conn, items=[(c.kind, c.item_id) for _, c in shown])
+    items = []
+    for score, c in shown:
+        text = texts.get((c.kind, c.item_id))
+        if text is None:  # removed in between
+            continue
+        matched = matched_terms(c.hits)
+        items.append(
+            SuggestedItem(
+                kind=c.kind,
+                item_id=c.item_id,
+                title=text["title"],
+                excerpt=excerpt(text["body"]),
+                language=c.language,
+                public=text["public"],
+                score=round(score, 6),
+                matched_terms=matched,
+                why=why_matched(
+                    matched=matched,
+                    title_matched=matched_terms([h for h in c.hits if h.in_title]),
+                    reuse_count=c.reuse_count,
+                    other_language=None if c.language == query.language else c.language,
+                ),
+            )
         )
-        for score, c, same_language in scored[: query.limit]
-    ]
+    return items

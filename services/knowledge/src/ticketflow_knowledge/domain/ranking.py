@@ -8,15 +8,17 @@ item in the question's language ranks a little above a translation, and each tim
 solved something it ranks a little higher. The score shown is the share of the best possible
 match (0..1] times the reuse boost, so `min_score` means the same for every question.
 
-Speed: only the rarest terms (up to `CANDIDATE_BUDGET` expected matches) pick candidates from
-the GIN index; the commonest terms still count in the score of the candidates found."""
+Speed: the store reads an inverted index (`search_postings`, the tf part precomputed); only the
+rarest terms, up to `SCAN_BUDGET` postings, pick the candidates, and the commonest terms still
+count in the exact score of the `POOL_SIZE` candidates picked."""
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ticketflow_common.events.knowledge import ItemKind
-from ticketflow_common.text_analysis import analyze, lexeme
+from ticketflow_common.text_analysis import analyze
 from ticketflow_common.text_analysis import query_terms as word_alternatives
 from ticketflow_knowledge.domain.ranking_stopwords import is_stopword
 
@@ -31,11 +33,13 @@ TITLE_EXTRA = 2.0
 """A term in the title counts as this many more occurrences."""
 OTHER_LANGUAGE = 0.75
 """Multiplier of an item written in another language than the question."""
-CANDIDATE_BUDGET = 3000
-"""Candidate terms are taken rarest first while their items add up to at most this many (the
-rarest one always); the index scan, and so the latency, stays bounded for 100,000 items."""
-POOL_SIZE = 200
-"""Candidates re-ranked exactly, the first found by a cheap ts_rank of the candidate terms."""
+AVERAGE_TERMS = 50
+"""A typical item's distinct terms, for BM25's length normalisation (migration 0006 uses it)."""
+SCAN_BUDGET = 10_000
+"""Terms whose postings are scanned are taken rarest first while they add up to at most this
+many (the rarest one always): the scan, and so the latency, stays bounded at 100,000 items."""
+POOL_SIZE = 50
+"""Candidates scored exactly (every query term), the best by the scanned terms."""
 MAX_QUERY_TERMS = 64
 """A pasted log is not a question: its first distinct terms are enough."""
 VARIANT_WEIGHT = 0.8
@@ -60,8 +64,17 @@ class TermStats:
     """How many live items there are and how many hold each term (missing: none or a few)."""
 
     items: int
-    average_terms: float
     holding: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A query term an item holds: its weighted BM25 score in that item, and where."""
+
+    term: str
+    part: int
+    score: float
+    in_title: bool
 
 
 @dataclass(frozen=True)
@@ -76,12 +89,11 @@ class QueryTerm:
 
 @dataclass(frozen=True)
 class SearchPlan:
-    """The tsquery that picks candidates, and every term with its weight for the score."""
+    """Every term with its weight for the score, and whether its postings are scanned."""
 
-    tsquery: str
     terms: list[QueryTerm] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
-    average_terms: float = 1.0
+    scanned: list[bool] = field(default_factory=list)
 
     @property
     def best_possible(self) -> float:
@@ -92,10 +104,14 @@ class SearchPlan:
         return sum(best.values()) * (K1 + 1)
 
 
+_NOT_LATIN = re.compile("[\u2e80-\u9fff\uf900-\ufaff]+")
+"""CJK runs, blanked before looking for a text's Latin words."""
+
+
 def _latin_alternatives(text: str) -> dict[str, list[str]]:
     """For each analysis of a Latin word of `text`, all analyses of that word."""
     out: dict[str, list[str]] = {}
-    for part in word_alternatives(text):
+    for part in word_alternatives(_NOT_LATIN.sub(" ", text)):
         terms = [a[0] for a in part.alternatives if len(a) == 1]
         if len(terms) == len(part.alternatives) and all(ord(t[0]) < 0x2E80 for t in terms):
             for term in terms:
@@ -130,8 +146,8 @@ def idf(*, holding: int, items: int) -> float:
 
 
 def search_plan(terms: list[QueryTerm], stats: TermStats) -> SearchPlan | None:
-    """Weights for every term and the candidate tsquery of the rarest ones; None when the text
-    holds no searchable term at all."""
+    """Weights for every term, the rarest ones scanned; None when the text holds no searchable
+    term at all."""
     if not terms:
         return None
     weights = [
@@ -139,31 +155,27 @@ def search_plan(terms: list[QueryTerm], stats: TermStats) -> SearchPlan | None:
         * (VARIANT_WEIGHT if t.variant else 1.0)
         for t in terms
     ]
-    if stats.items <= 0:
-        picked = [t.term for t in terms]
-    else:
-        picked, expected = [], 0
-        for t in sorted(terms, key=lambda t: stats.holding.get(t.term, 0)):
-            holding = stats.holding.get(t.term, 0)
-            if picked and expected + holding > CANDIDATE_BUDGET:
-                break
-            picked.append(t.term)
-            expected += holding
-    return SearchPlan(
-        tsquery=" | ".join(lexeme(t) for t in picked),
-        terms=terms,
-        weights=weights,
-        average_terms=max(stats.average_terms, 1.0),
-    )
+    scanned = [True] * len(terms)
+    if stats.items > 0:
+        order = sorted(range(len(terms)), key=lambda i: stats.holding.get(terms[i].term, 0))
+        expected = 0
+        for rank, i in enumerate(order):
+            expected += stats.holding.get(terms[i].term, 0)
+            scanned[i] = rank == 0 or expected <= SCAN_BUDGET
+    return SearchPlan(terms=terms, weights=weights, scanned=scanned)
 
 
-def term_score(
-    *, count: int, in_title: bool, weight: float, item_terms: int, average: float
-) -> float:
-    """One term's BM25 contribution to an item (the same formula the store computes in SQL)."""
-    tf = count + (TITLE_EXTRA if in_title else 0.0)
-    norm = K1 * (1 - B + B * item_terms / average)
-    return weight * tf * (K1 + 1) / (tf + norm)
+def raw_score(hits: list[Hit]) -> float:
+    """BM25 of an item: per query word the best of its analyses, summed."""
+    best: dict[int, float] = {}
+    for hit in hits:
+        best[hit.part] = max(best.get(hit.part, 0.0), hit.score)
+    return sum(best.values())
+
+
+def matched_terms(hits: list[Hit]) -> list[str]:
+    """The terms an item holds, weightiest first."""
+    return [h.term for h in sorted(hits, key=lambda h: (-h.score, h.term))]
 
 
 def final_score(
