@@ -1,16 +1,18 @@
 """Knowledge search quality on a committed evaluation set (issue 15, item 6).
 
-Run: `uv run python -m bench.knowledge_eval [--misses]`. Pure CPU, no infra. Loads
+Run: `uv run python -m bench.knowledge_eval [--baseline] [--misses]`. Loads
 `bench/data/knowledge_eval/corpus.jsonl` (articles and resolved-ticket solutions in zh, en
 and de) and `queries.jsonl` (requester-phrased queries, each with the ids of the items that
 answer it), validates both, and prints recall@1, recall@5 and MRR per query language and
 overall for a ranking function `rank(query_text, language) -> list[id]`.
 
-The ranker shipped here is a baseline, so the script prints figures before the knowledge
-service exists: BM25 over word tokens, character trigrams of Latin words and character
-unigrams and bigrams of CJK runs, stdlib only. The knowledge service plugs its own search
-in through `evaluate(rank, ...)`; `--misses` lists the queries whose relevant ids are not
-all in the top 5.
+By default the ranker is the knowledge service's own `rank_items`, over a fresh schema (in a
+database of its own, dropped afterwards) holding the corpus indexed through `index_item`
+(`bench/knowledge_service.py`; needs Postgres: the TICKETFLOW_* variables, else the local
+infra). `--baseline` ranks with the stdlib-only BM25 shipped here instead (word tokens,
+character trigrams of Latin words, character unigrams and bigrams of CJK runs; pure CPU, no
+infra). Any other search plugs in through `evaluate(rank, ...)`; `--misses` lists the queries
+whose relevant ids are not all in the top 5.
 
 How the set is labelled: `relevant` holds the one to three items that answer the query,
 best first, in the query's own language whenever the corpus has a full answer in it; an item

@@ -186,18 +186,17 @@ async def explain(conn: asyncpg.Connection, text: str, language: str) -> None:
     terms = query_terms(text, language=language)
     plan = search_plan(terms, await term_stats(conn=conn, terms=[t.term for t in terms]))
     assert plan is not None
+    scanned = plan.scanned_weights
     rows = await conn.fetch(
         "EXPLAIN (ANALYZE, BUFFERS) " + _SELECT,
-        [t.term for t in plan.terms],
-        plan.weights,
-        [t.part for t in plan.terms],
-        plan.scanned,
+        list(scanned),
+        list(scanned.values()),
         False,
         ["article", "known_error", "solution"],
         POOL_SIZE,
+        [t.term for t in plan.terms],
     )
-    scanned = [t.term for t, s in zip(plan.terms, plan.scanned, strict=True) if s]
-    print(f"\nEXPLAIN ANALYZE for {text!r} (scanned terms {scanned}):")
+    print(f"\nEXPLAIN ANALYZE for {text!r} (scanned terms {list(scanned)}):")
     print("\n".join(r[0] for r in rows))
 
 

@@ -28,19 +28,18 @@ async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[Sugg
         return []
     candidates = await find_candidates(
         conn=conn,
+        scanned=plan.scanned_weights,
         terms=[t.term for t in plan.terms],
-        weights=plan.weights,
-        parts=[t.part for t in plan.terms],
-        scanned=plan.scanned,
         public_only=query.public_only,
         kinds=list(query.kinds),
         pool=max(POOL_SIZE, query.limit),
     )
     best_possible = plan.best_possible
     scored = []
+    hits = {(c.kind, c.item_id): plan.hits(c.postings) for c in candidates}
     for c in candidates:
         score = final_score(
-            raw=raw_score(c.hits),
+            raw=raw_score(hits[(c.kind, c.item_id)]),
             best_possible=best_possible,
             same_language=c.language == query.language,
             reuse_count=c.reuse_count,
@@ -55,7 +54,8 @@ async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[Sugg
         text = texts.get((c.kind, c.item_id))
         if text is None:  # removed in between
             continue
-        matched = matched_terms(c.hits)
+        held = hits[(c.kind, c.item_id)]
+        matched = matched_terms(held)
         items.append(
             SuggestedItem(
                 kind=c.kind,
@@ -68,7 +68,7 @@ async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[Sugg
                 matched_terms=matched,
                 why=why_matched(
                     matched=matched,
-                    title_matched=matched_terms([h for h in c.hits if h.in_title]),
+                    title_matched=matched_terms([h for h in held if h.in_title]),
                     reuse_count=c.reuse_count,
                     other_language=None if c.language == query.language else c.language,
                 ),

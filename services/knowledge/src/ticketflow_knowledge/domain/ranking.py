@@ -35,7 +35,7 @@ OTHER_LANGUAGE = 0.75
 """Multiplier of an item written in another language than the question."""
 AVERAGE_TERMS = 50
 """A typical item's distinct terms, for BM25's length normalisation (migration 0006 uses it)."""
-SCAN_BUDGET = 10_000
+SCAN_BUDGET = 5_000
 """Terms whose postings are scanned are taken rarest first while they add up to at most this
 many (the rarest one always): the scan, and so the latency, stays bounded at 100,000 items."""
 POOL_SIZE = 50
@@ -94,6 +94,23 @@ class SearchPlan:
     terms: list[QueryTerm] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
     scanned: list[bool] = field(default_factory=list)
+
+    @property
+    def scanned_weights(self) -> dict[str, float]:
+        """The scanned terms and their weights."""
+        return {
+            t.term: w for t, w, s in zip(self.terms, self.weights, self.scanned, strict=True) if s
+        }
+
+    def hits(self, postings: list[tuple[str, float, bool]]) -> list[Hit]:
+        """An item's (term, tf part, in title) postings of query terms, weighted."""
+        known = {t.term: (t.part, w) for t, w in zip(self.terms, self.weights, strict=True)}
+        out = []
+        for term, tf_part, in_title in postings:
+            if term in known:
+                part, weight = known[term]
+                out.append(Hit(term=term, part=part, score=weight * tf_part, in_title=in_title))
+        return out
 
     @property
     def best_possible(self) -> float:

@@ -1,9 +1,10 @@
 """The candidate search over `search_postings` (the inverted index migration 0006 keeps in step
 with `search_items`) and the term statistics it weighs terms by.
 
-Two stages in one statement, both on btree index-only scans: the postings of the scanned terms
-give each item a BM25 score and the best `pool` are kept; then every query term's posting of
-those items is read for the exact score and the explanation; `item_texts` reads what is shown
+Two stages in one statement: the postings of the scanned terms (an index-only scan of their
+term index) give each item a BM25 score and the best `pool` are kept; then those items'
+postings (a primary-key range each) give every query term they hold, for the exact score and
+the explanation; `item_texts` reads what is shown
 of the few that are."""
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.events.knowledge import ItemKind
-from ticketflow_knowledge.domain.ranking import Hit, TermStats
+from ticketflow_knowledge.domain.ranking import TermStats
 
 STATS_MIN_ITEMS = 2
 """Terms held by fewer live items are not stored: missing means rare, which is what it is."""
@@ -25,7 +26,8 @@ class Candidate:
     item_id: UUID
     language: str
     reuse_count: int
-    hits: list[Hit]
+    postings: list[tuple[str, float, bool]]
+    """(term, BM25 tf part, in the title) of each query term the item holds."""
 
 
 async def term_stats(*, conn: asyncpg.Connection, terms: list[str]) -> TermStats:
@@ -79,25 +81,20 @@ async def index_changed_since(*, conn: asyncpg.Connection, since: datetime) -> b
 
 
 _SELECT = """
-WITH q AS (
-    SELECT term, weight, part, scan
-    FROM unnest($1::text[], $2::float8[], $3::int[], $4::bool[]) AS q (term, weight, part, scan)
-), top AS (
-    SELECT kind, item_id FROM (
-        SELECT p.kind, p.item_id, max(q.weight * p.weight) AS score
-        FROM q JOIN search_postings p ON p.term = q.term
-        WHERE q.scan AND (p.public OR NOT $5) AND p.kind = ANY($6::text[])
-        GROUP BY p.kind, p.item_id, q.part
-    ) AS per_part
-    GROUP BY kind, item_id ORDER BY sum(score) DESC, item_id LIMIT $7
+WITH top AS (
+    SELECT p.kind, p.item_id
+    FROM unnest($1::text[], $2::float8[]) AS q (term, weight)
+    JOIN search_postings p ON p.term = q.term
+    WHERE (p.public OR NOT $3) AND p.kind = ANY($4::text[])
+    GROUP BY p.kind, p.item_id ORDER BY sum(q.weight * p.weight) DESC, p.item_id LIMIT $5
 )
-SELECT i.kind, i.item_id, i.language, i.reuse_count, h.terms, h.parts, h.scores, h.in_title
+SELECT i.kind, i.item_id, i.language, i.reuse_count, h.terms, h.weights, h.in_title
 FROM top t JOIN search_items i ON i.kind = t.kind AND i.item_id = t.item_id
 CROSS JOIN LATERAL (
-    SELECT array_agg(q.term) AS terms, array_agg(q.part) AS parts,
-           array_agg(q.weight * p.weight) AS scores, array_agg(p.in_title) AS in_title
-    FROM q JOIN search_postings p
-      ON p.item_id = t.item_id AND p.kind = t.kind AND p.term = q.term
+    SELECT array_agg(p.term) FILTER (WHERE p.term = ANY($6::text[])) AS terms,
+           array_agg(p.weight) FILTER (WHERE p.term = ANY($6::text[])) AS weights,
+           array_agg(p.in_title) FILTER (WHERE p.term = ANY($6::text[])) AS in_title
+    FROM search_postings p WHERE p.item_id = t.item_id AND p.kind = t.kind
 ) AS h
 """
 
@@ -105,32 +102,26 @@ CROSS JOIN LATERAL (
 async def find_candidates(
     *,
     conn: asyncpg.Connection,
+    scanned: dict[str, float],
     terms: list[str],
-    weights: list[float],
-    parts: list[int],
-    scanned: list[bool],
     public_only: bool,
     kinds: list[str],
     pool: int,
 ) -> list[Candidate]:
-    """The best `pool` items by the scanned terms, each with every query term it holds."""
-    rows = await conn.fetch(_SELECT, terms, weights, parts, scanned, public_only, kinds, pool)
+    """The best `pool` items by the `scanned` terms (term -> weight), each with the postings
+    (tf part, in title) it holds of every query term."""
+    rows = await conn.fetch(
+        _SELECT, list(scanned), list(scanned.values()), public_only, kinds, pool, terms
+    )
     return [
         Candidate(
             kind=r["kind"],
             item_id=r["item_id"],
             language=r["language"],
             reuse_count=r["reuse_count"],
-            hits=[
-                Hit(term=t, part=p, score=float(sc), in_title=it)
-                for t, p, sc, it in zip(
-                    r["terms"] or [],
-                    r["parts"] or [],
-                    r["scores"] or [],
-                    r["in_title"] or [],
-                    strict=True,
-                )
-            ],
+            postings=list(
+                zip(r["terms"] or [], r["weights"] or [], r["in_title"] or [], strict=True)
+            ),
         )
         for r in rows
     ]
