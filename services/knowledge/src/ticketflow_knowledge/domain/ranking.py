@@ -35,10 +35,10 @@ OTHER_LANGUAGE = 0.75
 """Multiplier of an item written in another language than the question."""
 AVERAGE_TERMS = 50
 """A typical item's distinct terms, for BM25's length normalisation (migration 0006 uses it)."""
-SCAN_BUDGET = 5_000
+SCAN_BUDGET = 3_000
 """Terms whose postings are scanned are taken rarest first while they add up to at most this
 many (the rarest one always): the scan, and so the latency, stays bounded at 100,000 items."""
-POOL_SIZE = 50
+POOL_SIZE = 30
 """Candidates scored exactly (every query term), the best by the scanned terms."""
 MAX_QUERY_TERMS = 64
 """A pasted log is not a question: its first distinct terms are enough."""

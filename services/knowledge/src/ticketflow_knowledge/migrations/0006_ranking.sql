@@ -10,7 +10,7 @@ CREATE TABLE search_postings (
     public    boolean NOT NULL,
     in_title  boolean NOT NULL,
     weight    real    NOT NULL,   -- BM25 tf part: tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))
-    PRIMARY KEY (item_id, kind, term)
+    PRIMARY KEY (item_id, kind, term) INCLUDE (weight, in_title)  -- stage 2 reads the index only
 );
 CREATE INDEX search_postings_term ON search_postings (term) INCLUDE (kind, item_id, public, weight);
 
