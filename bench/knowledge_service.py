@@ -79,7 +79,7 @@ async def ranked_ids(
                 text=query.text, language=query.language, public_only=False, limit=RANKED
             ),
         )
-        out[query.id] = [back[f.item_id] for f in found]
+        out[query.id] = [back.get(f.item_id, str(f.item_id)) for f in found]
     return out
 
 

@@ -182,7 +182,12 @@ async def load_items(pool: asyncpg.Pool, maker: ItemMaker, count: int, workers: 
 
 async def explain(conn: asyncpg.Connection, text: str, language: str) -> None:
     """The plan of the candidate statement for one query (EXPLAIN ANALYZE)."""
-    from ticketflow_knowledge.domain.ranking import POOL_SIZE, query_terms, search_plan
+    from ticketflow_knowledge.domain.ranking import (
+        POOL_SIZE,
+        SCAN_PER_TERM,
+        query_terms,
+        search_plan,
+    )
     from ticketflow_knowledge.store.ranking import _SELECT, term_stats
 
     terms = query_terms(text, language=language)
@@ -197,6 +202,7 @@ async def explain(conn: asyncpg.Connection, text: str, language: str) -> None:
         ["article", "known_error", "solution"],
         POOL_SIZE,
         [t.term for t in plan.terms],
+        SCAN_PER_TERM,
     )
     print(f"\nEXPLAIN ANALYZE for {text!r} (scanned terms {list(scanned)}):")
     print("\n".join(r[0] for r in rows))

@@ -37,7 +37,11 @@ AVERAGE_TERMS = 50
 """A typical item's distinct terms, for BM25's length normalisation (migration 0006 uses it)."""
 SCAN_BUDGET = 3_000
 """Terms whose postings are scanned are taken rarest first while they add up to at most this
-many (the rarest one always): the scan, and so the latency, stays bounded at 100,000 items."""
+many (the rarest one always; a term counts at most `SCAN_PER_TERM`): the scan, and so the
+latency, stays bounded at 100,000 items."""
+SCAN_PER_TERM = 1_500
+"""Of a term held by more items, only the postings with the most of it (in the title) count
+towards picking candidates: 打印机 in 10,000 items cannot all be read in time."""
 POOL_SIZE = 30
 """Candidates scored exactly (every query term), the best by the scanned terms."""
 MAX_QUERY_TERMS = 64
@@ -177,7 +181,7 @@ def search_plan(terms: list[QueryTerm], stats: TermStats) -> SearchPlan | None:
         order = sorted(range(len(terms)), key=lambda i: stats.holding.get(terms[i].term, 0))
         expected = 0
         for rank, i in enumerate(order):
-            expected += stats.holding.get(terms[i].term, 0)
+            expected += min(stats.holding.get(terms[i].term, 0), SCAN_PER_TERM)
             scanned[i] = rank == 0 or expected <= SCAN_BUDGET
     return SearchPlan(terms=terms, weights=weights, scanned=scanned)
 

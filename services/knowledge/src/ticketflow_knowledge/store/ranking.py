@@ -2,10 +2,10 @@
 with `search_items`) and the term statistics it weighs terms by.
 
 Two stages in one statement: the postings of the scanned terms (an index-only scan of their
-term index) give each item a BM25 score and the best `pool` are kept; then those items'
-postings (a primary-key range each) give every query term they hold, for the exact score and
-the explanation; `item_texts` reads what is shown
-of the few that are."""
+term index, each term's best `SCAN_PER_TERM` only) give each item a BM25 score and the best
+`pool` are kept; then those items' postings (a primary-key range each) give every query term
+they hold, for the exact score and the explanation; `item_texts` reads what is shown of the
+few that are."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +14,7 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.events.knowledge import ItemKind
-from ticketflow_knowledge.domain.ranking import TermStats
+from ticketflow_knowledge.domain.ranking import SCAN_PER_TERM, TermStats
 
 STATS_MIN_ITEMS = 2
 """Terms held by fewer live items are not stored: missing means rare, which is what it is."""
@@ -84,8 +84,11 @@ _SELECT = """
 WITH top AS (
     SELECT p.kind, p.item_id
     FROM unnest($1::text[], $2::float8[]) AS q (term, weight)
-    JOIN search_postings p ON p.term = q.term
-    WHERE (p.public OR NOT $3) AND p.kind = ANY($4::text[])
+    CROSS JOIN LATERAL (
+        SELECT p.kind, p.item_id, p.weight FROM search_postings p
+        WHERE p.term = q.term AND (p.public OR NOT $3) AND p.kind = ANY($4::text[])
+        ORDER BY p.weight DESC LIMIT $7
+    ) AS p
     GROUP BY p.kind, p.item_id ORDER BY sum(q.weight * p.weight) DESC, p.item_id LIMIT $5
 )
 SELECT i.kind, i.item_id, i.language, i.reuse_count, h.terms, h.weights, h.in_title
@@ -111,7 +114,14 @@ async def find_candidates(
     """The best `pool` items by the `scanned` terms (term -> weight), each with the postings
     (tf part, in title) it holds of every query term."""
     rows = await conn.fetch(
-        _SELECT, list(scanned), list(scanned.values()), public_only, kinds, pool, terms
+        _SELECT,
+        list(scanned),
+        list(scanned.values()),
+        public_only,
+        kinds,
+        pool,
+        terms,
+        SCAN_PER_TERM,
     )
     return [
         Candidate(
