@@ -26,7 +26,8 @@ ALL_KINDS: tuple[ItemKind, ...] = ("article", "known_error", "solution")
 REUSE_WEIGHT = 0.15
 """Score multiplier per natural-log unit of reuse: 1 use x1.10, 10 uses x1.36."""
 K1 = 1.2
-"""BM25 term-frequency saturation."""
+"""BM25 term-frequency saturation. K1, B, TITLE_EXTRA and AVERAGE_TERMS are also written out in
+migration 0006's trigger, which precomputes each posting's tf part: change both together."""
 B = 0.5
 """BM25 length normalisation (0: none, 1: full); knowledge items are short and similar."""
 TITLE_EXTRA = 2.0
