@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test chaos lint schema contracts dashboards admin-key bench bench-intake bench-services bench-insights bench-knowledge-eval bench-knowledge-speed infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos lint schema contracts dashboards admin-key bench bench-intake bench-services bench-insights bench-knowledge-eval infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -81,11 +81,8 @@ bench-insights: infra-up  ## insights: forecast + staffing of 50 teams, ingest r
 	@$(UV) run python -m bench.insights_ingest
 	@$(UV) run python -m bench.insights_risk_replay --weeks 4 --seed 7
 
-bench-knowledge-eval: infra-up  ## knowledge search quality through the service's rank_items: recall@1/5, MRR per language (--baseline: stdlib BM25, no infra)
+bench-knowledge-eval: infra-up  ## knowledge search quality through the service's rank_items: recall@1/5, MRR per language (python -m bench.knowledge_eval --baseline: no infra)
 	@$(UV) run python -m bench.knowledge_eval
-
-bench-knowledge-speed: infra-up  ## knowledge at 100,000 items: indexing items/s, rank_items p50/p95/p99, CPU and RSS (~10 min)
-	@$(UV) run python -m bench.knowledge_speed --explain
 
 bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries
 	@$(UV) run python -m bench.routing_decisions
