@@ -81,7 +81,7 @@ bench-insights: infra-up  ## insights: forecast + staffing of 50 teams, ingest r
 	@$(UV) run python -m bench.insights_ingest
 	@$(UV) run python -m bench.insights_risk_replay --weeks 4 --seed 7
 
-bench-knowledge-eval: infra-up  ## knowledge search quality through the service's rank_items: recall@1/5, MRR per language (python -m bench.knowledge_eval --baseline: no infra)
+bench-knowledge-eval:  ## knowledge search quality: recall@1/5 and MRR per language on bench/data/knowledge_eval (no infra)
 	@$(UV) run python -m bench.knowledge_eval
 
 bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries
