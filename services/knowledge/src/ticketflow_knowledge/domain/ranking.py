@@ -36,16 +36,16 @@ OTHER_LANGUAGE = 0.75
 """Multiplier of an item written in another language than the question."""
 AVERAGE_TERMS = 50
 """A typical item's distinct terms, for BM25's length normalisation (migration 0006 uses it)."""
-SCAN_BUDGET = 3_000
+SCAN_BUDGET = 2_000
 """Terms whose postings are scanned are taken rarest first while they add up to at most this
 many (the rarest one always; a term counts at most `SCAN_PER_TERM`): the scan, and so the
 latency, stays bounded at 100,000 items."""
-SCAN_PER_TERM = 1_500
+SCAN_PER_TERM = 1_000
 """Of a term held by more items, only the postings with the most of it (in the title) count
 towards picking candidates: 打印机 in 10,000 items cannot all be read in time."""
-POOL_SIZE = 30
+POOL_SIZE = 20
 """Candidates scored exactly (every query term), the best by the scanned terms."""
-MAX_QUERY_TERMS = 64
+MAX_QUERY_TERMS = 32
 """A pasted log is not a question: its first distinct terms are enough."""
 VARIANT_WEIGHT = 0.8
 """A Latin word's other analyses (unstemmed, the other language's stem: Toner is `ton` in German,
