@@ -22,6 +22,7 @@ from ticketflow_knowledge.commands.authentication import issue_access_token
 from ticketflow_knowledge.messaging.events import event_table
 from ticketflow_knowledge.settings import KnowledgeSettings
 from ticketflow_knowledge.workers.gauges import run_gauges
+from ticketflow_knowledge.workers.ranking_stats import run_ranking_stats
 
 NAME = "knowledge"
 
@@ -39,7 +40,7 @@ SPEC: ServiceSpec[KnowledgeSettings] = ServiceSpec(
     events=event_table,
     auth=authenticate,
     auth_scheme=ACCESS_TOKEN,
-    loops=[run_gauges],
+    loops=[run_gauges, run_ranking_stats],
 )
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

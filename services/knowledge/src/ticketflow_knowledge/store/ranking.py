@@ -1,66 +1,150 @@
-"""The candidate search over `search_items`: the GIN index finds the live items holding any
-query term, ts_rank_cd orders them (title terms weigh A, body terms B)."""
+"""The candidate search over `search_postings` (the inverted index migration 0006 keeps in step
+with `search_items`) and the term statistics it weighs terms by.
+
+Two stages in one statement: the postings of the scanned terms (an index-only scan of their
+term index, each term's best `SCAN_PER_TERM` only) give each item a BM25 score and the best
+`pool` are kept; then those items' postings (a primary-key range each) give every query term
+they hold, for the exact score and the explanation; `item_texts` reads what is shown of the
+few that are."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 from ticketflow_common.events.knowledge import ItemKind
+from ticketflow_knowledge.domain.ranking import SCAN_PER_TERM, TermStats
+
+STATS_MIN_ITEMS = 2
+"""Terms held by fewer live items are not stored: missing means rare, which is what it is."""
 
 
 @dataclass(frozen=True)
 class Candidate:
     kind: ItemKind
     item_id: UUID
-    title: str
-    body: str
     language: str
-    public: bool
     reuse_count: int
-    lexical: float
-    matched: list[str]
-    title_matched: list[str]
+    postings: list[tuple[str, float, bool]]
+    """(term, BM25 tf part, in the title) of each query term the item holds."""
+
+
+async def term_stats(*, conn: asyncpg.Connection, terms: list[str]) -> TermStats:
+    """The live item count and how many of them hold each of `terms` (as last refreshed)."""
+    row = await conn.fetchrow(
+        "SELECT coalesce((SELECT items FROM search_stats), 0) AS items,"
+        " ARRAY(SELECT term FROM search_term_stats WHERE term = ANY($1::text[])"
+        " ORDER BY term) AS terms,"
+        " ARRAY(SELECT items FROM search_term_stats WHERE term = ANY($1::text[])"
+        " ORDER BY term) AS holding",
+        terms,
+    )
+    assert row is not None
+    return TermStats(
+        items=row["items"], holding=dict(zip(row["terms"], row["holding"], strict=True))
+    )
+
+
+async def refresh_term_stats(*, conn: asyncpg.Connection, now: datetime) -> int:
+    """Recount every term of the live items (one pass over the postings' term index)."""
+    async with conn.transaction():
+        await conn.execute("LOCK TABLE search_term_stats IN EXCLUSIVE MODE")
+        await conn.execute("DELETE FROM search_term_stats")
+        await conn.execute(
+            "INSERT INTO search_term_stats (term, items) SELECT term, count(*)"
+            " FROM search_postings GROUP BY term HAVING count(*) >= $1",
+            STATS_MIN_ITEMS,
+        )
+        items: int = await conn.fetchval(
+            "INSERT INTO search_stats (items, refreshed_at)"
+            " SELECT count(*), $1 FROM search_items WHERE live"
+            " ON CONFLICT (singleton) DO UPDATE SET items = EXCLUDED.items,"
+            " refreshed_at = EXCLUDED.refreshed_at RETURNING items",
+            now,
+        )
+    return items
+
+
+async def stats_refreshed_at(*, conn: asyncpg.Connection) -> datetime | None:
+    """When the statistics were last refreshed, None if never."""
+    value: datetime | None = await conn.fetchval("SELECT refreshed_at FROM search_stats")
+    return value
+
+
+async def index_changed_since(*, conn: asyncpg.Connection, since: datetime) -> bool:
+    """Whether any item was indexed or shown/hidden after `since`."""
+    changed: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM search_items WHERE updated_at > $1)", since
+    )
+    return changed
+
+
+_SELECT = """
+WITH top AS (
+    SELECT p.kind, p.item_id
+    FROM unnest($1::text[], $2::float8[]) AS q (term, weight)
+    CROSS JOIN LATERAL (
+        SELECT p.kind, p.item_id, p.weight FROM search_postings p
+        WHERE p.term = q.term AND (p.public OR NOT $3) AND p.kind = ANY($4::text[])
+        ORDER BY p.weight DESC LIMIT $7
+    ) AS p
+    GROUP BY p.kind, p.item_id ORDER BY sum(q.weight * p.weight) DESC, p.item_id LIMIT $5
+)
+SELECT i.kind, i.item_id, i.language, i.reuse_count, h.terms, h.weights, h.in_title
+FROM top t JOIN search_items i ON i.kind = t.kind AND i.item_id = t.item_id
+CROSS JOIN LATERAL (
+    SELECT array_agg(p.term) FILTER (WHERE p.term = ANY($6::text[])) AS terms,
+           array_agg(p.weight) FILTER (WHERE p.term = ANY($6::text[])) AS weights,
+           array_agg(p.in_title) FILTER (WHERE p.term = ANY($6::text[])) AS in_title
+    FROM search_postings p WHERE p.item_id = t.item_id AND p.kind = t.kind
+) AS h
+"""
 
 
 async def find_candidates(
     *,
     conn: asyncpg.Connection,
-    tsquery: str,
+    scanned: dict[str, float],
     terms: list[str],
     public_only: bool,
     kinds: list[str],
-    limit: int,
+    pool: int,
 ) -> list[Candidate]:
+    """The best `pool` items by the `scanned` terms (term -> weight), each with the postings
+    (tf part, in title) it holds of every query term."""
     rows = await conn.fetch(
-        "SELECT kind, item_id, title, body, language, public, reuse_count,"
-        " ts_rank_cd('{0.1, 0.2, 0.6, 1.0}', terms, $1::tsquery, 1) AS lexical,"
-        " ARRAY(SELECT unnest(tsvector_to_array(terms)) INTERSECT SELECT unnest($2::text[]))"
-        " AS matched,"
-        " ARRAY(SELECT unnest(tsvector_to_array(ts_filter(terms, '{a}')))"
-        " INTERSECT SELECT unnest($2::text[])) AS title_matched"
-        " FROM search_items WHERE live AND terms @@ $1::tsquery AND (public OR NOT $3)"
-        " AND kind = ANY($4::text[])"
-        " ORDER BY ts_rank_cd('{0.1, 0.2, 0.6, 1.0}', terms, $1::tsquery, 1)"
-        " * (1 + 0.15 * ln(1 + reuse_count)) DESC, item_id LIMIT $5",
-        tsquery,
-        terms,
+        _SELECT,
+        list(scanned),
+        list(scanned.values()),
         public_only,
         kinds,
-        limit,
+        pool,
+        terms,
+        SCAN_PER_TERM,
     )
     return [
         Candidate(
             kind=r["kind"],
             item_id=r["item_id"],
-            title=r["title"],
-            body=r["body"],
             language=r["language"],
-            public=r["public"],
             reuse_count=r["reuse_count"],
-            lexical=float(r["lexical"]),
-            matched=list(r["matched"]),
-            title_matched=list(r["title_matched"]),
+            postings=list(
+                zip(r["terms"] or [], r["weights"] or [], r["in_title"] or [], strict=True)
+            ),
         )
         for r in rows
     ]
+
+
+async def item_texts(
+    *, conn: asyncpg.Connection, items: list[tuple[str, UUID]]
+) -> dict[tuple[str, UUID], asyncpg.Record]:
+    """Title, body and public flag of the items shown."""
+    rows = await conn.fetch(
+        "SELECT kind, item_id, title, body, public FROM search_items"
+        " WHERE (kind, item_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))",
+        [k for k, _ in items],
+        [i for _, i in items],
+    )
+    return {(r["kind"], r["item_id"]): r for r in rows}
