@@ -86,7 +86,7 @@ bench-knowledge: infra-up  ## knowledge: search quality (recall@5, MRR) and sugg
 	@$(UV) run python -m bench.knowledge_eval
 	@$(UV) run python -m bench.knowledge_speed
 
-bench-knowledge-eval:  ## knowledge search quality: recall@1/5 and MRR per language on bench/data/knowledge_eval (no infra)
+bench-knowledge-eval: infra-up  ## knowledge search quality through the service's rank_items: recall@1/5 and MRR per language (--baseline: stdlib BM25, no infra)
 	@$(UV) run python -m bench.knowledge_eval
 
 bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries

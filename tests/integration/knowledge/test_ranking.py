@@ -75,3 +75,19 @@ async def test_reuse_ranks_an_equal_match_higher(knowledge: KnowledgeHarness) ->
         )
     assert [f.item_id for f in found] == [second.item_id, first.item_id]
     assert found[0].score > found[1].score
+
+
+async def test_a_misspelt_question_finds_a_title_that_resembles_it(
+    knowledge: KnowledgeHarness,
+) -> None:
+    wanted = item("Reset your password", "Use the self-service page.", language="en")
+    other = item("Order a new monitor", "Ask your team lead.", language="en")
+    async with knowledge.pool.acquire() as conn:
+        for each in (wanted, other):
+            await index_item(conn=conn, item=each, now=knowledge.clock())
+        found = await rank_items(
+            conn=conn, query=RankQuery(text="resett yuor pasword", language="en", public_only=False)
+        )
+    assert [f.item_id for f in found] == [wanted.item_id]
+    assert found[0].matched_terms == []
+    assert "resembles" in found[0].why

@@ -3,22 +3,59 @@
 import asyncpg
 
 from ticketflow_common.events.knowledge import SuggestedItem
+from ticketflow_common.text_analysis import normalise
 from ticketflow_knowledge.domain.ranking import (
     POOL_SIZE,
+    TRIGRAM_QUERY_CHARS,
     RankQuery,
     final_score,
     matched_terms,
     query_terms,
     raw_score,
     search_plan,
+    trigram_score,
     why_matched,
 )
 from ticketflow_knowledge.domain.search_index import excerpt
 from ticketflow_knowledge.store.ranking import find_candidates, item_texts, term_stats
+from ticketflow_knowledge.store.similar_titles import similar_titles
 
 
 async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[SuggestedItem]:
-    """The best `query.limit` items scoring at least `query.min_score`, best first."""
+    """The best `query.limit` items scoring at least `query.min_score`, best first: by their
+    words, then (when fewer were found) by titles resembling the question letter by letter."""
+    items = await _by_words(conn=conn, query=query)
+    if len(items) >= query.limit:
+        return items
+    found = {(i.kind, i.item_id) for i in items}
+    similar = await similar_titles(
+        conn=conn,
+        text=normalise(query.text)[:TRIGRAM_QUERY_CHARS],
+        public_only=query.public_only,
+        kinds=list(query.kinds),
+        limit=query.limit,
+    )
+    for s in similar:
+        score = trigram_score(s.similarity)
+        if (s.kind, s.item_id) in found or score < query.min_score:
+            continue
+        items.append(
+            SuggestedItem(
+                kind=s.kind,
+                item_id=s.item_id,
+                title=s.title,
+                excerpt=excerpt(s.body),
+                language=s.language,
+                public=s.public,
+                score=round(score, 6),
+                matched_terms=[],
+                why=f"its title resembles the question (trigram similarity {s.similarity:.2f})",
+            )
+        )
+    return items[: query.limit]
+
+
+async def _by_words(*, conn: asyncpg.Connection, query: RankQuery) -> list[SuggestedItem]:
     terms = query_terms(query.text, language=query.language)
     if not terms:
         return []

@@ -225,3 +225,14 @@ def why_matched(
         else ""
     )
     return f"matched {shown} {where}{language}{reuse}"
+
+
+TRIGRAM_QUERY_CHARS = 200
+"""A question's start is compared with titles: its subject, in a suggestion."""
+TRIGRAM_WEIGHT = 0.5
+"""An item found only because its title resembles the question (a misspelling, a word the
+index does not hold) scores half its trigram similarity: below a good match by words."""
+
+
+def trigram_score(similarity: float) -> float:
+    return TRIGRAM_WEIGHT * max(0.0, min(similarity, 1.0))

@@ -1,7 +1,11 @@
 -- Knowledge's own data: articles with every version, problems with their linked tickets, the
 -- tickets it learns solutions from, and one search index over all three kinds.
 
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- pg_trgm lives in a schema of its own, shared by every service schema of the database and named
+-- where it is used: installed into a service's schema, it would vanish with that schema and be
+-- invisible to the others (each pool's search_path is its own schema only).
+CREATE SCHEMA IF NOT EXISTS ticketflow_extensions;
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA ticketflow_extensions;
 
 CREATE TABLE articles (
     article_id    uuid        PRIMARY KEY,
@@ -111,7 +115,8 @@ CREATE TABLE search_items (
     PRIMARY KEY (kind, item_id)
 );
 CREATE INDEX search_items_terms ON search_items USING gin (terms) WHERE live;
-CREATE INDEX search_items_title_trgm ON search_items USING gin (title_folded gin_trgm_ops) WHERE live;
+CREATE INDEX search_items_title_trgm ON search_items USING gin (title_folded ticketflow_extensions.gin_trgm_ops)
+    WHERE live;
 
 -- Suggestions made (for a ticket, or asked for through POST /suggestions) and their answers.
 CREATE TABLE suggestions (
