@@ -84,7 +84,7 @@ bench-insights: infra-up  ## insights: forecast + staffing of 50 teams, ingest r
 
 bench-knowledge: infra-up  ## knowledge: search quality (recall@5, MRR) and suggestion speed over 100,000 items
 	@$(UV) run python -m bench.knowledge_eval
-	@$(UV) run python -m bench.knowledge_speed
+	@$(UV) run python -m bench.knowledge_speed --http
 
 bench-knowledge-eval: infra-up  ## knowledge search quality through the service's rank_items: recall@1/5 and MRR per language (--baseline: stdlib BM25, no infra)
 	@$(UV) run python -m bench.knowledge_eval

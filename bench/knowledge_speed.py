@@ -9,8 +9,9 @@ through `index_item` (items/s), refreshes the ranking statistics, VACUUM ANALYZE
 the 327 evaluation queries and as many made-up ticket texts with `rank_items`, staff and
 requester views mixed, round after round for `--seconds`: p50/p95/p99 latency, queries/s, CPU
 per query (this process and its Postgres backend) and RSS. The evaluation corpus is indexed
-among the generated items, and its recall with them as distractors printed last. HTTP is not
-measured here: POST /suggestions adds the route around this same call."""
+among the generated items, and its recall with them as distractors printed last. With `--http`:
+the service as its own process on the same items, POST /suggestions from `--http-clients`
+clients (bench/knowledge_http.py)."""
 
 import argparse
 import asyncio
@@ -34,6 +35,7 @@ import asyncpg
 
 from bench.infra import bench_infra
 from bench.knowledge_eval import Item, evaluate, load_corpus, load_queries, table
+from bench.knowledge_http import measure_http
 from bench.knowledge_service import indexed, ranked_ids
 from bench.process_stats import cpu_seconds, memory_kib
 from tests.conftest import fresh_database
@@ -302,6 +304,17 @@ async def run(args: argparse.Namespace) -> None:
                 await explain(conn, "the printer on the third floor is not working", "en")
             await measure(conn, questions, args.seconds)
             await recall_among(conn, corpus)
+        if args.http:
+            async with pool.acquire() as conn:
+                await measure_http(
+                    conn=conn,
+                    schema=schema,
+                    database_url=database_url,
+                    kafka_bootstrap=bench_infra().kafka_bootstrap_servers,
+                    questions=questions,
+                    seconds=args.seconds,
+                    concurrency=args.http_clients,
+                )
 
 
 async def cancellable(work: Coroutine[Any, Any, None]) -> None:
@@ -319,6 +332,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--explain", action="store_true", help="print two query plans")
     parser.add_argument("--workers", type=int, default=2, help="indexing connections")
+    parser.add_argument("--http", action="store_true", help="also POST /suggestions over HTTP")
+    parser.add_argument("--http-clients", type=int, default=1, help="concurrent HTTP clients")
     asyncio.run(cancellable(run(parser.parse_args())))
     return 0
 

@@ -1,0 +1,122 @@
+"""`POST /suggestions` over HTTP against the knowledge service as its own process, on a schema
+the speed bench filled: the route, authentication, the ranking and the stored suggestion
+together (issue 15, item 7: suggestions p99 at most 50 ms with 100,000 items).
+
+Called by `bench.knowledge_speed --http`; the schema is renamed to `knowledge` for the run (the
+service's own name) and back afterwards."""
+
+import asyncio
+import secrets
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from bench.process_stats import cpu_seconds, memory_kib
+from tests.kafka_helpers import delete_topics
+from tests.processes import ServiceProcess, free_port
+from ticketflow_common.kafka_topics import ensure_topics
+from ticketflow_common.topics import TopicNames
+
+TARGET_P99_MS = 50.0
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def measure_http(
+    *,
+    conn: asyncpg.Connection,
+    schema: str,
+    database_url: str,
+    kafka_bootstrap: str,
+    questions: Sequence[tuple[str, str]],
+    seconds: float,
+    concurrency: int,
+) -> None:
+    """Start knowledge on the filled schema, post the questions from `concurrency` clients for
+    `seconds`, print p50/p95/p99, requests/s, the service's CPU per request and its RSS."""
+    await conn.execute(f'ALTER SCHEMA "{schema}" RENAME TO knowledge')
+    names = TopicNames(f"kbench{uuid.uuid4().hex[:8]}.")
+    await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=1)
+    token = secrets.token_urlsafe(24)
+    logs = Path(tempfile.mkdtemp(prefix="knowledge-http-"))
+    service = ServiceProcess(
+        "knowledge",
+        {
+            "KNOWLEDGE_DATABASE_URL": database_url,
+            "KNOWLEDGE_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "KNOWLEDGE_API_TOKEN": token,
+            "KNOWLEDGE_TOPIC_PREFIX": names.prefix,
+            "KNOWLEDGE_HTTP_PORT": str(port := free_port()),
+            "KNOWLEDGE_LOG_LEVEL": "WARNING",
+        },
+        port,
+        logs / "knowledge.log",
+    )
+    try:
+        await service.start()
+        await service.wait_ready()
+        await _post_questions(service, token, questions, seconds, concurrency)
+    finally:
+        await service.terminate()
+        await delete_topics(bootstrap=kafka_bootstrap, prefix=names.prefix)
+        await conn.execute(f'ALTER SCHEMA knowledge RENAME TO "{schema}"')
+
+
+async def _post_questions(
+    service: ServiceProcess,
+    token: str,
+    questions: Sequence[tuple[str, str]],
+    seconds: float,
+    concurrency: int,
+) -> None:
+    assert service.process is not None
+    pid = service.process.pid
+    latencies: list[float] = []
+    failures = 0
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=service.url, headers=headers, timeout=10) as http:
+        for text, language in questions[:50]:  # warm up: jieba, caches, prepared statements
+            await http.post("/suggestions", json={"subject": text, "language": language})
+        started = time.perf_counter()
+        cpu_before = cpu_seconds(pid)
+        next_question = iter(range(10**9))
+
+        async def client() -> None:
+            nonlocal failures
+            while time.perf_counter() - started < seconds:
+                text, language = questions[next(next_question) % len(questions)]
+                before = time.perf_counter()
+                answer = await http.post(
+                    "/suggestions", json={"subject": text[:500], "language": language}
+                )
+                latencies.append(time.perf_counter() - before)
+                failures += answer.status_code != 200
+
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+        cpu_after = cpu_seconds(pid)
+    ms = [x * 1000 for x in latencies]
+    n = len(ms)
+    print(f"\nPOST /suggestions over HTTP, {concurrency} clients: {n} requests in {wall:.1f} s")
+    print(
+        f"  latency ms: p50 {percentile(ms, 0.5):.1f}  p95 {percentile(ms, 0.95):.1f}"
+        f"  p99 {percentile(ms, 0.99):.1f}  max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}"
+    )
+    print(f"  throughput: {n / wall:,.0f} requests/s; {failures} not 200")
+    if cpu_before is not None and cpu_after is not None:
+        print(f"  service CPU per request: {(cpu_after - cpu_before) / n * 1000:.2f} ms")
+    memory = memory_kib(pid)
+    if memory:
+        print(f"  service RSS {memory[0] / 1024:.0f} MiB (peak {memory[1] / 1024:.0f})")
+    p99 = percentile(ms, 0.99)
+    verdict = "meets" if p99 <= TARGET_P99_MS else "misses"
+    print(f"  p99 {p99:.1f} ms {verdict} the issue-15 target of {TARGET_P99_MS:.0f} ms")
