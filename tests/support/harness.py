@@ -1,9 +1,11 @@
 """One harness per service, the same surface everywhere: `deliver(event)` applies an event as
 the consumer does (idempotently, in one transaction), `outbox()` reads what the service emitted."""
 
+import contextlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import Any, Generic
 
@@ -12,6 +14,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from tests.support.clock import FakeClock
+from tests.support.schemas import fresh_schema
 from ticketflow_common.consumer import Handler, apply_once
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import EVENT_MODELS
@@ -101,3 +104,42 @@ def harness_runtime(
         names=TopicNames(""),
         clock=clock,
     )
+
+
+@dataclass(frozen=True)
+class SchemaRuntime(Generic[SettingsT]):
+    """A service's runtime on a schema of the test's own, and the fake clock it reads."""
+
+    runtime: Runtime[SettingsT]
+    clock: FakeClock
+    schema: str
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.runtime.pool
+
+
+@contextlib.asynccontextmanager
+async def schema_runtime(
+    *,
+    service: str,
+    settings: SettingsT,
+    database_url: str,
+    kafka_bootstrap: str,
+    now: datetime | None = None,
+    max_size: int = 6,
+) -> AsyncIterator[SchemaRuntime[SettingsT]]:
+    """`service`'s migrations in a fresh schema, its runtime on it with `settings`."""
+    async with fresh_schema(database_url, service, max_size=max_size) as (pool, schema):
+        clock = FakeClock() if now is None else FakeClock(now=now)
+        runtime = harness_runtime(
+            service=service,
+            settings=settings,
+            pool=pool,
+            clock=clock,
+            kafka_bootstrap=kafka_bootstrap,
+        )
+        try:
+            yield SchemaRuntime(runtime=runtime, clock=clock, schema=schema)
+        finally:
+            await runtime.producer.stop()

@@ -4,17 +4,12 @@ suite's FakeClock, the admin TOKEN; and a client that is recognised as a chosen 
 import contextlib
 import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import asyncpg
 import httpx
 
-from tests.support.clock import FakeClock
-from tests.support.harness import ServiceHarness, harness_runtime
-from tests.support.schemas import fresh_schema
-from ticketflow_common.runtime import Runtime
+from tests.support.harness import SchemaRuntime, ServiceHarness, schema_runtime
 from ticketflow_common.service_main import build_app
 from ticketflow_insights.api.deps import get_viewer
 from ticketflow_insights.domain.access import Viewer
@@ -25,15 +20,7 @@ TOKEN = secrets.token_urlsafe(24)
 """The service token: whoever presents it is an admin."""
 
 
-@dataclass(frozen=True)
-class InsightsRuntime:
-    runtime: Runtime[InsightsSettings]
-    clock: FakeClock
-    schema: str
-
-    @property
-    def pool(self) -> asyncpg.Pool:
-        return self.runtime.pool
+InsightsRuntime = SchemaRuntime[InsightsSettings]
 
 
 @contextlib.asynccontextmanager
@@ -46,25 +33,21 @@ async def insights_runtime(
     **settings: Any,
 ) -> AsyncIterator[InsightsRuntime]:
     """Insights' runtime on a fresh schema; `settings` override InsightsSettings' fields."""
-    async with fresh_schema(database_url, "insights", max_size=max_size) as (pool, schema):
-        clock = FakeClock() if now is None else FakeClock(now=now)
-        runtime = harness_runtime(
-            service="insights",
-            settings=InsightsSettings(
-                database_url=database_url,
-                kafka_bootstrap_servers=kafka_bootstrap,
-                api_token=TOKEN,
-                auth_failure_limit=10_000,  # tests share one client address
-                **settings,
-            ),
-            pool=pool,
-            clock=clock,
-            kafka_bootstrap=kafka_bootstrap,
-        )
-        try:
-            yield InsightsRuntime(runtime=runtime, clock=clock, schema=schema)
-        finally:
-            await runtime.producer.stop()
+    async with schema_runtime(
+        service="insights",
+        settings=InsightsSettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=kafka_bootstrap,
+            api_token=TOKEN,
+            auth_failure_limit=10_000,  # tests share one client address
+            **settings,
+        ),
+        database_url=database_url,
+        kafka_bootstrap=kafka_bootstrap,
+        now=now,
+        max_size=max_size,
+    ) as made:
+        yield made
 
 
 def client_as(harness: ServiceHarness[InsightsSettings], viewer: Viewer) -> httpx.AsyncClient:

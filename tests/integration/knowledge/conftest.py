@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.harness import ServiceHarness
 from tests.support.knowledge import TOKEN, knowledge_runtime, token_for
+from tests.support.ticket_facts import follow_up_facts
 from ticketflow_common.events import TicketCreated
 from ticketflow_knowledge.main import SPEC
 from ticketflow_knowledge.settings import KnowledgeSettings
@@ -54,22 +55,7 @@ class KnowledgeHarness(ServiceHarness[KnowledgeSettings]):
     def facts(self, created: TicketCreated, **changes: Any) -> dict[str, Any]:
         """The ticket's facts at its next version, for building follow-up ticket events."""
         self.versions[created.ticket_id] += 1
-        base = created.model_dump(
-            include={
-                "ticket_id",
-                "status",
-                "priority",
-                "category",
-                "team",
-                "channel",
-                "language",
-                "required_skills",
-                "requester_id",
-                "requester_tier",
-                "assignee_id",
-            }
-        )
-        return {**base, **changes, "version": self.versions[created.ticket_id]}
+        return follow_up_facts(created, version=self.versions[created.ticket_id], **changes)
 
     async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
         async with self.pool.acquire() as conn:
