@@ -13,11 +13,11 @@ from ticketflow_knowledge.domain.articles import (
     VersionContent,
     changed_content,
     publish_changes,
-    query_language,
     readable_by_requesters,
     version_to_publish,
 )
 from ticketflow_knowledge.domain.markdown_pages import render_markdown
+from ticketflow_knowledge.domain.ranking import search_language
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CONTENT = VersionContent(
@@ -90,9 +90,9 @@ def test_requesters_read_only_a_published_public_version() -> None:
 
 
 def test_a_search_is_analysed_in_the_language_asked_or_guessed_from_han_characters() -> None:
-    assert query_language("printer", "de") == "de"
-    assert query_language("三楼打印机", None) == "zh"
-    assert query_language("printer", None) == "en"
+    assert search_language("printer", "de") == "de"
+    assert search_language("三楼打印机", None) == "zh"
+    assert search_language("printer", None) == "en"
 
 
 def test_markdown_renders_and_raw_html_comes_out_as_text() -> None:

@@ -20,8 +20,8 @@ from ticketflow_knowledge.domain.problems import (
     new_problem,
     patched,
     resolved,
-    search_language,
 )
+from ticketflow_knowledge.domain.ranking import search_language
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)

@@ -3,11 +3,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from ticketflow_common.params import Offset, StorableParams
-from ticketflow_common.preconditions import WritePrecondition, write_precondition
-from ticketflow_knowledge.api.deps import CallerDep, NowDep, PoolDep, StaffDep
+from ticketflow_knowledge.api.deps import CallerDep, IfMatchDep, NowDep, PoolDep, StaffDep
 from ticketflow_knowledge.commands import article_reads as reads
 from ticketflow_knowledge.commands.articles import (
     archive_article,
@@ -30,20 +29,6 @@ from ticketflow_knowledge.domain.articles import (
 
 router = APIRouter(tags=["articles"], dependencies=[StorableParams])
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
-
-
-async def if_match(
-    request: Request,
-    value: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            description='The article\'s ETag (its latest version, e.g. "3"); a stale one answers'
-            " 412 and saves nothing.",
-        ),
-    ] = None,
-) -> WritePrecondition:
-    return write_precondition(request.headers.getlist("if-match"))
 
 
 def with_etag(response: Response, article: Article) -> Article:
@@ -88,7 +73,7 @@ async def patch_article(
     pool: PoolDep,
     now: NowDep,
     response: Response,
-    precondition: Annotated[WritePrecondition, Depends(if_match)],
+    precondition: IfMatchDep,
 ) -> Article:
     """Save a new version by the caller; readers and search keep the published one until it is
     published."""

@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
+from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit_http import UNAUTHORIZED_HEADERS
 from ticketflow_common.runtime import Runtime
@@ -31,7 +32,23 @@ async def get_staff(request: Request) -> Caller:
     return caller
 
 
+async def if_match(
+    request: Request,
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="The article's or problem's ETag (its version, e.g. \"3\"); a stale one"
+            " answers 412 and changes nothing.",
+        ),
+    ] = None,
+) -> WritePrecondition:
+    """Every If-Match line of the request, parsed once; `value` documents the header."""
+    return write_precondition(request.headers.getlist("if-match"))
+
+
 CallerDep = Annotated[Caller, Depends(get_caller)]
+IfMatchDep = Annotated[WritePrecondition, Depends(if_match)]
 StaffDep = Annotated[Caller, Depends(get_staff)]
 
-__all__ = ["CallerDep", "NowDep", "PoolDep", "RuntimeDep", "SettingsDep", "StaffDep"]
+__all__ = ["CallerDep", "IfMatchDep", "NowDep", "PoolDep", "RuntimeDep", "SettingsDep", "StaffDep"]

@@ -4,11 +4,10 @@ except `GET /known-errors`, where requesters read the public known errors."""
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from ticketflow_common.params import Offset
-from ticketflow_common.preconditions import WritePrecondition, write_precondition
-from ticketflow_knowledge.api.deps import CallerDep, NowDep, PoolDep, StaffDep
+from ticketflow_knowledge.api.deps import CallerDep, IfMatchDep, NowDep, PoolDep, StaffDep
 from ticketflow_knowledge.commands import problems as commands
 from ticketflow_knowledge.commands.known_errors import find_known_errors
 from ticketflow_knowledge.commands.problem_lifecycle import declare_known_error, resolve_problem
@@ -28,23 +27,6 @@ from ticketflow_knowledge.domain.problems import (
 router = APIRouter(tags=["problems"])
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
-
-
-async def if_match(
-    request: Request,
-    value: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            description='The problem\'s ETag (its version, e.g. "2"); a stale one answers 412.',
-        ),
-    ] = None,
-) -> WritePrecondition:
-    """Every If-Match line of the request, parsed once; `value` documents the header."""
-    return write_precondition(request.headers.getlist("if-match"))
-
-
-IfMatchDep = Annotated[WritePrecondition, Depends(if_match)]
 
 
 def with_etag(response: Response, problem: Problem) -> Problem:

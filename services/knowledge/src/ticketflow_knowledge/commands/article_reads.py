@@ -17,11 +17,10 @@ from ticketflow_knowledge.domain.articles import (
     FaqEntry,
     VersionView,
     article_view,
-    query_language,
     readable_by_requesters,
 )
 from ticketflow_knowledge.domain.markdown_pages import render_markdown
-from ticketflow_knowledge.domain.ranking import RankQuery
+from ticketflow_knowledge.domain.ranking import RankQuery, search_language
 from ticketflow_knowledge.domain.search_index import excerpt
 from ticketflow_knowledge.store import articles as store
 
@@ -56,7 +55,7 @@ async def find_articles(
             conn=conn,
             query=RankQuery(
                 text=query.q,
-                language=query_language(query.q, query.language),
+                language=search_language(query.q, query.language),
                 public_only=not caller.is_staff,
                 kinds=("article",),
                 limit=RANKED_CANDIDATES,

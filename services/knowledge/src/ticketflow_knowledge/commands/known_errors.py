@@ -5,8 +5,8 @@ import asyncpg
 
 from ticketflow_knowledge.commands.ranking import rank_items
 from ticketflow_knowledge.domain.access import Caller
-from ticketflow_knowledge.domain.problems import KnownError, known_error_view, search_language
-from ticketflow_knowledge.domain.ranking import RankQuery
+from ticketflow_knowledge.domain.problems import KnownError, known_error_view
+from ticketflow_knowledge.domain.ranking import RankQuery, search_language
 from ticketflow_knowledge.store import problems as store
 
 MAX_RANKED = 100

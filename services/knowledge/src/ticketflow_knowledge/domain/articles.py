@@ -245,12 +245,3 @@ class ArticleQuery(InputModel):
     q: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=1_000_000)
-
-
-def query_language(text: str, language: str | None) -> str:
-    """The language to analyse a search in: the one asked for, else Chinese when the text holds
-    Han characters (Japanese kana is recognised by the analyser itself), else English."""
-    if language is not None:
-        return language
-    han = any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
-    return "zh" if han else "en"

@@ -264,11 +264,3 @@ def known_error_view(
         score=score,
         why=why,
     )
-
-
-def search_language(q: str, language: str | None) -> str:
-    """The language to analyse a search in: the one asked for, else Chinese when the text holds
-    Han characters, else English."""
-    if language:
-        return language
-    return "zh" if any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in q) else "en"

@@ -236,3 +236,12 @@ index does not hold) scores half its trigram similarity: below a good match by w
 
 def trigram_score(similarity: float) -> float:
     return TRIGRAM_WEIGHT * max(0.0, min(similarity, 1.0))
+
+
+def search_language(text: str, language: str | None) -> str:
+    """The language to analyse a search in: the one asked for, else Chinese when the text holds
+    Han characters (Japanese kana is recognised by the analyser itself), else English."""
+    if language:
+        return language
+    han = any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+    return "zh" if han else "en"
