@@ -46,9 +46,12 @@ from ticketflow_knowledge.commands.ranking import rank_items
 from ticketflow_knowledge.commands.ranking_stats import refresh_ranking_stats
 from ticketflow_knowledge.domain.ranking import RankQuery
 from ticketflow_knowledge.domain.search_index import IndexedItem
+from ticketflow_knowledge.settings import KnowledgeSettings
 from ticketflow_knowledge.store.search_items import index_item
 
 TARGET_P99_MS = 50.0
+SERVICE_MIN_SCORE: float = KnowledgeSettings.model_fields["suggestion_min_score"].default
+"""What the service drops: ranked the same way, the fallback to titles runs as often as there."""
 LANGUAGE_SHARES = (("zh", 0.5), ("en", 0.3), ("de", 0.2))
 KIND_SHARES: tuple[tuple[ItemKind, float], ...] = (
     ("solution", 0.55),
@@ -226,7 +229,9 @@ async def measure(
     while time.perf_counter() - started < seconds:
         rounds += 1
         for n, (text, language) in enumerate(questions):
-            query = RankQuery(text=text, language=language, public_only=n % 2 == 1)
+            query = RankQuery(
+                text=text, language=language, public_only=n % 2 == 1, min_score=SERVICE_MIN_SCORE
+            )
             before = time.perf_counter()
             items = await rank_items(conn=conn, query=query)
             latencies.append(time.perf_counter() - before)

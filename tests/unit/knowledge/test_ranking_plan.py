@@ -3,9 +3,11 @@ other languages, rare terms weigh more and are the ones scanned, one word scores
 
 from ticketflow_knowledge.domain.ranking import (
     SCAN_BUDGET,
+    TRIGRAM_QUERY_CHARS,
     Hit,
     QueryTerm,
     TermStats,
+    compares_titles,
     final_score,
     idf,
     query_terms,
@@ -74,3 +76,10 @@ def test_why_names_the_terms_the_title_the_language_and_the_reuse() -> None:
     assert (
         why == "matched toner, leer in the title (toner); written in en; solved 2 requests before"
     )
+
+
+def test_titles_are_compared_only_for_a_short_question_whose_words_found_nothing() -> None:
+    assert compares_titles("resett yuor pasword", found_by_words=0)
+    assert not compares_titles("resett yuor pasword", found_by_words=1)
+    assert not compares_titles("x" * (TRIGRAM_QUERY_CHARS + 1), found_by_words=0)
+    assert not compares_titles("", found_by_words=0)

@@ -18,6 +18,7 @@ from ticketflow_knowledge.api import (
     suggestions,
 )
 from ticketflow_knowledge.api.authentication import ACCESS_TOKEN, authenticate
+from ticketflow_knowledge.api.deps import install_term_counts
 from ticketflow_knowledge.commands.authentication import issue_access_token
 from ticketflow_knowledge.messaging.events import event_table
 from ticketflow_knowledge.settings import KnowledgeSettings
@@ -41,6 +42,7 @@ SPEC: ServiceSpec[KnowledgeSettings] = ServiceSpec(
     auth=authenticate,
     auth_scheme=ACCESS_TOKEN,
     loops=[run_gauges, run_ranking_stats],
+    setup_app=install_term_counts,
 )
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

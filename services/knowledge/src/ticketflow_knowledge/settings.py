@@ -35,6 +35,13 @@ class KnowledgeSettings(ServiceSettings):
         default=0.05, ge=0, description="Items scoring less are not suggested."
     )
     stats_interval_seconds: float = Field(default=15.0, gt=0, le=3600)
+    term_counts_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="How long a process remembers a term's statistics for suggestions (they"
+        " are refreshed every few minutes anyway).",
+    )
 
     @field_validator("access_token_secret")
     @classmethod

@@ -2,18 +2,30 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
 
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit_http import UNAUTHORIZED_HEADERS
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
+from ticketflow_knowledge.commands.term_counts import TermCounts
 from ticketflow_knowledge.domain.access import Caller
 from ticketflow_knowledge.settings import KnowledgeSettings
 
 RuntimeDep = Annotated[Runtime[KnowledgeSettings], Depends(get_runtime)]
 SettingsDep = Annotated[KnowledgeSettings, Depends(get_settings)]
+
+
+def install_term_counts(app: FastAPI) -> None:
+    """One `TermCounts` per app: what suggestions remember of the term statistics."""
+    settings: KnowledgeSettings = app.state.runtime.settings
+    app.state.term_counts = TermCounts(ttl_seconds=settings.term_counts_seconds)
+
+
+async def get_term_counts(request: Request) -> TermCounts:
+    counts: TermCounts = request.app.state.term_counts
+    return counts
 
 
 async def get_caller(request: Request) -> Caller:
@@ -50,5 +62,14 @@ async def if_match(
 CallerDep = Annotated[Caller, Depends(get_caller)]
 IfMatchDep = Annotated[WritePrecondition, Depends(if_match)]
 StaffDep = Annotated[Caller, Depends(get_staff)]
+TermCountsDep = Annotated[TermCounts, Depends(get_term_counts)]
 
-__all__ = ["CallerDep", "IfMatchDep", "NowDep", "PoolDep", "RuntimeDep", "SettingsDep", "StaffDep"]
+__all__ = [
+    "CallerDep",
+    "IfMatchDep",
+    "NowDep",
+    "PoolDep",
+    "RuntimeDep",
+    "StaffDep",
+    "TermCountsDep",
+]

@@ -4,7 +4,13 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from ticketflow_knowledge.api.deps import CallerDep, NowDep, PoolDep, SettingsDep
+from ticketflow_knowledge.api.deps import (
+    CallerDep,
+    NowDep,
+    PoolDep,
+    SettingsDep,
+    TermCountsDep,
+)
 from ticketflow_knowledge.commands.suggestion_answers import answer_suggestion
 from ticketflow_knowledge.commands.suggestions import read_suggestion, suggest
 from ticketflow_knowledge.domain.suggestions import Answer, AnswerGiven, Suggestion, SuggestionAsk
@@ -14,7 +20,12 @@ router = APIRouter(tags=["suggestions"])
 
 @router.post("/suggestions")
 async def post_suggestion(
-    ask: SuggestionAsk, caller: CallerDep, pool: PoolDep, settings: SettingsDep, now: NowDep
+    ask: SuggestionAsk,
+    caller: CallerDep,
+    pool: PoolDep,
+    settings: SettingsDep,
+    now: NowDep,
+    counts: TermCountsDep,
 ) -> Suggestion:
     """The best items for a subject and description (requesters: public items only), stored
     with a `suggestion_id` to answer."""
@@ -26,6 +37,7 @@ async def post_suggestion(
             now=now,
             default_limit=settings.suggestion_limit,
             min_score=settings.suggestion_min_score,
+            counts=counts,
         )
 
 

@@ -4,10 +4,11 @@ import asyncpg
 
 from ticketflow_common.events.knowledge import SuggestedItem
 from ticketflow_common.text_analysis import normalise
+from ticketflow_knowledge.commands.term_counts import TermCounts
 from ticketflow_knowledge.domain.ranking import (
     POOL_SIZE,
-    TRIGRAM_QUERY_CHARS,
     RankQuery,
+    compares_titles,
     final_score,
     matched_terms,
     query_terms,
@@ -17,20 +18,25 @@ from ticketflow_knowledge.domain.ranking import (
     why_matched,
 )
 from ticketflow_knowledge.domain.search_index import excerpt
-from ticketflow_knowledge.store.ranking import find_candidates, item_texts, term_stats
+from ticketflow_knowledge.store.ranking import find_candidates, term_stats
 from ticketflow_knowledge.store.similar_titles import similar_titles
 
 
-async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[SuggestedItem]:
+async def rank_items(
+    *, conn: asyncpg.Connection, query: RankQuery, counts: TermCounts | None = None
+) -> list[SuggestedItem]:
     """The best `query.limit` items scoring at least `query.min_score`, best first: by their
-    words, then (when fewer were found) by titles resembling the question letter by letter."""
-    items = await _by_words(conn=conn, query=query)
-    if len(items) >= query.limit:
+    words, else (a short question whose words found nothing) by titles resembling it letter by
+    letter.
+    `counts`: the process's remembered term statistics (else they are read)."""
+    items = await _by_words(conn=conn, query=query, counts=counts)
+    folded = normalise(query.text)
+    if not compares_titles(folded, found_by_words=len(items)):
         return items
     found = {(i.kind, i.item_id) for i in items}
     similar = await similar_titles(
         conn=conn,
-        text=normalise(query.text)[:TRIGRAM_QUERY_CHARS],
+        text=folded,
         public_only=query.public_only,
         kinds=list(query.kinds),
         limit=query.limit,
@@ -55,11 +61,18 @@ async def rank_items(*, conn: asyncpg.Connection, query: RankQuery) -> list[Sugg
     return items[: query.limit]
 
 
-async def _by_words(*, conn: asyncpg.Connection, query: RankQuery) -> list[SuggestedItem]:
+async def _by_words(
+    *, conn: asyncpg.Connection, query: RankQuery, counts: TermCounts | None
+) -> list[SuggestedItem]:
     terms = query_terms(query.text, language=query.language)
     if not terms:
         return []
-    stats = await term_stats(conn=conn, terms=[t.term for t in terms])
+    wanted = [t.term for t in terms]
+    stats = await (
+        term_stats(conn=conn, terms=wanted)
+        if counts is None
+        else counts.lookup(conn=conn, terms=wanted)
+    )
     plan = search_plan(terms, stats)
     if plan is None:
         return []
@@ -84,23 +97,18 @@ async def _by_words(*, conn: asyncpg.Connection, query: RankQuery) -> list[Sugge
         if score >= query.min_score:
             scored.append((score, c))
     scored.sort(key=lambda s: (-s[0], str(s[1].item_id)))
-    shown = scored[: query.limit]
-    texts = await item_texts(conn=conn, items=[(c.kind, c.item_id) for _, c in shown])
     items = []
-    for score, c in shown:
-        text = texts.get((c.kind, c.item_id))
-        if text is None:  # removed in between
-            continue
+    for score, c in scored[: query.limit]:
         held = hits[(c.kind, c.item_id)]
         matched = matched_terms(held)
         items.append(
             SuggestedItem(
                 kind=c.kind,
                 item_id=c.item_id,
-                title=text["title"],
-                excerpt=excerpt(text["body"]),
+                title=c.title,
+                excerpt=excerpt(c.body_start),
                 language=c.language,
-                public=text["public"],
+                public=c.public,
                 score=round(score, 6),
                 matched_terms=matched,
                 why=why_matched(

@@ -17,6 +17,7 @@ from ticketflow_knowledge.commands.metrics import (
     KNOWLEDGE_SUGGESTIONS,
 )
 from ticketflow_knowledge.commands.ranking import rank_items
+from ticketflow_knowledge.commands.term_counts import TermCounts
 from ticketflow_knowledge.domain.access import Caller
 from ticketflow_knowledge.domain.ranking import ALL_KINDS, RankQuery
 from ticketflow_knowledge.domain.suggestions import (
@@ -35,10 +36,10 @@ from ticketflow_knowledge.store.suggestions import (
 
 
 async def _ranked(
-    *, conn: asyncpg.Connection, query: RankQuery, origin: str
+    *, conn: asyncpg.Connection, query: RankQuery, origin: str, counts: TermCounts | None = None
 ) -> list[SuggestedItem]:
     with KNOWLEDGE_SUGGESTION_SECONDS.time():
-        items = await rank_items(conn=conn, query=query)
+        items = await rank_items(conn=conn, query=query, counts=counts)
     KNOWLEDGE_SUGGESTIONS.labels(origin=origin, found=str(bool(items)).lower()).inc()
     return items
 
@@ -70,8 +71,10 @@ async def suggest(
     now: datetime,
     default_limit: int,
     min_score: float,
+    counts: TermCounts | None = None,
 ) -> Suggestion:
-    """`POST /suggestions`: ranked, stored (for the caller when a requester), answered."""
+    """`POST /suggestions`: ranked (with the process's remembered term statistics, `counts`),
+    stored (for the caller when a requester), answered."""
     text = query_text(ask.subject, ask.description)
     if not text:
         raise invalid_fields(
@@ -80,35 +83,37 @@ async def suggest(
                 FieldError(field="description", reason="subject and description are both empty"),
             ]
         )
-    async with conn.transaction():
-        requester_id = None if caller.is_staff else caller.subject
-        if ask.ticket_id is not None:
-            requester_id = await _requester_for_ticket(
-                conn=conn, caller=caller, ticket_id=ask.ticket_id
-            )
-        items = await _ranked(
-            conn=conn,
-            origin="api",
-            query=RankQuery(
-                text=text,
-                language=ask.language,
-                public_only=not caller.is_staff,
-                kinds=tuple(dict.fromkeys(ask.kinds)) if ask.kinds else ALL_KINDS,
-                limit=ask.limit or default_limit,
-                min_score=min_score,
-            ),
+    # No transaction: the ranking only reads, and the one write is a single statement whose
+    # unique ticket_id settles a race for the same ticket (409 below); two fewer round trips.
+    requester_id = None if caller.is_staff else caller.subject
+    if ask.ticket_id is not None:
+        requester_id = await _requester_for_ticket(
+            conn=conn, caller=caller, ticket_id=ask.ticket_id
         )
-        suggestion = Suggestion(
-            suggestion_id=uuid.uuid4(),
-            ticket_id=ask.ticket_id,
-            requester_id=requester_id,
+    items = await _ranked(
+        conn=conn,
+        origin="api",
+        counts=counts,
+        query=RankQuery(
+            text=text,
             language=ask.language,
-            query=text,
-            items=items,
-            created_at=now,
-        )
-        if not await insert_suggestion(conn=conn, suggestion=suggestion):
-            raise ProblemError(409, f"ticket {ask.ticket_id} already has its suggestion")
+            public_only=not caller.is_staff,
+            kinds=tuple(dict.fromkeys(ask.kinds)) if ask.kinds else ALL_KINDS,
+            limit=ask.limit or default_limit,
+            min_score=min_score,
+        ),
+    )
+    suggestion = Suggestion(
+        suggestion_id=uuid.uuid4(),
+        ticket_id=ask.ticket_id,
+        requester_id=requester_id,
+        language=ask.language,
+        query=text,
+        items=items,
+        created_at=now,
+    )
+    if not await insert_suggestion(conn=conn, suggestion=suggestion):
+        raise ProblemError(409, f"ticket {ask.ticket_id} already has its suggestion")
     return suggestion
 
 

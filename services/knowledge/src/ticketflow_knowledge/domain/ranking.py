@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ticketflow_common.events.knowledge import ItemKind
 from ticketflow_common.text_analysis import analyze
@@ -36,11 +37,11 @@ OTHER_LANGUAGE = 0.75
 """Multiplier of an item written in another language than the question."""
 AVERAGE_TERMS = 50
 """A typical item's distinct terms, for BM25's length normalisation (migration 0006 uses it)."""
-SCAN_BUDGET = 2_000
+SCAN_BUDGET = 1_000
 """Terms whose postings are scanned are taken rarest first while they add up to at most this
 many (the rarest one always; a term counts at most `SCAN_PER_TERM`): the scan, and so the
 latency, stays bounded at 100,000 items."""
-SCAN_PER_TERM = 1_000
+SCAN_PER_TERM = 500
 """Of a term held by more items, only the postings with the most of it (in the title) count
 towards picking candidates: 打印机 in 10,000 items cannot all be read in time."""
 POOL_SIZE = 20
@@ -107,9 +108,14 @@ class SearchPlan:
             t.term: w for t, w, s in zip(self.terms, self.weights, self.scanned, strict=True) if s
         }
 
+    @cached_property
+    def _parts(self) -> dict[str, tuple[int, float]]:
+        """Each term's part and weight, looked up for every candidate's postings."""
+        return {t.term: (t.part, w) for t, w in zip(self.terms, self.weights, strict=True)}
+
     def hits(self, postings: list[tuple[str, float, bool]]) -> list[Hit]:
         """An item's (term, tf part, in title) postings of query terms, weighted."""
-        known = {t.term: (t.part, w) for t, w in zip(self.terms, self.weights, strict=True)}
+        known = self._parts
         out = []
         for term, tf_part, in_title in postings:
             if term in known:
@@ -227,11 +233,19 @@ def why_matched(
     return f"matched {shown} {where}{language}{reuse}"
 
 
-TRIGRAM_QUERY_CHARS = 200
-"""A question's start is compared with titles: its subject, in a suggestion."""
+TRIGRAM_QUERY_CHARS = 64
+"""Questions up to this long (a subject, a misspelt phrase) are compared with titles; a longer
+text holds most trigrams there are and would read the trigram index's longest lists (at 100,000
+items, a 200-character question took 100-400 ms there)."""
 TRIGRAM_WEIGHT = 0.5
 """An item found only because its title resembles the question (a misspelling, a word the
 index does not hold) scores half its trigram similarity: below a good match by words."""
+
+
+def compares_titles(folded: str, *, found_by_words: int) -> bool:
+    """Titles are compared letter by letter only when the question's words found nothing and
+    the (normalised) question is title-sized: a misspelling, or words the index does not hold."""
+    return found_by_words == 0 and 0 < len(folded) <= TRIGRAM_QUERY_CHARS
 
 
 def trigram_score(similarity: float) -> float:

@@ -8,6 +8,8 @@ from ticketflow_common.events.knowledge import ItemKind
 from ticketflow_common.text_analysis import analyze, lexeme, normalise
 
 EXCERPT_CHARS = 280
+EXCERPT_SOURCE_CHARS = 4 * EXCERPT_CHARS
+"""Of a body, what an excerpt is cut from: room for its whitespace to be folded."""
 MAX_POSITION = 16383
 """Postgres' largest tsvector position: later terms share it."""
 

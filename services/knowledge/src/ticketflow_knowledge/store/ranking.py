@@ -4,8 +4,8 @@ with `search_items`) and the term statistics it weighs terms by.
 Two stages in one statement: the postings of the scanned terms (an index-only scan of their
 term index, each term's best `SCAN_PER_TERM` only) give each item a BM25 score and the best
 `pool` are kept; then those items' postings (a primary-key range each) give every query term
-they hold, for the exact score and the explanation; `item_texts` reads what is shown of the
-few that are."""
+they hold, for the exact score and the explanation, with what is shown of each (its title and
+the start of its body): one round trip, one snapshot."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +15,7 @@ import asyncpg
 
 from ticketflow_common.events.knowledge import ItemKind
 from ticketflow_knowledge.domain.ranking import SCAN_PER_TERM, TermStats
+from ticketflow_knowledge.domain.search_index import EXCERPT_SOURCE_CHARS
 
 STATS_MIN_ITEMS = 2
 """Terms held by fewer live items are not stored: missing means rare, which is what it is."""
@@ -26,6 +27,10 @@ class Candidate:
     item_id: UUID
     language: str
     reuse_count: int
+    title: str
+    body_start: str
+    """The body's first `EXCERPT_SOURCE_CHARS`: all an excerpt shows."""
+    public: bool
     postings: list[tuple[str, float, bool]]
     """(term, BM25 tf part, in the title) of each query term the item holds."""
 
@@ -91,7 +96,8 @@ WITH top AS (
     ) AS p
     GROUP BY p.kind, p.item_id ORDER BY sum(q.weight * p.weight) DESC, p.item_id LIMIT $5
 )
-SELECT i.kind, i.item_id, i.language, i.reuse_count, h.terms, h.weights, h.in_title
+SELECT i.kind, i.item_id, i.language, i.reuse_count, i.title, left(i.body, $8) AS body_start,
+       i.public, h.terms, h.weights, h.in_title
 FROM top t JOIN search_items i ON i.kind = t.kind AND i.item_id = t.item_id
 CROSS JOIN LATERAL (
     SELECT array_agg(p.term) FILTER (WHERE p.term = ANY($6::text[])) AS terms,
@@ -112,7 +118,7 @@ async def find_candidates(
     pool: int,
 ) -> list[Candidate]:
     """The best `pool` items by the `scanned` terms (term -> weight), each with the postings
-    (tf part, in title) it holds of every query term."""
+    (tf part, in title) it holds of every query term and what is shown of it."""
     rows = await conn.fetch(
         _SELECT,
         list(scanned),
@@ -122,6 +128,7 @@ async def find_candidates(
         pool,
         terms,
         SCAN_PER_TERM,
+        EXCERPT_SOURCE_CHARS,
     )
     return [
         Candidate(
@@ -129,22 +136,12 @@ async def find_candidates(
             item_id=r["item_id"],
             language=r["language"],
             reuse_count=r["reuse_count"],
+            title=r["title"],
+            body_start=r["body_start"],
+            public=r["public"],
             postings=list(
                 zip(r["terms"] or [], r["weights"] or [], r["in_title"] or [], strict=True)
             ),
         )
         for r in rows
     ]
-
-
-async def item_texts(
-    *, conn: asyncpg.Connection, items: list[tuple[str, UUID]]
-) -> dict[tuple[str, UUID], asyncpg.Record]:
-    """Title, body and public flag of the items shown."""
-    rows = await conn.fetch(
-        "SELECT kind, item_id, title, body, public FROM search_items"
-        " WHERE (kind, item_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))",
-        [k for k, _ in items],
-        [i for _, i in items],
-    )
-    return {(r["kind"], r["item_id"]): r for r in rows}
