@@ -35,6 +35,10 @@ TOPIC_DESCRIPTIONS = {
         "Knowledge suggested for tickets and the requesters' answers (key: ticket id), published"
         " articles (key: article id), known errors and resolved problems (key: problem id)."
     ),
+    "mail.events.v1": (
+        "Mails received (intake makes them tickets or comments), replies sent in a ticket's"
+        " thread, mails refused or kept aside (key: ticket id when known, else the mail id)."
+    ),
 }
 
 

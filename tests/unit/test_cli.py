@@ -105,6 +105,7 @@ def test_topic_names() -> None:
         f"{TICKETS}.dlq.notify",
         f"{TICKETS}.dlq.insights",
         f"{TICKETS}.dlq.knowledge",
+        f"{TICKETS}.dlq.mail",
     }
     assert dead_letter_topics(of=f"{SLA}.dlq.notify") == [f"{SLA}.dlq.notify"]
     assert f"{ROUTING}.dlq.sla" in dead_letter_topics()

@@ -8,7 +8,8 @@ SLA = "sla.events.v1"
 NOTIFY = "notify.events.v1"
 INSIGHTS = "insights.events.v1"
 KNOWLEDGE = "knowledge.events.v1"
-ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE)
+MAIL = "mail.events.v1"
+ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE, MAIL)
 PARTITIONS = 12
 
 PUBLISHED_BY: dict[str, str] = {
@@ -18,16 +19,18 @@ PUBLISHED_BY: dict[str, str] = {
     NOTIFY: "notify",
     INSIGHTS: "insights",
     KNOWLEDGE: "knowledge",
+    MAIL: "mail",
 }
 """Each topic has one writer (ARCHITECTURE §3): the service whose events it carries."""
 
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
-    "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE),
+    "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE, MAIL),
     "routing": (TICKETS,),
     "sla": (TICKETS, ROUTING),
     "notify": (TICKETS, ROUTING, SLA, INSIGHTS, KNOWLEDGE),
     "insights": (TICKETS, ROUTING, SLA),
     "knowledge": (TICKETS,),
+    "mail": (TICKETS,),
 }
 
 

@@ -4,7 +4,7 @@ One module per topic; each lists its payload models in `MODELS`.
 """
 
 from ticketflow_common.envelope import EventData
-from ticketflow_common.events import insights, knowledge, notify, routing, sla, tickets
+from ticketflow_common.events import insights, knowledge, mail, notify, routing, sla, tickets
 from ticketflow_common.events.common import Priority, SkillTag
 from ticketflow_common.events.insights import (
     ReportFigure,
@@ -21,6 +21,7 @@ from ticketflow_common.events.knowledge import (
     SuggestedItem,
     SuggestionAnswered,
 )
+from ticketflow_common.events.mail import MailAttachment, MailReceived, MailRefused, MailSent
 from ticketflow_common.events.notify import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.events.routing import (
     AgentChanged,
@@ -50,6 +51,10 @@ from ticketflow_common.events.sla import (
     SlaWarning,
 )
 from ticketflow_common.events.tickets import (
+    Approver,
+    FeedbackNegative,
+    TicketApprovalDecided,
+    TicketApprovalRequested,
     TicketCommented,
     TicketCreated,
     TicketEscalated,
@@ -57,13 +62,15 @@ from ticketflow_common.events.tickets import (
     TicketFeedbackReceived,
     TicketSolutionMarked,
     TicketStatusChanged,
+    TicketSurveyAnswered,
+    TicketSurveyRequested,
     TicketTransferred,
     TicketUpdated,
 )
 
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.event_type: model
-    for module in (tickets, routing, sla, notify, insights, knowledge)
+    for module in (tickets, routing, sla, notify, insights, knowledge, mail)
     for model in module.MODELS
 }
 
@@ -71,14 +78,20 @@ __all__ = [
     "EVENT_MODELS",
     "AgentChanged",
     "AgentStatusChanged",
+    "Approver",
     "ArticlePublished",
     "CalendarChanged",
     "CalendarHoliday",
     "EndpointDisabled",
     "EscalationTarget",
     "Exclusion",
+    "FeedbackNegative",
     "ItemKind",
     "KnowledgeSuggested",
+    "MailAttachment",
+    "MailReceived",
+    "MailRefused",
+    "MailSent",
     "NotificationFailed",
     "NotificationSent",
     "Priority",
@@ -104,6 +117,8 @@ __all__ = [
     "SuggestedItem",
     "SuggestionAnswered",
     "TeamChanged",
+    "TicketApprovalDecided",
+    "TicketApprovalRequested",
     "TicketAssigned",
     "TicketCommented",
     "TicketCreated",
@@ -113,6 +128,8 @@ __all__ = [
     "TicketQueued",
     "TicketSolutionMarked",
     "TicketStatusChanged",
+    "TicketSurveyAnswered",
+    "TicketSurveyRequested",
     "TicketTransferred",
     "TicketUnassigned",
     "TicketUpdated",

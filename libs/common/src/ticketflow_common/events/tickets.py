@@ -2,10 +2,10 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
@@ -40,6 +40,9 @@ class TicketCreated(TicketFacts):
     watchers: list[str] = Field(default_factory=list, description="People or teams following it.")
     tags: list[str] = Field(default_factory=list)
     amount: Decimal | None = None
+    origin_message_id: str | None = Field(
+        default=None, description="The Message-ID of the mail the ticket was made from."
+    )
     created_at: datetime
 
 
@@ -72,6 +75,12 @@ class TicketCommented(TicketFacts):
     author_role: ActorRole
     public: bool
     first_response: bool = Field(description="The first public reply by an agent.")
+    body: str | None = Field(
+        default=None, description="A public comment's text (None for internal notes): mailed."
+    )
+    origin_message_id: str | None = Field(
+        default=None, description="The Message-ID of the mail the comment came in."
+    )
     commented_at: datetime
 
 
@@ -117,6 +126,83 @@ class TicketEscalated(TicketFacts):
     escalated_at: datetime
 
 
+class TicketSurveyRequested(TicketFacts):
+    """A satisfaction survey for a resolved ticket: the invitation, or its one reminder; a
+    reopened and resolved again ticket gets a new survey (`cycle` counts them)."""
+
+    event_type: ClassVar[str] = "ticket.survey_requested"
+
+    survey_id: UUID
+    round: Literal["invitation", "reminder"]
+    cycle: int = Field(ge=1)
+    subject: str
+    requester_email: str | None = None
+    expires_at: datetime
+    requested_at: datetime
+
+
+class TicketSurveyAnswered(TicketFacts):
+    """The requester answered a survey: a rating (1-5), "was it resolved?", a comment, or some
+    of them (a later answer to the same survey adds what was missing)."""
+
+    event_type: ClassVar[str] = "ticket.survey_answered"
+
+    survey_id: UUID
+    rating: int | None = Field(default=None, ge=1, le=5)
+    resolved: bool | None = None
+    comment: str | None = None
+    answered_at: datetime
+
+
+class FeedbackNegative(TicketFacts):
+    """A rating of 2 or less: the team lead hears of it and a follow-up ticket is opened."""
+
+    event_type: ClassVar[str] = "feedback.negative"
+
+    survey_id: UUID | None = None
+    rating: int = Field(ge=1, le=5)
+    comment: str | None = None
+    subject: str
+    follow_up_ticket_id: UUID | None = None
+    received_at: datetime
+
+
+class Approver(BaseModel):
+    """Someone a category names to approve its tickets."""
+
+    approver_id: str
+    email: str | None = None
+    name: str | None = None
+
+
+class TicketApprovalRequested(TicketFacts):
+    """A ticket waits for approval: its approvers are asked (`request`), reminded, and when
+    nobody decides in time the escalation contacts are asked (`escalation`)."""
+
+    event_type: ClassVar[str] = "ticket.approval_requested"
+
+    approval_id: UUID
+    round: Literal["request", "reminder", "escalation"]
+    approvers: list[Approver]
+    subject: str
+    amount: Decimal | None = None
+    due_at: datetime = Field(description="When the next reminder or escalation is due.")
+    requested_at: datetime
+
+
+class TicketApprovalDecided(TicketFacts):
+    """Who approved or rejected the ticket, when, and how (the API or a signed mail link)."""
+
+    event_type: ClassVar[str] = "ticket.approval_decided"
+
+    approval_id: UUID | None = None
+    decision: Literal["approved", "rejected"]
+    approver_id: str
+    via: Literal["api", "link"]
+    reason: str | None = None
+    decided_at: datetime
+
+
 MODELS: tuple[type[EventData], ...] = (
     TicketCreated,
     TicketUpdated,
@@ -126,4 +212,9 @@ MODELS: tuple[type[EventData], ...] = (
     TicketFeedbackReceived,
     TicketTransferred,
     TicketEscalated,
+    TicketSurveyRequested,
+    TicketSurveyAnswered,
+    FeedbackNegative,
+    TicketApprovalRequested,
+    TicketApprovalDecided,
 )

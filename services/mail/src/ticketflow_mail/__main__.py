@@ -1,0 +1,3 @@
+from ticketflow_mail.main import run
+
+run()
