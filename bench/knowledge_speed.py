@@ -37,7 +37,7 @@ from bench.infra import bench_infra
 from bench.knowledge_eval import Item, evaluate, load_corpus, load_queries, table
 from bench.knowledge_http import measure_http
 from bench.knowledge_service import indexed, ranked_ids
-from bench.process_stats import cpu_seconds, memory_kib
+from bench.process_stats import cpu_seconds, host_ticks, memory_kib, steal_share
 from tests.conftest import fresh_database
 from tests.support.schemas import fresh_schema
 from ticketflow_common.events.knowledge import ItemKind
@@ -223,7 +223,7 @@ async def measure(
         )
     latencies: list[float] = []
     found = 0
-    own_cpu, pg_cpu = time.process_time(), cpu_seconds(backend)
+    own_cpu, pg_cpu, ticks = time.process_time(), cpu_seconds(backend), host_ticks()
     started = time.perf_counter()
     rounds = 0
     while time.perf_counter() - started < seconds:
@@ -253,6 +253,9 @@ async def measure(
     if pg_cpu is not None and pg_end is not None:
         cpu += f", its Postgres backend {(pg_end - pg_cpu) / n * 1000:.2f} ms"
     print(cpu)
+    steal = steal_share(ticks, host_ticks())
+    if steal is not None:
+        print(f"  CPU steal meanwhile (the host's other guests): {steal:.0%}")
     memory = memory_kib(os.getpid())
     if memory:
         print(f"  RSS of this process {memory[0] / 1024:.0f} MiB (peak {memory[1] / 1024:.0f})")

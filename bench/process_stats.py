@@ -113,3 +113,21 @@ async def watching(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def host_ticks() -> tuple[int, int] | None:
+    """(steal, total) CPU ticks of the machine so far, from /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(v) for v in first[:8]]
+    return ticks[7], sum(ticks)
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of CPU time the hypervisor gave other guests between two `host_ticks()` (the
+    "st" of vmstat): on a shared host, the tail of any latency figure follows it."""
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
