@@ -6,8 +6,8 @@ import asyncpg
 
 from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.problems import invalid_field, not_found
-from ticketflow_intake.domain.approvals import DEFAULT_APPROVAL_TIMING, ApprovalTiming, timing_for
 from ticketflow_intake.domain.access import Principal
+from ticketflow_intake.domain.approvals import DEFAULT_APPROVAL_TIMING, ApprovalTiming, timing_for
 from ticketflow_intake.domain.catalogue import Category, CategorySpec, without_contacts
 from ticketflow_intake.domain.lifecycle import DONE_STATUSES
 from ticketflow_intake.store import categories
