@@ -4,6 +4,7 @@ worker (an injected clock) reminds once and escalates once, and a decision (API 
 whose GET changes nothing) closes the request, emits `ticket.approval_decided` and shows on the
 timeline who decided, when and how."""
 
+import asyncio
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -168,6 +169,18 @@ async def test_request_then_one_reminder_then_one_escalation_until_decided(
     api.clock.advance(30 * 24 * 3600)
     assert await rounds(api) == 0  # a decision closes the request: no reminder
     assert [e["round"] for e in await approval_events(api, other)] == ["request"]
+
+
+async def test_two_replicas_emit_a_due_round_once(api: IntakeApi, keys: Keys) -> None:
+    await purchase_category(api)
+    ticket_id = await file(api, keys)
+    api.clock.advance(3600)
+    async with api.pool.acquire() as one, api.pool.acquire() as two:
+        emitted = await asyncio.gather(
+            run_due_rounds(conn=one, now=api.clock()), run_due_rounds(conn=two, now=api.clock())
+        )
+    assert sorted(emitted) == [0, 1]
+    assert [e["round"] for e in await approval_events(api, ticket_id)] == ["request", "reminder"]
 
 
 async def test_a_category_without_approvers_asks_its_escalation_contacts_or_nobody(
