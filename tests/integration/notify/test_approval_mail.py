@@ -44,11 +44,14 @@ LINK = re.compile(r"https://desk\.example\.com/intake/approval-links/(\S+)")
 
 
 @pytest.fixture
-async def intake(database_url: str, kafka_bootstrap: str) -> AsyncIterator[IntakeApi]:
-    """Intake beside notify, verifying approval links with the secret notify signs them with."""
+async def intake(
+    database_url: str, kafka_bootstrap: str, clock: FakeClock
+) -> AsyncIterator[IntakeApi]:
+    """Intake beside notify on notify's clock, verifying approval links with the secret notify
+    signs them with."""
     async with fresh_schema(database_url, "intake", max_size=6) as (pool, schema):
         settings = intake_settings(database_url, kafka_bootstrap, approval_link_secret=SECRET)
-        harness = intake_harness(settings=settings, pool=pool, schema=schema, clock=FakeClock())
+        harness = intake_harness(settings=settings, pool=pool, schema=schema, clock=clock)
         async with closing(harness):
             yield IntakeApi.on(harness)
 
@@ -134,12 +137,10 @@ async def test_approvers_get_their_own_working_links_then_the_escalation_contact
     assert deputy is not None
     assert deputy.approver_id == "boss-2"
 
-    intake.clock.advance(3600)
-    harness.clock.advance(3600)
+    intake.clock.advance(3600)  # notify's clock too: they share it
     async with intake.pool.acquire() as conn:
         assert await run_due_rounds(conn=conn, now=intake.clock()) == 1
-    intake.clock.advance(3600)
-    harness.clock.advance(3600)
+    intake.clock.advance(3600)  # notify's clock too: they share it
     async with intake.pool.acquire() as conn:
         assert await run_due_rounds(conn=conn, now=intake.clock()) == 1
     _, reminder, escalation = await rounds_of(intake, ticket_id)
