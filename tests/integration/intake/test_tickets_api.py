@@ -115,9 +115,17 @@ async def test_amount_at_threshold_needs_approval_before_work(api: IntakeApi, ke
     assert approved.json()["status"] == "open"
     assert again.status_code == 409
     events = await api.outbox_events(ticket_id)
-    assert [e["type"] for e in events] == ["ticket.created", "ticket.status_changed"]
-    assert events[1]["data"]["previous_status"] == "pending_approval"
-    assert events[1]["data"]["reason"] == "approved: budgeted"
+    assert [e["type"] for e in events] == [
+        "ticket.created",
+        "ticket.approval_requested",
+        "ticket.status_changed",
+        "ticket.approval_decided",
+    ]
+    assert events[2]["data"]["previous_status"] == "pending_approval"
+    assert events[2]["data"]["reason"] == "approved: budgeted"
+    assert events[3]["data"]["approver_id"] == "boss-1"
+    assert events[3]["data"]["via"] == "api"
+    assert again.json()["decided_by"] == "boss-1"
 
 
 async def test_rejected_request_is_closed(api: IntakeApi, keys: Keys) -> None:

@@ -7,6 +7,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_notify.domain.approval_mail import ApprovalLinks
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 from ticketflow_notify.domain.knowledge_mail import AnswerLinks
 from ticketflow_notify.domain.network_policy import IPNetwork, parse_networks
@@ -59,6 +60,17 @@ class NotifySettings(ServiceSettings):
         description="Signs the answer links mailed with suggestions (knowledge's"
         " KNOWLEDGE_ANSWER_LINK_SECRET); unset: suggestions are mailed without links.",
     )
+    approval_public_url: str = Field(
+        default="http://127.0.0.1:8001",
+        max_length=500,
+        description="Intake's address as mail readers reach it: approve/reject links start"
+        " with it.",
+    )
+    approval_link_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the approve/reject links mailed to approvers (intake's"
+        " INTAKE_APPROVAL_LINK_SECRET, the same value); unset: approval mail carries no links.",
+    )
     digest_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     stats_interval_seconds: float = Field(default=5.0, gt=0, le=300)
 
@@ -101,6 +113,13 @@ class NotifySettings(ServiceSettings):
         secret = self.knowledge_answer_link_secret
         return AnswerLinks(
             public_url=self.knowledge_public_url,
+            secret=secret.get_secret_value() if secret else None,
+        )
+
+    def approval_links(self) -> ApprovalLinks:
+        secret = self.approval_link_secret
+        return ApprovalLinks(
+            public_url=self.approval_public_url,
             secret=secret.get_secret_value() if secret else None,
         )
 

@@ -12,6 +12,7 @@ from ticketflow_intake.api.deps import (
     NowDep,
     PoolDep,
     PrincipalDep,
+    SettingsDep,
 )
 from ticketflow_intake.commands import catalogue, credentials
 from ticketflow_intake.domain.access import CredentialView, IssuedCredential, Role
@@ -25,18 +26,26 @@ CategoryKeyPath = Annotated[
 
 
 @router.get("/categories")
-async def read_categories(_principal: PrincipalDep, pool: PoolDep) -> list[Category]:
-    """The catalogue clients pick a category from."""
+async def read_categories(principal: PrincipalDep, pool: PoolDep) -> list[Category]:
+    """The catalogue clients pick a category from (its approvers for staff only)."""
     async with pool.acquire() as conn:
-        return await catalogue.list_categories(conn=conn)
+        return await catalogue.list_categories(conn=conn, principal=principal)
 
 
 @router.put("/categories/{key}")
 async def put_category(
-    key: CategoryKeyPath, body: CategorySpec, _principal: CanManageCategories, pool: PoolDep
+    key: CategoryKeyPath,
+    body: CategorySpec,
+    _principal: CanManageCategories,
+    pool: PoolDep,
+    settings: SettingsDep,
 ) -> Category:
+    """Create or change a category: its defaults, approval threshold, approvers, escalation
+    contacts and approval times; 422 naming the field that cannot work."""
     async with pool.acquire() as conn:
-        return await catalogue.put_category(conn=conn, key=key, spec=body)
+        return await catalogue.put_category(
+            conn=conn, key=key, spec=body, approval_defaults=settings.approval_timing()
+        )
 
 
 @router.delete("/categories/{key}", status_code=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,7 @@ from ticketflow_intake.api.deps import (
     NowDep,
     PoolDep,
     PrincipalDep,
+    SettingsDep,
     with_etag,
 )
 from ticketflow_intake.commands import read
@@ -40,12 +41,19 @@ async def file_ticket(
     pool: PoolDep,
     now: NowDep,
     response: Response,
+    settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Ticket:
-    """File a ticket; it starts in `pending_approval` when its amount needs approval."""
+    """File a ticket; it starts in `pending_approval` when its amount needs approval, and its
+    category's approvers are asked (`ticket.approval_requested`)."""
     async with pool.acquire() as conn:
         ticket, replayed = await create_ticket_once(
-            conn=conn, new=body, principal=principal, idempotency_key=idempotency_key, now=now
+            conn=conn,
+            new=body,
+            principal=principal,
+            idempotency_key=idempotency_key,
+            now=now,
+            approval_timing=settings.approval_timing(),
         )
     response.headers["Location"] = f"/tickets/{ticket.id}"
     if replayed:

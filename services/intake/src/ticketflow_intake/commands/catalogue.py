@@ -5,19 +5,41 @@ from datetime import datetime
 import asyncpg
 
 from ticketflow_common.in_use import refuse_if_used
-from ticketflow_common.problems import not_found
-from ticketflow_intake.domain.catalogue import Category, CategorySpec
+from ticketflow_common.problems import invalid_field, not_found
+from ticketflow_intake.domain.access import Principal
+from ticketflow_intake.domain.approvals import DEFAULT_APPROVAL_TIMING, ApprovalTiming, timing_for
+from ticketflow_intake.domain.catalogue import Category, CategorySpec, without_contacts
 from ticketflow_intake.domain.lifecycle import DONE_STATUSES
 from ticketflow_intake.store import categories
 
 
-async def list_categories(*, conn: asyncpg.Connection) -> list[Category]:
-    """The live catalogue clients pick a category from."""
-    return await categories.list_categories(conn=conn)
+async def list_categories(
+    *, conn: asyncpg.Connection, principal: Principal | None = None
+) -> list[Category]:
+    """The live catalogue clients pick a category from; requesters do not see who approves
+    (names and addresses are staff's)."""
+    found = await categories.list_categories(conn=conn)
+    if principal is None or not principal.sees_only_own:
+        return found
+    return [without_contacts(c) for c in found]
 
 
-async def put_category(*, conn: asyncpg.Connection, key: str, spec: CategorySpec) -> Category:
-    """Create or change the category; an archived one comes back."""
+async def put_category(
+    *,
+    conn: asyncpg.Connection,
+    key: str,
+    spec: CategorySpec,
+    approval_defaults: ApprovalTiming = DEFAULT_APPROVAL_TIMING,
+) -> Category:
+    """Create or change the category; an archived one comes back. 422 when its escalation
+    would not come after its reminder (the service defaults filling what it leaves out)."""
+    timing = timing_for(spec, approval_defaults)
+    fault = timing.check()
+    if fault is not None:
+        raise invalid_field(
+            "approval_escalation_minutes",
+            f"{fault} ({timing.reminder_after} after the request), not {timing.escalate_after}",
+        )
     return await categories.upsert_category(conn=conn, key=key, spec=spec)
 
 

@@ -6,6 +6,7 @@ emitted, or nothing happens."""
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Literal
 
 import asyncpg
 
@@ -17,6 +18,7 @@ from ticketflow_intake.commands.access_checks import (
     load_for_change,
     refusal_as_conflict,
 )
+from ticketflow_intake.commands.approvals import record_decision, refuse_if_decided
 from ticketflow_intake.commands.metrics import (
     FIRST_CONTACT_RESOLUTIONS,
     RESOLUTION_SECONDS,
@@ -76,23 +78,33 @@ async def _move(
     `ticket.status_changed`."""
     async with conn.transaction():
         ticket = await load_for_change(conn=conn, write=write)
-        with refusal_as_conflict():
-            move = decide(ticket)
-        event = partial(
-            status_changed_by,
-            write.principal,
-            ticket,
-            reason=move.reason,
-            reopened=move.reopened,
-            now=now,
-        )
-        changes = move.changes(now)
-        changed = await apply_change(
-            conn=conn, ticket=ticket, changes=changes, event=event, now=now
-        )
-        if move.target == "resolved":
-            await count_resolution(conn=conn, ticket=changed, now=now)
-        return changed
+        return await _move_loaded(conn=conn, write=write, ticket=ticket, decide=decide, now=now)
+
+
+async def _move_loaded(
+    *,
+    conn: asyncpg.Connection,
+    write: TicketWrite,
+    ticket: Ticket,
+    decide: Callable[[Ticket], StatusMove],
+    now: datetime,
+) -> Ticket:
+    """Move the locked ticket where `decide` says and emit `ticket.status_changed`."""
+    with refusal_as_conflict():
+        move = decide(ticket)
+    event = partial(
+        status_changed_by,
+        write.principal,
+        ticket,
+        reason=move.reason,
+        reopened=move.reopened,
+        now=now,
+    )
+    changes = move.changes(now)
+    changed = await apply_change(conn=conn, ticket=ticket, changes=changes, event=event, now=now)
+    if move.target == "resolved":
+        await count_resolution(conn=conn, ticket=changed, now=now)
+    return changed
 
 
 async def change_status(
@@ -103,10 +115,31 @@ async def change_status(
 
 
 async def decide_approval(
-    *, conn: asyncpg.Connection, write: TicketWrite, request: ApprovalDecision, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    write: TicketWrite,
+    request: ApprovalDecision,
+    now: datetime,
+    via: Literal["api", "link"] = "api",
 ) -> Ticket:
-    decide = partial(approval_move, request=request)
-    return await _move(conn=conn, write=write, decide=decide, now=now)
+    """The one decision both the API and signed links make: the status change, the request
+    closed and `ticket.approval_decided` (409 naming who decided when it was decided)."""
+    async with conn.transaction():
+        ticket = await load_for_change(conn=conn, write=write)
+        if ticket.status != "pending_approval":
+            await refuse_if_decided(conn=conn, ticket_id=ticket.id)
+        decide = partial(approval_move, request=request)
+        changed = await _move_loaded(conn=conn, write=write, ticket=ticket, decide=decide, now=now)
+        await record_decision(
+            conn=conn,
+            ticket=changed,
+            approved=request.decision == "approve",
+            approver_id=write.principal.subject,
+            via=via,
+            reason=request.reason,
+            now=now,
+        )
+        return changed
 
 
 async def reopen(

@@ -9,9 +9,11 @@ import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.problems import ProblemError, invalid_field
+from ticketflow_intake.commands.approvals import open_approval_request
 from ticketflow_intake.commands.metrics import TICKETS_CREATED
 from ticketflow_intake.commands.ticket_events import emit_ticket_event
 from ticketflow_intake.domain.access import Principal
+from ticketflow_intake.domain.approvals import DEFAULT_APPROVAL_TIMING, ApprovalTiming
 from ticketflow_intake.domain.catalogue import DEFAULT_APPROVAL_THRESHOLD, choose_priority
 from ticketflow_intake.domain.lifecycle import needs_approval
 from ticketflow_intake.domain.ticket_events import created
@@ -22,9 +24,15 @@ from ticketflow_intake.store.tickets import insert_ticket
 
 
 async def create_ticket(
-    *, conn: asyncpg.Connection, new: NewTicket, principal: Principal, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    new: NewTicket,
+    principal: Principal,
+    now: datetime,
+    approval_timing: ApprovalTiming = DEFAULT_APPROVAL_TIMING,
 ) -> Ticket:
-    """Store the ticket and its `ticket.created` event; call inside a transaction."""
+    """Store the ticket and its `ticket.created` event (and, pending approval, its approval
+    request and `ticket.approval_requested`); call inside a transaction."""
     if principal.sees_only_own and new.requester.id != principal.subject:
         raise ProblemError(403, "requesters can file tickets only for themselves")
     category = None
@@ -51,6 +59,10 @@ async def create_ticket(
         conn, TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc
     )
     await emit_ticket_event(conn=conn, data=created(ticket), now=now)
+    if ticket.status == "pending_approval":
+        await open_approval_request(
+            conn=conn, ticket=ticket, category=category, defaults=approval_timing, now=now
+        )
     return ticket
 
 
@@ -67,12 +79,15 @@ async def create_ticket_once(
     principal: Principal,
     idempotency_key: str | None,
     now: datetime,
+    approval_timing: ApprovalTiming = DEFAULT_APPROVAL_TIMING,
 ) -> tuple[Ticket, bool]:
     """Create, or replay what the same key created before; True when it is a replay. One
     transaction: the key, the ticket and its event commit together."""
     async with conn.transaction():
         if idempotency_key is None:
-            return await create_ticket(conn=conn, new=new, principal=principal, now=now), False
+            return await create_ticket(
+                conn=conn, new=new, principal=principal, now=now, approval_timing=approval_timing
+            ), False
         fingerprint = request_fingerprint(new)
         stored = await claim_key(
             conn=conn,
@@ -86,7 +101,9 @@ async def create_ticket_once(
                     422, "this Idempotency-Key was already used with a different request body"
                 )
             return Ticket.model_validate(stored.body), True
-        ticket = await create_ticket(conn=conn, new=new, principal=principal, now=now)
+        ticket = await create_ticket(
+            conn=conn, new=new, principal=principal, now=now, approval_timing=approval_timing
+        )
         await store_response(
             conn=conn,
             credential_id=principal.credential_id,

@@ -45,3 +45,30 @@ CSAT_RATINGS = Counter(
     "Satisfaction ratings given after resolution, by rating (1-5) and team.",
     ["rating", "team"],
 )
+APPROVALS_REQUESTED = Counter(
+    "ticketflow_approvals_requested",
+    "Approval rounds emitted (request, reminder, escalation), by category.",
+    ["round", "category"],
+)
+APPROVALS_ESCALATED = Counter(
+    "ticketflow_approvals_escalated",
+    "Approval requests nobody decided by their escalation time, by category.",
+    ["category"],
+)
+APPROVALS_UNROUTABLE = Counter(
+    "ticketflow_approvals_unroutable",
+    "Approval rounds emitted with nobody to ask: the category names no approvers and no"
+    " escalation contacts.",
+    ["category"],
+)
+APPROVALS_DECIDED = Counter(
+    "ticketflow_approvals_decided",
+    "Approval decisions, by decision (approved, rejected) and how (api, link).",
+    ["decision", "via"],
+)
+APPROVAL_DECISION_SECONDS = Histogram(
+    "ticketflow_approval_decision_seconds",
+    "Wall time from an approval request to its decision.",
+    ["decision"],
+    buckets=SERVICE_TIME_BUCKETS,
+)

@@ -39,6 +39,9 @@ REQUESTER_FIELDS: dict[str, frozenset[str]] = {
     "ticket.transferred": frozenset({"ticket_id", "team", "transferred_at"}),
     "ticket.assigned": frozenset({"ticket_id", "agent_name", "team", "assigned_at"}),
     "ticket.queued": frozenset({"ticket_id", "team", "queued_at"}),
+    # Approvals: that the ticket waits for one and how it was decided; who approves is staff's.
+    "ticket.approval_requested": frozenset({"ticket_id", "round", "requested_at"}),
+    "ticket.approval_decided": frozenset({"ticket_id", "decision", "via", "decided_at"}),
     # Knowledge: the suggestion's public items only (see `_public_items`) and the requester's
     # own answer. A resolved problem stays internal: problems carry no visibility, so their
     # root cause and fix may be staff-only; requesters see the resolution it made.

@@ -16,9 +16,12 @@ async def upsert_category(*, conn: asyncpg.Connection, key: str, spec: CategoryS
     """Create or change the category; an archived one comes back."""
     row = await conn.fetchrow(
         "INSERT INTO categories (key, name, default_priority, required_skills, team,"
-        " approval_threshold) VALUES ($1, $2, $3, $4, $5, $6)"
+        " approval_threshold, approvers, approval_escalation, approval_reminder_minutes,"
+        " approval_escalation_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         " ON CONFLICT (key) DO UPDATE SET name = $2, default_priority = $3,"
-        " required_skills = $4, team = $5, approval_threshold = $6, updated_at = now(),"
+        " required_skills = $4, team = $5, approval_threshold = $6, approvers = $7,"
+        " approval_escalation = $8, approval_reminder_minutes = $9,"
+        " approval_escalation_minutes = $10, updated_at = now(),"
         " archived_at = NULL RETURNING *",
         key,
         spec.name,
@@ -26,6 +29,10 @@ async def upsert_category(*, conn: asyncpg.Connection, key: str, spec: CategoryS
         spec.required_skills,
         spec.team,
         spec.approval_threshold,
+        [c.model_dump(mode="json") for c in spec.approvers],
+        [c.model_dump(mode="json") for c in spec.approval_escalation],
+        spec.approval_reminder_minutes,
+        spec.approval_escalation_minutes,
     )
     return _category(row)
 
@@ -35,6 +42,12 @@ async def get_category(*, conn: asyncpg.Connection, key: str) -> Category | None
     row = await conn.fetchrow(
         "SELECT * FROM categories WHERE key = $1 AND archived_at IS NULL FOR SHARE", key
     )
+    return _category(row) if row else None
+
+
+async def get_any_category(*, conn: asyncpg.Connection, key: str) -> Category | None:
+    """The category, archived or not, unlocked: whom its tickets' approvals go to."""
+    row = await conn.fetchrow("SELECT * FROM categories WHERE key = $1", key)
     return _category(row) if row else None
 
 

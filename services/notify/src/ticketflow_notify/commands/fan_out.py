@@ -18,6 +18,7 @@ from ticketflow_common.events import (
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.commands.compose import compose
 from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
+from ticketflow_notify.domain.approval_mail import ApprovalLinks, approval_context
 from ticketflow_notify.domain.deliveries import NewDelivery, ToldEvent
 from ticketflow_notify.domain.digests import DigestKey
 from ticketflow_notify.domain.knowledge_mail import (
@@ -69,6 +70,7 @@ async def fan_out_event(
     policy: QuietHoursPolicy,
     insights_url: str = "",
     answer_links: AnswerLinks | None = None,
+    approval_links: ApprovalLinks | None = None,
 ) -> None:
     """The consumer's command for every event notify hears of (see `fan_out`)."""
     await fan_out(
@@ -79,6 +81,7 @@ async def fan_out_event(
         policy=policy,
         insights_url=insights_url,
         answer_links=answer_links,
+        approval_links=approval_links,
     )
 
 
@@ -103,6 +106,7 @@ async def fan_out(
     policy: QuietHoursPolicy,
     insights_url: str = "",
     answer_links: AnswerLinks | None = None,
+    approval_links: ApprovalLinks | None = None,
 ) -> int:
     """Create this event's deliveries (or digest entries) in the caller's transaction;
     returns how many targets were new for it. Redelivered events find theirs taken."""
@@ -162,7 +166,8 @@ async def fan_out(
                 event_type=envelope.type,
                 languages=languages,
                 context=message_context(told.envelope, ticket, insights_url=insights_url)
-                | knowledge.context_for(route.address),
+                | knowledge.context_for(route.address)
+                | approval_context(event, route.address, links=approval_links, now=now),
             )
         hold = policy.hold(channel=route.channel, event_type=envelope.type, quiet=quiet, now=now)
         new = NewDelivery(to=route, told=told, message=message, hold=hold)

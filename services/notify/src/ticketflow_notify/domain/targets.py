@@ -16,6 +16,7 @@ from ticketflow_common.events import (
     SlaFacts,
     StaffingGapForecast,
     TeamChanged,
+    TicketApprovalRequested,
     TicketAssigned,
     TicketCreated,
     TicketEscalated,
@@ -23,6 +24,7 @@ from ticketflow_common.events import (
     TicketQueued,
     TicketUnassigned,
 )
+from ticketflow_notify.domain.approval_mail import approvers_asked
 from ticketflow_notify.domain.deliveries import Channel, Destination
 from ticketflow_notify.domain.endpoints import EndpointKind
 from ticketflow_notify.domain.knowledge_mail import suggested_to
@@ -129,10 +131,10 @@ def _named_leads(event: EventData) -> list[str]:
 
 
 def addressed_emails(event: EventData, *, also: Sequence[str] = ()) -> list[str]:
-    """Whom insights' and knowledge's events are for, told by mail whether or not anyone
-    subscribed: a gap's team lead, a report's recipients, an at-risk ticket's assignee, the
-    requester a suggestion is for; `also` the people notify found itself (a fixed problem's
-    requesters)."""
+    """Whom insights', knowledge's and approval events are for, told by mail whether or not
+    anyone subscribed: a gap's team lead, a report's recipients, an at-risk ticket's assignee,
+    the requester a suggestion is for, the people a round of an approval request asks; `also`
+    the people notify found itself (a fixed problem's requesters)."""
     found: list[str | None]
     match event:
         case StaffingGapForecast():
@@ -143,6 +145,8 @@ def addressed_emails(event: EventData, *, also: Sequence[str] = ()) -> list[str]
             found = [event.assignee_email]
         case KnowledgeSuggested():
             found = suggested_to(event)
+        case TicketApprovalRequested():
+            found = approvers_asked(event)
         case _:
             found = []
     found += also

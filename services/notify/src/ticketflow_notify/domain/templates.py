@@ -10,6 +10,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field, StringConstraints, field_validator
 
 from ticketflow_common.input_model import InputModel
+from ticketflow_notify.domain.approval_templates import APPROVAL_SOURCES
 from ticketflow_notify.domain.insights_templates import INSIGHTS_SOURCES
 from ticketflow_notify.domain.knowledge_templates import KNOWLEDGE_SOURCES
 
@@ -198,6 +199,7 @@ BUILT_IN: dict[tuple[str, str], MessageTemplate] = {
 }
 BUILT_IN |= {key: MessageTemplate(*parts) for key, parts in INSIGHTS_SOURCES.items()}
 BUILT_IN |= {key: MessageTemplate(*parts) for key, parts in KNOWLEDGE_SOURCES.items()}
+BUILT_IN |= {key: MessageTemplate(*parts) for key, parts in APPROVAL_SOURCES.items()}
 GENERIC = MessageTemplate(
     "[{{ event.type }}] {{ ticket.subject or event.subject }}",
     "{{ event.type }} for {{ event.subject }} at {{ event.time }}\n",
