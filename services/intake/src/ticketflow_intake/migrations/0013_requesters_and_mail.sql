@@ -7,8 +7,6 @@ CREATE TABLE requesters (
     created_at   timestamptz NOT NULL
 );
 
-CREATE INDEX requesters_id ON requesters (requester_id);
-
 -- The mail a ticket or a comment was made from: one Message-ID makes one of them, however
 -- often the mail arrives.
 ALTER TABLE tickets ADD COLUMN origin_message_id text UNIQUE;
