@@ -27,7 +27,8 @@ async def ticket_from(api: IntakeApi, keys: Keys, mail: MailReceived) -> dict[st
         found = await http.get("/tickets")
     made = [t for t in found.json()["items"] if t["origin_message_id"] == mail.message_id]
     assert len(made) == 1, found.text
-    return made[0]
+    ticket: dict[str, Any] = made[0]
+    return ticket
 
 
 async def comments(api: IntakeApi, keys: Keys, ticket_id: str) -> list[dict[str, Any]]:
