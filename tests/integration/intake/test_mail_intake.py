@@ -2,6 +2,7 @@
 through the API's rules, a threaded one becomes a comment (a requester's reply reopening a
 resolved ticket within the window), and the same mail twice has one effect."""
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -242,3 +243,16 @@ async def test_ticket_commented_carries_the_body_of_public_comments_only(
         (True, "请重启路由器"),
         (False, None),
     ]
+
+
+async def test_one_mail_delivered_twice_at_once_files_one_ticket(
+    api: IntakeApi, keys: Keys
+) -> None:
+    """Two replicas taking the same Message-ID (from SMTP and from IMAP) at the same moment."""
+    mail = mail_from("new.person@example.com")
+    twin = mail.model_copy(update={"mail_id": uuid.uuid4(), "via": "imap"})
+    outcomes = await asyncio.gather(deliver(api, mail), deliver(api, twin))
+    assert outcomes == ["processed", "processed"]
+    async with api.client(keys.agent) as http:
+        found = (await http.get("/tickets")).json()["items"]
+    assert [t["origin_message_id"] for t in found] == [mail.message_id]

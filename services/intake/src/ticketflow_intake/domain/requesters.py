@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 MAX_EMAIL = 254
 """RFC 5321's limit on a forward path."""
@@ -27,7 +27,13 @@ def _text(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-Email = Annotated[str, BeforeValidator(_text), AfterValidator(normalise_email)]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=MAX_EMAIL),
+    BeforeValidator(_text),
+    Field(json_schema_extra={"format": "email"}),
+    AfterValidator(normalise_email),
+]
 """An email address as intake stores and compares it (see `normalise_email`)."""
 
 
