@@ -252,7 +252,7 @@ async def test_one_mail_delivered_twice_at_once_files_one_ticket(
     mail = mail_from("new.person@example.com")
     twin = mail.model_copy(update={"mail_id": uuid.uuid4(), "via": "imap"})
     outcomes = await asyncio.gather(deliver(api, mail), deliver(api, twin))
-    assert outcomes == ["processed", "processed"]
+    assert list(outcomes) == ["processed", "processed"]
     async with api.client(keys.agent) as http:
         found = (await http.get("/tickets")).json()["items"]
     assert [t["origin_message_id"] for t in found] == [mail.message_id]
