@@ -11,6 +11,7 @@ from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_intake.commands.approvals import open_approval_request
 from ticketflow_intake.commands.metrics import TICKETS_CREATED
+from ticketflow_intake.commands.requesters import resolve_requester
 from ticketflow_intake.commands.ticket_events import emit_ticket_event
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.approvals import DEFAULT_APPROVAL_TIMING, ApprovalTiming
@@ -30,11 +31,18 @@ async def create_ticket(
     principal: Principal,
     now: datetime,
     approval_timing: ApprovalTiming = DEFAULT_APPROVAL_TIMING,
+    origin_message_id: str | None = None,
 ) -> Ticket:
     """Store the ticket and its `ticket.created` event (and, pending approval, its approval
-    request and `ticket.approval_requested`); call inside a transaction."""
-    if principal.sees_only_own and new.requester.id != principal.subject:
+    request and `ticket.approval_requested`); call inside a transaction. A mail's ticket names
+    its `origin_message_id`."""
+    own = principal.subject if principal.sees_only_own else None
+    if own is not None and new.requester.id not in (None, own):
         raise ProblemError(403, "requesters can file tickets only for themselves")
+    requester = await resolve_requester(conn=conn, ref=new.requester, own_id=own, now=now)
+    if own is not None and requester.id != own:
+        raise ProblemError(403, "requesters can file tickets only for themselves")
+    new = new.model_copy(update={"requester": requester})
     category = None
     if new.category is not None:
         category = await get_category(conn=conn, key=new.category)
@@ -54,6 +62,7 @@ async def create_ticket(
         team=category.team if category else None,
         status="pending_approval" if needs_approval(new.amount, threshold) else "new",
         now=now,
+        origin_message_id=origin_message_id,
     )
     after_commit(
         conn, TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc
