@@ -3,6 +3,8 @@ attachments, the `mail.received` event) reads, so the parser can improve without
 
 from dataclasses import dataclass, field
 
+from ticketflow_common.events.mail import RefusalReason
+
 
 @dataclass(frozen=True)
 class ParsedAttachment:
@@ -41,3 +43,5 @@ class Malformed:
     """A mail that cannot be read as one: kept aside with the reason."""
 
     reason: str
+    refusal: RefusalReason = "malformed"
+    """The `mail.refused` reason: malformed, or too_large for a mail over the size limit."""
