@@ -83,7 +83,7 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for name, value in msg.items():
+    for name, value in msg.raw_items():
         out.setdefault(name.strip().lower(), []).append(str(value))
     return out
 
@@ -163,4 +163,12 @@ def _content_of(part: Message) -> bytes:
 
 
 def _text_of(part: Message) -> str:
-    return decode_bytes(_content_of(part), part.get_content_charset())
+    text = decode_bytes(_content_of(part), _charset(part))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:  # a charset parameter in RFC 2231 form naming garbage
+        return None
