@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (Chinese text is written with full-width punctuation)
 """parse_mail on real client output: charsets, encoded words, HTML-only mail, attachments,
 stable Message-IDs, and a Malformed, never an exception, for anything else."""
 
@@ -41,7 +42,8 @@ def test_outlook_html_only_with_chinese_history() -> None:
     mail = parsed("outlook_html_only.eml")
     assert mail.content_type == "text/html"
     assert "请换一根HDMI线试试。" in mail.text
-    assert "<b>" not in mail.text and "p{margin" not in mail.text
+    assert "<b>" not in mail.text
+    assert "p{margin" not in mail.text
     assert (
         mail.new_text == "你好，\n\n会议室的投影仪还是没有信号，HDMI 线已经换过了。\n\n谢谢！\n李娜"
     )
@@ -68,10 +70,12 @@ def test_missing_message_id_derived_from_the_bytes_stably() -> None:
     first = parse_mail(data, max_bytes=MAX_BYTES)
     second = parse_mail(data, max_bytes=MAX_BYTES)
     other = parse_mail(data + b"\r\n", max_bytes=MAX_BYTES)
-    assert isinstance(first, ParsedMail) and isinstance(second, ParsedMail)
+    assert isinstance(first, ParsedMail)
+    assert isinstance(second, ParsedMail)
     assert isinstance(other, ParsedMail)
     assert first.message_id == second.message_id == derived_message_id(data)
-    assert first.message_id.startswith("<") and first.message_id.endswith("@ticketflow.invalid>")
+    assert first.message_id.startswith("<")
+    assert first.message_id.endswith("@ticketflow.invalid>")
     assert other.message_id != first.message_id
     assert first.from_address == "alice@example.org"
 
@@ -84,7 +88,8 @@ def test_garbage_empty_fromless_and_too_large_are_malformed() -> None:
         reason="no From address: not a mail"
     )
     big = parse_mail(raw("big5_vpn.eml"), max_bytes=100)
-    assert isinstance(big, Malformed) and big.refusal == "too_large"
+    assert isinstance(big, Malformed)
+    assert big.refusal == "too_large"
 
 
 def test_charsets_declared_wrong_missing_or_unknown() -> None:
@@ -132,7 +137,8 @@ def test_rfc2231_gb2312_filename_and_outlook_encoded_word_filename() -> None:
         "--b\r\nContent-Type: text/plain\r\n\r\nsee files\r\n"
         f"--b\r\nContent-Type: application/octet-stream\r\n"
         f"Content-Disposition: attachment; filename*=gb2312''{gbname}\r\n\r\nx\r\n"
-        f'--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="=?utf-8?B?{utf}?="\r\n\r\n%PDF-1.4\r\n'
+        "--b\r\nContent-Type: application/pdf\r\n"
+        f'Content-Disposition: attachment; filename="=?utf-8?B?{utf}?="\r\n\r\n%PDF-1.4\r\n'
         "--b--\r\n"
     ).encode()
     mail = parse_mail(data, max_bytes=MAX_BYTES)
