@@ -39,10 +39,12 @@ def _is_bounce(parsed: ParsedMail, envelope_sender: str | None) -> bool:
         return True
     if _BOUNCE_SENDERS.match(parsed.from_address):
         return True
-    ctype = parsed.headers.get("content-type", "").lower()
-    if parsed.content_type == "multipart/report" or any(t in ctype for t in _REPORT_TYPES):
+    ctype = parsed.headers.get("content-type", "").strip().lower()
+    if parsed.content_type == "multipart/report" or ctype.startswith("multipart/report"):
         return True
-    return parsed.content_type in _REPORT_TYPES or "x-failed-recipients" in parsed.headers
+    if any(t in _REPORT_TYPES for t in (parsed.content_type, *parsed.part_types)):
+        return True
+    return "x-failed-recipients" in parsed.headers
 
 
 def is_blocked(address: str, patterns: list[str] | tuple[str, ...]) -> bool:

@@ -78,6 +78,7 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         headers=decoded,
         content_type=msg.get_content_type(),
         attachments=body.attachments,
+        part_types=body.types,
     )
 
 
@@ -101,6 +102,7 @@ class _Body:
         self.html: str | None = None
         self.attachments: list[ParsedAttachment] = []
         self.parts = 0
+        self.types: list[str] = []
 
 
 def _walk(part: Message, body: _Body, *, depth: int) -> None:
@@ -109,6 +111,7 @@ def _walk(part: Message, body: _Body, *, depth: int) -> None:
         body.parts = MAX_PARTS + 1
         return
     ctype = part.get_content_type()
+    body.types.append(ctype)
     if part.is_multipart() and ctype.startswith("multipart/"):
         payload = part.get_payload()
         if isinstance(payload, list):
