@@ -3,6 +3,7 @@
 stable Message-IDs, and a Malformed, never an exception, for anything else."""
 
 import base64
+import dataclasses
 from email.message import EmailMessage
 
 from hypothesis import given, settings
@@ -153,10 +154,54 @@ def test_fixtures_never_raise() -> None:
         assert isinstance(result, ParsedMail | Malformed)
 
 
+def _utf8_clean(result: ParsedMail | Malformed) -> None:
+    """Every text the parser returns encodes as UTF-8 (JSON, Postgres), whatever came in."""
+    for value in dataclasses.asdict(result).values():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                text.encode("utf-8")
+            elif isinstance(text, dict):
+                for part in text.values():
+                    if isinstance(part, str):
+                        part.encode("utf-8")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=4096))
 def test_random_bytes_never_raise(data: bytes) -> None:
-    assert isinstance(parse_mail(data, max_bytes=MAX_BYTES), ParsedMail | Malformed)
+    result = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(result, ParsedMail | Malformed)
+    _utf8_clean(result)
+
+
+def test_gbk_characters_in_a_gb2312_labelled_subject() -> None:
+    gb = base64.b64encode("朱镕基".encode("gbk")).decode()  # policy.default reads 朱\ufffdF基
+    data = (
+        f"From: =?GB2312?B?{gb}?= <a@b.cn>\r\nSubject: =?GB2312?B?{gb}?=\r\n"
+        "Content-Type: text/plain; charset=gb2312\r\n\r\n"
+    ).encode() + "朱镕基".encode("gbk")
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert (mail.subject, mail.from_name, mail.text) == ("朱镕基", "朱镕基", "朱镕基")
+
+
+def test_odd_message_ids_and_an_empty_text_part() -> None:
+    data = (
+        b"From: a@b.c\r\nMessage-ID: <>\r\nIn-Reply-To: <x@y> <x@y> junk\r\n"
+        b"References: <r1@y>\r\n\t<r2@y>\r\n"
+        b"Content-Type: multipart/alternative; boundary=q\r\n\r\n"
+        b"--q\r\nContent-Type: text/plain\r\n\r\n \r\n"
+        b"--q\r\nContent-Type: text/html\r\n\r\n<p>only here</p>\r\n--q--\r\n"
+    )
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert mail.message_id == derived_message_id(data)
+    assert mail.in_reply_to == ["<x@y>"]
+    assert mail.references == ["<r1@y>", "<r2@y>"]
+    assert mail.text == "only here"
+    bare = parse_mail(b"From: a@b.c\r\nMessage-ID: abc@host\r\n\r\nx", max_bytes=MAX_BYTES)
+    assert isinstance(bare, ParsedMail)
+    assert bare.message_id == "<abc@host>"
 
 
 _HEADERISH = st.lists(
@@ -189,4 +234,6 @@ _HEADERISH = st.lists(
 @given(_HEADERISH)
 def test_mail_shaped_noise_never_raises(chunks: list[bytes]) -> None:
     data = b"From: x@example.com\r\n" + b"".join(chunks)
-    assert isinstance(parse_mail(data, max_bytes=MAX_BYTES), ParsedMail | Malformed)
+    result = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(result, ParsedMail | Malformed)
+    _utf8_clean(result)

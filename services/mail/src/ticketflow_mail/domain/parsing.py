@@ -56,7 +56,7 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
     _walk(msg, body, depth=0)
     if body.parts > MAX_PARTS:
         return Malformed(reason=f"more than {MAX_PARTS} MIME parts")
-    if body.plain is not None:
+    if body.plain is not None and (body.plain.strip() or body.html is None):
         text = body.plain
         fresh = strip_history(text)
     elif body.html is not None:
@@ -76,9 +76,9 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         in_reply_to=h.message_ids(_first(raw_headers, "in-reply-to")),
         references=h.message_ids(" ".join(raw_headers.get("references", []))),
         headers=decoded,
-        content_type=msg.get_content_type(),
+        content_type=h.safe_text(msg.get_content_type()),
         attachments=body.attachments,
-        part_types=body.types,
+        part_types=[h.safe_text(t) for t in body.types],
     )
 
 
@@ -135,7 +135,9 @@ def _walk(part: Message, body: _Body, *, depth: int) -> None:
         return  # text/rfc822-headers and the like: part of a report, not a file
     content = _content_of(part)
     name = filename or f"attachment-{len(body.attachments) + 1}{_EXTENSIONS.get(ctype, '.bin')}"
-    body.attachments.append(ParsedAttachment(filename=name, content_type=ctype, content=content))
+    body.attachments.append(
+        ParsedAttachment(filename=name, content_type=h.safe_text(ctype), content=content)
+    )
 
 
 def _filename(part: Message) -> str | None:
@@ -151,8 +153,9 @@ def _filename(part: Message) -> str | None:
         name = decode_bytes(data, charset)
     else:
         name = h.decode_value(str(raw).strip('"'))
-    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().strip("\x00")
-    return name or None
+    name = h.safe_text(name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c >= " " and c != "\x7f").strip()
+    return name[:255] or None
 
 
 def _content_of(part: Message) -> bytes:
