@@ -237,3 +237,17 @@ def test_mail_shaped_noise_never_raises(chunks: list[bytes]) -> None:
     result = parse_mail(data, max_bytes=MAX_BYTES)
     assert isinstance(result, ParsedMail | Malformed)
     _utf8_clean(result)
+
+
+def test_broken_rfc2231_filenames_still_give_the_mail() -> None:
+    for param in (b"filename*=utf-8''\xff%41.txt", b"filename*0*=utf-8''%E4%B8; filename*1=\xad"):
+        data = (
+            b"From: a@b.c\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+            b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+            + param
+            + b"\r\n\r\n%PDF-1.4\r\n--b--\r\n"
+        )
+        mail = parse_mail(data, max_bytes=MAX_BYTES)
+        assert isinstance(mail, ParsedMail), mail
+        assert len(mail.attachments) == 1
+        mail.attachments[0].filename.encode("utf-8")

@@ -149,8 +149,10 @@ def _filename(part: Message) -> str | None:
         return None
     if isinstance(raw, tuple):  # RFC 2231: (charset, language, percent-decoded text)
         charset, _, value = raw
-        data = value.encode("latin-1", errors="surrogateescape")
-        name = decode_bytes(data, charset)
+        try:
+            name = decode_bytes(value.encode("latin-1", errors="surrogateescape"), charset)
+        except UnicodeEncodeError:  # a broken continuation the parser already replaced
+            name = value
     else:
         name = h.decode_value(str(raw).strip('"'))
     name = h.safe_text(name).replace("\\", "/").rsplit("/", 1)[-1]
