@@ -251,3 +251,14 @@ def test_broken_rfc2231_filenames_still_give_the_mail() -> None:
         assert isinstance(mail, ParsedMail), mail
         assert len(mail.attachments) == 1
         mail.attachments[0].filename.encode("utf-8")
+
+
+def test_part_bombs_are_malformed_quickly() -> None:
+    deep = b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i) for i in range(60)
+    )
+    wide = b"Content-Type: multipart/mixed; boundary=w\r\n\r\n" + b"--w\r\n\r\nx\r\n" * 500
+    for body in (deep, wide):
+        result = parse_mail(b"From: a@b.c\r\n" + body, max_bytes=MAX_BYTES)
+        assert isinstance(result, Malformed)
+        assert result.reason.startswith("more than 200 MIME parts")

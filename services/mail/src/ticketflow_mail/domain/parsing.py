@@ -15,6 +15,8 @@ from ticketflow_mail.domain.quoting import new_text as strip_history
 
 MAX_PARTS = 200
 """More MIME parts than this is not a person's mail but an attack on the parser."""
+MAX_DEPTH = 20
+"""Nor is a multipart nested deeper than this."""
 
 _EXTENSIONS = {
     "image/png": ".png",
@@ -54,8 +56,8 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         return Malformed(reason="no From address: not a mail")
     body = _Body()
     _walk(msg, body, depth=0)
-    if body.parts > MAX_PARTS:
-        return Malformed(reason=f"more than {MAX_PARTS} MIME parts")
+    if body.refused is not None:
+        return Malformed(reason=body.refused)
     if body.plain is not None and (body.plain.strip() or body.html is None):
         text = body.plain
         fresh = strip_history(text)
@@ -103,12 +105,14 @@ class _Body:
         self.attachments: list[ParsedAttachment] = []
         self.parts = 0
         self.types: list[str] = []
+        self.broken = 0
+        self.refused: str | None = None
 
 
 def _walk(part: Message, body: _Body, *, depth: int) -> None:
     body.parts += 1
-    if body.parts > MAX_PARTS or depth > 20:
-        body.parts = MAX_PARTS + 1
+    if body.parts > MAX_PARTS or depth > MAX_DEPTH:
+        body.refused = f"more than {MAX_PARTS} MIME parts or {MAX_DEPTH} levels of them"
         return
     ctype = part.get_content_type()
     body.types.append(ctype)
@@ -119,6 +123,13 @@ def _walk(part: Message, body: _Body, *, depth: int) -> None:
                 if isinstance(sub, Message):
                     _walk(sub, body, depth=depth + 1)
         return
+    try:
+        _leaf(part, ctype, body)
+    except Exception:  # one broken part (a bad parameter, a bad encoding) loses only itself
+        body.broken += 1
+
+
+def _leaf(part: Message, ctype: str, body: _Body) -> None:
     disposition = (part.get_content_disposition() or "").lower()
     filename = _filename(part)
     if ctype.startswith("message/") and ctype != "message/rfc822":
