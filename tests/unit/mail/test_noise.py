@@ -40,6 +40,22 @@ def test_headers(headers: dict[str, str], expected: str | None) -> None:
     assert classify_noise(mail) == expected
 
 
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("自动回复: 打印机故障", "auto_submitted"),
+        ("Automatic reply: Laptop", "auto_submitted"),
+        ("Out of Office: back Monday", "auto_submitted"),
+        ("Automatische Antwort: Drucker", "auto_submitted"),
+        ("自动回复功能不能用了", None),
+        ("Out of office settings broken", None),
+    ],
+)
+def test_auto_reply_subjects(subject: str, expected: str | None) -> None:
+    mail = replace(parsed("big5_vpn.eml"), subject=subject)
+    assert classify_noise(mail) == expected
+
+
 def test_bounce_senders_and_null_envelope() -> None:
     base = parsed("foxmail_gb2312.eml")
     assert classify_noise(replace(base, from_address="mailer-daemon@mx.example")) == "bounce"

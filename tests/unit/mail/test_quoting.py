@@ -27,6 +27,7 @@ from ticketflow_mail.domain.quoting import new_text
             "Yes.",
         ),
         ("Yes.\n\nFrom: IT Help <help@desk.example>\nSent: Tuesday\nTo: Bob\n\nold", "Yes."),
+        ("Yes.\n\nFrom: IT Help Sent: Tuesday To: Bob Subject: x\nold", "Yes."),
         (
             "好的，谢谢。\n\n在 2026年12月1日 10:00，IT服务台 <help@desk.example> 写道：\n> 请重启",
             "好的，谢谢。",

@@ -46,3 +46,6 @@ def test_guess_language() -> None:
     assert guess_language("The printer is broken") == "en"
     assert guess_language("The printer (打印机) on floor three is broken again") == "en"
     assert guess_language("") == "en"
+    assert parsed("foxmail_gb2312.eml").language == "zh"
+    assert parsed("big5_vpn.eml").language == "zh"
+    assert parsed("auto_reply.eml").language == "en"

@@ -10,6 +10,7 @@ from email.parser import BytesParser
 from ticketflow_mail.domain import headers as h
 from ticketflow_mail.domain.charsets import decode_bytes
 from ticketflow_mail.domain.html_text import html_to_text
+from ticketflow_mail.domain.language import guess_language
 from ticketflow_mail.domain.parsed import Malformed, ParsedAttachment, ParsedMail
 from ticketflow_mail.domain.quoting import new_text as strip_history
 
@@ -80,6 +81,7 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         headers=decoded,
         content_type=h.safe_text(msg.get_content_type()),
         attachments=body.attachments,
+        language=guess_language(fresh or text or decoded.get("subject", "")),
         part_types=[h.safe_text(t) for t in body.types],
     )
 

@@ -22,6 +22,7 @@ _HISTORY = [
     )
 ]
 # "From: x" starts history when a "Sent:"/"Date:" or "To:" line follows closely (Outlook).
+_FROM_SENT_ONE_LINE = re.compile(r"^\*?from\s*\*?:.+\bsent\s*\*?:", re.IGNORECASE)
 _FROM = re.compile(r"^\*?(from|von|de)\s*\*?\s*:", re.IGNORECASE)
 _SENT = re.compile(r"^\*?(sent|date|gesendet|datum|to|an|发送时间|日期)\s*\*?\s*[:\uff1a]", re.I)
 _WRAPPED_ON = re.compile(r"^(on|am|le)\s.+\d", re.IGNORECASE)
@@ -49,6 +50,8 @@ def history_start(lines: list[str]) -> int | None:
         if line.startswith(">"):
             return _quote_block_start(lines, i)
         if any(p.match(line) for p in _HISTORY):
+            return i
+        if _FROM_SENT_ONE_LINE.match(line):
             return i
         if _WRAPPED_ON.match(line) and i + 1 < len(lines) and _WROTE_END.search(lines[i + 1]):
             return i
