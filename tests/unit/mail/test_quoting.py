@@ -57,6 +57,10 @@ from ticketflow_mail.domain.quoting import new_text
             "No history here.\nOn the other hand, it works.",
         ),
         ("From: the start, the fan was loud.", "From: the start, the fan was loud."),
+        ("On Monday I wrote the report\nit is gone", "On Monday I wrote the report\nit is gone"),
+        ("在会议纪要里他写道\n需要新电脑", "在会议纪要里他写道\n需要新电脑"),
+        ("Ok.\n\n2026-12-01 10:00 GMT+08:00 IT Help <help@desk.example> wrote:\nold", "Ok."),
+        ('好。\n\n在 2026-12-01 10:00:00，"IT服务台" <help@desk.example> 写道：\n旧', "好。"),
     ],
 )
 def test_new_text(text: str, expected: str) -> None:
@@ -75,3 +79,22 @@ def test_html_quote_blocks_cut() -> None:
     assert fresh == "Top"
     _, fresh = html_to_text("<p>a &amp; b&nbsp;c</p><style>x{}</style><script>y()</script>")
     assert fresh == "a & b c"
+
+
+def test_html_history_without_a_marked_block() -> None:
+    outlook = (
+        "<div class=WordSection1><p>Still no sound.</p><p>Bob</p>"
+        '<div style="border:none;border-top:solid #E1E1E1 1.0pt"><p><b>From:</b> IT Help'
+        "<br><b>Sent:</b> Tuesday, December 1, 2026 10:00<br><b>To:</b> Bob</p></div>"
+        "<p>Did you try the driver?</p></div>"
+    )
+    whole, fresh = html_to_text(outlook)
+    assert new_text(fresh) == "Still no sound.\n\nBob"
+    assert "Did you try the driver?" in whole
+    qq = (
+        "<div>已经好了，谢谢</div><div><br></div><div style='font-size:12px'>"
+        "------------------&nbsp;原始邮件&nbsp;------------------</div>"
+        '<div><b>发件人:</b>&nbsp;"IT服务台"&lt;help@desk.example&gt;;</div><div>旧的</div>'
+    )
+    _, fresh = html_to_text(qq)
+    assert new_text(fresh) == "已经好了，谢谢"
