@@ -262,3 +262,11 @@ def test_part_bombs_are_malformed_quickly() -> None:
         result = parse_mail(b"From: a@b.c\r\n" + body, max_bytes=MAX_BYTES)
         assert isinstance(result, Malformed)
         assert result.reason.startswith("more than 200 MIME parts")
+
+
+def test_raw_8bit_headers_read_in_the_body_charset() -> None:
+    head = "From: 陳美玲 <chen@example.tw>\r\nSubject: 印表機壞了\r\n".encode("big5")
+    data = head + b"Content-Type: text/plain; charset=big5\r\n\r\n" + "謝謝".encode("big5")
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert (mail.from_name, mail.subject, mail.text) == ("陳美玲", "印表機壞了", "謝謝")

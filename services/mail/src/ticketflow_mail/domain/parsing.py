@@ -52,7 +52,8 @@ def parse_mail(raw: bytes, *, max_bytes: int) -> ParsedMail | Malformed:
 def _parse(raw: bytes) -> ParsedMail | Malformed:
     msg = BytesParser(policy=policy.compat32).parsebytes(raw)
     raw_headers = _raw_headers(msg)
-    from_address, from_name = h.address(_first(raw_headers, "from"))
+    hint = _body_charset(msg)
+    from_address, from_name = h.address(_first(raw_headers, "from"), hint)
     if "@" not in from_address:
         return Malformed(reason="no From address: not a mail")
     body = _Body()
@@ -67,7 +68,7 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         fresh = strip_history(before_quote)
     else:
         text, fresh = "", ""
-    decoded = {name: h.decode_value(values[0]) for name, values in raw_headers.items()}
+    decoded = {name: h.decode_value(values[0], hint) for name, values in raw_headers.items()}
     return ParsedMail(
         message_id=h.message_id(_first(raw_headers, "message-id")) or derived_message_id(raw),
         from_address=from_address,
@@ -84,6 +85,14 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         language=guess_language(fresh or text or decoded.get("subject", "")),
         part_types=[h.safe_text(t) for t in body.types],
     )
+
+
+def _body_charset(msg: Message) -> str | None:
+    """The first charset a part declares: raw 8-bit headers are most likely in it."""
+    try:
+        return next((c for c in msg.get_charsets() if c), None)
+    except Exception:  # a charset parameter that is not text
+        return None
 
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
