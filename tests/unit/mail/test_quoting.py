@@ -98,3 +98,11 @@ def test_html_history_without_a_marked_block() -> None:
     )
     _, fresh = html_to_text(qq)
     assert new_text(fresh) == "已经好了，谢谢"
+
+
+def test_html_links_keep_their_address() -> None:
+    whole, _ = html_to_text(
+        '<p>See <a href="https://status.example/x">the status page</a> and '
+        '<a href="https://a.example">https://a.example</a>, <a href="mailto:x@y">me</a>.</p>'
+    )
+    assert whole == "See the status page <https://status.example/x> and https://a.example, me."
