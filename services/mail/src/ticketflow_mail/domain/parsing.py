@@ -1,6 +1,7 @@
-"""One raw mail to a `ParsedMail`, or a `Malformed` with the reason: the standard library's
-parser (policy.default) for the MIME structure, our own decoding of charsets and headers (the
-labels senders write are often wrong), never an exception whatever the bytes."""
+"""One raw mail to a `ParsedMail`, or a `Malformed` with the reason, never an exception
+whatever the bytes: the standard library's parser for the MIME structure, with policy.compat32
+so headers come raw and are decoded by our charset rules (policy.default decodes a GB2312
+label with the gb2312 codec and loses every GBK character, e.g. 镕 of 朱镕基)."""
 
 import hashlib
 from email import policy
