@@ -13,7 +13,7 @@ from tests.unit.mail.fixtures import MAX_BYTES, MESSAGES, parsed, raw
 from ticketflow_mail.domain.charsets import decode_bytes
 from ticketflow_mail.domain.headers import decode_value
 from ticketflow_mail.domain.parsed import Malformed, ParsedMail
-from ticketflow_mail.domain.parsing import derived_message_id, parse_mail
+from ticketflow_mail.domain.parsing import MAX_TEXT_CHARS, derived_message_id, parse_mail
 
 
 def test_foxmail_gb2312_subject_body_and_threading_headers() -> None:
@@ -270,3 +270,12 @@ def test_raw_8bit_headers_read_in_the_body_charset() -> None:
     mail = parse_mail(data, max_bytes=MAX_BYTES)
     assert isinstance(mail, ParsedMail)
     assert (mail.from_name, mail.subject, mail.text) == ("陳美玲", "印表機壞了", "謝謝")
+
+
+def test_a_huge_body_is_cut_not_a_stall() -> None:
+    line = "打印机坏了\r\n".encode("gb18030")
+    data = b"From: a@b.c\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n" + line * 100_000
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert len(mail.text) == MAX_TEXT_CHARS
+    assert mail.text.startswith("打印机坏了\n打印机坏了")

@@ -17,6 +17,9 @@ from ticketflow_mail.domain.quoting import new_text as strip_history
 
 MAX_PARTS = 200
 """More MIME parts than this is not a person's mail but an attack on the parser."""
+MAX_TEXT_CHARS = 200_000
+"""A body's text is cut here (HTML at five times that before conversion): no one writes a
+ticket that long, and the HTML parser is pure Python."""
 MAX_DEPTH = 20
 """Nor is a multipart nested deeper than this."""
 
@@ -62,11 +65,12 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
     if body.refused is not None:
         return Malformed(reason=body.refused)
     if body.plain is not None and (body.plain.strip() or body.html is None):
-        text = body.plain
+        text = body.plain[:MAX_TEXT_CHARS]
         fresh = strip_history(text)
     elif body.html is not None:
-        text, before_quote = html_to_text(body.html)
-        fresh = strip_history(before_quote)
+        text, before_quote = html_to_text(body.html[: MAX_TEXT_CHARS * 5])
+        text = text[:MAX_TEXT_CHARS]
+        fresh = strip_history(before_quote[:MAX_TEXT_CHARS])
     else:
         text, fresh = "", ""
     decoded = {name: h.decode_value(values[0], hint) for name, values in raw_headers.items()}
