@@ -279,3 +279,19 @@ def test_a_huge_body_is_cut_not_a_stall() -> None:
     assert isinstance(mail, ParsedMail)
     assert len(mail.text) == MAX_TEXT_CHARS
     assert mail.text.startswith("打印机坏了\n打印机坏了")
+
+
+def test_apple_mail_text_around_an_inline_image_and_unknown_charsets() -> None:
+    data = (
+        b"From: a@b.c\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n"
+        b"--m\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nCaf\xe9 screen:\r\n"
+        b"--m\r\nContent-Type: image/jpeg\r\nContent-Disposition: inline\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n"
+        b"--m\r\nContent-Type: text/plain; charset=iso-8859-2\r\n\r\n\xb3\xf3d\xbc\r\n--m--\r\n"
+    )
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert mail.text == "Café screen:\n\nłódź"
+    assert [(a.filename, a.content[:3]) for a in mail.attachments] == [
+        ("attachment-1.jpg", b"\xff\xd8\xff")
+    ]

@@ -153,8 +153,8 @@ def _leaf(part: Message, ctype: str, body: _Body) -> None:
     is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment"
     if is_body_text and not filename:
         text = _text_of(part)
-        if ctype == "text/plain" and body.plain is None:
-            body.plain = text
+        if ctype == "text/plain":  # Apple Mail splits a body around its inline images
+            body.plain = text if body.plain is None else f"{body.plain}\n\n{text}".strip()
         elif ctype == "text/html" and body.html is None:
             body.html = text
         return
