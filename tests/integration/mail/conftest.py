@@ -140,9 +140,7 @@ def relay() -> Iterator[Relay]:
 
 
 @pytest.fixture
-async def mail(
-    database_url: str, kafka_bootstrap: str, relay: Relay
-) -> AsyncIterator[MailHarness]:
+async def mail(database_url: str, kafka_bootstrap: str, relay: Relay) -> AsyncIterator[MailHarness]:
     """Mail's migrations in a schema of this test's own; the clock is the suite's FakeClock."""
     settings = MailSettings(
         database_url=database_url,
@@ -159,7 +157,10 @@ async def mail(
         message_id_domain="desk.example",
     )
     async with schema_runtime(
-        service="mail", settings=settings, database_url=database_url, kafka_bootstrap=kafka_bootstrap
+        service="mail",
+        settings=settings,
+        database_url=database_url,
+        kafka_bootstrap=kafka_bootstrap,
     ) as made:
         yield MailHarness(spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema)
 

@@ -11,9 +11,7 @@ from ticketflow_mail.domain.replies import TICKET_HEADER
 
 
 def attempts_counted(outcome: str) -> float:
-    value = REGISTRY.get_sample_value(
-        "ticketflow_mail_reply_attempts_total", {"outcome": outcome}
-    )
+    value = REGISTRY.get_sample_value("ticketflow_mail_reply_attempts_total", {"outcome": outcome})
     return value or 0.0
 
 
