@@ -94,7 +94,7 @@ async def test_a_second_reply_answers_the_first(mail: MailHarness, relay: Relay)
     assert second["In-Reply-To"] == first["Message-ID"]
     assert second["References"] == first["Message-ID"]
     reference = f"TF-{created.ticket_id.hex[:8]}"
-    assert second["Subject"] == f"Re: printer [TF-00000000] [{reference}]"
+    assert second["Subject"] == f"Re: printer [{reference}]"
 
 
 async def test_notes_requester_comments_and_unknown_addresses_are_not_mailed(

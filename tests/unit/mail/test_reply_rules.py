@@ -11,10 +11,10 @@ from ticketflow_mail.domain.replies import (
     Outgoing,
     is_mailed,
     reply_message,
-    reply_subject,
     retry_at,
     threading_headers,
 )
+from ticketflow_mail.domain.threading import reply_subject
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
 

@@ -27,9 +27,9 @@ from ticketflow_mail.domain.replies import (
     ReplyPolicy,
     is_mailed,
     reply_message,
-    reply_subject,
     retry_at,
 )
+from ticketflow_mail.domain.threading import reply_subject
 from ticketflow_mail.store.replies import (
     ClaimedReply,
     add_reply,

@@ -1,5 +1,5 @@
-"""What an agent's reply mail is: which comments are mailed, its subject and threading headers,
-and when a failed one is tried again."""
+"""What an agent's reply mail is: which comments are mailed, its threading headers (its subject
+is `domain.threading.reply_subject`) and when a failed one is tried again."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,15 +15,6 @@ TICKET_HEADER = "X-Ticketflow-Ticket"
 def is_mailed(event: TicketCommented) -> bool:
     """Only a public comment with text, by an agent or an admin, goes to the requester."""
     return event.public and event.author_role in MAILED_ROLES and bool((event.body or "").strip())
-
-
-def reply_subject(subject: str, reference: str) -> str:
-    """ "Re: <subject> [TF-xxxxxxxx]": one "Re:", one reference, whatever the subject had."""
-    tag = f"[{reference}]"
-    text = subject.replace(tag, "").strip()
-    while text[:3].lower() == "re:":
-        text = text[3:].strip()
-    return f"Re: {text} {tag}" if text else f"Re: {tag}"
 
 
 @dataclass(frozen=True)
