@@ -1,13 +1,17 @@
 """An agent's public reply is mailed to the requester once, in the ticket's thread, through a
 real SMTP server; notes and requesters' comments are not; a relay outage is retried."""
 
+import asyncio
+
 from aiosmtpd.controller import Controller
 from prometheus_client import REGISTRY
 
 from tests.integration.mail.conftest import DESK, MailHarness, Relay
+from tests.polling import eventually
 from tests.processes import free_port
 from tests.support.mail import Mailbox
 from ticketflow_mail.domain.replies import TICKET_HEADER
+from ticketflow_mail.workers.replies import run_replies
 
 
 def attempts_counted(outcome: str) -> float:
@@ -167,3 +171,30 @@ async def test_a_reply_the_relay_never_takes_is_dead_after_its_retries(mail: Mai
     )
     assert attempts_counted("dead") == dead_before + 1
     assert [e for e in await mail.outbox() if e["type"] == "mail.sent"] == []
+
+
+async def test_the_sender_wakes_for_a_queued_reply_and_replicas_share_the_work(
+    mail: MailHarness, relay: Relay
+) -> None:
+    created = mail.created()
+    await mail.deliver(created)
+    for n in range(6):
+        await mail.deliver(mail.commented(created, body=f"Answer {n}"))
+    claimed = await asyncio.gather(mail.send_due(), mail.send_due(), mail.send_due())
+    assert sum(claimed) == 6
+    ids = [m["Message-ID"] for m in relay.mailbox.messages]
+    assert len(ids) == len(set(ids)) == 6
+
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_replies(mail.runtime, stop))
+    try:
+        await mail.deliver(mail.commented(created, body="One more thing"))
+        await eventually(lambda: _count(relay.mailbox), what="the woken sender's mail", within=4)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, timeout=10)
+    assert relay.mailbox.messages[-1].get_content().strip() == "One more thing"
+
+
+async def _count(mailbox: Mailbox) -> bool:
+    return len(mailbox.messages) == 7
