@@ -167,3 +167,12 @@ async def test_the_files_of_the_mail_a_ticket_was_made_from_become_the_tickets(
     )
     assert row is not None
     assert row["ticket_id"] == created.ticket_id
+
+
+async def test_access_tokens_reach_only_the_routes_made_for_people(
+    agent_api: httpx.AsyncClient, requester_api: httpx.AsyncClient, api: httpx.AsyncClient
+) -> None:
+    for client in (agent_api, requester_api):
+        refused = await client.get("/blocked-senders")
+        assert refused.status_code == 403
+    assert (await api.get("/nowhere")).status_code == 404

@@ -17,11 +17,15 @@ ACCESS_TOKEN = HTTPBearer(
     " `python -m ticketflow_mail issue-token --role agent|requester --subject <id>`.",
 )
 UNAUTHORIZED = "a valid bearer token is required"
+PEOPLE_PATHS = ("/tickets/", "/attachments/")
+"""The only routes an agent's or requester's access token reaches; everything else (block list,
+quarantine) is the operators' and answers them 403, whatever the route itself checks."""
 
 
 async def authenticate(request: Request) -> Caller:
     """401 for a missing, bad or expired token (counted by the failed-authentication limiter,
-    429 once over it); sets `request.state.caller`."""
+    429 once over it); 403 for an access token outside PEOPLE_PATHS; sets
+    `request.state.caller`."""
     runtime: Runtime[MailSettings] = await get_runtime(request)
     credentials = await ACCESS_TOKEN(request)
     if credentials is None:
@@ -37,5 +41,7 @@ async def authenticate(request: Request) -> Caller:
         if caller is None:
             raise await limiter.failed(conn=conn, request=request, detail=UNAUTHORIZED)
         await limiter.refuse_if_blocked(conn=conn, request=request)
+    if caller.role != "admin" and not request.url.path.startswith(PEOPLE_PATHS):
+        raise ProblemError(403, "only the service token may do this")
     request.state.caller = caller
     return caller
