@@ -2,6 +2,7 @@
 real SMTP server; notes and requesters' comments are not; a relay outage is retried."""
 
 import asyncio
+from datetime import timedelta
 
 from aiosmtpd.controller import Controller
 from prometheus_client import REGISTRY
@@ -11,6 +12,7 @@ from tests.polling import eventually
 from tests.processes import free_port
 from tests.support.mail import Mailbox
 from ticketflow_mail.domain.replies import TICKET_HEADER
+from ticketflow_mail.store.replies import claim_due
 from ticketflow_mail.workers.replies import run_replies
 
 
@@ -198,3 +200,48 @@ async def test_the_sender_wakes_for_a_queued_reply_and_replicas_share_the_work(
 
 async def _count(mailbox: Mailbox) -> bool:
     return len(mailbox.messages) == 7
+
+
+class Refusing:
+    """An SMTP server that refuses every recipient for good."""
+
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: object, address: str, options: object
+    ) -> str:
+        return "550 5.1.1 no such user"
+
+
+async def test_a_reply_the_relay_refuses_for_good_is_dead_at_once(mail: MailHarness) -> None:
+    created = mail.created()
+    await mail.deliver(created)
+    await mail.deliver(mail.commented(created))
+    port = free_port()
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert await mail.send_due(port=port) == 1
+    finally:
+        controller.stop()
+    row = await mail.fetchrow("SELECT status, attempts, last_error FROM replies")
+    assert row is not None
+    assert (row["status"], row["attempts"]) == ("dead", 1)
+    assert "550" in row["last_error"]
+
+
+async def test_a_reply_claimed_by_a_sender_that_died_is_sent_after_its_lease(
+    mail: MailHarness, relay: Relay
+) -> None:
+    created = mail.created()
+    await mail.deliver(created)
+    await mail.deliver(mail.commented(created))
+    now = mail.clock()
+    lease = mail.settings.reply_policy().lease_seconds
+    async with mail.pool.acquire() as conn:
+        taken = await claim_due(
+            conn=conn, now=now, lease_until=now + timedelta(seconds=lease), limit=10
+        )
+    assert len(taken) == 1  # ... and the sender dies before the relay answers
+    assert await mail.send_due() == 0
+    mail.clock.advance(lease)
+    assert await mail.send_due() == 1
+    assert len(relay.mailbox.messages) == 1

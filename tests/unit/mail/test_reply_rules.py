@@ -100,3 +100,9 @@ def test_retries_follow_the_schedule_then_stop() -> None:
     assert retry_at(attempts_made=2, schedule=[10, 60], now=NOW) == NOW + timedelta(seconds=60)
     assert retry_at(attempts_made=3, schedule=[10, 60], now=NOW) is None
     assert retry_at(attempts_made=1, schedule=[], now=NOW) is None
+
+
+def test_a_permanent_refusal_is_not_retried_a_temporary_one_is() -> None:
+    assert retry_at(attempts_made=1, schedule=[10], now=NOW, code=550) is None
+    assert retry_at(attempts_made=1, schedule=[10], now=NOW, code=451) is not None
+    assert retry_at(attempts_made=1, schedule=[10], now=NOW, code=None) is not None

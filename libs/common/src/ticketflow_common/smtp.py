@@ -64,6 +64,12 @@ async def send_message(
         )
     except aiosmtplib.SMTPResponseException as exc:
         return SmtpOutcome(exc.code, f"SMTP {exc.code}: {exc.message}"[:MAX_ERROR_CHARS])
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        # Every recipient refused: the first one's answer stands for the message.
+        first = exc.recipients[0] if exc.recipients else None
+        code = first.code if first is not None else None
+        detail = f"SMTP {code}: {first.message}" if first is not None else "recipients refused"
+        return SmtpOutcome(code, detail[:MAX_ERROR_CHARS])
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         return SmtpOutcome(None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS])
     return SmtpOutcome(250, None)

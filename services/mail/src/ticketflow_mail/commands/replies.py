@@ -149,9 +149,7 @@ async def _send_one(
         if outcome.succeeded:
             await record_sent(conn=conn, reply=reply, now=now)
             return
-        await _record_failure(
-            conn=conn, reply=reply, error=outcome.error or "", policy=policy, now=now
-        )
+        await _record_failure(conn=conn, reply=reply, outcome=outcome, policy=policy, now=now)
 
 
 async def record_sent(*, conn: asyncpg.Connection, reply: ClaimedReply, now: datetime) -> None:
@@ -180,9 +178,20 @@ async def record_sent(*, conn: asyncpg.Connection, reply: ClaimedReply, now: dat
 
 
 async def _record_failure(
-    *, conn: asyncpg.Connection, reply: ClaimedReply, error: str, policy: ReplyPolicy, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    reply: ClaimedReply,
+    outcome: SmtpOutcome,
+    policy: ReplyPolicy,
+    now: datetime,
 ) -> None:
-    again = retry_at(attempts_made=reply.attempts + 1, schedule=policy.retry_schedule, now=now)
+    error = outcome.error or ""
+    again = retry_at(
+        attempts_made=reply.attempts + 1,
+        schedule=policy.retry_schedule,
+        now=now,
+        code=outcome.code,
+    )
     await mark_failed(conn=conn, reply_id=reply.reply_id, error=error, retry_at=again)
     outcome = "retry_scheduled" if again is not None else "dead"
     after_commit(conn, REPLY_ATTEMPTS.labels(outcome=outcome).inc)

@@ -71,8 +71,13 @@ def reply_message(outgoing: Outgoing, *, now: datetime, max_references: int) -> 
     return message
 
 
-def retry_at(*, attempts_made: int, schedule: list[float], now: datetime) -> datetime | None:
-    """After `attempts_made` failed attempts, retry n waits schedule[n - 1]; None: give up."""
+def retry_at(
+    *, attempts_made: int, schedule: list[float], now: datetime, code: int | None = None
+) -> datetime | None:
+    """After `attempts_made` failed attempts, retry n waits schedule[n - 1]; None: give up, at
+    once when the relay refused for good (a 5xx reply, RFC 5321 §4.2.1)."""
+    if code is not None and 500 <= code < 600:
+        return None
     if attempts_made > len(schedule):
         return None
     return now + timedelta(seconds=schedule[attempts_made - 1])
