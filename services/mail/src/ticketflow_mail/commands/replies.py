@@ -193,13 +193,13 @@ async def _record_failure(
         code=outcome.code,
     )
     await mark_failed(conn=conn, reply_id=reply.reply_id, error=error, retry_at=again)
-    outcome = "retry_scheduled" if again is not None else "dead"
-    after_commit(conn, REPLY_ATTEMPTS.labels(outcome=outcome).inc)
+    recorded = "retry_scheduled" if again is not None else "dead"
+    after_commit(conn, REPLY_ATTEMPTS.labels(outcome=recorded).inc)
     level = logging.WARNING if again is not None else logging.ERROR
     log.log(
         level,
         "reply not sent",
-        extra={"reply_id": str(reply.reply_id), "error": error, "outcome": outcome},
+        extra={"reply_id": str(reply.reply_id), "error": error, "outcome": recorded},
     )
 
 
