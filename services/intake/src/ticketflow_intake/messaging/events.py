@@ -1,6 +1,8 @@
 """Which command handles which event intake consumes: every event of the routing, sla and
 notify topics goes on its ticket's timeline; a few also update intake's projections."""
 
+from functools import partial
+
 from ticketflow_common.envelope import EventData
 from ticketflow_common.event_table import EventCommand, EventTable
 from ticketflow_common.events import (
@@ -28,7 +30,7 @@ from ticketflow_intake.commands.project_events import (
 from ticketflow_intake.settings import IntakeSettings
 
 
-def event_table(_runtime: Runtime[IntakeSettings]) -> EventTable:
+def event_table(runtime: Runtime[IntakeSettings]) -> EventTable:
     table: dict[type[EventData], EventCommand] = {
         model: record_on_timeline
         for model in EVENT_MODELS.values()
@@ -38,6 +40,7 @@ def event_table(_runtime: Runtime[IntakeSettings]) -> EventTable:
     table[TicketUnassigned] = project_unassignment
     table[SlaBreached] = project_sla_breach
     table[TeamChanged] = project_team
-    table[SuggestionAnswered] = resolve_self_service
-    table[ProblemResolved] = note_problem_resolved
+    surveys = runtime.settings.survey_policy()
+    table[SuggestionAnswered] = partial(resolve_self_service, surveys=surveys)
+    table[ProblemResolved] = partial(note_problem_resolved, surveys=surveys)
     return table
