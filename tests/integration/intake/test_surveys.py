@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """The satisfaction loop in intake: a resolution starts a survey and its invitation in the same
 commit, the worker reminds once and expires, a reopen closes the survey and the next resolution
 asks again (cycle 2); the signed link rates with one click, once, and takes a comment and "was
