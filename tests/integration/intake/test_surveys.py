@@ -189,6 +189,9 @@ async def test_one_click_rates_once_and_the_page_asks_for_the_rest(
     await resolve(api, keys, ticket_id)
     link = await link_of(api, ticket_id)
     async with api.client() as http:  # no bearer: the token is the credential
+        checked = await http.head(link, params={"rating": "1"})
+        assert checked.status_code == 200
+        assert (await survey_row(api, ticket_id))["rating"] is None, "a HEAD records nothing"
         rated = await http.get(link, params={"rating": "5"})
         again = await http.get(link, params={"rating": "5"})
         other = await http.get(link, params={"rating": "3"})

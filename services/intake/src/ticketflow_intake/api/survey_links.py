@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from ticketflow_common.middleware import HEAD_REQUEST
 from ticketflow_intake.api.deps import SURVEY_LINKS, NowDep, PoolDep, SettingsDep
 from ticketflow_intake.commands.surveys import LinkAnswer, LinkView, answer_survey, open_survey_link
 from ticketflow_intake.domain.survey_pages import (
@@ -62,14 +63,18 @@ def _answered(done: LinkAnswer, *, bad: BadAnswer | None = None) -> HTMLResponse
 @router.get(PREFIX + "{token}", response_class=HTMLResponse)
 async def open_survey(
     token: str,
+    request: Request,
     pool: PoolDep,
     settings: SettingsDep,
     now: NowDep,
     rating: str | None = None,
 ) -> HTMLResponse:
     """With `rating` (1-5), records it if the survey has none yet (the same one again is
-    fine, another is refused: 409); then the page for the rest of the survey."""
+    fine, another is refused: 409); then the page for the rest of the survey. A HEAD (link
+    checkers) records nothing."""
     secret = settings.survey_secret()
+    if getattr(request.state, HEAD_REQUEST, False):
+        rating = None
     async with pool.acquire() as conn:
         try:
             answer = parse_answer(rating=rating, resolved=None, comment=None)
