@@ -3,6 +3,7 @@ commit, the worker reminds once and expires, a reopen closes the survey and the 
 asks again (cycle 2); the signed link rates with one click, once, and takes a comment and "was
 it resolved?"; a rating of 2 or less publishes `feedback.negative` and opens a follow-up."""
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -10,8 +11,10 @@ from typing import Any
 import pytest
 
 from tests.integration.intake.conftest import AppFactory, IntakeApi, Keys, ticket_body
+from tests.polling import eventually
 from ticketflow_common.survey_links import SurveyLink, survey_link_token
 from ticketflow_intake.commands.surveys import remind_and_expire
+from ticketflow_intake.workers.surveys import run_survey_worker
 
 pytestmark = pytest.mark.integration
 
@@ -325,3 +328,44 @@ async def test_a_rating_of_two_publishes_negative_feedback_and_opens_a_follow_up
     async with api.client() as http:
         await http.get(link, params={"rating": "2"})
     assert len(await events_of(api, ticket_id, "feedback.negative")) == 1
+
+
+async def test_two_replicas_send_each_reminder_once(make_api: AppFactory, keys: Keys) -> None:
+    api = await surveying(make_api)
+    tickets = [await file(api, keys) for _ in range(6)]
+    for ticket_id in tickets:
+        await resolve(api, keys, ticket_id)
+    api.clock.advance(timedelta(hours=49).total_seconds())
+
+    async def replica() -> int:
+        async with api.pool.acquire() as conn:
+            return await remind_and_expire(conn=conn, now=api.clock(), limit=2)
+
+    sent = 0
+    for _ in range(4):
+        sent += sum(await asyncio.gather(replica(), replica()))
+    assert sent == 6
+    for ticket_id in tickets:
+        rounds = [
+            e["data"]["round"] for e in await events_of(api, ticket_id, "ticket.survey_requested")
+        ]
+        assert rounds == ["invitation", "reminder"]
+
+
+async def test_the_service_worker_reminds_on_its_clock(make_api: AppFactory, keys: Keys) -> None:
+    api = await surveying(make_api, survey_poll_seconds=0.05)
+    ticket_id = await file(api, keys)
+    await resolve(api, keys, ticket_id)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_survey_worker(api.harness.runtime, stop))
+    try:
+        api.clock.advance(timedelta(hours=49).total_seconds())
+
+        async def reminded() -> bool:
+            events = await events_of(api, ticket_id, "ticket.survey_requested")
+            return [e["data"]["round"] for e in events] == ["invitation", "reminder"]
+
+        await eventually(reminded, what="the survey's reminder")
+    finally:
+        stop.set()
+        await worker
