@@ -22,6 +22,7 @@ from ticketflow_common.events import (
     TicketEscalated,
     TicketFacts,
     TicketQueued,
+    TicketSurveyRequested,
     TicketUnassigned,
 )
 from ticketflow_notify.domain.approval_mail import approvers_asked
@@ -37,6 +38,7 @@ from ticketflow_notify.domain.subscriptions import (
     Subscription,
     matches,
 )
+from ticketflow_notify.domain.survey_mail import surveyed
 from ticketflow_notify.domain.tickets import TicketProjection
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -131,10 +133,11 @@ def _named_leads(event: EventData) -> list[str]:
 
 
 def addressed_emails(event: EventData, *, also: Sequence[str] = ()) -> list[str]:
-    """Whom insights', knowledge's and approval events are for, told by mail whether or not
-    anyone subscribed: a gap's team lead, a report's recipients, an at-risk ticket's assignee,
-    the requester a suggestion is for, the people a round of an approval request asks; `also`
-    the people notify found itself (a fixed problem's requesters)."""
+    """Whom insights', knowledge's, approval and survey events are for, told by mail whether or
+    not anyone subscribed: a gap's team lead, a report's recipients, an at-risk ticket's
+    assignee, the requester a suggestion or a survey is for, the people a round of an approval
+    request asks; `also` the people notify found itself (a fixed problem's requesters, a
+    negatively rated ticket's team lead)."""
     found: list[str | None]
     match event:
         case StaffingGapForecast():
@@ -147,6 +150,8 @@ def addressed_emails(event: EventData, *, also: Sequence[str] = ()) -> list[str]
             found = suggested_to(event)
         case TicketApprovalRequested():
             found = approvers_asked(event)
+        case TicketSurveyRequested():
+            found = list(surveyed(event))
         case _:
             found = []
     found += also
