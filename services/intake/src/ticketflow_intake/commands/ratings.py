@@ -26,7 +26,7 @@ from ticketflow_intake.domain.surveys import (
     resolution_cycle,
 )
 from ticketflow_intake.domain.ticket_events import created, feedback_negative, feedback_received
-from ticketflow_intake.domain.tickets import NewTicket, Ticket
+from ticketflow_intake.domain.tickets import NewTicket, RequesterRef, Ticket
 from ticketflow_intake.store.conversation import feedback_of_cycle, insert_feedback
 from ticketflow_intake.store.tickets import insert_ticket
 
@@ -87,7 +87,7 @@ async def open_follow_up(
         description=follow_up_description(
             ticket_id=ticket.id, subject=ticket.subject, rating=new.rating, comment=new.comment
         ),
-        requester=ticket.requester,
+        requester=RequesterRef.model_validate(ticket.requester.model_dump()),
         channel=ticket.channel,
         category=ticket.category,
         priority=follow_up_priority(ticket.priority),
@@ -95,7 +95,7 @@ async def open_follow_up(
         custom_fields={FOLLOW_UP_FIELD: str(ticket.id)},
         language=ticket.language,
         required_skills=ticket.required_skills,
-    )
+    ).model_copy(update={"requester": ticket.requester})  # already resolved: the rated one's
     follow_up = await insert_ticket(
         conn=conn,
         ticket_id=uuid4(),
