@@ -62,11 +62,19 @@ class MailHarness(ServiceHarness[MailSettings]):
             message, sender=sender, recipients=[DESK], hostname="127.0.0.1", port=self.port
         )
 
-    async def process(self) -> int:
+    async def send_from_null_sender(self, raw: bytes) -> None:
+        """MAIL FROM:<> as bounces and delivery reports are sent."""
+        async with aiosmtplib.SMTP(hostname="127.0.0.1", port=self.port) as client:
+            await client.mail("")
+            await client.rcpt(DESK)
+            await client.data(raw)
+
+    async def process(self, *, batch_size: int = 50) -> int:
         """One round of the processing worker on the harness's clock."""
+        limits = Limits.from_settings(self.settings)
         async with self.pool.acquire() as conn:
             return await process_received(
-                conn=conn, now=self.clock(), limits=Limits.from_settings(self.settings), batch_size=50
+                conn=conn, now=self.clock(), limits=limits, batch_size=batch_size
             )
 
     async def mails(self) -> list[asyncpg.Record]:
@@ -109,11 +117,13 @@ def make_mail(database_url: str, kafka_bootstrap: str) -> MakeMail:
 
     @contextlib.asynccontextmanager
     async def make(**settings: Any) -> AsyncIterator[MailHarness]:
-        async with mail_runtime(database_url, kafka_bootstrap, **settings) as made:
-            async with smtp_gateway(made.runtime) as port:
-                yield MailHarness(
-                    spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema, port=port
-                )
+        async with (
+            mail_runtime(database_url, kafka_bootstrap, **settings) as made,
+            smtp_gateway(made.runtime) as port,
+        ):
+            yield MailHarness(
+                spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema, port=port
+            )
 
     return make
 
