@@ -49,6 +49,8 @@ def codec_for(label: str | None) -> str | None:
 def decode_bytes(data: bytes, label: str | None = None) -> str:
     """The text of `data` in its declared charset, else the first that fits, else cp1252."""
     codec = codec_for(label)
+    if codec is not None and not codec.startswith("utf") and _is_utf8(data):
+        return data.decode("utf-8")  # mislabelled UTF-8: legacy CJK text is almost never valid
     if codec is not None:
         try:
             return data.decode(codec)
@@ -68,3 +70,14 @@ def decode_bytes(data: bytes, label: str | None = None) -> str:
     if codec is not None:
         return data.decode(codec, errors="replace")
     return data.decode("cp1252", errors="replace")
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Non-ASCII bytes that are valid UTF-8: real GBK, Big5 or Latin-1 text rarely is."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -11,6 +11,12 @@ _MSG_ID = re.compile(r"<[^<>\s]+>")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
+def safe_text(value: str) -> str:
+    """Text that encodes as UTF-8: bytes the parser kept as surrogates read as UTF-8 or
+    replaced, so nothing downstream (JSON, Postgres) chokes on them."""
+    return value.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+
+
 def _raw_bytes(value: str) -> bytes:
     """The header's original bytes: the parser keeps undecodable bytes as surrogates."""
     return value.encode("utf-8", errors="surrogateescape")
@@ -62,7 +68,7 @@ def message_ids(raw: str | None) -> list[str]:
     if not raw:
         return []
     out: list[str] = []
-    for found in _MSG_ID.findall(raw):
+    for found in _MSG_ID.findall(safe_text(raw)):
         if found not in out:
             out.append(found)
     return out
@@ -73,7 +79,7 @@ def message_id(raw: str | None) -> str | None:
     ids = message_ids(raw)
     if ids:
         return ids[0]
-    bare = (raw or "").strip()
+    bare = safe_text(raw or "").strip().strip("<>")
     if bare and " " not in bare and len(bare) < 900:
-        return f"<{bare.strip('<>')}>"
+        return f"<{bare}>"
     return None

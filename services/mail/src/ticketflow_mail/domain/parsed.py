@@ -36,6 +36,10 @@ class ParsedMail:
     """Lower-cased names of the headers the noise rules read (auto-submitted, precedence, ...)."""
     content_type: str = "text/plain"
     attachments: list[ParsedAttachment] = field(default_factory=list)
+    language: str = "en"
+    """The language `new_text` is written in (zh, ja or en), by its script."""
+    part_types: list[str] = field(default_factory=list)
+    """The content types of every MIME part, in order (a delivery report shows in them)."""
 
 
 @dataclass(frozen=True)

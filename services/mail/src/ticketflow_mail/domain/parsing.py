@@ -10,11 +10,14 @@ from email.parser import BytesParser
 from ticketflow_mail.domain import headers as h
 from ticketflow_mail.domain.charsets import decode_bytes
 from ticketflow_mail.domain.html_text import html_to_text
+from ticketflow_mail.domain.language import guess_language
 from ticketflow_mail.domain.parsed import Malformed, ParsedAttachment, ParsedMail
 from ticketflow_mail.domain.quoting import new_text as strip_history
 
 MAX_PARTS = 200
 """More MIME parts than this is not a person's mail but an attack on the parser."""
+MAX_DEPTH = 20
+"""Nor is a multipart nested deeper than this."""
 
 _EXTENSIONS = {
     "image/png": ".png",
@@ -54,9 +57,9 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         return Malformed(reason="no From address: not a mail")
     body = _Body()
     _walk(msg, body, depth=0)
-    if body.parts > MAX_PARTS:
-        return Malformed(reason=f"more than {MAX_PARTS} MIME parts")
-    if body.plain is not None:
+    if body.refused is not None:
+        return Malformed(reason=body.refused)
+    if body.plain is not None and (body.plain.strip() or body.html is None):
         text = body.plain
         fresh = strip_history(text)
     elif body.html is not None:
@@ -76,14 +79,16 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         in_reply_to=h.message_ids(_first(raw_headers, "in-reply-to")),
         references=h.message_ids(" ".join(raw_headers.get("references", []))),
         headers=decoded,
-        content_type=msg.get_content_type(),
+        content_type=h.safe_text(msg.get_content_type()),
         attachments=body.attachments,
+        language=guess_language(fresh or text or decoded.get("subject", "")),
+        part_types=[h.safe_text(t) for t in body.types],
     )
 
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for name, value in msg.items():
+    for name, value in msg.raw_items():
         out.setdefault(name.strip().lower(), []).append(str(value))
     return out
 
@@ -101,14 +106,18 @@ class _Body:
         self.html: str | None = None
         self.attachments: list[ParsedAttachment] = []
         self.parts = 0
+        self.types: list[str] = []
+        self.broken = 0
+        self.refused: str | None = None
 
 
 def _walk(part: Message, body: _Body, *, depth: int) -> None:
     body.parts += 1
-    if body.parts > MAX_PARTS or depth > 20:
-        body.parts = MAX_PARTS + 1
+    if body.parts > MAX_PARTS or depth > MAX_DEPTH:
+        body.refused = f"more than {MAX_PARTS} MIME parts or {MAX_DEPTH} levels of them"
         return
     ctype = part.get_content_type()
+    body.types.append(ctype)
     if part.is_multipart() and ctype.startswith("multipart/"):
         payload = part.get_payload()
         if isinstance(payload, list):
@@ -116,6 +125,13 @@ def _walk(part: Message, body: _Body, *, depth: int) -> None:
                 if isinstance(sub, Message):
                     _walk(sub, body, depth=depth + 1)
         return
+    try:
+        _leaf(part, ctype, body)
+    except Exception:  # one broken part (a bad parameter, a bad encoding) loses only itself
+        body.broken += 1
+
+
+def _leaf(part: Message, ctype: str, body: _Body) -> None:
     disposition = (part.get_content_disposition() or "").lower()
     filename = _filename(part)
     if ctype.startswith("message/") and ctype != "message/rfc822":
@@ -132,7 +148,9 @@ def _walk(part: Message, body: _Body, *, depth: int) -> None:
         return  # text/rfc822-headers and the like: part of a report, not a file
     content = _content_of(part)
     name = filename or f"attachment-{len(body.attachments) + 1}{_EXTENSIONS.get(ctype, '.bin')}"
-    body.attachments.append(ParsedAttachment(filename=name, content_type=ctype, content=content))
+    body.attachments.append(
+        ParsedAttachment(filename=name, content_type=h.safe_text(ctype), content=content)
+    )
 
 
 def _filename(part: Message) -> str | None:
@@ -144,12 +162,15 @@ def _filename(part: Message) -> str | None:
         return None
     if isinstance(raw, tuple):  # RFC 2231: (charset, language, percent-decoded text)
         charset, _, value = raw
-        data = value.encode("latin-1", errors="surrogateescape")
-        name = decode_bytes(data, charset)
+        try:
+            name = decode_bytes(value.encode("latin-1", errors="surrogateescape"), charset)
+        except UnicodeEncodeError:  # a broken continuation the parser already replaced
+            name = value
     else:
         name = h.decode_value(str(raw).strip('"'))
-    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().strip("\x00")
-    return name or None
+    name = h.safe_text(name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c >= " " and c != "\x7f").strip()
+    return name[:255] or None
 
 
 def _content_of(part: Message) -> bytes:
@@ -163,4 +184,12 @@ def _content_of(part: Message) -> bytes:
 
 
 def _text_of(part: Message) -> str:
-    return decode_bytes(_content_of(part), part.get_content_charset())
+    text = decode_bytes(_content_of(part), _charset(part))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:  # a charset parameter in RFC 2231 form naming garbage
+        return None

@@ -11,19 +11,22 @@ _HISTORY = [
         r"^-{2,}\s*(原始邮件|原始郵件|原邮件|原始訊息)\s*-{2,}$",
         r"^-{2,}\s*(ursprüngliche nachricht|ursprungliche nachricht)\s*-{2,}$",
         r"^-{2,}\s*(forwarded message|转发的邮件|轉寄的郵件)\s*-{2,}$",
-        r"^on\s.+\bwrote:?$",
+        r"^on\s.+\bwrote\s*:$",
         r"^am\s.+\bschrieb\b.*:$",
         r"^le\s.+\ba écrit\s*:$",
-        r"^在\s?.+写道[:\uff1a]?$",
-        r"^於\s?.+寫道[:\uff1a]?$",
-        r"^\d{4}[年/-].+(写道|寫道|wrote)[:\uff1a]?$",
+        r"^在\s?.+写道\s*[:\uff1a]$",
+        r"^於\s?.+寫道\s*[:\uff1a]$",
+        r"^\d{4}[年/-].+(写道|寫道|wrote)\s*[:\uff1a]$",
         r"^(发件人|發件人|寄件者)\s*[:\uff1a]",
         r"^_{10,}$",
     )
 ]
 # "From: x" starts history when a "Sent:"/"Date:" or "To:" line follows closely (Outlook).
+_FROM_SENT_ONE_LINE = re.compile(r"^\*?from\s*\*?:.+\bsent\s*\*?:", re.IGNORECASE)
 _FROM = re.compile(r"^\*?(from|von|de)\s*\*?\s*:", re.IGNORECASE)
 _SENT = re.compile(r"^\*?(sent|date|gesendet|datum|to|an|发送时间|日期)\s*\*?\s*[:\uff1a]", re.I)
+_WRAPPED_ON = re.compile(r"^(on|am|le)\s.+\d", re.IGNORECASE)
+_WROTE_END = re.compile(r"(wrote|schrieb|a écrit)\s*:\s*$", re.IGNORECASE)
 _SIGNATURES = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -48,6 +51,10 @@ def history_start(lines: list[str]) -> int | None:
             return _quote_block_start(lines, i)
         if any(p.match(line) for p in _HISTORY):
             return i
+        if _FROM_SENT_ONE_LINE.match(line):
+            return i
+        if _WRAPPED_ON.match(line) and i + 1 < len(lines) and _WROTE_END.search(lines[i + 1]):
+            return i
         if _FROM.match(line) and any(_SENT.match(nxt.strip()) for nxt in lines[i + 1 : i + 4]):
             return i
     return None
@@ -59,6 +66,8 @@ def _quote_block_start(lines: list[str], i: int) -> int:
     while j >= 0 and not lines[j].strip():
         j -= 1
     if j >= 0 and re.search(r"(wrote|schrieb|写道|寫道|écrit)\s*[:\uff1a]?\s*$", lines[j], re.I):
+        if j > 0 and _WRAPPED_ON.match(lines[j - 1].strip()):
+            return j - 1
         return j
     return i
 
