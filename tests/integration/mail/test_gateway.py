@@ -5,6 +5,8 @@ import aiosmtplib
 import pytest
 
 from tests.integration.mail.conftest import DESK, MailHarness, MakeMail, a_mail
+from tests.processes import free_port
+from ticketflow_mail.adapters.smtp_gateway import GatewayHandler, start_gateway
 
 
 async def test_a_mail_relayed_to_the_gateway_is_stored_then_made_a_mail_received(
@@ -101,3 +103,24 @@ async def test_a_gb2312_mail_arrives_as_readable_chinese(mail: MailHarness) -> N
     [event] = await mail.events("mail.received")
     assert event["data"]["from_name"] == "王芳"
     assert event["data"]["text"].startswith("打印机无法连接")
+
+
+async def test_a_mail_that_cannot_be_stored_is_answered_451_so_the_relay_retries() -> None:
+    async def outage(raw: bytes, envelope_from: str | None) -> bool:
+        raise ConnectionRefusedError("postgres is away")
+
+    port = free_port()
+    server = await start_gateway(
+        handler=GatewayHandler(store=outage),
+        host="127.0.0.1",
+        port=port,
+        hostname="desk.example",
+        max_message_bytes=1 << 20,
+    )
+    try:
+        with pytest.raises(aiosmtplib.SMTPResponseException) as refused:
+            await aiosmtplib.send(a_mail(), hostname="127.0.0.1", port=port)
+        assert refused.value.code == 451
+    finally:
+        server.close()
+        await server.wait_closed()
