@@ -3,15 +3,27 @@ refused over the size limit (552) and for recipients outside the desk's domains 
 
 import aiosmtplib
 import pytest
+from prometheus_client import REGISTRY
 
 from tests.integration.mail.conftest import DESK, MailHarness, MakeMail, a_mail
 from tests.processes import free_port
 from ticketflow_mail.adapters.smtp_gateway import GatewayHandler, start_gateway
 
 
+def counts() -> list[float]:
+    """Mails received by SMTP, accepted as new requests, and processing times observed."""
+    names = [
+        ("ticketflow_mail_received_total", {"via": "smtp"}),
+        ("ticketflow_mail_accepted_total", {"threaded": "false"}),
+        ("ticketflow_mail_processing_seconds_count", {}),
+    ]
+    return [REGISTRY.get_sample_value(name, labels) or 0.0 for name, labels in names]
+
+
 async def test_a_mail_relayed_to_the_gateway_is_stored_then_made_a_mail_received(
     mail: MailHarness,
 ) -> None:
+    before = counts()
     msg = a_mail(subject="VPN 每十分钟断开一次")
     errors, reply = await mail.send(msg)
     assert errors == {}
@@ -36,6 +48,7 @@ async def test_a_mail_relayed_to_the_gateway_is_stored_then_made_a_mail_received
     assert data["ticket_id"] is None
     assert data["via"] == "smtp"
     [accepted] = await mail.mails()
+    assert [a - b for a, b in zip(counts(), before, strict=True)] == [1, 1, 1]
     assert accepted["status"] == "accepted"
     assert accepted["processed_at"] is not None
 

@@ -168,3 +168,15 @@ async def test_a_mail_whose_processing_raises_is_quarantined_and_the_rest_go_on(
     await mail.process()
     assert {m["status"] for m in await mail.mails()} == {"accepted"}
     assert len(await mail.events("mail.received")) == 2
+
+
+async def test_text_postgres_cannot_store_never_stops_the_batch(mail: MailHarness) -> None:
+    await mail.send(
+        b"From: a@b.example\r\nSubject: nul \x00 here\r\nMessage-ID: <nul@b.example>\r\n\r\nhi"
+    )
+    await mail.send(a_mail(subject="after it"))
+    assert await mail.process() == 2
+    statuses = sorted(m["status"] for m in await mail.mails())
+    assert statuses[0] in {"accepted", "quarantined"}  # kept either way, never lost
+    assert "accepted" in statuses
+    assert await mail.process() == 0
