@@ -13,7 +13,7 @@ from tests.unit.mail.fixtures import MAX_BYTES, MESSAGES, parsed, raw
 from ticketflow_mail.domain.charsets import decode_bytes
 from ticketflow_mail.domain.headers import decode_value
 from ticketflow_mail.domain.parsed import Malformed, ParsedMail
-from ticketflow_mail.domain.parsing import derived_message_id, parse_mail
+from ticketflow_mail.domain.parsing import MAX_TEXT_CHARS, derived_message_id, parse_mail
 
 
 def test_foxmail_gb2312_subject_body_and_threading_headers() -> None:
@@ -262,3 +262,36 @@ def test_part_bombs_are_malformed_quickly() -> None:
         result = parse_mail(b"From: a@b.c\r\n" + body, max_bytes=MAX_BYTES)
         assert isinstance(result, Malformed)
         assert result.reason.startswith("more than 200 MIME parts")
+
+
+def test_raw_8bit_headers_read_in_the_body_charset() -> None:
+    head = "From: 陳美玲 <chen@example.tw>\r\nSubject: 印表機壞了\r\n".encode("big5")
+    data = head + b"Content-Type: text/plain; charset=big5\r\n\r\n" + "謝謝".encode("big5")
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert (mail.from_name, mail.subject, mail.text) == ("陳美玲", "印表機壞了", "謝謝")
+
+
+def test_a_huge_body_is_cut_not_a_stall() -> None:
+    line = "打印机坏了\r\n".encode("gb18030")
+    data = b"From: a@b.c\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n" + line * 100_000
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert len(mail.text) == MAX_TEXT_CHARS
+    assert mail.text.startswith("打印机坏了\n打印机坏了")
+
+
+def test_apple_mail_text_around_an_inline_image_and_unknown_charsets() -> None:
+    data = (
+        b"From: a@b.c\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n"
+        b"--m\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nCaf\xe9 screen:\r\n"
+        b"--m\r\nContent-Type: image/jpeg\r\nContent-Disposition: inline\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n"
+        b"--m\r\nContent-Type: text/plain; charset=iso-8859-2\r\n\r\n\xb3\xf3d\xbc\r\n--m--\r\n"
+    )
+    mail = parse_mail(data, max_bytes=MAX_BYTES)
+    assert isinstance(mail, ParsedMail)
+    assert mail.text == "Café screen:\n\nłódź"
+    assert [(a.filename, a.content[:3]) for a in mail.attachments] == [
+        ("attachment-1.jpg", b"\xff\xd8\xff")
+    ]

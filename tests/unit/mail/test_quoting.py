@@ -3,6 +3,8 @@
 German, cut off; what the sender wrote kept."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ticketflow_mail.domain.html_text import html_to_text
 from ticketflow_mail.domain.quoting import new_text
@@ -98,3 +100,19 @@ def test_html_history_without_a_marked_block() -> None:
     )
     _, fresh = html_to_text(qq)
     assert new_text(fresh) == "已经好了，谢谢"
+
+
+def test_html_links_keep_their_address() -> None:
+    whole, _ = html_to_text(
+        '<p>See <a href="https://status.example/x">the status page</a> and '
+        '<a href="https://a.example">https://a.example</a>, <a href="mailto:x@y">me</a>.</p>'
+    )
+    assert whole == "See the status page <https://status.example/x> and https://a.example, me."
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_new_text_and_html_never_raise_and_only_shorten(text: str) -> None:
+    fresh = new_text(text)
+    assert len(fresh) <= len(text)
+    html_to_text(text)

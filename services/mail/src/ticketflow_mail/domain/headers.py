@@ -22,25 +22,26 @@ def _raw_bytes(value: str) -> bytes:
     return value.encode("utf-8", errors="surrogateescape")
 
 
-def decode_value(raw: str | None) -> str:
-    """A header's text: unfolded, encoded words and raw 8-bit bytes decoded."""
+def decode_value(raw: str | None, hint: str | None = None) -> str:
+    """A header's text: unfolded, encoded words and raw 8-bit bytes decoded (these in the
+    charset `hint`, the body's, when they are not UTF-8)."""
     if not raw:
         return ""
     raw = re.sub(r"\r?\n[ \t]", " ", raw).strip()
     if not _ENCODED_WORD.search(raw):
-        return decode_bytes(_raw_bytes(raw)).strip()
+        return decode_bytes(_raw_bytes(raw), hint).strip()
     try:
         parts = decode_header(raw)
     except Exception:  # malformed base64/quoted-printable: keep the text as it came
-        return decode_bytes(_raw_bytes(raw)).strip()
+        return decode_bytes(_raw_bytes(raw), hint).strip()
     out: list[str] = []
     for value, charset in parts:
         data = _raw_bytes(value) if isinstance(value, str) else value
-        out.append(decode_bytes(data, charset))
+        out.append(decode_bytes(data, charset or hint))
     return "".join(out).strip()
 
 
-def address(raw: str | None) -> tuple[str, str | None]:
+def address(raw: str | None, hint: str | None = None) -> tuple[str, str | None]:
     """(lower-cased address, decoded display name or None) of a From-like header."""
     if not raw:
         return "", None
@@ -48,7 +49,7 @@ def address(raw: str | None) -> tuple[str, str | None]:
     name, addr = parseaddr(unfolded)
     if not addr:
         return "", None
-    decoded = decode_value(name) if name else ""
+    decoded = decode_value(name, hint) if name else ""
     return decode_bytes(_raw_bytes(addr)).strip().lower(), decoded or None
 
 

@@ -22,7 +22,8 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.quote_at: int | None = None
         self._skip = 0
-        self._stack: list[str] = []
+        self._href: str | None = None
+        self._link_start = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -31,12 +32,21 @@ class _Text(HTMLParser):
             self.parts.append("\n")
         if self.quote_at is None and _is_quote(tag, attrs):
             self.quote_at = len(self.parts)
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            self._href = href if href.startswith(("http://", "https://")) else None
+            self._link_start = len(self.parts)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            label = "".join(self.parts[self._link_start :])
+            if self._href not in label:
+                self.parts.append(f" <{self._href}>")  # the link people were asked to open
+            self._href = None
         if tag in _SKIP and self._skip:
             self._skip -= 1
         if tag in _BLOCK:

@@ -25,6 +25,7 @@ class ParsedMail:
     from_address: str
     from_name: str | None
     to: list[str]
+    """The To and Cc addresses, lower-cased, in order."""
     subject: str
     text: str
     """The whole readable body."""

@@ -1,6 +1,7 @@
-"""One raw mail to a `ParsedMail`, or a `Malformed` with the reason: the standard library's
-parser (policy.default) for the MIME structure, our own decoding of charsets and headers (the
-labels senders write are often wrong), never an exception whatever the bytes."""
+"""One raw mail to a `ParsedMail`, or a `Malformed` with the reason, never an exception
+whatever the bytes: the standard library's parser for the MIME structure, with policy.compat32
+so headers come raw and are decoded by our charset rules (policy.default decodes a GB2312
+label with the gb2312 codec and loses every GBK character, e.g. 镕 of 朱镕基)."""
 
 import hashlib
 from email import policy
@@ -16,6 +17,9 @@ from ticketflow_mail.domain.quoting import new_text as strip_history
 
 MAX_PARTS = 200
 """More MIME parts than this is not a person's mail but an attack on the parser."""
+MAX_TEXT_CHARS = 200_000
+"""A body's text is cut here (HTML at five times that before conversion): no one writes a
+ticket that long, and the HTML parser is pure Python."""
 MAX_DEPTH = 20
 """Nor is a multipart nested deeper than this."""
 
@@ -52,7 +56,8 @@ def parse_mail(raw: bytes, *, max_bytes: int) -> ParsedMail | Malformed:
 def _parse(raw: bytes) -> ParsedMail | Malformed:
     msg = BytesParser(policy=policy.compat32).parsebytes(raw)
     raw_headers = _raw_headers(msg)
-    from_address, from_name = h.address(_first(raw_headers, "from"))
+    hint = _body_charset(msg)
+    from_address, from_name = h.address(_first(raw_headers, "from"), hint)
     if "@" not in from_address:
         return Malformed(reason="no From address: not a mail")
     body = _Body()
@@ -60,14 +65,15 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
     if body.refused is not None:
         return Malformed(reason=body.refused)
     if body.plain is not None and (body.plain.strip() or body.html is None):
-        text = body.plain
+        text = body.plain[:MAX_TEXT_CHARS]
         fresh = strip_history(text)
     elif body.html is not None:
-        text, before_quote = html_to_text(body.html)
-        fresh = strip_history(before_quote)
+        text, before_quote = html_to_text(body.html[: MAX_TEXT_CHARS * 5])
+        text = text[:MAX_TEXT_CHARS]
+        fresh = strip_history(before_quote[:MAX_TEXT_CHARS])
     else:
         text, fresh = "", ""
-    decoded = {name: h.decode_value(values[0]) for name, values in raw_headers.items()}
+    decoded = {name: h.decode_value(values[0], hint) for name, values in raw_headers.items()}
     return ParsedMail(
         message_id=h.message_id(_first(raw_headers, "message-id")) or derived_message_id(raw),
         from_address=from_address,
@@ -84,6 +90,14 @@ def _parse(raw: bytes) -> ParsedMail | Malformed:
         language=guess_language(fresh or text or decoded.get("subject", "")),
         part_types=[h.safe_text(t) for t in body.types],
     )
+
+
+def _body_charset(msg: Message) -> str | None:
+    """The first charset a part declares: raw 8-bit headers are most likely in it."""
+    try:
+        return next((c for c in msg.get_charsets() if c), None)
+    except Exception:  # a charset parameter that is not text
+        return None
 
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
@@ -139,8 +153,8 @@ def _leaf(part: Message, ctype: str, body: _Body) -> None:
     is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment"
     if is_body_text and not filename:
         text = _text_of(part)
-        if ctype == "text/plain" and body.plain is None:
-            body.plain = text
+        if ctype == "text/plain":  # Apple Mail splits a body around its inline images
+            body.plain = text if body.plain is None else f"{body.plain}\n\n{text}".strip()
         elif ctype == "text/html" and body.html is None:
             body.html = text
         return

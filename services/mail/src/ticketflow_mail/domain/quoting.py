@@ -43,10 +43,17 @@ _SIGNATURES = [
 ]
 
 
+_STARTS = frozenset("->_*oaldfv0123456789在於发發寄")
+"""The first characters of every history marker: other lines are not looked at twice."""
+_SIGNATURE_STARTS = frozenset("-sgv发從从")
+
+
 def history_start(lines: list[str]) -> int | None:
     """The index of the first line of quoted history, if the text has any."""
     for i, raw in enumerate(lines):
         line = raw.strip()
+        if line[:1].lower() not in _STARTS:
+            continue
         if line.startswith(">"):
             return _quote_block_start(lines, i)
         if any(p.match(line) for p in _HISTORY):
@@ -75,9 +82,12 @@ def _quote_block_start(lines: list[str], i: int) -> int:
 def strip_signature(lines: list[str]) -> list[str]:
     """Lines before the "-- " delimiter or a sent-from-my-phone line."""
     for i, raw in enumerate(lines):
-        if raw.rstrip("\r") in ("-- ", "--") or raw.strip() == "-- ":
+        line = raw.strip()
+        if line[:1].lower() not in _SIGNATURE_STARTS:
+            continue
+        if line == "--":
             return lines[:i]
-        if any(p.match(raw.strip()) for p in _SIGNATURES):
+        if any(p.match(line) for p in _SIGNATURES):
             return lines[:i]
     return lines
 
