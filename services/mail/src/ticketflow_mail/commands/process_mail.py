@@ -18,7 +18,11 @@ from ticketflow_common.outbox import emit
 from ticketflow_common.rate_limit import RatePolicy
 from ticketflow_common.rate_limit_store import take
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_mail.commands.metrics import MAIL_ACCEPTED, MAIL_PROCESSING_SECONDS, MAIL_REFUSED
+from ticketflow_mail.commands.inbound_metrics import (
+    MAIL_ACCEPTED,
+    MAIL_PROCESSING_SECONDS,
+    MAIL_REFUSED,
+)
 from ticketflow_mail.commands.senders import sender_is_blocked
 from ticketflow_mail.domain.attachment_policy import check_attachment
 from ticketflow_mail.domain.language import guess_language
@@ -27,8 +31,7 @@ from ticketflow_mail.domain.parsed import Malformed, ParsedMail
 from ticketflow_mail.domain.parsing import parse_mail
 from ticketflow_mail.domain.threading import thread_keys, ticket_reference
 from ticketflow_mail.settings import MailSettings
-from ticketflow_mail.store.attachments import insert_attachment
-from ticketflow_mail.store.mails import claim_received, record_outcome
+from ticketflow_mail.store.mails import claim_received, insert_attachment, record_outcome
 from ticketflow_mail.store.tickets import (
     add_thread_message,
     ticket_of_messages,

@@ -8,7 +8,7 @@ from typing import Literal
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
-from ticketflow_mail.commands.metrics import MAIL_RECEIVED
+from ticketflow_mail.commands.inbound_metrics import MAIL_RECEIVED
 from ticketflow_mail.domain.received import message_id_of
 from ticketflow_mail.store.mails import insert_received
 

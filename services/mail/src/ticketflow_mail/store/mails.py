@@ -1,4 +1,5 @@
-"""Stored mails: the raw bytes as received, then what processing made of them."""
+"""Stored mails: the raw bytes as received, then what processing made of them and the files
+they carried."""
 
 from datetime import datetime
 from uuid import UUID
@@ -91,3 +92,30 @@ async def release(*, conn: asyncpg.Connection, mail_id: UUID) -> bool:
         mail_id,
     )
     return bool(status == "UPDATE 1")
+
+
+async def insert_attachment(
+    *,
+    conn: asyncpg.Connection,
+    attachment_id: UUID,
+    mail_id: UUID,
+    ticket_id: UUID | None,
+    filename: str,
+    content_type: str,
+    sha256: str,
+    content: bytes,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO attachments (attachment_id, mail_id, ticket_id, filename, content_type,"
+        " size, sha256, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        attachment_id,
+        mail_id,
+        ticket_id,
+        filename,
+        content_type,
+        len(content),
+        sha256,
+        content,
+        now,
+    )

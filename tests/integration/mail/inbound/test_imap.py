@@ -7,7 +7,7 @@ import aioimaplib
 import asyncpg
 import pytest
 
-from tests.integration.mail.conftest import MakeMail, a_mail
+from tests.integration.mail.inbound.conftest import MakeMail, a_mail
 from tests.polling import eventually
 from tests.support.dovecot import Dovecot, dovecot_server
 from tests.support.mail_service import running

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 
-from tests.integration.mail.conftest import MailHarness, MakeMail, a_mail
+from tests.integration.mail.inbound.conftest import InboundHarness, MakeMail, a_mail
 from ticketflow_mail.commands import process_mail
 from ticketflow_mail.domain import parsing
 
@@ -26,7 +26,7 @@ def refused_count(reason: str) -> float:
     ],
 )
 async def test_noise_is_refused_and_reported(
-    mail: MailHarness, headers: dict[str, str], reason: str
+    mail: InboundHarness, headers: dict[str, str], reason: str
 ) -> None:
     before = refused_count(reason)
     await mail.send(a_mail(subject="Out of office", **headers))
@@ -42,7 +42,7 @@ async def test_noise_is_refused_and_reported(
     assert refused_count(reason) == before + 1
 
 
-async def test_a_bounce_from_the_null_sender_is_refused(mail: MailHarness) -> None:
+async def test_a_bounce_from_the_null_sender_is_refused(mail: InboundHarness) -> None:
     await mail.send_from_null_sender(a_mail(sender="Mail Delivery <mailer@mx.example>").as_bytes())
     await mail.process()
     [event] = await mail.events("mail.refused")
@@ -76,7 +76,7 @@ async def test_a_sender_over_the_rate_is_refused_and_replicas_agree(
 
 
 async def test_the_block_list_refuses_an_address_or_a_whole_domain(
-    mail: MailHarness, api: httpx.AsyncClient
+    mail: InboundHarness, api: httpx.AsyncClient
 ) -> None:
     created = await api.post("/blocked-senders", json={"sender": "@Spam.Example", "note": "spam"})
     assert created.status_code == 201, created.text
@@ -112,14 +112,14 @@ async def test_a_bad_block_list_entry_is_a_422_naming_the_field(api: httpx.Async
     assert (await api.get("/blocked-senders")).json() == []
 
 
-async def test_the_routes_need_the_service_token(mail: MailHarness) -> None:
+async def test_the_routes_need_the_service_token(mail: InboundHarness) -> None:
     async with mail.client("wrong") as client:
         assert (await client.get("/blocked-senders")).status_code == 401
         assert (await client.get("/quarantine")).status_code == 401
 
 
 async def test_a_malformed_mail_is_kept_in_quarantine_and_can_be_released(
-    mail: MailHarness, api: httpx.AsyncClient
+    mail: InboundHarness, api: httpx.AsyncClient
 ) -> None:
     await mail.send(b"Subject: no sender at all\r\n\r\nhello\r\n")
     await mail.process()
@@ -145,7 +145,7 @@ async def test_a_malformed_mail_is_kept_in_quarantine_and_can_be_released(
 
 
 async def test_a_mail_whose_processing_raises_is_quarantined_and_the_rest_go_on(
-    mail: MailHarness, api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    mail: InboundHarness, api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parse = parsing.parse_mail
 
@@ -170,7 +170,7 @@ async def test_a_mail_whose_processing_raises_is_quarantined_and_the_rest_go_on(
     assert len(await mail.events("mail.received")) == 2
 
 
-async def test_text_postgres_cannot_store_never_stops_the_batch(mail: MailHarness) -> None:
+async def test_text_postgres_cannot_store_never_stops_the_batch(mail: InboundHarness) -> None:
     await mail.send(
         b"From: a@b.example\r\nSubject: nul \x00 here\r\nMessage-ID: <nul@b.example>\r\n\r\nhi"
     )

@@ -5,7 +5,7 @@ import aiosmtplib
 import pytest
 from prometheus_client import REGISTRY
 
-from tests.integration.mail.conftest import DESK, MailHarness, MakeMail, a_mail
+from tests.integration.mail.inbound.conftest import DESK, InboundHarness, MakeMail, a_mail
 from tests.processes import free_port
 from ticketflow_mail.adapters.smtp_gateway import GatewayHandler, start_gateway
 
@@ -21,7 +21,7 @@ def counts() -> list[float]:
 
 
 async def test_a_mail_relayed_to_the_gateway_is_stored_then_made_a_mail_received(
-    mail: MailHarness,
+    mail: InboundHarness,
 ) -> None:
     before = counts()
     msg = a_mail(subject="VPN 每十分钟断开一次")
@@ -54,7 +54,7 @@ async def test_a_mail_relayed_to_the_gateway_is_stored_then_made_a_mail_received
 
 
 async def test_the_same_message_id_delivered_twice_is_taken_both_times_and_stored_once(
-    mail: MailHarness,
+    mail: InboundHarness,
 ) -> None:
     msg = a_mail()
     for _ in range(2):
@@ -101,7 +101,7 @@ async def test_recipients_outside_the_accepted_domains_are_refused_with_550(
         assert len(await mail.mails()) == 1
 
 
-async def test_a_gb2312_mail_arrives_as_readable_chinese(mail: MailHarness) -> None:
+async def test_a_gb2312_mail_arrives_as_readable_chinese(mail: InboundHarness) -> None:
     raw = (
         "From: =?gb2312?b?zfW3vA==?= <wang.fang@example.cn>\r\n"
         f"To: {DESK}\r\n"

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import asyncpg
 
-from tests.integration.mail.conftest import MailHarness, MakeMail, a_mail
+from tests.integration.mail.inbound.conftest import InboundHarness, MakeMail, a_mail
 from tests.polling import eventually
 from tests.support.mail_service import running
 from ticketflow_mail.store.tickets import reference_of
@@ -14,7 +14,7 @@ from ticketflow_mail.workers.process_mails import run_process_mails
 
 
 async def test_a_reply_is_threaded_to_its_ticket_by_in_reply_to_then_by_references(
-    mail: MailHarness,
+    mail: InboundHarness,
 ) -> None:
     ticket = await mail.ticket(origin_message_id="<first@example.cn>")
     reply = a_mail(
@@ -41,7 +41,7 @@ async def test_a_reply_is_threaded_to_its_ticket_by_in_reply_to_then_by_referenc
 
 
 async def test_a_reply_is_threaded_by_the_ticket_reference_in_its_subject(
-    mail: MailHarness,
+    mail: InboundHarness,
 ) -> None:
     ticket = await mail.ticket()
     reference = reference_of(ticket.ticket_id)
@@ -60,7 +60,7 @@ async def test_a_reply_is_threaded_by_the_ticket_reference_in_its_subject(
 
 
 async def test_allowed_attachments_are_stored_and_executables_skipped_with_a_note(
-    mail: MailHarness,
+    mail: InboundHarness,
 ) -> None:
     msg: EmailMessage = a_mail(subject="screenshot attached")
     msg.add_attachment(

@@ -1,6 +1,7 @@
-"""Mail tests on the real Postgres (and an unstarted Kafka producer: the outbox is what they
-read): a fresh mail schema, the suite's fake clock, the app in-process, the SMTP gateway on
-loopback. Every mail test may use `mail` (the harness) and `api` (an admin client)."""
+"""Inbound mail tests on the real Postgres (and an unstarted Kafka producer: the outbox is what
+they read): a fresh mail schema, the suite's fake clock, the app in-process, the SMTP gateway on
+loopback. Here `mail` (the inbound harness) and `api` (an admin client) stand for the fixtures of
+the same names a level up; `make_mail` gives a harness on settings of the test's choosing."""
 
 import contextlib
 import uuid
@@ -47,7 +48,7 @@ def a_mail(
 
 
 @dataclass
-class MailHarness(ServiceHarness[MailSettings]):
+class InboundHarness(ServiceHarness[MailSettings]):
     """The shared harness plus the gateway's port, sending by SMTP, processing and reads."""
 
     port: int = 0
@@ -108,7 +109,7 @@ class MailHarness(ServiceHarness[MailSettings]):
             return rows
 
 
-MakeMail = Callable[..., contextlib.AbstractAsyncContextManager[MailHarness]]
+MakeMail = Callable[..., contextlib.AbstractAsyncContextManager[InboundHarness]]
 
 
 @pytest.fixture
@@ -116,12 +117,12 @@ def make_mail(database_url: str, kafka_bootstrap: str) -> MakeMail:
     """A harness with the gateway serving, on settings of the test's choosing."""
 
     @contextlib.asynccontextmanager
-    async def make(**settings: Any) -> AsyncIterator[MailHarness]:
+    async def make(**settings: Any) -> AsyncIterator[InboundHarness]:
         async with (
             mail_runtime(database_url, kafka_bootstrap, **settings) as made,
             smtp_gateway(made.runtime) as port,
         ):
-            yield MailHarness(
+            yield InboundHarness(
                 spec=SPEC, runtime=made.runtime, clock=made.clock, schema=made.schema, port=port
             )
 
@@ -129,14 +130,14 @@ def make_mail(database_url: str, kafka_bootstrap: str) -> MakeMail:
 
 
 @pytest.fixture
-async def mail(make_mail: MakeMail) -> AsyncIterator[MailHarness]:
+async def mail(make_mail: MakeMail) -> AsyncIterator[InboundHarness]:
     """Mail on its defaults (any recipient, 20 mails a sender an hour), the gateway serving."""
     async with make_mail() as harness:
         yield harness
 
 
 @pytest.fixture
-async def api(mail: MailHarness) -> AsyncIterator[httpx.AsyncClient]:
+async def api(mail: InboundHarness) -> AsyncIterator[httpx.AsyncClient]:
     """Mail's app in-process, every request with the admin TOKEN."""
     async with mail.client(TOKEN) as client:
         yield client
