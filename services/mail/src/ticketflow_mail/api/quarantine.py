@@ -27,7 +27,7 @@ async def read_quarantine(
 
 @router.post("/quarantine/{mail_id}/release", status_code=status.HTTP_202_ACCEPTED)
 async def release_quarantined(mail_id: UUID, pool: PoolDep) -> Released:
-    """Process the mail again (after a parser fix, or to accept a mail refused as too large)."""
+    """Process the mail again (after a parser fix, or a raised MAIL_MAX_MESSAGE_BYTES)."""
     async with pool.acquire() as conn:
         released = await quarantine.release_mail(conn=conn, mail_id=mail_id)
     if released is None:
