@@ -9,24 +9,27 @@ import argparse
 from ticketflow_common.access_tokens import add_issue_token, print_issued_token
 from ticketflow_common.clock import system_clock
 from ticketflow_common.service_main import ServiceSpec, run_service
-from ticketflow_mail.api import attachments
+from ticketflow_mail.api import attachments, quarantine, senders
 from ticketflow_mail.api.authentication import ACCESS_TOKEN, authenticate
 from ticketflow_mail.domain.access import ACCESS_AUDIENCE
 from ticketflow_mail.messaging.events import event_table
 from ticketflow_mail.settings import MailSettings
 from ticketflow_mail.workers.gauges import run_gauges
+from ticketflow_mail.workers.imap_poll import run_imap_poll
+from ticketflow_mail.workers.process_mails import run_process_mails
 from ticketflow_mail.workers.replies import run_replies
+from ticketflow_mail.workers.smtp_gateway import run_smtp_gateway
 
 NAME = "mail"
 
 SPEC: ServiceSpec[MailSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Mail API",
-    routers=[attachments.router],
+    routers=[senders.router, quarantine.router, attachments.router],
     events=event_table,
     auth=authenticate,
     auth_scheme=ACCESS_TOKEN,
-    loops=[run_gauges, run_replies],
+    loops=[run_gauges, run_smtp_gateway, run_imap_poll, run_process_mails, run_replies],
 )
 
 
