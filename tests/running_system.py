@@ -93,6 +93,10 @@ async def running_system(
             "KNOWLEDGE_ACCESS_TOKEN_SECRET": signing_secret,
             "KNOWLEDGE_ANSWER_LINK_SECRET": signing_secret,
             "NOTIFY_KNOWLEDGE_ANSWER_LINK_SECRET": signing_secret,
+            "INTAKE_SURVEY_LINK_SECRET": signing_secret,
+            "NOTIFY_SURVEY_LINK_SECRET": signing_secret,
+            "INTAKE_APPROVAL_LINK_SECRET": signing_secret,
+            "NOTIFY_APPROVAL_LINK_SECRET": signing_secret,
             **(extra_env or {}),
         }
         processes[service] = []

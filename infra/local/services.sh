@@ -25,6 +25,14 @@ api_tokens() {
     local link; link="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
     printf 'KNOWLEDGE_ANSWER_LINK_SECRET=%s\nNOTIFY_KNOWLEDGE_ANSWER_LINK_SECRET=%s\n' "$link" "$link" >>"$file"
   fi
+  # Notify signs the survey and approve/reject links intake verifies: one secret per pair.
+  local pair
+  for pair in SURVEY APPROVAL; do
+    if ! grep -q "^INTAKE_${pair}_LINK_SECRET=" "$file"; then
+      local secret; secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+      printf 'INTAKE_%s_LINK_SECRET=%s\nNOTIFY_%s_LINK_SECRET=%s\n' "$pair" "$secret" "$pair" "$secret" >>"$file"
+    fi
+  done
   echo "$file"
 }
 
