@@ -39,7 +39,8 @@ class System:
     kafka_bootstrap: str
     database_url: str
     signing_secret: str = ""
-    """Signs knowledge's access tokens and the answer links notify mails (one per system)."""
+    """Signs knowledge's and mail's access tokens and the answer and survey links notify mails
+    (one per system)."""
     smtp_gateway_port: int = 0
     """Where mail's SMTP gateway listens (0: mail is not running)."""
     exit_codes: dict[str, list[int | None]] = field(default_factory=dict)
@@ -98,6 +99,9 @@ async def running_system(
             "KNOWLEDGE_ANSWER_LINK_SECRET": signing_secret,
             "NOTIFY_KNOWLEDGE_ANSWER_LINK_SECRET": signing_secret,
             "MAIL_ACCESS_TOKEN_SECRET": signing_secret,
+            # Notify signs the survey links intake honours.
+            "INTAKE_SURVEY_LINK_SECRET": signing_secret,
+            "NOTIFY_SURVEY_LINK_SECRET": signing_secret,
             # Mail relays its replies where notify sends its mails (a test's SMTP server), unless
             # a test says otherwise.
             "MAIL_SMTP_RELAY_HOST": "127.0.0.1",

@@ -45,6 +45,8 @@ def system_env(smtp: tuple[int, Mailbox]) -> dict[str, str]:
         "MAIL_SMTP_RELAY_HOST": "127.0.0.1",
         "MAIL_SMTP_RELAY_PORT": str(smtp[0]),
         "MAIL_FROM_ADDRESS": DESK,
+        "MAIL_REPLY_IDLE_SECONDS": "0.5",
+        "INTAKE_SURVEY_POLL_SECONDS": "1",
     }
 
 
