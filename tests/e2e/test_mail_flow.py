@@ -91,7 +91,13 @@ async def test_a_chinese_mail_becomes_a_ticket_answered_by_mail_and_rated(
     async with httpx.AsyncClient(timeout=10) as http:
         agent = await http.post(
             f"{routing}/agents",
-            json={"name": "王芳", "team": "it-support", "skills": ["printing"], "capacity": 5},
+            json={
+                "name": "王芳",
+                "team": "it-support",
+                "skills": ["printing"],
+                "languages": ["zh", "en"],
+                "capacity": 5,
+            },
             headers=system.auth("routing"),
         )
         assert agent.status_code == 201, agent.text
@@ -204,6 +210,17 @@ async def test_a_chinese_mail_becomes_a_ticket_answered_by_mail_and_rated(
             f"{intake}/tickets/{ticket_id}/status", json={"status": "resolved"}, headers=as_agent
         )
         assert resolved.status_code == 200, resolved.text
+
+        async def survey_requested() -> list[dict[str, Any]]:
+            return [
+                e
+                for e in tickets_topic.of_type("ticket.survey_requested")
+                if e["subject"] == ticket_id
+            ]
+
+        invitation = (await eventually(survey_requested, what="ticket.survey_requested"))[0]
+        assert invitation["data"]["round"] == "invitation"
+        assert invitation["data"]["requester_email"] == REQUESTER
 
         async def survey_mail() -> EmailMessage | None:
             return next((m for m in mails_to(mailbox, REQUESTER) if "rating=" in text_of(m)), None)

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.mime.text import MIMEText
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 from aiosmtpd.controller import Controller
@@ -61,7 +61,8 @@ def compose(
     subject as RFC 2047 encoded words), its Message-ID and the raw bytes."""
     message = MIMEText(body, "plain", charset)
     message["Subject"] = encoded_words(subject, charset)
-    message["From"] = sender
+    name, address = parseaddr(sender)
+    message["From"] = f"{encoded_words(name, charset)} <{address}>" if name else address
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id or make_msgid(domain="example.com")
