@@ -90,8 +90,9 @@ bench-knowledge: infra-up  ## knowledge: search quality (recall@5, MRR) and sugg
 bench-knowledge-eval: infra-up  ## knowledge search quality through the service's rank_items: recall@1/5 and MRR per language (--baseline: stdlib BM25, no infra)
 	@$(UV) run python -m bench.knowledge_eval
 
-bench-mail: infra-up  ## mail: inbound mails per second over SMTP to tickets, mail-to-ticket latency p50/p99 (~30 s)
-	@$(UV) run python -m bench.mail_inbound
+bench-mail: infra-up  ## mail: inbound mails per second over SMTP to tickets, mail-to-ticket latency p50/p99, a burst and a paced run (~90 s)
+	@$(UV) run python -m bench.mail_inbound --mails 500 --seconds 30
+	@$(UV) run python -m bench.mail_inbound --mails 300 --seconds 30 --rate 15
 
 bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries
 	@$(UV) run python -m bench.routing_decisions

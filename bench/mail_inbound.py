@@ -11,7 +11,10 @@ answered 250), parsed and ticketed, the latency from `DATA` accepted to `ticket.
 peak RSS (bench/process_stats.py).
 
     set -a; source .local/env; set +a
-    uv run python -m bench.mail_inbound [--mails 500] [--seconds 30] [--clients 4]
+    uv run python -m bench.mail_inbound [--mails 500] [--seconds 30] [--clients 4] [--rate 20]
+
+Without `--rate` the clients send as fast as the gateway answers (a burst: the latency then
+includes the backlog's queueing); with it, mail n is sent n / rate seconds after the start.
 """
 
 import argparse
@@ -67,18 +70,27 @@ def mail_number(n: int) -> tuple[str, str, bytes]:
 
 
 async def client(
-    *, port: int, numbers: "asyncio.Queue[int]", deadline: float, accepted: dict[str, float]
+    *,
+    port: int,
+    numbers: "asyncio.Queue[int]",
+    deadline: float,
+    accepted: dict[str, float],
+    pace: float | None,
 ) -> int:
-    """One SMTP connection sending mails until the queue or the time is exhausted; refusals."""
+    """One SMTP connection sending mails until the queue or the time is exhausted; refusals.
+    With `pace` (mails/s over all clients) mail n waits for its slot, n / pace after the start."""
     refused = 0
     smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=30)
     await smtp.connect()
+    began = time.monotonic()
     try:
         while time.monotonic() < deadline:
             try:
                 n = numbers.get_nowait()
             except asyncio.QueueEmpty:
                 break
+            if pace:
+                await asyncio.sleep(max(0.0, began + n / pace - time.monotonic()))
             sender, message_id, raw = mail_number(n)
             try:
                 await smtp.sendmail(sender, [DESK], raw)
@@ -104,7 +116,9 @@ def seen_by(tail: Tail, event_type: str, field: str) -> dict[str, tuple[float, f
     return found
 
 
-async def run(*, infra: Infra, mails: int, seconds: float, clients: int) -> dict[str, Any]:
+async def run(
+    *, infra: Infra, mails: int, seconds: float, clients: int, rate: float | None
+) -> dict[str, Any]:
     logs = ROOT / ".local" / "bench-mail"
     logs.mkdir(parents=True, exist_ok=True)
     env = {
@@ -143,6 +157,7 @@ async def run(*, infra: Infra, mails: int, seconds: float, clients: int) -> dict
                             numbers=numbers,
                             deadline=deadline,
                             accepted=accepted,
+                            pace=rate,
                         )
                         for _ in range(clients)
                     )
@@ -168,6 +183,7 @@ async def run(*, infra: Infra, mails: int, seconds: float, clients: int) -> dict
     services = watch.by_name()
     return {
         "mails_offered": mails,
+        "offered_per_s": rate or "as fast as the clients go",
         "clients": clients,
         "accepted": len(accepted),
         "refused_at_smtp": refused,
@@ -197,9 +213,18 @@ def main() -> None:
     parser.add_argument("--mails", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--rate", type=float, default=None, help="mails/s offered (default: a burst, no pacing)"
+    )
     args = parser.parse_args()
     result = asyncio.run(
-        run(infra=bench_infra(), mails=args.mails, seconds=args.seconds, clients=args.clients)
+        run(
+            infra=bench_infra(),
+            mails=args.mails,
+            seconds=args.seconds,
+            clients=args.clients,
+            rate=args.rate,
+        )
     )
     ticket = result["accept_to_ticket_observed_ms"]
     print(
