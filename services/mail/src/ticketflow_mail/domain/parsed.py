@@ -3,6 +3,8 @@ attachments, the `mail.received` event) reads, so the parser can improve without
 
 from dataclasses import dataclass, field
 
+from ticketflow_common.events.mail import RefusalReason
+
 
 @dataclass(frozen=True)
 class ParsedAttachment:
@@ -23,6 +25,7 @@ class ParsedMail:
     from_address: str
     from_name: str | None
     to: list[str]
+    """The To and Cc addresses, lower-cased, in order."""
     subject: str
     text: str
     """The whole readable body."""
@@ -34,6 +37,10 @@ class ParsedMail:
     """Lower-cased names of the headers the noise rules read (auto-submitted, precedence, ...)."""
     content_type: str = "text/plain"
     attachments: list[ParsedAttachment] = field(default_factory=list)
+    language: str = "en"
+    """The language `new_text` is written in (zh, ja or en), by its script."""
+    part_types: list[str] = field(default_factory=list)
+    """The content types of every MIME part, in order (a delivery report shows in them)."""
 
 
 @dataclass(frozen=True)
@@ -41,3 +48,5 @@ class Malformed:
     """A mail that cannot be read as one: kept aside with the reason."""
 
     reason: str
+    refusal: RefusalReason = "malformed"
+    """The `mail.refused` reason: malformed, or too_large for a mail over the size limit."""
