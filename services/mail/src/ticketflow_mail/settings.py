@@ -18,6 +18,9 @@ class MailSettings(ServiceSettings):
     # Inbound: the SMTP gateway a mail transfer agent relays to, and an optional IMAP mailbox.
     smtp_gateway_port: int = Field(default=2525, ge=0, le=65535, description="0: no gateway.")
     smtp_gateway_hostname: str = Field(default="ticketflow.localhost", min_length=1)
+    smtp_gateway_host: str = Field(
+        default="127.0.0.1", description="The address the gateway listens on (loopback)."
+    )
     accepted_domains: list[str] = Field(
         default_factory=list,
         description="Recipient domains the gateway takes mail for; empty: any recipient.",
@@ -29,6 +32,11 @@ class MailSettings(ServiceSettings):
     imap_password: SecretStr | None = None
     imap_mailbox: str = "INBOX"
     imap_poll_seconds: float = Field(default=30.0, gt=0, le=3600)
+    imap_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    process_batch_size: int = Field(default=20, ge=1, le=1000)
+    process_idle_seconds: float = Field(
+        default=5.0, gt=0, le=3600, description="Longest wait between looks for mails to process."
+    )
     # Limits: what is refused or kept aside.
     max_message_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1)

@@ -1,0 +1,35 @@
+"""Thin routes for the quarantine: mails kept aside, and their release (admin)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from ticketflow_common.input_model import Instant
+from ticketflow_common.problems import not_found
+from ticketflow_mail.api.deps import PoolDep
+from ticketflow_mail.commands import quarantine
+from ticketflow_mail.domain.senders import QuarantinedMail, Released
+
+router = APIRouter(tags=["quarantine"])
+
+
+@router.get("/quarantine")
+async def read_quarantine(
+    pool: PoolDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    before: Annotated[Instant | None, Query(description="Received before (the next page).")] = None,
+) -> list[QuarantinedMail]:
+    """Mails kept aside with the reason, newest first."""
+    async with pool.acquire() as conn:
+        return await quarantine.list_quarantined(conn=conn, limit=limit, before=before)
+
+
+@router.post("/quarantine/{mail_id}/release", status_code=status.HTTP_202_ACCEPTED)
+async def release_quarantined(mail_id: UUID, pool: PoolDep) -> Released:
+    """Process the mail again (after a parser fix, or a raised MAIL_MAX_MESSAGE_BYTES)."""
+    async with pool.acquire() as conn:
+        released = await quarantine.release_mail(conn=conn, mail_id=mail_id)
+    if released is None:
+        raise not_found(f"quarantined mail {mail_id} not found")
+    return released
