@@ -5,8 +5,8 @@ and the suggestions made from them.
 `issue-token --role agent|requester --subject <id>` prints an access token."""
 
 import argparse
-from typing import TypeAlias
 
+from ticketflow_common.access_tokens import add_issue_token, print_issued_token
 from ticketflow_common.clock import system_clock
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_knowledge.api import (
@@ -19,7 +19,7 @@ from ticketflow_knowledge.api import (
 )
 from ticketflow_knowledge.api.authentication import ACCESS_TOKEN, authenticate
 from ticketflow_knowledge.api.deps import install_term_counts
-from ticketflow_knowledge.commands.authentication import issue_access_token
+from ticketflow_knowledge.domain.access import ACCESS_AUDIENCE
 from ticketflow_knowledge.messaging.events import event_table
 from ticketflow_knowledge.settings import KnowledgeSettings
 from ticketflow_knowledge.workers.gauges import run_gauges
@@ -45,29 +45,15 @@ SPEC: ServiceSpec[KnowledgeSettings] = ServiceSpec(
     setup_app=install_term_counts,
 )
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
-def add_issue_token(commands: Commands) -> None:
-    """`issue-token`: a signed access token for an agent or a requester, printed once."""
-    issue = commands.add_parser("issue-token", help="print an access token")
-    issue.add_argument("--role", required=True, choices=["agent", "requester"])
-    issue.add_argument("--subject", required=True, help="the agent's or requester's id")
-    issue.add_argument("--hours", type=float, default=12.0, help="how long it is valid")
-
 
 def run_issue_token(settings: KnowledgeSettings, args: argparse.Namespace) -> None:
-    try:
-        token = issue_access_token(
-            role=args.role,
-            subject=args.subject,
-            access_secret=settings.access_token_secret,
-            now=system_clock(),
-            hours=args.hours,
-        )
-    except ValueError as error:
-        raise SystemExit(str(error)) from None
-    print(token)
+    print_issued_token(
+        args,
+        audience=ACCESS_AUDIENCE,
+        access_secret=settings.access_token_secret,
+        variable="KNOWLEDGE_ACCESS_TOKEN_SECRET",
+        now=system_clock(),
+    )
 
 
 OPERATOR_COMMANDS = {

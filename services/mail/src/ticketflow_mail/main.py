@@ -1,15 +1,23 @@
 """Wires mail: the SMTP gateway and the polled mailbox (inbound mails become `mail.received`),
 the replies mailed back on `ticket.commented`, attachments and the refused mails' quarantine.
 
-`python -m ticketflow_mail` serves."""
+`python -m ticketflow_mail` serves. Operator commands, each of which exits when done:
+`issue-token --role agent|requester --subject <id>` prints an access token."""
 
+import argparse
+
+from ticketflow_common.access_tokens import add_issue_token, print_issued_token
+from ticketflow_common.clock import system_clock
 from ticketflow_common.service_main import ServiceSpec, run_service
-from ticketflow_mail.api import quarantine, senders
+from ticketflow_mail.api import attachments, quarantine, senders
+from ticketflow_mail.api.authentication import ACCESS_TOKEN, authenticate
+from ticketflow_mail.domain.access import ACCESS_AUDIENCE
 from ticketflow_mail.messaging.events import event_table
 from ticketflow_mail.settings import MailSettings
 from ticketflow_mail.workers.gauges import run_gauges
 from ticketflow_mail.workers.imap_poll import run_imap_poll
 from ticketflow_mail.workers.process_mails import run_process_mails
+from ticketflow_mail.workers.replies import run_replies
 from ticketflow_mail.workers.smtp_gateway import run_smtp_gateway
 
 NAME = "mail"
@@ -17,11 +25,44 @@ NAME = "mail"
 SPEC: ServiceSpec[MailSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Mail API",
-    routers=[senders.router, quarantine.router],
+    routers=[attachments.router, senders.router, quarantine.router],
     events=event_table,
-    loops=[run_gauges, run_smtp_gateway, run_imap_poll, run_process_mails],
+    auth=authenticate,
+    auth_scheme=ACCESS_TOKEN,
+    loops=[run_gauges, run_smtp_gateway, run_imap_poll, run_process_mails, run_replies],
 )
 
 
+def run_issue_token(settings: MailSettings, args: argparse.Namespace) -> None:
+    print_issued_token(
+        args,
+        audience=ACCESS_AUDIENCE,
+        access_secret=settings.access_token_secret,
+        variable="MAIL_ACCESS_TOKEN_SECRET",
+        now=system_clock(),
+    )
+
+
+OPERATOR_COMMANDS = {
+    "issue-token": (add_issue_token, run_issue_token),
+}
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ticketflow_mail",
+        description="Serve mail; or, with a command, run an operator command and exit.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    for add, _ in OPERATOR_COMMANDS.values():
+        add(commands)
+    return parser
+
+
 def run() -> None:
-    run_service(SPEC, MailSettings())
+    args = arguments().parse_args()
+    settings = MailSettings()
+    if args.command in OPERATOR_COMMANDS:
+        OPERATOR_COMMANDS[args.command][1](settings, args)
+        return
+    run_service(SPEC, settings)

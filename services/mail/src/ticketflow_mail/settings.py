@@ -1,9 +1,16 @@
 """Mail's configuration, read from `MAIL_*` environment variables."""
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.settings import ServiceSettings, refuse_placeholder
+from ticketflow_common.signed_tokens import MIN_SECRET_BYTES
+from ticketflow_common.smtp import SmtpRelay
+from ticketflow_mail.domain.replies import ReplyPolicy
+
+# Delay before each retry of a reply the relay did not take: 10 s, 1 min, 5 min, 30 min, 2 h,
+# 6 h (~8.6 h after the first attempt, 7 attempts in all; then the reply is dead).
+DEFAULT_REPLY_RETRY_SCHEDULE = [10.0, 60.0, 300.0, 1800.0, 7200.0, 21600.0]
 
 
 class MailSettings(ServiceSettings):
@@ -46,7 +53,12 @@ class MailSettings(ServiceSettings):
     # Outbound: replies to requesters, in their ticket's thread.
     smtp_relay_host: str = "127.0.0.1"
     smtp_relay_port: int = Field(default=25, ge=1, le=65535)
-    smtp_relay_tls: bool = False
+    smtp_relay_tls: bool = Field(default=False, description="Implicit TLS (port 465).")
+    smtp_relay_starttls: bool = Field(default=False, description="STARTTLS after connecting.")
+    smtp_relay_ca_file: str | None = Field(
+        default=None, description="CA bundle to verify the relay with (default: system)."
+    )
+    smtp_relay_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     smtp_relay_user: str | None = None
     smtp_relay_password: SecretStr | None = None
     from_address: str = Field(
@@ -55,3 +67,62 @@ class MailSettings(ServiceSettings):
     )
     from_name: str = "Ticketflow Support"
     message_id_domain: str = Field(default="ticketflow.localhost", min_length=1)
+    reply_retry_schedule: list[float] = Field(
+        default_factory=lambda: list(DEFAULT_REPLY_RETRY_SCHEDULE),
+        min_length=0,
+        max_length=20,
+        description="Seconds before each retry of a reply the relay did not take; then dead.",
+    )
+    reply_batch_size: int = Field(default=20, ge=1, le=500)
+    reply_idle_seconds: float = Field(
+        default=5.0, gt=0, le=600, description="How often due replies are looked for at most."
+    )
+    reply_max_references: int = Field(
+        default=20, ge=1, le=100, description="Message-IDs a reply's References header names."
+    )
+
+    @field_validator("access_token_secret")
+    @classmethod
+    def _real_access_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        refuse_placeholder(value, field="access_token_secret")
+        if len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"access_token_secret must be at least {MIN_SECRET_BYTES} bytes")
+        return value
+
+    @field_validator("reply_retry_schedule")
+    @classmethod
+    def _non_negative_delays(cls, value: list[float]) -> list[float]:
+        if any(delay < 0 for delay in value):
+            raise ValueError("reply_retry_schedule delays must not be negative")
+        return value
+
+    def smtp_relay(self) -> SmtpRelay:
+        """The relay replies are handed to."""
+        if self.smtp_relay_tls and self.smtp_relay_starttls:
+            raise ValueError("smtp_relay_tls and smtp_relay_starttls exclude each other")
+        return SmtpRelay(
+            host=self.smtp_relay_host,
+            port=self.smtp_relay_port,
+            tls="implicit"
+            if self.smtp_relay_tls
+            else "starttls"
+            if self.smtp_relay_starttls
+            else "none",
+            username=self.smtp_relay_user,
+            password=self.smtp_relay_password,
+            timeout_seconds=self.smtp_relay_timeout_seconds,
+            ca_file=self.smtp_relay_ca_file,
+        )
+
+    def reply_policy(self) -> ReplyPolicy:
+        """From whom replies go and how they are retried; a lease outlasts any one hand-over."""
+        return ReplyPolicy(
+            from_name=self.from_name,
+            from_address=self.from_address,
+            message_id_domain=self.message_id_domain,
+            retry_schedule=list(self.reply_retry_schedule),
+            max_references=self.reply_max_references,
+            lease_seconds=self.smtp_relay_timeout_seconds * 4 + 30,
+        )

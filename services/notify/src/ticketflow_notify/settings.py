@@ -1,12 +1,12 @@
 """Notify's configuration, read from `NOTIFY_*` environment variables."""
 
 import ipaddress
-from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.smtp import SmtpTls
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 from ticketflow_notify.domain.knowledge_mail import AnswerLinks
 from ticketflow_notify.domain.network_policy import IPNetwork, parse_networks
@@ -16,7 +16,6 @@ from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
 # Delay before each retry of a failed delivery, one retry per entry: immediately, 5 s, 5 min,
 # 30 min, 2 h, 5 h, 10 h, 10 h (~27.6 h after the first attempt, 9 attempts in all).
 DEFAULT_RETRY_SCHEDULE = [0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
-SmtpTls = Literal["none", "starttls", "implicit"]
 
 
 class NotifySettings(ServiceSettings):

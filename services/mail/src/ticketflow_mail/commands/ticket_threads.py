@@ -7,6 +7,7 @@ import asyncpg
 
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import TicketCreated
+from ticketflow_mail.store.attachments import link_mail_to_ticket
 from ticketflow_mail.store.tickets import add_thread_message, upsert_ticket
 
 
@@ -30,4 +31,7 @@ async def on_ticket_created(
             ticket_id=event.ticket_id,
             direction="in",
             now=now,
+        )
+        await link_mail_to_ticket(
+            conn=conn, message_id=event.origin_message_id, ticket_id=event.ticket_id
         )

@@ -1,12 +1,10 @@
-"""Sends email deliveries over SMTP (aiosmtplib): plain, STARTTLS or implicit TLS."""
+"""Sends email deliveries over SMTP (`ticketflow_common.smtp`): plain, STARTTLS or implicit TLS."""
 
-import ssl
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-import aiosmtplib
-
+from ticketflow_common.smtp import SmtpRelay, send_message
 from ticketflow_notify.domain.outcomes import AttemptResult
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_notify.store.deliveries import ClaimedDelivery
@@ -35,9 +33,16 @@ class SmtpSender:
 
     def __init__(self, settings: NotifySettings) -> None:
         self.settings = settings
-        self.tls_context: ssl.SSLContext | None = None
-        if settings.smtp_tls != "none":
-            self.tls_context = ssl.create_default_context(cafile=settings.smtp_ca_file)
+        self.relay = SmtpRelay(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            tls=settings.smtp_tls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            timeout_seconds=settings.smtp_timeout_seconds,
+            ca_file=settings.smtp_ca_file,
+        )
+        self.tls_context = self.relay.tls_context()
 
     async def send(self, delivery: ClaimedDelivery, *, now: datetime) -> AttemptResult:
         recipient = delivery.target.removeprefix("email:")
@@ -47,21 +52,5 @@ class SmtpSender:
             recipient=recipient,
             now_rfc2822=format_datetime(now),
         )
-        password = self.settings.smtp_password
-        try:
-            await aiosmtplib.send(
-                message,
-                hostname=self.settings.smtp_host,
-                port=self.settings.smtp_port,
-                username=self.settings.smtp_username,
-                password=None if password is None else password.get_secret_value(),
-                use_tls=self.settings.smtp_tls == "implicit",
-                start_tls=self.settings.smtp_tls == "starttls",
-                tls_context=self.tls_context,
-                timeout=self.settings.smtp_timeout_seconds,
-            )
-        except aiosmtplib.SMTPResponseException as exc:
-            return AttemptResult(exc.code, f"SMTP {exc.code}: {exc.message}"[:1000])
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            return AttemptResult(None, f"{type(exc).__name__}: {exc}"[:1000])
-        return AttemptResult(250, None)
+        outcome = await send_message(message, relay=self.relay, tls_context=self.tls_context)
+        return AttemptResult(outcome.code, outcome.error)
