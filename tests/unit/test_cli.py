@@ -218,3 +218,11 @@ def test_replays_refuse_half_given_targets(args: list[str]) -> None:
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, CommandFailed), result.output
     assert result.exception.code is ExitCode.CONFIGURATION
+
+
+def test_a_ticket_needs_a_requester_id_or_email() -> None:
+    result = CliRunner().invoke(
+        app, ["tickets", "create", "--subject", "s"], env={"COLUMNS": "120"}
+    )
+    assert result.exit_code != 0
+    assert "--requester-email" in result.output

@@ -18,10 +18,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 @app.command()
 def create(
     subject: Annotated[str, typer.Option(help="What is wrong, in a line.")],
-    requester: Annotated[str, typer.Option(help="Requester id (e.g. their user id).")],
+    requester: Annotated[
+        str | None, typer.Option(help="Requester id (e.g. their user id); or --requester-email.")
+    ] = None,
     description: Annotated[str, typer.Option(help="The long text.")] = "",
     requester_name: Annotated[str | None, typer.Option(help="Requester's name.")] = None,
-    requester_email: Annotated[str | None, typer.Option(help="Requester's email.")] = None,
+    requester_email: Annotated[
+        str | None,
+        typer.Option(help="Requester's email; alone, it finds (or makes) the requester's id."),
+    ] = None,
     tier: Annotated[str | None, typer.Option(help="Requester tier, e.g. standard, vip.")] = None,
     priority: Annotated[
         str | None, typer.Option(help="low, normal, high or urgent (else derived).")
@@ -50,7 +55,9 @@ def create(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the id.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """File a ticket (POST /tickets)."""
+    """File a ticket (POST /tickets) for a requester named by id, email or both."""
+    if requester is None and requester_email is None:
+        raise typer.BadParameter("give --requester or --requester-email (or both)")
     person: dict[str, Any] = {"id": requester, "name": requester_name, "email": requester_email}
     if tier:
         person["tier"] = tier

@@ -10,6 +10,7 @@ import asyncpg
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_intake.commands.metrics import TICKETS_CREATED
+from ticketflow_intake.commands.requesters import resolve_requester
 from ticketflow_intake.commands.ticket_events import emit_ticket_event
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.catalogue import DEFAULT_APPROVAL_THRESHOLD, choose_priority
@@ -22,11 +23,22 @@ from ticketflow_intake.store.tickets import insert_ticket
 
 
 async def create_ticket(
-    *, conn: asyncpg.Connection, new: NewTicket, principal: Principal, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    new: NewTicket,
+    principal: Principal,
+    now: datetime,
+    origin_message_id: str | None = None,
 ) -> Ticket:
-    """Store the ticket and its `ticket.created` event; call inside a transaction."""
-    if principal.sees_only_own and new.requester.id != principal.subject:
+    """Store the ticket and its `ticket.created` event; call inside a transaction. A mail's
+    ticket names its `origin_message_id`."""
+    own = principal.subject if principal.sees_only_own else None
+    if own is not None and new.requester.id not in (None, own):
         raise ProblemError(403, "requesters can file tickets only for themselves")
+    requester = await resolve_requester(conn=conn, ref=new.requester, own_id=own, now=now)
+    if own is not None and requester.id != own:
+        raise ProblemError(403, "requesters can file tickets only for themselves")
+    new = new.model_copy(update={"requester": requester})
     category = None
     if new.category is not None:
         category = await get_category(conn=conn, key=new.category)
@@ -46,6 +58,7 @@ async def create_ticket(
         team=category.team if category else None,
         status="pending_approval" if needs_approval(new.amount, threshold) else "new",
         now=now,
+        origin_message_id=origin_message_id,
     )
     after_commit(
         conn, TICKETS_CREATED.labels(ticket.channel, ticket.priority, ticket.category or "none").inc

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticketflow_common.events.common import ActorRole
+from ticketflow_common.events.common import ActorRole, Channel
 from ticketflow_common.input_model import InputModel
 
 
@@ -27,6 +27,10 @@ class Comment(BaseModel):
     body: str
     created_at: datetime
     solution: bool = Field(default=False, description="This reply is the ticket's marked solution.")
+    channel: Channel = Field(default="api", description="How it came: `email` for a mail reply.")
+    origin_message_id: str | None = Field(
+        default=None, description="The Message-ID of the mail the comment came in."
+    )
 
 
 class NewFeedback(InputModel):

@@ -44,6 +44,7 @@ def created(ticket: Ticket) -> TicketCreated:
         watchers=ticket.watchers,
         tags=ticket.tags,
         amount=ticket.amount,
+        origin_message_id=ticket.origin_message_id,
         created_at=ticket.created_at,
     )
 
@@ -105,6 +106,8 @@ def commented(
         author_role=comment.author_role,
         public=comment.public,
         first_response=first_response,
+        body=comment.body if comment.public else None,
+        origin_message_id=comment.origin_message_id,
         commented_at=now,
     )
 

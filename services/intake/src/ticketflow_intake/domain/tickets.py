@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 from ticketflow_common.events.common import Channel, Priority, SkillTag, TicketStatus
 from ticketflow_common.input_model import FiniteFloat, InputModel, SafeInt
 from ticketflow_intake.domain.priority import Level
+from ticketflow_intake.domain.requesters import Email
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[\w.-]+$")]
 Watcher = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -40,6 +41,12 @@ EXAMPLE_TICKET: dict[str, Any] = {
     "watchers": ["team:network"],
     "external_ref": "JIRA-5531",
 }
+EXAMPLE_BY_EMAIL: dict[str, Any] = {
+    "subject": "Laptop will not charge",
+    "requester": {"email": "grace@example.com", "name": "Grace Hopper"},
+    "channel": "web",
+}
+"""A requester known by address only: intake finds (or makes) the id that address has."""
 
 
 class Requester(InputModel):
@@ -49,14 +56,36 @@ class Requester(InputModel):
     tier: str = Field(default="standard", min_length=1, max_length=50, pattern=r"^[a-z0-9_-]+$")
 
 
+class RequesterRef(InputModel):
+    """Who files: an id, an email, or both. An email alone gets the id that address is linked
+    to (a new `req-...` id the first time); an id and an email link them, the first link wins."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=128)
+    name: str | None = Field(default=None, max_length=200)
+    email: Email | None = Field(
+        default=None, description="Trimmed and lower-cased; one address names one requester."
+    )
+    tier: str = Field(default="standard", min_length=1, max_length=50, pattern=r"^[a-z0-9_-]+$")
+
+    @model_validator(mode="after")
+    def _identified(self) -> "RequesterRef":
+        if self.id is None and self.email is None:
+            raise ValueError("give requester.id or requester.email (or both)")
+        return self
+
+    def with_id(self, requester_id: str) -> "RequesterRef":
+        """This reference under the id it resolved to: what the ticket stores."""
+        return self.model_copy(update={"id": requester_id})
+
+
 class NewTicket(InputModel):
     """The body of `POST /tickets`; unknown fields are refused, not silently dropped."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_TICKET]})
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_TICKET, EXAMPLE_BY_EMAIL]})
 
     subject: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=20_000)
-    requester: Requester
+    requester: RequesterRef
     channel: Channel = "api"
     category: CategoryKey | None = None
     priority: Priority | None = Field(
@@ -145,6 +174,9 @@ class Ticket(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    origin_message_id: str | None = Field(
+        default=None, description="The Message-ID of the mail the ticket was made from."
+    )
 
 
 class StatusChange(InputModel):

@@ -2,11 +2,12 @@
 requesters only an allow-list of event types and fields."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast, get_args
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, model_validator
 
+from ticketflow_common.events.common import Channel
 from ticketflow_intake.domain.access import Principal
 
 
@@ -16,6 +17,27 @@ class TimelineEntry(BaseModel):
     source: str
     time: datetime
     data: dict[str, Any]
+    channel: Channel | None = Field(
+        default=None,
+        description="How a ticket or comment came in (`email` for a mail); None for other events.",
+    )
+
+    @model_validator(mode="after")
+    def _channel_of_its_event(self) -> "TimelineEntry":
+        """Read from the event before any fields are cut from it for a reader."""
+        if self.channel is None:
+            self.channel = channel_of(self.type, self.data)
+        return self
+
+
+def channel_of(event_type: str, data: dict[str, Any]) -> Channel | None:
+    """A created ticket names its channel; a comment made from a mail names its Message-ID."""
+    if event_type == "ticket.created":
+        channel = data.get("channel", "api")
+        return cast(Channel, channel) if channel in get_args(Channel) else None
+    if event_type == "ticket.commented":
+        return "email" if data.get("origin_message_id") else "api"
+    return None
 
 
 # What a requester sees: these event types only, and of each only these fields. Everything

@@ -1,10 +1,12 @@
-"""Which command handles which event intake consumes: every event of the routing, sla and
-notify topics goes on its ticket's timeline; a few also update intake's projections."""
+"""Which command handles which event intake consumes: every event of the routing, sla, notify,
+knowledge and mail topics goes on its ticket's timeline; a few also update intake's projections,
+and a received mail becomes a ticket or a comment."""
 
 from ticketflow_common.envelope import EventData
 from ticketflow_common.event_table import EventCommand, EventTable
 from ticketflow_common.events import (
     EVENT_MODELS,
+    MailReceived,
     ProblemResolved,
     SlaBreached,
     SuggestionAnswered,
@@ -18,6 +20,7 @@ from ticketflow_intake.commands.knowledge_reactions import (
     note_problem_resolved,
     resolve_self_service,
 )
+from ticketflow_intake.commands.mail_intake import take_mail
 from ticketflow_intake.commands.project_events import (
     project_assignment,
     project_sla_breach,
@@ -28,7 +31,7 @@ from ticketflow_intake.commands.project_events import (
 from ticketflow_intake.settings import IntakeSettings
 
 
-def event_table(_runtime: Runtime[IntakeSettings]) -> EventTable:
+def event_table(runtime: Runtime[IntakeSettings]) -> EventTable:
     table: dict[type[EventData], EventCommand] = {
         model: record_on_timeline
         for model in EVENT_MODELS.values()
@@ -40,4 +43,5 @@ def event_table(_runtime: Runtime[IntakeSettings]) -> EventTable:
     table[TeamChanged] = project_team
     table[SuggestionAnswered] = resolve_self_service
     table[ProblemResolved] = note_problem_resolved
+    table[MailReceived] = take_mail(runtime.settings.reopen_window())
     return table

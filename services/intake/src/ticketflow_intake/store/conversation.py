@@ -5,7 +5,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_common.events.common import ActorRole
+from ticketflow_common.events.common import ActorRole, Channel
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 
 
@@ -18,10 +18,12 @@ async def insert_comment(
     author_role: ActorRole,
     new: NewComment,
     now: datetime,
+    channel: Channel = "api",
+    origin_message_id: str | None = None,
 ) -> Comment:
     row = await conn.fetchrow(
-        "INSERT INTO comments (id, ticket_id, author_id, author_role, public, body, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+        "INSERT INTO comments (id, ticket_id, author_id, author_role, public, body, created_at,"
+        " channel, origin_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
         comment_id,
         ticket_id,
         author_id,
@@ -29,8 +31,18 @@ async def insert_comment(
         new.public,
         new.body,
         now,
+        channel,
+        origin_message_id,
     )
     return Comment.model_validate(dict(row))
+
+
+async def comment_of_message(*, conn: asyncpg.Connection, message_id: str) -> UUID | None:
+    """The comment a mail with this Message-ID made, if one did."""
+    found: UUID | None = await conn.fetchval(
+        "SELECT id FROM comments WHERE origin_message_id = $1", message_id
+    )
+    return found
 
 
 async def list_comments(

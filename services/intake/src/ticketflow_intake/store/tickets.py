@@ -47,17 +47,20 @@ async def insert_ticket(
     team: str | None,
     status: TicketStatus,
     now: datetime,
+    origin_message_id: str | None = None,
 ) -> Ticket:
+    """`new.requester.id` is the resolved id (see `commands.requesters`)."""
     row = await conn.fetchrow(
         "INSERT INTO tickets (id, subject, description, requester, requester_id, channel,"
         " category, priority, priority_rank, impact, urgency, tags, custom_fields, amount,"
         " language, watchers, external_ref, required_skills, team, status, created_at,"
-        " updated_at, search_public, terms_public, search_analysis) VALUES ($1, $2, $3, $4, $5,"
-        " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, "
+        " updated_at, search_public, terms_public, search_analysis, origin_message_id) VALUES"
+        " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
+        " $20, $21, $21, "
         + PUBLIC_TEXT.format(subject="$2", description="$3")
         + ", "
         + PUBLIC_TERMS.format(subject="$22", description="$23")
-        + ", $24) RETURNING *",
+        + ", $24, $25) RETURNING *",
         ticket_id,
         new.subject,
         new.description,
@@ -82,8 +85,17 @@ async def insert_ticket(
         index_terms(new.subject, language=new.language),
         index_terms(new.description, language=new.language),
         ANALYSIS_VERSION,
+        origin_message_id,
     )
     return ticket_from_row(row)
+
+
+async def ticket_of_message(*, conn: asyncpg.Connection, message_id: str) -> UUID | None:
+    """The ticket a mail with this Message-ID made, if one did."""
+    found: UUID | None = await conn.fetchval(
+        "SELECT id FROM tickets WHERE origin_message_id = $1", message_id
+    )
+    return found
 
 
 async def get_ticket(
