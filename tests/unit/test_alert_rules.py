@@ -20,6 +20,9 @@ REQUIRED_ALERTS = {
     "TicketflowWebhookFailureRateHigh",
     "TicketflowServiceDown",
     "TicketflowOutboxStuck",
+    # Issue 16: CSAT and "was it resolved?" over a day against their 90% and 95% targets.
+    "TicketflowCsatBelowTarget",
+    "TicketflowResolvedShareBelowTarget",
 }
 
 

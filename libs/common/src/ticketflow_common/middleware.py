@@ -11,6 +11,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 Authenticator = Callable[[Request], Awaitable[object]]
 """Who the caller is (kept as `request.state.principal`), or raises a 401/403/429 problem."""
 ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
+HEAD_REQUEST = "head_request"
+"""Set in `request.state` when a GET route answers a HEAD (see `HeadAsGet`)."""
 
 
 class Authentication:
@@ -68,6 +70,7 @@ class HeadAsGet:
             return
         # One state for both scopes, so what inner layers note (rate limits) reaches the outer.
         as_get = {**scope, "method": "GET", "state": scope.setdefault("state", {})}
+        as_get["state"][HEAD_REQUEST] = True  # a GET that changes something may refuse to
 
         async def headers_only(message: Message) -> None:
             if message["type"] == "http.response.body":

@@ -14,7 +14,7 @@ from ticketflow_common.db import create_pool
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.rate_limit import RatePolicy
 from ticketflow_common.service_main import ServiceSpec, run_service
-from ticketflow_intake.api import admin, conversation, lifecycle, tickets
+from ticketflow_intake.api import admin, conversation, lifecycle, survey_links, tickets
 from ticketflow_intake.api.deps import API_KEY, authenticate
 from ticketflow_intake.commands.credentials import create_admin
 from ticketflow_intake.commands.search_index import BATCH, reindex_search
@@ -22,6 +22,7 @@ from ticketflow_intake.messaging.events import event_table
 from ticketflow_intake.settings import IntakeSettings
 from ticketflow_intake.workers.backlog_gauge import run_backlog_gauge
 from ticketflow_intake.workers.search_warm_up import run_search_warm_up
+from ticketflow_intake.workers.surveys import run_survey_worker
 
 NAME = "intake"
 DESCRIPTION = """
@@ -42,13 +43,19 @@ def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
         name=NAME,
         title="Ticketflow Intake API",
         description=DESCRIPTION,
-        routers=[tickets.router, lifecycle.router, conversation.router, admin.router],
+        routers=[
+            tickets.router,
+            lifecycle.router,
+            conversation.router,
+            admin.router,
+            survey_links.router,
+        ],
         events=event_table,
         auth=authenticate,
         auth_scheme=API_KEY,
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
-        loops=[run_backlog_gauge, run_search_warm_up],
+        loops=[run_backlog_gauge, run_search_warm_up, run_survey_worker],
     )
 
 

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.settings import ServiceSettings, refuse_placeholder
+from ticketflow_common.signed_tokens import MIN_SECRET_BYTES
+from ticketflow_intake.domain.surveys import SurveyPolicy
 
 
 class IntakeSettings(ServiceSettings):
@@ -18,7 +20,44 @@ class IntakeSettings(ServiceSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
     require_if_match: bool = False
     """Changes to a ticket without `If-Match` answer 428 (RFC 6585) instead of applying."""
+    survey_reminder_hours: float = Field(
+        default=72,
+        gt=0,
+        le=24 * 365,
+        description="An unanswered survey is reminded once, this long after its invitation.",
+    )
+    survey_lifetime_days: float = Field(
+        default=14, gt=0, le=365, description="How long a survey (and its link) may be answered."
+    )
+    survey_link_secret: SecretStr | None = Field(
+        default=None,
+        description="Verifies the signed survey links notify mails to requesters: the same value"
+        " as NOTIFY_SURVEY_LINK_SECRET; unset: every survey link is refused.",
+    )
+    survey_poll_seconds: float = Field(
+        default=30, gt=0, le=3600, description="How often the survey worker looks for due work."
+    )
+
+    @field_validator("survey_link_secret")
+    @classmethod
+    def _real_survey_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        refuse_placeholder(value, field="survey_link_secret")
+        if len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"survey_link_secret must be at least {MIN_SECRET_BYTES} bytes")
+        return value
 
     def reopen_window(self) -> timedelta:
         """How long after its resolution a ticket may still be reopened."""
         return timedelta(hours=self.reopen_window_hours)
+
+    def survey_policy(self) -> SurveyPolicy:
+        return SurveyPolicy(
+            reminder_after=timedelta(hours=self.survey_reminder_hours),
+            lifetime=timedelta(days=self.survey_lifetime_days),
+        )
+
+    def survey_secret(self) -> str | None:
+        secret = self.survey_link_secret
+        return None if secret is None else secret.get_secret_value()

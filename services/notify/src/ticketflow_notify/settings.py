@@ -12,6 +12,7 @@ from ticketflow_notify.domain.knowledge_mail import AnswerLinks
 from ticketflow_notify.domain.network_policy import IPNetwork, parse_networks
 from ticketflow_notify.domain.outcomes import OutcomePolicy
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
+from ticketflow_notify.domain.survey_mail import SurveyLinks
 
 # Delay before each retry of a failed delivery, one retry per entry: immediately, 5 s, 5 min,
 # 30 min, 2 h, 5 h, 10 h, 10 h (~27.6 h after the first attempt, 9 attempts in all).
@@ -58,6 +59,16 @@ class NotifySettings(ServiceSettings):
         description="Signs the answer links mailed with suggestions (knowledge's"
         " KNOWLEDGE_ANSWER_LINK_SECRET); unset: suggestions are mailed without links.",
     )
+    survey_public_url: str = Field(
+        default="http://127.0.0.1:8001",
+        max_length=500,
+        description="Intake's address as mail readers reach it: survey links start with it.",
+    )
+    survey_link_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the one-click survey links (intake's INTAKE_SURVEY_LINK_SECRET);"
+        " unset: survey mail asks for a rating without links.",
+    )
     digest_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     stats_interval_seconds: float = Field(default=5.0, gt=0, le=300)
 
@@ -100,6 +111,13 @@ class NotifySettings(ServiceSettings):
         secret = self.knowledge_answer_link_secret
         return AnswerLinks(
             public_url=self.knowledge_public_url,
+            secret=secret.get_secret_value() if secret else None,
+        )
+
+    def survey_links(self) -> SurveyLinks:
+        secret = self.survey_link_secret
+        return SurveyLinks(
+            public_url=self.survey_public_url,
             secret=secret.get_secret_value() if secret else None,
         )
 

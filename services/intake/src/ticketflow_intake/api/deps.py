@@ -26,6 +26,8 @@ from ticketflow_intake.domain.access import Principal, Scope
 from ticketflow_intake.domain.tickets import Ticket
 from ticketflow_intake.settings import IntakeSettings
 
+SURVEY_LINKS = "/survey-links/"
+"""Where `api/survey_links.py` serves (deps cannot import a router module)."""
 API_KEY = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
 UNAUTHORIZED = "a valid API key is required"
 
@@ -40,10 +42,13 @@ async def get_key_policy(request: Request) -> RatePolicy:
     return policy
 
 
-async def authenticate(request: Request) -> Principal:
+async def authenticate(request: Request) -> Principal | None:
     """401 without a live key; 429 when the key is over its rate, or the caller's address
     over its failed authentications (one statement for both, shared by every replica). Run by
-    the authentication middleware before any route reads the body."""
+    the authentication middleware before any route reads the body. Signed survey links carry
+    no bearer: the token in their path is the credential, which their route verifies."""
+    if request.url.path.startswith(SURVEY_LINKS):
+        return None
     runtime: Runtime[IntakeSettings] = await get_runtime(request)
     policy = await get_key_policy(request)
     credentials = await API_KEY(request)

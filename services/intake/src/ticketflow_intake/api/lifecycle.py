@@ -24,9 +24,11 @@ router = APIRouter(prefix="/tickets/{ticket_id}", tags=["lifecycle"])
 
 
 @router.post("/status")
-async def set_status(body: StatusChange, change: ChangeByWorker) -> Ticket:
-    """Move to another status; 409 lists the statuses allowed from here."""
-    return await change.run(commands.change_status, body)
+async def set_status(body: StatusChange, change: ChangeByWorker, settings: SettingsDep) -> Ticket:
+    """Move to another status; 409 lists the statuses allowed from here. Resolving invites
+    the requester to a satisfaction survey."""
+    surveys = settings.survey_policy()
+    return await change.run(partial(commands.change_status, surveys=surveys), body)
 
 
 @router.post("/approval")

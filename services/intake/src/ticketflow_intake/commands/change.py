@@ -22,6 +22,7 @@ from ticketflow_intake.commands.metrics import (
     RESOLUTION_SECONDS,
     TICKETS_RESOLVED,
 )
+from ticketflow_intake.commands.surveys import close_surveys, start_survey
 from ticketflow_intake.commands.ticket_events import apply_change
 from ticketflow_intake.domain.access import may_reopen
 from ticketflow_intake.domain.lifecycle import (
@@ -30,6 +31,7 @@ from ticketflow_intake.domain.lifecycle import (
     reopen_move,
     requested_move,
 )
+from ticketflow_intake.domain.surveys import SurveyPolicy
 from ticketflow_intake.domain.ticket_events import (
     escalated,
     status_changed_by,
@@ -51,6 +53,7 @@ from ticketflow_intake.store.teams import team_is_archived
 
 NOT_NULL = ("subject", "priority", "tags", "custom_fields", "language", "watchers")
 """Fields a patch may leave out but never set to null."""
+DEFAULT_SURVEYS = SurveyPolicy()
 
 
 async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: datetime) -> None:
@@ -65,15 +68,24 @@ async def count_resolution(*, conn: asyncpg.Connection, ticket: Ticket, now: dat
         after_commit(conn, FIRST_CONTACT_RESOLUTIONS.labels(team).inc)
 
 
+async def on_resolved(
+    *, conn: asyncpg.Connection, ticket: Ticket, surveys: SurveyPolicy, now: datetime
+) -> None:
+    """Whatever resolved the ticket: count it and invite its requester to the survey."""
+    await count_resolution(conn=conn, ticket=ticket, now=now)
+    await start_survey(conn=conn, ticket=ticket, policy=surveys, now=now)
+
+
 async def _move(
     *,
     conn: asyncpg.Connection,
     write: TicketWrite,
     decide: Callable[[Ticket], StatusMove],
+    surveys: SurveyPolicy,
     now: datetime,
 ) -> Ticket:
     """Lock the ticket, move it where `decide` says (409 when the lifecycle refuses) and emit
-    `ticket.status_changed`."""
+    `ticket.status_changed`; a resolution starts a survey, a reopen closes the open one."""
     async with conn.transaction():
         ticket = await load_for_change(conn=conn, write=write)
         with refusal_as_conflict():
@@ -91,22 +103,29 @@ async def _move(
             conn=conn, ticket=ticket, changes=changes, event=event, now=now
         )
         if move.target == "resolved":
-            await count_resolution(conn=conn, ticket=changed, now=now)
+            await on_resolved(conn=conn, ticket=changed, surveys=surveys, now=now)
+        if move.reopened:
+            await close_surveys(conn=conn, ticket=changed)
         return changed
 
 
 async def change_status(
-    *, conn: asyncpg.Connection, write: TicketWrite, request: StatusChange, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    write: TicketWrite,
+    request: StatusChange,
+    now: datetime,
+    surveys: SurveyPolicy = DEFAULT_SURVEYS,
 ) -> Ticket:
     decide = partial(requested_move, request=request)
-    return await _move(conn=conn, write=write, decide=decide, now=now)
+    return await _move(conn=conn, write=write, decide=decide, surveys=surveys, now=now)
 
 
 async def decide_approval(
     *, conn: asyncpg.Connection, write: TicketWrite, request: ApprovalDecision, now: datetime
 ) -> Ticket:
     decide = partial(approval_move, request=request)
-    return await _move(conn=conn, write=write, decide=decide, now=now)
+    return await _move(conn=conn, write=write, decide=decide, surveys=DEFAULT_SURVEYS, now=now)
 
 
 async def reopen(
@@ -121,7 +140,7 @@ async def reopen(
     if not may_reopen(write.principal):
         raise ProblemError(403, "only the requester or an agent can reopen a ticket")
     decide = partial(reopen_move, request=request, now=now, window=window)
-    return await _move(conn=conn, write=write, decide=decide, now=now)
+    return await _move(conn=conn, write=write, decide=decide, surveys=DEFAULT_SURVEYS, now=now)
 
 
 async def update_fields(

@@ -10,13 +10,15 @@ import asyncpg
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.problems import ProblemError
 from ticketflow_intake.commands.access_checks import ensure_changeable, load_visible
-from ticketflow_intake.commands.metrics import CSAT_RATINGS, FIRST_RESPONSE_SECONDS
+from ticketflow_intake.commands.metrics import FIRST_RESPONSE_SECONDS
+from ticketflow_intake.commands.ratings import record_rating
+from ticketflow_intake.commands.surveys import note_api_rating
 from ticketflow_intake.commands.ticket_events import apply_change, emit_ticket_event
 from ticketflow_intake.domain.access import Principal, author_role_of
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 from ticketflow_intake.domain.lifecycle import FEEDBACK_STATUSES
-from ticketflow_intake.domain.ticket_events import commented, feedback_received, status_changed_by
-from ticketflow_intake.store.conversation import insert_comment, insert_feedback, list_comments
+from ticketflow_intake.domain.ticket_events import commented, status_changed_by
+from ticketflow_intake.store.conversation import insert_comment, list_comments
 from ticketflow_intake.store.tickets import add_comment_text
 
 
@@ -92,7 +94,8 @@ async def give_feedback(
     principal: Principal,
     now: datetime,
 ) -> Feedback:
-    """Once per ticket, by its requester, after it is resolved."""
+    """Once per resolution (a reopened ticket is rated again), by its requester, after it is
+    resolved; a rating of 2 or less opens a follow-up ticket."""
     async with conn.transaction():
         ticket = await load_visible(
             conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
@@ -103,10 +106,8 @@ async def give_feedback(
             raise ProblemError(
                 409, "feedback is taken once the ticket is resolved", status_now=ticket.status
             )
-        feedback = await insert_feedback(conn=conn, ticket_id=ticket.id, new=new, now=now)
-        if feedback is None:
-            raise ProblemError(409, "this ticket has already been rated")
-        after_commit(conn, CSAT_RATINGS.labels(str(new.rating), ticket.team or "none").inc)
-        event = feedback_received(ticket, new, now=now)
-        await emit_ticket_event(conn=conn, data=event, now=now)
-        return feedback
+        rated = await record_rating(conn=conn, ticket=ticket, new=new, survey_id=None, now=now)
+        if not rated.new:
+            raise ProblemError(409, "this resolution of the ticket has already been rated")
+        await note_api_rating(conn=conn, ticket=ticket, rating=new.rating, now=now)
+        return rated.feedback

@@ -45,3 +45,25 @@ CSAT_RATINGS = Counter(
     "Satisfaction ratings given after resolution, by rating (1-5) and team.",
     ["rating", "team"],
 )
+SURVEY_RATINGS = Counter(
+    "ticketflow_survey_ratings",
+    "Ratings given through satisfaction surveys, by rating (1-5) and team (all ratings, the"
+    " API's included, are ticketflow_csat_ratings: CSAT is computed from those).",
+    ["rating", "team"],
+)
+SURVEY_RESOLVED_ANSWERS = Counter(
+    "ticketflow_survey_resolved_answers",
+    'Survey answers to "was it resolved?", by answer (yes/no) and team.',
+    ["resolved", "team"],
+)
+SURVEYS_REQUESTED = Counter(
+    "ticketflow_surveys_requested",
+    "Survey invitations and reminders sent to requesters, by round.",
+    ["round"],
+)
+SURVEYS_EXPIRED = Counter("ticketflow_surveys_expired", "Surveys that expired unanswered.")
+NEGATIVE_FEEDBACK = Counter(
+    "ticketflow_negative_feedback",
+    "Ratings of 2 or less (each opened a follow-up ticket), by team.",
+    ["team"],
+)

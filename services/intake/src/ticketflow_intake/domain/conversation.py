@@ -44,4 +44,5 @@ class NewFeedback(InputModel):
 
 class Feedback(NewFeedback):
     ticket_id: UUID
+    cycle: int = Field(default=1, description="The resolution it rates: 2 after one reopen.")
     created_at: datetime

@@ -3,8 +3,10 @@ ticket's facts after the change, and what the change was."""
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from ticketflow_common.events import (
+    FeedbackNegative,
     TicketCommented,
     TicketCreated,
     TicketEscalated,
@@ -12,12 +14,15 @@ from ticketflow_common.events import (
     TicketFeedbackReceived,
     TicketSolutionMarked,
     TicketStatusChanged,
+    TicketSurveyAnswered,
+    TicketSurveyRequested,
     TicketTransferred,
     TicketUpdated,
 )
 from ticketflow_common.events.common import ActorRole
 from ticketflow_intake.domain.access import Principal, actor_role
 from ticketflow_intake.domain.conversation import Comment, NewFeedback
+from ticketflow_intake.domain.surveys import Survey, SurveyAnswer
 from ticketflow_intake.domain.tickets import Ticket
 
 NAMED_ALIKE: set[str] = TicketFacts.model_fields.keys() & Ticket.model_fields.keys()
@@ -149,4 +154,54 @@ def escalated(after: Ticket, *, reason: str, actor_id: str, now: datetime) -> Ti
         reason=reason,
         actor_id=actor_id,
         escalated_at=now,
+    )
+
+
+def survey_requested(
+    ticket: Ticket, survey: Survey, *, reminder: bool, now: datetime
+) -> TicketSurveyRequested:
+    """What notify mails the requester: the invitation, or the one reminder."""
+    return TicketSurveyRequested(
+        **facts(ticket),
+        survey_id=survey.survey_id,
+        round="reminder" if reminder else "invitation",
+        cycle=survey.cycle,
+        subject=ticket.subject,
+        requester_email=ticket.requester.email,
+        expires_at=survey.expires_at,
+        requested_at=now,
+    )
+
+
+def survey_answered(
+    ticket: Ticket, survey: Survey, added: SurveyAnswer, *, now: datetime
+) -> TicketSurveyAnswered:
+    """The parts this answer added (a later answer adds what was missing)."""
+    return TicketSurveyAnswered(
+        **facts(ticket),
+        survey_id=survey.survey_id,
+        rating=added.rating,
+        resolved=added.resolved,
+        comment=added.comment,
+        answered_at=now,
+    )
+
+
+def feedback_negative(
+    ticket: Ticket,
+    *,
+    rating: int,
+    comment: str | None,
+    survey_id: UUID | None,
+    follow_up_ticket_id: UUID,
+    now: datetime,
+) -> FeedbackNegative:
+    return FeedbackNegative(
+        **facts(ticket),
+        survey_id=survey_id,
+        rating=rating,
+        comment=comment,
+        subject=ticket.subject,
+        follow_up_ticket_id=follow_up_ticket_id,
+        received_at=now,
     )

@@ -2,6 +2,8 @@
 knowledge and mail topics goes on its ticket's timeline; a few also update intake's projections,
 and a received mail becomes a ticket or a comment."""
 
+from functools import partial
+
 from ticketflow_common.envelope import EventData
 from ticketflow_common.event_table import EventCommand, EventTable
 from ticketflow_common.events import (
@@ -41,7 +43,8 @@ def event_table(runtime: Runtime[IntakeSettings]) -> EventTable:
     table[TicketUnassigned] = project_unassignment
     table[SlaBreached] = project_sla_breach
     table[TeamChanged] = project_team
-    table[SuggestionAnswered] = resolve_self_service
-    table[ProblemResolved] = note_problem_resolved
+    surveys = runtime.settings.survey_policy()
+    table[SuggestionAnswered] = partial(resolve_self_service, surveys=surveys)
+    table[ProblemResolved] = partial(note_problem_resolved, surveys=surveys)
     table[MailReceived] = take_mail(runtime.settings.reopen_window())
     return table

@@ -67,15 +67,37 @@ async def count_public_agent_replies(*, conn: asyncpg.Connection, ticket_id: UUI
 
 
 async def insert_feedback(
-    *, conn: asyncpg.Connection, ticket_id: UUID, new: NewFeedback, now: datetime
+    *, conn: asyncpg.Connection, ticket_id: UUID, cycle: int, new: NewFeedback, now: datetime
 ) -> Feedback | None:
-    """None when the ticket already has its one rating."""
+    """None when this resolution cycle of the ticket already has its one rating."""
     row = await conn.fetchrow(
-        "INSERT INTO feedback (ticket_id, rating, comment, created_at) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (ticket_id) DO NOTHING RETURNING *",
+        "INSERT INTO feedback (ticket_id, cycle, rating, comment, created_at)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id, cycle) DO NOTHING RETURNING *",
         ticket_id,
+        cycle,
         new.rating,
         new.comment,
         now,
     )
     return Feedback.model_validate(dict(row)) if row else None
+
+
+async def feedback_of_cycle(
+    *, conn: asyncpg.Connection, ticket_id: UUID, cycle: int
+) -> Feedback | None:
+    row = await conn.fetchrow(
+        "SELECT * FROM feedback WHERE ticket_id = $1 AND cycle = $2", ticket_id, cycle
+    )
+    return Feedback.model_validate(dict(row)) if row else None
+
+
+async def add_feedback_comment(
+    *, conn: asyncpg.Connection, ticket_id: UUID, cycle: int, comment: str
+) -> None:
+    """A survey's comment given after its rating joins the rating, if it had none."""
+    await conn.execute(
+        "UPDATE feedback SET comment = $3 WHERE ticket_id = $1 AND cycle = $2 AND comment IS NULL",
+        ticket_id,
+        cycle,
+        comment,
+    )

@@ -1,6 +1,6 @@
 """From one event to its deliveries: keep the ticket projection, match subscriptions, resolve
-roles, mail the people insights' and knowledge's events name, render messages, hold routine mail
-during quiet hours, collect digests."""
+roles, mail the people insights', knowledge's and the survey events name, render messages, hold
+routine mail during quiet hours, collect digests."""
 
 from datetime import datetime
 from typing import Any
@@ -10,6 +10,7 @@ import asyncpg
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import (
+    FeedbackNegative,
     KnowledgeSuggested,
     ProblemResolved,
     TicketAssigned,
@@ -27,6 +28,7 @@ from ticketflow_notify.domain.knowledge_mail import (
     withholds_mail,
 )
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
+from ticketflow_notify.domain.survey_mail import SurveyLinks, SurveyMail, negative_feedback_readers
 from ticketflow_notify.domain.targets import (
     addressed_emails,
     addressed_routes,
@@ -69,6 +71,7 @@ async def fan_out_event(
     policy: QuietHoursPolicy,
     insights_url: str = "",
     answer_links: AnswerLinks | None = None,
+    survey_links: SurveyLinks | None = None,
 ) -> None:
     """The consumer's command for every event notify hears of (see `fan_out`)."""
     await fan_out(
@@ -79,6 +82,7 @@ async def fan_out_event(
         policy=policy,
         insights_url=insights_url,
         answer_links=answer_links,
+        survey_links=survey_links,
     )
 
 
@@ -103,6 +107,7 @@ async def fan_out(
     policy: QuietHoursPolicy,
     insights_url: str = "",
     answer_links: AnswerLinks | None = None,
+    survey_links: SurveyLinks | None = None,
 ) -> int:
     """Create this event's deliveries (or digest entries) in the caller's transaction;
     returns how many targets were new for it. Redelivered events find theirs taken."""
@@ -112,11 +117,16 @@ async def fan_out(
         await apply_assignment(conn=conn, assigned=event)
     subscribed = await subscriptions_for(conn=conn, event_type=envelope.type)
     knowledge = await knowledge_mail(conn=conn, event=event, links=answer_links, now=now)
-    also = knowledge.problem_readers
+    surveys = SurveyMail(event=event, links=survey_links, now=now)
+    ticket_id = ticket_id_of(event)
+    ticket = None
+    if isinstance(event, FeedbackNegative) and ticket_id is not None:
+        ticket = await get_ticket(conn=conn, ticket_id=ticket_id)
+    also = knowledge.problem_readers + negative_feedback_readers(event, ticket)
     if not subscribed and not addressed_emails(event, also=also):
         return 0
-    ticket_id = ticket_id_of(event)
-    ticket = None if ticket_id is None else await get_ticket(conn=conn, ticket_id=ticket_id)
+    if ticket is None and ticket_id is not None:
+        ticket = await get_ticket(conn=conn, ticket_id=ticket_id)
     facts = facts_of(event, ticket=ticket)
     routes = plan_routes(subscribed, facts=facts, event=event, ticket=ticket)
     routes += addressed_routes(event, taken=routes, also=also)
@@ -162,7 +172,8 @@ async def fan_out(
                 event_type=envelope.type,
                 languages=languages,
                 context=message_context(told.envelope, ticket, insights_url=insights_url)
-                | knowledge.context_for(route.address),
+                | knowledge.context_for(route.address)
+                | surveys.context_for(route.address),
             )
         hold = policy.hold(channel=route.channel, event_type=envelope.type, quiet=quiet, now=now)
         new = NewDelivery(to=route, told=told, message=message, hold=hold)

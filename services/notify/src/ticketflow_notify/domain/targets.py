@@ -21,6 +21,7 @@ from ticketflow_common.events import (
     TicketEscalated,
     TicketFacts,
     TicketQueued,
+    TicketSurveyRequested,
     TicketUnassigned,
 )
 from ticketflow_notify.domain.deliveries import Channel, Destination
@@ -35,6 +36,7 @@ from ticketflow_notify.domain.subscriptions import (
     Subscription,
     matches,
 )
+from ticketflow_notify.domain.survey_mail import surveyed
 from ticketflow_notify.domain.tickets import TicketProjection
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -129,10 +131,10 @@ def _named_leads(event: EventData) -> list[str]:
 
 
 def addressed_emails(event: EventData, *, also: Sequence[str] = ()) -> list[str]:
-    """Whom insights' and knowledge's events are for, told by mail whether or not anyone
-    subscribed: a gap's team lead, a report's recipients, an at-risk ticket's assignee, the
-    requester a suggestion is for; `also` the people notify found itself (a fixed problem's
-    requesters)."""
+    """Whom insights', knowledge's and the survey events are for, told by mail whether or not
+    anyone subscribed: a gap's team lead, a report's recipients, an at-risk ticket's assignee,
+    the requester a suggestion or a survey is for; `also` the people notify found itself (a
+    fixed problem's requesters, a negatively rated ticket's team lead)."""
     found: list[str | None]
     match event:
         case StaffingGapForecast():
@@ -143,6 +145,8 @@ def addressed_emails(event: EventData, *, also: Sequence[str] = ()) -> list[str]
             found = [event.assignee_email]
         case KnowledgeSuggested():
             found = suggested_to(event)
+        case TicketSurveyRequested():
+            found = list(surveyed(event))
         case _:
             found = []
     found += also

@@ -12,6 +12,7 @@ from pydantic import Field, StringConstraints, field_validator
 from ticketflow_common.input_model import InputModel
 from ticketflow_notify.domain.insights_templates import INSIGHTS_SOURCES
 from ticketflow_notify.domain.knowledge_templates import KNOWLEDGE_SOURCES
+from ticketflow_notify.domain.survey_templates import SURVEY_SOURCES
 
 Language = Annotated[
     str, StringConstraints(min_length=2, max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
@@ -198,6 +199,7 @@ BUILT_IN: dict[tuple[str, str], MessageTemplate] = {
 }
 BUILT_IN |= {key: MessageTemplate(*parts) for key, parts in INSIGHTS_SOURCES.items()}
 BUILT_IN |= {key: MessageTemplate(*parts) for key, parts in KNOWLEDGE_SOURCES.items()}
+BUILT_IN |= {key: MessageTemplate(*parts) for key, parts in SURVEY_SOURCES.items()}
 GENERIC = MessageTemplate(
     "[{{ event.type }}] {{ ticket.subject or event.subject }}",
     "{{ event.type }} for {{ event.subject }} at {{ event.time }}\n",

@@ -18,5 +18,6 @@ def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
         policy=runtime.settings.quiet_hours_policy(),
         insights_url=runtime.settings.insights_url,
         answer_links=runtime.settings.answer_links(),
+        survey_links=runtime.settings.survey_links(),
     )
     return {model: fan_out for model in EVENT_MODELS.values() if model.topic in FORWARDED_TOPICS}
