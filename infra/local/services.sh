@@ -28,6 +28,11 @@ api_tokens() {
     local link; link="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
     printf 'KNOWLEDGE_ANSWER_LINK_SECRET=%s\nNOTIFY_KNOWLEDGE_ANSWER_LINK_SECRET=%s\n' "$link" "$link" >>"$file"
   fi
+  # Notify signs the one-click survey links intake verifies.
+  if ! grep -q "^INTAKE_SURVEY_LINK_SECRET=" "$file"; then
+    local survey; survey="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    printf 'INTAKE_SURVEY_LINK_SECRET=%s\nNOTIFY_SURVEY_LINK_SECRET=%s\n' "$survey" "$survey" >>"$file"
+  fi
   # Mail signs access tokens to its attachments API for agents and requesters.
   grep -q "^MAIL_ACCESS_TOKEN_SECRET=" "$file" \
     || echo "MAIL_ACCESS_TOKEN_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"
