@@ -150,6 +150,7 @@ async def test_a_chinese_mail_becomes_a_ticket_answered_by_mail_and_rated(
         assert ticket["channel"] == "email"
         assert ticket["subject"] == SUBJECT
         assert ticket["requester"]["email"] == REQUESTER
+        assert ticket["requester"]["name"] == "张敏", "the GB2312 display name, decoded"
         assert REQUEST in ticket["description"]
         assert "分机" not in ticket["description"], "the signature is not part of the request"
 
