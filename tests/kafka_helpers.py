@@ -1,6 +1,12 @@
 """Reading and cleaning up Kafka topics from tests, without consumer groups."""
 
 import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -63,3 +69,42 @@ async def delete_topics(*, bootstrap: str, prefix: str) -> None:
             await admin.delete_topics(doomed)
     finally:
         await admin.close()
+
+
+@dataclass
+class Tail:
+    """Every event a topic received since the tail started reading it from the beginning, each
+    with the wall-clock time this process saw it."""
+
+    seen: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+
+    def of_type(self, event_type: str) -> list[dict[str, Any]]:
+        return [event for _, event in self.seen if event.get("type") == event_type]
+
+
+@contextlib.asynccontextmanager
+async def tailing(*, bootstrap: str, topic: str) -> AsyncIterator[Tail]:
+    """Read `topic` (CloudEvents JSON values) in the background for the block's duration."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    tail = Tail()
+
+    async def read() -> None:
+        async for record in consumer:
+            if record.value is not None:
+                tail.seen.append((time.time(), json.loads(record.value)))
+
+    try:
+        await consumer._client.force_metadata_update()
+        partitions = consumer.partitions_for_topic(topic) or set()
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        await consumer.seek_to_beginning()
+        task = asyncio.create_task(read())
+        try:
+            yield tail
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    finally:
+        await consumer.stop()

@@ -1,6 +1,6 @@
 """The services as separate processes on one database and topic prefix: tests, benchmarks.
-The four core ones by default; `services=WITH_INSIGHTS` adds insights, `EVERY_SERVICE` knowledge
-too.
+The four core ones by default; `services=WITH_INSIGHTS` adds insights, `WITH_MAIL` mail (its SMTP
+gateway on `System.smtp_gateway_port`), `EVERY_SERVICE` all seven.
 
 Any service may run as several replicas (same environment, each its own port and log), the way
 SREs scale one service on its own.
@@ -25,7 +25,8 @@ from ticketflow_common.topics import TopicNames
 
 SERVICES = ("intake", "routing", "sla", "notify")
 WITH_INSIGHTS = (*SERVICES, "insights")
-EVERY_SERVICE = (*WITH_INSIGHTS, "knowledge")
+WITH_MAIL = (*SERVICES, "mail")
+EVERY_SERVICE = (*WITH_INSIGHTS, "knowledge", "mail")
 
 
 @dataclass
@@ -38,7 +39,10 @@ class System:
     kafka_bootstrap: str
     database_url: str
     signing_secret: str = ""
-    """Signs knowledge's access tokens and the answer links notify mails (one per system)."""
+    """Signs knowledge's and mail's access tokens and the answer and survey links notify mails
+    (one per system)."""
+    smtp_gateway_port: int = 0
+    """Where mail's SMTP gateway listens (0: mail is not running)."""
     exit_codes: dict[str, list[int | None]] = field(default_factory=dict)
     """Per service, each replica's exit code after the graceful stop (None: it had to be killed)."""
 
@@ -77,6 +81,7 @@ async def running_system(
     await ensure_topics(bootstrap_servers=kafka_bootstrap, names=names, partitions=partitions)
     tokens = {s: secrets.token_urlsafe(24) for s in services}
     signing_secret = secrets.token_urlsafe(32)
+    gateway_port = free_port() if "mail" in services else 0
     processes: dict[str, list[ServiceProcess]] = {}
     for service in services:
         prefix = service.upper()
@@ -97,22 +102,34 @@ async def running_system(
             "NOTIFY_SURVEY_LINK_SECRET": signing_secret,
             "INTAKE_APPROVAL_LINK_SECRET": signing_secret,
             "NOTIFY_APPROVAL_LINK_SECRET": signing_secret,
+            "MAIL_ACCESS_TOKEN_SECRET": signing_secret,
+            # Mail relays its replies where notify sends its mails (a test's SMTP server), unless
+            # a test says otherwise.
+            "MAIL_SMTP_RELAY_HOST": "127.0.0.1",
+            "MAIL_SMTP_RELAY_PORT": (extra_env or {}).get("NOTIFY_SMTP_PORT", "25"),
             **(extra_env or {}),
         }
         processes[service] = []
         for index in range(counts[service]):
             port = free_port()
             log_name = f"{service}.log" if counts[service] == 1 else f"{service}-{index}.log"
+            own = {f"{prefix}_HTTP_PORT": str(port)}
+            if service == "mail":  # each replica its own gateway; the first one's is the system's
+                own["MAIL_SMTP_GATEWAY_PORT"] = str(gateway_port if index == 0 else free_port())
             processes[service].append(
-                ServiceProcess(
-                    service, {**env, f"{prefix}_HTTP_PORT": str(port)}, port, logs / log_name
-                )
+                ServiceProcess(service, {**env, **own}, port, logs / log_name)
             )
     every = [process for replicas_of in processes.values() for process in replicas_of]
     for process in every:
         await process.start()
     system = System(
-        processes, tokens, names, kafka_bootstrap, database_url, signing_secret=signing_secret
+        processes,
+        tokens,
+        names,
+        kafka_bootstrap,
+        database_url,
+        signing_secret=signing_secret,
+        smtp_gateway_port=gateway_port,
     )
     try:
         for process in every:

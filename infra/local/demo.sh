@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Starts the demo webhook receiver on 127.0.0.1:8099 and seeds demo data:
-#   demo.sh {receiver|history|knowledge|up|down}
+# Starts the demo webhook receiver on 127.0.0.1:8099, the mail sink on 127.0.0.1:2526 and seeds
+# demo data:
+#   demo.sh {receiver|mailsink|history|knowledge|up|down}
+# `mailsink` (also part of `receiver`) is the SMTP server notify and mail send to locally: aiosmtpd
+# keeping every mail in the Maildir .local/mail/ (open them to follow survey or reply links).
 # `history` (also part of `up`) seeds weeks of insights history: see seed_history below.
 # `knowledge` (also part of `up`) seeds knowledge's articles and known errors in Chinese and
 # English and prints a suggestion in each: see seed_knowledge below.
@@ -13,10 +16,30 @@ PID="$RUN/webhook-receiver.pid"
 SECRET="$ROOT/.local/demo/webhook-secret"
 PORT="${TF_RECEIVER_PORT:-8099}"
 
+SINK_PID="$RUN/mail-sink.pid"
+SINK_PORT="${TF_MAIL_SINK_PORT:-2526}"
+
 alive() { [[ -f "$PID" ]] && kill -0 "$(cat "$PID")" 2>/dev/null; }
+sink_alive() { [[ -f "$SINK_PID" ]] && kill -0 "$(cat "$SINK_PID")" 2>/dev/null; }
+
+mailsink() {
+  mkdir -p "$RUN" "$ROOT/.local/logs" "$ROOT/.local/mail"
+  if ! sink_alive; then
+    "$ROOT/.venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SINK_PORT" \
+      -c aiosmtpd.handlers.Mailbox "$ROOT/.local/mail" \
+      </dev/null >>"$ROOT/.local/logs/mail-sink.log" 2>&1 &
+    echo $! >"$SINK_PID"
+  fi
+  local deadline=$((SECONDS + 30))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT") 2>/dev/null; do
+    (( SECONDS < deadline )) || { echo "mail sink did not start" >&2; exit 1; }
+    sleep 0.2
+  done
+}
 
 # The receiver starts before the services, so their first deliveries find it listening.
 receiver() {
+  mailsink
   mkdir -p "$RUN" "$ROOT/.local/logs"
   if ! alive; then
     cd "$ROOT"
@@ -80,15 +103,17 @@ traffic() {
 
 down() {
   if alive; then kill -TERM "$(cat "$PID")"; fi
-  rm -f "$PID"
+  if sink_alive; then kill -TERM "$(cat "$SINK_PID")"; fi
+  rm -f "$PID" "$SINK_PID"
 }
 
 case "${1:-}" in
   receiver) receiver ;;
+  mailsink) mailsink ;;
   history) seed_history ;;
   knowledge) seed_knowledge ;;
   up) up ;;
   traffic) shift; traffic "$@" ;;
   down) down ;;
-  *) echo "usage: $0 {receiver|history|knowledge|up|traffic [options]|down}" >&2; exit 2 ;;
+  *) echo "usage: $0 {receiver|mailsink|history|knowledge|up|traffic [options]|down}" >&2; exit 2 ;;
 esac

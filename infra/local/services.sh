@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Starts or stops the six Ticketflow services as background processes on 127.0.0.1.
+# Starts or stops the seven Ticketflow services as background processes on 127.0.0.1.
+# Mail also listens for SMTP on 127.0.0.1:${MAIL_SMTP_GATEWAY_PORT:-2525} (a mail transfer agent
+# relays to it) and, like notify, sends its mails to the local sink demo.sh starts (mailsink:
+# 127.0.0.1:${TF_MAIL_SINK_PORT:-2526}, each mail kept in .local/mail/, a Maildir).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
-SERVICES=(intake routing sla notify insights knowledge)
-declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005 [knowledge]=8006)
+SERVICES=(intake routing sla notify insights knowledge mail)
+declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005 [knowledge]=8006 [mail]=8007)
 
 alive() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
@@ -33,6 +36,9 @@ api_tokens() {
       printf 'INTAKE_%s_LINK_SECRET=%s\nNOTIFY_%s_LINK_SECRET=%s\n' "$pair" "$secret" "$pair" "$secret" >>"$file"
     fi
   done
+  # Mail signs access tokens to its attachments API for agents and requesters.
+  grep -q "^MAIL_ACCESS_TOKEN_SECRET=" "$file" \
+    || echo "MAIL_ACCESS_TOKEN_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"
   echo "$file"
 }
 
@@ -40,6 +46,7 @@ up() {
   [[ -f "$ROOT/.local/env" ]] || { echo "run infra/local/up.sh first" >&2; exit 1; }
   mkdir -p "$RUN" "$LOGS"
   set -a; source "$ROOT/.local/env"; source "$(api_tokens)"; set +a
+  local SINK_PORT="${TF_MAIL_SINK_PORT:-2526}"
   for s in "${SERVICES[@]}"; do
     if alive "$s"; then echo "$s: already running (pid $(cat "$RUN/$s.pid"))"; continue; fi
     local p="${s^^}"
@@ -47,6 +54,10 @@ up() {
         "${p}_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
         "${p}_HTTP_PORT=${PORTS[$s]}" \
         "NOTIFY_ALLOWED_PRIVATE_NETWORKS=[\"127.0.0.0/8\"]" \
+        "NOTIFY_SMTP_PORT=${NOTIFY_SMTP_PORT:-$SINK_PORT}" \
+        "MAIL_SMTP_GATEWAY_PORT=${MAIL_SMTP_GATEWAY_PORT:-2525}" \
+        "MAIL_SMTP_RELAY_HOST=${MAIL_SMTP_RELAY_HOST:-127.0.0.1}" \
+        "MAIL_SMTP_RELAY_PORT=${MAIL_SMTP_RELAY_PORT:-$SINK_PORT}" \
         "$ROOT/.venv/bin/python" -m "ticketflow_$s" </dev/null >>"$LOGS/$s.log" 2>&1 &
     echo $! >"$RUN/$s.pid"
     echo "$s: started (pid $!, log .local/logs/$s.log)"

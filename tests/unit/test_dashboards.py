@@ -72,7 +72,7 @@ KNOWLEDGE_TOPICS = (
 # Importing a service's main module imports every module that registers its metrics.
 SERVICE_MAINS = tuple(
     f"ticketflow_{name}.main"
-    for name in ("intake", "routing", "sla", "notify", "insights", "knowledge")
+    for name in ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail")
 )
 
 

@@ -15,6 +15,7 @@ from ticketflow_common.settings import ServiceSettings
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_intake.settings import IntakeSettings
 from ticketflow_knowledge.settings import KnowledgeSettings
+from ticketflow_mail.settings import MailSettings
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_routing.settings import RoutingSettings
 from ticketflow_sla.settings import SlaSettings
@@ -32,6 +33,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "notify": NotifySettings,
     "insights": InsightsSettings,
     "knowledge": KnowledgeSettings,
+    "mail": MailSettings,
 }
 TOPICS_JOB = "kafka-topics"
 INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector")
