@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+from tests.polling import eventually
 from tests.processes import free_port
 from tests.support.harness import SchemaRuntime, schema_runtime
 from ticketflow_common.runtime import Runtime
@@ -69,17 +70,17 @@ async def smtp_gateway(runtime: Runtime[MailSettings]) -> AsyncIterator[int]:
     """The gateway serving in this loop; yields its port once it listens."""
     port = runtime.settings.smtp_gateway_port
     async with running(runtime, run_smtp_gateway):
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 10
-        while True:
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-            except OSError:
-                if loop.time() > deadline:
-                    raise
-                await asyncio.sleep(0.02)  # polling for the listener, with a deadline
-                continue
-            writer.close()
-            await writer.wait_closed()
-            break
+        await eventually(
+            lambda: _listens("127.0.0.1", port), what=f"the SMTP gateway on {port}", within=10
+        )
         yield port
+
+
+async def _listens(host: str, port: int) -> bool:
+    try:
+        _, writer = await asyncio.open_connection(host, port)
+    except OSError:
+        return False
+    writer.close()
+    await writer.wait_closed()
+    return True

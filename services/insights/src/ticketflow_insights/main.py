@@ -10,15 +10,20 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import TypeAlias
 from uuid import UUID
 
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.operator_commands import (
+    Commands,
+    OperatorCommand,
+    operator_parser,
+    serve_or_run_command,
+)
 from ticketflow_common.runtime import Runtime
-from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_common.service_main import ServiceSpec
 from ticketflow_common.topics import TopicNames
 from ticketflow_insights.api import breach_risk, facts, forecasts, scorecards, targets
 from ticketflow_insights.api.authentication import VIEWER_TOKEN, authenticate
@@ -54,8 +59,6 @@ SPEC: ServiceSpec[InsightsSettings] = ServiceSpec(
     auth_scheme=VIEWER_TOKEN,
     loops=[run_gauges, run_forecasts, run_breach_risk, run_reports, run_staffing],
 )
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 async def rebuild(settings: InsightsSettings, *, batch_size: int, workers: int) -> RebuildReport:
@@ -171,7 +174,7 @@ def run_seed_history(settings: InsightsSettings, args: argparse.Namespace) -> No
     asyncio.run(seed_demo_history(settings, args))
 
 
-OPERATOR_COMMANDS = {
+OPERATOR_COMMANDS: dict[str, OperatorCommand[InsightsSettings]] = {
     "rebuild": (add_rebuild, run_rebuild),
     "issue-token": (add_issue_token, run_issue_token),
     "seed-history": (add_seed_history, run_seed_history),
@@ -179,20 +182,8 @@ OPERATOR_COMMANDS = {
 
 
 def arguments() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ticketflow_insights",
-        description="Serve insights; or, with a command, run an operator command and exit.",
-    )
-    commands = parser.add_subparsers(dest="command")
-    for add, _ in OPERATOR_COMMANDS.values():
-        add(commands)
-    return parser
+    return operator_parser(service=NAME, commands=OPERATOR_COMMANDS)
 
 
 def run() -> None:
-    args = arguments().parse_args()
-    settings = InsightsSettings()
-    if args.command in OPERATOR_COMMANDS:
-        OPERATOR_COMMANDS[args.command][1](settings, args)
-        return
-    run_service(SPEC, settings)
+    serve_or_run_command(SPEC, InsightsSettings, OPERATOR_COMMANDS)

@@ -8,7 +8,12 @@ import argparse
 
 from ticketflow_common.access_tokens import add_issue_token, print_issued_token
 from ticketflow_common.clock import system_clock
-from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_common.operator_commands import (
+    OperatorCommand,
+    operator_parser,
+    serve_or_run_command,
+)
+from ticketflow_common.service_main import ServiceSpec
 from ticketflow_knowledge.api import (
     answer_links,
     articles,
@@ -56,26 +61,14 @@ def run_issue_token(settings: KnowledgeSettings, args: argparse.Namespace) -> No
     )
 
 
-OPERATOR_COMMANDS = {
+OPERATOR_COMMANDS: dict[str, OperatorCommand[KnowledgeSettings]] = {
     "issue-token": (add_issue_token, run_issue_token),
 }
 
 
 def arguments() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ticketflow_knowledge",
-        description="Serve knowledge; or, with a command, run an operator command and exit.",
-    )
-    commands = parser.add_subparsers(dest="command")
-    for add, _ in OPERATOR_COMMANDS.values():
-        add(commands)
-    return parser
+    return operator_parser(service=NAME, commands=OPERATOR_COMMANDS)
 
 
 def run() -> None:
-    args = arguments().parse_args()
-    settings = KnowledgeSettings()
-    if args.command in OPERATOR_COMMANDS:
-        OPERATOR_COMMANDS[args.command][1](settings, args)
-        return
-    run_service(SPEC, settings)
+    serve_or_run_command(SPEC, KnowledgeSettings, OPERATOR_COMMANDS)

@@ -8,7 +8,12 @@ import argparse
 
 from ticketflow_common.access_tokens import add_issue_token, print_issued_token
 from ticketflow_common.clock import system_clock
-from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_common.operator_commands import (
+    OperatorCommand,
+    operator_parser,
+    serve_or_run_command,
+)
+from ticketflow_common.service_main import ServiceSpec
 from ticketflow_mail.api import attachments, quarantine, senders
 from ticketflow_mail.api.authentication import ACCESS_TOKEN, authenticate
 from ticketflow_mail.domain.access import ACCESS_AUDIENCE
@@ -43,26 +48,14 @@ def run_issue_token(settings: MailSettings, args: argparse.Namespace) -> None:
     )
 
 
-OPERATOR_COMMANDS = {
+OPERATOR_COMMANDS: dict[str, OperatorCommand[MailSettings]] = {
     "issue-token": (add_issue_token, run_issue_token),
 }
 
 
 def arguments() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ticketflow_mail",
-        description="Serve mail; or, with a command, run an operator command and exit.",
-    )
-    commands = parser.add_subparsers(dest="command")
-    for add, _ in OPERATOR_COMMANDS.values():
-        add(commands)
-    return parser
+    return operator_parser(service=NAME, commands=OPERATOR_COMMANDS)
 
 
 def run() -> None:
-    args = arguments().parse_args()
-    settings = MailSettings()
-    if args.command in OPERATOR_COMMANDS:
-        OPERATOR_COMMANDS[args.command][1](settings, args)
-        return
-    run_service(SPEC, settings)
+    serve_or_run_command(SPEC, MailSettings, OPERATOR_COMMANDS)
