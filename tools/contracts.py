@@ -39,6 +39,15 @@ TOPIC_DESCRIPTIONS = {
         "Mails received (intake makes them tickets or comments), replies sent in a ticket's"
         " thread, mails refused or kept aside (key: ticket id when known, else the mail id)."
     ),
+    "identity.events.v1": (
+        "Who may act: principals created, changed or disabled, API keys issued and revoked,"
+        " signing keys rotated. Every service projects it to refuse revoked tokens. Key:"
+        " principal id (kid for signing_key.rotated)."
+    ),
+    "audit.events.v1": (
+        "Every change to configuration and access, one hash-chained log per service, written"
+        " by each service in the transaction of the change. Key: the service's name."
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from ticketflow_common.migrations import Migration, apply_migrations, service_mi
 
 pytestmark = pytest.mark.integration
 
-SERVICES = ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail")
+SERVICES = ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail", "identity")
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -44,7 +44,10 @@ def test_the_topics_table_is_who_consumes_what() -> None:
     section = DOC.read_text().split("| topic | published by | consumed by |", 1)[1]
     rows = [line for line in section.split("\n\n", 1)[0].splitlines()[2:] if line.startswith("|")]
     documented = {
-        cells[0].strip("` "): (cells[1].strip(), {c.strip() for c in cells[2].split(",")})
+        cells[0].strip("` "): (
+            cells[1].strip(),
+            {c.strip() for c in cells[2].split(",") if c.strip()},
+        )
         for cells in (row.strip("|").split("|") for row in rows)
     }
     actual = {

@@ -14,7 +14,7 @@ import asyncpg
 
 from ticketflow_common.migrations import apply_migrations, service_migrations
 
-SERVICES = ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail")
+SERVICES = ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail", "identity")
 
 
 async def describe_schema(*, conn: asyncpg.Connection, schema: str) -> str:

@@ -9,7 +9,9 @@ NOTIFY = "notify.events.v1"
 INSIGHTS = "insights.events.v1"
 KNOWLEDGE = "knowledge.events.v1"
 MAIL = "mail.events.v1"
-ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE, MAIL)
+IDENTITY = "identity.events.v1"
+AUDIT = "audit.events.v1"
+ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE, MAIL, IDENTITY, AUDIT)
 PARTITIONS = 12
 
 PUBLISHED_BY: dict[str, str] = {
@@ -20,8 +22,12 @@ PUBLISHED_BY: dict[str, str] = {
     INSIGHTS: "insights",
     KNOWLEDGE: "knowledge",
     MAIL: "mail",
+    IDENTITY: "identity",
+    AUDIT: "every service",
 }
-"""Each topic has one writer (ARCHITECTURE §3): the service whose events it carries."""
+"""Each topic has one writer (ARCHITECTURE §3): the service whose events it carries. The audit
+trail is the one exception: every service appends its own chain (key: the service's name), in
+the transaction of the change it records, so its `source` names the service (`audit_source`)."""
 
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE, MAIL),
@@ -31,12 +37,18 @@ CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "insights": (TICKETS, ROUTING, SLA),
     "knowledge": (TICKETS,),
     "mail": (TICKETS,),
+    "identity": (),
 }
 
 
 def event_source(topic: str) -> str:
     """The CloudEvents `source` of every event on `topic`: its one publishing service."""
     return f"/ticketflow/{PUBLISHED_BY[topic]}"
+
+
+def audit_source(service: str) -> str:
+    """The `source` of an `audit.recorded` event: the service whose chain it extends."""
+    return f"/ticketflow/{service}"
 
 
 def dlq_topic(topic: str, consumer_service: str) -> str:

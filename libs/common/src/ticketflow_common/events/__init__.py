@@ -4,8 +4,25 @@ One module per topic; each lists its payload models in `MODELS`.
 """
 
 from ticketflow_common.envelope import EventData
-from ticketflow_common.events import insights, knowledge, mail, notify, routing, sla, tickets
+from ticketflow_common.events import (
+    audit,
+    identity,
+    insights,
+    knowledge,
+    mail,
+    notify,
+    routing,
+    sla,
+    tickets,
+)
+from ticketflow_common.events.audit import AuditActor, AuditChange, AuditRecorded
 from ticketflow_common.events.common import Priority, SkillTag
+from ticketflow_common.events.identity import (
+    CredentialIssued,
+    CredentialRevoked,
+    PrincipalChanged,
+    SigningKeyRotated,
+)
 from ticketflow_common.events.insights import (
     ReportFigure,
     ReportPublished,
@@ -70,7 +87,7 @@ from ticketflow_common.events.tickets import (
 
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.event_type: model
-    for module in (tickets, routing, sla, notify, insights, knowledge, mail)
+    for module in (tickets, routing, sla, notify, insights, knowledge, mail, identity, audit)
     for model in module.MODELS
 }
 
@@ -80,8 +97,13 @@ __all__ = [
     "AgentStatusChanged",
     "Approver",
     "ArticlePublished",
+    "AuditActor",
+    "AuditChange",
+    "AuditRecorded",
     "CalendarChanged",
     "CalendarHoliday",
+    "CredentialIssued",
+    "CredentialRevoked",
     "EndpointDisabled",
     "EscalationTarget",
     "Exclusion",
@@ -94,6 +116,7 @@ __all__ = [
     "MailSent",
     "NotificationFailed",
     "NotificationSent",
+    "PrincipalChanged",
     "Priority",
     "ProblemKnownError",
     "ProblemResolved",
@@ -101,6 +124,7 @@ __all__ = [
     "ReportPublished",
     "RoutingStrategy",
     "ScoreBreakdown",
+    "SigningKeyRotated",
     "SkillTag",
     "SlaAtRisk",
     "SlaBreached",

@@ -1,0 +1,3 @@
+from ticketflow_identity.main import run
+
+run()
