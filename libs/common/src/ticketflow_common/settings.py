@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ticketflow_common.db import DbTimeouts
+from ticketflow_common.oidc_settings import OidcSettings
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "changethis", "secret", "password", "token", "admin"})
 MIN_SECRET_LENGTH = 16
@@ -24,8 +25,9 @@ def refuse_placeholder(value: SecretStr, *, field: str) -> SecretStr:
     return value
 
 
-class ServiceSettings(BaseSettings):
-    """Infrastructure endpoints, HTTP binding and the API token shared by every service."""
+class ServiceSettings(OidcSettings, BaseSettings):
+    """Infrastructure endpoints, HTTP binding and the API token shared by every service; the
+    external issuer of single sign-on (`OidcSettings`)."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
