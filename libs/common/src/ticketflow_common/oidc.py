@@ -16,6 +16,7 @@ import jwt
 from ticketflow_common.identity import Principal
 from ticketflow_common.oidc_claims import claim_at, role_of, uuids_of
 from ticketflow_common.oidc_settings import OidcSettings
+from ticketflow_common.problems import ProblemError
 
 log = logging.getLogger(__name__)
 
@@ -212,3 +213,25 @@ async def principal_of_external_token(
     `UnmappedRole` (403) for a valid one whose claims map to no role."""
     claims = await verifier.verified_claims(token=token, now=now)
     return None if claims is None else verifier.principal_of(claims)
+
+
+@dataclass
+class ExternalTokens:
+    """The external issuer's tokens as one of a service's token verifiers (tried by the token's
+    unverified `iss`, like identity's own): 403 for a valid token that maps to no role."""
+
+    issuer: str
+    verifier: OidcVerifier
+
+    async def verify(self, *, token: str, now: datetime) -> Principal | None:
+        try:
+            return await principal_of_external_token(token=token, verifier=self.verifier, now=now)
+        except UnmappedRole as refused:
+            raise ProblemError(403, str(refused)) from None
+
+
+def external_verifiers(settings: OidcSettings) -> list[ExternalTokens]:
+    """The verifier of the configured external issuer; none while `oidc_issuer` is unset."""
+    if settings.oidc_issuer is None:
+        return []
+    return [ExternalTokens(issuer=settings.oidc_issuer, verifier=OidcVerifier.of(settings))]

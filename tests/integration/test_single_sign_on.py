@@ -1,0 +1,192 @@
+"""Single sign-on (#17) against a real OpenID Connect provider the test runs: discovery, its key
+set, real RS256/ES256 tokens, and a key rotation; a service accepts the provider's tokens with
+the role its claims map to and refuses every forged, stale or misaddressed one."""
+
+import base64
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from tests.support.clock import FakeClock
+from tests.support.oidc_provider import OidcProvider, hand_made, new_key
+from ticketflow_common.oidc import OidcVerifier, UnmappedRole, principal_of_external_token
+from ticketflow_common.oidc_settings import OidcSettings
+
+pytestmark = pytest.mark.integration
+
+TEAM = "5f0c1a52-8f07-4a55-9d35-3a1c6e0c3f11"
+AGENT = "8a2b1f0e-77c5-4a43-a2a4-0f6f6c7b9e21"
+ROLE_MAP = {"desk-agent": "agent", "客服组长": "lead", "employees": "requester"}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def provider(clock: FakeClock) -> AsyncIterator[OidcProvider]:
+    async with OidcProvider(clock=clock).serving() as running:
+        yield running
+
+
+def oidc_settings(provider: OidcProvider, **overrides: Any) -> dict[str, Any]:
+    """The `oidc_*` settings of a service trusting `provider` (Keycloak-shaped claims)."""
+    return {
+        "oidc_issuer": provider.issuer,
+        "oidc_audience": provider.audience,
+        "oidc_role_claim": "realm_access.roles",
+        "oidc_role_map": ROLE_MAP,
+        "oidc_agent_claim": "ticketflow.agent_id",
+        "oidc_teams_claim": "ticketflow.teams",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def verifier(provider: OidcProvider) -> OidcVerifier:
+    return OidcVerifier.of(OidcSettings(**oidc_settings(provider)))
+
+
+def lead_claims(provider: OidcProvider, **overrides: Any) -> dict[str, Any]:
+    return provider.claims(
+        realm_access={"roles": ["offline_access", "employees", "客服组长"]},
+        ticketflow={"agent_id": AGENT, "teams": [TEAM, "not-a-team-id"]},
+        **overrides,
+    )
+
+
+async def test_a_provider_token_maps_to_its_highest_role(
+    provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
+) -> None:
+    for alg in ("RS256", "ES256"):
+        claims = lead_claims(provider)
+        token = provider.mint(claims, alg=alg)  # type: ignore[arg-type]
+        got = await principal_of_external_token(token=token, verifier=verifier, now=clock())
+        assert got is not None, alg
+        assert (got.subject, got.role, got.via) == (claims["sub"], "lead", "oidc")
+        assert str(got.agent_id) == AGENT
+        assert {str(t) for t in got.teams} == {TEAM}
+    assert provider.requests == {"discovery": 1, "jwks": 1}, "discovered once, keys cached"
+
+
+async def test_a_token_mapping_to_no_role_is_refused_as_such(
+    provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
+) -> None:
+    token = provider.mint(provider.claims(realm_access={"roles": ["offline_access"]}))
+    with pytest.raises(UnmappedRole, match="realm_access.roles"):
+        await principal_of_external_token(token=token, verifier=verifier, now=clock())
+
+
+def tampered(token: str) -> str:
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["realm_access"] = {"roles": ["客服组长"]}
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+def refused_tokens(provider: OidcProvider, clock: FakeClock) -> dict[str, str]:
+    """Tokens a verifier trusting `provider` refuses, by why."""
+    rsa = provider.key("RS256")
+    good = lead_claims(provider)
+    now = int(clock().timestamp())
+    return {
+        "wrong audience": provider.mint({**good, "aud": "another-app"}),
+        "wrong issuer": provider.mint({**good, "iss": provider.issuer + "-other"}),
+        "expired": provider.mint({**good, "iat": now - 3600, "exp": now - 600}),
+        "not yet valid": provider.mint({**good, "nbf": now + 600}),
+        "issued in the future": provider.mint({**good, "iat": now + 600, "exp": now + 900}),
+        "no expiry": provider.mint({k: v for k, v in good.items() if k != "exp"}),
+        "alg none": hand_made({"alg": "none", "kid": rsa.kid}, good, hs256_secret=None),
+        "HS256 keyed with the public key": hand_made(
+            {"alg": "HS256", "kid": rsa.kid, "typ": "JWT"}, good, hs256_secret=rsa.public_pem()
+        ),
+        "unknown kid": provider.mint(good, signer=new_key("RS256")),
+        "a known kid, another key": provider.mint(good, signer=new_key("RS256"), kid=rsa.kid),
+        "ES256 header on the RSA key": provider.mint(good, alg="ES256", kid=rsa.kid),
+        "tampered": tampered(provider.mint({**good, "realm_access": {"roles": ["employees"]}})),
+        "not a JWT": "tfid_abc.def",
+    }
+
+
+async def test_forged_stale_and_misaddressed_tokens_are_refused(
+    provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
+) -> None:
+    for why, token in refused_tokens(provider, clock).items():
+        got = await principal_of_external_token(token=token, verifier=verifier, now=clock())
+        assert got is None, why
+
+
+async def test_a_small_clock_skew_is_tolerated(
+    provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
+) -> None:
+    now = int(clock().timestamp())
+    skewed = lead_claims(provider, iat=now + 10, nbf=now + 10, exp=now + 300)
+    assert await verifier.verified_claims(token=provider.mint(skewed), now=clock()) is not None
+    late = lead_claims(provider, iat=now - 300, exp=now - 10)
+    assert await verifier.verified_claims(token=provider.mint(late), now=clock()) is not None
+
+
+async def test_after_a_rotation_new_tokens_verify_and_the_dropped_keys_do_not(
+    provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
+) -> None:
+    before = provider.mint(lead_claims(provider))
+    assert await principal_of_external_token(token=before, verifier=verifier, now=clock())
+    new, old = provider.rotate("RS256")
+    clock.advance(10)
+    after = provider.mint(lead_claims(provider), signer=new)
+    got = await principal_of_external_token(token=after, verifier=verifier, now=clock())
+    assert got is not None and got.role == "lead", "an unknown kid refetches the key set"
+    assert provider.requests["jwks"] == 2
+    dropped = provider.mint(lead_claims(provider), signer=old)
+    assert await principal_of_external_token(token=dropped, verifier=verifier, now=clock()) is None
+
+
+async def test_unknown_kids_refetch_at_most_every_few_seconds(
+    provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
+) -> None:
+    assert await verifier.verified_claims(token=provider.mint(lead_claims(provider)), now=clock())
+    clock.advance(5)
+    stranger = new_key("ES256")
+    for n in range(20):
+        forged = provider.mint(lead_claims(provider), signer=stranger, kid=f"forged-{n}")
+        assert await verifier.verified_claims(token=forged, now=clock()) is None
+    assert provider.requests["jwks"] == 2, "one refetch for twenty unknown kids"
+    new, _ = provider.rotate("ES256")
+    fresh = provider.mint(lead_claims(provider), signer=new)
+    assert await verifier.verified_claims(token=fresh, now=clock()) is None, "not yet refetched"
+    clock.advance(5)
+    assert await verifier.verified_claims(token=fresh, now=clock()) is not None
+    assert provider.requests["jwks"] == 3
+
+
+async def test_the_key_set_is_fetched_again_when_old(
+    provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
+) -> None:
+    token = provider.mint(lead_claims(provider))
+    assert await verifier.verified_claims(token=token, now=clock())
+    _, old = provider.rotate("RS256")
+    assert await verifier.verified_claims(token=token, now=clock()), "cached: still known"
+    clock.advance(3600)
+    token = provider.mint(lead_claims(provider), signer=old)
+    assert await verifier.verified_claims(token=token, now=clock()) is None
+    assert provider.requests == {"discovery": 1, "jwks": 2}
+
+
+async def test_an_explicit_key_set_url_skips_discovery(
+    provider: OidcProvider, clock: FakeClock
+) -> None:
+    settings = OidcSettings(**oidc_settings(provider, oidc_jwks_url=provider.jwks_url))
+    verifier = OidcVerifier.of(settings)
+    assert await verifier.verified_claims(token=provider.mint(lead_claims(provider)), now=clock())
+    assert provider.requests == {"jwks": 1}
+
+
+async def test_an_unreachable_provider_refuses_without_failing(clock: FakeClock) -> None:
+    provider = OidcProvider(clock=clock)  # never served
+    verifier = OidcVerifier.of(OidcSettings(**oidc_settings(provider, oidc_http_timeout_seconds=1)))
+    token = provider.mint(lead_claims(provider))
+    assert await verifier.verified_claims(token=token, now=clock()) is None
