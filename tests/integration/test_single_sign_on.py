@@ -63,7 +63,7 @@ async def test_a_provider_token_maps_to_its_highest_role(
 ) -> None:
     for alg in ("RS256", "ES256"):
         claims = lead_claims(provider)
-        token = provider.mint(claims, alg=alg)  # type: ignore[arg-type]
+        token = provider.mint(claims, alg=alg)
         got = await principal_of_external_token(token=token, verifier=verifier, now=clock())
         assert got is not None, alg
         assert (got.subject, got.role, got.via) == (claims["sub"], "lead", "oidc")
@@ -76,7 +76,7 @@ async def test_a_token_mapping_to_no_role_is_refused_as_such(
     provider: OidcProvider, verifier: OidcVerifier, clock: FakeClock
 ) -> None:
     token = provider.mint(provider.claims(realm_access={"roles": ["offline_access"]}))
-    with pytest.raises(UnmappedRole, match="realm_access.roles"):
+    with pytest.raises(UnmappedRole, match=r"realm_access\.roles"):
         await principal_of_external_token(token=token, verifier=verifier, now=clock())
 
 
@@ -139,7 +139,8 @@ async def test_after_a_rotation_new_tokens_verify_and_the_dropped_keys_do_not(
     clock.advance(10)
     after = provider.mint(lead_claims(provider), signer=new)
     got = await principal_of_external_token(token=after, verifier=verifier, now=clock())
-    assert got is not None and got.role == "lead", "an unknown kid refetches the key set"
+    assert got is not None, "an unknown kid refetches the key set"
+    assert got.role == "lead"
     assert provider.requests["jwks"] == 2
     dropped = provider.mint(lead_claims(provider), signer=old)
     assert await principal_of_external_token(token=dropped, verifier=verifier, now=clock()) is None
