@@ -3,16 +3,25 @@ set, real RS256/ES256 tokens, and a key rotation; a service accepts the provider
 the role its claims map to and refuses every forged, stale or misaddressed one."""
 
 import base64
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI, Request
 
+from tests.integration.intake.conftest import intake_harness, intake_settings
+from tests.integration.routing.conftest import routing_harness
 from tests.support.clock import FakeClock
+from tests.support.harness import ServiceHarness
 from tests.support.oidc_provider import OidcProvider, hand_made, new_key
+from tests.support.schemas import fresh_schema
+from ticketflow_common.identity import Principal
 from ticketflow_common.oidc import OidcVerifier, UnmappedRole, principal_of_external_token
 from ticketflow_common.oidc_settings import OidcSettings
+from ticketflow_common.service_main import build_app
 
 pytestmark = pytest.mark.integration
 
@@ -191,3 +200,111 @@ async def test_an_unreachable_provider_refuses_without_failing(clock: FakeClock)
     verifier = OidcVerifier.of(OidcSettings(**oidc_settings(provider, oidc_http_timeout_seconds=1)))
     token = provider.mint(lead_claims(provider))
     assert await verifier.verified_claims(token=token, now=clock()) is None
+
+
+async def whoami(request: Request) -> dict[str, Any]:
+    """The principal the service's authenticator found (and intake's own view, if any)."""
+    principal: Principal = request.state.principal
+    caller = getattr(request.state, "caller", None)
+    return {
+        "subject": principal.subject,
+        "role": principal.role,
+        "via": principal.via,
+        "agent_id": None if principal.agent_id is None else str(principal.agent_id),
+        "teams": sorted(str(t) for t in principal.teams),
+        "caller_role": getattr(caller, "role", None),
+    }
+
+
+@contextlib.asynccontextmanager
+async def service_app(
+    service: str, provider: OidcProvider, database_url: str, kafka_bootstrap: str
+) -> AsyncIterator[tuple[FastAPI, FakeClock]]:
+    """Routing's or intake's app, trusting `provider`, with a `/whoami` route."""
+    clock = FakeClock()
+    provider.clock = clock
+    async with fresh_schema(database_url, service) as (pool, schema):
+        if service == "routing":
+            harness: ServiceHarness[Any] = routing_harness(
+                pool, schema, kafka_bootstrap=kafka_bootstrap, **oidc_settings(provider)
+            )
+            harness.clock.now = clock.now
+            clock = harness.clock
+            provider.clock = clock
+        else:
+            settings = intake_settings(database_url, kafka_bootstrap, **oidc_settings(provider))
+            harness = intake_harness(settings=settings, pool=pool, schema=schema, clock=clock)
+        app = build_app(harness.spec, harness.runtime)
+        app.add_api_route("/whoami", whoami, methods=["GET"])
+        try:
+            yield app, clock
+        finally:
+            await harness.runtime.producer.stop()
+
+
+def bearer(app: FastAPI, token: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://service",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+@pytest.mark.parametrize("service", ["routing", "intake"])
+async def test_a_service_accepts_provider_tokens_with_the_mapped_role(
+    service: str, provider: OidcProvider, database_url: str, kafka_bootstrap: str
+) -> None:
+    async with service_app(service, provider, database_url, kafka_bootstrap) as (app, _clock):
+        claims = lead_claims(provider)
+        async with bearer(app, provider.mint(claims, alg="ES256")) as http:
+            got = await http.get("/whoami")
+        assert got.status_code == 200, got.text
+        assert got.json() | {"caller_role": None} == {
+            "subject": claims["sub"],
+            "role": "lead",
+            "via": "oidc",
+            "agent_id": AGENT,
+            "teams": [TEAM],
+            "caller_role": None,
+        }
+        agent = provider.mint(provider.claims(realm_access={"roles": ["desk-agent"]}))
+        async with bearer(app, agent) as http:
+            got = await http.get("/whoami")
+            listed = await http.get("/agents" if service == "routing" else "/categories")
+        assert got.json()["role"] == "agent"
+        assert listed.status_code == 200, listed.text
+        if service == "intake":
+            assert got.json()["caller_role"] == "agent", "intake's own view follows"
+
+
+@pytest.mark.parametrize("service", ["routing", "intake"])
+async def test_a_service_refuses_bad_provider_tokens(
+    service: str, provider: OidcProvider, database_url: str, kafka_bootstrap: str
+) -> None:
+    async with service_app(service, provider, database_url, kafka_bootstrap) as (app, clock):
+        for why, token in refused_tokens(provider, clock).items():
+            async with bearer(app, token) as http:
+                got = await http.get("/whoami")
+            assert got.status_code == 401, (why, got.text)
+        unmapped = provider.mint(provider.claims(realm_access={"roles": ["offline_access"]}))
+        async with bearer(app, unmapped) as http:
+            got = await http.get("/whoami")
+        assert got.status_code == 403, got.text
+        assert "realm_access.roles" in got.json()["detail"]
+
+
+async def test_a_service_follows_the_providers_key_rotation(
+    provider: OidcProvider, database_url: str, kafka_bootstrap: str
+) -> None:
+    async with service_app("routing", provider, database_url, kafka_bootstrap) as (app, clock):
+        async with bearer(app, provider.mint(lead_claims(provider))) as http:
+            assert (await http.get("/whoami")).status_code == 200
+        new, old = provider.rotate("RS256")
+        clock.advance(10)
+        async with bearer(app, provider.mint(lead_claims(provider), signer=new)) as http:
+            got = await http.get("/whoami")
+        assert got.status_code == 200, "the unknown kid refetched the key set"
+        async with bearer(app, provider.mint(lead_claims(provider), signer=old)) as http:
+            got = await http.get("/whoami")
+        assert got.status_code == 401, "the dropped key no longer verifies"
+        assert provider.requests == {"discovery": 1, "jwks": 2}
