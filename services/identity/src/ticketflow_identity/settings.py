@@ -20,6 +20,13 @@ class IdentitySettings(ServiceSettings):
     access_token_seconds: int = Field(
         default=600, ge=30, le=3600, description="How long an access token lives."
     )
+    # Token exchange (docs/single-sign-on.md): the issuer and claims are the common OIDC_* ones.
+    oidc_email_claim: str = Field(
+        default="email", min_length=1, description="Links an external token to a principal."
+    )
+    oidc_auto_provision: bool = Field(
+        default=False, description="Create a person on the first exchange for an unknown email."
+    )
     signing_key_secret: SecretStr = Field(
         description="Encrypts the signing keys' private halves at rest (at least 32 bytes)."
     )

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from ticketflow_identity.api.deps import NowDep, PoolDep, SettingsDep
 from ticketflow_identity.commands.signing_keys import key_set
 from ticketflow_identity.domain.signing import ALGORITHM
-from ticketflow_identity.domain.token_requests import CLIENT_CREDENTIALS
+from ticketflow_identity.domain.token_requests import CLIENT_CREDENTIALS, TOKEN_EXCHANGE
 
 router = APIRouter(tags=["discovery"])
 MAX_CACHE_SECONDS = 300
@@ -29,7 +29,7 @@ async def read_configuration(settings: SettingsDep) -> dict[str, Any]:
         "issuer": settings.public_url,
         "jwks_uri": settings.jwks_url,
         "token_endpoint": settings.token_url,
-        "grant_types_supported": [CLIENT_CREDENTIALS],
+        "grant_types_supported": [CLIENT_CREDENTIALS, TOKEN_EXCHANGE],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "response_types_supported": ["token"],
         "subject_types_supported": ["public"],

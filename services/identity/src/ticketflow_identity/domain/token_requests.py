@@ -12,6 +12,7 @@ from ticketflow_identity.domain.api_keys import KEY_PREFIX, parse_key
 
 CLIENT_CREDENTIALS = "client_credentials"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105
+ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105
 FORM = "application/x-www-form-urlencoded"
 MAX_FIELD_CHARS = 4096
 OAuthError = Literal[
@@ -69,7 +70,8 @@ def grant_type(form: dict[str, str]) -> str:
 def unsupported(grant: str) -> TokenRequestError:
     return TokenRequestError(
         "unsupported_grant_type",
-        f"grant_type {grant[:100]!r} is not supported (use {CLIENT_CREDENTIALS})",
+        f"grant_type {grant[:100]!r} is not supported "
+        f"(use {CLIENT_CREDENTIALS} or {TOKEN_EXCHANGE})",
     )
 
 
