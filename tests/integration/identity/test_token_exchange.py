@@ -9,13 +9,16 @@ import httpx
 import pytest
 
 from tests.integration.identity.conftest import (
+    ISSUER,
     TOKEN,
     IdentityHarness,
     new_principal,
     settings_for,
 )
+from tests.integration.routing.conftest import routing_harness
 from tests.support.harness import schema_runtime
 from tests.support.oidc_provider import OidcProvider, hand_made
+from tests.support.schemas import fresh_schema
 from ticketflow_identity.main import SPEC
 
 pytestmark = pytest.mark.integration
@@ -179,3 +182,30 @@ async def test_a_disabled_principal_gets_no_token(
     refused(
         await exchange(identity, provider.mint(person(provider, "gone@example.cn"))), "disabled"
     )
+
+
+async def test_the_exchanged_token_is_one_credential_for_another_service(
+    identity: IdentityHarness, provider: OidcProvider, database_url: str, kafka_bootstrap: str
+) -> None:
+    """Routing, trusting identity (its key set inline), accepts the exchanged token."""
+    async with identity.client(TOKEN) as bootstrap:
+        await new_principal(bootstrap, email="li.lei@example.cn", role="agent")
+    got = await exchange(identity, provider.mint(person(provider, "li.lei@example.cn")))
+    assert got.status_code == 200, got.text
+    async with identity.anonymous() as client:
+        key_set = (await client.get("/.well-known/jwks.json")).text
+    async with fresh_schema(database_url, "routing") as (pool, schema):
+        routing = routing_harness(
+            pool,
+            schema,
+            kafka_bootstrap=kafka_bootstrap,
+            identity_issuer=ISSUER,
+            identity_jwks=key_set,
+        )
+        routing.clock.now = identity.clock()
+        async with routing.client(got.json()["access_token"]) as as_agent:
+            listed = await as_agent.get("/agents")
+        async with routing.client(provider.mint(person(provider, "li.lei@example.cn"))) as raw:
+            untrusted = await raw.get("/agents")
+    assert listed.status_code == 200, listed.text
+    assert untrusted.status_code == 401, "routing trusts identity here, not the provider"
