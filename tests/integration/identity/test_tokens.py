@@ -5,6 +5,7 @@ import base64
 
 import httpx
 import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.integration.identity.conftest import (
     ISSUER,
@@ -13,7 +14,7 @@ from tests.integration.identity.conftest import (
     new_key,
     new_principal,
 )
-from ticketflow_common.identity import principal_of
+from ticketflow_common.identity import AccessClaims, principal_of, sign_access_token
 
 
 async def test_a_key_becomes_an_access_token_the_key_set_verifies(
@@ -192,3 +193,29 @@ async def test_the_service_token_only_bootstraps(
     me = await bootstrap_api.get("/me")
     assert me.status_code == 200
     assert me.json()["role"] == "bootstrap"
+
+
+async def test_identity_refuses_tokens_it_did_not_sign(
+    identity: IdentityHarness, admin: Admin
+) -> None:
+    real = await identity.access_token(admin.key)
+    claims = await identity.verify(real)
+    assert claims is not None
+    kid = jwt.get_unverified_header(real)["kid"]
+    forged = sign_access_token(claims=claims, private_key=Ed25519PrivateKey.generate(), kid=kid)
+    signing_kid, private_key = await _signer(identity)
+    elsewhere = AccessClaims(**{**claims.model_dump(), "iss": "http://elsewhere"})
+    foreign = sign_access_token(claims=elsewhere, private_key=private_key, kid=signing_kid)
+    for token in (forged, foreign, real + "x", real.replace(".", ".x", 1)):
+        async with identity.client(token) as client:
+            assert (await client.get("/me")).status_code == 401
+    async with identity.client(real) as client:
+        assert (await client.head("/.well-known/jwks.json")).status_code == 200
+        assert (await client.get("/me")).status_code == 200
+
+
+async def _signer(identity: IdentityHarness) -> tuple[str, Ed25519PrivateKey]:
+    from ticketflow_identity.commands.signing_keys import signing_key
+
+    async with identity.pool.acquire() as conn:
+        return await signing_key(conn=conn, settings=identity.settings, now=identity.clock())
