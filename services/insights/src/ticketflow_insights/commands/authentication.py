@@ -48,7 +48,7 @@ async def viewer_of_identity(*, conn: asyncpg.Connection, identity: Principal) -
     if identity.via == "service_token" or identity.role in ("admin", "bootstrap"):
         return ADMIN
     agent_id = identity.agent_id
-    if agent_id is None:
+    if agent_id is None or identity.role not in ("agent", "lead"):
         return Viewer(role="agent")
     if identity.role == "lead":
         teams = await led_teams(conn=conn, agent_id=agent_id)
