@@ -3,10 +3,10 @@ The four core ones by default; `services=WITH_INSIGHTS` adds insights, `WITH_MAI
 gateway on `System.smtp_gateway_port`), `EVERY_SERVICE` all seven.
 
 Identity runs beside them (unless `identity=False`) and every service verifies its access
-tokens, as in `make run`: the system bootstraps an admin (`bootstrap-admin`, the operator
-command `make run` uses), and `System.auth(service)` sends that admin's access token, exchanged
-at identity's `POST /token` and exchanged again before it expires. The services' own tokens
-(`System.tokens`, `System.service_auth`) are bootstrap credentials only.
+tokens, as in `make run`: the system bootstraps an admin with identity's bootstrap token
+(`POST /principals`, `POST /principals/{id}/keys`), and `System.auth(service)` sends that
+admin's access token, exchanged at identity's `POST /token` and again before it expires. The
+services' own tokens (`System.tokens`, `System.service_auth`) are bootstrap credentials only.
 
 Any service may run as several replicas (same environment, each its own port and log), the way
 SREs scale one service on its own.
@@ -14,15 +14,14 @@ SREs scale one service on its own.
 
 import asyncio
 import contextlib
-import os
 import re
 import secrets
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 
@@ -111,26 +110,24 @@ class _Bearers(Mapping[str, str]):
         return len(self.system.tokens)
 
 
-async def bootstrap_admin(identity: ServiceProcess, *, name: str = ADMIN_NAME) -> str:
-    """An identity admin's API key, from the operator command `make run` uses."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "ticketflow_identity",
-        "bootstrap-admin",
-        "--name",
-        name,
-        env={**os.environ, **identity.env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    found = KEY_PATTERN.search(stdout.decode())
-    if process.returncode != 0 or found is None:
-        raise AssertionError(
-            f"bootstrap-admin exited {process.returncode} without a key: {stderr.decode()[-2000:]}"
+async def bootstrap_admin(identity: ServiceProcess, *, bootstrap_token: str) -> str:
+    """An identity admin's API key, set up with identity's bootstrap token the way an operator
+    scripts it over HTTP (`make run` uses the `bootstrap-admin` command instead)."""
+    auth = {"Authorization": f"Bearer {bootstrap_token}"}
+    async with httpx.AsyncClient(base_url=identity.url, headers=auth, timeout=30) as http:
+        admin = await http.post(
+            "/principals",
+            json={"kind": "person", "display_name": ADMIN_NAME, "role": "admin",
+                  "email": "e2e-admin@ticketflow.test"},
+        )  # fmt: skip
+        assert admin.status_code == 201, f"POST /principals: {admin.status_code} {admin.text}"
+        key = await http.post(
+            f"/principals/{admin.json()['principal_id']}/keys", json={"name": "e2e"}
         )
-    return found.group(0)
+        assert key.status_code == 201, f"POST /principals/{{id}}/keys: {key.status_code} {key.text}"
+    token: str = key.json()["token"]
+    assert KEY_PATTERN.fullmatch(token), "identity's key is not tfid_<id>.<secret>"
+    return token
 
 
 @contextlib.asynccontextmanager
@@ -217,8 +214,11 @@ async def running_system(
     )
     try:
         if identity_port:
-            await processes[IDENTITY][0].wait_ready()
-            system.api_key = await bootstrap_admin(processes[IDENTITY][0])
+            # Identity first: the others' start-up (and a loaded machine) must not starve it.
+            await processes[IDENTITY][0].wait_ready(within=120)
+            system.api_key = await bootstrap_admin(
+                processes[IDENTITY][0], bootstrap_token=tokens[IDENTITY]
+            )
             system._credential = IdentityCredential(
                 identity_url=identity_url, api_key=system.api_key, cache=None
             )

@@ -90,8 +90,9 @@ key_works() {
     --data-urlencode grant_type=client_credentials --data-urlencode "client_secret=$1" 2>/dev/null
 }
 
-# An identity admin for this checkout, made once with identity's operator command (its database,
-# not its HTTP API); again only when identity no longer takes the key (a wiped database).
+# An identity admin for this checkout (TF_ADMIN_EMAIL), made once with identity's operator command
+# (its database, not its HTTP API); a new key for it only when identity no longer takes the one
+# in the file (a wiped database, a revoked key).
 bootstrap_admin() {
   local file="$ROOT/.local/api-tokens.env" key
   key="$(sed -n 's/^TICKETFLOW_API_KEY=//p' "$file" | tail -1)"
@@ -101,7 +102,8 @@ bootstrap_admin() {
       "IDENTITY_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
       "IDENTITY_PUBLIC_URL=$IDENTITY_URL" \
       "$ROOT/.venv/bin/python" -m ticketflow_identity bootstrap-admin \
-      --name "${TF_ADMIN_NAME:-local admin ($(whoami))}" 2>>"$LOGS/identity.log" \
+      --name "${TF_ADMIN_NAME:-local admin}" --email "${TF_ADMIN_EMAIL:-admin@ticketflow.localhost}" \
+      2>>"$LOGS/identity.log" \
     | grep -o 'tfid_[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*' | head -1)" || true
   if [[ -z "$key" ]]; then
     echo "identity: bootstrap-admin printed no key; see .local/logs/identity.log" >&2; exit 1
