@@ -3,7 +3,7 @@ suite's fake clock. Fixtures: `identity` (the harness), `bootstrap_api` (the ser
 `admin` (an admin principal, its key and an admin client on an access token of theirs)."""
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,17 +122,32 @@ async def new_key(api: httpx.AsyncClient, principal_id: str, **fields: Any) -> d
     return issued
 
 
+class FreshToken(httpx.Auth):
+    """Each request on an access token exchanged at that moment of the fake clock, so a test
+    may move time by days and still act as the admin."""
+
+    def __init__(self, identity: IdentityHarness, key: str) -> None:
+        self.identity = identity
+        self.key = key
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"Bearer {await self.identity.access_token(self.key)}"
+        yield request
+
+
 @pytest.fixture
 async def admin(
     identity: IdentityHarness, bootstrap_api: httpx.AsyncClient
 ) -> AsyncIterator[Admin]:
-    """An admin set up with the service token, acting on an access token of their own."""
+    """An admin set up with the service token, acting on access tokens of their own."""
     principal = await new_principal(
         bootstrap_api, display_name="Root", role="admin", email="root@example.org"
     )
     key = await new_key(bootstrap_api, principal["principal_id"])
-    token = await identity.access_token(key["token"])
-    async with identity.client(token) as client:
+    async with identity.anonymous() as client:
+        client.auth = FreshToken(identity, key["token"])
         yield Admin(
             principal_id=principal["principal_id"],
             key=key["token"],

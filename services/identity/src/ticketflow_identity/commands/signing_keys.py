@@ -1,11 +1,13 @@
 """Signing keys: the first one made when none signs, rotation (published a lead before it
 signs, the old one published until its last token expired), and the key set services fetch."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ticketflow_common.events.identity import SigningKeyRotated
@@ -16,6 +18,7 @@ from ticketflow_identity.domain.signing import SigningKey
 from ticketflow_identity.settings import IdentitySettings
 from ticketflow_identity.store import signing_keys as store
 
+log = logging.getLogger(__name__)
 EVENT_SUBJECT = "signing-keys"
 _UNSEALED: dict[str, Ed25519PrivateKey] = {}
 """Private keys already unsealed, by kid (a handful: one per rotation)."""
@@ -85,10 +88,20 @@ async def signing_key(
 
 
 def _unsealed(key: SigningKey, *, settings: IdentitySettings) -> Ed25519PrivateKey:
+    """503 when the secret is not the one the key was sealed with (an operator changed it)."""
     if key.kid not in _UNSEALED:
-        _UNSEALED[key.kid] = signing.unseal(
-            key.sealed_private, kid=key.kid, secret=settings.signing_key_secret.get_secret_value()
-        )
+        try:
+            _UNSEALED[key.kid] = signing.unseal(
+                key.sealed_private,
+                kid=key.kid,
+                secret=settings.signing_key_secret.get_secret_value(),
+            )
+        except (InvalidTag, ValueError) as exc:
+            log.error("signing key cannot be unsealed", extra={"kid": key.kid})
+            raise ProblemError(
+                503,
+                f"signing key {key.kid} cannot be unsealed with IDENTITY_SIGNING_KEY_SECRET",
+            ) from exc
     return _UNSEALED[key.kid]
 
 

@@ -46,7 +46,7 @@ def parse_form(body: bytes, content_type: str | None) -> dict[str, str]:
         raise TokenRequestError("invalid_request", f"the request body must be {FORM}")
     try:
         text = body.decode("utf-8")
-        fields = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text))
+        fields = parse_qs(text, keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError) as exc:
         raise TokenRequestError("invalid_request", "the form is not valid UTF-8 form data") from exc
     form: dict[str, str] = {}
