@@ -205,9 +205,7 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
     needed = set().union(*(metric_names(q.expr) for q in queries))
     await seed_insights_history(system)
     async with httpx.AsyncClient(timeout=15) as http:
-        api = DeskApi(
-            urls={s: system.url(s) for s in SERVICES}, tokens=system.bearers(), http=http
-        )
+        api = DeskApi(urls={s: system.url(s) for s in SERVICES}, tokens=system.bearers(), http=http)
         desk = await seed_desk(
             api,
             targets=TARGETS,
