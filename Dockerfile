@@ -1,5 +1,7 @@
-# One image for the seven services and the topics job; the argument picks the module:
-#   docker run IMAGE intake        (likewise routing, sla, notify, insights, knowledge, mail)
+# One image for the eight services and the topics job; the argument picks the module:
+#   docker run IMAGE intake        (likewise routing, sla, notify, insights, knowledge, mail,
+#                                   identity)
+#   docker run IMAGE ticketflow_identity bootstrap-admin --name ops   (the first admin's API key)
 #   docker run IMAGE ticketflow_common.kafka_topics --bootstrap-servers kafka:9092
 #   docker run IMAGE ticketflow_cli tickets list   (the `ticketflow` CLI; configure it by env)
 # Configuration comes only from environment variables (see .env.example, docker-compose.yml).
@@ -31,6 +33,7 @@ COPY services/notify/pyproject.toml services/notify/pyproject.toml
 COPY services/insights/pyproject.toml services/insights/pyproject.toml
 COPY services/knowledge/pyproject.toml services/knowledge/pyproject.toml
 COPY services/mail/pyproject.toml services/mail/pyproject.toml
+COPY services/identity/pyproject.toml services/identity/pyproject.toml
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace
 
@@ -39,7 +42,7 @@ COPY libs/ libs/
 COPY services/ services/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev \
- && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights, ticketflow_knowledge, ticketflow_mail"
+ && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights, ticketflow_knowledge, ticketflow_mail, ticketflow_identity"
 
 # Runs unprivileged; the code and the venv stay root-owned and read-only to it.
 RUN groupadd --system --gid 10001 ticketflow \
@@ -48,5 +51,5 @@ RUN groupadd --system --gid 10001 ticketflow \
 USER ticketflow:ticketflow
 
 ENV PATH="/app/.venv/bin:${PATH}"
-EXPOSE 8001 8002 8003 8004 8005 8006 8007 2525
+EXPOSE 8001 8002 8003 8004 8005 8006 8007 8008 2525
 ENTRYPOINT ["/app/.venv/bin/python", "-m"]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import httpx
 
+from tools.credentials import bearer
+
 AGENTS = [
     # Names apart from `make demo`'s desk (tools/demo/desk.py), which seeds its own people.
     {
@@ -52,9 +54,9 @@ URLS = {
 
 
 def client(service: str) -> httpx.Client:
-    token = os.environ[f"{service.upper()}_API_TOKEN"]
+    """Acts with `TICKETFLOW_API_KEY` (an identity admin), else the service's own token."""
     return httpx.Client(
-        base_url=URLS[service], headers={"Authorization": f"Bearer {token}"}, timeout=10
+        base_url=URLS[service], headers={"Authorization": f"Bearer {bearer(service)}"}, timeout=10
     )
 
 

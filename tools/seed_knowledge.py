@@ -6,8 +6,9 @@ errors (resolving the one marked so) and asks for a suggestion for each of its q
 re-run finds what exists by title and only finishes what is missing. `--check` (smoke.sh) only
 asks the questions and fails when one of them gets no item.
 
-Reads `TICKETFLOW_KNOWLEDGE_URL` (http://127.0.0.1:8006) and `KNOWLEDGE_API_TOKEN`, the service
-token, which acts as an admin.
+Reads `TICKETFLOW_KNOWLEDGE_URL` (http://127.0.0.1:8006) and acts as an admin with
+`TICKETFLOW_API_KEY` (the identity admin `make run` bootstraps), else `KNOWLEDGE_API_TOKEN`, the
+service token of a knowledge run without identity.
 """
 
 import argparse
@@ -21,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from ticketflow_cli.failures import CommandFailed
+from tools.credentials import bearer
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "infra" / "local" / "demo_knowledge.json"
@@ -207,9 +211,10 @@ def main() -> int:
         "--check", action="store_true", help="only ask the demo questions; fail on no items"
     )
     args = parser.parse_args()
-    token = os.environ.get("KNOWLEDGE_API_TOKEN")
-    if not token:
-        print("KNOWLEDGE_API_TOKEN is not set (.local/api-tokens.env)", file=sys.stderr)
+    try:
+        token = bearer("knowledge")
+    except CommandFailed as failure:
+        print(f"knowledge demo: {failure.message}", file=sys.stderr)
         return 2
     url = os.environ.get("TICKETFLOW_KNOWLEDGE_URL", DEFAULT_URL)
     try:

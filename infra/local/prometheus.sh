@@ -72,7 +72,7 @@ alive() { [[ -f "$PID" ]] && kill -0 "$(cat "$PID")" 2>/dev/null; }
 
 # infra/prometheus/prometheus.yml with the compose host names replaced by loopback ports.
 write_config() {
-  sed -e 's#"\(intake\|routing\|sla\|notify\|insights\|knowledge\|mail\):#"127.0.0.1:#' \
+  sed -e 's#"\(intake\|routing\|sla\|notify\|insights\|knowledge\|mail\|identity\):#"127.0.0.1:#' \
       -e "s|localhost:9090|127.0.0.1:$PORT|" \
       -e "s|/etc/prometheus/alerts.yml|$ROOT/infra/prometheus/alerts.yml|" \
       -e 's|scrape_interval: 15s|scrape_interval: 5s|' \
@@ -94,7 +94,7 @@ up() {
     (( SECONDS < deadline )) || { echo "prometheus not ready after 30 s" >&2; exit 1; }
     sleep 0.3
   done
-  echo "prometheus: http://127.0.0.1:$PORT (alerts: /alerts), scraping 127.0.0.1:8001-8006"
+  echo "prometheus: http://127.0.0.1:$PORT (alerts: /alerts), scraping 127.0.0.1:8001-8008"
 }
 
 down() {

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Starts or stops the seven Ticketflow services as background processes on 127.0.0.1.
+# Starts or stops the eight Ticketflow services as background processes on 127.0.0.1: identity
+# (127.0.0.1:8008) first, whose access tokens every other service verifies (<SVC>_IDENTITY_ISSUER,
+# its key set at /.well-known/jwks.json); then `up` bootstraps an identity admin once and writes
+# its API key to .local/api-tokens.env (TICKETFLOW_API_KEY): the one credential the CLI, the demo
+# seeding and the operator act with. The services' own *_API_TOKENs only set identity up.
 # Mail also listens for SMTP on 127.0.0.1:${MAIL_SMTP_GATEWAY_PORT:-2525} (a mail transfer agent
 # relays to it) and, like notify, sends its mails to the local sink demo.sh starts (mailsink:
 # 127.0.0.1:${TF_MAIL_SINK_PORT:-2526}, each mail kept in .local/mail/, a Maildir).
@@ -8,8 +12,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
-SERVICES=(intake routing sla notify insights knowledge mail)
-declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005 [knowledge]=8006 [mail]=8007)
+SERVICES=(identity intake routing sla notify insights knowledge mail)
+declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005 [knowledge]=8006 [mail]=8007 [identity]=8008)
+IDENTITY_URL="http://127.0.0.1:${PORTS[identity]}"
 
 alive() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
@@ -39,6 +44,9 @@ api_tokens() {
   # Mail signs access tokens to its attachments API for agents and requesters.
   grep -q "^MAIL_ACCESS_TOKEN_SECRET=" "$file" \
     || echo "MAIL_ACCESS_TOKEN_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"
+  # Identity keeps its Ed25519 signing keys encrypted at rest with this secret.
+  grep -q "^IDENTITY_SIGNING_KEY_SECRET=" "$file" \
+    || echo "IDENTITY_SIGNING_KEY_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"
   echo "$file"
 }
 
@@ -53,6 +61,8 @@ up() {
     env "${p}_DATABASE_URL=$TICKETFLOW_DATABASE_URL" \
         "${p}_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
         "${p}_HTTP_PORT=${PORTS[$s]}" \
+        "${p}_IDENTITY_ISSUER=$IDENTITY_URL" \
+        "IDENTITY_PUBLIC_URL=$IDENTITY_URL" \
         "NOTIFY_ALLOWED_PRIVATE_NETWORKS=[\"127.0.0.0/8\"]" \
         "NOTIFY_SMTP_PORT=${NOTIFY_SMTP_PORT:-$SINK_PORT}" \
         "MAIL_SMTP_GATEWAY_PORT=${MAIL_SMTP_GATEWAY_PORT:-2525}" \
@@ -71,6 +81,36 @@ up() {
     done
     echo "$s: ready on http://127.0.0.1:${PORTS[$s]}"
   done
+  bootstrap_admin
+}
+
+# True when identity exchanges the key for an access token (it exists and is not revoked).
+key_works() {
+  [[ -n "$1" ]] && curl -fsS -o /dev/null -X POST "$IDENTITY_URL/token" \
+    --data-urlencode grant_type=client_credentials --data-urlencode "client_secret=$1" 2>/dev/null
+}
+
+# An identity admin for this checkout (TF_ADMIN_EMAIL), made once with identity's operator command
+# (its database, not its HTTP API); a new key for it only when identity no longer takes the one
+# in the file (a wiped database, a revoked key).
+bootstrap_admin() {
+  local file="$ROOT/.local/api-tokens.env" key
+  key="$(sed -n 's/^TICKETFLOW_API_KEY=//p' "$file" | tail -1)"
+  if key_works "$key"; then echo "identity: admin key in .local/api-tokens.env works"; return 0; fi
+  set -a; source "$ROOT/.local/env"; source "$file"; set +a
+  key="$(env "IDENTITY_DATABASE_URL=$TICKETFLOW_DATABASE_URL" \
+      "IDENTITY_KAFKA_BOOTSTRAP_SERVERS=$TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS" \
+      "IDENTITY_PUBLIC_URL=$IDENTITY_URL" \
+      "$ROOT/.venv/bin/python" -m ticketflow_identity bootstrap-admin \
+      --name "${TF_ADMIN_NAME:-local admin}" --email "${TF_ADMIN_EMAIL:-admin@ticketflow.localhost}" \
+      2>>"$LOGS/identity.log" \
+    | grep -o 'tfid_[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*' | head -1)" || true
+  if [[ -z "$key" ]]; then
+    echo "identity: bootstrap-admin printed no key; see .local/logs/identity.log" >&2; exit 1
+  fi
+  (umask 077; sed -i '/^TICKETFLOW_API_KEY=/d' "$file"; echo "TICKETFLOW_API_KEY=$key" >>"$file")
+  key_works "$key" || { echo "identity: refuses the new admin key" >&2; exit 1; }
+  echo "identity: bootstrapped an admin; its key is TICKETFLOW_API_KEY in .local/api-tokens.env"
 }
 
 down() {

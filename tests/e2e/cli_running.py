@@ -23,7 +23,12 @@ class CliRun:
 
 
 def cli_env(system: System, **overrides: str) -> dict[str, str]:
-    """Only the test system's URLs, tokens, Kafka and topic prefix; none of the caller's."""
+    """Only the test system's URLs, credential, Kafka and topic prefix; none of the caller's.
+
+    With identity running, the one credential is the admin's API key (`TICKETFLOW_API_KEY`),
+    and no service token is given: the CLI must act with identity's access tokens. Without it,
+    each service's token.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
@@ -31,7 +36,12 @@ def cli_env(system: System, **overrides: str) -> dict[str, str]:
     }
     for service in SERVICES:
         env[f"TICKETFLOW_{service.upper()}_URL"] = system.url(service)
-        env[f"{service.upper()}_API_TOKEN"] = system.tokens[service]
+        if not system.api_key:
+            env[f"{service.upper()}_API_TOKEN"] = system.tokens[service]
+    if system.api_key and system.identity_url:
+        env["TICKETFLOW_API_KEY"] = system.api_key
+        env["TICKETFLOW_IDENTITY_URL"] = system.identity_url
+        env["TICKETFLOW_TOKEN_CACHE_DIR"] = ""  # each run exchanges; nothing left in ~/.cache
     env["TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS"] = system.kafka_bootstrap
     env["TICKETFLOW_TOPIC_PREFIX"] = system.names.prefix
     env["COLUMNS"] = "300"  # wide tables: ids are never cut
@@ -41,6 +51,9 @@ def cli_env(system: System, **overrides: str) -> dict[str, str]:
 def assert_no_token(system: System, text: str) -> None:
     for service, token in system.tokens.items():
         assert token not in text, f"the {service} token was printed"
+    if system.api_key:
+        assert system.api_key.partition(".")[2] not in text, "the API key's secret was printed"
+        assert system.token() not in text, "the access token was printed"
 
 
 async def start_cli(

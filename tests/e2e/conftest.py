@@ -30,7 +30,7 @@ async def system(
     system_env: dict[str, str],
     system_services: tuple[str, ...],
 ) -> AsyncIterator[System]:
-    """Each test module gets its own system: database, topics and four processes."""
+    """Each test module gets its own system: database, topics, identity and four processes."""
     async with (
         fresh_database(infra) as database_url,
         running_system(
@@ -42,7 +42,7 @@ async def system(
         ) as system,
     ):
         yield system
-    assert system.exit_codes == {s: [0] for s in system_services}, (
+    assert system.exit_codes == {s: [0] for s in system.replicas}, (
         f"graceful SIGTERM exit codes: {system.exit_codes}"
     )
 

@@ -42,7 +42,7 @@ async def fuzz(system: System, service: str, *, max_examples: int = MAX_EXAMPLES
         "run",
         f"{system.url(service)}/openapi.json",
         "--header",
-        f"Authorization: Bearer {system.tokens[service]}",
+        f"Authorization: Bearer {system.bearer(service)}",
         "--checks",
         ",".join(CHECKS),
         "--max-examples",

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import stat
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -225,22 +226,47 @@ async def test_errors_are_clear_and_exit_non_zero(system: System, workdir: Path)
     assert missing.code == 4
     assert missing.stderr.startswith("error: intake: not found")
 
+    wrong_key = "tfid_0000000000000000.definitely-not-the-secret-0123456789"
+    refused_key = await run_cli(
+        system,
+        *("tickets", "list"),
+        cwd=workdir,
+        env=cli_env(system, TICKETFLOW_API_KEY=wrong_key),
+    )
+    assert refused_key.code == 5, refused_key.output
+    assert "identity refused the key in TICKETFLOW_API_KEY" in refused_key.stderr
+    assert "definitely-not-the-secret" not in refused_key.output
+
+    no_identity = await run_cli(
+        system,
+        *("tickets", "list"),
+        cwd=workdir,
+        env=cli_env(system, TICKETFLOW_IDENTITY_URL="http://127.0.0.1:9"),
+    )
+    assert no_identity.code == 3, no_identity.output
+    assert "identity is not reachable at http://127.0.0.1:9" in no_identity.stderr
+    assert "TICKETFLOW_IDENTITY_URL" in no_identity.stderr
+
+    # Without a key the CLI falls back to the service's own token, and names it when refused.
     wrong_token = "definitely-not-the-token-0123456789"
     refused = await run_cli(
         system,
         *("tickets", "list"),
         cwd=workdir,
-        env=cli_env(system, INTAKE_API_TOKEN=wrong_token),
+        env=cli_env(system, TICKETFLOW_API_KEY="", INTAKE_API_TOKEN=wrong_token),
     )
     assert refused.code == 5
     assert "INTAKE_API_TOKEN" in refused.stderr
     assert wrong_token not in refused.output
 
     unset = await run_cli(
-        system, "sla", "show", unknown, cwd=workdir, env=cli_env(system, SLA_API_TOKEN="")
+        system,
+        *("sla", "show", unknown),
+        cwd=workdir,
+        env=cli_env(system, TICKETFLOW_API_KEY="", SLA_API_TOKEN=""),
     )
     assert unset.code == 2
-    assert "SLA_API_TOKEN is not set" in unset.stderr
+    assert "neither TICKETFLOW_API_KEY nor SLA_API_TOKEN is set" in unset.stderr
 
     down = await run_cli(
         system,
@@ -535,3 +561,27 @@ async def test_demo_seed(system: System, workdir: Path, flaky_receiver: Receiver
     assert secret.read_text()
     demo = await cli_json(system, workdir, "tickets", "list", "--requester", "demo-user-0")
     assert [t["subject"] for t in demo["items"]] == ["VPN drops every 10 minutes"]
+
+
+async def test_one_key_for_every_service_and_its_token_cached_privately(
+    system: System, workdir: Path
+) -> None:
+    """The admin's identity key alone (no service token) works on intake, sla and routing; the
+    access token it was exchanged for is kept in a 0600 file, never the key."""
+    cache = workdir / "token-cache"
+    env = cli_env(system, TICKETFLOW_TOKEN_CACHE_DIR=str(cache))
+    assert not any(k.endswith("_API_TOKEN") for k in env)
+    created = await run_cli(
+        system,
+        *("tickets", "create", "--subject", "one key", "--requester", "u-key", "--quiet"),
+        cwd=workdir,
+        env=env,
+    )
+    assert created.code == 0, created.output
+    ticket_id = created.stdout.strip()
+    for args in (("sla", "show", ticket_id), ("routing", "show", ticket_id)):
+        shown = await run_cli(system, *args, cwd=workdir, env=env)
+        assert shown.code in (0, 4), shown.output  # 4: not projected yet; the key was taken
+    [cached] = cache.iterdir()
+    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
+    assert system.api_key.partition(".")[2] not in cached.read_text()

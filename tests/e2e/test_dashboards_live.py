@@ -205,9 +205,7 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
     needed = set().union(*(metric_names(q.expr) for q in queries))
     await seed_insights_history(system)
     async with httpx.AsyncClient(timeout=15) as http:
-        api = DeskApi(
-            urls={s: system.url(s) for s in SERVICES}, tokens=dict(system.tokens), http=http
-        )
+        api = DeskApi(urls={s: system.url(s) for s in SERVICES}, tokens=system.bearers(), http=http)
         desk = await seed_desk(
             api,
             targets=TARGETS,
@@ -219,7 +217,7 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
                 },
             },
         )
-        knowledge = {"url": system.url("knowledge"), "token": system.tokens["knowledge"]}
+        knowledge = {"url": system.url("knowledge"), "token": system.bearer("knowledge")}
         # Counters only show an increase once Prometheus has seen them before it: a first
         # round makes every series exist, a second one moves them all.
         await drive_load(api, desk)

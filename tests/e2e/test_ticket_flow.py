@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from tests.contract_check import contract_violations
@@ -233,3 +234,48 @@ async def test_every_event_on_the_bus_meets_its_published_contract(system: Syste
             assert dict(record.headers).get("traceparent"), "every event carries its trace"
         checked += count
     assert checked >= 3
+
+
+async def test_one_access_token_is_the_credential_for_every_service(system: System) -> None:
+    """Identity's EdDSA access token, verified by each service against the published key set."""
+    assert system.identity_url is not None
+    token = system.token()
+    header = jwt.get_unverified_header(token)
+    assert (header["alg"], header["typ"]) == ("EdDSA", "at+jwt")
+    async with httpx.AsyncClient(timeout=10) as http:
+        keys = await http.get(f"{system.identity_url}/.well-known/jwks.json")  # open
+        assert keys.status_code == 200, keys.text
+        assert header["kid"] in {key["kid"] for key in keys.json()["keys"]}
+        claims = jwt.decode(
+            token,
+            jwt.PyJWKSet.from_dict(keys.json())[header["kid"]].key,
+            algorithms=["EdDSA"],
+            audience="ticketflow",
+            issuer=system.identity_url,
+        )
+        assert claims["role"] == "admin"
+        for service, path in (
+            ("intake", "/tickets"),
+            ("routing", "/agents"),
+            ("sla", "/policies"),
+            ("notify", "/endpoints"),
+        ):
+            got = await http.get(f"{system.url(service)}{path}", headers=system.auth(service))
+            assert got.status_code == 200, f"{service}: {got.status_code} {got.text}"
+
+
+async def test_service_tokens_only_set_identity_up(system: System) -> None:
+    """With identity on, a service's own token is a bootstrap credential: ordinary calls are
+    refused (contracts/authorization.toml gives the bootstrap role nothing but setting identity
+    up), while the same call with an access token passes (above)."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        for service, path in (
+            ("intake", "/tickets"),
+            ("routing", "/agents"),
+            ("sla", "/policies"),
+            ("notify", "/endpoints"),
+        ):
+            refused = await http.get(
+                f"{system.url(service)}{path}", headers=system.service_auth(service)
+            )
+            assert refused.status_code == 403, f"{service}: {refused.status_code} {refused.text}"

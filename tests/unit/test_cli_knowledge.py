@@ -77,7 +77,7 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
 
 def run(*args: str, token: str = "t") -> Any:  # noqa: S107 - a fake knowledge's token
     env = {"KNOWLEDGE_API_TOKEN": token, "TICKETFLOW_KNOWLEDGE_URL": "http://knowledge.test:8006",
-           "COLUMNS": "220"}  # fmt: skip
+           "TICKETFLOW_API_KEY": "", "COLUMNS": "220"}  # fmt: skip
     return CliRunner().invoke(app, ["knowledge", *args], env=env)
 
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_identity.settings import IdentitySettings
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_intake.settings import IntakeSettings
 from ticketflow_knowledge.settings import KnowledgeSettings
@@ -34,6 +35,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "insights": InsightsSettings,
     "knowledge": KnowledgeSettings,
     "mail": MailSettings,
+    "identity": IdentitySettings,
 }
 TOPICS_JOB = "kafka-topics"
 INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector")
@@ -330,3 +332,14 @@ def test_the_image_build_imports_every_package_it_ships() -> None:
     packages = [p.strip() for p in imported.split(",")]
     assert {f"ticketflow_{s}" for s in SETTINGS} <= set(packages)
     assert all(importlib.util.find_spec(p) is not None for p in packages)
+
+
+@pytest.mark.parametrize("name", [s for s in SETTINGS if s != "identity"])
+def test_every_service_verifies_identitys_tokens(
+    services: dict[str, dict[str, Any]], name: str
+) -> None:
+    """One credential for every service: each verifies the access tokens identity issues."""
+    issuer = environment(services["identity"]).get("IDENTITY_PUBLIC_URL")
+    assert issuer, "identity: IDENTITY_PUBLIC_URL (the issuer of its tokens) is not set"
+    var = env_name(SETTINGS[name], "identity_issuer")
+    assert environment(services[name]).get(var) == issuer, f"{name}: {var} is not {issuer}"

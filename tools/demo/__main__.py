@@ -4,7 +4,8 @@ Seeds (idempotently) teams, agents with skills and shifts, the catalogue, compre
 policies with an escalation ladder and a flaky webhook endpoint, then files tickets for
 `--minutes` whose arrivals follow an hour-of-day pattern (a demo day lasts `--day-minutes`),
 and works them like a desk would, so every panel of the Grafana dashboards moves.
-Tokens come from <SERVICE>_API_TOKEN (infra/local/demo.sh sources .local/api-tokens.env).
+It acts with TICKETFLOW_API_KEY (the identity admin `make run` bootstraps), else each
+<SERVICE>_API_TOKEN (infra/local/demo.sh sources .local/api-tokens.env).
 """
 
 import argparse
@@ -16,6 +17,7 @@ import httpx
 
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.topics import TICKETS, TopicNames
+from tools.credentials import Bearers
 from tools.demo.api import LOCAL_URLS, SERVICES, DeskApi
 from tools.demo.desk import DEMO_TARGETS, seed_desk
 from tools.demo.traffic import run_traffic
@@ -40,7 +42,7 @@ async def publish_unreadable_events(*, bootstrap: str, prefix: str, count: int) 
 
 
 async def demo(args: argparse.Namespace) -> None:
-    tokens = {service: os.environ[f"{service.upper()}_API_TOKEN"] for service in SERVICES}
+    tokens = Bearers(SERVICES)
     async with httpx.AsyncClient(timeout=15) as http:
         api = DeskApi(urls=LOCAL_URLS, tokens=tokens, http=http)
         desk = await seed_desk(

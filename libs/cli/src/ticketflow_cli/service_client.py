@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from ticketflow_cli.credentials import Bearer, bearer_for
 from ticketflow_cli.failures import CommandFailed, ExitCode
 from ticketflow_cli.settings import CliSettings, Service, token_variable, url_variable
 
@@ -32,12 +33,16 @@ def problem_text(response: httpx.Response) -> str:
     return "; ".join([str(detail), *fields])
 
 
-def failure_of(service: Service, response: httpx.Response) -> CommandFailed:
+def failure_of(
+    service: Service, response: httpx.Response, *, variable: str | None = None
+) -> CommandFailed:
     status = response.status_code
     text = problem_text(response)
     if status in (401, 403):
+        where = variable or token_variable(service)
+        what = "the access token of the key" if where.endswith("_API_KEY") else "the token"
         return CommandFailed(
-            f"{service} refused the token in {token_variable(service)} ({status}: {text})",
+            f"{service} refused {what} in {where} ({status}: {text})",
             code=ExitCode.UNAUTHORIZED,
         )
     if status == 404:
@@ -49,18 +54,12 @@ class ServiceClient:
     """A short-lived client of one service: `with ServiceClient(settings, "intake") as c: ...`."""
 
     def __init__(self, settings: CliSettings, service: Service) -> None:
-        token = settings.token(service)
-        if token is None:
-            raise CommandFailed(
-                f"{token_variable(service)} is not set: export it, or run from the checkout "
-                "where `make run` wrote .local/api-tokens.env",
-                code=ExitCode.CONFIGURATION,
-            )
+        self._bearer: Bearer = bearer_for(settings, service)
         self.service = service
         self.base_url = settings.url(service)
         self._http = httpx.Client(
             base_url=self.base_url,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "ticketflow-cli"},
+            headers={"User-Agent": "ticketflow-cli"},
             timeout=settings.http_timeout_seconds,
         )
 
@@ -86,17 +85,32 @@ class ServiceClient:
     ) -> httpx.Response:
         """Send and return a 2xx response; raise `CommandFailed` for anything else."""
         query = {k: v for k, v in (params or {}).items() if v is not None and v != []}
+        response = self._send(method, path, params=query, json=json, headers=headers)
+        if response.status_code == 401 and self._bearer.forget is not None:
+            # A cached access token identity no longer stands behind (its signing key rotated
+            # away, the key was revoked): exchange the key once more and try again.
+            self._bearer.forget()
+            response = self._send(method, path, params=query, json=json, headers=headers)
+        if response.is_success:
+            return response
+        raise failure_of(self.service, response, variable=self._bearer.variable)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, QueryValue],
+        json: Any,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        sent = {**(headers or {}), "Authorization": f"Bearer {self._bearer.value()}"}
         try:
-            response = self._http.request(
-                method, path, params=query, json=json, headers=dict(headers or {})
-            )
+            return self._http.request(method, path, params=params, json=json, headers=sent)
         except httpx.TimeoutException as exc:
             raise self._unreachable(f"no answer in time ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
             raise self._unreachable(f"{type(exc).__name__}: {exc}") from exc
-        if response.is_success:
-            return response
-        raise failure_of(self.service, response)
 
     def get(self, path: str, *, params: Mapping[str, QueryValue] | None = None) -> Any:
         return self.request("GET", path, params=params).json()

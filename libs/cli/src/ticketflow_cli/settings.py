@@ -1,10 +1,14 @@
-"""Where the services and Kafka are, and the tokens to call them: environment, then `.local/`.
+"""Where the services and Kafka are, and the credential to call them: environment, then
+`.local/`.
 
 Variables already in the environment win; `.local/env` and `.local/api-tokens.env` (what
-`make run` writes, relative to the working directory) fill in the rest. Tokens stay
-`SecretStr`, so neither a repr nor an error message ever shows them.
+`make run` writes, relative to the working directory) fill in the rest. One identity API key
+(`TICKETFLOW_API_KEY`) is the credential for every service; without one, each service's own
+`<SERVICE>_API_TOKEN`. Secrets stay `SecretStr`, so neither a repr nor an error message ever
+shows them.
 """
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -18,8 +22,15 @@ SERVICES: tuple[Service, ...] = ("intake", "routing", "sla", "notify")
 ENV_FILES = (".local/env", ".local/api-tokens.env")
 
 
+def default_token_cache_dir() -> str:
+    """Where exchanged access tokens are kept between commands: the user's cache folder."""
+    base = Path.home() / ".cache"
+    return str(base / "ticketflow")
+
+
 class CliSettings(BaseSettings):
-    """`TICKETFLOW_<SERVICE>_URL`, `<SERVICE>_API_TOKEN`, Kafka and the topic prefix."""
+    """`TICKETFLOW_<SERVICE>_URL`, the API key (or `<SERVICE>_API_TOKEN`), Kafka and the topic
+    prefix."""
 
     model_config = SettingsConfigDict(
         extra="ignore", frozen=True, env_file=ENV_FILES, env_file_encoding="utf-8"
@@ -31,6 +42,13 @@ class CliSettings(BaseSettings):
     notify_url: str = Field("http://127.0.0.1:8004", validation_alias="TICKETFLOW_NOTIFY_URL")
     insights_url: str = Field("http://127.0.0.1:8005", validation_alias="TICKETFLOW_INSIGHTS_URL")
     knowledge_url: str = Field("http://127.0.0.1:8006", validation_alias="TICKETFLOW_KNOWLEDGE_URL")
+    identity_url: str = Field("http://127.0.0.1:8008", validation_alias="TICKETFLOW_IDENTITY_URL")
+    api_key: SecretStr | None = Field(None, validation_alias="TICKETFLOW_API_KEY")
+    token_cache_dir: str = Field(
+        default_factory=default_token_cache_dir,
+        validation_alias="TICKETFLOW_TOKEN_CACHE_DIR",
+        description="Where access tokens are cached (0600 files); empty: in memory only.",
+    )
     intake_api_token: SecretStr | None = Field(None, validation_alias="INTAKE_API_TOKEN")
     routing_api_token: SecretStr | None = Field(None, validation_alias="ROUTING_API_TOKEN")
     sla_api_token: SecretStr | None = Field(None, validation_alias="SLA_API_TOKEN")
@@ -48,7 +66,13 @@ class CliSettings(BaseSettings):
     )
 
     @field_validator(
-        "intake_url", "routing_url", "sla_url", "notify_url", "insights_url", "knowledge_url"
+        "intake_url",
+        "routing_url",
+        "sla_url",
+        "notify_url",
+        "insights_url",
+        "knowledge_url",
+        "identity_url",
     )
     @classmethod
     def _http_url(cls, value: str) -> str:
@@ -66,6 +90,12 @@ class CliSettings(BaseSettings):
         if secret is None or not secret.get_secret_value():
             return None
         return secret.get_secret_value()
+
+    def identity_key(self) -> str | None:
+        """The identity API key (`tfid_...`), or None when unset or empty."""
+        if self.api_key is None or not self.api_key.get_secret_value():
+            return None
+        return self.api_key.get_secret_value()
 
 
 def url_variable(service: Service) -> str:

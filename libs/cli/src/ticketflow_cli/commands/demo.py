@@ -2,7 +2,8 @@
 
 The seeding lives in `tools/` beside `infra/local/demo.sh`, which runs the same script, so
 `make demo` and this command seed the same data; this command passes on the CLI's service
-URLs and tokens and any extra options the script takes.
+URLs and credential (the identity API key, else each service's token) and any extra options
+the script takes.
 """
 
 import os
@@ -13,8 +14,9 @@ from typing import Annotated
 
 import typer
 
+from ticketflow_cli.credentials import credential_environment
 from ticketflow_cli.failures import CommandFailed, ExitCode
-from ticketflow_cli.settings import SERVICES, load_settings, token_variable, url_variable
+from ticketflow_cli.settings import SERVICES, load_settings, url_variable
 
 app = typer.Typer(help="Demo data.", no_args_is_help=True)
 
@@ -53,15 +55,9 @@ def seed(
     """
     settings = load_settings()
     root = checkout_root()
-    env = dict(os.environ)
+    env = {**os.environ, **credential_environment(settings, SERVICES)}
     for service in SERVICES:
         env[url_variable(service)] = settings.url(service)
-        token = settings.token(service)
-        if token is None:
-            raise CommandFailed(
-                f"{token_variable(service)} is not set", code=ExitCode.CONFIGURATION
-            )
-        env[token_variable(service)] = token
     secret = secret_file or root / ".local" / "demo" / "webhook-secret"
     command = [
         sys.executable,

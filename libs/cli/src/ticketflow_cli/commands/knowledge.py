@@ -11,10 +11,11 @@ import typer
 
 from ticketflow_cli import render
 from ticketflow_cli.commands.demo import checkout_root
+from ticketflow_cli.credentials import credential_environment
 from ticketflow_cli.event_summary import short
 from ticketflow_cli.failures import CommandFailed, ExitCode
 from ticketflow_cli.service_client import ServiceClient
-from ticketflow_cli.settings import load_settings, token_variable, url_variable
+from ticketflow_cli.settings import load_settings, url_variable
 
 app = typer.Typer(
     help="Knowledge: suggestions for a question, articles, known errors and deflections"
@@ -221,15 +222,10 @@ def seed_demo(
     """What `make run` seeds into knowledge: zh and en articles and known errors
     (tools/seed_knowledge.py, infra/local/demo_knowledge.json), then a suggestion in each."""
     settings = load_settings()
-    token = settings.token("knowledge")
-    if token is None:
-        raise CommandFailed(
-            f"{token_variable('knowledge')} is not set", code=ExitCode.CONFIGURATION
-        )
     env = {
         **os.environ,
+        **credential_environment(settings, ("knowledge",)),
         url_variable("knowledge"): settings.url("knowledge"),
-        token_variable("knowledge"): token,
     }
     command = [sys.executable, "-m", "tools.seed_knowledge", *(["--check"] if check else [])]
     finished = subprocess.run(command, cwd=checkout_root(), env=env, check=False)  # noqa: S603
