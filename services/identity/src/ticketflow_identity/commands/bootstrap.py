@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import asyncpg
+from opentelemetry import trace
 
 from ticketflow_common.problems import ProblemError
 from ticketflow_identity.commands.api_keys import issue_key
@@ -13,6 +14,7 @@ from ticketflow_identity.settings import IdentitySettings
 from ticketflow_identity.store import principals as store
 
 KEY_NAME = "bootstrap-admin"
+tracer = trace.get_tracer(__name__)
 
 
 async def bootstrap_admin(
@@ -24,7 +26,20 @@ async def bootstrap_admin(
     now: datetime,
 ) -> tuple[PrincipalView, IssuedKey, bool]:
     """(the admin, a new key of theirs, whether the admin was created): the admin with
-    `email` is reused when there is one, so running it again only issues another key."""
+    `email` is reused when there is one, so running it again only issues another key. One
+    span: the command runs outside any request, and its events carry a trace like all others."""
+    with tracer.start_as_current_span("identity bootstrap-admin"):
+        return await _bootstrap_admin(conn=conn, name=name, email=email, settings=settings, now=now)
+
+
+async def _bootstrap_admin(
+    *,
+    conn: asyncpg.Connection,
+    name: str,
+    email: str | None,
+    settings: IdentitySettings,
+    now: datetime,
+) -> tuple[PrincipalView, IssuedKey, bool]:
     existing = None if email is None else await store.principal_by_email(conn=conn, email=email)
     if existing is not None:
         admin = view_of(existing)
