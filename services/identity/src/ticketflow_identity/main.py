@@ -3,7 +3,9 @@ an OpenID Connect token into a short-lived EdDSA access token, and the key set s
 
 `python -m ticketflow_identity` serves."""
 
-from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
+from ticketflow_common.service_main import ServiceSpec
 from ticketflow_identity.messaging.events import event_table
 from ticketflow_identity.settings import IdentitySettings
 from ticketflow_identity.workers.gauges import run_gauges
@@ -19,5 +21,10 @@ SPEC: ServiceSpec[IdentitySettings] = ServiceSpec(
 )
 
 
+OPERATOR_COMMANDS: dict[str, OperatorCommand[IdentitySettings]] = {
+    "verify-audit": verify_audit_command(SPEC.name),
+}
+
+
 def run() -> None:
-    run_service(SPEC, IdentitySettings())
+    serve_or_run_command(SPEC, IdentitySettings, OPERATOR_COMMANDS)
