@@ -112,7 +112,7 @@ async def read_audit_log(
 ) -> AuditPage:
     """The service's audit log, filtered; newest first unless `order=oldest`."""
     if since is not None and until is not None and until <= since:
-        raise invalid_field("until", "must be after since")
+        raise invalid_field("query:until", "must be after since")
     runtime: Runtime[Any] = request.app.state.runtime
     async with runtime.pool.acquire() as conn:
         entries = await list_entries(
