@@ -25,7 +25,6 @@ from ticketflow_common.audit import (
     verify_chain,
 )
 from ticketflow_common.events.audit import AuditActor
-from ticketflow_common.topics import AUDIT
 from ticketflow_sla.main import SPEC
 from ticketflow_sla.settings import SlaSettings
 
@@ -262,7 +261,7 @@ async def test_get_audit_filters_pages_and_names_bad_filters(
         },
     )
     assert [e["sequence"] for e in window.json()["entries"]] == [3, 2]
-    for params, field in [
+    bad: list[tuple[dict[str, str | int], str]] = [
         ({"limit": 0}, "limit"),
         ({"limit": 501}, "limit"),
         ({"since": "yesterday"}, "since"),
@@ -270,7 +269,8 @@ async def test_get_audit_filters_pages_and_names_bad_filters(
         ({"order": "sideways"}, "order"),
         ({"after_sequence": -1}, "after_sequence"),
         ({"since": MONDAY.isoformat(), "until": MONDAY.isoformat()}, "until"),
-    ]:
+    ]
+    for params, field in bad:
         refused = await sla_api.get("/audit", params=params)
         assert refused.status_code == 422, (params, refused.text)
         assert f"query:{field}" in {e["field"] for e in refused.json()["errors"]}, refused.text
