@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPBearer
 
+from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit import RatePolicy
@@ -178,6 +179,7 @@ ChangeByWorker = Annotated[TicketChanger, Depends(changer(require(Scope.WORK_TIC
 ChangeByApprover = Annotated[TicketChanger, Depends(changer(require(Scope.APPROVE_TICKETS)))]
 
 __all__ = [
+    "AuditActorDep",
     "CanApprove",
     "CanCreate",
     "CanGiveFeedback",
