@@ -37,7 +37,12 @@ def audit_actor(request: Request) -> AuditActor:
     role = getattr(principal, "role", None)
     if isinstance(role, str):
         credential = getattr(principal, "credential_id", None)
-        subject = getattr(principal, "subject", None) or credential or SERVICE_TOKEN_ACTOR.subject
+        subject = (
+            getattr(principal, "subject", None)
+            or getattr(principal, "agent_id", None)
+            or credential
+            or SERVICE_TOKEN_ACTOR.subject
+        )
         return AuditActor(
             subject=str(subject),
             role=role,
