@@ -22,7 +22,7 @@ def _client_address(request: Request) -> str | None:
     return request.client.host if request.client is not None else None
 
 
-def audit_actor(request: Request) -> AuditActor:
+async def audit_actor(request: Request) -> AuditActor:
     """Who makes the request's change: the verified principal when there is one; a service's
     own caller type (an intake API key) by its role and credential; else the service token."""
     principal = getattr(request.state, "principal", None)
