@@ -9,7 +9,7 @@ async def audit_entries(
     client: httpx.AsyncClient, *, entity: str, entity_id: str | None = None
 ) -> list[dict[str, Any]]:
     """The entity's entries, oldest first (the client must be allowed to read the log)."""
-    params = {"entity": entity, "order": "oldest", "limit": 500}
+    params: dict[str, str | int] = {"entity": entity, "order": "oldest", "limit": 500}
     if entity_id is not None:
         params["entity_id"] = entity_id
     answer = await client.get("/audit", params=params)
