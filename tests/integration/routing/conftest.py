@@ -14,6 +14,7 @@ import pytest
 from tests.support.clock import FakeClock
 from tests.support.harness import ServiceHarness, harness_runtime
 from tests.support.schemas import fresh_schema
+from ticketflow_common.audit import SYSTEM_ACTOR
 from ticketflow_common.events import (
     TicketCreated,
     TicketFacts,
@@ -194,7 +195,9 @@ def add_agent(routing_pool: asyncpg.Pool, intake: FakeIntake) -> AddAgent:
             {"team": "net", "skills": ["vpn"], "capacity": 2, **fields, "name": name}
         )
         async with routing_pool.acquire() as conn:
-            return await create_agent(conn=conn, new=body, now=intake.now, policy=POLICY)
+            return await create_agent(
+                conn=conn, new=body, now=intake.now, policy=POLICY, actor=SYSTEM_ACTOR
+            )
 
     return add
 

@@ -16,6 +16,7 @@ from tests.integration.routing.conftest import T0, FakeIntake, routing_settings
 from tests.kafka_helpers import committed_total, delete_topics, total_end_offset
 from tests.polling import eventually
 from tests.support.clock import FakeClock
+from ticketflow_common.audit import SYSTEM_ACTOR
 from ticketflow_common.clock import system_clock
 from ticketflow_common.consumer import EventConsumer
 from ticketflow_common.db import create_pool
@@ -96,7 +97,9 @@ async def test_three_replicas_never_double_own_or_overbook(
                 skills=rng.sample(SKILLS, 2) if i % 4 else SKILLS,
                 capacity=3,
             )
-            agent = await create_agent(conn=conn, new=new, now=system_clock(), policy=POLICY)
+            agent = await create_agent(
+                conn=conn, new=new, now=system_clock(), policy=POLICY, actor=SYSTEM_ACTOR
+            )
             agent_ids.append(agent.id)
 
     names = TopicNames(f"race{uuid.uuid4().hex[:8]}.")

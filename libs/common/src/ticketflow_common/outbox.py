@@ -11,17 +11,26 @@ from ticketflow_common.topics import event_source
 from ticketflow_common.tracing import current_trace_carrier
 
 
-def event_for(data: EventData, *, subject: str, now: datetime) -> Envelope:
-    """The envelope `emit` writes: the topic's publisher as source, `subject` as key."""
-    return new_event(data, source=event_source(data.topic), subject=subject, time=now)
+def event_for(
+    data: EventData, *, subject: str, now: datetime, source: str | None = None
+) -> Envelope:
+    """The envelope `emit` writes: the topic's publisher as source (unless `source` names
+    another, as on the audit topic every service writes), `subject` as key."""
+    origin = source if source is not None else event_source(data.topic)
+    return new_event(data, source=origin, subject=subject, time=now)
 
 
 async def emit(
-    conn: asyncpg.Connection, data: EventData, *, subject: str, now: datetime
+    conn: asyncpg.Connection,
+    data: EventData,
+    *,
+    subject: str,
+    now: datetime,
+    source: str | None = None,
 ) -> Envelope:
     """Write one event to the outbox, keyed by `subject` (the partition key), in the caller's
     transaction: the event is published if and only if the change it reports commits."""
-    event = event_for(data, subject=subject, now=now)
+    event = event_for(data, subject=subject, now=now, source=source)
     await enqueue_event(conn=conn, event=event, topic=data.topic, key=subject)
     return event
 

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketflow_common.access import access_for, principal_of_bearer
+from ticketflow_common.audit_api import router as audit_router
 from ticketflow_common.identity import Principal
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
@@ -159,7 +160,7 @@ def create_app(
     )
     install_problem_handlers(app)
     app.include_router(health)
-    for router in routers:
+    for router in [*routers, audit_router]:  # every service answers `GET /audit`
         # The scheme here only documents the credential in OpenAPI; `auth` enforces it, before
         # any body is read; the parameter guard runs once the caller is known.
         app.include_router(

@@ -7,6 +7,7 @@ into a short-lived EdDSA access token, and the key set services verify.
 import argparse
 import asyncio
 
+from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.migrations import apply_migrations, service_migrations
@@ -76,6 +77,7 @@ def run_bootstrap_admin(settings: IdentitySettings, args: argparse.Namespace) ->
 
 OPERATOR_COMMANDS: dict[str, OperatorCommand[IdentitySettings]] = {
     "bootstrap-admin": (add_bootstrap_admin, run_bootstrap_admin),
+    "verify-audit": verify_audit_command(SPEC.name),
 }
 
 

@@ -12,6 +12,7 @@ import json
 import sys
 from uuid import UUID
 
+from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.kafka import new_producer
@@ -178,6 +179,7 @@ OPERATOR_COMMANDS: dict[str, OperatorCommand[InsightsSettings]] = {
     "rebuild": (add_rebuild, run_rebuild),
     "issue-token": (add_issue_token, run_issue_token),
     "seed-history": (add_seed_history, run_seed_history),
+    "verify-audit": verify_audit_command(NAME),
 }
 
 

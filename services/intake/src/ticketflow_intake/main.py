@@ -10,6 +10,7 @@ import asyncio
 
 from fastapi import FastAPI
 
+from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.db import create_pool
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.rate_limit import RatePolicy
@@ -39,6 +40,7 @@ The public ticket API. Authenticate with `Authorization: Bearer <API key>`; keys
 bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` (RFC 9110,
 ETag = version).
 """
+VERIFY_AUDIT = verify_audit_command(NAME)
 
 
 def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
@@ -102,6 +104,7 @@ def arguments() -> argparse.ArgumentParser:
         "reindex-search", help="analyse the search text of tickets not analysed yet"
     )
     reindex_cmd.add_argument("--batch", type=int, default=BATCH, help="tickets a transaction")
+    VERIFY_AUDIT[0](commands)
     return parser
 
 
@@ -113,5 +116,8 @@ def run() -> None:
         return
     if args.command == "reindex-search":
         print(f"analysed {asyncio.run(reindex(settings, args.batch))} tickets")
+        return
+    if args.command == "verify-audit":
+        VERIFY_AUDIT[1](settings, args)
         return
     run_service(spec(settings), settings)

@@ -7,6 +7,7 @@ the replies mailed back on `ticket.commented`, attachments and the refused mails
 import argparse
 
 from ticketflow_common.access_tokens import add_issue_token, print_issued_token
+from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.clock import system_clock
 from ticketflow_common.operator_commands import (
     OperatorCommand,
@@ -50,6 +51,7 @@ def run_issue_token(settings: MailSettings, args: argparse.Namespace) -> None:
 
 OPERATOR_COMMANDS: dict[str, OperatorCommand[MailSettings]] = {
     "issue-token": (add_issue_token, run_issue_token),
+    "verify-audit": verify_audit_command(NAME),
 }
 
 

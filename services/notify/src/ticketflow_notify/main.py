@@ -1,6 +1,8 @@
 """Wires notify: the API, fan-out of every event, the dispatcher, digests and statistics."""
 
-from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
+from ticketflow_common.service_main import ServiceSpec
 from ticketflow_notify.api.deliveries import router as deliveries_router
 from ticketflow_notify.api.endpoints import router as endpoints_router
 from ticketflow_notify.api.recipients import router as recipients_router
@@ -27,5 +29,10 @@ SPEC: ServiceSpec[NotifySettings] = ServiceSpec(
 )
 
 
+OPERATOR_COMMANDS: dict[str, OperatorCommand[NotifySettings]] = {
+    "verify-audit": verify_audit_command(SPEC.name),
+}
+
+
 def run() -> None:
-    run_service(SPEC, NotifySettings())
+    serve_or_run_command(SPEC, NotifySettings, OPERATOR_COMMANDS)

@@ -1,6 +1,8 @@
 """Wires routing: people and ticket APIs, ticket events, and the background workers."""
 
-from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
+from ticketflow_common.service_main import ServiceSpec
 from ticketflow_routing.api.agents import router as agents_router
 from ticketflow_routing.api.teams import router as teams_router
 from ticketflow_routing.api.tickets import router as tickets_router
@@ -20,5 +22,10 @@ SPEC = ServiceSpec[RoutingSettings](
 )
 
 
+OPERATOR_COMMANDS: dict[str, OperatorCommand[RoutingSettings]] = {
+    "verify-audit": verify_audit_command(SPEC.name),
+}
+
+
 def run() -> None:
-    run_service(SPEC, RoutingSettings())
+    serve_or_run_command(SPEC, RoutingSettings, OPERATOR_COMMANDS)

@@ -1,6 +1,8 @@
 """Wires SLA: policy, calendar and clock APIs, the clock lifecycle from events, the timers."""
 
-from ticketflow_common.service_main import ServiceSpec, run_service
+from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
+from ticketflow_common.service_main import ServiceSpec
 from ticketflow_sla.api.calendars import router as calendars_router
 from ticketflow_sla.api.clocks import router as clocks_router
 from ticketflow_sla.api.policies import router as policies_router
@@ -18,5 +20,10 @@ SPEC: ServiceSpec[SlaSettings] = ServiceSpec(
 )
 
 
+OPERATOR_COMMANDS: dict[str, OperatorCommand[SlaSettings]] = {
+    "verify-audit": verify_audit_command(SPEC.name),
+}
+
+
 def run() -> None:
-    run_service(SPEC, SlaSettings())
+    serve_or_run_command(SPEC, SlaSettings, OPERATOR_COMMANDS)

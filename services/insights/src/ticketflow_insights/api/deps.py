@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit_http import UNAUTHORIZED_HEADERS
 from ticketflow_common.runtime import Runtime
@@ -26,4 +27,4 @@ async def get_viewer(request: Request) -> Viewer:
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
-__all__ = ["NowDep", "PoolDep", "RuntimeDep", "SettingsDep", "ViewerDep"]
+__all__ = ["AuditActorDep", "NowDep", "PoolDep", "RuntimeDep", "SettingsDep", "ViewerDep"]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from ticketflow_common.problems import ProblemError
-from ticketflow_insights.api.deps import NowDep, PoolDep, ViewerDep
+from ticketflow_insights.api.deps import AuditActorDep, NowDep, PoolDep, ViewerDep
 from ticketflow_insights.commands.targets import EffectiveTargets, change_targets, effective_targets
 from ticketflow_insights.domain.target_changes import TargetsUpdate
 
@@ -26,11 +26,18 @@ async def read_targets(team: Team, viewer: ViewerDep, pool: PoolDep) -> Effectiv
 
 @router.put("/targets/{team}")
 async def put_targets(
-    team: Team, body: TargetsUpdate, viewer: ViewerDep, pool: PoolDep, now: NowDep
+    team: Team,
+    body: TargetsUpdate,
+    viewer: ViewerDep,
+    pool: PoolDep,
+    now: NowDep,
+    audit_actor: AuditActorDep,
 ) -> EffectiveTargets:
     """Change the fields named in the body (null: back to the default); admins only."""
     if viewer.role != "admin":
         raise ProblemError(403, "only an admin may change targets")
     actor = ADMIN_ACTOR if viewer.agent_id is None else str(viewer.agent_id)
     async with pool.acquire() as conn:
-        return await change_targets(conn=conn, team=team, update=body, changed_by=actor, now=now)
+        return await change_targets(
+            conn=conn, team=team, update=body, changed_by=actor, actor=audit_actor, now=now
+        )

@@ -5,7 +5,9 @@ from datetime import datetime
 import asyncpg
 from pydantic import AwareDatetime, BaseModel, ValidationError
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.problems import invalid_field, not_found
+from ticketflow_insights.commands.audit import audit
 from ticketflow_insights.domain.target_changes import TargetsUpdate, field_of, overrides_after
 from ticketflow_insights.domain.targets import TeamTargets
 from ticketflow_insights.store.scorecards import team_exists
@@ -17,6 +19,8 @@ from ticketflow_insights.store.target_changes import (
 )
 
 RECENT_CHANGES = 20
+AUDITED = {"team", "targets", "overridden"}
+"""The targets as the audit log keeps them (their recent changes are the log itself)."""
 
 
 class TargetChange(BaseModel):
@@ -65,6 +69,7 @@ async def change_targets(
     team: str,
     update: TargetsUpdate,
     changed_by: str,
+    actor: AuditActor,
     now: datetime,
 ) -> EffectiveTargets:
     """Apply the named fields (null: back to the default); 422 naming a field whose value
@@ -76,6 +81,7 @@ async def change_targets(
         if not await team_exists(conn=conn, team=team):
             raise not_found(f"team {team!r} not found")
         current = await stored_overrides(conn=conn, team=team, lock=True)
+        before = await effective_targets(conn=conn, team=team)
         try:
             overrides = overrides_after(current, changes)
         except ValidationError as error:
@@ -90,4 +96,15 @@ async def change_targets(
             changed_by=changed_by,
             now=now,
         )
-    return await effective_targets(conn=conn, team=team)
+        after = await effective_targets(conn=conn, team=team)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity="insights.targets",
+            entity_id=team,
+            action="updated",
+            before=before.model_dump(mode="json", include=AUDITED),
+            after=after.model_dump(mode="json", include=AUDITED),
+            now=now,
+        )
+    return after

@@ -7,6 +7,7 @@ from pydantic import ConfigDict, Field
 
 from ticketflow_common.input_model import InputModel
 from ticketflow_intake.api.deps import (
+    AuditActorDep,
     CanManageCategories,
     CanManageCredentials,
     NowDep,
@@ -39,23 +40,34 @@ async def put_category(
     _principal: CanManageCategories,
     pool: PoolDep,
     settings: SettingsDep,
+    now: NowDep,
+    actor: AuditActorDep,
 ) -> Category:
     """Create or change a category: its defaults, approval threshold, approvers, escalation
     contacts and approval times; 422 naming the field that cannot work."""
     async with pool.acquire() as conn:
         return await catalogue.put_category(
-            conn=conn, key=key, spec=body, approval_defaults=settings.approval_timing()
+            conn=conn,
+            key=key,
+            spec=body,
+            actor=actor,
+            now=now,
+            approval_defaults=settings.approval_timing(),
         )
 
 
 @router.delete("/categories/{key}", status_code=status.HTTP_204_NO_CONTENT)
 async def archive_category(
-    key: CategoryKeyPath, _principal: CanManageCategories, pool: PoolDep, now: NowDep
+    key: CategoryKeyPath,
+    _principal: CanManageCategories,
+    pool: PoolDep,
+    now: NowDep,
+    actor: AuditActorDep,
 ) -> Response:
     """Archive the category (tickets keep naming it; new ones cannot); 409 names the tickets
     still being worked in it. `PUT` brings it back."""
     async with pool.acquire() as conn:
-        await catalogue.retire_category(conn=conn, key=key, now=now)
+        await catalogue.retire_category(conn=conn, key=key, actor=actor, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -77,11 +89,20 @@ class NewCredential(InputModel):
 
 @router.post("/credentials", status_code=status.HTTP_201_CREATED)
 async def issue_credential(
-    body: NewCredential, _principal: CanManageCredentials, pool: PoolDep
+    body: NewCredential,
+    _principal: CanManageCredentials,
+    pool: PoolDep,
+    now: NowDep,
+    actor: AuditActorDep,
 ) -> IssuedCredential:
     async with pool.acquire() as conn:
         return await credentials.issue_credential(
-            conn=conn, name=body.name, role=body.role, subject=body.subject
+            conn=conn,
+            name=body.name,
+            role=body.role,
+            subject=body.subject,
+            actor=actor,
+            now=now,
         )
 
 
@@ -93,7 +114,11 @@ async def read_credentials(_principal: CanManageCredentials, pool: PoolDep) -> l
 
 @router.delete("/credentials/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke(
-    key_id: Annotated[str, Path(max_length=64)], _principal: CanManageCredentials, pool: PoolDep
+    key_id: Annotated[str, Path(max_length=64)],
+    _principal: CanManageCredentials,
+    pool: PoolDep,
+    now: NowDep,
+    actor: AuditActorDep,
 ) -> None:
     async with pool.acquire() as conn:
-        await credentials.revoke_credential(conn=conn, key_id=key_id)
+        await credentials.revoke_credential(conn=conn, key_id=key_id, actor=actor, now=now)

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPBearer
 
 from ticketflow_common.access import principal_of_bearer
+from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.identity import Principal as IdentityPrincipal
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
@@ -193,6 +194,7 @@ ChangeByWorker = Annotated[TicketChanger, Depends(changer(require(Scope.WORK_TIC
 ChangeByApprover = Annotated[TicketChanger, Depends(changer(require(Scope.APPROVE_TICKETS)))]
 
 __all__ = [
+    "AuditActorDep",
     "CanApprove",
     "CanCreate",
     "CanGiveFeedback",

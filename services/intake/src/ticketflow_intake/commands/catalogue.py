@@ -4,13 +4,17 @@ from datetime import datetime
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.problems import invalid_field, not_found
+from ticketflow_intake.commands.audit import audit
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.approvals import DEFAULT_APPROVAL_TIMING, ApprovalTiming, timing_for
 from ticketflow_intake.domain.catalogue import Category, CategorySpec, without_contacts
 from ticketflow_intake.domain.lifecycle import DONE_STATUSES
 from ticketflow_intake.store import categories
+
+CATEGORY = "intake.category"
 
 
 async def list_categories(
@@ -29,6 +33,8 @@ async def put_category(
     conn: asyncpg.Connection,
     key: str,
     spec: CategorySpec,
+    actor: AuditActor,
+    now: datetime,
     approval_defaults: ApprovalTiming = DEFAULT_APPROVAL_TIMING,
 ) -> Category:
     """Create or change the category; an archived one comes back. 422 when its escalation
@@ -40,17 +46,43 @@ async def put_category(
             "approval_escalation_minutes",
             f"{fault} ({timing.reminder_after} after the request), not {timing.escalate_after}",
         )
-    return await categories.upsert_category(conn=conn, key=key, spec=spec)
+    async with conn.transaction():
+        before = await categories.lock_live_category(conn=conn, key=key)
+        saved = await categories.upsert_category(conn=conn, key=key, spec=spec)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=CATEGORY,
+            entity_id=key,
+            action="created" if before is None else "updated",
+            before=before,
+            after=saved,
+            now=now,
+        )
+        return saved
 
 
-async def retire_category(*, conn: asyncpg.Connection, key: str, now: datetime) -> None:
+async def retire_category(
+    *, conn: asyncpg.Connection, key: str, actor: AuditActor, now: datetime
+) -> None:
     """Archive the category unless tickets still being worked name it (409 naming them);
     404 when there is no live category of that key."""
     async with conn.transaction():
-        if not await categories.lock_category(conn=conn, key=key):
+        before = await categories.lock_live_category(conn=conn, key=key)
+        if before is None:
             raise not_found(f"no category {key!r}")
         usages = await categories.category_usages(
             conn=conn, key=key, done_statuses=list(DONE_STATUSES)
         )
         refuse_if_used(f"category {key!r}", usages)
         await categories.archive_category(conn=conn, key=key, now=now)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=CATEGORY,
+            entity_id=key,
+            action="archived",
+            before=before,
+            after=None,
+            now=now,
+        )

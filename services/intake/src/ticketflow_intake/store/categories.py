@@ -51,6 +51,14 @@ async def get_any_category(*, conn: asyncpg.Connection, key: str) -> Category | 
     return _category(row) if row else None
 
 
+async def lock_live_category(*, conn: asyncpg.Connection, key: str) -> Category | None:
+    """The live category, locked for the change about to replace it."""
+    row = await conn.fetchrow(
+        "SELECT * FROM categories WHERE key = $1 AND archived_at IS NULL FOR UPDATE", key
+    )
+    return _category(row) if row else None
+
+
 async def list_categories(*, conn: asyncpg.Connection) -> list[Category]:
     rows = await conn.fetch("SELECT * FROM categories WHERE archived_at IS NULL ORDER BY key")
     return [_category(r) for r in rows]

@@ -38,6 +38,12 @@ async def list_credentials(*, conn: asyncpg.Connection) -> list[CredentialView]:
     return [CredentialView.model_validate(dict(r)) for r in rows]
 
 
+async def get_credential(*, conn: asyncpg.Connection, key_id: str) -> CredentialView | None:
+    """The key as listed, locked for the change about to be made to it."""
+    row = await conn.fetchrow("SELECT * FROM credentials WHERE id = $1 FOR UPDATE", key_id)
+    return None if row is None else CredentialView.model_validate(dict(row))
+
+
 async def revoke_credential(*, conn: asyncpg.Connection, key_id: str) -> bool:
     status = await conn.execute(
         "UPDATE credentials SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", key_id

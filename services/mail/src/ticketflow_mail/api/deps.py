@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ticketflow_common.access_tokens import Caller
+from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit_http import UNAUTHORIZED_HEADERS
 from ticketflow_common.runtime import Runtime
@@ -34,4 +35,12 @@ async def get_admin(request: Request) -> Caller:
 AdminDep = Annotated[Caller, Depends(get_admin)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
-__all__ = ["AdminDep", "CallerDep", "NowDep", "PoolDep", "RuntimeDep", "SettingsDep"]
+__all__ = [
+    "AdminDep",
+    "AuditActorDep",
+    "CallerDep",
+    "NowDep",
+    "PoolDep",
+    "RuntimeDep",
+    "SettingsDep",
+]

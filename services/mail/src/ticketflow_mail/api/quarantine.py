@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from ticketflow_common.input_model import Instant
 from ticketflow_common.problems import not_found
-from ticketflow_mail.api.deps import PoolDep
+from ticketflow_mail.api.deps import AuditActorDep, NowDep, PoolDep
 from ticketflow_mail.commands import quarantine
 from ticketflow_mail.domain.senders import QuarantinedMail, Released
 
@@ -26,10 +26,12 @@ async def read_quarantine(
 
 
 @router.post("/quarantine/{mail_id}/release", status_code=status.HTTP_202_ACCEPTED)
-async def release_quarantined(mail_id: UUID, pool: PoolDep) -> Released:
+async def release_quarantined(
+    mail_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Released:
     """Process the mail again (after a parser fix, or a raised MAIL_MAX_MESSAGE_BYTES)."""
     async with pool.acquire() as conn:
-        released = await quarantine.release_mail(conn=conn, mail_id=mail_id)
+        released = await quarantine.release_mail(conn=conn, mail_id=mail_id, actor=actor, now=now)
     if released is None:
         raise not_found(f"quarantined mail {mail_id} not found")
     return released

@@ -6,6 +6,8 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
+from ticketflow_mail.commands.audit import audit
 from ticketflow_mail.domain.senders import QuarantinedMail, Released
 from ticketflow_mail.store import mails
 
@@ -17,7 +19,22 @@ async def list_quarantined(
     return [QuarantinedMail(**dict(r)) for r in rows]
 
 
-async def release_mail(*, conn: asyncpg.Connection, mail_id: UUID) -> Released | None:
-    """Back to `received` (a NOTIFY wakes the processors); None when it is not quarantined."""
-    released = await mails.release(conn=conn, mail_id=mail_id)
-    return Released(mail_id=mail_id) if released else None
+async def release_mail(
+    *, conn: asyncpg.Connection, mail_id: UUID, actor: AuditActor, now: datetime
+) -> Released | None:
+    """Back to `received` (a NOTIFY wakes the processors); None when it is not quarantined.
+    Audited as `mail.quarantined_mail` released."""
+    async with conn.transaction():
+        if not await mails.release(conn=conn, mail_id=mail_id):
+            return None
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity="mail.quarantined_mail",
+            entity_id=str(mail_id),
+            action="released",
+            before={"status": "quarantined"},
+            after={"status": "received"},
+            now=now,
+        )
+        return Released(mail_id=mail_id)

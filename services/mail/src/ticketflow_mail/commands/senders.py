@@ -4,21 +4,55 @@ from datetime import datetime
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
+from ticketflow_mail.commands.audit import audit
 from ticketflow_mail.domain.noise import is_blocked
 from ticketflow_mail.domain.senders import BlockedSender, NewBlockedSender, block_candidates
 from ticketflow_mail.store import blocked_senders as store
 
+BLOCKED_SENDER = "mail.blocked_sender"
+
 
 async def block_sender(
-    *, conn: asyncpg.Connection, new: NewBlockedSender, now: datetime
+    *, conn: asyncpg.Connection, new: NewBlockedSender, actor: AuditActor, now: datetime
 ) -> BlockedSender:
-    row = await store.add_blocked(conn=conn, sender=new.sender, note=new.note, now=now)
-    return BlockedSender(**dict(row))
+    async with conn.transaction():
+        existing = await store.get_blocked(conn=conn, sender=new.sender)
+        row = await store.add_blocked(conn=conn, sender=new.sender, note=new.note, now=now)
+        blocked = BlockedSender(**dict(row))
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=BLOCKED_SENDER,
+            entity_id=blocked.sender,
+            action="created" if existing is None else "updated",
+            before=None if existing is None else BlockedSender(**dict(existing)),
+            after=blocked,
+            now=now,
+        )
+        return blocked
 
 
-async def unblock_sender(*, conn: asyncpg.Connection, sender: str) -> bool:
+async def unblock_sender(
+    *, conn: asyncpg.Connection, sender: str, actor: AuditActor, now: datetime
+) -> bool:
     """False when `sender` was not blocked."""
-    return await store.remove_blocked(conn=conn, sender=sender.strip().lower())
+    key = sender.strip().lower()
+    async with conn.transaction():
+        existing = await store.get_blocked(conn=conn, sender=key)
+        if existing is None or not await store.remove_blocked(conn=conn, sender=key):
+            return False
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=BLOCKED_SENDER,
+            entity_id=key,
+            action="deleted",
+            before=BlockedSender(**dict(existing)),
+            after=None,
+            now=now,
+        )
+        return True
 
 
 async def list_blocked(*, conn: asyncpg.Connection, limit: int) -> list[BlockedSender]:

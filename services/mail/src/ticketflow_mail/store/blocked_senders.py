@@ -20,6 +20,14 @@ async def add_blocked(
     return row
 
 
+async def get_blocked(*, conn: asyncpg.Connection, sender: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT sender, note, created_at FROM blocked_senders WHERE sender = $1 FOR UPDATE",
+        sender,
+    )
+    return row
+
+
 async def remove_blocked(*, conn: asyncpg.Connection, sender: str) -> bool:
     status = await conn.execute("DELETE FROM blocked_senders WHERE sender = $1", sender)
     return bool(status == "DELETE 1")

@@ -4,6 +4,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Response, status
 
+from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.problems import not_found
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
@@ -35,6 +36,7 @@ def deleted(succeeded: bool, what: str) -> Response:
 
 
 __all__ = [
+    "AuditActorDep",
     "Limit",
     "NowDep",
     "PoolDep",

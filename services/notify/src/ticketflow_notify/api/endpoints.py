@@ -4,7 +4,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from ticketflow_notify.api.deps import Limit, NowDep, PoolDep, SettingsDep, deleted, found
+from ticketflow_notify.api.deps import (
+    AuditActorDep,
+    Limit,
+    NowDep,
+    PoolDep,
+    SettingsDep,
+    deleted,
+    found,
+)
 from ticketflow_notify.commands import endpoints
 from ticketflow_notify.domain.deliveries import Replayed, ReplayRange
 from ticketflow_notify.domain.endpoints import (
@@ -21,13 +29,13 @@ router = APIRouter(tags=["endpoints"])
 
 @router.post("/endpoints", status_code=status.HTTP_201_CREATED)
 async def create_endpoint(
-    body: NewEndpoint, pool: PoolDep, settings: SettingsDep
+    body: NewEndpoint, pool: PoolDep, settings: SettingsDep, now: NowDep, actor: AuditActorDep
 ) -> CreatedEndpoint:
     """Register a webhook or chat endpoint; the response is the only place its secret is shown.
     URLs resolving to private, loopback or link-local addresses are refused (422)."""
     async with pool.acquire() as conn:
         return await endpoints.register_endpoint(
-            conn=conn, new=body, allowed=settings.allowed_networks()
+            conn=conn, new=body, allowed=settings.allowed_networks(), actor=actor, now=now
         )
 
 
@@ -46,35 +54,53 @@ async def read_endpoint(endpoint_id: UUID, pool: PoolDep) -> Endpoint:
 
 @router.patch("/endpoints/{endpoint_id}")
 async def change_endpoint(
-    endpoint_id: UUID, body: EndpointChanges, pool: PoolDep, settings: SettingsDep
+    endpoint_id: UUID,
+    body: EndpointChanges,
+    pool: PoolDep,
+    settings: SettingsDep,
+    now: NowDep,
+    actor: AuditActorDep,
 ) -> Endpoint:
     """Change fields; `{"enabled": true}` re-enables a disabled endpoint with a closed circuit."""
     async with pool.acquire() as conn:
         endpoint = await endpoints.change_endpoint(
-            conn=conn, endpoint_id=endpoint_id, changes=body, allowed=settings.allowed_networks()
+            conn=conn,
+            endpoint_id=endpoint_id,
+            changes=body,
+            allowed=settings.allowed_networks(),
+            actor=actor,
+            now=now,
         )
     return found(endpoint, f"endpoint {endpoint_id}")
 
 
 @router.delete("/endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_endpoint(endpoint_id: UUID, pool: PoolDep, now: NowDep) -> Response:
+async def remove_endpoint(
+    endpoint_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Response:
     """Archive the endpoint: kept for its delivery history, never sent to again, secrets
     dropped. 409 names the subscriptions that route to it (delete them first) and, while it
     is enabled, its pending deliveries (let them finish, or disable it: then they fail)."""
     async with pool.acquire() as conn:
-        archived = await endpoints.archive_endpoint(conn=conn, endpoint_id=endpoint_id, now=now)
+        archived = await endpoints.archive_endpoint(
+            conn=conn, endpoint_id=endpoint_id, actor=actor, now=now
+        )
     return deleted(archived, f"endpoint {endpoint_id}")
 
 
 @router.post("/endpoints/{endpoint_id}/secrets", status_code=status.HTTP_201_CREATED)
 async def rotate_endpoint_secret(
-    endpoint_id: UUID, body: SecretRotation, pool: PoolDep, now: NowDep
+    endpoint_id: UUID, body: SecretRotation, pool: PoolDep, now: NowDep, actor: AuditActorDep
 ) -> RotatedSecret:
     """A new signing secret, shown once; until the overlap ends every delivery carries one
     `v1=` signature per active secret, so receivers can switch at their own pace."""
     async with pool.acquire() as conn:
         rotated = await endpoints.rotate_endpoint_secret(
-            conn=conn, endpoint_id=endpoint_id, overlap_seconds=body.overlap_seconds, now=now
+            conn=conn,
+            endpoint_id=endpoint_id,
+            overlap_seconds=body.overlap_seconds,
+            actor=actor,
+            now=now,
         )
     return found(rotated, f"endpoint {endpoint_id}")
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from ticketflow_notify.api.deps import PoolDep, deleted, found
+from ticketflow_notify.api.deps import AuditActorDep, NowDep, PoolDep, deleted, found
 from ticketflow_notify.commands import recipients
 from ticketflow_notify.domain.endpoints import EmailAddress
 from ticketflow_notify.domain.quiet_hours import Recipient, RecipientPreferences
@@ -15,10 +15,14 @@ EmailPath = Annotated[EmailAddress, Path(description="The recipient's address.")
 
 
 @router.put("/recipients/{email}")
-async def put_recipient(email: EmailPath, body: RecipientPreferences, pool: PoolDep) -> Recipient:
+async def put_recipient(
+    email: EmailPath, body: RecipientPreferences, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Recipient:
     """During quiet hours routine mail waits until they end; escalations are sent at once."""
     async with pool.acquire() as conn:
-        return await recipients.set_preferences(conn=conn, email=email, preferences=body)
+        return await recipients.set_preferences(
+            conn=conn, email=email, preferences=body, actor=actor, now=now
+        )
 
 
 @router.get("/recipients/{email}")
@@ -29,7 +33,9 @@ async def read_recipient(email: EmailPath, pool: PoolDep) -> Recipient:
 
 
 @router.delete("/recipients/{email}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_recipient(email: EmailPath, pool: PoolDep) -> Response:
+async def remove_recipient(
+    email: EmailPath, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Response:
     async with pool.acquire() as conn:
-        forgotten = await recipients.forget_recipient(conn=conn, email=email)
+        forgotten = await recipients.forget_recipient(conn=conn, email=email, actor=actor, now=now)
     return deleted(forgotten, f"recipient {email}")

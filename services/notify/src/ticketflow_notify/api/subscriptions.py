@@ -4,7 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from ticketflow_notify.api.deps import Limit, PoolDep, deleted, found
+from ticketflow_notify.api.deps import AuditActorDep, Limit, NowDep, PoolDep, deleted, found
 from ticketflow_notify.commands import subscriptions
 from ticketflow_notify.domain.subscriptions import NewSubscription, Subscription
 
@@ -12,11 +12,13 @@ router = APIRouter(tags=["subscriptions"])
 
 
 @router.post("/subscriptions", status_code=status.HTTP_201_CREATED)
-async def create_subscription(body: NewSubscription, pool: PoolDep) -> Subscription:
+async def create_subscription(
+    body: NewSubscription, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Subscription:
     """Route matching events to an endpoint, an email address or a role (assignee, team_lead,
     escalation_targets, watchers, requester). Webhooks get every event: no digests for them."""
     async with pool.acquire() as conn:
-        return await subscriptions.subscribe(conn=conn, new=body)
+        return await subscriptions.subscribe(conn=conn, new=body, actor=actor, now=now)
 
 
 @router.get("/subscriptions")
@@ -39,7 +41,11 @@ async def read_subscription(subscription_id: UUID, pool: PoolDep) -> Subscriptio
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_subscription(subscription_id: UUID, pool: PoolDep) -> Response:
+async def remove_subscription(
+    subscription_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Response:
     async with pool.acquire() as conn:
-        removed = await subscriptions.unsubscribe(conn=conn, subscription_id=subscription_id)
+        removed = await subscriptions.unsubscribe(
+            conn=conn, subscription_id=subscription_id, actor=actor, now=now
+        )
     return deleted(removed, f"subscription {subscription_id}")

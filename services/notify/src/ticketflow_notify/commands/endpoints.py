@@ -6,9 +6,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.problems import invalid_field
 from ticketflow_notify.adapters.address_guard import AddressGuard, UnsafeAddressError
+from ticketflow_notify.commands.audit import audit
 from ticketflow_notify.domain.deliveries import Replayed
 from ticketflow_notify.domain.endpoints import (
     CreatedEndpoint,
@@ -22,6 +24,8 @@ from ticketflow_notify.domain.signing import new_secret
 from ticketflow_notify.store import endpoint_archive, endpoints
 from ticketflow_notify.store.delivery_log import replay_failures
 
+ENDPOINT = "notify.endpoint"
+
 
 async def refuse_unsafe_url(*, url: str, allowed: Sequence[IPNetwork]) -> None:
     """The URL must not resolve to a private, loopback or link-local address outside `allowed`
@@ -33,13 +37,31 @@ async def refuse_unsafe_url(*, url: str, allowed: Sequence[IPNetwork]) -> None:
 
 
 async def register_endpoint(
-    *, conn: asyncpg.Connection, new: NewEndpoint, allowed: Sequence[IPNetwork]
+    *,
+    conn: asyncpg.Connection,
+    new: NewEndpoint,
+    allowed: Sequence[IPNetwork],
+    actor: AuditActor,
+    now: datetime,
 ) -> CreatedEndpoint:
-    """A new endpoint with its first signing secret (shown in this answer only)."""
+    """A new endpoint with its first signing secret (shown in this answer only; the audit log
+    keeps it redacted)."""
     await refuse_unsafe_url(url=str(new.url), allowed=allowed)
-    return await endpoints.insert_endpoint(
-        conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret()
-    )
+    async with conn.transaction():
+        created = await endpoints.insert_endpoint(
+            conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret()
+        )
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=ENDPOINT,
+            entity_id=str(created.id),
+            action="created",
+            before=None,
+            after=created,
+            now=now,
+        )
+        return created
 
 
 async def list_endpoints(*, conn: asyncpg.Connection, limit: int) -> list[Endpoint]:
@@ -56,13 +78,33 @@ async def change_endpoint(
     endpoint_id: UUID,
     changes: EndpointChanges,
     allowed: Sequence[IPNetwork],
+    actor: AuditActor,
+    now: datetime,
 ) -> Endpoint | None:
     if changes.url is not None:
         await refuse_unsafe_url(url=str(changes.url), allowed=allowed)
-    return await endpoints.update_endpoint(conn=conn, endpoint_id=endpoint_id, changes=changes)
+    async with conn.transaction():
+        before = await endpoints.get_endpoint(conn=conn, endpoint_id=endpoint_id)
+        if before is None:
+            return None
+        after = await endpoints.update_endpoint(conn=conn, endpoint_id=endpoint_id, changes=changes)
+        if after is not None:
+            await audit(
+                conn=conn,
+                actor=actor,
+                entity=ENDPOINT,
+                entity_id=str(endpoint_id),
+                action="updated",
+                before=before,
+                after=after,
+                now=now,
+            )
+        return after
 
 
-async def archive_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID, now: datetime) -> bool:
+async def archive_endpoint(
+    *, conn: asyncpg.Connection, endpoint_id: UUID, actor: AuditActor, now: datetime
+) -> bool:
     """Archive unless subscriptions (or, while enabled, pending deliveries) still use it (409
     naming them); False when there is no live endpoint of that id."""
     async with conn.transaction():
@@ -73,21 +115,56 @@ async def archive_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID, now: 
             conn=conn, endpoint_id=endpoint_id, enabled=enabled
         )
         refuse_if_used(f"endpoint {endpoint_id}", uses)
+        before = await endpoints.get_endpoint(conn=conn, endpoint_id=endpoint_id)
         await endpoint_archive.archive_endpoint(conn=conn, endpoint_id=endpoint_id, now=now)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=ENDPOINT,
+            entity_id=str(endpoint_id),
+            action="archived",
+            before=before,
+            after=None,
+            now=now,
+        )
     return True
 
 
 async def rotate_endpoint_secret(
-    *, conn: asyncpg.Connection, endpoint_id: UUID, overlap_seconds: int, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    endpoint_id: UUID,
+    overlap_seconds: int,
+    actor: AuditActor,
+    now: datetime,
 ) -> RotatedSecret | None:
-    """A new signing secret; the previous ones stay active for `overlap_seconds`."""
+    """A new signing secret; the previous ones stay active for `overlap_seconds`. Audited as
+    `secret_rotated`, the secret itself redacted."""
     secret = new_secret()
-    expires = await endpoints.rotate_secret(
-        conn=conn, endpoint_id=endpoint_id, secret=secret, now=now, overlap_seconds=overlap_seconds
-    )
-    if expires is None:
-        return None
-    return RotatedSecret(endpoint_id=endpoint_id, secret=secret, previous_secrets_expire_at=expires)
+    async with conn.transaction():
+        expires = await endpoints.rotate_secret(
+            conn=conn,
+            endpoint_id=endpoint_id,
+            secret=secret,
+            now=now,
+            overlap_seconds=overlap_seconds,
+        )
+        if expires is None:
+            return None
+        rotated = RotatedSecret(
+            endpoint_id=endpoint_id, secret=secret, previous_secrets_expire_at=expires
+        )
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=ENDPOINT,
+            entity_id=str(endpoint_id),
+            action="secret_rotated",
+            before=None,
+            after=rotated,
+            now=now,
+        )
+        return rotated
 
 
 async def replay_endpoint_failures(

@@ -1,16 +1,23 @@
 """Subscriptions: which events go to which targets."""
 
+from datetime import datetime
 from uuid import UUID, uuid4
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.problems import invalid_field
+from ticketflow_notify.commands.audit import audit
 from ticketflow_notify.domain.subscriptions import EndpointTarget, NewSubscription, Subscription
 from ticketflow_notify.store import subscriptions
 from ticketflow_notify.store.endpoints import get_endpoint
 
+SUBSCRIPTION = "notify.subscription"
 
-async def subscribe(*, conn: asyncpg.Connection, new: NewSubscription) -> Subscription:
+
+async def subscribe(
+    *, conn: asyncpg.Connection, new: NewSubscription, actor: AuditActor, now: datetime
+) -> Subscription:
     """422 when the endpoint target does not exist, or a webhook is asked for digests."""
     if isinstance(new.target, EndpointTarget):
         endpoint = await get_endpoint(conn=conn, endpoint_id=new.target.endpoint_id)
@@ -20,7 +27,21 @@ async def subscribe(*, conn: asyncpg.Connection, new: NewSubscription) -> Subscr
             raise invalid_field(
                 "digest_seconds", "digests are for email and chat targets, not webhooks"
             )
-    return await subscriptions.insert_subscription(conn=conn, subscription_id=uuid4(), new=new)
+    async with conn.transaction():
+        created = await subscriptions.insert_subscription(
+            conn=conn, subscription_id=uuid4(), new=new
+        )
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=SUBSCRIPTION,
+            entity_id=str(created.id),
+            action="created",
+            before=None,
+            after=created,
+            now=now,
+        )
+        return created
 
 
 async def list_subscriptions(
@@ -35,6 +56,22 @@ async def find_subscription(
     return await subscriptions.get_subscription(conn=conn, subscription_id=subscription_id)
 
 
-async def unsubscribe(*, conn: asyncpg.Connection, subscription_id: UUID) -> bool:
+async def unsubscribe(
+    *, conn: asyncpg.Connection, subscription_id: UUID, actor: AuditActor, now: datetime
+) -> bool:
     """False when there is no such subscription."""
-    return await subscriptions.delete_subscription(conn=conn, subscription_id=subscription_id)
+    async with conn.transaction():
+        before = await subscriptions.get_subscription(conn=conn, subscription_id=subscription_id)
+        if not await subscriptions.delete_subscription(conn=conn, subscription_id=subscription_id):
+            return False
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=SUBSCRIPTION,
+            entity_id=str(subscription_id),
+            action="deleted",
+            before=before,
+            after=None,
+            now=now,
+        )
+        return True

@@ -1,9 +1,15 @@
 """Operators' message templates per event type and language."""
 
+from datetime import datetime
+
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
+from ticketflow_notify.commands.audit import audit
 from ticketflow_notify.domain.templates import TemplateIn, TemplateOut
 from ticketflow_notify.store import templates
+
+TEMPLATE = "notify.template"
 
 
 async def list_templates(*, conn: asyncpg.Connection) -> list[TemplateOut]:
@@ -11,13 +17,49 @@ async def list_templates(*, conn: asyncpg.Connection) -> list[TemplateOut]:
 
 
 async def put_template(
-    *, conn: asyncpg.Connection, event_type: str, language: str, template: TemplateIn
+    *,
+    conn: asyncpg.Connection,
+    event_type: str,
+    language: str,
+    template: TemplateIn,
+    actor: AuditActor,
+    now: datetime,
 ) -> TemplateOut:
-    return await templates.upsert_template(
-        conn=conn, event_type=event_type, language=language, template=template
-    )
+    async with conn.transaction():
+        before = await templates.get_template(conn=conn, event_type=event_type, language=language)
+        saved = await templates.upsert_template(
+            conn=conn, event_type=event_type, language=language, template=template
+        )
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=TEMPLATE,
+            entity_id=f"{event_type}/{language}",
+            action="created" if before is None else "updated",
+            before=before,
+            after=saved,
+            now=now,
+        )
+        return saved
 
 
-async def remove_template(*, conn: asyncpg.Connection, event_type: str, language: str) -> bool:
+async def remove_template(
+    *, conn: asyncpg.Connection, event_type: str, language: str, actor: AuditActor, now: datetime
+) -> bool:
     """False when there was no such template (the shipped default is used anyway)."""
-    return await templates.delete_template(conn=conn, event_type=event_type, language=language)
+    async with conn.transaction():
+        before = await templates.get_template(conn=conn, event_type=event_type, language=language)
+        if before is None:
+            return False
+        await templates.delete_template(conn=conn, event_type=event_type, language=language)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=TEMPLATE,
+            entity_id=f"{event_type}/{language}",
+            action="deleted",
+            before=before,
+            after=None,
+            now=now,
+        )
+        return True

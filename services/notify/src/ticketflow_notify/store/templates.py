@@ -22,6 +22,18 @@ async def upsert_template(
     )
 
 
+async def get_template(
+    *, conn: asyncpg.Connection, event_type: str, language: str
+) -> TemplateOut | None:
+    row = await conn.fetchrow(
+        "SELECT event_type, language, subject, body FROM templates"
+        " WHERE event_type = $1 AND language = $2 FOR UPDATE",
+        event_type,
+        language,
+    )
+    return None if row is None else TemplateOut.model_validate(dict(row))
+
+
 async def list_templates(*, conn: asyncpg.Connection) -> list[TemplateOut]:
     rows = await conn.fetch(
         "SELECT event_type, language, subject, body FROM templates ORDER BY event_type, language"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 from ticketflow_common.params import Offset
 from ticketflow_common.problems import ProblemError, not_found
 from ticketflow_common.transient import retry_lock_conflicts
-from ticketflow_routing.api.deps import NowDep, PolicyDep, PoolDep
+from ticketflow_routing.api.deps import AuditActorDep, NowDep, PolicyDep, PoolDep
 from ticketflow_routing.commands.agent_status import change_status
 from ticketflow_routing.commands.agents import (
     change_agent,
@@ -33,10 +33,12 @@ def _found(agent: Agent | None, agent_id: UUID) -> Agent:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def post_agent(body: NewAgent, pool: PoolDep, policy: PolicyDep, now: NowDep) -> Agent:
+async def post_agent(
+    body: NewAgent, pool: PoolDep, policy: PolicyDep, now: NowDep, actor: AuditActorDep
+) -> Agent:
     """Create the agent; queued tickets they can take are assigned in the same transaction."""
     async with pool.acquire() as conn:
-        return await create_agent(conn=conn, new=body, now=now, policy=policy)
+        return await create_agent(conn=conn, new=body, now=now, policy=policy, actor=actor)
 
 
 @router.get("")
@@ -57,25 +59,32 @@ async def read_agent(agent_id: UUID, pool: PoolDep) -> Agent:
 
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive_agent(agent_id: UUID, pool: PoolDep, now: NowDep) -> Response:
+async def archive_agent(
+    agent_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Response:
     """Archive the agent (kept for history, offline for good); 409 names the tickets they own
     and the teams they lead."""
     async with pool.acquire() as conn:
-        if not await retire_agent(conn=conn, agent_id=agent_id, now=now):
+        if not await retire_agent(conn=conn, agent_id=agent_id, now=now, actor=actor):
             raise _not_found(agent_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/{agent_id}")
 async def patch_agent(
-    agent_id: UUID, body: AgentChange, pool: PoolDep, policy: PolicyDep, now: NowDep
+    agent_id: UUID,
+    body: AgentChange,
+    pool: PoolDep,
+    policy: PolicyDep,
+    now: NowDep,
+    actor: AuditActorDep,
 ) -> Agent:
     """Change skills, languages, teams, capacity, e-mail or shifts."""
 
     async def attempt() -> Agent | None:
         async with pool.acquire() as conn:
             return await change_agent(
-                conn=conn, agent_id=agent_id, change=body, now=now, policy=policy
+                conn=conn, agent_id=agent_id, change=body, now=now, policy=policy, actor=actor
             )
 
     return _found(await retry_lock_conflicts(attempt), agent_id)
@@ -83,14 +92,24 @@ async def patch_agent(
 
 @router.put("/{agent_id}/status")
 async def put_status(
-    agent_id: UUID, body: StatusChange, pool: PoolDep, policy: PolicyDep, now: NowDep
+    agent_id: UUID,
+    body: StatusChange,
+    pool: PoolDep,
+    policy: PolicyDep,
+    now: NowDep,
+    actor: AuditActorDep,
 ) -> Agent:
     """Set online/away/offline and emit `agent.status_changed`."""
 
     async def attempt() -> Agent | None:
         async with pool.acquire() as conn:
             return await change_status(
-                conn=conn, agent_id=agent_id, status=body.status, now=now, policy=policy
+                conn=conn,
+                agent_id=agent_id,
+                status=body.status,
+                now=now,
+                policy=policy,
+                actor=actor,
             )
 
     return _found(await retry_lock_conflicts(attempt), agent_id)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
 from ticketflow_routing.domain.policy import RoutingPolicy
@@ -19,4 +20,4 @@ async def get_routing_policy(settings: SettingsDep) -> RoutingPolicy:
 
 PolicyDep = Annotated[RoutingPolicy, Depends(get_routing_policy)]
 
-__all__ = ["NowDep", "PolicyDep", "PoolDep", "RuntimeDep", "SettingsDep"]
+__all__ = ["AuditActorDep", "NowDep", "PolicyDep", "PoolDep", "RuntimeDep", "SettingsDep"]

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response, status
 
 from ticketflow_common.problems import not_found
-from ticketflow_routing.api.deps import NowDep, PoolDep
+from ticketflow_routing.api.deps import AuditActorDep, NowDep, PoolDep
 from ticketflow_routing.commands.teams import (
     change_team,
     live_team,
@@ -21,7 +21,9 @@ TeamIdPath = Annotated[str, Path(min_length=1, max_length=100, pattern=TEAM_ID_P
 
 
 @router.put("/{team_id}")
-async def put(team_id: TeamIdPath, body: TeamChange, pool: PoolDep, now: NowDep) -> Team:
+async def put(
+    team_id: TeamIdPath, body: TeamChange, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Team:
     """Create or change the team (an archived one comes back); the lead must be a live agent.
     Emits `team.changed`."""
     async with pool.acquire() as conn:
@@ -32,15 +34,18 @@ async def put(team_id: TeamIdPath, body: TeamChange, pool: PoolDep, now: NowDep)
             lead_agent_id=body.lead_agent_id,
             strategy=body.strategy,
             now=now,
+            actor=actor,
         )
 
 
 @router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive(team_id: TeamIdPath, pool: PoolDep, now: NowDep) -> Response:
+async def archive(
+    team_id: TeamIdPath, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Response:
     """Archive the team (kept for history; `team.changed` tells the others). 409 names the
     live agents who are members and the tickets still worked there."""
     async with pool.acquire() as conn:
-        if await retire_team(conn=conn, team_id=team_id, now=now) is None:
+        if await retire_team(conn=conn, team_id=team_id, now=now, actor=actor) is None:
             raise not_found(f"team {team_id} not found")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

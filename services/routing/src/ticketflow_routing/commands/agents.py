@@ -6,9 +6,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.in_use import refuse_if_used
 from ticketflow_routing.commands.agent_events import emit_agent_change
 from ticketflow_routing.commands.agent_status import emit_status_change
+from ticketflow_routing.commands.audit import audit
 from ticketflow_routing.commands.drain import drain_for_agent
 from ticketflow_routing.commands.teams import join_teams
 from ticketflow_routing.domain.agents import (
@@ -28,9 +30,16 @@ from ticketflow_routing.store.agents import (
     update_agent,
 )
 
+AGENT = "routing.agent"
+
 
 async def create_agent(
-    *, conn: asyncpg.Connection, new: NewAgent, now: datetime, policy: RoutingPolicy
+    *,
+    conn: asyncpg.Connection,
+    new: NewAgent,
+    now: datetime,
+    policy: RoutingPolicy,
+    actor: AuditActor,
 ) -> Agent:
     """Create the agent; queued tickets they can take are assigned in the same transaction."""
     profile = new_profile(new)
@@ -45,6 +54,16 @@ async def create_agent(
             shift=profile.shift_state(now),
         )
         await emit_agent_change(conn=conn, agent=agent, change="created", now=now)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=AGENT,
+            entity_id=str(agent.id),
+            action="created",
+            before=None,
+            after=agent,
+            now=now,
+        )
         if await drain_for_agent(conn=conn, agent_id=agent.id, now=now, policy=policy):
             agent = await get_agent(conn=conn, agent_id=agent.id) or agent
         return agent
@@ -57,6 +76,7 @@ async def change_agent(
     change: AgentChange,
     now: datetime,
     policy: RoutingPolicy,
+    actor: AuditActor,
 ) -> Agent | None:
     """Apply the given fields; more capacity or new skills take from the queue at once.
     None: no live agent."""
@@ -70,11 +90,23 @@ async def change_agent(
             conn=conn, agent_id=agent_id, profile=profile, shift=profile.shift_state(now)
         )
         await emit_agent_change(conn=conn, agent=updated, change="updated", now=now)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=AGENT,
+            entity_id=str(agent_id),
+            action="updated",
+            before=current,
+            after=updated,
+            now=now,
+        )
         await drain_for_agent(conn=conn, agent_id=agent_id, now=now, policy=policy)
         return await get_agent(conn=conn, agent_id=agent_id)
 
 
-async def retire_agent(*, conn: asyncpg.Connection, agent_id: UUID, now: datetime) -> bool:
+async def retire_agent(
+    *, conn: asyncpg.Connection, agent_id: UUID, now: datetime, actor: AuditActor
+) -> bool:
     """Archive the agent unless they own tickets or lead a team (409 naming them); an online
     agent goes offline (`agent.status_changed`). False when there is no live agent."""
     async with conn.transaction():
@@ -86,6 +118,16 @@ async def retire_agent(*, conn: asyncpg.Connection, agent_id: UUID, now: datetim
         if current.status != agent.status:
             await emit_status_change(conn=conn, agent=agent, previous=current.status, now=now)
         await emit_agent_change(conn=conn, agent=agent, change="removed", now=now)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=AGENT,
+            entity_id=str(agent_id),
+            action="archived",
+            before=current,
+            after=agent,
+            now=now,
+        )
         return True
 
 

@@ -8,10 +8,12 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.events import TeamChanged
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.routing import TeamChange
 from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.outbox import emit
 from ticketflow_common.problems import invalid_field
+from ticketflow_routing.commands.audit import audit
 from ticketflow_routing.domain.teams import Team
 from ticketflow_routing.domain.tickets import DONE
 from ticketflow_routing.store.agents import get_agent
@@ -29,6 +31,7 @@ from ticketflow_routing.store.teams import (
 
 ANNOUNCED = {"name", "version", "lead_agent_id", "strategy"}
 """The team's fields `team.changed` carries as they are."""
+TEAM = "routing.team"
 
 
 async def change_team(
@@ -39,9 +42,12 @@ async def change_team(
     lead_agent_id: UUID | None,
     strategy: str,
     now: datetime,
+    actor: AuditActor,
 ) -> Team:
-    """Create or change the team (an archived one comes back); the lead must be a live agent."""
+    """Create or change the team (an archived one comes back); the lead must be a live agent.
+    Audited as `routing.team` (its routing strategy included)."""
     async with conn.transaction():
+        before = await lock_team(conn=conn, team_id=team_id)
         if lead_agent_id is not None:
             lead = await get_agent(conn=conn, agent_id=lead_agent_id)
             if lead is None or lead.archived_at is not None:
@@ -51,6 +57,16 @@ async def change_team(
         )
         await _emit_change(
             conn=conn, team=team, change="created" if created else "updated", now=now
+        )
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=TEAM,
+            entity_id=team_id,
+            action="created" if before is None else "updated",
+            before=before,
+            after=team,
+            now=now,
         )
         return team
 
@@ -66,17 +82,30 @@ async def join_teams(
         await _emit_change(conn=conn, team=team, change="created", now=now)
 
 
-async def retire_team(*, conn: asyncpg.Connection, team_id: str, now: datetime) -> Team | None:
+async def retire_team(
+    *, conn: asyncpg.Connection, team_id: str, now: datetime, actor: AuditActor
+) -> Team | None:
     """Archive the team unless live agents are members or tickets are still worked there
     (409 naming them); None when there is no live team of that id."""
     async with conn.transaction():
-        if await lock_team(conn=conn, team_id=team_id) is None:
+        before = await lock_team(conn=conn, team_id=team_id)
+        if before is None:
             return None
         refuse_if_used(
             f"team {team_id!r}", await team_usages(conn=conn, team_id=team_id, done_statuses=DONE)
         )
         team = await archive_team(conn=conn, team_id=team_id, now=now)
         await _emit_change(conn=conn, team=team, change="archived", now=now)
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=TEAM,
+            entity_id=team_id,
+            action="archived",
+            before=before,
+            after=team,
+            now=now,
+        )
         return team
 
 

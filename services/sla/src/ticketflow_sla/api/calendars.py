@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response, status
 
 from ticketflow_common.problems import invalid_field
-from ticketflow_sla.api.deps import Name, NowDep, PoolDep
+from ticketflow_sla.api.deps import AuditActorDep, Name, NowDep, PoolDep
 from ticketflow_sla.commands.calendars import (
     all_calendars,
     import_ical_holidays,
@@ -30,18 +30,22 @@ async def read_calendars(pool: PoolDep) -> list[Calendar]:
 
 
 @router.put("/calendars/{name}")
-async def put_calendar(name: Name, body: CalendarUpdate, pool: PoolDep, now: NowDep) -> Calendar:
+async def put_calendar(
+    name: Name, body: CalendarUpdate, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Calendar:
     """Create or replace; running clocks use the new hours from their next change."""
     async with pool.acquire() as conn:
-        return await save_calendar(conn=conn, name=name, update=body, now=now)
+        return await save_calendar(conn=conn, name=name, update=body, actor=actor, now=now)
 
 
 @router.delete("/calendars/{name}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive_calendar(name: Name, pool: PoolDep, now: NowDep) -> Response:
+async def archive_calendar(
+    name: Name, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Response:
     """Archive the calendar (kept for clocks counting in it); 409 names the live policies
     and the timed tickets that use it. `PUT` brings it back."""
     async with pool.acquire() as conn:
-        await retire_calendar(conn=conn, name=name, now=now)
+        await retire_calendar(conn=conn, name=name, actor=actor, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -50,6 +54,7 @@ async def import_holidays(
     name: Name,
     pool: PoolDep,
     now: NowDep,
+    actor: AuditActorDep,
     ical: Annotated[bytes, Body(media_type="text/calendar", description="An .ics file.")],
     first_day: Annotated[
         date | None,
@@ -72,12 +77,20 @@ async def import_holidays(
         raise invalid_field("query:from", f"a year from {FIRST_YEAR} to {LAST_YEAR}")
     async with pool.acquire() as conn:
         return await import_ical_holidays(
-            conn=conn, name=name, ical=ical, first_day=first_day, years=years, now=now
+            conn=conn,
+            name=name,
+            ical=ical,
+            first_day=first_day,
+            years=years,
+            actor=actor,
+            now=now,
         )
 
 
 @router.post("/calendars/{name}/holidays/preset")
-async def import_preset(name: Name, body: HolidayPreset, pool: PoolDep, now: NowDep) -> Calendar:
+async def import_preset(
+    name: Name, body: HolidayPreset, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Calendar:
     """Add a country's (or region's) public holidays from the `holidays` package."""
     async with pool.acquire() as conn:
-        return await import_preset_holidays(conn=conn, name=name, preset=body, now=now)
+        return await import_preset_holidays(conn=conn, name=name, preset=body, actor=actor, now=now)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response, status
 
-from ticketflow_sla.api.deps import Name, NowDep, PoolDep
+from ticketflow_sla.api.deps import AuditActorDep, Name, NowDep, PoolDep
 from ticketflow_sla.commands.policies import (
     all_escalation_policies,
     all_policies,
@@ -23,19 +23,21 @@ async def read_policies(pool: PoolDep) -> list[Policy]:
 
 
 @router.put("/policies/{name}")
-async def put_policy(name: Name, body: PolicyUpdate, pool: PoolDep) -> Policy:
+async def put_policy(
+    name: Name, body: PolicyUpdate, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Policy:
     """Create or replace a policy. Clocks already running keep their deadlines until the
     ticket's priority, category, channel, team or tier changes."""
     async with pool.acquire() as conn:
-        return await save_policy(conn=conn, name=name, update=body)
+        return await save_policy(conn=conn, name=name, update=body, actor=actor, now=now)
 
 
 @router.delete("/policies/{name}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive_policy(name: Name, pool: PoolDep, now: NowDep) -> Response:
+async def archive_policy(name: Name, pool: PoolDep, now: NowDep, actor: AuditActorDep) -> Response:
     """Archive the policy: it matches no new ticket and is kept for the clocks naming it.
     409 names the tickets whose clocks still run under it. `PUT` brings it back."""
     async with pool.acquire() as conn:
-        await retire_policy(conn=conn, name=name, now=now)
+        await retire_policy(conn=conn, name=name, actor=actor, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -47,17 +49,19 @@ async def read_escalation_policies(pool: PoolDep) -> list[EscalationPolicy]:
 
 @router.put("/escalation-policies/{name}")
 async def put_escalation_policy(
-    name: Name, body: EscalationPolicyUpdate, pool: PoolDep
+    name: Name, body: EscalationPolicyUpdate, pool: PoolDep, now: NowDep, actor: AuditActorDep
 ) -> EscalationPolicy:
     """Create or replace; clocks already running pick up new levels at their next change."""
     async with pool.acquire() as conn:
-        return await save_escalation_policy(conn=conn, name=name, update=body)
+        return await save_escalation_policy(conn=conn, name=name, update=body, actor=actor, now=now)
 
 
 @router.delete("/escalation-policies/{name}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive_escalation_policy(name: Name, pool: PoolDep, now: NowDep) -> Response:
+async def archive_escalation_policy(
+    name: Name, pool: PoolDep, now: NowDep, actor: AuditActorDep
+) -> Response:
     """Archive it (kept for clocks already escalating by it); 409 names the live policies
     that use it. `PUT` brings it back."""
     async with pool.acquire() as conn:
-        await retire_escalation_policy(conn=conn, name=name, now=now)
+        await retire_escalation_policy(conn=conn, name=name, actor=actor, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,10 +4,13 @@ file or a country's preset (archiving is in `retirement.py`), each change announ
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import asyncpg
 
+from ticketflow_common.audit import record_change
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.sla import CalendarChange
 from ticketflow_common.outbox import emit
 from ticketflow_common.problems import invalid_field, not_found
@@ -38,6 +41,7 @@ from ticketflow_sla.store.calendars import (
 )
 
 log = logging.getLogger(__name__)
+SERVICE = "sla"
 
 
 async def calendar_of(*, conn: asyncpg.Connection, name: str) -> WorkingCalendar:
@@ -54,15 +58,49 @@ async def all_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
 
 
 async def save_calendar(
-    *, conn: asyncpg.Connection, name: str, update: CalendarUpdate, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    name: str,
+    update: CalendarUpdate,
+    actor: AuditActor,
+    now: datetime,
 ) -> Calendar:
-    """Create, replace or bring back the calendar."""
+    """Create, replace or bring back the calendar; audited as `sla.calendar`."""
     async with conn.transaction():
+        before = await lock_calendar(conn=conn, name=name)
         calendar, created = await upsert_calendar(conn=conn, name=name, update=update)
         await announce_calendar(
             conn=conn, calendar=calendar, change="created" if created else "updated", now=now
         )
+        await audit_calendar(
+            conn=conn, actor=actor, before=before, after=calendar, action=None, now=now
+        )
         return calendar
+
+
+async def audit_calendar(
+    *,
+    conn: asyncpg.Connection,
+    actor: AuditActor,
+    before: Calendar | None,
+    after: Calendar | None,
+    action: str | None,
+    now: datetime,
+) -> None:
+    """The calendar's change in SLA's audit log (`action` None: created or updated)."""
+    subject = after or before
+    assert subject is not None
+    await record_change(
+        conn=conn,
+        service=SERVICE,
+        actor=actor,
+        entity="sla.calendar",
+        entity_id=subject.name,
+        action=action or ("created" if before is None else "updated"),
+        before=before,
+        after=after,
+        now=now,
+    )
 
 
 async def announce_calendar(
@@ -80,6 +118,7 @@ async def import_ical_holidays(
     ical: bytes,
     first_day: date | None,
     years: int,
+    actor: AuditActor,
     now: datetime,
 ) -> Calendar:
     """Add the file's occurrences within `years` from `first_day` (1 January of this year in
@@ -93,11 +132,23 @@ async def import_ical_holidays(
             )
         except ICalendarError as exc:
             raise invalid_field(exc.field, exc.reason) from None
-        return await _add(conn=conn, calendar=calendar, new=imported, field="ical", now=now)
+        return await _add(
+            conn=conn,
+            calendar=calendar,
+            new=imported,
+            field="ical",
+            change=Audited(actor=actor, action="holidays_imported"),
+            now=now,
+        )
 
 
 async def import_preset_holidays(
-    *, conn: asyncpg.Connection, name: str, preset: HolidayPreset, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    name: str,
+    preset: HolidayPreset,
+    actor: AuditActor,
+    now: datetime,
 ) -> Calendar:
     """Add the preset's holidays for its years (default: this year and the next ones)."""
     async with conn.transaction():
@@ -108,7 +159,14 @@ async def import_preset_holidays(
             imported = holidays_from_preset(preset, years=years)
         except PresetError as exc:
             raise invalid_field(exc.field, exc.reason) from None
-        return await _add(conn=conn, calendar=calendar, new=imported, field="years", now=now)
+        return await _add(
+            conn=conn,
+            calendar=calendar,
+            new=imported,
+            field="years",
+            change=Audited(actor=actor, action="holidays_imported"),
+            now=now,
+        )
 
 
 async def _locked(*, conn: asyncpg.Connection, name: str) -> Calendar:
@@ -124,6 +182,7 @@ async def _add(
     calendar: Calendar,
     new: list[Holiday],
     field: str,
+    change: "Audited",
     now: datetime,
 ) -> Calendar:
     """The calendar with `new` merged in, within the same limit as PUT."""
@@ -135,4 +194,20 @@ async def _add(
     updated = await replace_holidays(conn=conn, name=calendar.name, holidays=merged)
     assert updated is not None
     await announce_calendar(conn=conn, calendar=updated, change="updated", now=now)
+    await audit_calendar(
+        conn=conn,
+        actor=change.actor,
+        before=calendar,
+        after=updated,
+        action=change.action,
+        now=now,
+    )
     return updated
+
+
+@dataclass(frozen=True)
+class Audited:
+    """Who makes a change, and the action the audit log names it by."""
+
+    actor: AuditActor
+    action: str

@@ -1,30 +1,63 @@
 """Configuring SLA policies and escalation policies: list, create or replace (archiving is in
 `retirement.py`)."""
 
+from datetime import datetime
+
 import asyncpg
 
+from ticketflow_common.audit import record_change
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.problems import FieldError, ProblemError, invalid_field
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import Policy, PolicyUpdate
 from ticketflow_sla.store.escalations import (
     get_escalation_policy,
     list_escalation_policies,
+    lock_escalation_policy,
     upsert_escalation_policy,
 )
 from ticketflow_sla.store.policies import (
     is_live,
     list_policies,
+    lock_policy,
     upsert_policy,
 )
+
+SERVICE = "sla"
 
 
 async def all_policies(*, conn: asyncpg.Connection) -> list[Policy]:
     return await list_policies(conn=conn)
 
 
-async def save_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUpdate) -> Policy:
+async def save_policy(
+    *,
+    conn: asyncpg.Connection,
+    name: str,
+    update: PolicyUpdate,
+    actor: AuditActor,
+    now: datetime,
+) -> Policy:
     """Create or replace a policy naming a live calendar (and escalation policy); 409 when its
-    position is another policy's."""
+    position is another policy's. Audited as `sla.policy`."""
+    async with conn.transaction():
+        before = await lock_policy(conn=conn, name=name)
+        saved = await _upsert_policy(conn=conn, name=name, update=update)
+        await record_change(
+            conn=conn,
+            service=SERVICE,
+            actor=actor,
+            entity="sla.policy",
+            entity_id=name,
+            action="created" if before is None else "updated",
+            before=before,
+            after=saved,
+            now=now,
+        )
+        return saved
+
+
+async def _upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUpdate) -> Policy:
     async with conn.transaction():
         if not await is_live(conn=conn, table="calendars", name=update.calendar):
             raise invalid_field("calendar", f"no calendar named {update.calendar!r}")
@@ -58,6 +91,26 @@ async def all_escalation_policies(*, conn: asyncpg.Connection) -> list[Escalatio
 
 
 async def save_escalation_policy(
-    *, conn: asyncpg.Connection, name: str, update: EscalationPolicyUpdate
+    *,
+    conn: asyncpg.Connection,
+    name: str,
+    update: EscalationPolicyUpdate,
+    actor: AuditActor,
+    now: datetime,
 ) -> EscalationPolicy:
-    return await upsert_escalation_policy(conn=conn, name=name, update=update)
+    """Create or replace; audited as `sla.escalation_policy`."""
+    async with conn.transaction():
+        before = await lock_escalation_policy(conn=conn, name=name)
+        saved = await upsert_escalation_policy(conn=conn, name=name, update=update)
+        await record_change(
+            conn=conn,
+            service=SERVICE,
+            actor=actor,
+            entity="sla.escalation_policy",
+            entity_id=name,
+            action="created" if before is None else "updated",
+            before=before,
+            after=saved,
+            now=now,
+        )
+        return saved

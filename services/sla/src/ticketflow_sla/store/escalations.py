@@ -17,6 +17,15 @@ async def get_escalation_policy(*, conn: asyncpg.Connection, name: str) -> Escal
     return _escalation(row) if row else None
 
 
+async def lock_escalation_policy(*, conn: asyncpg.Connection, name: str) -> EscalationPolicy | None:
+    """The live escalation policy, locked for the change about to replace it."""
+    row = await conn.fetchrow(
+        "SELECT * FROM escalation_policies WHERE name = $1 AND archived_at IS NULL FOR UPDATE",
+        name,
+    )
+    return _escalation(row) if row else None
+
+
 async def list_escalation_policies(*, conn: asyncpg.Connection) -> list[EscalationPolicy]:
     rows = await conn.fetch(
         "SELECT * FROM escalation_policies WHERE archived_at IS NULL ORDER BY name"

@@ -27,6 +27,14 @@ async def get_policy(*, conn: asyncpg.Connection, name: str) -> Policy | None:
     return _policy(row) if row else None
 
 
+async def lock_policy(*, conn: asyncpg.Connection, name: str) -> Policy | None:
+    """The live policy, locked for the change about to replace it."""
+    row = await conn.fetchrow(
+        "SELECT * FROM policies WHERE name = $1 AND archived_at IS NULL FOR UPDATE", name
+    )
+    return _policy(row) if row else None
+
+
 async def upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyUpdate) -> Policy:
     """Create, replace or bring back; a position another live policy holds raises
     UniqueViolation."""
