@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.identity import Principal, Role
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
@@ -57,6 +58,7 @@ IfMatchDep = Annotated[WritePrecondition, Depends(if_match)]
 
 __all__ = [
     "AdminDep",
+    "AuditActorDep",
     "BootstrapDep",
     "CallerDep",
     "IfMatchDep",

@@ -5,7 +5,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, status
 
-from ticketflow_identity.api.deps import AdminDep, BootstrapDep, NowDep, PoolDep, SettingsDep
+from ticketflow_identity.api.deps import (
+    AdminDep,
+    AuditActorDep,
+    BootstrapDep,
+    NowDep,
+    PoolDep,
+    SettingsDep,
+)
 from ticketflow_identity.commands import api_keys
 from ticketflow_identity.domain.keys import ApiKeyView, IssuedKey, KeyRotation, NewApiKey
 
@@ -22,11 +29,17 @@ async def issue_key(
     now: NowDep,
     settings: SettingsDep,
     _caller: BootstrapDep,
+    actor: AuditActorDep,
 ) -> IssuedKey:
     """`token` (`tfid_<id>.<secret>`) is in this answer only; identity keeps a hash."""
     async with pool.acquire() as conn:
         return await api_keys.issue_key(
-            conn=conn, principal_id=principal_id, new=body, settings=settings, now=now
+            conn=conn,
+            principal_id=principal_id,
+            new=body,
+            settings=settings,
+            actor=actor,
+            now=now,
         )
 
 
@@ -52,10 +65,12 @@ async def read_unused_keys(
 
 
 @router.delete("/keys/{key_id}")
-async def revoke_key(key_id: KeyPath, pool: PoolDep, now: NowDep, _caller: AdminDep) -> ApiKeyView:
+async def revoke_key(
+    key_id: KeyPath, pool: PoolDep, now: NowDep, _caller: AdminDep, actor: AuditActorDep
+) -> ApiKeyView:
     """Every service refuses the key's tokens from its `credential.revoked` on."""
     async with pool.acquire() as conn:
-        return await api_keys.revoke_key(conn=conn, key_id=key_id, now=now)
+        return await api_keys.revoke_key(conn=conn, key_id=key_id, actor=actor, now=now)
 
 
 @router.post("/keys/{key_id}/rotate", status_code=status.HTTP_201_CREATED)
@@ -65,10 +80,16 @@ async def rotate_key(
     now: NowDep,
     settings: SettingsDep,
     _caller: AdminDep,
+    actor: AuditActorDep,
     body: KeyRotation | None = None,
 ) -> IssuedKey:
     """The successor's token, once; the old key keeps working for `overlap_hours`."""
     async with pool.acquire() as conn:
         return await api_keys.rotate_key(
-            conn=conn, key_id=key_id, rotation=body or KeyRotation(), settings=settings, now=now
+            conn=conn,
+            key_id=key_id,
+            rotation=body or KeyRotation(),
+            settings=settings,
+            actor=actor,
+            now=now,
         )

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from ticketflow_common.events.identity import IdentityRole, PrincipalKind
 from ticketflow_identity.api.deps import (
     AdminDep,
+    AuditActorDep,
     BootstrapDep,
     CallerDep,
     IfMatchDep,
@@ -46,10 +47,15 @@ def _with_etag(response: Response, view: PrincipalView) -> PrincipalView:
 
 @router.post("/principals", status_code=status.HTTP_201_CREATED)
 async def create_principal(
-    body: NewPrincipal, pool: PoolDep, now: NowDep, _caller: BootstrapDep, response: Response
+    body: NewPrincipal,
+    pool: PoolDep,
+    now: NowDep,
+    _caller: BootstrapDep,
+    actor: AuditActorDep,
+    response: Response,
 ) -> PrincipalView:
     async with pool.acquire() as conn:
-        view = await principals.create_principal(conn=conn, new=body, now=now)
+        view = await principals.create_principal(conn=conn, new=body, actor=actor, now=now)
     response.headers["Location"] = f"/principals/{view.principal_id}"
     return _with_etag(response, view)
 
@@ -90,12 +96,18 @@ async def update_principal(
     now: NowDep,
     _caller: AdminDep,
     precondition: IfMatchDep,
+    actor: AuditActorDep,
     response: Response,
 ) -> PrincipalView:
     """Every service refuses the principal's tokens signed before the change."""
     async with pool.acquire() as conn:
         view = await principals.update_principal(
-            conn=conn, principal_id=principal_id, patch=body, precondition=precondition, now=now
+            conn=conn,
+            principal_id=principal_id,
+            patch=body,
+            precondition=precondition,
+            actor=actor,
+            now=now,
         )
     return _with_etag(response, view)
 
@@ -107,12 +119,17 @@ async def disable_principal(
     now: NowDep,
     _caller: AdminDep,
     precondition: IfMatchDep,
+    actor: AuditActorDep,
     response: Response,
 ) -> PrincipalView:
     """For good: its keys are revoked, its tokens refused everywhere."""
     async with pool.acquire() as conn:
         view = await principals.disable_principal(
-            conn=conn, principal_id=principal_id, precondition=precondition, now=now
+            conn=conn,
+            principal_id=principal_id,
+            precondition=precondition,
+            actor=actor,
+            now=now,
         )
     return _with_etag(response, view)
 

@@ -96,6 +96,7 @@ async def issue_token(
                     form=form,
                     verifier=oidc_verifier(request, settings),
                     settings=settings,
+                    address=client_address(request),
                     now=now,
                 )
             elif grant != oauth.CLIENT_CREDENTIALS:

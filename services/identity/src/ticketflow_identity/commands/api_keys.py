@@ -1,11 +1,14 @@
 """API keys: issue (the token shown once), list, revoke, rotate with an overlap, end the
-expired and the rotated ones, and the report of keys nobody used for N days."""
+expired and the rotated ones, and the report of keys nobody used for N days; each change
+audited as the key is listed (its token never enters the log)."""
 
 from datetime import datetime, timedelta
+from typing import Final
 from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.identity import (
     CredentialIssued,
     CredentialRevoked,
@@ -13,6 +16,7 @@ from ticketflow_common.events.identity import (
 )
 from ticketflow_common.outbox import emit
 from ticketflow_common.problems import ProblemError, invalid_field, not_found
+from ticketflow_identity.commands.audit import audit
 from ticketflow_identity.domain import keys as rules
 from ticketflow_identity.domain.api_keys import generate_key, hash_secret
 from ticketflow_identity.domain.keys import ApiKeyView, IssuedKey, KeyRotation, NewApiKey
@@ -21,6 +25,14 @@ from ticketflow_identity.store import api_keys as store
 from ticketflow_identity.store import principals as principal_store
 
 END_BATCH = 200
+ENTITY: Final = "identity.api_key"
+ENDED_ACTIONS: dict[RevocationReason, str] = {
+    "revoked": "revoked",
+    "expired": "expired",
+    "rotated": "rotation_ended",
+    "principal_disabled": "revoked",
+}
+"""The audit action of each way a key ends."""
 
 
 def view_of(row: asyncpg.Record, *, now: datetime) -> ApiKeyView:
@@ -39,6 +51,7 @@ async def issue_key(
     principal_id: UUID,
     new: NewApiKey,
     settings: IdentitySettings,
+    actor: AuditActor,
     now: datetime,
 ) -> IssuedKey:
     if new.expires_in_days is not None and new.expires_in_days > settings.key_max_days:
@@ -60,6 +73,7 @@ async def issue_key(
             scopes=scopes,
             expires_at=expires_at,
             replaces=None,
+            actor=actor,
             now=now,
         )
 
@@ -72,6 +86,7 @@ async def _insert(
     scopes: list[str] | None,
     expires_at: datetime | None,
     replaces: str | None,
+    actor: AuditActor,
     now: datetime,
 ) -> IssuedKey:
     made = generate_key()
@@ -99,7 +114,18 @@ async def _insert(
         subject=str(principal_id),
         now=now,
     )
-    return IssuedKey(**view_of(row, now=now).model_dump(), token=made.token)
+    view = view_of(row, now=now)
+    await audit(
+        conn=conn,
+        actor=actor,
+        entity=ENTITY,
+        entity_id=made.key_id,
+        action="issued",
+        before=None,
+        after=view,
+        now=now,
+    )
+    return IssuedKey(**view.model_dump(), token=made.token)
 
 
 async def list_keys(
@@ -110,7 +136,9 @@ async def list_keys(
     return [view_of(r, now=now) for r in await store.keys_of(conn=conn, principal_id=principal_id)]
 
 
-async def revoke_key(*, conn: asyncpg.Connection, key_id: str, now: datetime) -> ApiKeyView:
+async def revoke_key(
+    *, conn: asyncpg.Connection, key_id: str, actor: AuditActor, now: datetime
+) -> ApiKeyView:
     """Revoked now (again: unchanged); every service refuses its tokens from the event on."""
     async with conn.transaction():
         row = await store.get_key(conn=conn, key_id=key_id, for_update=True)
@@ -118,13 +146,29 @@ async def revoke_key(*, conn: asyncpg.Connection, key_id: str, now: datetime) ->
             raise not_found(f"key {key_id} not found")
         if row["revoked_at"] is not None:
             return view_of(row, now=now)
-        return await _revoke(conn=conn, row=row, reason="revoked", now=now)
+        return await _revoke(conn=conn, row=row, reason="revoked", actor=actor, now=now)
 
 
 async def _revoke(
-    *, conn: asyncpg.Connection, row: asyncpg.Record, reason: RevocationReason, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    row: asyncpg.Record,
+    reason: RevocationReason,
+    actor: AuditActor,
+    now: datetime,
 ) -> ApiKeyView:
     revoked = await store.revoke_key(conn=conn, key_id=row["key_id"], now=now)
+    view = view_of(revoked, now=now)
+    await audit(
+        conn=conn,
+        actor=actor,
+        entity=ENTITY,
+        entity_id=row["key_id"],
+        action=ENDED_ACTIONS[reason],
+        before=view_of(row, now=now),
+        after=view,
+        now=now,
+    )
     await emit(
         conn,
         CredentialRevoked(
@@ -136,7 +180,7 @@ async def _revoke(
         subject=str(row["principal_id"]),
         now=now,
     )
-    return view_of(revoked, now=now)
+    return view
 
 
 async def rotate_key(
@@ -145,6 +189,7 @@ async def rotate_key(
     key_id: str,
     rotation: KeyRotation,
     settings: IdentitySettings,
+    actor: AuditActor,
     now: datetime,
 ) -> IssuedKey:
     """A successor (same name, scopes, lifetime); the old key works `overlap_hours` more."""
@@ -172,6 +217,7 @@ async def rotate_key(
                 created_at=row["created_at"], expires_at=row["expires_at"], now=now
             ),
             replaces=key_id,
+            actor=actor,
             now=now,
         )
         ends_at = rules.overlap_end(
@@ -180,17 +226,30 @@ async def rotate_key(
         await store.mark_replaced(
             conn=conn, key_id=key_id, replaced_by=successor.key_id, ends_at=ends_at
         )
+        replaced = await store.get_key(conn=conn, key_id=key_id)
+        assert replaced is not None
+        await audit(
+            conn=conn,
+            actor=actor,
+            entity=ENTITY,
+            entity_id=key_id,
+            action="rotated",
+            before=view_of(row, now=now),
+            after=view_of(replaced, now=now),
+            now=now,
+        )
         if ends_at <= now:
-            await _revoke(conn=conn, row=row, reason="rotated", now=now)
+            await _revoke(conn=conn, row=replaced, reason="rotated", actor=actor, now=now)
     return successor
 
 
-async def end_keys(*, conn: asyncpg.Connection, now: datetime) -> int:
+async def end_keys(*, conn: asyncpg.Connection, actor: AuditActor, now: datetime) -> int:
     """Revoke the keys past their expiry (`expired`) or their rotation's overlap (`rotated`)."""
     async with conn.transaction():
         rows = await store.keys_ended(conn=conn, now=now, limit=END_BATCH)
         for row in rows:
-            await _revoke(conn=conn, row=row, reason=rules.ends_reason(row["replaced_by"]), now=now)
+            reason = rules.ends_reason(row["replaced_by"])
+            await _revoke(conn=conn, row=row, reason=reason, actor=actor, now=now)
     return len(rows)
 
 

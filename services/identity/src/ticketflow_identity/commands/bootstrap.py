@@ -5,6 +5,7 @@ from datetime import datetime
 import asyncpg
 from opentelemetry import trace
 
+from ticketflow_common.audit import SYSTEM_ACTOR
 from ticketflow_common.problems import ProblemError
 from ticketflow_identity.commands.api_keys import issue_key
 from ticketflow_identity.commands.principals import create_principal, view_of
@@ -26,8 +27,9 @@ async def bootstrap_admin(
     now: datetime,
 ) -> tuple[PrincipalView, IssuedKey, bool]:
     """(the admin, a new key of theirs, whether the admin was created): the admin with
-    `email` is reused when there is one, so running it again only issues another key. One
-    span: the command runs outside any request, and its events carry a trace like all others."""
+    `email` is reused when there is one, so running it again only issues another key; the
+    operator's command is the system in the audit log. One span: the command runs outside
+    any request, and its events carry a trace like all others."""
     with tracer.start_as_current_span("identity bootstrap-admin"):
         return await _bootstrap_admin(conn=conn, name=name, email=email, settings=settings, now=now)
 
@@ -52,6 +54,7 @@ async def _bootstrap_admin(
         admin = await create_principal(
             conn=conn,
             new=NewPrincipal(kind="person", display_name=name, email=email, role="admin"),
+            actor=SYSTEM_ACTOR,
             now=now,
         )
         created = True
@@ -60,6 +63,7 @@ async def _bootstrap_admin(
         principal_id=admin.principal_id,
         new=NewApiKey(name=KEY_NAME),
         settings=settings,
+        actor=SYSTEM_ACTOR,
         now=now,
     )
     return admin, key, created

@@ -1,15 +1,18 @@
-"""Principals: create, change, disable, read; each change reported as `principal.changed` in
-the transaction that makes it (disabling also revokes the principal's keys)."""
+"""Principals: create, change, disable, read; each change reported as `principal.changed` and
+audited in the transaction that makes it (disabling also revokes the principal's keys)."""
 
 from datetime import datetime
 from uuid import UUID, uuid4
 
 import asyncpg
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.identity import CredentialRevoked, PrincipalChanged
 from ticketflow_common.outbox import emit
 from ticketflow_common.preconditions import EntityTag, WritePrecondition
 from ticketflow_common.problems import ProblemError, invalid_field, not_found
+from ticketflow_identity.commands.api_keys import view_of as key_view
+from ticketflow_identity.commands.audit import audit
 from ticketflow_identity.domain.principals import (
     NewPrincipal,
     NullField,
@@ -29,7 +32,25 @@ def etag_of(principal: PrincipalView) -> EntityTag:
     return EntityTag(str(principal.version))
 
 
-async def _changed(*, conn: asyncpg.Connection, view: PrincipalView, now: datetime) -> None:
+async def _changed(
+    *,
+    conn: asyncpg.Connection,
+    before: PrincipalView | None,
+    view: PrincipalView,
+    action: str,
+    actor: AuditActor,
+    now: datetime,
+) -> None:
+    await audit(
+        conn=conn,
+        actor=actor,
+        entity="identity.principal",
+        entity_id=str(view.principal_id),
+        action=action,
+        before=before,
+        after=view,
+        now=now,
+    )
     await emit(
         conn,
         PrincipalChanged(
@@ -61,7 +82,7 @@ async def _email_free(
 
 
 async def create_principal(
-    *, conn: asyncpg.Connection, new: NewPrincipal, now: datetime
+    *, conn: asyncpg.Connection, new: NewPrincipal, actor: AuditActor, now: datetime
 ) -> PrincipalView:
     async with conn.transaction():
         await _email_free(conn=conn, email=new.email, principal_id=None)
@@ -77,7 +98,7 @@ async def create_principal(
             now=now,
         )
         view = view_of(row)
-        await _changed(conn=conn, view=view, now=now)
+        await _changed(conn=conn, before=None, view=view, action="created", actor=actor, now=now)
     return view
 
 
@@ -106,6 +127,7 @@ async def update_principal(
     principal_id: UUID,
     patch: PrincipalPatch,
     precondition: WritePrecondition,
+    actor: AuditActor,
     now: datetime,
 ) -> PrincipalView:
     try:
@@ -128,7 +150,7 @@ async def update_principal(
                 conn=conn, principal_id=principal_id, changes=changes, now=now
             )
         )
-        await _changed(conn=conn, view=view, now=now)
+        await _changed(conn=conn, before=current, view=view, action="updated", actor=actor, now=now)
     return view
 
 
@@ -137,6 +159,7 @@ async def disable_principal(
     conn: asyncpg.Connection,
     principal_id: UUID,
     precondition: WritePrecondition,
+    actor: AuditActor,
     now: datetime,
 ) -> PrincipalView:
     """Disabled for good: its keys are revoked and every service refuses its tokens."""
@@ -146,9 +169,21 @@ async def disable_principal(
         if current.disabled:
             return current
         view = view_of(await store.disable_principal(conn=conn, principal_id=principal_id, now=now))
-        await _changed(conn=conn, view=view, now=now)
+        await _changed(
+            conn=conn, before=current, view=view, action="disabled", actor=actor, now=now
+        )
         for key in await key_store.live_keys_of(conn=conn, principal_id=principal_id):
-            await key_store.revoke_key(conn=conn, key_id=key["key_id"], now=now)
+            revoked = await key_store.revoke_key(conn=conn, key_id=key["key_id"], now=now)
+            await audit(
+                conn=conn,
+                actor=actor,
+                entity="identity.api_key",
+                entity_id=key["key_id"],
+                action="revoked",
+                before=key_view(key, now=now),
+                after=key_view(revoked, now=now),
+                now=now,
+            )
             await emit(
                 conn,
                 CredentialRevoked(

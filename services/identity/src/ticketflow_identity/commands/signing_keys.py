@@ -1,8 +1,8 @@
 """Signing keys: the first one made when none signs, rotation (published a lead before it
-signs, the old one published until its last token expired), and the key set services fetch."""
+signs, the old one published until its last token expired), and the key set services fetch;
+each new key audited (its public half only)."""
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,11 +10,14 @@ import asyncpg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ticketflow_common.audit import SYSTEM_ACTOR
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.identity import SigningKeyRotated
 from ticketflow_common.outbox import emit
 from ticketflow_common.problems import ProblemError
+from ticketflow_identity.commands.audit import audit
 from ticketflow_identity.domain import signing
-from ticketflow_identity.domain.signing import SigningKey
+from ticketflow_identity.domain.signing import RotatedKey, SigningKey
 from ticketflow_identity.settings import IdentitySettings
 from ticketflow_identity.store import signing_keys as store
 
@@ -22,13 +25,6 @@ log = logging.getLogger(__name__)
 EVENT_SUBJECT = "signing-keys"
 _UNSEALED: dict[str, Ed25519PrivateKey] = {}
 """Private keys already unsealed, by kid (a handful: one per rotation)."""
-
-
-@dataclass(frozen=True)
-class Rotation:
-    kid: str
-    previous_kid: str | None
-    active_from: datetime
 
 
 def _lifetime(settings: IdentitySettings) -> timedelta:
@@ -72,14 +68,22 @@ async def key_set(
 async def signing_key(
     *, conn: asyncpg.Connection, settings: IdentitySettings, now: datetime
 ) -> tuple[str, Ed25519PrivateKey]:
-    """The kid and private key that sign at `now`; the first key is made if none does."""
+    """The kid and private key that sign at `now`; the first key is made (by the system, on
+    demand) if none does."""
     found = signing.signer(await current_keys(conn=conn, settings=settings, now=now), now)
     if found is None:
         async with conn.transaction():
             await store.lock_rotation(conn=conn)
             found = signing.signer(await current_keys(conn=conn, settings=settings, now=now), now)
             if found is None:
-                await _add_key(conn=conn, settings=settings, now=now, previous=None, lead=0)
+                await _add_key(
+                    conn=conn,
+                    settings=settings,
+                    now=now,
+                    previous=None,
+                    lead=0,
+                    actor=SYSTEM_ACTOR,
+                )
                 found = signing.signer(
                     await current_keys(conn=conn, settings=settings, now=now), now
                 )
@@ -106,8 +110,13 @@ def _unsealed(key: SigningKey, *, settings: IdentitySettings) -> Ed25519PrivateK
 
 
 async def rotate_signing_key(
-    *, conn: asyncpg.Connection, settings: IdentitySettings, now: datetime, only_if_due: bool
-) -> Rotation | None:
+    *,
+    conn: asyncpg.Connection,
+    settings: IdentitySettings,
+    now: datetime,
+    only_if_due: bool,
+    actor: AuditActor,
+) -> RotatedKey | None:
     """Publish a new key that signs after the lead; the current signer retires then. None
     when `only_if_due` and the signer is not old enough; 409 while a rotation is pending."""
     async with conn.transaction():
@@ -130,6 +139,7 @@ async def rotate_signing_key(
             now=now,
             previous=current,
             lead=settings.signing_key_lead_seconds if current is not None else 0,
+            actor=actor,
         )
 
 
@@ -140,7 +150,8 @@ async def _add_key(
     now: datetime,
     previous: SigningKey | None,
     lead: float,
-) -> Rotation:
+    actor: AuditActor,
+) -> RotatedKey:
     made = signing.new_signing_key()
     active_from = now + timedelta(seconds=lead)
     sealed = signing.seal(
@@ -157,10 +168,21 @@ async def _add_key(
     _UNSEALED[made.kid] = made.private_key
     if previous is not None:
         await store.retire_signing_key(conn=conn, kid=previous.kid, at=active_from)
-    rotation = Rotation(
+    rotation = RotatedKey(
         kid=made.kid,
         previous_kid=previous.kid if previous else None,
         active_from=active_from,
+        public_jwk=made.public_jwk,
+    )
+    await audit(
+        conn=conn,
+        actor=actor,
+        entity="identity.signing_key",
+        entity_id=made.kid,
+        action="created" if previous is None else "rotated",
+        before=None,
+        after=rotation,
+        now=now,
     )
     await emit(
         conn,

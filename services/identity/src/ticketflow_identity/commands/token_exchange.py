@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 from pydantic import ValidationError
 
+from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.identity import IdentityRole
 from ticketflow_common.identity import AUDIENCE, AccessClaims, sign_access_token
 from ticketflow_common.oidc import OidcVerifier
@@ -77,6 +78,7 @@ async def exchange_external_token(
     form: dict[str, str],
     verifier: OidcVerifier,
     settings: IdentitySettings,
+    address: str | None,
     now: datetime,
 ) -> ExchangeResponse:
     """Raises `TokenRequestError`: the exchange refused and why."""
@@ -91,7 +93,7 @@ async def exchange_external_token(
         )
     email = email_of(claims, claim=settings.oidc_email_claim)
     principal = await linked_principal(
-        conn=conn, claims=claims, email=email, settings=settings, now=now
+        conn=conn, claims=claims, email=email, settings=settings, address=address, now=now
     )
     if principal["disabled_at"] is not None:
         raise refused("the principal this email links to is disabled")
@@ -122,10 +124,12 @@ async def linked_principal(
     claims: dict[str, Any],
     email: str,
     settings: IdentitySettings,
+    address: str | None,
     now: datetime,
 ) -> asyncpg.Record:
     """The principal holding `email`; with auto-provisioning, a person created for it with the
-    role the token's claims map to (refused when they map to none)."""
+    role the token's claims map to (refused when they map to none), audited as made by the
+    external subject."""
     found = await store.principal_by_email(conn=conn, email=email)
     if found is not None:
         return found
@@ -142,7 +146,12 @@ async def linked_principal(
     except ValidationError as invalid:
         raise refused(f"the subject token's claims make no valid principal: {invalid}") from None
     try:
-        view = await create_principal(conn=conn, new=person, now=now)
+        view = await create_principal(
+            conn=conn,
+            new=person,
+            actor=external_actor(claims, email=email, role=role, address=address),
+            now=now,
+        )
     except (ProblemError, asyncpg.UniqueViolationError):
         # Another exchange for the same email provisioned it first: link to that one.
         raced = await store.principal_by_email(conn=conn, email=email)
@@ -153,6 +162,19 @@ async def linked_principal(
     if created is None:
         raise refused("the provisioned principal vanished")
     return created
+
+
+def external_actor(
+    claims: dict[str, Any], *, email: str, role: IdentityRole, address: str | None
+) -> AuditActor:
+    """Who provisioned a person: the provider's subject (`sub`, else the email) in the role
+    its claims map to."""
+    subject = claims.get("sub")
+    return AuditActor(
+        subject=subject if isinstance(subject, str) and subject else email,
+        role=role,
+        client_address=address,
+    )
 
 
 def new_person(

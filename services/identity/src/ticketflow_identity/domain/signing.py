@@ -12,6 +12,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import BaseModel
 
 ALGORITHM = "EdDSA"
 NONCE_BYTES = 12
@@ -28,6 +29,16 @@ class SigningKey:
     created_at: datetime
     active_from: datetime
     retired_at: datetime | None
+
+
+class RotatedKey(BaseModel):
+    """A new signing key as `POST /signing-keys/rotate` answers and the audit log records it:
+    when it signs, the key it replaces, its public half."""
+
+    kid: str
+    previous_kid: str | None
+    active_from: datetime
+    public_jwk: dict[str, Any]
 
 
 @dataclass(frozen=True)
