@@ -106,7 +106,7 @@ class Service:
             "cid": f"key-{uuid.uuid4().hex[:8]}",
             "role": "agent",
             "agent_id": uuid.uuid4(),
-            "teams": [uuid.uuid4()],
+            "teams": ["network"],
         }
         return AccessClaims.model_validate(fields | overrides)
 
@@ -197,7 +197,7 @@ async def test_identitys_tokens_are_their_principal_and_forged_ones_401(service:
     assert (shown["subject"], shown["role"], shown["via"]) == (claims.sub, "lead", "access_token")
     assert shown["credential_id"] == claims.cid
     assert shown["agent_id"] == str(claims.agent_id)
-    assert shown["teams"] == [str(t) for t in claims.teams]
+    assert shown["teams"] == claims.teams == ["network"]
     assert sorted(shown["scopes"]) == ["teams:read", "tickets:work"]
 
     for role, own in OWN_ROLES.get(service.name, {}).items():

@@ -15,10 +15,19 @@ from pydantic import ValidationError
 
 from ticketflow_common.access import unverified_claims
 from ticketflow_common.access_tokens import ADMIN, caller_of_principal, principal_of_caller
-from ticketflow_common.identity import BOOTSTRAP, STANDALONE_ADMIN, AccessClaims, Principal
+from ticketflow_common.events.common import TEAM_KEY_PATTERN
+from ticketflow_common.events.identity import PrincipalChanged
+from ticketflow_common.identity import (
+    BOOTSTRAP,
+    STANDALONE_ADMIN,
+    AccessClaims,
+    Principal,
+    principal_of,
+)
 from ticketflow_common.key_sets import RemoteKeySet
 from ticketflow_common.revocations import Revoked
 from ticketflow_intake.domain.access import SYSTEM, identity_of, principal_of_identity
+from ticketflow_routing.domain.teams import TEAM_ID_PATTERN
 from ticketflow_routing.settings import RoutingSettings
 
 NOW = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -166,3 +175,29 @@ def test_a_failed_refetch_keeps_the_keys_it_had() -> None:
 
     asyncio.run(run())
     assert len(calls) == 2
+
+
+def test_teams_are_routings_team_ids_in_every_contract() -> None:
+
+    assert TEAM_ID_PATTERN == TEAM_KEY_PATTERN
+    base = {"iss": "i", "sub": "s", "aud": "ticketflow", "exp": 2, "iat": 1, "jti": "j"}
+    claims = AccessClaims.model_validate(base | {"role": "lead", "teams": ["network", "hw.2"]})
+    lead = principal_of(claims)
+    assert lead.teams == {"network", "hw.2"}
+    assert lead.in_team("network")
+    assert not lead.in_team("apps")
+    for bad in ("服务台", "Network", "", "a" * 101):
+        with pytest.raises(ValidationError):
+            AccessClaims.model_validate(base | {"role": "lead", "teams": [bad]})
+        with pytest.raises(ValidationError):
+            PrincipalChanged.model_validate(
+                {
+                    "principal_id": str(uuid.uuid4()),
+                    "kind": "person",
+                    "display_name": "x",
+                    "role": "lead",
+                    "teams": [bad],
+                    "version": 1,
+                    "changed_at": NOW.isoformat(),
+                }
+            )

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from ticketflow_common.events.identity import IdentityRole
-from ticketflow_common.oidc_claims import claim_at, role_of, uuids_of, values_of
+from ticketflow_common.oidc_claims import claim_at, role_of, team_keys_of, uuids_of, values_of
 from ticketflow_common.oidc_settings import ROLE_RANK, OidcSettings
 
 KEYCLOAK = {
@@ -77,10 +77,20 @@ def test_nothing_mapped_is_no_role() -> None:
 
 
 def test_uuids_of_ignores_other_values() -> None:
-    team = uuid4()
-    assert uuids_of([str(team), "support", 3]) == [team]
-    assert uuids_of(str(team)) == [team]
+    agent = uuid4()
+    assert uuids_of([str(agent), "support", 3]) == [agent]
+    assert uuids_of(str(agent)) == [agent]
     assert uuids_of(None) == []
+
+
+def test_team_keys_of_keeps_routings_team_ids_and_drops_the_rest() -> None:
+    claim = ["network", "服务台", "Service Desk", "service-desk", "-x", "a" * 101, "network", 7]
+    assert team_keys_of(claim) == ["network", "service-desk", "7"]
+    assert team_keys_of("服务台") == []
+    assert team_keys_of("network\n") == [], "no trailing newline slips through `$`"
+    assert team_keys_of("a" * 100) == ["a" * 100]
+    assert team_keys_of(None) == []
+    assert team_keys_of({"network": True}) == []
 
 
 def test_every_role_has_a_rank() -> None:

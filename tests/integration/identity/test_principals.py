@@ -14,7 +14,7 @@ from tests.integration.identity.conftest import (
 async def test_create_read_list_and_a_chinese_name_round_trips(
     identity: IdentityHarness, admin: Admin
 ) -> None:
-    team = str(uuid.uuid4())
+    team = "service-desk"
     created = await new_principal(
         admin.api, display_name="张伟 (客服)", email="zhang@example.cn", role="agent", teams=[team]
     )
@@ -51,7 +51,9 @@ async def test_bad_input_names_the_field(admin: Admin) -> None:
         ({"kind": "person", "display_name": "   ", "role": "agent"}, "display_name"),
         ({"kind": "person", "display_name": "x", "role": "god"}, "role"),
         ({"kind": "person", "display_name": "x", "role": "agent", "email": "nope"}, "email"),
-        ({"kind": "person", "display_name": "x", "role": "agent", "teams": ["x"]}, "teams.0"),
+        ({"kind": "person", "display_name": "x", "role": "agent", "teams": ["服务台"]}, "teams.0"),
+        ({"kind": "person", "display_name": "x", "role": "agent", "teams": ["Net"]}, "teams.0"),
+        ({"kind": "person", "display_name": "x", "role": "agent", "teams": ["a" * 101]}, "teams.0"),
         ({"kind": "person", "display_name": "x", "role": "agent", "extra": 1}, "extra"),
         ({"kind": "person", "role": "agent"}, "display_name"),
     ]

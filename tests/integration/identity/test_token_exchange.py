@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"
 SAML2 = "urn:ietf:params:oauth:token-type:saml2"
-TEAM = "5f0c1a52-8f07-4a55-9d35-3a1c6e0c3f11"
+TEAM = "network"
 
 
 @pytest.fixture
@@ -114,7 +114,9 @@ async def test_a_provider_token_becomes_an_identity_token_of_the_linked_principa
 async def test_an_unknown_email_is_provisioned_only_when_configured(
     identity: IdentityHarness, provider: OidcProvider
 ) -> None:
-    claims = person(provider, "han.meimei@example.cn", desk={"teams": [TEAM]})
+    claims = person(
+        provider, "han.meimei@example.cn", desk={"teams": [TEAM, "服务台", "Network Ops", TEAM]}
+    )
     got = await exchange(identity, provider.mint(claims, alg="ES256"))
     if not identity.settings.oidc_auto_provision:
         refused(got, "han.meimei@example.cn", "auto-provisioning is off")
@@ -122,7 +124,7 @@ async def test_an_unknown_email_is_provisioned_only_when_configured(
     assert got.status_code == 200, got.text
     made = await identity.verify(got.json()["access_token"])
     assert made is not None
-    assert (made.role, [str(t) for t in made.teams]) == ("lead", [TEAM])
+    assert (made.role, made.teams) == ("lead", [TEAM]), "a Chinese team name is dropped"
     again = await exchange(identity, provider.mint(claims))
     assert again.status_code == 200, again.text
     second = await identity.verify(again.json()["access_token"])
@@ -130,6 +132,19 @@ async def test_an_unknown_email_is_provisioned_only_when_configured(
     assert second.sub == made.sub, "the second exchange links to the person the first made"
     created = await identity.events("principal.changed")
     assert [e["data"]["display_name"] for e in created] == ["李雷"]
+    [audited] = [
+        e["data"]
+        for e in await identity.events("audit.recorded")
+        if e["data"]["entity_id"] == made.sub
+    ]
+    assert (audited["entity"], audited["action"]) == ("identity.principal", "created")
+    assert audited["actor"] == {
+        "subject": claims["sub"],
+        "role": "lead",
+        "credential_id": None,
+        "client_address": "127.0.0.1",
+    }, "provisioned by the provider's subject in the role its claims map to"
+    assert audited["after"]["teams"] == [TEAM]
     unmapped = person(provider, "wang@example.cn") | {"groups": ["访客"]}
     refused(await exchange(identity, provider.mint(unmapped)), "groups", "oidc_role_map")
 

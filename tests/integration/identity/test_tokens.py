@@ -20,7 +20,7 @@ from ticketflow_common.identity import AccessClaims, principal_of, sign_access_t
 async def test_a_key_becomes_an_access_token_the_key_set_verifies(
     identity: IdentityHarness, admin: Admin
 ) -> None:
-    team = "7b1e4d2a-0000-4000-8000-000000000001"
+    team = "network"
     agent = "7b1e4d2a-0000-4000-8000-0000000000a1"
     person = await new_principal(admin.api, role="lead", agent_id=agent, teams=[team])
     key = await new_key(admin.api, person["principal_id"])
@@ -45,7 +45,8 @@ async def test_a_key_becomes_an_access_token_the_key_set_verifies(
     principal = principal_of(claims)
     assert principal.role == "lead"
     assert str(principal.agent_id) == agent
-    assert {str(t) for t in principal.teams} == {team}
+    assert principal.teams == {team}
+    assert principal.in_team("network")
 
 
 async def test_every_accepted_credential_form(identity: IdentityHarness, admin: Admin) -> None:

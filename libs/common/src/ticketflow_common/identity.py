@@ -11,6 +11,7 @@ from uuid import UUID
 import jwt
 from pydantic import BaseModel, Field, ValidationError
 
+from ticketflow_common.events.common import TeamKey
 from ticketflow_common.events.identity import IdentityRole
 
 Role = IdentityRole | Literal["bootstrap"]
@@ -32,7 +33,8 @@ class Principal:
     via: Via
     credential_id: str | None = None
     agent_id: UUID | None = None
-    teams: frozenset[UUID] = frozenset()
+    teams: frozenset[str] = frozenset()
+    """Routing's team ids (`TeamKey`: `network`, `service-desk`)."""
     scopes: frozenset[str] | None = None
     """None: everything the role grants; else only operations in these scopes."""
     issued_at: datetime | None = None
@@ -41,7 +43,7 @@ class Principal:
         """The caller works as `agent_id` (an agent setting their own status)."""
         return self.agent_id is not None and self.agent_id == agent_id
 
-    def in_team(self, team_id: UUID) -> bool:
+    def in_team(self, team_id: str) -> bool:
         return team_id in self.teams
 
 
@@ -63,7 +65,7 @@ class AccessClaims(BaseModel):
     cid: str | None = Field(default=None, description="The API key (or session) it came from.")
     role: IdentityRole
     agent_id: UUID | None = None
-    teams: list[UUID] = Field(default_factory=list)
+    teams: list[TeamKey] = Field(default_factory=list)
     scope: str | None = Field(default=None, description="Space-separated; None: all the role's.")
 
 

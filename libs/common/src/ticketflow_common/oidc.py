@@ -14,7 +14,7 @@ import httpx
 import jwt
 
 from ticketflow_common.identity import Principal
-from ticketflow_common.oidc_claims import claim_at, role_of, uuids_of
+from ticketflow_common.oidc_claims import claim_at, role_of, team_keys_of, uuids_of
 from ticketflow_common.oidc_settings import OidcSettings
 from ticketflow_common.problems import ProblemError
 
@@ -195,7 +195,7 @@ class OidcVerifier:
                 "Ticketflow role (oidc_role_map)"
             )
         agents = uuids_of(claim_at(claims, s.oidc_agent_claim)) if s.oidc_agent_claim else []
-        teams = uuids_of(claim_at(claims, s.oidc_teams_claim)) if s.oidc_teams_claim else []
+        teams = team_keys_of(claim_at(claims, s.oidc_teams_claim)) if s.oidc_teams_claim else []
         return Principal(
             subject=subject,
             role=role,

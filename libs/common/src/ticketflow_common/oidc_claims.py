@@ -1,12 +1,16 @@
 """Reading an external provider's claims (#17): a dotted path into nested claims, a claim's
 values whether the provider writes a list or a string, and the Ticketflow role they map to."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from ticketflow_common.events.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN
 from ticketflow_common.events.identity import IdentityRole
 from ticketflow_common.oidc_settings import ROLE_RANK
+
+TEAM_KEY = re.compile(TEAM_KEY_PATTERN)
 
 
 def claim_at(claims: Mapping[str, Any], path: str) -> Any:
@@ -51,7 +55,7 @@ def role_of(
 
 
 def uuids_of(claim: Any) -> list[UUID]:
-    """The values of a claim that are UUIDs (agent and team ids); others are ignored."""
+    """The values of a claim that are UUIDs (agent ids); others are ignored."""
     found: list[UUID] = []
     for value in values_of(claim):
         try:
@@ -59,3 +63,13 @@ def uuids_of(claim: Any) -> list[UUID]:
         except ValueError:
             continue
     return found
+
+
+def team_keys_of(claim: Any) -> list[str]:
+    """The values of a claim that are team ids as routing names them (`TeamKey`), once each;
+    others (`Support Team`, `服务台`, too long) are ignored."""
+    found: dict[str, None] = {}
+    for value in values_of(claim):
+        if len(value) <= TEAM_KEY_MAX_LENGTH and TEAM_KEY.fullmatch(value):
+            found[value] = None
+    return list(found)

@@ -16,7 +16,7 @@ from ticketflow_common.events import (
     tickets,
 )
 from ticketflow_common.events.audit import AuditActor, AuditChange, AuditRecorded
-from ticketflow_common.events.common import Priority, SkillTag
+from ticketflow_common.events.common import Priority, SkillTag, TeamKey
 from ticketflow_common.events.identity import (
     CredentialIssued,
     CredentialRevoked,
@@ -141,6 +141,7 @@ __all__ = [
     "SuggestedItem",
     "SuggestionAnswered",
     "TeamChanged",
+    "TeamKey",
     "TicketApprovalDecided",
     "TicketApprovalRequested",
     "TicketAssigned",

@@ -11,6 +11,13 @@ TicketStatus = Literal[
 Channel = Literal["web", "app", "email", "chat", "phone", "api"]
 ActorRole = Literal["requester", "agent", "approver", "admin", "system"]
 AgentStatus = Literal["online", "away", "offline"]
+TEAM_KEY_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+TEAM_KEY_MAX_LENGTH = 100
+TeamKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=TEAM_KEY_MAX_LENGTH, pattern=TEAM_KEY_PATTERN),
+]
+"""A team as routing names it (`network`, `service-desk`): lowercase ASCII, digits, `_.-`."""
 SkillTag = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
 ]

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
+from ticketflow_common.events.common import TeamKey
 
 IdentityRole = Literal["requester", "agent", "lead", "approver", "integrator", "admin"]
 PrincipalKind = Literal["person", "service_account"]
@@ -31,7 +32,9 @@ class PrincipalChanged(EventData):
     display_name: str
     role: IdentityRole
     agent_id: UUID | None = Field(default=None, description="Routing's agent this person is.")
-    teams: list[UUID] = Field(default_factory=list, description="Teams they belong to or lead.")
+    teams: list[TeamKey] = Field(
+        default_factory=list, description="Routing's ids of the teams they belong to or lead."
+    )
     disabled: bool = False
     version: int = Field(ge=1)
     changed_at: datetime

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel
 
+from ticketflow_common.events.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN, TeamKey
 from ticketflow_common.events.identity import IdentityRole, PrincipalKind
 from ticketflow_identity.api.deps import (
     AdminDep,
@@ -35,7 +36,7 @@ class Me(BaseModel):
     via: str
     credential_id: str | None
     agent_id: UUID | None
-    teams: list[UUID]
+    teams: list[TeamKey]
     scopes: list[str] | None
     principal: PrincipalView | None
 
@@ -66,7 +67,10 @@ async def read_principals(
     _caller: AdminDep,
     role: IdentityRole | None = None,
     kind: PrincipalKind | None = None,
-    team: UUID | None = None,
+    team: Annotated[
+        str | None,
+        Query(min_length=1, max_length=TEAM_KEY_MAX_LENGTH, pattern=TEAM_KEY_PATTERN),
+    ] = None,
     email: Annotated[str | None, Query(max_length=320)] = None,
     disabled: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -146,7 +150,7 @@ async def read_me(caller: CallerDep, pool: PoolDep) -> Me:
         via=caller.via,
         credential_id=caller.credential_id,
         agent_id=caller.agent_id,
-        teams=sorted(caller.teams, key=str),
+        teams=sorted(caller.teams),
         scopes=None if caller.scopes is None else sorted(caller.scopes),
         principal=record,
     )

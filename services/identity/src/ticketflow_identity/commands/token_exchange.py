@@ -13,7 +13,7 @@ from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.identity import IdentityRole
 from ticketflow_common.identity import AUDIENCE, AccessClaims, sign_access_token
 from ticketflow_common.oidc import OidcVerifier
-from ticketflow_common.oidc_claims import claim_at, role_of, uuids_of
+from ticketflow_common.oidc_claims import claim_at, role_of, team_keys_of, uuids_of
 from ticketflow_common.problems import ProblemError
 from ticketflow_identity.commands.metrics import TOKENS_ISSUED
 from ticketflow_identity.commands.principals import create_principal
@@ -184,12 +184,12 @@ def new_person(
     name = claim_at(claims, "name")
     agent_claim, teams_claim = settings.oidc_agent_claim, settings.oidc_teams_claim
     agents = uuids_of(claim_at(claims, agent_claim)) if agent_claim else []
-    teams = uuids_of(claim_at(claims, teams_claim)) if teams_claim else []
+    teams = team_keys_of(claim_at(claims, teams_claim)) if teams_claim else []
     return NewPrincipal(
         kind="person",
         display_name=name.strip()[:200] if isinstance(name, str) and name.strip() else email,
         email=email,
         role=role,
         agent_id=agents[0] if len(agents) == 1 else None,
-        teams=list(dict.fromkeys(teams))[:100],
+        teams=teams[:100],
     )

@@ -6,12 +6,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, field_validator
 
+from ticketflow_common.events.common import TeamKey
 from ticketflow_common.events.identity import IdentityRole, PrincipalKind
 from ticketflow_common.input_model import InputModel
 
 DisplayName = Annotated[str, Field(min_length=1, max_length=200)]
 Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
-Teams = Annotated[list[UUID], Field(max_length=100)]
+Teams = Annotated[list[TeamKey], Field(max_length=100)]
+"""Routing's team ids (`network`, `service-desk`)."""
 
 
 def _trimmed(value: Any) -> Any:
@@ -67,7 +69,7 @@ class PrincipalView(BaseModel):
     email: str | None
     role: IdentityRole
     agent_id: UUID | None
-    teams: list[UUID]
+    teams: list[TeamKey]
     disabled: bool
     disabled_at: datetime | None
     created_at: datetime
@@ -78,7 +80,7 @@ class PrincipalView(BaseModel):
 class PrincipalFilter(BaseModel):
     role: IdentityRole | None = None
     kind: PrincipalKind | None = None
-    team: UUID | None = None
+    team: TeamKey | None = None
     email: str | None = None
     disabled: bool | None = None
     limit: int = 100

@@ -9,7 +9,7 @@ CREATE TABLE principals (
     role           text        NOT NULL
                    CHECK (role IN ('requester', 'agent', 'lead', 'approver', 'integrator', 'admin')),
     agent_id       uuid,                          -- routing's agent this person works as
-    teams          uuid[]      NOT NULL DEFAULT '{}',  -- teams they belong to (leads: lead)
+    teams          text[]      NOT NULL DEFAULT '{}',  -- routing's team ids (leads: they lead)
     disabled_at    timestamptz,
     created_at     timestamptz NOT NULL,
     updated_at     timestamptz NOT NULL,

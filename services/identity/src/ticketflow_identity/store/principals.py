@@ -27,7 +27,7 @@ async def insert_principal(
     email: str | None,
     role: str,
     agent_id: UUID | None,
-    teams: list[UUID],
+    teams: list[str],
     now: datetime,
 ) -> asyncpg.Record:
     row: asyncpg.Record = await conn.fetchrow(
@@ -68,7 +68,7 @@ async def list_principals(
     conn: asyncpg.Connection,
     role: str | None,
     kind: str | None,
-    team: UUID | None,
+    team: str | None,
     email: str | None,
     disabled: bool | None,
     limit: int,
@@ -77,7 +77,7 @@ async def list_principals(
     rows: list[asyncpg.Record] = await conn.fetch(
         f"SELECT {COLUMNS} FROM principals"
         " WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR kind = $2)"
-        " AND ($3::uuid IS NULL OR $3 = ANY (teams))"
+        " AND ($3::text IS NULL OR $3 = ANY (teams))"
         " AND ($4::text IS NULL OR lower(email) = lower($4))"
         " AND ($5::boolean IS NULL OR (disabled_at IS NOT NULL) = $5)"
         " ORDER BY created_at, principal_id LIMIT $6 OFFSET $7",

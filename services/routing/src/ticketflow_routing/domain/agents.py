@@ -7,14 +7,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ticketflow_common.events import SkillTag
+from ticketflow_common.events import SkillTag, TeamKey
 from ticketflow_common.input_model import InputModel
 from ticketflow_common.time_zones import TimeZoneName
 from ticketflow_routing.domain.shifts import Shift, ShiftState, shift_state
-from ticketflow_routing.domain.teams import TEAM_ID_PATTERN
 
 AgentStatus = Literal["online", "away", "offline"]
-TeamId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=TEAM_ID_PATTERN)]
+TeamId = TeamKey
 LanguageCode = Annotated[
     str, StringConstraints(min_length=2, max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 ]

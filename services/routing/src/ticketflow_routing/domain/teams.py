@@ -6,9 +6,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from ticketflow_common.events import RoutingStrategy
+from ticketflow_common.events.common import TEAM_KEY_PATTERN
 from ticketflow_common.input_model import InputModel
 
-TEAM_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+TEAM_ID_PATTERN = TEAM_KEY_PATTERN
+"""A team's id (`TeamKey`): the one every contract naming a team uses."""
 
 
 class TeamChange(InputModel):
