@@ -20,7 +20,7 @@ from ticketflow_cli.failures import CommandFailed, ExitCode
 from ticketflow_cli.kafka_reading import resolve_topic
 from ticketflow_cli.settings import CliSettings, load_settings
 from ticketflow_common.consumer import DeadLetter
-from ticketflow_common.topics import NOTIFY, ROUTING, SLA, TICKETS
+from ticketflow_common.topics import IDENTITY, NOTIFY, ROUTING, SLA, TICKETS
 
 COMMANDS = [
     (),
@@ -110,6 +110,10 @@ def test_topic_names() -> None:
     assert dead_letter_topics(of=f"{SLA}.dlq.notify") == [f"{SLA}.dlq.notify"]
     assert f"{ROUTING}.dlq.sla" in dead_letter_topics()
     assert dead_letter_topics(of=NOTIFY) == [f"{NOTIFY}.dlq.intake"]
+    assert set(dead_letter_topics(of=IDENTITY)) == {
+        f"{IDENTITY}.dlq.{service}"
+        for service in ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail")
+    }
     assert source_topic_of(f"{ROUTING}.dlq.sla") == ROUTING
 
 

@@ -10,6 +10,8 @@ from typing import Literal, TypeAlias
 
 from pydantic import SecretStr
 
+from ticketflow_common.identity import STANDALONE_ADMIN, Principal
+from ticketflow_common.legacy_principals import legacy_principal
 from ticketflow_common.signed_tokens import read_token, sign_token
 
 CallerRole = Literal["admin", "agent", "requester"]
@@ -31,6 +33,25 @@ class Caller:
 
 ADMIN = Caller(role="admin", subject="admin")
 """Whoever presents the service's API token: operators, the CLI, a portal acting for people."""
+
+
+def caller_of_principal(principal: Principal) -> Caller:
+    """A caller identity authenticated, in these services' terms: admins (and the service
+    token, bootstrap included: the authorisation table limits that) are admins, agents and
+    leads agents (by their agent id), everyone else a requester (by their principal id)."""
+    if principal.via == "service_token" or principal.role in ("admin", "bootstrap"):
+        return ADMIN
+    if principal.role in ("agent", "lead"):
+        agent = principal.agent_id
+        return Caller(role="agent", subject=principal.subject if agent is None else str(agent))
+    return Caller(role="requester", subject=principal.subject)
+
+
+def principal_of_caller(caller: Caller) -> Principal:
+    """An `issue-token` token's caller, as every service names callers."""
+    if caller.role == "admin":
+        return STANDALONE_ADMIN
+    return legacy_principal(role=caller.role, subject=caller.subject, credential_id=None)
 
 
 def access_token(

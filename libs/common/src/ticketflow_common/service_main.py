@@ -24,8 +24,9 @@ from ticketflow_common.middleware import Authenticator
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.rate_limit_store import run_rate_limit_pruning
 from ticketflow_common.relay import OutboxRelay
+from ticketflow_common.revocations import with_identity_events
 from ticketflow_common.runtime import Runtime, SettingsT
-from ticketflow_common.topics import TopicNames
+from ticketflow_common.topics import CONSUMED_BY, IDENTITY, TopicNames
 from ticketflow_common.tracing import setup_tracing
 from ticketflow_common.web import BEARER, DEFAULT_MAX_BODY_BYTES, create_app, require_api_token
 
@@ -56,8 +57,12 @@ class ServiceSpec(Generic[SettingsT]):
     setup_app: Callable[[FastAPI], None] | None = None
 
     def handlers(self, runtime: Runtime[SettingsT]) -> dict[str, Handler]:
-        """What the consumer calls per event type (tests drive the same table)."""
-        return handlers_for(self.events(runtime), clock=runtime.clock)
+        """What the consumer calls per event type (tests drive the same table); every service
+        that consumes `identity.events.v1` projects its revocations."""
+        table = self.events(runtime)
+        if IDENTITY in CONSUMED_BY.get(self.name, ()):
+            table = with_identity_events(table)
+        return handlers_for(table, clock=runtime.clock)
 
 
 class _Server(uvicorn.Server):

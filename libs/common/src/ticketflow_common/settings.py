@@ -1,10 +1,12 @@
 """Settings every service reads; each service subclasses with its own env prefix."""
 
+import json
 from datetime import timedelta
 from typing import Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+import jwt
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ticketflow_common.db import DbTimeouts
@@ -22,6 +24,28 @@ def refuse_placeholder(value: SecretStr, *, field: str) -> SecretStr:
             "not a placeholder"
         )
     return value
+
+
+def http_url(value: str, *, field: str) -> str:
+    """An absolute http(s) URL with a host, without a trailing slash."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{field} must be an absolute http:// or https:// URL, got {value!r}")
+    return value.rstrip("/") if field == "identity_issuer" else value
+
+
+def parse_key_set(value: str, *, field: str) -> jwt.PyJWKSet:
+    """A JWK set from its JSON (`{"keys": [...]}`), or a ValueError naming `field`."""
+    try:
+        raw = json.loads(value)
+        keys = raw["keys"] if isinstance(raw, dict) else None
+        if not isinstance(keys, list) or not all(isinstance(k, dict) for k in keys):
+            raise ValueError('expected {"keys": [...]}')
+        if any("d" in k for k in keys):
+            raise ValueError("it holds a private key; publish public keys only")
+        return jwt.PyJWKSet(keys)
+    except (jwt.PyJWKError, jwt.PyJWKSetError, ValueError, TypeError, KeyError) as error:
+        raise ValueError(f"{field} is not a JSON Web Key Set: {error}") from None
 
 
 class ServiceSettings(BaseSettings):
@@ -56,6 +80,18 @@ class ServiceSettings(BaseSettings):
     processed_events_retention_days: float = Field(default=30, gt=0, le=3650)
     processed_events_prune_batch_size: int = Field(default=5000, ge=1, le=100_000)
     processed_events_prune_interval_seconds: float = Field(default=600, gt=0, le=86_400)
+    # One identity (#17): once `identity_issuer` is set, access tokens identity signs are
+    # accepted and the service token is only a bootstrap credential.
+    identity_issuer: str | None = Field(
+        default=None, description="Identity's public URL, the `iss` of its access tokens."
+    )
+    identity_jwks_url: str | None = Field(
+        default=None, description="Identity's key set; default {issuer}/.well-known/jwks.json."
+    )
+    identity_jwks: str | None = Field(
+        default=None, description="The key set inline (JSON), instead of fetching it."
+    )
+    identity_revocation_refresh_seconds: float = Field(default=1, gt=0, le=3600)
 
     @field_validator("database_url")
     @classmethod
@@ -69,6 +105,18 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _real_api_token(cls, value: SecretStr) -> SecretStr:
         return refuse_placeholder(value, field="api_token")
+
+    @field_validator("identity_issuer", "identity_jwks_url")
+    @classmethod
+    def _identity_urls(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else http_url(value, field=str(info.field_name))
+
+    @field_validator("identity_jwks")
+    @classmethod
+    def _inline_key_set(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_key_set(value, field="identity_jwks")
+        return value
 
     @model_validator(mode="after")
     def _consistent_horizons(self) -> Self:
@@ -92,6 +140,20 @@ class ServiceSettings(BaseSettings):
             idle_in_transaction_seconds=self.db_idle_in_transaction_timeout_seconds,
             command_seconds=self.db_command_timeout_seconds,
         )
+
+    @property
+    def identity_configured(self) -> bool:
+        """Identity's tokens are accepted, and the service token is a bootstrap credential."""
+        return self.identity_issuer is not None
+
+    @property
+    def identity_key_set_url(self) -> str | None:
+        """Where identity publishes its key set (None without an issuer)."""
+        if self.identity_jwks_url is not None:
+            return self.identity_jwks_url
+        if self.identity_issuer is None:
+            return None
+        return f"{self.identity_issuer}/.well-known/jwks.json"
 
     @property
     def processed_events_retention(self) -> timedelta:

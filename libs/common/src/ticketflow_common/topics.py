@@ -30,15 +30,17 @@ trail is the one exception: every service appends its own chain (key: the servic
 the transaction of the change it records, so its `source` names the service (`audit_source`)."""
 
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
-    "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE, MAIL),
-    "routing": (TICKETS,),
-    "sla": (TICKETS, ROUTING),
-    "notify": (TICKETS, ROUTING, SLA, INSIGHTS, KNOWLEDGE),
-    "insights": (TICKETS, ROUTING, SLA),
-    "knowledge": (TICKETS,),
-    "mail": (TICKETS,),
+    "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE, MAIL, IDENTITY),
+    "routing": (TICKETS, IDENTITY),
+    "sla": (TICKETS, ROUTING, IDENTITY),
+    "notify": (TICKETS, ROUTING, SLA, INSIGHTS, KNOWLEDGE, IDENTITY),
+    "insights": (TICKETS, ROUTING, SLA, IDENTITY),
+    "knowledge": (TICKETS, IDENTITY),
+    "mail": (TICKETS, IDENTITY),
     "identity": (),
 }
+"""Every service but identity consumes `identity.events.v1`: its revocations refuse access
+tokens before they expire (`ticketflow_common.revocations`)."""
 
 
 def event_source(topic: str) -> str:

@@ -1,7 +1,6 @@
 """The HTTP surface every service shares: health, readiness, metrics, bearer auth, RED metrics."""
 
 import asyncio
-import secrets
 import time
 from collections.abc import Awaitable
 from datetime import datetime
@@ -17,7 +16,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ticketflow_common.access import access_for, principal_of_bearer
 from ticketflow_common.authorization import authorize
+from ticketflow_common.identity import Principal
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
 from ticketflow_common.params import StorableParams
@@ -70,19 +71,25 @@ PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-async def require_api_token(request: Request) -> None:
-    """401 unless the request carries the service's bearer token; 429 while the caller's
-    address is over its failed-authentication limit (`FailedAuthLimiter`)."""
+async def require_api_token(request: Request) -> Principal:
+    """The caller's `Principal` (`access.Access`: the service token, or an access token once
+    identity is configured); 401 for anything else, 429 while the caller's address is over its
+    failed-authentication limit (`FailedAuthLimiter`)."""
     runtime = await get_runtime(request)
     credentials = await BEARER(request)
     if credentials is None:
         raise ProblemError(401, "a valid bearer token is required", headers=UNAUTHORIZED_HEADERS)
-    expected = runtime.settings.api_token.get_secret_value()
+    principal = await principal_of_bearer(request, credentials.credentials)
     limiter = failed_auth_limiter(request)
     async with runtime.pool.acquire() as conn:
-        if not secrets.compare_digest(credentials.credentials, expected):
+        if principal is None:
             raise await limiter.failed(conn=conn, request=request)
         await limiter.refuse_if_blocked(conn=conn, request=request)
+    return principal
+
+
+authenticate_principal = require_api_token
+"""The common authenticator by what it does (routing, sla and notify run it)."""
 
 
 health = APIRouter(tags=["health"])
@@ -142,6 +149,7 @@ def create_app(
     before any route reads the body; HEAD wherever GET is served."""
     app = FastAPI(title=title, version="0.1.0", description=description)
     app.state.runtime = runtime
+    app.state.access = access_for(runtime)
     app.state.failed_auth = FailedAuthLimiter(
         policy=RatePolicy(
             name="failed-auth",

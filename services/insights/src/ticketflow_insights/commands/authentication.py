@@ -9,6 +9,8 @@ from uuid import UUID
 import asyncpg
 from pydantic import SecretStr
 
+from ticketflow_common.identity import STANDALONE_ADMIN, Principal
+from ticketflow_common.legacy_principals import legacy_principal
 from ticketflow_insights.domain.access import (
     ADMIN,
     Viewer,
@@ -37,6 +39,29 @@ async def identify(
     if agent_id is None or not await agent_is_active(conn=conn, agent_id=agent_id):
         return None
     return viewer_of(agent_id=agent_id, led_teams=await led_teams(conn=conn, agent_id=agent_id))
+
+
+async def viewer_of_identity(*, conn: asyncpg.Connection, identity: Principal) -> Viewer:
+    """Insights' view of a caller identity (or the service token) authenticated: an admin sees
+    everything; an agent themself; a lead the teams the projection says they lead and those
+    their token names; anyone else (requesters, approvers, integrators) no one's figures."""
+    if identity.via == "service_token" or identity.role in ("admin", "bootstrap"):
+        return ADMIN
+    agent_id = identity.agent_id
+    if agent_id is None:
+        return Viewer(role="agent")
+    if identity.role == "lead":
+        teams = await led_teams(conn=conn, agent_id=agent_id)
+        return viewer_of(agent_id=agent_id, led_teams=teams | {str(t) for t in identity.teams})
+    return Viewer(role="agent", agent_id=agent_id)
+
+
+def identity_of_viewer(viewer: Viewer) -> Principal:
+    """A viewer token's caller, as every service names callers."""
+    if viewer.role == "admin":
+        return STANDALONE_ADMIN
+    subject = str(viewer.agent_id)
+    return legacy_principal(role=viewer.role, subject=subject, credential_id=None)
 
 
 def issue_viewer_token(

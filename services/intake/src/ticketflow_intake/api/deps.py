@@ -9,6 +9,8 @@ from uuid import UUID
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPBearer
 
+from ticketflow_common.access import principal_of_bearer
+from ticketflow_common.identity import Principal as IdentityPrincipal
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit import RatePolicy
@@ -21,14 +23,23 @@ from ticketflow_common.rate_limit_store import take
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
 from ticketflow_intake.commands.access_checks import ChangeCommand, TicketWrite
-from ticketflow_intake.commands.authentication import identify
-from ticketflow_intake.domain.access import Principal, Scope
+from ticketflow_intake.commands.authentication import identify_api_key
+from ticketflow_intake.domain.access import (
+    Principal,
+    Scope,
+    identity_of,
+    principal_of_identity,
+)
 from ticketflow_intake.domain.tickets import Ticket
 from ticketflow_intake.settings import IntakeSettings
 
 SURVEY_LINKS = "/survey-links/"
 """Where `api/survey_links.py` serves (deps cannot import a router module)."""
-API_KEY = HTTPBearer(auto_error=False, description="An API key: `tfk_<id>.<secret>`.")
+API_KEY = HTTPBearer(
+    auto_error=False,
+    description="An access token from identity, `INTAKE_API_TOKEN`, or an intake API key"
+    " (`tfk_<id>.<secret>`).",
+)
 UNAUTHORIZED = "a valid API key is required"
 APPROVAL_LINKS = "/approval-links/"
 """Signed approve/reject links carry no bearer: the token in their path is the credential."""
@@ -44,11 +55,13 @@ async def get_key_policy(request: Request) -> RatePolicy:
     return policy
 
 
-async def authenticate(request: Request) -> Principal | None:
-    """401 without a live key; 429 when the key is over its rate, or the caller's address
-    over its failed authentications (one statement for both, shared by every replica). Run by
-    the authentication middleware before any route reads the body. Signed approval and survey
-    links carry no key: their routes verify the signed token in the path (no principal here)."""
+async def authenticate(request: Request) -> IdentityPrincipal | None:
+    """401 without a live credential: the service token, an access token (identity's), or an
+    intake API key (`tfk_`, before identity); 429 when it is over its rate, or the caller's
+    address over its failed authentications (one statement for both, shared by every
+    replica). Run by the authentication middleware before any route reads the body; intake's
+    own view of the caller goes to `request.state.caller`. Signed approval and survey links
+    carry no key: their routes verify the signed token in the path (no principal here)."""
     if request.url.path.startswith((APPROVAL_LINKS, SURVEY_LINKS)):
         return None
     runtime: Runtime[IntakeSettings] = await get_runtime(request)
@@ -57,13 +70,14 @@ async def authenticate(request: Request) -> Principal | None:
     if credentials is None:
         raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
     failed_auth = failed_auth_limiter(request)
+    identity = await principal_of_bearer(request, credentials.credentials)
     async with runtime.pool.acquire() as conn:
-        principal = await identify(
-            conn=conn,
-            token=credentials.credentials,
-            system_token=runtime.settings.api_token.get_secret_value(),
-        )
-        if principal is None:
+        if identity is not None:
+            principal: Principal | None = principal_of_identity(identity)
+        else:
+            principal = await identify_api_key(conn=conn, token=credentials.credentials)
+            identity = None if principal is None else identity_of(principal)
+        if principal is None or identity is None:
             raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
         taken = await take(
             conn=conn,
@@ -79,12 +93,13 @@ async def authenticate(request: Request) -> Principal | None:
         taken.decision,
         f"rate limit of {policy.quota} requests per {policy.window_seconds:g} s exceeded",
     )
-    return principal
+    request.state.caller = principal
+    return identity
 
 
 async def current_principal(request: Request) -> Principal:
-    """The caller `authenticate` found for this request."""
-    principal = getattr(request.state, "principal", None)
+    """Intake's view of the caller `authenticate` found for this request."""
+    principal = getattr(request.state, "caller", None)
     if not isinstance(principal, Principal):
         raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
     return principal

@@ -1,18 +1,14 @@
-"""Who is calling: the API key (or the service's own token) a request presents."""
-
-import secrets
+"""Who is calling with an intake API key (the service token and identity's access tokens are
+`ticketflow_common.access`'s, before this)."""
 
 import asyncpg
 
-from ticketflow_intake.domain.access import SYSTEM, Principal, parse_token
+from ticketflow_intake.domain.access import Principal, parse_token
 from ticketflow_intake.store.credentials import find_principal
 
 
-async def identify(*, conn: asyncpg.Connection, token: str, system_token: str) -> Principal | None:
-    """The system admin for the service's own token, else the principal of the live key the
-    token names; None when it is neither."""
-    if secrets.compare_digest(token, system_token):
-        return SYSTEM
+async def identify_api_key(*, conn: asyncpg.Connection, token: str) -> Principal | None:
+    """The principal of the live key the token names; None when it names none."""
     parsed = parse_token(token)
     if parsed is None:
         return None

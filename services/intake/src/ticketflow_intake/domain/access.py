@@ -10,6 +10,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ticketflow_common.events.common import ActorRole
+from ticketflow_common.events.identity import IdentityRole
+from ticketflow_common.identity import STANDALONE_ADMIN
+from ticketflow_common.identity import Principal as IdentityPrincipal
+from ticketflow_common.legacy_principals import legacy_principal
 from ticketflow_intake.domain.tickets import Ticket
 
 Role = Literal["requester", "agent", "approver", "admin"]
@@ -71,6 +75,40 @@ class Principal:
 
 SYSTEM = Principal(credential_id="system", role="admin", subject="system")
 """Whoever presents the service's `INTAKE_API_TOKEN`: operators acting as an admin."""
+
+
+IDENTITY_ROLES: dict[IdentityRole, Role] = {
+    "requester": "requester",
+    "agent": "agent",
+    "lead": "agent",
+    "approver": "approver",
+    "integrator": "requester",
+    "admin": "admin",
+}
+"""An identity role as intake's: a lead works tickets as an agent does; an integrator files
+tickets and follows those it filed, as a requester (its webhooks are notify's)."""
+
+
+def principal_of_identity(identity: IdentityPrincipal) -> Principal:
+    """Intake's caller for one authenticated by identity (the service token is `SYSTEM`: the
+    authorisation table, not intake, keeps a bootstrap credential to setting identity up)."""
+    if identity.role == "bootstrap" or identity.via == "service_token":
+        return SYSTEM
+    role = IDENTITY_ROLES[identity.role]
+    subject = identity.subject
+    if role == "agent" and identity.agent_id is not None:
+        subject = str(identity.agent_id)
+    credential = identity.credential_id or identity.subject
+    return Principal(credential_id=f"{identity.via}:{credential}", role=role, subject=subject)
+
+
+def identity_of(principal: Principal) -> IdentityPrincipal:
+    """A caller of an intake API key, as every service names callers."""
+    if principal is SYSTEM:
+        return STANDALONE_ADMIN
+    return legacy_principal(
+        role=principal.role, subject=principal.subject, credential_id=principal.credential_id
+    )
 
 
 def visible_to(ticket: Ticket, principal: Principal) -> bool:

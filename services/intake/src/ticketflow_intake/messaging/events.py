@@ -1,5 +1,6 @@
 """Which command handles which event intake consumes: every event of the routing, sla, notify,
-knowledge and mail topics goes on its ticket's timeline; a few also update intake's projections,
+knowledge and mail topics goes on its ticket's timeline (identity's revocations are projected
+by every service alike: `ServiceSpec.handlers`); a few also update intake's projections,
 and a received mail becomes a ticket or a comment."""
 
 from functools import partial
@@ -17,7 +18,7 @@ from ticketflow_common.events import (
     TicketUnassigned,
 )
 from ticketflow_common.runtime import Runtime
-from ticketflow_common.topics import CONSUMED_BY
+from ticketflow_common.topics import CONSUMED_BY, IDENTITY
 from ticketflow_intake.commands.knowledge_reactions import (
     note_problem_resolved,
     resolve_self_service,
@@ -37,7 +38,7 @@ def event_table(runtime: Runtime[IntakeSettings]) -> EventTable:
     table: dict[type[EventData], EventCommand] = {
         model: record_on_timeline
         for model in EVENT_MODELS.values()
-        if model.topic in CONSUMED_BY["intake"]
+        if model.topic in CONSUMED_BY["intake"] and model.topic != IDENTITY
     }
     table[TicketAssigned] = project_assignment
     table[TicketUnassigned] = project_unassignment

@@ -3,7 +3,9 @@
 from fastapi import Request
 from fastapi.security import HTTPBearer
 
-from ticketflow_common.access_tokens import Caller
+from ticketflow_common.access import principal_of_bearer
+from ticketflow_common.access_tokens import Caller, caller_of_principal, principal_of_caller
+from ticketflow_common.identity import Principal
 from ticketflow_common.problems import ProblemError
 from ticketflow_common.rate_limit_http import UNAUTHORIZED_HEADERS, failed_auth_limiter
 from ticketflow_common.runtime import Runtime
@@ -13,7 +15,7 @@ from ticketflow_mail.settings import MailSettings
 
 ACCESS_TOKEN = HTTPBearer(
     auto_error=False,
-    description="`MAIL_API_TOKEN` (admin), or an access token from"
+    description="An access token from identity, `MAIL_API_TOKEN`, or a token from"
     " `python -m ticketflow_mail issue-token --role agent|requester --subject <id>`.",
 )
 UNAUTHORIZED = "a valid bearer token is required"
@@ -22,26 +24,32 @@ PEOPLE_PATHS = ("/tickets/", "/attachments/")
 quarantine) is the operators' and answers them 403, whatever the route itself checks."""
 
 
-async def authenticate(request: Request) -> Caller:
+async def authenticate(request: Request) -> Principal:
     """401 for a missing, bad or expired token (counted by the failed-authentication limiter,
-    429 once over it); 403 for an access token outside PEOPLE_PATHS; sets
+    429 once over it): the service token, an access token (identity's) or an `issue-token`
+    token; 403 for an access token outside PEOPLE_PATHS; sets
     `request.state.caller`."""
     runtime: Runtime[MailSettings] = await get_runtime(request)
     credentials = await ACCESS_TOKEN(request)
     if credentials is None:
         raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
-    caller = identify(
-        token=credentials.credentials,
-        service_token=runtime.settings.api_token,
-        access_secret=runtime.settings.access_token_secret,
-        now=runtime.clock(),
-    )
+    identity = await principal_of_bearer(request, credentials.credentials)
+    if identity is not None:
+        caller: Caller | None = caller_of_principal(identity)
+    else:
+        caller = identify(
+            token=credentials.credentials,
+            service_token=runtime.settings.api_token,
+            access_secret=runtime.settings.access_token_secret,
+            now=runtime.clock(),
+        )
+        identity = None if caller is None else principal_of_caller(caller)
     limiter = failed_auth_limiter(request)
     async with runtime.pool.acquire() as conn:
-        if caller is None:
+        if caller is None or identity is None:
             raise await limiter.failed(conn=conn, request=request, detail=UNAUTHORIZED)
         await limiter.refuse_if_blocked(conn=conn, request=request)
     if caller.role != "admin" and not request.url.path.startswith(PEOPLE_PATHS):
         raise ProblemError(403, "only the service token may do this")
     request.state.caller = caller
-    return caller
+    return identity

@@ -9,7 +9,8 @@ from ticketflow_common.runtime import Runtime
 from ticketflow_notify.commands.fan_out import fan_out_event
 from ticketflow_notify.settings import NotifySettings
 
-FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"])
+FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"]) - {topics.IDENTITY}
+"""Identity's events are not forwarded: notify projects their revocations as every service."""
 
 
 def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
