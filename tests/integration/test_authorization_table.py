@@ -5,46 +5,29 @@ without the operation's scope. Refused cells answer 403 naming the operation; al
 anything but 401/403 (404, 409, 422: the table let the caller through)."""
 
 import contextlib
-import dataclasses
-import json
 import re
 import secrets
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from tests.processes import free_port
 from tests.support.harness import SchemaRuntime, schema_runtime
+from tests.support.identity_tokens import IDENTITY_SETTINGS, access_token, bearer
 from ticketflow_common.authorization import Rule, authorization_table
 from ticketflow_common.identity import (
-    AUDIENCE,
-    BOOTSTRAP,
     ROLES,
-    AccessClaims,
-    Principal,
-    principal_of,
-    read_access_token,
-    sign_access_token,
 )
-from ticketflow_common.problems import ProblemError
 from ticketflow_common.service_main import ServiceSpec, build_app
 
 pytestmark = pytest.mark.integration
 
-ISSUER = "http://identity.authz-test"
-KID = "authz-test-1"
-SIGNING_KEY = Ed25519PrivateKey.generate()
-JWK = {**json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(SIGNING_KEY.public_key())), "kid": KID}
-JWKS = json.dumps({"keys": [{**JWK, "alg": "EdDSA", "use": "sig"}]})
 SERVICE_TOKEN = "authz-service-token-" + secrets.token_hex(8)
 TEAM = uuid.uuid4()
 OTHER_TEAM = uuid.uuid4()
@@ -75,42 +58,10 @@ def settings_class(service: str) -> type[Any]:
     return found[0]
 
 
-def identity_wired(service: str) -> bool:
-    """Whether the service's settings know identity yet (the `verify` wiring)."""
-    return "identity_issuer" in settings_class(service).model_fields
-
-
 def service_spec(service: str, settings: Any) -> ServiceSpec[Any]:
     main = __import__(f"ticketflow_{service}.main", fromlist=["_"])
     spec: ServiceSpec[Any] = main.SPEC if hasattr(main, "SPEC") else main.spec(settings)
-    if identity_wired(service):
-        return spec
-    return dataclasses.replace(spec, auth=fixture_authenticator(spec))
-
-
-def fixture_authenticator(spec: ServiceSpec[Any]) -> Any:
-    """Until every authenticator sets a `Principal`: the service token is BOOTSTRAP, an access
-    token its principal; public routes go on to the service's own authenticator."""
-
-    async def authenticate(request: Request) -> object:
-        header = request.headers.get("authorization", "")
-        if not header.startswith("Bearer "):
-            return await spec.auth(request)
-        token = header.removeprefix("Bearer ")
-        if token == SERVICE_TOKEN:
-            return BOOTSTRAP
-        claims = read_access_token(
-            token=token,
-            key_set=jwt.PyJWKSet.from_json(JWKS),
-            issuer=ISSUER,
-            audience=AUDIENCE,
-            now=request.app.state.runtime.clock(),
-        )
-        if claims is None:
-            raise ProblemError(401, "a valid bearer token is required")
-        return principal_of(claims)
-
-    return authenticate
+    return spec
 
 
 def service_settings(service: str, database_url: str, kafka_bootstrap: str) -> Any:
@@ -118,13 +69,12 @@ def service_settings(service: str, database_url: str, kafka_bootstrap: str) -> A
         "database_url": database_url,
         "kafka_bootstrap_servers": kafka_bootstrap,
         "api_token": SERVICE_TOKEN,
+        **IDENTITY_SETTINGS,
         "auth_failure_limit": 10_000,
         **SETTINGS[service],
     }
     if service == "mail":
         values["smtp_gateway_port"] = free_port()
-    if identity_wired(service):
-        values |= {"identity_issuer": ISSUER, "identity_jwks": JWKS}
     return settings_class(service)(**values)
 
 
@@ -135,7 +85,7 @@ def routes_of(spec: ServiceSpec[Any]) -> set[tuple[str, str]]:
         assert isinstance(router, APIRouter)
         for route in router.routes:
             if isinstance(route, APIRoute):
-                found |= {(m, route.path) for m in route.methods if m != "HEAD"}
+                found |= {(m, route.path) for m in route.methods or () if m != "HEAD"}
     return found
 
 
@@ -219,24 +169,6 @@ def fill(path: str, *, matching: bool) -> str:
     return re.sub(r"{([^}:]+)(:[^}]+)?}", value, path)
 
 
-def access_token(role: str, *, scope: str | None = None) -> str:
-    now = int(time.time())
-    claims = AccessClaims(
-        iss=ISSUER,
-        sub=f"{role}-{uuid.uuid4()}",
-        aud=AUDIENCE,
-        iat=now,
-        exp=now + 600,
-        jti=str(uuid.uuid4()),
-        cid=f"key-{uuid.uuid4().hex[:8]}",
-        role=role,  # type: ignore[arg-type]
-        agent_id=AGENT if role in ("agent", "lead") else None,
-        teams=[TEAM] if role in ("agent", "lead") else [],
-        scope=scope,
-    )
-    return sign_access_token(claims=claims, private_key=SIGNING_KEY, kid=KID)
-
-
 def headers_for(cell: Cell) -> dict[str, str]:
     if cell.variant == "public":
         return {}
@@ -248,7 +180,11 @@ def headers_for(cell: Cell) -> dict[str, str]:
         scope = cell.rule.scope
     elif cell.variant == "unscoped":
         scope = "elsewhere:nothing:read"
-    return {"Authorization": f"Bearer {access_token(role, scope=scope)}"}
+    own = role in ("agent", "lead")
+    token = access_token(
+        role, agent_id=AGENT if own else None, teams=[TEAM] if own else [], scope=scope
+    )
+    return bearer(token)
 
 
 # ----------------------------------------------------------------------------- the apps
@@ -314,6 +250,7 @@ def _problem(response: httpx.Response) -> dict[str, Any]:
     return {}
 
 
-def test_every_role_is_tried() -> None:
-    tried: Callable[[str], set[str]] = lambda v: {c.role for c in CELLS if c.variant == v}
-    assert {r for r in ROLES} <= tried("refused") | tried("allowed") | {"admin"}
+def test_every_role_is_tried_on_every_protected_route() -> None:
+    for rule in (r for s in SERVICES for r in authorization_table().of_service(s)):
+        tried = {c.role.split(":", 1)[0] for c in CELLS if c.rule is rule}
+        assert rule.public or tried == set(ROLES), rule

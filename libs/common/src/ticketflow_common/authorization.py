@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from ticketflow_common.identity import ROLES, Principal
 from ticketflow_common.problems import ProblemError
@@ -110,7 +110,9 @@ def load_table(path: Path) -> AuthorizationTable:
         return parse_table(tomllib.load(file), source=str(path))
 
 
-def parse_table(raw: Mapping[str, Any], *, source: str = "authorization table") -> AuthorizationTable:
+def parse_table(
+    raw: Mapping[str, Any], *, source: str = "authorization table"
+) -> AuthorizationTable:
     """Every entry checked: a bad one is an error here, never a silent refusal later."""
     rules: dict[tuple[str, str, str], Rule] = {}
     for service, entries in raw.items():
@@ -250,3 +252,20 @@ async def authorize(request: Request) -> None:
     if reason is not None:
         operation = rule.operation if rule is not None else f"{request.method} {path}"
         raise ProblemError(403, reason, operation=operation, role=principal.role)
+
+
+async def current_principal(request: Request) -> Principal:
+    """The caller the authenticator found, for routes whose resource decides (`check =
+    "resource"`); 401 when there is none."""
+    principal = request_principal(request)
+    if principal is None:
+        raise ProblemError(401, "a valid bearer token is required")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def sees_everything(principal: Principal) -> bool:
+    """Admins see and change every resource; everyone else only what the qualifier allows."""
+    return principal.role == "admin"

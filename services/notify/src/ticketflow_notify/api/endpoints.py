@@ -4,8 +4,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from ticketflow_notify.api.deps import Limit, NowDep, PoolDep, SettingsDep, deleted, found
+from ticketflow_notify.api.deps import (
+    Limit,
+    NowDep,
+    OwnershipDep,
+    PoolDep,
+    SettingsDep,
+    deleted,
+    found,
+)
 from ticketflow_notify.commands import endpoints
+from ticketflow_notify.commands.ownership import require_endpoint
 from ticketflow_notify.domain.deliveries import Replayed, ReplayRange
 from ticketflow_notify.domain.endpoints import (
     CreatedEndpoint,
@@ -21,35 +30,42 @@ router = APIRouter(tags=["endpoints"])
 
 @router.post("/endpoints", status_code=status.HTTP_201_CREATED)
 async def create_endpoint(
-    body: NewEndpoint, pool: PoolDep, settings: SettingsDep
+    body: NewEndpoint, pool: PoolDep, settings: SettingsDep, seen: OwnershipDep
 ) -> CreatedEndpoint:
     """Register a webhook or chat endpoint; the response is the only place its secret is shown.
     URLs resolving to private, loopback or link-local addresses are refused (422)."""
     async with pool.acquire() as conn:
         return await endpoints.register_endpoint(
-            conn=conn, new=body, allowed=settings.allowed_networks()
+            conn=conn, new=body, allowed=settings.allowed_networks(), owner=seen.owner
         )
 
 
 @router.get("/endpoints")
-async def read_endpoints(pool: PoolDep, limit: Limit = 100) -> list[Endpoint]:
+async def read_endpoints(pool: PoolDep, seen: OwnershipDep, limit: Limit = 100) -> list[Endpoint]:
+    """An integrator's own endpoints; an admin's view is every one."""
     async with pool.acquire() as conn:
-        return await endpoints.list_endpoints(conn=conn, limit=limit)
+        return await endpoints.list_endpoints(conn=conn, limit=limit, owner=seen.only)
 
 
 @router.get("/endpoints/{endpoint_id}")
-async def read_endpoint(endpoint_id: UUID, pool: PoolDep) -> Endpoint:
+async def read_endpoint(endpoint_id: UUID, pool: PoolDep, seen: OwnershipDep) -> Endpoint:
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         endpoint = await endpoints.find_endpoint(conn=conn, endpoint_id=endpoint_id)
     return found(endpoint, f"endpoint {endpoint_id}")
 
 
 @router.patch("/endpoints/{endpoint_id}")
 async def change_endpoint(
-    endpoint_id: UUID, body: EndpointChanges, pool: PoolDep, settings: SettingsDep
+    endpoint_id: UUID,
+    body: EndpointChanges,
+    pool: PoolDep,
+    settings: SettingsDep,
+    seen: OwnershipDep,
 ) -> Endpoint:
     """Change fields; `{"enabled": true}` re-enables a disabled endpoint with a closed circuit."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         endpoint = await endpoints.change_endpoint(
             conn=conn, endpoint_id=endpoint_id, changes=body, allowed=settings.allowed_networks()
         )
@@ -57,22 +73,26 @@ async def change_endpoint(
 
 
 @router.delete("/endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_endpoint(endpoint_id: UUID, pool: PoolDep, now: NowDep) -> Response:
+async def remove_endpoint(
+    endpoint_id: UUID, pool: PoolDep, now: NowDep, seen: OwnershipDep
+) -> Response:
     """Archive the endpoint: kept for its delivery history, never sent to again, secrets
     dropped. 409 names the subscriptions that route to it (delete them first) and, while it
     is enabled, its pending deliveries (let them finish, or disable it: then they fail)."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         archived = await endpoints.archive_endpoint(conn=conn, endpoint_id=endpoint_id, now=now)
     return deleted(archived, f"endpoint {endpoint_id}")
 
 
 @router.post("/endpoints/{endpoint_id}/secrets", status_code=status.HTTP_201_CREATED)
 async def rotate_endpoint_secret(
-    endpoint_id: UUID, body: SecretRotation, pool: PoolDep, now: NowDep
+    endpoint_id: UUID, body: SecretRotation, pool: PoolDep, now: NowDep, seen: OwnershipDep
 ) -> RotatedSecret:
     """A new signing secret, shown once; until the overlap ends every delivery carries one
     `v1=` signature per active secret, so receivers can switch at their own pace."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         rotated = await endpoints.rotate_endpoint_secret(
             conn=conn, endpoint_id=endpoint_id, overlap_seconds=body.overlap_seconds, now=now
         )
@@ -81,10 +101,11 @@ async def rotate_endpoint_secret(
 
 @router.post("/endpoints/{endpoint_id}/replay", status_code=status.HTTP_202_ACCEPTED)
 async def replay_endpoint_failures(
-    endpoint_id: UUID, body: ReplayRange, pool: PoolDep, now: NowDep
+    endpoint_id: UUID, body: ReplayRange, pool: PoolDep, now: NowDep, seen: OwnershipDep
 ) -> Replayed:
     """Send again every failed delivery of this endpoint created in [since, until)."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         replayed = await endpoints.replay_endpoint_failures(
             conn=conn, endpoint_id=endpoint_id, since=body.since, until=body.until, now=now
         )

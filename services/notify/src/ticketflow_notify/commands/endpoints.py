@@ -33,17 +33,23 @@ async def refuse_unsafe_url(*, url: str, allowed: Sequence[IPNetwork]) -> None:
 
 
 async def register_endpoint(
-    *, conn: asyncpg.Connection, new: NewEndpoint, allowed: Sequence[IPNetwork]
+    *,
+    conn: asyncpg.Connection,
+    new: NewEndpoint,
+    allowed: Sequence[IPNetwork],
+    owner: str | None = None,
 ) -> CreatedEndpoint:
-    """A new endpoint with its first signing secret (shown in this answer only)."""
+    """A new endpoint of `owner`'s with its first signing secret (shown in this answer only)."""
     await refuse_unsafe_url(url=str(new.url), allowed=allowed)
     return await endpoints.insert_endpoint(
-        conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret()
+        conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret(), owner=owner
     )
 
 
-async def list_endpoints(*, conn: asyncpg.Connection, limit: int) -> list[Endpoint]:
-    return await endpoints.list_endpoints(conn=conn, limit=limit)
+async def list_endpoints(
+    *, conn: asyncpg.Connection, limit: int, owner: str | None = None
+) -> list[Endpoint]:
+    return await endpoints.list_endpoints(conn=conn, limit=limit, owner=owner)
 
 
 async def find_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> Endpoint | None:

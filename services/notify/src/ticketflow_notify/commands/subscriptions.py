@@ -5,28 +5,43 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.problems import invalid_field
+from ticketflow_notify.domain.ownership import Ownership
 from ticketflow_notify.domain.subscriptions import EndpointTarget, NewSubscription, Subscription
 from ticketflow_notify.store import subscriptions
 from ticketflow_notify.store.endpoints import get_endpoint
+from ticketflow_notify.store.ownership import endpoint_owned_by
 
 
-async def subscribe(*, conn: asyncpg.Connection, new: NewSubscription) -> Subscription:
-    """422 when the endpoint target does not exist, or a webhook is asked for digests."""
+async def subscribe(
+    *, conn: asyncpg.Connection, new: NewSubscription, seen: Ownership | None = None
+) -> Subscription:
+    """422 when the endpoint target does not exist (or is not the caller's to see), or a
+    webhook is asked for digests; the subscription is `seen.owner`'s."""
+    seen = seen or Ownership(owner=None, only=None)
+    if seen.only is not None and not isinstance(new.target, EndpointTarget):
+        raise invalid_field("target", "only admins subscribe email addresses and roles")
     if isinstance(new.target, EndpointTarget):
         endpoint = await get_endpoint(conn=conn, endpoint_id=new.target.endpoint_id)
+        if endpoint is not None and seen.only is not None:
+            mine = await endpoint_owned_by(conn=conn, endpoint_id=endpoint.id, owner=seen.only)
+            endpoint = endpoint if mine else None
         if endpoint is None:
             raise invalid_field("target", f"endpoint {new.target.endpoint_id} does not exist")
         if endpoint.kind == "webhook" and new.digest_seconds is not None:
             raise invalid_field(
                 "digest_seconds", "digests are for email and chat targets, not webhooks"
             )
-    return await subscriptions.insert_subscription(conn=conn, subscription_id=uuid4(), new=new)
+    return await subscriptions.insert_subscription(
+        conn=conn, subscription_id=uuid4(), new=new, owner=seen.owner
+    )
 
 
 async def list_subscriptions(
-    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int
+    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int, owner: str | None = None
 ) -> list[Subscription]:
-    return await subscriptions.list_subscriptions(conn=conn, endpoint_id=endpoint_id, limit=limit)
+    return await subscriptions.list_subscriptions(
+        conn=conn, endpoint_id=endpoint_id, limit=limit, owner=owner
+    )
 
 
 async def find_subscription(
