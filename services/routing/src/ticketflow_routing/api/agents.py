@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from ticketflow_common.authorization import PrincipalDep
 from ticketflow_common.params import Offset
 from ticketflow_common.problems import ProblemError, not_found
 from ticketflow_common.transient import retry_lock_conflicts
@@ -17,6 +18,7 @@ from ticketflow_routing.commands.agents import (
     live_agents,
     retire_agent,
 )
+from ticketflow_routing.commands.team_access import refuse_unless_manages, refuse_unless_teams
 from ticketflow_routing.domain.agents import Agent, AgentChange, NewAgent, StatusChange
 
 router = APIRouter(prefix="/agents", tags=["agents"])
@@ -33,8 +35,12 @@ def _found(agent: Agent | None, agent_id: UUID) -> Agent:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def post_agent(body: NewAgent, pool: PoolDep, policy: PolicyDep, now: NowDep) -> Agent:
-    """Create the agent; queued tickets they can take are assigned in the same transaction."""
+async def post_agent(
+    body: NewAgent, pool: PoolDep, policy: PolicyDep, now: NowDep, principal: PrincipalDep
+) -> Agent:
+    """Create the agent (a lead: in teams they lead); queued tickets they can take are
+    assigned in the same transaction."""
+    refuse_unless_teams(principal, [body.team, *body.teams])
     async with pool.acquire() as conn:
         return await create_agent(conn=conn, new=body, now=now, policy=policy)
 
@@ -57,10 +63,13 @@ async def read_agent(agent_id: UUID, pool: PoolDep) -> Agent:
 
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive_agent(agent_id: UUID, pool: PoolDep, now: NowDep) -> Response:
+async def archive_agent(
+    agent_id: UUID, pool: PoolDep, now: NowDep, principal: PrincipalDep
+) -> Response:
     """Archive the agent (kept for history, offline for good); 409 names the tickets they own
-    and the teams they lead."""
+    and the teams they lead. A lead archives only agents of their teams."""
     async with pool.acquire() as conn:
+        await refuse_unless_manages(conn=conn, principal=principal, agent_id=agent_id)
         if not await retire_agent(conn=conn, agent_id=agent_id, now=now):
             raise _not_found(agent_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -68,9 +77,19 @@ async def archive_agent(agent_id: UUID, pool: PoolDep, now: NowDep) -> Response:
 
 @router.patch("/{agent_id}")
 async def patch_agent(
-    agent_id: UUID, body: AgentChange, pool: PoolDep, policy: PolicyDep, now: NowDep
+    agent_id: UUID,
+    body: AgentChange,
+    pool: PoolDep,
+    policy: PolicyDep,
+    now: NowDep,
+    principal: PrincipalDep,
 ) -> Agent:
-    """Change skills, languages, teams, capacity, e-mail or shifts."""
+    """Change skills, languages, teams, capacity, e-mail or shifts; a lead only of the agents
+    of their teams, and into teams they lead."""
+    if body.teams is not None:
+        refuse_unless_teams(principal, body.teams)
+    async with pool.acquire() as conn:
+        await refuse_unless_manages(conn=conn, principal=principal, agent_id=agent_id)
 
     async def attempt() -> Agent | None:
         async with pool.acquire() as conn:
@@ -83,9 +102,17 @@ async def patch_agent(
 
 @router.put("/{agent_id}/status")
 async def put_status(
-    agent_id: UUID, body: StatusChange, pool: PoolDep, policy: PolicyDep, now: NowDep
+    agent_id: UUID,
+    body: StatusChange,
+    pool: PoolDep,
+    policy: PolicyDep,
+    now: NowDep,
+    principal: PrincipalDep,
 ) -> Agent:
-    """Set online/away/offline and emit `agent.status_changed`."""
+    """Set online/away/offline and emit `agent.status_changed`: an agent their own, a lead
+    their teams' agents'."""
+    async with pool.acquire() as conn:
+        await refuse_unless_manages(conn=conn, principal=principal, agent_id=agent_id, own_too=True)
 
     async def attempt() -> Agent | None:
         async with pool.acquire() as conn:
