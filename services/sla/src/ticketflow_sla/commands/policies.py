@@ -3,7 +3,9 @@
 
 import asyncpg
 
+from ticketflow_common.identity import Principal
 from ticketflow_common.problems import FieldError, ProblemError, invalid_field
+from ticketflow_sla.domain.escalation_access import may_change_escalations_of
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import Policy, PolicyUpdate
 from ticketflow_sla.store.escalations import (
@@ -58,6 +60,33 @@ async def all_escalation_policies(*, conn: asyncpg.Connection) -> list[Escalatio
 
 
 async def save_escalation_policy(
-    *, conn: asyncpg.Connection, name: str, update: EscalationPolicyUpdate
+    *,
+    conn: asyncpg.Connection,
+    name: str,
+    update: EscalationPolicyUpdate,
+    principal: Principal | None = None,
 ) -> EscalationPolicy:
+    """403 unless `principal` (when given) may change both the stored and the new policy."""
+    if principal is not None:
+        async with conn.transaction():
+            await refuse_unless_may_change(conn=conn, name=name, principal=principal)
+            refuse_unless_team(principal, update.team)
+            return await upsert_escalation_policy(conn=conn, name=name, update=update)
     return await upsert_escalation_policy(conn=conn, name=name, update=update)
+
+
+async def refuse_unless_may_change(
+    *, conn: asyncpg.Connection, name: str, principal: Principal
+) -> None:
+    """403 for a stored escalation policy that is not the caller's team's."""
+    stored = await get_escalation_policy(conn=conn, name=name)
+    if stored is not None:
+        refuse_unless_team(principal, stored.team)
+
+
+def refuse_unless_team(principal: Principal, team: str | None) -> None:
+    if not may_change_escalations_of(principal, team):
+        whose = f"team {team}'s lead" if team else "an admin"
+        raise ProblemError(
+            403, f"only {whose} may change this escalation policy", role=principal.role
+        )
