@@ -133,6 +133,8 @@ def cells() -> Iterator[Cell]:
 
 
 def path_decides(rule: Rule, qualifier: str) -> bool:
+    if rule.resource_check:
+        return False
     if qualifier == "self":
         return "agent_id" in rule.parameters
     if qualifier == "team":

@@ -201,8 +201,8 @@ def has_scope(principal: Principal, scope: str) -> bool:
 
 
 def qualifier_holds(grant: Grant, principal: Principal, path_params: Mapping[str, Any]) -> bool:
-    """The generic qualifiers the path decides; the others (`own`, `team` without a team in the
-    path) are the service's to check on the resource."""
+    """The generic qualifiers the path decides (`check = "resource"` leaves every qualifier of
+    the entry to the service)."""
     if grant.qualifier == "self" and "agent_id" in path_params:
         return _same_agent(principal.agent_id, path_params["agent_id"])
     if grant.qualifier == "team":
@@ -223,7 +223,8 @@ def decide(rule: Rule | None, principal: Principal, path_params: Mapping[str, An
     if rule.public:
         return None
     grant = rule.grant_for(principal.role)
-    if grant is None or not qualifier_holds(grant, principal, path_params):
+    checked_here = not rule.resource_check
+    if grant is None or (checked_here and not qualifier_holds(grant, principal, path_params)):
         who = "" if grant is None else f" ({grant.label}: not this resource)"
         return f"the role {principal.role!r}{who} may not {rule.operation}"
     if rule.scope is not None and not has_scope(principal, rule.scope):
