@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from ticketflow_common.authorization import sees_everything
 from ticketflow_common.identity import Principal
 
 
@@ -18,4 +17,4 @@ def ownership_of(principal: Principal) -> Ownership:
     """The service token owns nothing (NULL: the operators'); anyone else what they create.
     Admins see every owner's, everyone else their own only."""
     owner = None if principal.via == "service_token" else principal.subject
-    return Ownership(owner=owner, only=None if sees_everything(principal) else principal.subject)
+    return Ownership(owner=owner, only=None if principal.role == "admin" else principal.subject)
