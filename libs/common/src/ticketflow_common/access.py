@@ -24,6 +24,7 @@ from ticketflow_common.identity import (
     read_access_token,
 )
 from ticketflow_common.key_sets import InlineKeySet, KeySetSource, RemoteKeySet
+from ticketflow_common.oidc import external_verifiers
 from ticketflow_common.revocations import RevocationCache
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.settings import ServiceSettings
@@ -146,6 +147,7 @@ def token_verifiers(runtime: Runtime[Any]) -> list[TokenVerifier]:
                 ),
             )
         )
+    verifiers.extend(external_verifiers(settings))
     return verifiers
 
 

@@ -55,6 +55,9 @@ class ServiceSpec(Generic[SettingsT]):
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     description: str = ""
     setup_app: Callable[[FastAPI], None] | None = None
+    open_paths: Sequence[str] = ()
+    """Paths answered without the bearer token besides health and docs (their request carries
+    its own credential, or they publish what anyone may read)."""
 
     def handlers(self, runtime: Runtime[SettingsT]) -> dict[str, Handler]:
         """What the consumer calls per event type (tests drive the same table); every service
@@ -88,6 +91,7 @@ def build_app(spec: ServiceSpec[SettingsT], runtime: Runtime[SettingsT]) -> Fast
         auth_scheme=spec.auth_scheme,
         max_body_bytes=spec.max_body_bytes,
         description=spec.description,
+        extra_open_paths=spec.open_paths,
     )
     if spec.setup_app is not None:
         spec.setup_app(app)

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ticketflow_common.db import DbTimeouts
+from ticketflow_common.oidc_settings import OidcSettings
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "changethis", "secret", "password", "token", "admin"})
 MIN_SECRET_LENGTH = 16
@@ -48,8 +49,9 @@ def parse_key_set(value: str, *, field: str) -> jwt.PyJWKSet:
         raise ValueError(f"{field} is not a JSON Web Key Set: {error}") from None
 
 
-class ServiceSettings(BaseSettings):
-    """Infrastructure endpoints, HTTP binding and the API token shared by every service."""
+class ServiceSettings(OidcSettings, BaseSettings):
+    """Infrastructure endpoints, HTTP binding and the API token shared by every service; the
+    external issuer of single sign-on (`OidcSettings`)."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 

@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Collection
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -144,9 +144,11 @@ def create_app(
     auth_scheme: HTTPBase = BEARER,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     description: str = "",
+    extra_open_paths: Collection[str] = (),
 ) -> FastAPI:
-    """Health, metrics and docs open; every other path needs `auth` (the bearer token), checked
-    before any route reads the body; HEAD wherever GET is served."""
+    """Health, metrics and docs open (and `extra_open_paths`: paths whose request carries its
+    own credential, such as identity's token endpoint); every other path needs `auth` (the bearer
+    token), checked before any route reads the body; HEAD wherever GET is served."""
     app = FastAPI(title=title, version="0.1.0", description=description)
     app.state.runtime = runtime
     app.state.access = access_for(runtime)
@@ -170,7 +172,9 @@ def create_app(
             responses=PROBLEM_RESPONSES,
         )
 
-    app.add_middleware(Authentication, authenticate=auth, open_paths=open_paths(app))
+    app.add_middleware(
+        Authentication, authenticate=auth, open_paths=open_paths(app) | set(extra_open_paths)
+    )
     app.add_middleware(HeadAsGet)
     app.add_middleware(RateLimitHeaders)  # outside Authentication: its refusals carry the fields
     app.add_middleware(RedMetrics, service=runtime.service)
