@@ -7,8 +7,9 @@ anything but 401/403 (404, 409, 422: the table let the caller through)."""
 import contextlib
 import re
 import secrets
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +22,9 @@ from tests.processes import free_port
 from tests.support.harness import SchemaRuntime, schema_runtime
 from tests.support.identity_tokens import IDENTITY_SETTINGS, access_token, bearer
 from ticketflow_common.authorization import Rule, authorization_table
-from ticketflow_common.identity import (
-    ROLES,
-)
+from ticketflow_common.identity import AUDIENCE, ROLES, AccessClaims, sign_access_token
 from ticketflow_common.service_main import ServiceSpec, build_app
+from ticketflow_identity.commands.signing_keys import signing_key
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +43,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "insights": {},
     "knowledge": {"access_token_secret": SECRET, "answer_link_secret": SECRET},
     "mail": {},
-    "identity": {},
+    "identity": {"signing_key_secret": "authz-test-" + secrets.token_hex(24)},
 }
 SERVICES = tuple(SETTINGS)
 
@@ -171,7 +171,56 @@ def fill(path: str, *, matching: bool) -> str:
     return re.sub(r"{([^}:]+)(:[^}]+)?}", value, path)
 
 
-def headers_for(cell: Cell) -> dict[str, str]:
+Mint = Callable[[str, str | None], str]
+"""A token of a role (with a scope claim, or none): identity's own for identity, else the
+test key's, which the other services are given inline."""
+
+
+def test_key_token(role: str, scope: str | None) -> str:
+    own = role in ("agent", "lead")
+    return access_token(
+        role, agent_id=AGENT if own else None, teams=[TEAM] if own else [], scope=scope
+    )
+
+
+async def identity_minter(runtime: Any) -> Mint:
+    """Identity honours tokens of its own keys for principals it knows: one per role."""
+    now = runtime.clock()
+    async with runtime.pool.acquire() as conn:
+        kid, key = await signing_key(conn=conn, settings=runtime.settings, now=now)
+        ids: dict[str, uuid.UUID] = {}
+        for role in (r for r in ROLES if r != "bootstrap"):
+            ids[role] = uuid.uuid4()
+            await conn.execute(
+                "INSERT INTO principals (principal_id, kind, display_name, role, agent_id,"
+                " teams, created_at, updated_at) VALUES ($1, 'person', $2, $2, $3, $4,"
+                " now() - interval '1 hour', now() - interval '1 hour')",
+                ids[role],
+                role,
+                AGENT if role in ("agent", "lead") else None,
+                [TEAM] if role in ("agent", "lead") else [],
+            )
+
+    def mint(role: str, scope: str | None) -> str:
+        issued = int(time.time()) - 60
+        claims = AccessClaims(
+            iss=runtime.settings.public_url,
+            sub=str(ids[role]),
+            aud=AUDIENCE,
+            iat=issued,
+            exp=max(issued, int(now.timestamp())) + 600,
+            jti=str(uuid.uuid4()),
+            role=role,
+            agent_id=AGENT if role in ("agent", "lead") else None,
+            teams=[TEAM] if role in ("agent", "lead") else [],
+            scope=scope,
+        )
+        return sign_access_token(claims=claims, private_key=key, kid=kid)
+
+    return mint
+
+
+def headers_for(cell: Cell, mint: Mint) -> dict[str, str]:
     if cell.variant == "public":
         return {}
     if cell.role == "bootstrap":
@@ -182,14 +231,16 @@ def headers_for(cell: Cell) -> dict[str, str]:
         scope = cell.rule.scope
     elif cell.variant == "unscoped":
         scope = "elsewhere:nothing:read"
-    own = role in ("agent", "lead")
-    token = access_token(
-        role, agent_id=AGENT if own else None, teams=[TEAM] if own else [], scope=scope
-    )
-    return bearer(token)
+    return bearer(mint(role, scope))
 
 
 # ----------------------------------------------------------------------------- the apps
+
+
+@dataclass(frozen=True)
+class App:
+    client: httpx.AsyncClient
+    mint: Mint
 
 
 @pytest.fixture(scope="module")
@@ -209,10 +260,16 @@ async def apps(database_url: str, kafka_bootstrap: str) -> AsyncIterator[dict[st
                 )
             )
             app = build_app(service_spec(service, settings), runtime.runtime)
-            made[service] = await stack.enter_async_context(
-                httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=app), base_url=f"http://{service}"
-                )
+            mint = (
+                await identity_minter(runtime.runtime) if service == "identity" else test_key_token
+            )
+            made[service] = App(
+                await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        transport=httpx.ASGITransport(app=app), base_url=f"http://{service}"
+                    )
+                ),
+                mint,
             )
         yield made
 
@@ -229,10 +286,10 @@ def test_every_route_has_an_entry_and_every_entry_a_route(service: str) -> None:
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[c.id for c in CELLS])
-async def test_cell(cell: Cell, apps: dict[str, httpx.AsyncClient]) -> None:
-    client = apps[cell.service]
+async def test_cell(cell: Cell, apps: dict[str, "App"]) -> None:
+    app = apps[cell.service]
     path = fill(cell.rule.path, matching=cell.variant != "other")
-    response = await client.request(cell.rule.method, path, headers=headers_for(cell))
+    response = await app.client.request(cell.rule.method, path, headers=headers_for(cell, app.mint))
     if cell.refused:
         assert response.status_code == 403, response.text
         problem = response.json()
