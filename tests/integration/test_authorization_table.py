@@ -176,7 +176,7 @@ Mint = Callable[[str, str | None], str]
 test key's, which the other services are given inline."""
 
 
-def test_key_token(role: str, scope: str | None) -> str:
+def signed_by_the_test_key(role: str, scope: str | None) -> str:
     own = role in ("agent", "lead")
     return access_token(
         role, agent_id=AGENT if own else None, teams=[TEAM] if own else [], scope=scope
@@ -261,7 +261,9 @@ async def apps(database_url: str, kafka_bootstrap: str) -> AsyncIterator[dict[st
             )
             app = build_app(service_spec(service, settings), runtime.runtime)
             mint = (
-                await identity_minter(runtime.runtime) if service == "identity" else test_key_token
+                await identity_minter(runtime.runtime)
+                if service == "identity"
+                else signed_by_the_test_key
             )
             made[service] = App(
                 await stack.enter_async_context(
