@@ -80,7 +80,7 @@ async def test_an_agent_sets_their_own_status_only(api: httpx.AsyncClient) -> No
     assert own.status_code == 200, own.text
     other = await api.put(f"/agents/{colleague['id']}/status", json=status, headers=token)
     assert other.status_code == 403
-    assert other.json()["operation"] == "set_agent_status"
+    assert other.json()["role"] == "agent"
     assert (
         await api.patch(f"/agents/{me['id']}", json={"capacity": 9}, headers=token)
     ).status_code == 403
