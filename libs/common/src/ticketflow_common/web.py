@@ -163,7 +163,7 @@ def create_app(
     )
     install_problem_handlers(app)
     app.include_router(health)
-    for router in [*routers, audit_router]:  # every service answers `GET /audit`
+    for router in protected_routers(routers):
         # The scheme here only documents the credential in OpenAPI; `auth` enforces it, before
         # any body is read; the authorisation table decides next (`authorization.py`), then the
         # parameter guard runs once the caller is known to be allowed.
@@ -184,6 +184,12 @@ def create_app(
     )
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app
+
+
+def protected_routers(routers: list[APIRouter]) -> list[APIRouter]:
+    """A service's own routers and those every service serves (`GET /audit`), all behind the
+    authenticator and the authorisation table."""
+    return [*routers, audit_router]
 
 
 def open_paths(app: FastAPI) -> set[str]:
