@@ -92,7 +92,7 @@ def claims(*, iat: datetime, cid: str | None = "key-1", sub: str = "p-1") -> Acc
         iss="https://id",
         sub=sub,
         aud="ticketflow",
-        iat=int(iat.timestamp()),
+        iat=iat.timestamp(),
         exp=int(iat.timestamp()) + 600,
         jti="j",
         cid=cid,
@@ -100,13 +100,15 @@ def claims(*, iat: datetime, cid: str | None = "key-1", sub: str = "p-1") -> Acc
     )
 
 
-def test_a_change_in_or_after_the_second_a_token_was_issued_refuses_it() -> None:
+def test_a_change_after_a_token_was_issued_refuses_it_to_the_millisecond() -> None:
     revoked = Revoked(
         credentials=frozenset({"key-9"}), principals_changed={"p-1": NOW + timedelta(seconds=0.4)}
     )
     assert revoked.refuses(claims(iat=NOW))
+    assert revoked.refuses(claims(iat=NOW + timedelta(seconds=0.399)))
     assert revoked.refuses(claims(iat=NOW - timedelta(minutes=5)))
-    assert not revoked.refuses(claims(iat=NOW + timedelta(seconds=1)))
+    assert not revoked.refuses(claims(iat=NOW + timedelta(seconds=0.4)))
+    assert not revoked.refuses(claims(iat=NOW + timedelta(seconds=0.401)))
     assert not revoked.refuses(claims(iat=NOW, sub="p-2"))
     assert revoked.refuses(claims(iat=NOW + timedelta(hours=1), cid="key-9", sub="p-2"))
     assert not revoked.refuses(claims(iat=NOW, cid=None, sub="p-2"))

@@ -84,7 +84,9 @@ async def test_a_lead_sees_their_team_and_its_agents(
         assert await status(insights, token, "GET", path) == 200, path
     for path in refused:
         assert await status(insights, token, "GET", path) == 403, path
-    assert await status(insights, token, "PUT", "/targets/network") == 403
+    # Leads set their own team's targets (#17), never another team's.
+    assert await status(insights, token, "PUT", "/targets/network") == 200
+    assert await status(insights, token, "PUT", "/targets/billing") == 403
 
 
 async def test_leadership_is_read_at_each_request(insights: InsightsHarness, facts: Facts) -> None:

@@ -3,6 +3,7 @@ say so. Identity signs them (EdDSA, a few minutes long); every service verifies 
 against identity's published key set and refuses those its projection of `identity.events.v1`
 revoked. Every service's authenticator puts a `Principal` in `request.state.principal`."""
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
@@ -60,7 +61,10 @@ class AccessClaims(BaseModel):
     sub: str
     aud: str | list[str]
     exp: int
-    iat: int
+    iat: float = Field(
+        description="NumericDate with milliseconds (RFC 7519 §2 allows fractions): a token is"
+        " refused when its principal changed after it, to the millisecond."
+    )
     jti: str
     cid: str | None = Field(default=None, description="The API key (or session) it came from.")
     role: IdentityRole
@@ -80,6 +84,12 @@ def principal_of(claims: AccessClaims) -> Principal:
         scopes=None if claims.scope is None else frozenset(claims.scope.split()),
         issued_at=datetime.fromtimestamp(claims.iat, tz=UTC),
     )
+
+
+def issued_at_of(now: datetime) -> float:
+    """`iat` for a token signed at `now`, rounded up to the millisecond: a token signed right
+    after a change (even on a frozen test clock) is never older than the change."""
+    return math.ceil(now.timestamp() * 1000) / 1000
 
 
 def sign_access_token(*, claims: AccessClaims, private_key: Any, kid: str) -> str:

@@ -73,12 +73,12 @@ class Revoked:
     principals_changed: dict[str, datetime]
 
     def refuses(self, claims: AccessClaims) -> bool:
-        """The token's credential was revoked, or its principal changed in or after the
-        second it was issued (`iat` has whole seconds: a change that second may be later)."""
+        """The token's credential was revoked, or its principal changed after it was issued
+        (`iat` has milliseconds: a token fetched right after a change is good)."""
         if claims.cid is not None and claims.cid in self.credentials:
             return True
         changed = self.principals_changed.get(claims.sub)
-        return changed is not None and changed.timestamp() >= claims.iat
+        return changed is not None and changed.timestamp() > claims.iat
 
 
 NOTHING_REVOKED = Revoked(credentials=frozenset(), principals_changed={})

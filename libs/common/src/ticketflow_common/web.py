@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketflow_common.access import access_for, principal_of_bearer
 from ticketflow_common.audit_api import router as audit_router
+from ticketflow_common.authorization import authorize
 from ticketflow_common.identity import Principal
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
@@ -38,6 +39,8 @@ from ticketflow_common.rate_limit_http import (
 from ticketflow_common.runtime import Runtime
 
 BEARER = HTTPBearer(auto_error=False)
+AUTHORIZE = Depends(authorize)
+"""On every protected router: the table's verdict on the caller (`authorization.py`)."""
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 
 
@@ -160,12 +163,13 @@ def create_app(
     )
     install_problem_handlers(app)
     app.include_router(health)
-    for router in [*routers, audit_router]:  # every service answers `GET /audit`
+    for router in protected_routers(routers):
         # The scheme here only documents the credential in OpenAPI; `auth` enforces it, before
-        # any body is read; the parameter guard runs once the caller is known.
+        # any body is read; the authorisation table decides next (`authorization.py`), then the
+        # parameter guard runs once the caller is known to be allowed.
         app.include_router(
             router,
-            dependencies=[Depends(auth_scheme), StorableParams],
+            dependencies=[Depends(auth_scheme), AUTHORIZE, StorableParams],
             responses=PROBLEM_RESPONSES,
         )
 
@@ -180,6 +184,12 @@ def create_app(
     )
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app
+
+
+def protected_routers(routers: list[APIRouter]) -> list[APIRouter]:
+    """A service's own routers and those every service serves (`GET /audit`), all behind the
+    authenticator and the authorisation table."""
+    return [*routers, audit_router]
 
 
 def open_paths(app: FastAPI) -> set[str]:

@@ -48,7 +48,7 @@ async def identify(
     principal = await principal_store.get_principal(conn=conn, principal_id=subject)
     if principal is None or principal["disabled_at"] is not None:
         return None
-    if int(principal["updated_at"].timestamp()) > claims.iat:
+    if principal["updated_at"].timestamp() > claims.iat:
         return None  # changed (role, teams) after the token was signed
     if claims.cid is not None:
         key = await key_store.get_key(conn=conn, key_id=claims.cid)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.identity import IdentityRole
-from ticketflow_common.identity import AUDIENCE, AccessClaims, sign_access_token
+from ticketflow_common.identity import AUDIENCE, AccessClaims, issued_at_of, sign_access_token
 from ticketflow_common.oidc import OidcVerifier
 from ticketflow_common.oidc_claims import claim_at, role_of, team_keys_of, uuids_of
 from ticketflow_common.problems import ProblemError
@@ -97,13 +97,13 @@ async def exchange_external_token(
     )
     if principal["disabled_at"] is not None:
         raise refused("the principal this email links to is disabled")
-    issued_at = int(now.timestamp())
+    issued_at = issued_at_of(now)
     access = AccessClaims(
         iss=settings.public_url,
         sub=str(principal["principal_id"]),
         aud=AUDIENCE,
         iat=issued_at,
-        exp=issued_at + settings.access_token_seconds,
+        exp=int(issued_at) + settings.access_token_seconds,
         jti=secrets.token_urlsafe(12),
         role=principal["role"],
         agent_id=principal["agent_id"],

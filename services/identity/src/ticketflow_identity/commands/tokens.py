@@ -8,7 +8,7 @@ from typing import Literal
 import asyncpg
 from pydantic import BaseModel
 
-from ticketflow_common.identity import AUDIENCE, AccessClaims, sign_access_token
+from ticketflow_common.identity import AUDIENCE, AccessClaims, issued_at_of, sign_access_token
 from ticketflow_identity.commands.metrics import TOKENS_ISSUED
 from ticketflow_identity.commands.signing_keys import signing_key
 from ticketflow_identity.domain import keys as rules
@@ -45,13 +45,13 @@ async def exchange_api_key(
     granted, refused = rules.scope_granted(scope, row["scopes"])
     if refused is not None:
         raise TokenRequestError("invalid_scope", f"scope {refused!r} is not granted to this key")
-    issued_at = int(now.timestamp())
+    issued_at = issued_at_of(now)
     claims = AccessClaims(
         iss=settings.public_url,
         sub=str(row["principal_id"]),
         aud=AUDIENCE,
         iat=issued_at,
-        exp=issued_at + settings.access_token_seconds,
+        exp=int(issued_at) + settings.access_token_seconds,
         jti=secrets.token_urlsafe(12),
         cid=row["key_id"],
         role=row["role"],

@@ -33,9 +33,10 @@ async def put_targets(
     now: NowDep,
     audit_actor: AuditActorDep,
 ) -> EffectiveTargets:
-    """Change the fields named in the body (null: back to the default); admins only."""
-    if viewer.role != "admin":
-        raise ProblemError(403, "only an admin may change targets")
+    """Change the fields named in the body (null: back to the default): the team's lead or an
+    admin."""
+    if not viewer.may_see_team(team):
+        raise ProblemError(403, "only the team's lead or an admin may change its targets")
     actor = ADMIN_ACTOR if viewer.agent_id is None else str(viewer.agent_id)
     async with pool.acquire() as conn:
         return await change_targets(

@@ -5,14 +5,24 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Query, Response, status
 
 from ticketflow_common.audit_api import AuditActorDep
+from ticketflow_common.authorization import PrincipalDep
 from ticketflow_common.problems import not_found
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
+from ticketflow_notify.domain.ownership import Ownership, ownership_of
 from ticketflow_notify.settings import NotifySettings
 
 RuntimeDep = Annotated[Runtime[NotifySettings], Depends(get_runtime)]
 SettingsDep = Annotated[NotifySettings, Depends(get_settings)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+async def get_ownership(principal: PrincipalDep) -> Ownership:
+    """What the caller owns and sees: an integrator its own endpoints and subscriptions."""
+    return ownership_of(principal)
+
+
+OwnershipDep = Annotated[Ownership, Depends(get_ownership)]
 T = TypeVar("T")
 
 
@@ -39,6 +49,7 @@ __all__ = [
     "AuditActorDep",
     "Limit",
     "NowDep",
+    "OwnershipDep",
     "PoolDep",
     "RuntimeDep",
     "SettingsDep",

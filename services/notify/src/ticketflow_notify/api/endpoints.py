@@ -8,12 +8,14 @@ from ticketflow_notify.api.deps import (
     AuditActorDep,
     Limit,
     NowDep,
+    OwnershipDep,
     PoolDep,
     SettingsDep,
     deleted,
     found,
 )
 from ticketflow_notify.commands import endpoints
+from ticketflow_notify.commands.ownership import require_endpoint
 from ticketflow_notify.domain.deliveries import Replayed, ReplayRange
 from ticketflow_notify.domain.endpoints import (
     CreatedEndpoint,
@@ -29,25 +31,37 @@ router = APIRouter(tags=["endpoints"])
 
 @router.post("/endpoints", status_code=status.HTTP_201_CREATED)
 async def create_endpoint(
-    body: NewEndpoint, pool: PoolDep, settings: SettingsDep, now: NowDep, actor: AuditActorDep
+    body: NewEndpoint,
+    pool: PoolDep,
+    settings: SettingsDep,
+    now: NowDep,
+    actor: AuditActorDep,
+    seen: OwnershipDep,
 ) -> CreatedEndpoint:
     """Register a webhook or chat endpoint; the response is the only place its secret is shown.
     URLs resolving to private, loopback or link-local addresses are refused (422)."""
     async with pool.acquire() as conn:
         return await endpoints.register_endpoint(
-            conn=conn, new=body, allowed=settings.allowed_networks(), actor=actor, now=now
+            conn=conn,
+            new=body,
+            allowed=settings.allowed_networks(),
+            owner=seen.owner,
+            actor=actor,
+            now=now,
         )
 
 
 @router.get("/endpoints")
-async def read_endpoints(pool: PoolDep, limit: Limit = 100) -> list[Endpoint]:
+async def read_endpoints(pool: PoolDep, seen: OwnershipDep, limit: Limit = 100) -> list[Endpoint]:
+    """An integrator's own endpoints; an admin's view is every one."""
     async with pool.acquire() as conn:
-        return await endpoints.list_endpoints(conn=conn, limit=limit)
+        return await endpoints.list_endpoints(conn=conn, limit=limit, owner=seen.only)
 
 
 @router.get("/endpoints/{endpoint_id}")
-async def read_endpoint(endpoint_id: UUID, pool: PoolDep) -> Endpoint:
+async def read_endpoint(endpoint_id: UUID, pool: PoolDep, seen: OwnershipDep) -> Endpoint:
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         endpoint = await endpoints.find_endpoint(conn=conn, endpoint_id=endpoint_id)
     return found(endpoint, f"endpoint {endpoint_id}")
 
@@ -60,9 +74,11 @@ async def change_endpoint(
     settings: SettingsDep,
     now: NowDep,
     actor: AuditActorDep,
+    seen: OwnershipDep,
 ) -> Endpoint:
     """Change fields; `{"enabled": true}` re-enables a disabled endpoint with a closed circuit."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         endpoint = await endpoints.change_endpoint(
             conn=conn,
             endpoint_id=endpoint_id,
@@ -76,12 +92,13 @@ async def change_endpoint(
 
 @router.delete("/endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_endpoint(
-    endpoint_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep
+    endpoint_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep, seen: OwnershipDep
 ) -> Response:
     """Archive the endpoint: kept for its delivery history, never sent to again, secrets
     dropped. 409 names the subscriptions that route to it (delete them first) and, while it
     is enabled, its pending deliveries (let them finish, or disable it: then they fail)."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         archived = await endpoints.archive_endpoint(
             conn=conn, endpoint_id=endpoint_id, actor=actor, now=now
         )
@@ -90,11 +107,17 @@ async def remove_endpoint(
 
 @router.post("/endpoints/{endpoint_id}/secrets", status_code=status.HTTP_201_CREATED)
 async def rotate_endpoint_secret(
-    endpoint_id: UUID, body: SecretRotation, pool: PoolDep, now: NowDep, actor: AuditActorDep
+    endpoint_id: UUID,
+    body: SecretRotation,
+    pool: PoolDep,
+    now: NowDep,
+    actor: AuditActorDep,
+    seen: OwnershipDep,
 ) -> RotatedSecret:
     """A new signing secret, shown once; until the overlap ends every delivery carries one
     `v1=` signature per active secret, so receivers can switch at their own pace."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         rotated = await endpoints.rotate_endpoint_secret(
             conn=conn,
             endpoint_id=endpoint_id,
@@ -107,10 +130,11 @@ async def rotate_endpoint_secret(
 
 @router.post("/endpoints/{endpoint_id}/replay", status_code=status.HTTP_202_ACCEPTED)
 async def replay_endpoint_failures(
-    endpoint_id: UUID, body: ReplayRange, pool: PoolDep, now: NowDep
+    endpoint_id: UUID, body: ReplayRange, pool: PoolDep, now: NowDep, seen: OwnershipDep
 ) -> Replayed:
     """Send again every failed delivery of this endpoint created in [since, until)."""
     async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         replayed = await endpoints.replay_endpoint_failures(
             conn=conn, endpoint_id=endpoint_id, since=body.since, until=body.until, now=now
         )

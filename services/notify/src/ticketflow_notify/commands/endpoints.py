@@ -43,13 +43,14 @@ async def register_endpoint(
     allowed: Sequence[IPNetwork],
     actor: AuditActor,
     now: datetime,
+    owner: str | None = None,
 ) -> CreatedEndpoint:
-    """A new endpoint with its first signing secret (shown in this answer only; the audit log
-    keeps it redacted)."""
+    """A new endpoint of `owner`'s with its first signing secret (shown in this answer only;
+    the audit log keeps it redacted)."""
     await refuse_unsafe_url(url=str(new.url), allowed=allowed)
     async with conn.transaction():
         created = await endpoints.insert_endpoint(
-            conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret()
+            conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret(), owner=owner
         )
         await audit(
             conn=conn,
@@ -64,8 +65,10 @@ async def register_endpoint(
         return created
 
 
-async def list_endpoints(*, conn: asyncpg.Connection, limit: int) -> list[Endpoint]:
-    return await endpoints.list_endpoints(conn=conn, limit=limit)
+async def list_endpoints(
+    *, conn: asyncpg.Connection, limit: int, owner: str | None = None
+) -> list[Endpoint]:
+    return await endpoints.list_endpoints(conn=conn, limit=limit, owner=owner)
 
 
 async def find_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> Endpoint | None:

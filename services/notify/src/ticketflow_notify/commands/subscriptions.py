@@ -8,19 +8,33 @@ import asyncpg
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.problems import invalid_field
 from ticketflow_notify.commands.audit import audit
+from ticketflow_notify.domain.ownership import Ownership
 from ticketflow_notify.domain.subscriptions import EndpointTarget, NewSubscription, Subscription
 from ticketflow_notify.store import subscriptions
 from ticketflow_notify.store.endpoints import get_endpoint
+from ticketflow_notify.store.ownership import endpoint_owned_by
 
 SUBSCRIPTION = "notify.subscription"
 
 
 async def subscribe(
-    *, conn: asyncpg.Connection, new: NewSubscription, actor: AuditActor, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    new: NewSubscription,
+    actor: AuditActor,
+    now: datetime,
+    seen: Ownership | None = None,
 ) -> Subscription:
-    """422 when the endpoint target does not exist, or a webhook is asked for digests."""
+    """422 when the endpoint target does not exist (or is not the caller's to see), or a
+    webhook is asked for digests; the subscription is `seen.owner`'s."""
+    seen = seen or Ownership(owner=None, only=None)
+    if seen.only is not None and not isinstance(new.target, EndpointTarget):
+        raise invalid_field("target", "only admins subscribe email addresses and roles")
     if isinstance(new.target, EndpointTarget):
         endpoint = await get_endpoint(conn=conn, endpoint_id=new.target.endpoint_id)
+        if endpoint is not None and seen.only is not None:
+            mine = await endpoint_owned_by(conn=conn, endpoint_id=endpoint.id, owner=seen.only)
+            endpoint = endpoint if mine else None
         if endpoint is None:
             raise invalid_field("target", f"endpoint {new.target.endpoint_id} does not exist")
         if endpoint.kind == "webhook" and new.digest_seconds is not None:
@@ -29,7 +43,7 @@ async def subscribe(
             )
     async with conn.transaction():
         created = await subscriptions.insert_subscription(
-            conn=conn, subscription_id=uuid4(), new=new
+            conn=conn, subscription_id=uuid4(), new=new, owner=seen.owner
         )
         await audit(
             conn=conn,
@@ -45,9 +59,11 @@ async def subscribe(
 
 
 async def list_subscriptions(
-    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int
+    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int, owner: str | None = None
 ) -> list[Subscription]:
-    return await subscriptions.list_subscriptions(conn=conn, endpoint_id=endpoint_id, limit=limit)
+    return await subscriptions.list_subscriptions(
+        conn=conn, endpoint_id=endpoint_id, limit=limit, owner=owner
+    )
 
 
 async def find_subscription(

@@ -21,13 +21,19 @@ _PUBLIC_COLUMNS = (
 
 
 async def insert_endpoint(
-    *, conn: asyncpg.Connection, endpoint_id: UUID, new: NewEndpoint, secret: str
+    *,
+    conn: asyncpg.Connection,
+    endpoint_id: UUID,
+    new: NewEndpoint,
+    secret: str,
+    owner: str | None = None,
 ) -> CreatedEndpoint:
-    """The endpoint, its first secret and (unless declined) its own subscription, together."""
+    """The endpoint, its first secret and (unless declined) its own subscription, together,
+    both `owner`'s."""
     async with conn.transaction():
         row = await conn.fetchrow(
             "INSERT INTO endpoints (id, url, kind, event_types, description, owner_email,"
-            " max_concurrency) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " max_concurrency, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             f" RETURNING {_PUBLIC_COLUMNS}",
             endpoint_id,
             str(new.url),
@@ -36,6 +42,7 @@ async def insert_endpoint(
             new.description,
             new.owner_email,
             new.max_concurrency,
+            owner,
         )
         await conn.execute(
             "INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)",
@@ -44,20 +51,25 @@ async def insert_endpoint(
         )
         if new.subscribe:
             await conn.execute(
-                "INSERT INTO subscriptions (id, description, event_types, endpoint_id)"
-                " VALUES ($1, 'created with the endpoint', $2, $3)",
+                "INSERT INTO subscriptions (id, description, event_types, endpoint_id, owner)"
+                " VALUES ($1, 'created with the endpoint', $2, $3, $4)",
                 uuid4(),
                 new.event_types,
                 endpoint_id,
+                owner,
             )
     return CreatedEndpoint(**dict(row), secret=secret)
 
 
-async def list_endpoints(*, conn: asyncpg.Connection, limit: int) -> list[Endpoint]:
+async def list_endpoints(
+    *, conn: asyncpg.Connection, limit: int, owner: str | None = None
+) -> list[Endpoint]:
+    """Live endpoints, only `owner`'s when one is given."""
     rows = await conn.fetch(
         f"SELECT {_PUBLIC_COLUMNS} FROM endpoints WHERE archived_at IS NULL"
-        " ORDER BY created_at, id LIMIT $1",
+        " AND ($2::text IS NULL OR owner = $2) ORDER BY created_at, id LIMIT $1",
         limit,
+        owner,
     )
     return [Endpoint.model_validate(dict(r)) for r in rows]
 

@@ -35,13 +35,17 @@ def _subscription(row: asyncpg.Record) -> Subscription:
 
 
 async def insert_subscription(
-    *, conn: asyncpg.Connection, subscription_id: UUID, new: NewSubscription
+    *,
+    conn: asyncpg.Connection,
+    subscription_id: UUID,
+    new: NewSubscription,
+    owner: str | None = None,
 ) -> Subscription:
     target = new.target
     row = await conn.fetchrow(
         "INSERT INTO subscriptions AS s (id, description, event_types, teams, priorities,"
-        " policies, min_escalation_level, endpoint_id, email, role, digest_seconds, enabled)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        " policies, min_escalation_level, endpoint_id, email, role, digest_seconds, enabled,"
+        " owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         f" RETURNING {_COLUMNS}",
         subscription_id,
         new.description,
@@ -55,18 +59,22 @@ async def insert_subscription(
         target.role if isinstance(target, RoleTarget) else None,
         new.digest_seconds,
         new.enabled,
+        owner,
     )
     return _subscription(row)
 
 
 async def list_subscriptions(
-    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int
+    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int, owner: str | None = None
 ) -> list[Subscription]:
+    """Subscriptions (to `endpoint_id` when given), only `owner`'s when one is given."""
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM subscriptions s"
-        " WHERE ($1::uuid IS NULL OR s.endpoint_id = $1) ORDER BY s.created_at, s.id LIMIT $2",
+        " WHERE ($1::uuid IS NULL OR s.endpoint_id = $1) AND ($3::text IS NULL OR s.owner = $3)"
+        " ORDER BY s.created_at, s.id LIMIT $2",
         endpoint_id,
         limit,
+        owner,
     )
     return [_subscription(r) for r in rows]
 

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from ticketflow_common.authorization import PrincipalDep
 from ticketflow_common.params import Offset
 from ticketflow_common.problems import ProblemError, not_found
 from ticketflow_common.transient import retry_lock_conflicts
@@ -17,6 +18,7 @@ from ticketflow_routing.commands.agents import (
     live_agents,
     retire_agent,
 )
+from ticketflow_routing.commands.team_access import refuse_unless_manages, refuse_unless_teams
 from ticketflow_routing.domain.agents import Agent, AgentChange, NewAgent, StatusChange
 
 router = APIRouter(prefix="/agents", tags=["agents"])
@@ -34,9 +36,16 @@ def _found(agent: Agent | None, agent_id: UUID) -> Agent:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def post_agent(
-    body: NewAgent, pool: PoolDep, policy: PolicyDep, now: NowDep, actor: AuditActorDep
+    body: NewAgent,
+    pool: PoolDep,
+    policy: PolicyDep,
+    now: NowDep,
+    actor: AuditActorDep,
+    principal: PrincipalDep,
 ) -> Agent:
-    """Create the agent; queued tickets they can take are assigned in the same transaction."""
+    """Create the agent (a lead: in teams they lead); queued tickets they can take are
+    assigned in the same transaction."""
+    refuse_unless_teams(principal, [body.team, *body.teams])
     async with pool.acquire() as conn:
         return await create_agent(conn=conn, new=body, now=now, policy=policy, actor=actor)
 
@@ -60,11 +69,12 @@ async def read_agent(agent_id: UUID, pool: PoolDep) -> Agent:
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def archive_agent(
-    agent_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep
+    agent_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep, principal: PrincipalDep
 ) -> Response:
     """Archive the agent (kept for history, offline for good); 409 names the tickets they own
-    and the teams they lead."""
+    and the teams they lead. A lead archives only agents of their teams."""
     async with pool.acquire() as conn:
+        await refuse_unless_manages(conn=conn, principal=principal, agent_id=agent_id)
         if not await retire_agent(conn=conn, agent_id=agent_id, now=now, actor=actor):
             raise _not_found(agent_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -78,8 +88,14 @@ async def patch_agent(
     policy: PolicyDep,
     now: NowDep,
     actor: AuditActorDep,
+    principal: PrincipalDep,
 ) -> Agent:
-    """Change skills, languages, teams, capacity, e-mail or shifts."""
+    """Change skills, languages, teams, capacity, e-mail or shifts; a lead only of the agents
+    of their teams, and into teams they lead."""
+    if body.teams is not None:
+        refuse_unless_teams(principal, body.teams)
+    async with pool.acquire() as conn:
+        await refuse_unless_manages(conn=conn, principal=principal, agent_id=agent_id)
 
     async def attempt() -> Agent | None:
         async with pool.acquire() as conn:
@@ -98,8 +114,12 @@ async def put_status(
     policy: PolicyDep,
     now: NowDep,
     actor: AuditActorDep,
+    principal: PrincipalDep,
 ) -> Agent:
-    """Set online/away/offline and emit `agent.status_changed`."""
+    """Set online/away/offline and emit `agent.status_changed`: an agent their own, a lead
+    their teams' agents'."""
+    async with pool.acquire() as conn:
+        await refuse_unless_manages(conn=conn, principal=principal, agent_id=agent_id, own_too=True)
 
     async def attempt() -> Agent | None:
         async with pool.acquire() as conn:

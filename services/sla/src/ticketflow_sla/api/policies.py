@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter, Response, status
 
+from ticketflow_common.authorization import PrincipalDep
 from ticketflow_sla.api.deps import AuditActorDep, Name, NowDep, PoolDep
 from ticketflow_sla.commands.policies import (
     all_escalation_policies,
     all_policies,
+    refuse_unless_may_change,
     save_escalation_policy,
     save_policy,
 )
@@ -49,19 +51,28 @@ async def read_escalation_policies(pool: PoolDep) -> list[EscalationPolicy]:
 
 @router.put("/escalation-policies/{name}")
 async def put_escalation_policy(
-    name: Name, body: EscalationPolicyUpdate, pool: PoolDep, now: NowDep, actor: AuditActorDep
+    name: Name,
+    body: EscalationPolicyUpdate,
+    pool: PoolDep,
+    now: NowDep,
+    actor: AuditActorDep,
+    principal: PrincipalDep,
 ) -> EscalationPolicy:
-    """Create or replace; clocks already running pick up new levels at their next change."""
+    """Create or replace; clocks already running pick up new levels at their next change. A
+    lead changes only policies naming a team they lead (`team`), and keeps them theirs."""
     async with pool.acquire() as conn:
-        return await save_escalation_policy(conn=conn, name=name, update=body, actor=actor, now=now)
+        return await save_escalation_policy(
+            conn=conn, name=name, update=body, actor=actor, now=now, principal=principal
+        )
 
 
 @router.delete("/escalation-policies/{name}", status_code=status.HTTP_204_NO_CONTENT)
 async def archive_escalation_policy(
-    name: Name, pool: PoolDep, now: NowDep, actor: AuditActorDep
+    name: Name, pool: PoolDep, now: NowDep, actor: AuditActorDep, principal: PrincipalDep
 ) -> Response:
     """Archive it (kept for clocks already escalating by it); 409 names the live policies
-    that use it. `PUT` brings it back."""
+    that use it. `PUT` brings it back. A lead archives only their teams' policies."""
     async with pool.acquire() as conn:
+        await refuse_unless_may_change(conn=conn, name=name, principal=principal)
         await retire_escalation_policy(conn=conn, name=name, actor=actor, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,9 @@ import asyncpg
 
 from ticketflow_common.audit import record_change
 from ticketflow_common.events.audit import AuditActor
+from ticketflow_common.identity import Principal
 from ticketflow_common.problems import FieldError, ProblemError, invalid_field
+from ticketflow_sla.domain.escalation_access import may_change_escalations_of
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import Policy, PolicyUpdate
 from ticketflow_sla.store.escalations import (
@@ -97,9 +99,14 @@ async def save_escalation_policy(
     update: EscalationPolicyUpdate,
     actor: AuditActor,
     now: datetime,
+    principal: Principal | None = None,
 ) -> EscalationPolicy:
-    """Create or replace; audited as `sla.escalation_policy`."""
+    """Create or replace, audited as `sla.escalation_policy`; 403 unless `principal` (when
+    given) may change both the stored and the new policy."""
     async with conn.transaction():
+        if principal is not None:
+            await refuse_unless_may_change(conn=conn, name=name, principal=principal)
+            refuse_unless_team(principal, update.team)
         before = await lock_escalation_policy(conn=conn, name=name)
         saved = await upsert_escalation_policy(conn=conn, name=name, update=update)
         await record_change(
@@ -114,3 +121,20 @@ async def save_escalation_policy(
             now=now,
         )
         return saved
+
+
+async def refuse_unless_may_change(
+    *, conn: asyncpg.Connection, name: str, principal: Principal
+) -> None:
+    """403 for a stored escalation policy that is not the caller's team's."""
+    stored = await get_escalation_policy(conn=conn, name=name)
+    if stored is not None:
+        refuse_unless_team(principal, stored.team)
+
+
+def refuse_unless_team(principal: Principal, team: str | None) -> None:
+    if not may_change_escalations_of(principal, team):
+        whose = f"team {team}'s lead" if team else "an admin"
+        raise ProblemError(
+            403, f"only {whose} may change this escalation policy", role=principal.role
+        )

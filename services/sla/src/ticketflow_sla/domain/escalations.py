@@ -63,6 +63,12 @@ class EscalationPolicyUpdate(InputModel):
     )
 
     levels: list[EscalationLevel] = Field(min_length=1, max_length=10)
+    team: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The team it is for: its lead may change it. None: only admins may.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> "EscalationPolicyUpdate":

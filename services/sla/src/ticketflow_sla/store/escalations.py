@@ -37,10 +37,11 @@ async def upsert_escalation_policy(
     *, conn: asyncpg.Connection, name: str, update: EscalationPolicyUpdate
 ) -> EscalationPolicy:
     row = await conn.fetchrow(
-        "INSERT INTO escalation_policies (name, levels) VALUES ($1, $2)"
-        " ON CONFLICT (name) DO UPDATE SET levels = $2, updated_at = now(), archived_at = NULL"
-        " RETURNING *",
+        "INSERT INTO escalation_policies (name, levels, team) VALUES ($1, $2, $3)"
+        " ON CONFLICT (name) DO UPDATE SET levels = $2, team = $3, updated_at = now(),"
+        " archived_at = NULL RETURNING *",
         name,
         update.model_dump(mode="json", exclude_none=True)["levels"],
+        update.team,
     )
     return _escalation(row)
