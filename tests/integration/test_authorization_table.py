@@ -30,8 +30,8 @@ from ticketflow_identity.commands.signing_keys import signing_key
 pytestmark = pytest.mark.integration
 
 SERVICE_TOKEN = "authz-service-token-" + secrets.token_hex(8)
-TEAM = uuid.uuid4()
-OTHER_TEAM = uuid.uuid4()
+TEAM = "network"
+OTHER_TEAM = "billing"
 AGENT = uuid.uuid4()
 OTHER_AGENT = uuid.uuid4()
 SECRET = secrets.token_urlsafe(32)
@@ -166,7 +166,7 @@ def fill(path: str, *, matching: bool) -> str:
         if name == "agent_id":
             return str(AGENT if matching else OTHER_AGENT)
         if name in ("team", "team_id"):
-            return str(TEAM if matching else OTHER_TEAM)
+            return TEAM if matching else OTHER_TEAM
         return VALUES.get(name, str(uuid.uuid4()))
 
     return re.sub(r"{([^}:]+)(:[^}]+)?}", value, path)

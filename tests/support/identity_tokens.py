@@ -28,7 +28,7 @@ def access_token(
     *,
     subject: str | None = None,
     agent_id: UUID | None = None,
-    teams: Iterable[UUID] = (),
+    teams: Iterable[str] = (),
     scope: str | None = None,
     now: datetime | None = None,
 ) -> str:

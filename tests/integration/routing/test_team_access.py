@@ -13,7 +13,7 @@ from tests.support.identity_tokens import IDENTITY_SETTINGS, access_token, beare
 from ticketflow_common.service_main import build_app
 
 pytestmark = pytest.mark.integration
-TEAM, OTHER = uuid.uuid4(), uuid.uuid4()
+TEAM, OTHER = "network", "service-desk"
 ADMIN = bearer(access_token("admin", now=T0))
 
 
@@ -28,13 +28,13 @@ async def api(
         yield client
 
 
-def lead_of(team: uuid.UUID) -> dict[str, str]:
+def lead_of(team: str) -> dict[str, str]:
     return bearer(access_token("lead", agent_id=uuid.uuid4(), teams=[team], now=T0))
 
 
-async def agent_in(api: httpx.AsyncClient, team: uuid.UUID) -> dict[str, Any]:
+async def agent_in(api: httpx.AsyncClient, team: str) -> dict[str, Any]:
     created = await api.post(
-        "/agents", json={"name": "A", "team": str(team), "capacity": 5}, headers=ADMIN
+        "/agents", json={"name": "A", "team": team, "capacity": 5}, headers=ADMIN
     )
     assert created.status_code == 201, created.text
     found: dict[str, Any] = created.json()
@@ -46,13 +46,11 @@ async def test_a_lead_manages_the_agents_of_their_teams_only(api: httpx.AsyncCli
     lead = lead_of(TEAM)
 
     placed = await api.post(
-        "/agents", json={"name": "B", "team": str(OTHER), "capacity": 5}, headers=lead
+        "/agents", json={"name": "B", "team": OTHER, "capacity": 5}, headers=lead
     )
     assert placed.status_code == 403
     assert (
-        await api.post(
-            "/agents", json={"name": "B", "team": str(TEAM), "capacity": 5}, headers=lead
-        )
+        await api.post("/agents", json={"name": "B", "team": TEAM, "capacity": 5}, headers=lead)
     ).status_code == 201
     status = {"status": "online"}
     assert (
@@ -61,7 +59,7 @@ async def test_a_lead_manages_the_agents_of_their_teams_only(api: httpx.AsyncCli
     assert (
         await api.patch(f"/agents/{theirs['id']}", json={"capacity": 3}, headers=lead)
     ).status_code == 403
-    moved = await api.patch(f"/agents/{mine['id']}", json={"teams": [str(OTHER)]}, headers=lead)
+    moved = await api.patch(f"/agents/{mine['id']}", json={"teams": [OTHER]}, headers=lead)
     assert moved.status_code == 403
     assert (await api.delete(f"/agents/{theirs['id']}", headers=lead)).status_code == 403
     assert (

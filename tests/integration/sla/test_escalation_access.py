@@ -16,7 +16,7 @@ from ticketflow_sla.main import SPEC
 from ticketflow_sla.settings import SlaSettings
 
 pytestmark = pytest.mark.integration
-TEAM, OTHER = uuid.uuid4(), uuid.uuid4()
+TEAM, OTHER = "network", "service-desk"
 CLOCK = FakeClock()
 LEVELS = [{"delay_seconds": 900, "targets": [{"kind": "owner"}]}]
 
@@ -43,7 +43,7 @@ async def api(database_url: str, kafka_bootstrap: str) -> AsyncIterator[httpx.As
             yield client
 
 
-def lead_of(team: uuid.UUID) -> dict[str, str]:
+def lead_of(team: str) -> dict[str, str]:
     return bearer(access_token("lead", teams=[team], now=CLOCK()))
 
 
@@ -54,9 +54,9 @@ async def test_a_lead_changes_only_their_teams_escalation_policies(
     api: httpx.AsyncClient,
 ) -> None:
     lead = lead_of(TEAM)
-    mine = {"levels": LEVELS, "team": str(TEAM)}
+    mine = {"levels": LEVELS, "team": TEAM}
     assert (await api.put("/escalation-policies/mine", json=mine, headers=lead)).status_code == 200
-    theirs = {"levels": LEVELS, "team": str(OTHER)}
+    theirs = {"levels": LEVELS, "team": OTHER}
     assert (
         await api.put("/escalation-policies/theirs", json=theirs, headers=lead)
     ).status_code == 403
