@@ -281,3 +281,34 @@ async def verify_chain(*, conn: asyncpg.Connection) -> ChainReport:
             expected, previous, checked = sequence + 1, row["hash"], checked + 1
         if len(rows) < VERIFY_BATCH:
             return ChainReport(checked, previous)
+
+
+@dataclass(frozen=True)
+class ServiceAudit:
+    """`record_change` bound to one service's chain: what that service's commands call."""
+
+    service: str
+
+    async def __call__(
+        self,
+        *,
+        conn: asyncpg.Connection,
+        actor: AuditActor,
+        entity: str,
+        entity_id: str,
+        action: str,
+        before: Any,
+        after: Any,
+        now: datetime,
+    ) -> AuditRecorded:
+        return await record_change(
+            conn=conn,
+            service=self.service,
+            actor=actor,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+            now=now,
+        )
