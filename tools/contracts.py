@@ -48,6 +48,11 @@ TOPIC_DESCRIPTIONS = {
         "Every change to configuration and access, one hash-chained log per service, written"
         " by each service in the transaction of the change. Key: the service's name."
     ),
+    "automation.events.v1": (
+        "What automation's rules and macros ask of a ticket, and why: rule firings (intake,"
+        " routing and notify carry out the actions they own, once each), macro applications,"
+        " firings stopped by a rule's limit. Key: ticket id."
+    ),
 }
 
 

@@ -10,7 +10,17 @@ from ticketflow_common.migrations import Migration, apply_migrations, service_mi
 
 pytestmark = pytest.mark.integration
 
-SERVICES = ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail", "identity")
+SERVICES = (
+    "intake",
+    "routing",
+    "sla",
+    "notify",
+    "insights",
+    "knowledge",
+    "mail",
+    "identity",
+    "automation",
+)
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -106,13 +106,26 @@ def test_topic_names() -> None:
         f"{TICKETS}.dlq.insights",
         f"{TICKETS}.dlq.knowledge",
         f"{TICKETS}.dlq.mail",
+        f"{TICKETS}.dlq.automation",
     }
     assert dead_letter_topics(of=f"{SLA}.dlq.notify") == [f"{SLA}.dlq.notify"]
     assert f"{ROUTING}.dlq.sla" in dead_letter_topics()
-    assert dead_letter_topics(of=NOTIFY) == [f"{NOTIFY}.dlq.intake"]
+    assert set(dead_letter_topics(of=NOTIFY)) == {
+        f"{NOTIFY}.dlq.intake",
+        f"{NOTIFY}.dlq.automation",
+    }
     assert set(dead_letter_topics(of=IDENTITY)) == {
         f"{IDENTITY}.dlq.{service}"
-        for service in ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail")
+        for service in (
+            "intake",
+            "routing",
+            "sla",
+            "notify",
+            "insights",
+            "knowledge",
+            "mail",
+            "automation",
+        )
     }
     assert source_topic_of(f"{ROUTING}.dlq.sla") == ROUTING
 

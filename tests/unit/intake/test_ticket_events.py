@@ -24,6 +24,10 @@ def test_facts_name_the_ticket_as_consumers_project_it() -> None:
         "requester_tier": "gold",
         "assignee_id": agent,
         "version": 3,
+        "subject": owned.subject,
+        "tags": owned.tags,
+        "custom_fields": owned.custom_fields,
+        "escalation_level": owned.escalation_level,
     }
     assert facts(ticket())["assignee_id"] is None
 

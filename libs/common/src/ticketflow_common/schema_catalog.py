@@ -14,7 +14,17 @@ import asyncpg
 
 from ticketflow_common.migrations import apply_migrations, service_migrations
 
-SERVICES = ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail", "identity")
+SERVICES = (
+    "intake",
+    "routing",
+    "sla",
+    "notify",
+    "insights",
+    "knowledge",
+    "mail",
+    "identity",
+    "automation",
+)
 
 
 async def describe_schema(*, conn: asyncpg.Connection, schema: str) -> str:

@@ -11,7 +11,19 @@ KNOWLEDGE = "knowledge.events.v1"
 MAIL = "mail.events.v1"
 IDENTITY = "identity.events.v1"
 AUDIT = "audit.events.v1"
-ALL_TOPICS = (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE, MAIL, IDENTITY, AUDIT)
+AUTOMATION = "automation.events.v1"
+ALL_TOPICS = (
+    TICKETS,
+    ROUTING,
+    SLA,
+    NOTIFY,
+    INSIGHTS,
+    KNOWLEDGE,
+    MAIL,
+    IDENTITY,
+    AUDIT,
+    AUTOMATION,
+)
 PARTITIONS = 12
 
 PUBLISHED_BY: dict[str, str] = {
@@ -24,20 +36,22 @@ PUBLISHED_BY: dict[str, str] = {
     MAIL: "mail",
     IDENTITY: "identity",
     AUDIT: "every service",
+    AUTOMATION: "automation",
 }
 """Each topic has one writer (ARCHITECTURE §3): the service whose events it carries. The audit
 trail is the one exception: every service appends its own chain (key: the service's name), in
 the transaction of the change it records, so its `source` names the service (`audit_source`)."""
 
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
-    "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE, MAIL, IDENTITY),
-    "routing": (TICKETS, IDENTITY),
+    "intake": (ROUTING, SLA, NOTIFY, KNOWLEDGE, MAIL, IDENTITY, AUTOMATION),
+    "routing": (TICKETS, IDENTITY, AUTOMATION),
     "sla": (TICKETS, ROUTING, IDENTITY),
-    "notify": (TICKETS, ROUTING, SLA, INSIGHTS, KNOWLEDGE, IDENTITY),
+    "notify": (TICKETS, ROUTING, SLA, INSIGHTS, KNOWLEDGE, IDENTITY, AUTOMATION),
     "insights": (TICKETS, ROUTING, SLA, IDENTITY),
     "knowledge": (TICKETS, IDENTITY),
     "mail": (TICKETS, IDENTITY),
     "identity": (),
+    "automation": (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE, MAIL, IDENTITY),
 }
 """Every service but identity consumes `identity.events.v1`: its revocations refuse access
 tokens before they expire (`ticketflow_common.revocations`)."""

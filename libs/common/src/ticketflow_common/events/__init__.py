@@ -6,6 +6,7 @@ One module per topic; each lists its payload models in `MODELS`.
 from ticketflow_common.envelope import EventData
 from ticketflow_common.events import (
     audit,
+    automation,
     identity,
     insights,
     knowledge,
@@ -16,7 +17,14 @@ from ticketflow_common.events import (
     tickets,
 )
 from ticketflow_common.events.audit import AuditActor, AuditChange, AuditRecorded
-from ticketflow_common.events.common import Priority, SkillTag, TeamKey
+from ticketflow_common.events.automation import (
+    Action,
+    ActionsRequested,
+    MacroApplied,
+    RuleFired,
+    RuleSuppressed,
+)
+from ticketflow_common.events.common import AutomationCause, Priority, SkillTag, TeamKey
 from ticketflow_common.events.identity import (
     CredentialIssued,
     CredentialRevoked,
@@ -87,12 +95,25 @@ from ticketflow_common.events.tickets import (
 
 EVENT_MODELS: dict[str, type[EventData]] = {
     model.event_type: model
-    for module in (tickets, routing, sla, notify, insights, knowledge, mail, identity, audit)
+    for module in (
+        tickets,
+        routing,
+        sla,
+        notify,
+        insights,
+        knowledge,
+        mail,
+        identity,
+        audit,
+        automation,
+    )
     for model in module.MODELS
 }
 
 __all__ = [
     "EVENT_MODELS",
+    "Action",
+    "ActionsRequested",
     "AgentChanged",
     "AgentStatusChanged",
     "Approver",
@@ -100,6 +121,7 @@ __all__ = [
     "AuditActor",
     "AuditChange",
     "AuditRecorded",
+    "AutomationCause",
     "CalendarChanged",
     "CalendarHoliday",
     "CredentialIssued",
@@ -110,6 +132,7 @@ __all__ = [
     "FeedbackNegative",
     "ItemKind",
     "KnowledgeSuggested",
+    "MacroApplied",
     "MailAttachment",
     "MailReceived",
     "MailRefused",
@@ -123,6 +146,8 @@ __all__ = [
     "ReportFigure",
     "ReportPublished",
     "RoutingStrategy",
+    "RuleFired",
+    "RuleSuppressed",
     "ScoreBreakdown",
     "SigningKeyRotated",
     "SkillTag",

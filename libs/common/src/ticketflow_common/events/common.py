@@ -1,8 +1,9 @@
 """Value types several topics share."""
 
 from typing import Annotated, Literal
+from uuid import UUID
 
-from pydantic import StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 Priority = Literal["low", "normal", "high", "urgent"]
 TicketStatus = Literal[
@@ -21,3 +22,14 @@ TeamKey = Annotated[
 SkillTag = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
 ]
+
+
+class AutomationCause(BaseModel):
+    """What made a change: a rule's firing or a macro an agent applied. Changes carry it, so a
+    rule is not triggered by its own changes, and chains of rules stop at a depth."""
+
+    kind: Literal["rule", "macro"]
+    firing_id: UUID = Field(description="The firing or macro application.")
+    rule_id: UUID | None = None
+    macro_id: UUID | None = None
+    depth: int = Field(default=1, ge=1, description="1: caused by a person's or system's event.")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
-from ticketflow_common.events.common import AgentStatus, Priority
+from ticketflow_common.events.common import AgentStatus, AutomationCause, Priority
 
 RoutingStrategy = Literal["skills_load", "round_robin", "least_loaded"]
 TeamChange = Literal["created", "updated", "archived"]
@@ -67,6 +67,7 @@ class TicketAssigned(EventData):
     score: ScoreBreakdown | None = None
     alternatives: list[ScoreBreakdown] = Field(default_factory=list)
     exclusions: list[Exclusion] = Field(default_factory=list)
+    caused_by: AutomationCause | None = None
 
 
 class TicketQueued(EventData):
@@ -96,6 +97,7 @@ class TicketUnassigned(EventData):
     team: str | None = None
     reason: UnassignReason
     unassigned_at: datetime
+    caused_by: AutomationCause | None = None
 
 
 class AgentStatusChanged(EventData):

@@ -9,7 +9,13 @@ from pydantic import BaseModel, Field
 
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
-from ticketflow_common.events.common import ActorRole, Channel, Priority, TicketStatus
+from ticketflow_common.events.common import (
+    ActorRole,
+    AutomationCause,
+    Channel,
+    Priority,
+    TicketStatus,
+)
 
 
 class TicketFacts(EventData):
@@ -29,6 +35,13 @@ class TicketFacts(EventData):
     requester_tier: str = "standard"
     assignee_id: UUID | None = None
     version: int = Field(default=1, description="The ticket's version after this change.")
+    subject: str | None = Field(default=None, description="None: not told (older events).")
+    tags: list[str] | None = Field(default=None, description="The tags after this change.")
+    custom_fields: dict[str, str | int | float | bool | None] | None = None
+    escalation_level: int | None = None
+    caused_by: AutomationCause | None = Field(
+        default=None, description="The automation rule or macro that made this change."
+    )
 
 
 class TicketCreated(TicketFacts):

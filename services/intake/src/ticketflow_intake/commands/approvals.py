@@ -67,7 +67,6 @@ async def _emit_round(
         approval_id=approval_id,
         round=round,
         approvers=asked,
-        subject=ticket.subject,
         amount=ticket.amount,
         due_at=due_at,
         requested_at=now,

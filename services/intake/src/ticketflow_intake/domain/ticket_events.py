@@ -43,11 +43,9 @@ def facts(ticket: Ticket) -> dict[str, Any]:
 def created(ticket: Ticket) -> TicketCreated:
     return TicketCreated(
         **facts(ticket),
-        subject=ticket.subject,
         description=ticket.description,
         requester_email=ticket.requester.email,
         watchers=ticket.watchers,
-        tags=ticket.tags,
         amount=ticket.amount,
         origin_message_id=ticket.origin_message_id,
         created_at=ticket.created_at,
@@ -124,7 +122,6 @@ def solution_marked(
     return TicketSolutionMarked(
         **facts(after),
         comment_id=comment.id,
-        subject=after.subject,
         solution=comment.body,
         marked_by=marked_by,
         marked_at=now,
@@ -166,7 +163,6 @@ def survey_requested(
         survey_id=survey.survey_id,
         round="reminder" if reminder else "invitation",
         cycle=survey.cycle,
-        subject=ticket.subject,
         requester_email=ticket.requester.email,
         expires_at=survey.expires_at,
         requested_at=now,
@@ -201,7 +197,6 @@ def feedback_negative(
         survey_id=survey_id,
         rating=rating,
         comment=comment,
-        subject=ticket.subject,
         follow_up_ticket_id=follow_up_ticket_id,
         received_at=now,
     )

@@ -1,0 +1,3 @@
+from ticketflow_automation.main import run
+
+run()
