@@ -113,7 +113,7 @@ class AutomationHarness(ServiceHarness[AutomationSettings]):
         self,
         *,
         subject: str = "打印机卡纸了",
-        description: str = "三楼的打印机一直卡纸，无法打印合同。",
+        description: str = "三楼的打印机一直卡纸, 无法打印合同。",
         priority: str = "normal",
         caused_by: AutomationCause | None = None,
         **extra: Any,
