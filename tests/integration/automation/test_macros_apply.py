@@ -158,7 +158,7 @@ async def test_a_refused_status_move_is_previewed_as_such(
     assert shown["changes"] == ["status: would not happen: a closed ticket is final"]
 
 
-async def test_a_template_that_renders_empty_for_the_ticket_is_refused_naming_it(
+async def test_a_template_that_renders_empty_is_previewed_as_it_is_sent(
     macros: AutomationHarness, api: httpx.AsyncClient
 ) -> None:
     lead = caller(macros, "lead")
@@ -167,18 +167,29 @@ async def test_a_template_that_renders_empty_for_the_ticket_is_refused_naming_it
         lead,
         name="分类说明",
         actions=[
-            {"type": "set_priority", "priority": "low"},
-            {
-                "type": "add_note",
-                "body": "{% if ticket.category %}{{ ticket.category }}{% endif %}",
-            },
+            {"type": "add_note", "body": "{% if ticket.category %}{{ ticket.category }}{% endif %}"}
         ],
     )
     ticket = await seen_ticket(macros)
-    before = await written(macros)
-    for step in ("preview", "apply"):
-        url = f"/tickets/{ticket.ticket_id}/macros/{macro['macro_id']}/{step}"
-        refused = await api.post(url, headers=lead)
-        assert refused.status_code == 422, refused.text
-        assert refused.json()["errors"][0]["field"] == "actions.1.body"
-    assert await written(macros) == before
+    url = f"/tickets/{ticket.ticket_id}/macros/{macro['macro_id']}"
+    shown = (await api.post(f"{url}/preview", headers=lead)).json()
+    applied = (await api.post(f"{url}/apply", headers=lead)).json()
+    assert shown["actions"] == applied["actions"] == [{"type": "add_note", "body": "-"}]
+    assert shown["changes"] == ["internal note: -"]
+
+
+async def test_a_ticket_learnt_from_its_events_is_previewed_and_applied(
+    macros: AutomationHarness, api: httpx.AsyncClient
+) -> None:
+    created = macros.created(subject="三楼打印机卡纸")
+    assert await macros.deliver(created) != "duplicate"
+    lead = caller(macros, "lead")
+    macro = await create_macro(api, lead, **PRINTER_FIXED)
+    url = f"/tickets/{created.ticket_id}/macros/{macro['macro_id']}"
+    shown = (await api.post(f"{url}/preview", headers=lead)).json()
+    assert shown["before"]["subject"] == "三楼打印机卡纸"
+    assert "status: new → resolved (已修复)" in shown["changes"]
+    applied = await api.post(f"{url}/apply", headers=lead)
+    assert applied.status_code == 202
+    [event] = await macros.events("macro.applied", created.ticket_id)
+    assert event["actions"] == shown["actions"]
