@@ -2,6 +2,7 @@
 records one application and one `macro.applied` per caller and Idempotency-Key; tickets
 automation has not seen and macros not offered are 404 and change nothing."""
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -193,3 +194,37 @@ async def test_a_ticket_learnt_from_its_events_is_previewed_and_applied(
     assert applied.status_code == 202
     [event] = await macros.events("macro.applied", created.ticket_id)
     assert event["actions"] == shown["actions"]
+
+
+async def test_two_racing_applications_with_one_key_make_one_event(
+    macros: AutomationHarness, api: httpx.AsyncClient
+) -> None:
+    lead = caller(macros, "lead", subject="lead-赵敏")
+    macro = await create_macro(api, lead, **PRINTER_FIXED)
+    ticket = await seen_ticket(macros)
+    url = f"/tickets/{ticket.ticket_id}/macros/{macro['macro_id']}/apply"
+    headers = {**lead, "Idempotency-Key": "race-1"}
+    answers = await asyncio.gather(*(api.post(url, headers=headers) for _ in range(4)))
+    assert [a.status_code for a in answers] == [202] * 4
+    assert len({a.json()["application_id"] for a in answers}) == 1
+    assert len(await macros.events("macro.applied", ticket.ticket_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("headers", "field"),
+    [({"Idempotency-Key": "k" * 201}, "header:Idempotency-Key")],
+)
+async def test_a_bad_key_is_refused_naming_the_header(
+    macros: AutomationHarness, api: httpx.AsyncClient, headers: dict[str, str], field: str
+) -> None:
+    lead = caller(macros, "lead")
+    macro = await create_macro(api, lead)
+    ticket = await seen_ticket(macros)
+    before = await written(macros)
+    refused = await api.post(
+        f"/tickets/{ticket.ticket_id}/macros/{macro['macro_id']}/apply",
+        headers={**lead, **headers},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == field
+    assert await written(macros) == before
