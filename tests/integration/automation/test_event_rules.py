@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from tests.integration.automation.conftest import AutomationHarness
-from ticketflow_common.events import TicketStatusChanged, TicketUpdated
+from ticketflow_common.events import AgentStatusChanged, TicketStatusChanged, TicketUpdated
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +69,8 @@ async def test_a_chinese_subject_fires_the_rule_with_why_and_rendered_actions(
     assert str(firing["firing_id"]) == fired["firing_id"]
     assert firing["why"] == fired["why"]
     state = await automation.state(created.ticket_id)
-    assert state is not None and state["subject"] == "三楼打印机卡纸"
+    assert state is not None
+    assert state["subject"] == "三楼打印机卡纸"
     history = await automation.fetchval(
         "SELECT count(*) FROM event_history WHERE ticket_id = $1", created.ticket_id
     )
@@ -158,13 +159,13 @@ async def test_a_status_rule_says_what_changed(automation: AutomationHarness) ->
     [fired] = await automation.events("rule.fired", created.ticket_id)
     assert fired["why"] == ["ticket.status changed from new to open"]
     state = await automation.state(created.ticket_id)
-    assert state is not None and state["status"] == "open"
+    assert state is not None
+    assert state["status"] == "open"
     assert state["status_entered_at"] is not None
 
 
 async def test_an_event_naming_no_ticket_changes_nothing(automation: AutomationHarness) -> None:
     await automation.add_rule({**PRINTER_RULE, "on": ["*"], "when": None})
-    from ticketflow_common.events import AgentStatusChanged
 
     changed = AgentStatusChanged(
         agent_id=uuid.uuid4(),
