@@ -5,13 +5,13 @@ import uuid
 
 from ticketflow_automation.domain.templates import render_actions, template_errors
 from ticketflow_automation.domain.ticket_state import TicketState
-from ticketflow_common.events.automation import AddNote, AddReply, Notify, SetPriority
+from ticketflow_common.events.automation import Action, AddNote, AddReply, Notify, SetPriority
 
 STATE = TicketState(ticket_id=uuid.uuid4(), priority="urgent", subject="打印机卡纸", tags=["vip"])
 
 
 def test_bodies_messages_and_subjects_render_over_the_ticket_and_the_rule() -> None:
-    actions = [
+    actions: list[Action] = [
         SetPriority(priority="high"),
         AddNote(body="{{ rule.name }}: {{ ticket.subject }} ({{ ticket.priority }})"),
         AddReply(
@@ -39,7 +39,7 @@ def test_the_sandbox_refuses_unsafe_access_and_the_text_stays_the_template() -> 
 
 
 def test_a_template_that_does_not_compile_is_named() -> None:
-    actions = [
+    actions: list[Action] = [
         SetPriority(priority="high"),
         AddNote(body="{{ ticket.subject "),
         Notify(target="owner", message="ok", subject="{% if %}"),
