@@ -1,8 +1,10 @@
 """What automation knows of a ticket: the facts its events carry and the instants time-based
 rules count from. `apply_event` (pure) is the one way both live handling and dry runs learn."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -39,3 +41,13 @@ class TicketState(BaseModel):
     @property
     def open(self) -> bool:
         return self.status not in ("resolved", "closed")
+
+
+def apply_event(
+    state: TicketState | None, *, event_type: str, data: Mapping[str, Any], at: datetime
+) -> TicketState | None:
+    """The ticket after one event naming it (an older version than known changes nothing)."""
+    del event_type, at
+    if state is None and "ticket_id" in data:
+        return TicketState(ticket_id=data["ticket_id"])
+    return state
