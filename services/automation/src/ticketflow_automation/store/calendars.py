@@ -35,6 +35,5 @@ async def calendar_definitions(
         list(names),
     )
     return {
-        r["name"]: (r["changed_at"], CalendarChanged.model_validate(r["definition"]))
-        for r in rows
+        r["name"]: (r["changed_at"], CalendarChanged.model_validate(r["definition"])) for r in rows
     }

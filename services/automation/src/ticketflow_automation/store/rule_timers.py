@@ -59,7 +59,8 @@ async def upsert_timers(
     depth: int,
     now: datetime,
 ) -> None:
-    """Plan (rule, anchor, due) timers of the ticket, pending; wake the replicas if one is near."""
+    """Plan (rule, anchor, due) timers of the ticket, pending (never again one fired for the
+    same anchor, even by a replica firing it meanwhile); wake the replicas if one is near."""
     if not timers:
         return
     await conn.execute(
@@ -67,7 +68,8 @@ async def upsert_timers(
         " SELECT r, $1, a, d, $5, NULL FROM unnest($2::uuid[], $3::timestamptz[],"
         " $4::timestamptz[]) AS v(r, a, d)"
         " ON CONFLICT (rule_id, ticket_id) DO UPDATE SET anchor_at = EXCLUDED.anchor_at,"
-        " due_at = EXCLUDED.due_at, depth = EXCLUDED.depth, fired_at = NULL",
+        " due_at = EXCLUDED.due_at, depth = EXCLUDED.depth, fired_at = NULL"
+        " WHERE rule_timers.fired_at IS NULL OR rule_timers.anchor_at <> EXCLUDED.anchor_at",
         ticket_id,
         [rule_id for rule_id, _, _ in timers],
         [anchor for _, anchor, _ in timers],
@@ -82,17 +84,26 @@ async def notify_replicas(*, conn: asyncpg.Connection) -> None:
     await conn.execute("SELECT pg_notify(current_schema() || '_rule_timers', '')")
 
 
+async def drop_ticket_timers(*, conn: asyncpg.Connection, ticket_id: UUID) -> None:
+    await conn.execute("DELETE FROM rule_timers WHERE ticket_id = $1", ticket_id)
+
+
 async def drop_timers(
-    *, conn: asyncpg.Connection, ticket_id: UUID, rule_ids: Sequence[UUID] | None = None
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    anchors: Sequence[tuple[UUID, datetime | None]],
 ) -> None:
-    """Forget the ticket's timers of `rule_ids` (all of them when None)."""
-    if rule_ids is None:
-        await conn.execute("DELETE FROM rule_timers WHERE ticket_id = $1", ticket_id)
-    elif rule_ids:
+    """Forget the ticket's timers of these (rule, current anchor), except one already fired
+    for that very anchor (it keeps the rule from firing twice for it)."""
+    if anchors:
         await conn.execute(
-            "DELETE FROM rule_timers WHERE ticket_id = $1 AND rule_id = ANY($2::uuid[])",
+            "DELETE FROM rule_timers t USING unnest($2::uuid[], $3::timestamptz[]) AS v(r, a)"
+            " WHERE t.ticket_id = $1 AND t.rule_id = v.r"
+            " AND (t.fired_at IS NULL OR t.anchor_at IS DISTINCT FROM v.a)",
             ticket_id,
-            list(rule_ids),
+            [r for r, _ in anchors],
+            [a for _, a in anchors],
         )
 
 
