@@ -130,7 +130,11 @@ class _RuleLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
-            if key in seen:
+            try:
+                repeated = key in seen
+            except TypeError:  # an unhashable key: the safe loader refuses it itself
+                continue
+            if repeated:
                 raise yaml.MarkedYAMLError(
                     None, None, f"the key {key!r} is given twice", key_node.start_mark
                 )
