@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ticketflow_automation.domain.conditions import compile_condition
-from ticketflow_automation.domain.dry_run import Candidate, PastEvent, replay
+from ticketflow_automation.domain.dry_run import Candidate, PastEvent, Replayed, replay
 from ticketflow_automation.domain.rules import RuleDefinition
 from ticketflow_common.events import AutomationCause, TicketCreated, TicketStatusChanged
 
@@ -59,13 +59,12 @@ def status(
     return PastEvent(uuid.uuid4(), "ticket.status_changed", ticket_id, at, data)
 
 
-def run(rule: Candidate, events: list[PastEvent], **options: Any) -> Any:
+def run(rule: Candidate, events: list[PastEvent], *, limit: int = 50) -> Replayed:
     ordered = sorted(events, key=lambda e: (str(e.ticket_id), e.occurred_at))
-    settings = {"since": T0, "until": UNTIL, "limit": 50, "max_chain_depth": 5} | options
-    return replay(rule, ordered, **settings)
+    return replay(rule, ordered, since=T0, until=UNTIL, limit=limit, max_chain_depth=5)
 
 
-PRINTER = {
+PRINTER: dict[str, Any] = {
     "on": ["ticket.created"],
     "when": {"field": "ticket.subject", "op": "contains_text", "value": "打印机"},
 }
@@ -100,7 +99,7 @@ def test_the_firing_limit_and_own_changes() -> None:
     answer = run(rule, events)
     assert answer.firings_total == 2
     assert answer.suppressed == 2  # the own change is skipped, not suppressed
-    later = run(rule, events + [status(a, T0 + timedelta(hours=2), "in_progress", version=7)])
+    later = run(rule, [*events, status(a, T0 + timedelta(hours=2), "in_progress", version=7)])
     assert later.firings_total == 3
 
 
