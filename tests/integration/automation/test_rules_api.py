@@ -260,3 +260,18 @@ async def test_a_calendar_sla_announced_is_accepted(
     )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "after.calendar"
+
+
+async def test_what_get_answers_put_takes_back(api: httpx.AsyncClient) -> None:
+    negated = rule(when={"not": {"field": "ticket.tags", "op": "contains", "value": "已处理"}})
+    made = await created(api, negated)
+    read = await api.get(f"/rules/{made['rule_id']}")
+    assert read.json()["definition"]["when"] == negated["when"]
+    put = await api.put(
+        f"/rules/{made['rule_id']}",
+        json=read.json()["definition"],
+        headers={"If-Match": read.headers["ETag"]},
+    )
+    assert put.status_code == 200, put.text
+    assert put.json()["definition"] == read.json()["definition"]
+    assert put.json()["version"] == 2

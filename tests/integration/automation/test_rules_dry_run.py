@@ -96,6 +96,7 @@ async def test_a_new_rule_shows_what_it_would_have_done_and_nothing_happens(
     answer = await dry_run(api, rule=PRINTER)
 
     assert await everything(automation) == state
+    assert await automation.outbox() == []
     assert (answer["events_replayed"], answer["tickets_touched"]) == (3, 3)
     assert [f["ticket_id"] for f in answer["firings"]] == [
         str(jammed.ticket_id),
