@@ -201,7 +201,7 @@ async def test_a_firing_failing_midway_leaves_nothing_and_applies_whole_when_red
         raise ConnectionResetError("the database went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(automation_actions, "record", broken)
+        patched.setattr(automation_actions, "set_outcomes", broken)
         with pytest.raises(ConnectionResetError):
             await api.deliver(firing)
     ticket = await read(api, keys, ticket_id)
@@ -211,6 +211,29 @@ async def test_a_firing_failing_midway_leaves_nothing_and_applies_whole_when_red
     assert await api.deliver(firing) == "processed"
     ticket = await read(api, keys, ticket_id)
     assert (ticket["priority"], ticket["tags"], ticket["version"]) == ("urgent", ["打印机"], 3)
+
+
+async def test_a_rule_resolving_a_ticket_names_itself_on_the_survey_it_starts(
+    api: IntakeApi, keys: Keys
+) -> None:
+    async with api.client(keys.requester) as requester:
+        body = ticket_body(keys.requester_id, subject="打印机卡纸了")
+        body["requester"]["email"] = "li.lei@example.com"
+        filed = await requester.post("/tickets", json=body)
+    assert filed.status_code == 201, filed.text
+    ticket_id = filed.json()["id"]
+
+    events = await deliver(api, fired(ticket_id, SetStatus(status="resolved", reason="自动关闭")))
+
+    assert [e["type"] for e in events] == ["ticket.status_changed", "ticket.survey_requested"]
+    assert events[0]["data"]["reason"] == "自动关闭"
+    timeline = await read(api, keys, ticket_id, "/timeline")
+    assert [e["type"] for e in timeline] == [
+        "ticket.created",
+        "rule.fired",
+        "ticket.status_changed",
+        "ticket.survey_requested",
+    ], "the firing, then what it did"
 
 
 async def test_a_firing_delivered_twice_has_one_effect(api: IntakeApi, keys: Keys) -> None:
