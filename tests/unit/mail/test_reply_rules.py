@@ -43,6 +43,16 @@ def comment(**changes: object) -> TicketCommented:
         ({"author_role": "admin"}, True),
         ({"author_role": "requester"}, False),
         ({"author_role": "system"}, False),
+        (
+            {
+                "author_role": "system",
+                "first_response": False,
+                "body": "我们已收到您的请求。",
+                "caused_by": {"kind": "rule", "firing_id": str(uuid.uuid4())},
+            },
+            True,
+        ),
+        ({"public": False, "body": None, "author_role": "system", "caused_by": None}, False),
         ({"public": False, "body": None}, False),
         ({"body": None}, False),
         ({"body": "  \n"}, False),

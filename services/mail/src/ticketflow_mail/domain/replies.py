@@ -13,8 +13,11 @@ TICKET_HEADER = "X-Ticketflow-Ticket"
 
 
 def is_mailed(event: TicketCommented) -> bool:
-    """Only a public comment with text, by an agent or an admin, goes to the requester."""
-    return event.public and event.author_role in MAILED_ROLES and bool((event.body or "").strip())
+    """Only a public comment with text, by an agent, an admin or an automation rule (a reply
+    a rule writes as `system`, so it is no first response), goes to the requester."""
+    by_rule = event.author_role == "system" and event.caused_by is not None
+    by_staff = event.author_role in MAILED_ROLES or by_rule
+    return event.public and by_staff and bool((event.body or "").strip())
 
 
 @dataclass(frozen=True)
