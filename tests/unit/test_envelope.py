@@ -2,12 +2,13 @@
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
 
-from ticketflow_common.envelope import Envelope, new_event
+from ticketflow_common.envelope import Envelope, data_schema_url, new_event
 from ticketflow_common.events import EVENT_MODELS, TicketAssigned, TicketCreated
 from ticketflow_common.topics import ALL_TOPICS, all_topic_names, dlq_topic
 
@@ -31,6 +32,9 @@ def test_new_event_fills_every_required_cloudevents_attribute() -> None:
     assert wire["source"] == "/ticketflow/routing"
     assert wire["subject"] == str(data.ticket_id)
     assert wire["datacontenttype"] == "application/json"
+    assert wire["dataschema"] == (
+        "https://ticketflow.dev/schemas/routing.events.v1/ticket.assigned.json"
+    )
     assert set(wire) == {
         "specversion",
         "id",
@@ -39,8 +43,27 @@ def test_new_event_fills_every_required_cloudevents_attribute() -> None:
         "time",
         "subject",
         "datacontenttype",
+        "dataschema",
         "data",
     }
+
+
+def test_every_dataschema_names_a_committed_schema_whose_id_it_is() -> None:
+    """The URL an event carries is the `$id` of the contract file `tools/contracts.py` wrote."""
+    root = Path(__file__).resolve().parents[2] / "contracts" / "events"
+    for model in EVENT_MODELS.values():
+        committed = json.loads((root / model.topic / f"{model.event_type}.json").read_text())
+        assert committed["$id"] == data_schema_url(model)
+
+
+def test_an_event_written_before_dataschema_reads_and_writes_without_it() -> None:
+    """Absent, never null: CloudEvents SDKs refuse a null attribute."""
+    old = json.loads(new_event(assigned(), source="/s", subject="x").to_bytes())
+    del old["dataschema"]
+    back = Envelope.from_bytes(json.dumps(old).encode())
+    assert back.dataschema is None
+    assert "dataschema" not in json.loads(back.to_bytes())
+    assert "dataschema" not in back.model_dump(mode="json")
 
 
 def test_round_trip_restores_the_typed_payload() -> None:
