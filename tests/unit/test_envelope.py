@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
+from ticketflow_common.cloudevents_kafka import STRUCTURED_CONTENT_TYPE, copied, structured
 from ticketflow_common.envelope import Envelope, data_schema_url, new_event
 from ticketflow_common.events import EVENT_MODELS, TicketAssigned, TicketCreated
 from ticketflow_common.topics import ALL_TOPICS, all_topic_names, dlq_topic
@@ -115,3 +116,19 @@ def test_dead_letter_topics_are_named_per_topic_and_consumer() -> None:
     names = all_topic_names()
     assert len(names) == len(set(names))
     assert "sla.events.v1.dlq.notify" in names
+
+
+def test_structured_headers_carry_exactly_one_content_type_ours() -> None:
+    """A copied record's stale `content-type` (any case) is replaced, never doubled."""
+    headers = [("traceparent", b"00-a-b-01"), ("Content-Type", b"application/json")]
+    assert structured(headers) == [
+        ("traceparent", b"00-a-b-01"),
+        ("content-type", b"application/cloudevents+json; charset=UTF-8"),
+    ]
+
+
+def test_only_cloudevents_are_labelled_as_cloudevents_when_copied() -> None:
+    event = new_event(assigned(), source="/s", subject="x").to_bytes()
+    assert copied([], event) == [("content-type", STRUCTURED_CONTENT_TYPE.encode())]
+    for not_an_event in (b"{this is not json", b"[1, 2]", b'{"id": "1"}', b"", None):
+        assert copied([("traceparent", b"t")], not_an_event) == [("traceparent", b"t")]
