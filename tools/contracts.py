@@ -13,13 +13,13 @@ from typing import Any
 
 import yaml
 
-from ticketflow_common.envelope import Envelope, EventData
+from ticketflow_common.cloudevents_kafka import STRUCTURED_CONTENT_TYPE
+from ticketflow_common.envelope import SCHEMA_BASE, Envelope, EventData, data_schema_url
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.topics import ALL_TOPICS, PARTITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"
-SCHEMA_BASE = "https://ticketflow.dev/schemas"
 TOPIC_DESCRIPTIONS = {
     "tickets.events.v1": "What intake tells everyone about tickets. Key: ticket id.",
     "routing.events.v1": "Ownership decisions, agent availability and teams. Key: ticket id "
@@ -60,7 +60,7 @@ def payload_schema(model: type[EventData]) -> dict[str, Any]:
     schema = model.model_json_schema(mode="serialization")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_BASE}/{model.topic}/{model.event_type}.json",
+        "$id": data_schema_url(model),
         **schema,
         "title": model.event_type,
         "description": (model.__doc__ or f"The data of a {model.event_type} event.").strip(),
@@ -96,7 +96,7 @@ def asyncapi() -> dict[str, Any]:
                 m.event_type.replace(".", "_"): {
                     "name": m.event_type,
                     "title": m.event_type,
-                    "contentType": "application/json",
+                    "contentType": STRUCTURED_CONTENT_TYPE,
                     "headers": {"$ref": "#/components/schemas/KafkaHeaders"},
                     "payload": {
                         "allOf": [
@@ -126,13 +126,16 @@ def asyncapi() -> dict[str, Any]:
             "title": "Ticketflow events",
             "version": "1.0.0",
             "description": (
-                "CloudEvents 1.0 JSON on Kafka. One ticket's events share a key, so they stay "
-                "in order within a partition. Delivery is at least once: deduplicate on `id`. "
+                "CloudEvents 1.0 JSON on Kafka in the structured mode of the CloudEvents Kafka "
+                "protocol binding (header `content-type: application/cloudevents+json; "
+                "charset=UTF-8`; every event names its JSON Schema in `dataschema`). One "
+                "ticket's events share a key, so they stay in order within a partition. "
+                "Delivery is at least once: deduplicate on `id`. "
                 "Changes within a topic version are additive only; a breaking change is a new "
                 "`.v2` topic. Dead letters: `<topic>.dlq.<consumer-service>`."
             ),
         },
-        "defaultContentType": "application/json",
+        "defaultContentType": STRUCTURED_CONTENT_TYPE,
         "servers": {
             "local": {"host": "127.0.0.1:29092", "protocol": "kafka", "description": "make run"}
         },
@@ -146,8 +149,14 @@ def asyncapi() -> dict[str, Any]:
                         "traceparent": {
                             "type": "string",
                             "description": "W3C trace context of the change that caused it.",
-                        }
+                        },
+                        "content-type": {
+                            "const": STRUCTURED_CONTENT_TYPE,
+                            "description": "CloudEvents Kafka protocol binding, structured mode:"
+                            " the value is the whole CloudEvent as JSON.",
+                        },
                     },
+                    "required": ["content-type"],
                 }
             }
         },

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 from tests.contract_check import contract_violations
 from tests.kafka_helpers import read_records, total_end_offset
@@ -147,6 +148,8 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
             body=request.body,
             now=now,
         ), f"bad signature on {request.headers['ticketflow-event-type']}"
+        assert Webhook(secret).verify(request.body, request.headers) == json.loads(request.body)
+        assert request.headers["webhook-id"] == request.delivery_id
         assert request.headers["traceparent"].split("-")[1] == trace_id, (
             f"{request.headers['ticketflow-event-type']} left the client's trace"
         )

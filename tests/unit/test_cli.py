@@ -164,6 +164,10 @@ def test_a_dead_letter_shows_why_and_replays_without_dlq_headers() -> None:
         ("traceparent", b"00-abc-def-01"),
         ("ticketflow-replayed-from", f"{TICKETS}.dlq.sla/0/3".encode()),
     ]
+    as_event = replay_headers(
+        headers, dlq_topic=view.dlq_topic, partition=0, offset=3, value=b'{"specversion":"1.0"}'
+    )
+    assert as_event == [*again, ("content-type", b"application/cloudevents+json; charset=UTF-8")]
 
 
 def test_a_dead_letter_that_is_not_a_cloudevent_still_shows() -> None:

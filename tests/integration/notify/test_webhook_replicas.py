@@ -30,7 +30,7 @@ async def test_three_replicas_deliver_each_once_within_the_endpoint_limit(
     notify_pool: asyncpg.Pool, database_url: str, receiver: Receiver
 ) -> None:
     receiver.latency = 0.002
-    secrets = {}
+    secrets: dict[str, str] = {}
     async with notify_pool.acquire() as conn:
         for path in ("a", "b"):
             endpoint = await insert_endpoint(
@@ -39,6 +39,7 @@ async def test_three_replicas_deliver_each_once_within_the_endpoint_limit(
                 new=NewEndpoint(url=AnyHttpUrl(receiver.url(path)), max_concurrency=ENDPOINT_LIMIT),
                 secret=f"whsec_{path}-{uuid.uuid4().hex}",
             )
+            assert endpoint.secret is not None
             secrets[path] = endpoint.secret
     now = datetime.now(UTC)
     for _ in range(EVENTS):

@@ -146,6 +146,7 @@ def test_disabled_exactly_when_failing_longer_than_allowed(gaps: list[float]) ->
 def test_every_active_secret_signs_and_each_verifies_alone() -> None:
     body = b'{"type":"sla.breached"}'
     header = signature_header_for_all(secrets=["new", "old"], timestamp=1_790_000_000, body=body)
+    assert header is not None
     assert header.startswith("t=1790000000,v1=")
     assert header.count("v1=") == 2
     for secret in ("new", "old"):

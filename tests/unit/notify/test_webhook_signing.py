@@ -1,5 +1,8 @@
 """Webhook signatures and the retry schedule: what receivers rely on."""
 
+import base64
+import hashlib
+import hmac
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ticketflow_notify.domain.retries import next_attempt_at
-from ticketflow_notify.domain.signing import new_secret, signature_header, verify
+from ticketflow_notify.domain.signing import (
+    hmac_key,
+    new_secret,
+    new_signing_key,
+    public_key,
+    signature_header,
+    signature_header_for_all,
+    standard_secret,
+    verify,
+    webhook_headers,
+    webhook_signature,
+)
 
 NOW = 1_790_000_000
 
@@ -45,10 +59,54 @@ def test_rotation_accepts_any_matching_v1_signature() -> None:
     assert verify(secret="new", header=f"{old},{new}", body=body, now=NOW)
 
 
-def test_secrets_are_unique_and_prefixed() -> None:
+def test_secrets_are_unique_and_whsec_plus_standard_base64_of_32_bytes() -> None:
     secrets = {new_secret() for _ in range(100)}
     assert len(secrets) == 100
-    assert all(s.startswith("whsec_") and len(s) > 40 for s in secrets)
+    for s in secrets:
+        assert s.startswith("whsec_")
+        assert len(base64.b64decode(s.removeprefix("whsec_"), validate=True)) == 32
+        assert standard_secret(s) == s
+
+
+def test_standard_signature_is_base64_hmac_over_id_dot_timestamp_dot_body() -> None:
+    key = bytes(range(32))
+    secret = "whsec_" + base64.b64encode(key).decode()
+    expected = hmac.new(key, b'msg_1.1700000000.{"a":1}', hashlib.sha256).digest()
+    got = webhook_signature(secret=secret, msg_id="msg_1", timestamp=1700000000, body=b'{"a":1}')
+    assert got == "v1," + base64.b64encode(expected).decode()
+
+
+def test_secrets_issued_before_standard_webhooks_keep_their_32_random_bytes_as_key() -> None:
+    raw = bytes(range(200, 232))
+    legacy = "whsec_" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    assert hmac_key(legacy) == raw
+    assert standard_secret(legacy) == "whsec_" + base64.b64encode(raw).decode()
+    # anything else (hand-made test secrets) is keyed with its own text
+    assert hmac_key("whsec_test-secret-value") == b"whsec_test-secret-value"
+
+
+def test_headers_carry_one_signature_per_secret_and_the_legacy_one_only_for_hmac() -> None:
+    hmac_secret, ed_key = new_secret(), new_signing_key()
+    both = webhook_headers(secrets=[hmac_secret, ed_key], msg_id="d1", timestamp=NOW, body=b"{}")
+    assert [s.split(",")[0] for s in both["webhook-signature"].split(" ")] == ["v1", "v1a"]
+    assert both["webhook-id"] == "d1"
+    assert both["webhook-timestamp"] == str(NOW)
+    assert both["Ticketflow-Signature"].count("v1=") == 1
+    only_ed = webhook_headers(secrets=[ed_key], msg_id="d1", timestamp=NOW, body=b"{}")
+    assert "Ticketflow-Signature" not in only_ed
+    assert signature_header_for_all(secrets=[ed_key], timestamp=NOW, body=b"{}") is None
+    with pytest.raises(ValueError, match="at least one active secret"):
+        webhook_headers(secrets=[], msg_id="d1", timestamp=NOW, body=b"{}")
+
+
+def test_ed25519_keys_are_whsk_private_and_whpk_public_of_32_bytes() -> None:
+    key = new_signing_key()
+    assert key.startswith("whsk_")
+    published = public_key(key)
+    assert published.startswith("whpk_")
+    assert len(base64.b64decode(published.removeprefix("whpk_"), validate=True)) == 32
+    assert public_key(key) == published
+    assert public_key(new_signing_key()) != published
 
 
 def test_first_retry_is_immediate_then_the_schedule_is_followed_then_exhausted() -> None:

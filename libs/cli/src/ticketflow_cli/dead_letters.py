@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.topics import all_topic_names
 
 DLQ_HEADER_PREFIX = "dlq-"
@@ -123,12 +124,20 @@ def _text(value: Any) -> str | None:
 
 
 def replay_headers(
-    headers: Sequence[tuple[str, bytes | None]], *, dlq_topic: str, partition: int, offset: int
+    headers: Sequence[tuple[str, bytes | None]],
+    *,
+    dlq_topic: str,
+    partition: int,
+    offset: int,
+    value: bytes | None = None,
 ) -> list[tuple[str, bytes]]:
-    """The original headers (traceparent...) without the `dlq-*` ones, plus where it came from."""
+    """The original headers (traceparent...) without the `dlq-*` ones, plus where it came from,
+    and the structured CloudEvents `content-type` when the value is a CloudEvent."""
     kept = [
         (k, v or b"")
         for k, v in headers
         if not k.startswith(DLQ_HEADER_PREFIX) and k != REPLAYED_FROM_HEADER
     ]
-    return [*kept, (REPLAYED_FROM_HEADER, f"{dlq_topic}/{partition}/{offset}".encode())]
+    return copied(
+        [*kept, (REPLAYED_FROM_HEADER, f"{dlq_topic}/{partition}/{offset}".encode())], value
+    )

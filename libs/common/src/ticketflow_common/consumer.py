@@ -16,6 +16,7 @@ from opentelemetry import trace
 from pydantic import ValidationError
 
 from ticketflow_common.clock import Clock
+from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_consumer
@@ -80,6 +81,12 @@ class DeadLetter:
             "dlq-failed-at": datetime.now(UTC).isoformat(),
         }
         return [*original, *((k, v.encode()) for k, v in fields.items())]
+
+    def record_headers(
+        self, original: list[tuple[str, bytes]], value: bytes | None
+    ) -> list[tuple[str, bytes]]:
+        """The DLQ record's headers: structured CloudEvents when the value is one."""
+        return copied(self.headers(original), value)
 
 
 def retry_delay(attempt: int, *, base: float = 0.2, cap: float = 5.0) -> float:
@@ -280,7 +287,10 @@ class EventConsumer:
         )
         target = self.names.physical(dlq_topic(topic, self.service))
         await self.producer.send_and_wait(
-            target, value=record.value, key=record.key, headers=letter.headers(list(record.headers))
+            target,
+            value=record.value,
+            key=record.key,
+            headers=letter.record_headers(list(record.headers), record.value),
         )
         DEAD_LETTERS.labels(self.service, topic).inc()
         EVENTS_CONSUMED.labels(self.service, topic, event_type, "dead_lettered").inc()

@@ -2,10 +2,18 @@
 
 import builtins
 from datetime import UTC, datetime
-from typing import ClassVar, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
+
+SCHEMA_BASE = "https://ticketflow.dev/schemas"
+DATASCHEMA_JSON_SCHEMA = {
+    "type": "string",
+    "format": "uri",
+    "title": "Dataschema",
+    "description": "The URL of the JSON Schema of `data`; absent on events written before #19.",
+}
 
 
 class EventData(BaseModel):
@@ -32,6 +40,11 @@ class Envelope(BaseModel):
     time: datetime
     subject: str = Field(min_length=1)
     datacontenttype: Literal["application/json"] = "application/json"
+    # Absent rather than null when unknown (events written before it): CloudEvents SDKs
+    # refuse a null attribute.
+    dataschema: Annotated[str | None, WithJsonSchema(DATASCHEMA_JSON_SCHEMA)] = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
     data: dict[str, JsonValue]
 
     def payload(self, model: builtins.type[DataT]) -> DataT:
@@ -46,6 +59,11 @@ class Envelope(BaseModel):
         return cls.model_validate_json(raw)
 
 
+def data_schema_url(data: EventData | builtins.type[EventData]) -> str:
+    """Where the JSON Schema of this payload is published (`tools/contracts.py` writes it)."""
+    return f"{SCHEMA_BASE}/{data.topic}/{data.event_type}.json"
+
+
 def new_event(
     data: EventData, *, source: str, subject: str, time: datetime | None = None
 ) -> Envelope:
@@ -56,5 +74,6 @@ def new_event(
         type=data.event_type,
         time=time or datetime.now(UTC),
         subject=subject,
+        dataschema=data_schema_url(data),
         data=data.model_dump(mode="json"),
     )

@@ -7,6 +7,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from ticketflow_common.clock import system_clock
+from ticketflow_common.cloudevents_kafka import structured
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from ticketflow_common.outbox import payload_bytes
@@ -62,7 +63,7 @@ class OutboxRelay:
                     self.topics.physical(row["topic"]),
                     value=payload_bytes(row["payload"]),
                     key=row["key"].encode(),
-                    headers=carrier_to_kafka(row["headers"]),
+                    headers=structured(carrier_to_kafka(row["headers"])),
                 )
                 for row in rows
             ]

@@ -137,6 +137,7 @@ async def replay_record(
             dlq_topic=view.dlq_topic,
             partition=view.partition,
             offset=view.offset,
+            value=record.value,
         ),
     )
     return Replayed(view, view.original_topic, sent.partition, sent.offset)

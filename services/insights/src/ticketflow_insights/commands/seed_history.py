@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from ticketflow_common.consumer import Handler
-from ticketflow_common.envelope import Envelope
+from ticketflow_common.envelope import Envelope, data_schema_url
 from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.events import TicketCreated
 from ticketflow_common.topics import event_source
@@ -80,6 +80,7 @@ def history_envelope(event: HistoryEvent) -> Envelope:
         type=event.data.event_type,
         time=event.occurred_at,
         subject=history_subject(event.data),
+        dataschema=data_schema_url(event.data),
         data=event.data.model_dump(mode="json"),
     )
 

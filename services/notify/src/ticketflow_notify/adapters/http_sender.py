@@ -14,8 +14,7 @@ from ticketflow_notify.domain.outcomes import AttemptResult
 from ticketflow_notify.domain.signing import (
     DELIVERY_ID_HEADER,
     EVENT_TYPE_HEADER,
-    SIGNATURE_HEADER,
-    signature_header_for_all,
+    webhook_headers,
 )
 from ticketflow_notify.domain.url_credentials import basic_authorization, scrub
 from ticketflow_notify.store.deliveries import ClaimedDelivery
@@ -87,8 +86,8 @@ class HttpSender:
             "Content-Type": content_type,
             DELIVERY_ID_HEADER: str(delivery.id),
             EVENT_TYPE_HEADER: delivery.event_type,
-            SIGNATURE_HEADER: signature_header_for_all(
-                secrets=secrets, timestamp=int(now.timestamp()), body=body
+            **webhook_headers(
+                secrets=secrets, msg_id=str(delivery.id), timestamp=int(now.timestamp()), body=body
             ),
             **current_trace_carrier(),
         }

@@ -114,8 +114,8 @@ async def rotate_endpoint_secret(
     actor: AuditActorDep,
     seen: OwnershipDep,
 ) -> RotatedSecret:
-    """A new signing secret, shown once; until the overlap ends every delivery carries one
-    `v1=` signature per active secret, so receivers can switch at their own pace."""
+    """A new signing secret (or ed25519 key pair), shown once; until the overlap ends every
+    delivery carries one signature per active secret, so receivers switch at their own pace."""
     async with pool.acquire() as conn:
         await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         rotated = await endpoints.rotate_endpoint_secret(

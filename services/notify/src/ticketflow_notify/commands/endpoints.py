@@ -20,7 +20,7 @@ from ticketflow_notify.domain.endpoints import (
     RotatedSecret,
 )
 from ticketflow_notify.domain.network_policy import IPNetwork
-from ticketflow_notify.domain.signing import new_secret
+from ticketflow_notify.domain.signing import is_asymmetric, new_key_for, shown_key
 from ticketflow_notify.store import endpoint_archive, endpoints
 from ticketflow_notify.store.delivery_log import replay_failures
 
@@ -50,7 +50,7 @@ async def register_endpoint(
     await refuse_unsafe_url(url=str(new.url), allowed=allowed)
     async with conn.transaction():
         created = await endpoints.insert_endpoint(
-            conn=conn, endpoint_id=uuid4(), new=new, secret=new_secret(), owner=owner
+            conn=conn, endpoint_id=uuid4(), new=new, secret=new_key_for(new.signing), owner=owner
         )
         await audit(
             conn=conn,
@@ -142,9 +142,12 @@ async def rotate_endpoint_secret(
     now: datetime,
 ) -> RotatedSecret | None:
     """A new signing secret; the previous ones stay active for `overlap_seconds`. Audited as
-    `secret_rotated`, the secret itself redacted."""
-    secret = new_secret()
+    `secret_rotated`, the secret itself redacted; an ed25519 endpoint gets a new key pair."""
     async with conn.transaction():
+        endpoint = await endpoints.get_endpoint(conn=conn, endpoint_id=endpoint_id)
+        if endpoint is None:
+            return None
+        secret = new_key_for(endpoint.signing)
         expires = await endpoints.rotate_secret(
             conn=conn,
             endpoint_id=endpoint_id,
@@ -154,8 +157,12 @@ async def rotate_endpoint_secret(
         )
         if expires is None:
             return None
+        asymmetric = is_asymmetric(secret)
         rotated = RotatedSecret(
-            endpoint_id=endpoint_id, secret=secret, previous_secrets_expire_at=expires
+            endpoint_id=endpoint_id,
+            secret=None if asymmetric else secret,
+            public_key=shown_key(secret) if asymmetric else None,
+            previous_secrets_expire_at=expires,
         )
         await audit(
             conn=conn,

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, UrlConstraints
 
 from ticketflow_common.input_model import InputModel
+from ticketflow_notify.domain.signing import Signing
 from ticketflow_notify.domain.url_credentials import MaskedUrl
 
 EventTypeName = Annotated[
@@ -54,6 +55,12 @@ class NewEndpoint(InputModel):
         default=None, description="Told by email when the endpoint is disabled for failing."
     )
     max_concurrency: int = Field(default=16, ge=1, le=200)
+    signing: Signing = Field(
+        default="hmac-sha256",
+        description="hmac-sha256: a shared whsec_ secret (Standard Webhooks v1, and the"
+        " deprecated Ticketflow-Signature); ed25519: notify keeps the private key and the"
+        " receiver verifies v1a signatures with the whpk_ public key.",
+    )
 
 
 class EndpointChanges(InputModel):
@@ -78,6 +85,7 @@ class Endpoint(BaseModel):
     description: str
     owner_email: str | None
     max_concurrency: int
+    signing: Signing
     enabled: bool
     consecutive_failures: int
     failing_since: datetime | None
@@ -88,7 +96,13 @@ class Endpoint(BaseModel):
 
 
 class CreatedEndpoint(Endpoint):
-    secret: str = Field(description="Signing secret; shown only in this response.")
+    secret: str | None = Field(
+        description="The whsec_ signing secret of an hmac-sha256 endpoint; shown only in this"
+        " response. null for ed25519."
+    )
+    public_key: str | None = Field(
+        default=None, description="The whpk_ public key of an ed25519 endpoint; null for hmac."
+    )
 
 
 class SecretRotation(InputModel):
@@ -102,5 +116,10 @@ class SecretRotation(InputModel):
 
 class RotatedSecret(BaseModel):
     endpoint_id: UUID
-    secret: str = Field(description="The new signing secret; shown only in this response.")
+    secret: str | None = Field(
+        description="The new whsec_ signing secret (hmac-sha256); shown only in this response."
+    )
+    public_key: str | None = Field(
+        default=None, description="The new whpk_ public key (ed25519 endpoints)."
+    )
     previous_secrets_expire_at: datetime

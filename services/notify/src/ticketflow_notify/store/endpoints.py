@@ -12,9 +12,10 @@ from ticketflow_notify.domain.endpoints import (
     EndpointChanges,
     NewEndpoint,
 )
+from ticketflow_notify.domain.signing import is_asymmetric, shown_key
 
 _PUBLIC_COLUMNS = (
-    "id, url, kind, event_types, description, owner_email, max_concurrency, enabled,"
+    "id, url, kind, event_types, description, owner_email, max_concurrency, signing, enabled,"
     " consecutive_failures, failing_since, circuit_open_until, disabled_at, disabled_reason,"
     " created_at"
 )
@@ -33,7 +34,7 @@ async def insert_endpoint(
     async with conn.transaction():
         row = await conn.fetchrow(
             "INSERT INTO endpoints (id, url, kind, event_types, description, owner_email,"
-            " max_concurrency, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " max_concurrency, owner, signing) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
             f" RETURNING {_PUBLIC_COLUMNS}",
             endpoint_id,
             str(new.url),
@@ -43,6 +44,7 @@ async def insert_endpoint(
             new.owner_email,
             new.max_concurrency,
             owner,
+            new.signing,
         )
         await conn.execute(
             "INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)",
@@ -58,7 +60,10 @@ async def insert_endpoint(
                 endpoint_id,
                 owner,
             )
-    return CreatedEndpoint(**dict(row), secret=secret)
+    shown = shown_key(secret)
+    if is_asymmetric(secret):
+        return CreatedEndpoint(**dict(row), secret=None, public_key=shown)
+    return CreatedEndpoint(**dict(row), secret=shown)
 
 
 async def list_endpoints(
