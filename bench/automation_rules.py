@@ -280,7 +280,7 @@ def pure_evaluation(
             started = time.perf_counter_ns()
             on_cpu = time.thread_time_ns()
             found = matching_rules(
-                snapshot.for_event(envelope.type),
+                snapshot.event_rules(envelope.type).candidates(after, envelope.type, data),
                 after=after,
                 before=before,
                 event_type=envelope.type,
