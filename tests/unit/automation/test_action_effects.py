@@ -176,5 +176,5 @@ def test_long_text_is_cut_to_an_excerpt() -> None:
 
 
 @pytest.mark.parametrize("status", list(lifecycle.TRANSITIONS))
-def test_the_restated_lifecycle_is_intakes(status: TicketStatus) -> None:
+def test_actions_move_a_ticket_as_intake_lets_a_plain_status_change(status: TicketStatus) -> None:
     assert list(allowed_next(status)) == lifecycle.allowed_next(status)

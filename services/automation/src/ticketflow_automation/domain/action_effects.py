@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ticketflow_automation.domain.ticket_state import TicketState
+from ticketflow_common import ticket_lifecycle
 from ticketflow_common.events.automation import (
     INTAKE_ACTIONS,
     Action,
@@ -28,26 +29,18 @@ from ticketflow_common.events.automation import (
     Unassign,
 )
 
-# Restated from intake's domain/lifecycle.py (automation may not import intake; a unit test
-# holds the two equal): the plain status changes, without approval and reopen, which have
-# their own routes and are not an action's to make.
-_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("open", "in_progress", "waiting_on_customer", "resolved", "closed"),
-    "pending_approval": (),
-    "open": ("in_progress", "waiting_on_customer", "resolved", "closed"),
-    "in_progress": ("open", "waiting_on_customer", "resolved", "closed"),
-    "waiting_on_customer": ("open", "in_progress", "resolved", "closed"),
-    "resolved": ("closed",),
-    "closed": (),
-}
 _EXCERPT = 80
 
 Effect = tuple[TicketState, list[str]]
 
 
 def allowed_next(status: str) -> tuple[str, ...]:
-    """Statuses an action may move a ticket in `status` to (as intake's `allowed_next`)."""
-    return _TRANSITIONS.get(status, ())
+    """Statuses an action may move a ticket in `status` to: intake's plain status changes
+    (approval and reopen have their own routes and are not an action's to make)."""
+    for known in ticket_lifecycle.TRANSITIONS:
+        if known == status:
+            return tuple(ticket_lifecycle.allowed_next(known))
+    return ()
 
 
 def apply_actions(state: TicketState, actions: Sequence[Action]) -> tuple[TicketState, list[str]]:

@@ -1,4 +1,5 @@
-"""The ticket lifecycle: which status may follow which, approval and the reopen window."""
+"""The ticket lifecycle: which status may follow which (`ticketflow_common.ticket_lifecycle`),
+approval and the reopen window."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -7,21 +8,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ticketflow_common.events.common import TicketStatus
+from ticketflow_common.ticket_lifecycle import APPROVAL_ONLY, REOPEN, TRANSITIONS, allowed_next
 from ticketflow_intake.domain.tickets import ApprovalDecision, Reopen, StatusChange, Ticket
 
-TRANSITIONS: dict[TicketStatus, tuple[TicketStatus, ...]] = {
-    "new": ("open", "in_progress", "waiting_on_customer", "resolved", "closed"),
-    "pending_approval": ("open", "closed"),
-    "open": ("in_progress", "waiting_on_customer", "resolved", "closed"),
-    "in_progress": ("open", "waiting_on_customer", "resolved", "closed"),
-    "waiting_on_customer": ("open", "in_progress", "resolved", "closed"),
-    "resolved": ("open", "closed"),
-    "closed": (),
-}
-APPROVAL_ONLY: frozenset[tuple[TicketStatus, TicketStatus]] = frozenset(
-    {("pending_approval", "open"), ("pending_approval", "closed")}
-)
-REOPEN: tuple[TicketStatus, TicketStatus] = ("resolved", "open")
 FEEDBACK_STATUSES: frozenset[TicketStatus] = frozenset({"resolved", "closed"})
 DONE_STATUSES: tuple[TicketStatus, ...] = ("resolved", "closed")
 """Work on the ticket has ended: configuration it names may be retired."""
@@ -110,15 +99,6 @@ def check_changeable(current: TicketStatus, action: TicketAction) -> None:
         )
 
 
-def allowed_next(current: TicketStatus) -> list[TicketStatus]:
-    """Statuses reachable by a plain status change (approval and reopen have their own routes)."""
-    return [
-        s
-        for s in TRANSITIONS[current]
-        if (current, s) not in APPROVAL_ONLY and (current, s) != REOPEN
-    ]
-
-
 def check_status_change(current: TicketStatus, target: TicketStatus) -> None:
     if target not in allowed_next(current):
         raise TransitionRefused(
@@ -171,3 +151,6 @@ def reopen_move(ticket: Ticket, request: Reopen, *, now: datetime, window: timed
 def needs_approval(amount: Decimal | None, threshold: Decimal | None) -> bool:
     """At or above the category's threshold a supervisor must approve before work starts."""
     return amount is not None and threshold is not None and amount >= threshold
+
+
+__all__ = ["APPROVAL_ONLY", "REOPEN", "TRANSITIONS", "allowed_next"]
