@@ -289,3 +289,29 @@ async def test_a_calendar_change_moves_the_pending_timers_of_its_rules(
     await h.deliver(office_calendar(date(2025, 6, 9), now=h.clock()), subject=CALENDAR)
     [timer] = (await timers(h, created.ticket_id)).values()
     assert timer["due_at"] == local(10, 10), "Monday became a holiday: Tuesday 10:00"
+
+
+async def test_a_due_timer_waits_while_an_event_is_changing_its_ticket(
+    automation: AutomationHarness,
+) -> None:
+    """The re-check reads the ticket as it is: not while an event's transaction holds it."""
+    h = automation
+    await h.add_rule(
+        {
+            "name": "创建后十分钟",
+            "after": {"anchor": "created", "minutes": 10},
+            "actions": [{"type": "add_tags", "tags": ["十分钟"]}],
+        }
+    )
+    created = h.created()
+    await h.deliver(created)
+    h.clock.advance(10 * 60)
+    async with h.pool.acquire() as event_conn, event_conn.transaction():
+        await event_conn.execute(
+            "SELECT 1 FROM tickets WHERE ticket_id = $1 FOR UPDATE", created.ticket_id
+        )
+        assert await fire_due(h) == 0
+        [row] = (await timers(h, created.ticket_id)).values()
+        assert row["fired_at"] is None
+    assert await fire_due(h) == 1
+    assert len(await timer_firings(h, created.ticket_id)) == 1

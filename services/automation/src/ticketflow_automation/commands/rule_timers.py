@@ -5,6 +5,7 @@ minutes of its SLA calendar) while its `when` holds; a fired row stays, fired, u
 moves, so a rule fires once per anchor instant. Any replica claims due rows; each is checked
 again against the current rule and ticket before it fires."""
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
@@ -40,6 +41,7 @@ from ticketflow_automation.store.rule_timers import (
 )
 from ticketflow_common.commit_hooks import after_commit
 
+log = logging.getLogger(__name__)
 NO_EVENT: dict[str, object] = {}
 
 
@@ -48,8 +50,13 @@ def _time_rules(rules: Sequence[CompiledRule]) -> list[tuple[CompiledRule, Elaps
 
 
 def _holds(rule: CompiledRule, state: TicketState) -> list[str] | None:
-    """A time rule's `when` on the ticket as it is (no event: `event.*` fields are absent)."""
-    return rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT)
+    """A time rule's `when` on the ticket as it is (no event: `event.*` fields are absent);
+    a predicate that fails counts as not holding (it must not stop the other timers)."""
+    try:
+        return rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT)
+    except Exception:
+        log.exception("time rule %s failed on ticket %s", rule.rule.rule_id, state.ticket_id)
+        return None
 
 
 async def replan_timers(
@@ -70,10 +77,7 @@ async def replan_timers(
     if not time_rules:
         return
     existing = await ticket_timers(conn=conn, ticket_id=state.ticket_id)
-    calendars = await known_calendars(
-        conn=conn, names=[a.calendar for _, a in time_rules if a.calendar is not None]
-    )
-    planned: list[tuple[UUID, datetime, datetime]] = []
+    holding: list[tuple[UUID, Elapsed, datetime]] = []
     dropped: list[tuple[UUID, datetime | None]] = []
     for compiled, after in time_rules:
         rule_id = compiled.rule.rule_id
@@ -81,19 +85,23 @@ async def replan_timers(
         anchor = anchor_instant(state, after.anchor)
         if row is not None and row.fired_at is not None and row.anchor_at == anchor:
             continue  # fired for this anchor instant: once is all
-        due = None
         if anchor is not None and _holds(compiled, state) is not None:
-            due = rule_due_at(
-                anchor_at=anchor,
-                minutes=after.minutes,
-                calendar=after.calendar,
-                calendars=calendars,
-            )
+            holding.append((rule_id, after, anchor))
+        elif row is not None:
+            dropped.append((rule_id, anchor))
+    calendars = await known_calendars(
+        conn=conn, names=[a.calendar for _, a, _ in holding if a.calendar is not None]
+    )
+    planned: list[tuple[UUID, datetime, datetime]] = []
+    for rule_id, after, anchor in holding:
+        row = existing.get(rule_id)
+        due = rule_due_at(
+            anchor_at=anchor, minutes=after.minutes, calendar=after.calendar, calendars=calendars
+        )
         if due is None:
             if row is not None:
                 dropped.append((rule_id, anchor))
         elif row is None or (row.anchor_at, row.due_at) != (anchor, due):
-            assert anchor is not None
             planned.append((rule_id, anchor, due))
     await drop_timers(conn=conn, ticket_id=state.ticket_id, anchors=dropped)
     await store_timers(conn=conn, ticket_id=state.ticket_id, timers=planned, depth=depth, now=now)

@@ -114,11 +114,16 @@ def _state(value: Any) -> TicketState | None:
 
 
 async def claim_due(*, conn: asyncpg.Connection, now: datetime, limit: int) -> list[DueRuleTimer]:
-    """Lock up to `limit` pending timers due at `now`, earliest first, skipping those another
-    replica holds; call inside the transaction that settles them."""
+    """Lock up to `limit` pending timers due at `now`, earliest first, and their tickets,
+    skipping those another replica holds and those whose ticket an event is changing right now
+    (its replan settles them); call inside the transaction that settles them."""
     rows = await conn.fetch(
-        "SELECT t.rule_id, t.ticket_id, t.anchor_at, t.due_at, t.depth, k.state"
-        " FROM rule_timers t LEFT JOIN tickets k ON k.ticket_id = t.ticket_id"
+        "SELECT t.rule_id, t.ticket_id, t.anchor_at, t.due_at, t.depth, k.state,"
+        " k.state IS NULL AND EXISTS (SELECT 1 FROM tickets x WHERE x.ticket_id = t.ticket_id)"
+        " AS busy"
+        " FROM rule_timers t LEFT JOIN LATERAL ("
+        "  SELECT state FROM tickets WHERE ticket_id = t.ticket_id FOR UPDATE SKIP LOCKED"
+        " ) k ON true"
         " WHERE t.fired_at IS NULL AND t.due_at <= $1"
         " ORDER BY t.due_at LIMIT $2 FOR UPDATE OF t SKIP LOCKED",
         now,
@@ -134,6 +139,7 @@ async def claim_due(*, conn: asyncpg.Connection, now: datetime, limit: int) -> l
             state=_state(r["state"]),
         )
         for r in rows
+        if not r["busy"]
     ]
 
 
