@@ -19,6 +19,7 @@ from tests.integration.automation.timer_helpers import (
 )
 from ticketflow_automation.commands.rule_timers import replan_rule_timers
 from ticketflow_automation.domain.rules import Rule
+from ticketflow_common.events import AutomationCause
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2025, 6, 2, 10, 0, tzinfo=SHANGHAI)
@@ -352,3 +353,36 @@ async def test_a_new_or_changed_rule_is_planned_on_the_tickets_already_there(
     async with h.pool.acquire() as conn, conn.transaction():
         assert await replan_rule_timers(conn=conn, rule=disabled, now=h.clock()) == 0
     assert await timers(h, waiting.ticket_id) == {}
+
+
+async def test_a_reminder_is_not_re_armed_by_its_own_reply(automation: AutomationHarness) -> None:
+    h = automation
+    rule = await h.add_rule(
+        {
+            "name": "等待客户一小时提醒",
+            "after": {"anchor": "awaiting_requester", "minutes": 60},
+            "actions": [{"type": "add_reply", "body": "请问问题解决了吗?"}],
+        }
+    )
+    created = h.created()
+    await h.deliver(created)
+    h.clock.advance(60)
+    await h.deliver(commented(h, created, role="agent"))
+    h.clock.advance(60 * 60)
+    assert await fire_due(h) == 1
+    [firing] = await timer_firings(h, created.ticket_id)
+
+    own_reply = commented(h, created, role="agent").model_copy(
+        update={
+            "caused_by": AutomationCause(
+                kind="rule", firing_id=firing["firing_id"], rule_id=rule.rule_id
+            )
+        }
+    )
+    await h.deliver(own_reply)
+    h.clock.advance(2 * 60 * 60)
+    assert await fire_due(h) == 0, "the rule's own reply does not start its hour again"
+
+    await h.deliver(commented(h, created, role="agent"))
+    h.clock.advance(60 * 60)
+    assert await fire_due(h) == 1, "a person's reply does"

@@ -153,6 +153,7 @@ async def evaluate_event(
         rules=snapshot.time_rules,
         depth=depth,
         now=now,
+        skip_rule=None if cause is None else cause.rule_id,
     )
     return fired
 

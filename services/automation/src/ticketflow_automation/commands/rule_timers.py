@@ -126,14 +126,16 @@ async def replan_timers(
     rules: Sequence[CompiledRule],
     depth: int,
     now: datetime,
+    skip_rule: UUID | None = None,
 ) -> None:
-    """Plan, move or drop the ticket's timer of each time-based rule."""
+    """Plan, move or drop the ticket's timer of each time-based rule; `skip_rule`'s timer is
+    left as it is (a rule's own changes, e.g. its reminder, do not re-arm it)."""
     del before  # the stored anchor, not the previous state, says whether a timer moved
     ticket_id = state.ticket_id
     if state.status == "closed":
         await drop_ticket_timers(conn=conn, ticket_id=ticket_id)
         return
-    time_rules = _time_rules(rules)
+    time_rules = [(r, a) for r, a in _time_rules(rules) if r.rule.rule_id != skip_rule]
     if not time_rules:
         return
     existing = await ticket_timers(conn=conn, ticket_id=ticket_id)
