@@ -2,12 +2,14 @@
 soft-deleted; every change bumps the rule set and is audited; every refusal names the field and
 leaves the database as it was."""
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.integration.automation.conftest import AutomationHarness
+from ticketflow_common.events import CalendarChanged
 
 PRINTER: dict[str, Any] = {
     "name": "紧急打印机",
@@ -247,9 +249,14 @@ async def test_a_refused_rule_names_the_field_and_changes_nothing(
 async def test_a_calendar_sla_announced_is_accepted(
     automation: AutomationHarness, api: httpx.AsyncClient
 ) -> None:
-    await automation.sql(
-        "INSERT INTO calendars (name, definition, changed_at) VALUES ('北京', '{}'::jsonb, now())"
+    beijing = CalendarChanged(
+        name="北京",
+        change="created",
+        time_zone="Asia/Shanghai",
+        week={day: [("09:00", "18:00")] for day in ("mon", "tue", "wed", "thu", "fri")},
+        changed_at=automation.clock(),
     )
+    await automation.deliver(beijing, subject="北京")
     timed = rule(on=None, after={"anchor": "status_entered", "minutes": 240, "calendar": "北京"})
     made = await created(api, timed)
     assert made["kind"] == "time"
@@ -275,3 +282,41 @@ async def test_what_get_answers_put_takes_back(api: httpx.AsyncClient) -> None:
     assert put.status_code == 200, put.text
     assert put.json()["definition"] == read.json()["definition"]
     assert put.json()["version"] == 2
+
+
+async def test_a_time_rule_made_over_the_api_reaches_the_open_tickets_at_once(
+    automation: AutomationHarness, api: httpx.AsyncClient
+) -> None:
+    ticket = automation.created()
+    await automation.deliver(ticket)
+    made = await created(
+        api,
+        {
+            "name": "三十分钟无人认领",
+            "after": {"anchor": "unassigned", "minutes": 30},
+            "actions": [{"type": "escalate", "reason": "无人认领"}],
+        },
+    )
+
+    async def due() -> list[Any]:
+        rows = await automation.fetch(
+            "SELECT due_at FROM rule_timers WHERE rule_id = $1 AND ticket_id = $2",
+            made["rule_id"],
+            ticket.ticket_id,
+        )
+        return [r["due_at"] for r in rows]
+
+    assert await due() == [ticket.created_at + timedelta(minutes=30)]
+    headers = {"If-Match": f'"{made["version"]}"'}
+    off = await api.patch(f"/rules/{made['rule_id']}", json={"enabled": False}, headers=headers)
+    assert off.status_code == 200, off.text
+    assert await due() == [], "a disabled rule keeps no timers"
+    on = await api.patch(
+        f"/rules/{made['rule_id']}",
+        json={"enabled": True},
+        headers={"If-Match": off.headers["ETag"]},
+    )
+    assert await due() == [ticket.created_at + timedelta(minutes=30)]
+    gone = await api.delete(f"/rules/{made['rule_id']}", headers={"If-Match": on.headers["ETag"]})
+    assert gone.status_code == 204
+    assert await due() == [], "a deleted rule keeps no timers"

@@ -11,11 +11,13 @@ import asyncpg
 from pydantic import BaseModel, Field
 
 from ticketflow_automation.commands.audit import audit
+from ticketflow_automation.commands.rule_timers import replan_rule_timers
 from ticketflow_automation.domain.conditions import condition_errors
 from ticketflow_automation.domain.rule_files import Loc, Refusal, RefusedFile, field_name
-from ticketflow_automation.domain.rules import RuleDefinition
+from ticketflow_automation.domain.rules import Rule, RuleDefinition
 from ticketflow_automation.domain.templates import template_errors
 from ticketflow_automation.store.rule_set import bump_rule_set
+from ticketflow_automation.store.rule_timers import drop_rule_timers
 from ticketflow_automation.store.rules import (
     RuleRow,
     get_rule,
@@ -149,6 +151,7 @@ async def store_new_rule(
         raise name_taken(definition.name) from None
     view = view_of(row)
     await _audit(conn=conn, actor=actor, action="created", before=None, after=view, now=now)
+    await replan_rule_timers(conn=conn, rule=_rule(view), now=now)
     return view
 
 
@@ -176,6 +179,7 @@ async def store_changed_rule(
     await _audit(
         conn=conn, actor=actor, action="updated", before=view_of(before), after=view, now=now
     )
+    await replan_rule_timers(conn=conn, rule=_rule(view), now=now)
     return view
 
 
@@ -183,9 +187,14 @@ async def store_deleted_rule(
     *, conn: asyncpg.Connection, before: RuleRow, actor: AuditActor, now: datetime
 ) -> None:
     await soft_delete_rule(conn=conn, rule_id=before.rule_id, actor=actor.subject, now=now)
+    await drop_rule_timers(conn=conn, rule_id=before.rule_id)
     await _audit(
         conn=conn, actor=actor, action="deleted", before=view_of(before), after=None, now=now
     )
+
+
+def _rule(view: RuleView) -> Rule:
+    return Rule(rule_id=view.rule_id, version=view.version, definition=view.definition)
 
 
 async def _audit(
