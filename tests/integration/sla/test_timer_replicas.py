@@ -24,10 +24,10 @@ from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.outbox import outbox_backlog
 from ticketflow_common.relay import OutboxRelay
+from ticketflow_common.timer_loop import TimerPacing
 from ticketflow_common.topics import ROUTING, SLA, TICKETS, TopicNames, dlq_topic
-from ticketflow_sla.settings import TimerPacing
 from ticketflow_sla.store.timers import timers_channel
-from ticketflow_sla.workers.timers import run_timer_loop
+from ticketflow_sla.workers.timers import run_sla_timer_loop
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +44,7 @@ async def start_replica(sla: SlaHarness, database_url: str) -> AsyncIterator[Sta
     async def replica() -> None:
         pool = await create_pool(dsn=database_url, schema=sla.schema, max_size=3)
         pools.append(pool)
-        await run_timer_loop(
+        await run_sla_timer_loop(
             pool=pool,
             clock=system_clock,
             stop=stop,

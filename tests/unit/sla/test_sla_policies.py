@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from ticketflow_sla.domain.business_time import ALWAYS_OPEN
+from ticketflow_common.business_time import ALWAYS_OPEN
 from ticketflow_sla.domain.escalations import EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import Policy, WarningRule, match_policy
 from ticketflow_sla.domain.sla_clocks import SlaClock

@@ -1,20 +1,10 @@
 """Automation's configuration, read from `AUTOMATION_*` environment variables."""
 
-from dataclasses import dataclass
-
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ticketflow_common.settings import ServiceSettings
-
-
-@dataclass(frozen=True)
-class TimerPacing:
-    """How the rule-timers worker batches and how far ahead it looks (`workers/timers.py`)."""
-
-    batch_size: int
-    max_idle_seconds: float
-    lookahead_seconds: float
+from ticketflow_common.timer_loop import TimerPacing
 
 
 class AutomationSettings(ServiceSettings):

@@ -10,11 +10,11 @@ from datetime import date, datetime
 import asyncpg
 
 from ticketflow_common.audit import record_change
+from ticketflow_common.business_time import ALWAYS_OPEN, WorkingCalendar
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.sla import CalendarChange
 from ticketflow_common.outbox import emit
 from ticketflow_common.problems import invalid_field, not_found
-from ticketflow_sla.domain.business_time import ALWAYS_OPEN, WorkingCalendar
 from ticketflow_sla.domain.calendar_events import calendar_changed
 from ticketflow_sla.domain.calendars import (
     MAX_HOLIDAYS,

@@ -11,6 +11,7 @@ from uuid import uuid4
 
 import asyncpg
 
+from ticketflow_common.business_time import WorkingCalendar
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events import (
     SlaCancelled,
@@ -31,7 +32,6 @@ from ticketflow_sla.commands.metrics import (
     team_label,
 )
 from ticketflow_sla.commands.policies import escalation_of
-from ticketflow_sla.domain.business_time import WorkingCalendar
 from ticketflow_sla.domain.clock_lifecycle import (
     Pause,
     Resume,

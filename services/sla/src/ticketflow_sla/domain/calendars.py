@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from ticketflow_common.business_time import WorkingCalendar, minutes_of, weekly_calendar
 from ticketflow_common.input_model import InputModel
 from ticketflow_common.time_zones import TimeZoneName
-from ticketflow_sla.domain.business_time import WorkingCalendar
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -25,11 +25,6 @@ ALWAYS_OPEN_NAME = "24x7"
 BUSINESS_HOURS_NAME = "business-hours"
 MAX_HOLIDAY_DAYS = 366
 MAX_HOLIDAYS = 1000
-
-
-def minutes_of(clock_time: str) -> int:
-    hours, minutes = clock_time.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 class WorkingHours(InputModel):
@@ -115,14 +110,12 @@ class Calendar(CalendarUpdate):
 
 def working_calendar(calendar: CalendarUpdate) -> WorkingCalendar:
     """The arithmetic's view of a calendar."""
-    if calendar.always_open:
-        return WorkingCalendar(time_zone=calendar.time_zone, always_open=True)
-    week = tuple(
-        tuple((minutes_of(h.start), minutes_of(h.end)) for h in calendar.week.get(day, []))
-        for day in WEEKDAYS
+    return weekly_calendar(
+        time_zone=calendar.time_zone,
+        always_open=calendar.always_open,
+        week=[[(h.start, h.end) for h in calendar.week.get(day, [])] for day in WEEKDAYS],
+        holidays=((h.first_day, h.last) for h in calendar.holidays),
     )
-    holidays = tuple((h.first_day, h.last) for h in calendar.holidays)
-    return WorkingCalendar(time_zone=calendar.time_zone, week=week, holidays=holidays)
 
 
 def merge_holidays(existing: list[Holiday], new: list[Holiday]) -> list[Holiday]:

@@ -8,12 +8,12 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from ticketflow_common.events.sla import Metric
-from ticketflow_sla.domain.business_time import (
+from ticketflow_common.business_time import (
     WorkingCalendar,
     add_business_seconds,
     business_seconds_between,
 )
+from ticketflow_common.events.sla import Metric
 from ticketflow_sla.domain.tickets import TicketProjection
 
 ClockStatus = Literal["running", "paused", "met", "cancelled"]

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from ticketflow_common.business_time import WorkingCalendar, add_business_seconds
 from ticketflow_common.events import SlaBreached, SlaEscalated, SlaWarning
-from ticketflow_sla.domain.business_time import WorkingCalendar, add_business_seconds
 from ticketflow_sla.domain.escalations import (
     EscalationPolicyUpdate,
     escalation_due,

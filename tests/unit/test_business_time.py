@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ticketflow_sla.domain.business_time import (
+from ticketflow_common.business_time import (
     ALWAYS_OPEN,
     NoWorkingTime,
     WorkingCalendar,

@@ -1,4 +1,5 @@
-"""Business-time arithmetic over a working calendar: pure, no I/O.
+"""Business-time arithmetic over a working calendar: pure, no I/O (sla's clocks and
+automation's time-based rules count in it).
 
 Instants are aware datetimes. A calendar's working time is a sequence of disjoint UTC intervals
 derived day by day from wall-clock hours in its time zone, so a DST day is as long as it really
@@ -6,11 +7,13 @@ is, a holiday counts nothing, and an interval whose wall-clock bound falls in a 
 clamped rather than counted twice.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
+
+from ticketflow_common.events.sla import CalendarChanged
 
 MINUTES_PER_DAY = 24 * 60
 MAX_SEARCH_DAYS = 3 * 366
@@ -52,6 +55,43 @@ class WorkingCalendar:
 
 
 ALWAYS_OPEN = WorkingCalendar(always_open=True)
+WEEKDAY_ABBREVIATIONS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""The weekday keys of `calendar.changed`'s week, Monday first."""
+
+
+def minutes_of(clock_time: str) -> int:
+    """Minutes since midnight of a local "HH:MM" ("24:00" is the day's end)."""
+    hours, minutes = clock_time.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def weekly_calendar(
+    *,
+    time_zone: str,
+    always_open: bool,
+    week: Sequence[Iterable[tuple[str, str]]],
+    holidays: Iterable[tuple[date, date]],
+) -> WorkingCalendar:
+    """A calendar from its local "HH:MM" hours of each weekday (Monday first) and holidays."""
+    if always_open:
+        return WorkingCalendar(time_zone=time_zone, always_open=True)
+    return WorkingCalendar(
+        time_zone=time_zone,
+        week=tuple(
+            tuple((minutes_of(start), minutes_of(end)) for start, end in day) for day in week
+        ),
+        holidays=tuple(holidays),
+    )
+
+
+def working_calendar_of(event: CalendarChanged) -> WorkingCalendar:
+    """The calendar a `calendar.changed` describes, for services that count in sla's time."""
+    return weekly_calendar(
+        time_zone=event.time_zone,
+        always_open=event.always_open,
+        week=[sorted(event.week.get(day, [])) for day in WEEKDAY_ABBREVIATIONS],
+        holidays=((h.first_day, h.last_day) for h in event.holidays),
+    )
 
 
 def _wall_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
