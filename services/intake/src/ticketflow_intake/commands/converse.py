@@ -14,7 +14,7 @@ from ticketflow_intake.commands.metrics import FIRST_RESPONSE_SECONDS
 from ticketflow_intake.commands.ratings import record_rating
 from ticketflow_intake.commands.surveys import note_api_rating
 from ticketflow_intake.commands.ticket_events import apply_change, emit_ticket_event
-from ticketflow_intake.domain.access import Principal, author_role_of
+from ticketflow_intake.domain.access import Principal, Scope, author_role_of
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
 from ticketflow_intake.domain.lifecycle import FEEDBACK_STATUSES
 from ticketflow_intake.domain.ticket_events import commented, status_changed_by
@@ -46,7 +46,7 @@ async def add_comment(
             conn=conn, ticket_id=ticket_id, principal=principal, for_update=True
         )
         role = author_role_of(principal)
-        if not new.public and role != "agent":
+        if not new.public and not principal.can(Scope.WORK_TICKETS):
             raise ProblemError(403, "only agents can write internal notes")
         ensure_changeable(ticket, "comment")
         comment = await insert_comment(

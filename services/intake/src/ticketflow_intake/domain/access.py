@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
+from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -54,6 +55,8 @@ class Principal:
     credential_id: str
     role: Role
     subject: str
+    automated: bool = False
+    """An automation rule acting: what it changes and writes is the system's, not a person's."""
 
     @property
     def scopes(self) -> frozenset[Scope]:
@@ -75,6 +78,17 @@ class Principal:
 
 SYSTEM = Principal(credential_id="system", role="admin", subject="system")
 """Whoever presents the service's `INTAKE_API_TOKEN`: operators acting as an admin."""
+
+
+def rule_principal(rule_id: UUID) -> Principal:
+    """A rule's firing acts on any ticket, as the system: its reply is no person's response."""
+    subject = f"automation:rule:{rule_id}"
+    return Principal(credential_id=subject, role="admin", subject=subject, automated=True)
+
+
+def macro_principal(macro_id: UUID, actor_id: str) -> Principal:
+    """A macro acts as the agent who applied it: its reply is theirs (a first response too)."""
+    return Principal(credential_id=f"automation:macro:{macro_id}", role="agent", subject=actor_id)
 
 
 IDENTITY_ROLES: dict[IdentityRole, Role] = {
@@ -121,12 +135,17 @@ def may_reopen(principal: Principal) -> bool:
 
 
 def actor_role(principal: Principal) -> ActorRole:
-    """Who changed a ticket, as its events name them: the credential's role."""
+    """Who changed a ticket, as its events name them: the credential's role (a rule: system)."""
+    if principal.automated:
+        return "system"
     return principal.role
 
 
 def author_role_of(principal: Principal) -> ActorRole:
-    """Whoever works tickets speaks as an agent; everyone else as what their role says."""
+    """Whoever works tickets speaks as an agent, a rule as the system (so its reply stops no
+    first-response clock); everyone else as what their role says."""
+    if principal.automated:
+        return "system"
     if principal.can(Scope.WORK_TICKETS):
         return "agent"
     return principal.role

@@ -7,8 +7,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
+from ticketflow_common.events.automation import ActionOutcome
 from ticketflow_common.events.common import Channel
 from ticketflow_intake.domain.access import Principal
+from ticketflow_intake.domain.automation_timeline import AUTOMATION_TYPES, describe
 
 
 class TimelineEntry(BaseModel):
@@ -21,12 +23,20 @@ class TimelineEntry(BaseModel):
         default=None,
         description="How a ticket or comment came in (`email` for a mail); None for other events.",
     )
+    outcomes: list[ActionOutcome] | None = Field(
+        default=None, description="What intake did with each of its actions of a firing."
+    )
+    summary: str | None = Field(
+        default=None, description="An automation event as people read it; None for others."
+    )
 
     @model_validator(mode="after")
     def _channel_of_its_event(self) -> "TimelineEntry":
         """Read from the event before any fields are cut from it for a reader."""
         if self.channel is None:
             self.channel = channel_of(self.type, self.data)
+        if self.summary is None:
+            self.summary = describe(self.type, self.data, self.outcomes)
         return self
 
 
@@ -83,13 +93,27 @@ def is_internal_note(entry: TimelineEntry) -> bool:
 
 
 def without_internal_notes(entries: list[TimelineEntry]) -> list[TimelineEntry]:
-    """Drop internal notes and every entry about one (e.g. notify's `notification.sent`)."""
+    """Drop internal notes and every entry about one (e.g. notify's `notification.sent`), and
+    the text of the notes an automation event asks for."""
     notes = {str(e.event_id) for e in entries if is_internal_note(e)}
     return [
-        e
+        _without_note_text(e)
         for e in entries
         if not is_internal_note(e) and str(e.data.get("event_id", "")) not in notes
     ]
+
+
+def _without_note_text(entry: TimelineEntry) -> TimelineEntry:
+    actions = entry.data.get("actions")
+    if entry.type not in AUTOMATION_TYPES or not isinstance(actions, list):
+        return entry
+    kept = [
+        {k: v for k, v in a.items() if k != "body"}
+        if isinstance(a, dict) and a.get("type") == "add_note"
+        else a
+        for a in actions
+    ]
+    return entry.model_copy(update={"data": {**entry.data, "actions": kept}})
 
 
 def for_requester(entry: TimelineEntry) -> TimelineEntry | None:

@@ -1,7 +1,8 @@
 """Which command handles which event intake consumes: every event of the routing, sla, notify,
-knowledge and mail topics goes on its ticket's timeline (identity's revocations are projected
-by every service alike: `ServiceSpec.handlers`); a few also update intake's projections,
-and a received mail becomes a ticket or a comment."""
+knowledge, mail and automation topics goes on its ticket's timeline (identity's revocations
+are projected by every service alike: `ServiceSpec.handlers`); a few also update intake's
+projections, a received mail becomes a ticket or a comment, and a rule's firing or a macro
+has its actions that are intake's carried out."""
 
 from functools import partial
 
@@ -9,8 +10,10 @@ from ticketflow_common.envelope import EventData
 from ticketflow_common.event_table import EventCommand, EventTable
 from ticketflow_common.events import (
     EVENT_MODELS,
+    MacroApplied,
     MailReceived,
     ProblemResolved,
+    RuleFired,
     SlaBreached,
     SuggestionAnswered,
     TeamChanged,
@@ -19,6 +22,7 @@ from ticketflow_common.events import (
 )
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import CONSUMED_BY, IDENTITY
+from ticketflow_intake.commands.automation_actions import carry_out_firing
 from ticketflow_intake.commands.knowledge_reactions import (
     note_problem_resolved,
     resolve_self_service,
@@ -48,4 +52,5 @@ def event_table(runtime: Runtime[IntakeSettings]) -> EventTable:
     surveys = runtime.settings.survey_policy()
     table[SuggestionAnswered] = partial(resolve_self_service, surveys=surveys)
     table[ProblemResolved] = partial(note_problem_resolved, surveys=surveys)
+    table[RuleFired] = table[MacroApplied] = partial(carry_out_firing, surveys=surveys)
     return table
