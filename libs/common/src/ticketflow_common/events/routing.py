@@ -84,6 +84,7 @@ class TicketQueued(EventData):
         default=None, description="1-based place in the team's queue when it was queued."
     )
     exclusions: list[Exclusion] = Field(default_factory=list)
+    caused_by: AutomationCause | None = None
 
 
 class TicketUnassigned(EventData):

@@ -10,6 +10,7 @@ import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events import (
+    AutomationCause,
     Exclusion,
     RoutingStrategy,
     ScoreBreakdown,
@@ -52,10 +53,12 @@ async def route_ticket(
     exclude: frozenset[UUID] = frozenset(),
     previous_agent_id: UUID | None = None,
     queue_if_none: bool = True,
+    caused_by: AutomationCause | None = None,
 ) -> UUID | None:
     """Assign to the best eligible agent under the team's strategy, else queue it visibly.
 
-    Call with the ticket's row locked. Returns the new owner, None when nobody was eligible.
+    Call with the ticket's row locked. Returns the new owner, None when nobody was eligible;
+    the events carry `caused_by` when a rule or macro asked for it.
     """
     started = time.perf_counter()
     team = await get_team(conn=conn, team_id=ticket.team) if ticket.team else None
@@ -112,13 +115,18 @@ async def route_ticket(
             exclusions=excluded[: policy.explained_exclusions],
             previous_agent_id=previous_agent_id,
             team=team,
+            caused_by=caused_by,
         )
         DECISION_SECONDS.labels("assigned").observe(time.perf_counter() - started)
         return choice.agent_id
     if queue_if_none:
         excluded += await _near_misses(conn=conn, ticket=ticket, seen=found, now=now, policy=policy)
-        await _queue_ticket(
-            conn=conn, ticket=ticket, now=now, exclusions=excluded[: policy.explained_exclusions]
+        await queue_ticket(
+            conn=conn,
+            ticket=ticket,
+            now=now,
+            exclusions=excluded[: policy.explained_exclusions],
+            caused_by=caused_by,
         )
     DECISION_SECONDS.labels("queued" if queue_if_none else "none").observe(
         time.perf_counter() - started
@@ -139,6 +147,8 @@ async def assign_to_agent(
     agent = await get_routable(conn=conn, agent_id=agent_id)
     if agent is None:
         return [f"agent {agent_id} not found"]
+    if request.require_team and ticket.team and ticket.team not in agent.teams:
+        return [f"agent {agent_id} is not in team {ticket.team}"]
     reasons = exclusion_reasons(agent, ticket, now=now)
     if request.require_eligible and reasons:
         return reasons
@@ -160,6 +170,7 @@ async def assign_to_agent(
         exclusions=overridden,
         previous_agent_id=request.previous_agent_id,
         team=None,
+        caused_by=request.caused_by,
     )
     return []
 
@@ -178,6 +189,7 @@ async def _commit_assignment(
     exclusions: list[Exclusion],
     previous_agent_id: UUID | None,
     team: Team | None,
+    caused_by: AutomationCause | None = None,
 ) -> None:
     """Record the owner (capacity already taken), its pickup deadline, decision and event."""
     if not await record_assignment(
@@ -208,18 +220,21 @@ async def _commit_assignment(
         score=score,
         alternatives=alternatives,
         exclusions=exclusions,
+        caused_by=caused_by,
     )
     await emit_decision(conn=conn, event=data, now=now)
     waited = max(0.0, (now - ticket.created_at).total_seconds())
     after_commit(conn, partial(ASSIGNMENT_LATENCY.labels(reason).observe, waited))
 
 
-async def _queue_ticket(
+async def queue_ticket(
     *,
     conn: asyncpg.Connection,
     ticket: TicketProjection,
     now: datetime,
     exclusions: list[Exclusion],
+    caused_by: AutomationCause | None = None,
+    reason: str = "no eligible agent with spare capacity",
 ) -> int | None:
     """Queue it in its team's queue; returns its place, None when it was queued already."""
     position = await enqueue_ticket(
@@ -230,12 +245,13 @@ async def _queue_ticket(
     data = TicketQueued(
         ticket_id=ticket.ticket_id,
         required_skills=list(ticket.required_skills),
-        reason="no eligible agent with spare capacity",
+        reason=reason,
         queued_at=now,
         team=ticket.team,
         priority=ticket.priority,
         position=position,
         exclusions=exclusions,
+        caused_by=caused_by,
     )
     await emit_decision(conn=conn, event=data, now=now)
     return position

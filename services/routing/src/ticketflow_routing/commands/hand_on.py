@@ -5,7 +5,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_common.events import TicketUnassigned
+from ticketflow_common.events import AutomationCause, TicketUnassigned
 from ticketflow_common.events.routing import UnassignReason
 from ticketflow_routing.commands.assign import route_ticket
 from ticketflow_routing.commands.decisions import emit_decision
@@ -26,7 +26,12 @@ class _NobodyElse(Exception):
 
 
 async def unassign(
-    *, conn: asyncpg.Connection, ticket: TicketProjection, now: datetime, reason: UnassignReason
+    *,
+    conn: asyncpg.Connection,
+    ticket: TicketProjection,
+    now: datetime,
+    reason: UnassignReason,
+    caused_by: AutomationCause | None = None,
 ) -> UUID | None:
     """Take the owner off the ticket (`ticket.unassigned`); the caller routes it again."""
     gone = await let_go(conn=conn, ticket_id=ticket.ticket_id)
@@ -39,6 +44,7 @@ async def unassign(
         team=ticket.team,
         reason=reason,
         unassigned_at=now,
+        caused_by=caused_by,
     )
     await emit_decision(conn=conn, event=event, now=now)
     return gone.agent_id
@@ -51,6 +57,7 @@ async def hand_on(
     now: datetime,
     policy: RoutingPolicy,
     reason: UnassignReason,
+    caused_by: AutomationCause | None = None,
 ) -> UUID | None:
     """Move the ticket from its owner to someone else. When no one else is eligible the owner
     keeps it after a missed pickup or a person's reassignment (the pickup deadline restarts);
@@ -59,7 +66,9 @@ async def hand_on(
     old: UUID | None = None
     try:
         async with conn.transaction():
-            old = await unassign(conn=conn, ticket=ticket, now=now, reason=reason)
+            old = await unassign(
+                conn=conn, ticket=ticket, now=now, reason=reason, caused_by=caused_by
+            )
             if old is None:
                 return None
             moved = with_last_agent(ticket, old)
@@ -72,6 +81,7 @@ async def hand_on(
                 exclude=frozenset({old}),
                 previous_agent_id=old,
                 queue_if_none=not keep_if_nobody_else,
+                caused_by=caused_by,
             )
             if new is None and keep_if_nobody_else:
                 raise _NobodyElse

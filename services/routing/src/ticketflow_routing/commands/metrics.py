@@ -42,3 +42,9 @@ AGENTS_ONLINE = Gauge(
     "Agents online and on shift, per team.",
     ["team"],
 )
+AUTOMATION_ACTIONS = Counter(
+    "ticketflow_routing_automation_actions_total",
+    "Assign and unassign actions of rules and macros: applied, unchanged (already as asked) or"
+    " refused (agent unknown, at capacity, not in the team; ticket unknown or not open).",
+    ["action", "outcome"],
+)

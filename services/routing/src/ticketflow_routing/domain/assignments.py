@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from ticketflow_common.events import RoutingStrategy
+from ticketflow_common.events import AutomationCause, RoutingStrategy
 from ticketflow_common.events.routing import UnassignReason
 
 AssignStrategy = RoutingStrategy | Literal["previous_owner", "manual"]
@@ -15,13 +15,15 @@ AssignStrategy = RoutingStrategy | Literal["previous_owner", "manual"]
 class AssignmentRequest:
     """The ticket to go to `agent_id`, and how its `ticket.assigned` explains it. Without
     `require_eligible` (a person's choice) skills, team, status and shift are overridden,
-    never capacity."""
+    never capacity; `require_team` (a rule's or macro's choice) still keeps the ticket's team."""
 
     agent_id: UUID
     reason: str
     strategy: AssignStrategy
     require_eligible: bool = True
     previous_agent_id: UUID | None = None
+    require_team: bool = False
+    caused_by: AutomationCause | None = None
 
     @classmethod
     def from_queue(cls, agent_id: UUID) -> "AssignmentRequest":
@@ -37,6 +39,21 @@ class AssignmentRequest:
             strategy="manual",
             require_eligible=False,
             previous_agent_id=previous_agent_id,
+        )
+
+    @classmethod
+    def by_automation(
+        cls, agent_id: UUID, *, previous_agent_id: UUID | None, caused_by: AutomationCause
+    ) -> "AssignmentRequest":
+        """A rule or macro chose the new owner: as a person's choice, but within the team."""
+        return cls(
+            agent_id,
+            reason="automation",
+            strategy="manual",
+            require_eligible=False,
+            previous_agent_id=previous_agent_id,
+            require_team=True,
+            caused_by=caused_by,
         )
 
     @classmethod
