@@ -43,7 +43,7 @@ LEAD = {
 }
 DEMO_TICKET = {
     "subject": "三楼的打印机卡纸了 / the printer on floor 3 is jammed",
-    "description": "打印机一直显示卡纸，已经重启过两次。",
+    "description": "打印机一直显示卡纸。已经重启过两次。",
     "language": "zh",
     "requester": {"id": "demo-printer-user", "email": "zhang.min@ticketflow.localhost"},
 }
