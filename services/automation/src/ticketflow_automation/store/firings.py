@@ -1,0 +1,108 @@
+"""SQL for every firing of a rule on a ticket (its timeline and its firing limit) and the
+suppressions announced (one per rule, ticket and window)."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+import asyncpg
+
+FIRING_COLUMNS = (
+    "firing_id, rule_id, rule_version, ticket_id, trigger, event_id, event_type, why, actions,"
+    " depth, fired_at"
+)
+
+
+async def record_firing(
+    *,
+    conn: asyncpg.Connection,
+    firing_id: UUID,
+    rule_id: UUID,
+    rule_version: int,
+    ticket_id: UUID,
+    trigger: Literal["event", "timer"],
+    event_id: UUID | None,
+    event_type: str | None,
+    why: list[str],
+    actions: list[dict[str, Any]],
+    depth: int,
+    fired_at: datetime,
+) -> bool:
+    """Keep one firing; False when this firing was recorded before (same id)."""
+    status: str = await conn.execute(
+        f"INSERT INTO firings ({FIRING_COLUMNS})"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)"
+        " ON CONFLICT (firing_id) DO NOTHING",
+        firing_id,
+        rule_id,
+        rule_version,
+        ticket_id,
+        trigger,
+        event_id,
+        event_type,
+        why,
+        actions,
+        depth,
+        fired_at,
+    )
+    return status.endswith(" 1")
+
+
+async def recent_firings(
+    *, conn: asyncpg.Connection, rule_id: UUID, ticket_id: UUID, since: datetime
+) -> tuple[int, datetime | None]:
+    """How often the rule fired on the ticket after `since`, and the oldest of those."""
+    row = await conn.fetchrow(
+        "SELECT count(*) AS n, min(fired_at) AS oldest FROM firings"
+        " WHERE rule_id = $1 AND ticket_id = $2 AND fired_at > $3",
+        rule_id,
+        ticket_id,
+        since,
+    )
+    assert row is not None
+    return int(row["n"]), row["oldest"]
+
+
+async def record_suppression(
+    *,
+    conn: asyncpg.Connection,
+    rule_id: UUID,
+    ticket_id: UUID,
+    window_start: datetime,
+    reason: str,
+    now: datetime,
+) -> bool:
+    """True for the first suppression of the rule on the ticket in this window."""
+    status: str = await conn.execute(
+        "INSERT INTO suppressions (rule_id, ticket_id, window_start, reason, suppressed_at)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        rule_id,
+        ticket_id,
+        window_start,
+        reason,
+        now,
+    )
+    return status.endswith(" 1")
+
+
+async def list_firings(
+    *,
+    conn: asyncpg.Connection,
+    rule_id: UUID | None = None,
+    ticket_id: UUID | None = None,
+    limit: int,
+    after: UUID | None,
+) -> list[asyncpg.Record]:
+    """One rule's or one ticket's firings, newest first, after the firing `after` (a cursor)."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"SELECT {FIRING_COLUMNS} FROM firings f"
+        " WHERE ($1::uuid IS NULL OR f.rule_id = $1) AND ($2::uuid IS NULL OR f.ticket_id = $2)"
+        " AND ($3::uuid IS NULL OR (f.fired_at, f.firing_id) < ("
+        "   SELECT c.fired_at, c.firing_id FROM firings c WHERE c.firing_id = $3))"
+        " ORDER BY f.fired_at DESC, f.firing_id DESC LIMIT $4",
+        rule_id,
+        ticket_id,
+        after,
+        limit,
+    )
+    return rows
