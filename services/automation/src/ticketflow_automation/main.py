@@ -6,6 +6,7 @@ from ticketflow_automation.messaging.events import event_table
 from ticketflow_automation.settings import AutomationSettings
 from ticketflow_automation.workers.gauges import run_gauges
 from ticketflow_automation.workers.history import run_history_pruning
+from ticketflow_automation.workers.timers import run_timers
 from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
 from ticketflow_common.service_main import ServiceSpec
@@ -17,7 +18,7 @@ SPEC: ServiceSpec[AutomationSettings] = ServiceSpec(
     title="Ticketflow Automation API",
     routers=[dry_run.router, rules.router, firings.router, macros.router],
     events=event_table,
-    loops=[run_gauges, run_history_pruning],
+    loops=[run_timers, run_gauges, run_history_pruning],
 )
 
 OPERATOR_COMMANDS: dict[str, OperatorCommand[AutomationSettings]] = {

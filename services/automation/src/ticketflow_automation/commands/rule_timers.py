@@ -1,14 +1,55 @@
 """Time-based rules on durable timers: planned after every event of a ticket, fired when due.
 
-The bodies are the timers helper's (issue #18); the signatures are the contract."""
+Each (rule, ticket) has at most one row, due at the rule's anchor plus its minutes (business
+minutes of its SLA calendar) while its `when` holds; a fired row stays, fired, until the anchor
+moves, so a rule fires once per anchor instant. Any replica claims due rows; each is checked
+again against the current rule and ticket before it fires."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from functools import partial
+from uuid import UUID
 
 import asyncpg
 
+from ticketflow_automation.commands.calendars import known_calendars
+from ticketflow_automation.commands.firings import fire_rule
+from ticketflow_automation.commands.metrics import TIMER_LATENESS_SECONDS
+from ticketflow_automation.commands.rule_cache import CompiledRule, RuleCache
+from ticketflow_automation.domain.rules import Elapsed
 from ticketflow_automation.domain.ticket_state import TicketState
+from ticketflow_automation.domain.time_rules import (
+    TIMER_EVENT_TYPE,
+    anchor_instant,
+    elapsed_words,
+    rule_due_at,
+)
+from ticketflow_automation.store.rule_timers import (
+    DueRuleTimer,
+    claim_due,
+    drop_pairs,
+    drop_ticket_timers,
+    drop_timers,
+    mark_fired,
+    move_timers,
+    ticket_timers,
+    upcoming_due,
+)
+from ticketflow_automation.store.rule_timers import (
+    upsert_timers as store_timers,
+)
+from ticketflow_common.commit_hooks import after_commit
+
+NO_EVENT: dict[str, object] = {}
+
+
+def _time_rules(rules: Sequence[CompiledRule]) -> list[tuple[CompiledRule, Elapsed]]:
+    return [(r, r.rule.definition.after) for r in rules if r.rule.definition.after is not None]
+
+
+def _holds(rule: CompiledRule, state: TicketState) -> list[str] | None:
+    """A time rule's `when` on the ticket as it is (no event: `event.*` fields are absent)."""
+    return rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT)
 
 
 async def replan_timers(
@@ -16,22 +57,144 @@ async def replan_timers(
     conn: asyncpg.Connection,
     state: TicketState,
     before: TicketState | None,
-    rules: Sequence[Any],  # the engine's CompiledRule
+    rules: Sequence[CompiledRule],
     depth: int,
     now: datetime,
 ) -> None:
     """Plan, move or drop the ticket's timer of each time-based rule."""
-    del conn, state, before, rules, depth, now
+    del before  # the stored anchor, not the previous state, says whether a timer moved
+    if state.status == "closed":
+        await drop_ticket_timers(conn=conn, ticket_id=state.ticket_id)
+        return
+    time_rules = _time_rules(rules)
+    if not time_rules:
+        return
+    existing = await ticket_timers(conn=conn, ticket_id=state.ticket_id)
+    calendars = await known_calendars(
+        conn=conn, names=[a.calendar for _, a in time_rules if a.calendar is not None]
+    )
+    planned: list[tuple[UUID, datetime, datetime]] = []
+    dropped: list[tuple[UUID, datetime | None]] = []
+    for compiled, after in time_rules:
+        rule_id = compiled.rule.rule_id
+        row = existing.get(rule_id)
+        anchor = anchor_instant(state, after.anchor)
+        if row is not None and row.fired_at is not None and row.anchor_at == anchor:
+            continue  # fired for this anchor instant: once is all
+        due = None
+        if anchor is not None and _holds(compiled, state) is not None:
+            due = rule_due_at(
+                anchor_at=anchor,
+                minutes=after.minutes,
+                calendar=after.calendar,
+                calendars=calendars,
+            )
+        if due is None:
+            if row is not None:
+                dropped.append((rule_id, anchor))
+        elif row is None or (row.anchor_at, row.due_at) != (anchor, due):
+            assert anchor is not None
+            planned.append((rule_id, anchor, due))
+    await drop_timers(conn=conn, ticket_id=state.ticket_id, anchors=dropped)
+    await store_timers(conn=conn, ticket_id=state.ticket_id, timers=planned, depth=depth, now=now)
 
 
 async def fire_due_timers(
     *,
     conn: asyncpg.Connection,
-    rules: Any,  # the engine's RuleCache
+    rules: RuleCache,
     now: datetime,
     limit: int,
     max_chain_depth: int,
 ) -> int:
     """Fire up to `limit` due timers whose rule still holds; how many were claimed."""
-    del conn, rules, now, limit, max_chain_depth
-    return 0
+    async with conn.transaction():
+        due = await claim_due(conn=conn, now=now, limit=limit)
+        if not due:
+            return 0
+        by_id = {r.rule.rule_id: r for r in await rules.current(conn=conn)}
+        claimed = _time_rules([by_id[t.rule_id] for t in due if t.rule_id in by_id])
+        calendars = await known_calendars(
+            conn=conn, names=[a.calendar for _, a in claimed if a.calendar is not None]
+        )
+        fired: list[tuple[UUID, UUID]] = []
+        dropped: list[tuple[UUID, UUID]] = []
+        moved: list[tuple[UUID, UUID, datetime]] = []
+        for timer in due:
+            pair = (timer.rule_id, timer.ticket_id)
+            compiled = by_id.get(timer.rule_id)
+            after = None if compiled is None else compiled.rule.definition.after
+            state = timer.state
+            if compiled is None or after is None or state is None or state.status == "closed":
+                dropped.append(pair)  # rule disabled, deleted or now on events; ticket gone
+                continue
+            if anchor_instant(state, after.anchor) != timer.anchor_at:
+                dropped.append(pair)  # the anchor moved: the replan of that event owns it
+                continue
+            why = _holds(compiled, state)
+            if why is None:
+                dropped.append(pair)
+                continue
+            due_now = rule_due_at(
+                anchor_at=timer.anchor_at,
+                minutes=after.minutes,
+                calendar=after.calendar,
+                calendars=calendars,
+            )
+            if due_now is None:
+                dropped.append(pair)
+                continue
+            if due_now > now:  # the rule or its calendar changed since it was planned
+                moved.append((*pair, due_now))
+                continue
+            await _fire(
+                conn=conn,
+                timer=timer,
+                compiled=compiled,
+                after=after,
+                why=why,
+                calendar_known=after.calendar in calendars,
+                now=now,
+                max_chain_depth=max_chain_depth,
+            )
+            fired.append(pair)
+        await mark_fired(conn=conn, pairs=fired, now=now)
+        await drop_pairs(conn=conn, pairs=dropped)
+        await move_timers(conn=conn, moved=moved)
+        return len(due)
+
+
+async def _fire(
+    *,
+    conn: asyncpg.Connection,
+    timer: DueRuleTimer,
+    compiled: CompiledRule,
+    after: Elapsed,
+    why: list[str],
+    calendar_known: bool,
+    now: datetime,
+    max_chain_depth: int,
+) -> None:
+    """Fire one checked timer through the engine, its lateness counted once committed."""
+    assert timer.state is not None
+    words = elapsed_words(
+        after, state=timer.state, anchor_at=timer.anchor_at, calendar_known=calendar_known
+    )
+    await fire_rule(
+        conn=conn,
+        rule=compiled.rule,
+        state=timer.state,
+        trigger="timer",
+        why=[*words, *why],
+        depth=timer.depth,
+        trigger_event=None,
+        now=now,
+        max_chain_depth=max_chain_depth,
+    )
+    late = (now - timer.due_at).total_seconds()
+    after_commit(conn, partial(TIMER_LATENESS_SECONDS.observe, late))
+
+
+async def due_instants(*, conn: asyncpg.Connection, until: datetime, limit: int) -> list[datetime]:
+    """The distinct instants of pending rule timers due by `until`, earliest first."""
+    return await upcoming_due(conn=conn, until=until, limit=limit)
