@@ -65,7 +65,7 @@ never having) an owner (`unassigned`)."""
 class Comparison(InputModel):
     field: FieldPath
     op: Operator = "eq"
-    value: Scalar | list[Scalar] = Field(default=None, max_length=100)
+    value: Scalar | Annotated[list[Scalar], Field(max_length=100)] = None
 
 
 class AllOf(InputModel):
