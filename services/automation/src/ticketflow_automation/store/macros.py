@@ -22,8 +22,9 @@ def _macro(row: asyncpg.Record) -> Macro:
     return Macro.model_validate({**dict(row), "definition": _json(row["definition"])})
 
 
-def _document(definition: MacroDefinition) -> str:
-    return definition.model_dump_json(exclude_none=True)
+def _document(definition: MacroDefinition) -> dict[str, Any]:
+    """As jsonb takes it (the pool's codec encodes; a string would be stored as a string)."""
+    return definition.model_dump(mode="json", exclude_none=True)
 
 
 class NameTaken(Exception):
@@ -148,7 +149,7 @@ async def insert_application(*, conn: asyncpg.Connection, application: MacroAppl
         application.ticket_id,
         application.actor_id,
         application.idempotency_key,
-        json.dumps([a.model_dump(mode="json", exclude_none=True) for a in application.actions]),
+        [a.model_dump(mode="json", exclude_none=True) for a in application.actions],
         application.applied_at,
     )
     return bool(inserted)
