@@ -65,6 +65,7 @@ async def test_assign_to_a_named_agent_carries_caused_by_and_applies_once(
     ticket = intake.created(skills=["vpn"], team="net")
     await intake.send(ticket)
     owner = await owner_of(routing.pool, ticket.ticket_id)
+    assert owner is not None
     other = second.id if owner == first.id else first.id
     seen = len(await events_of(routing.pool, ticket.ticket_id))
 

@@ -15,6 +15,7 @@ from ticketflow_common.events import (
     ProblemResolved,
     TicketAssigned,
     TicketFacts,
+    TicketUnassigned,
 )
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.commands.compose import compose
@@ -45,6 +46,7 @@ from ticketflow_notify.store.subscriptions import subscriptions_for
 from ticketflow_notify.store.tickets import (
     apply_assignment,
     apply_ticket_facts,
+    apply_unassignment,
     get_ticket,
     tickets_of,
 )
@@ -119,6 +121,8 @@ async def fan_out(
         await apply_ticket_facts(conn=conn, facts=event)
     if isinstance(event, TicketAssigned):
         await apply_assignment(conn=conn, assigned=event)
+    if isinstance(event, TicketUnassigned):
+        await apply_unassignment(conn=conn, unassigned=event)
     subscribed = await subscriptions_for(conn=conn, event_type=envelope.type)
     knowledge = await knowledge_mail(conn=conn, event=event, links=answer_links, now=now)
     surveys = SurveyMail(event=event, links=survey_links, now=now)

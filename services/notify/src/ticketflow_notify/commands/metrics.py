@@ -37,3 +37,9 @@ CIRCUIT_OPENED = Counter(
     "ticketflow_notify_circuit_opened_total",
     "Times an endpoint's circuit breaker opened.",
 )
+AUTOMATION_ACTIONS = Counter(
+    "ticketflow_notify_automation_actions_total",
+    "notify and call_webhook actions of rules and macros: planned as deliveries, or failed"
+    " (target nobody could be found for, endpoint unknown or disabled).",
+    ["action", "outcome"],
+)

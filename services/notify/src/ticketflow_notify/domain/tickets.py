@@ -5,7 +5,9 @@ from uuid import UUID
 
 from ticketflow_common.envelope import EventData
 from ticketflow_common.events import (
+    ActionsRequested,
     KnowledgeSuggested,
+    RuleSuppressed,
     SlaAtRisk,
     SlaFacts,
     SuggestionAnswered,
@@ -33,7 +35,8 @@ class TicketProjection:
 
 
 def ticket_id_of(event: EventData) -> UUID | None:
-    """The ticket an event is about; None for agent, team, calendar, report and problem events."""
+    """The ticket an event is about (automation's too); None for agent, team, calendar,
+    report and problem events."""
     match event:
         case (
             TicketFacts()
@@ -44,6 +47,8 @@ def ticket_id_of(event: EventData) -> UUID | None:
             | TicketUnassigned()
             | KnowledgeSuggested()
             | SuggestionAnswered()
+            | ActionsRequested()
+            | RuleSuppressed()
         ):
             return event.ticket_id
     return None

@@ -1,12 +1,23 @@
-"""Notify's event table: every event on the topics it consumes is fanned out to deliveries."""
+"""Notify's event table: every event on the topics it consumes is fanned out to deliveries;
+rules' and macros' firings first carry out notify's actions, agent and team events first keep
+notify's view of teams."""
 
 from functools import partial
 
 from ticketflow_common import topics
-from ticketflow_common.event_table import EventTable
-from ticketflow_common.events import EVENT_MODELS
+from ticketflow_common.envelope import EventData
+from ticketflow_common.event_table import EventCommand, EventTable
+from ticketflow_common.events import (
+    EVENT_MODELS,
+    AgentChanged,
+    MacroApplied,
+    RuleFired,
+    TeamChanged,
+)
 from ticketflow_common.runtime import Runtime
+from ticketflow_notify.commands.automation import on_actions_requested
 from ticketflow_notify.commands.fan_out import fan_out_event
+from ticketflow_notify.commands.people import on_people_event
 from ticketflow_notify.settings import NotifySettings
 
 FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"]) - {topics.IDENTITY}
@@ -14,12 +25,23 @@ FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"]) - {topics.IDENTITY}
 
 
 def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
-    fan_out = partial(
+    policy = runtime.settings.quiet_hours_policy()
+    fan_out: EventCommand = partial(
         fan_out_event,
-        policy=runtime.settings.quiet_hours_policy(),
+        policy=policy,
         insights_url=runtime.settings.insights_url,
         answer_links=runtime.settings.answer_links(),
         approval_links=runtime.settings.approval_links(),
         survey_links=runtime.settings.survey_links(),
     )
-    return {model: fan_out for model in EVENT_MODELS.values() if model.topic in FORWARDED_TOPICS}
+    table: dict[type[EventData], EventCommand] = {
+        model: fan_out for model in EVENT_MODELS.values() if model.topic in FORWARDED_TOPICS
+    }
+    actions = partial(on_actions_requested, policy=policy, fan_out=fan_out)
+    people = partial(on_people_event, fan_out=fan_out)
+    return table | {
+        RuleFired: actions,
+        MacroApplied: actions,
+        AgentChanged: people,
+        TeamChanged: people,
+    }

@@ -4,7 +4,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_common.events import TicketAssigned, TicketCreated, TicketFacts
+from ticketflow_common.events import TicketAssigned, TicketCreated, TicketFacts, TicketUnassigned
 from ticketflow_notify.domain.tickets import TicketProjection
 
 
@@ -52,6 +52,27 @@ async def apply_assignment(*, conn: asyncpg.Connection, assigned: TicketAssigned
         assigned.agent_email,
         assigned.team_lead_email,
     )
+
+
+async def apply_unassignment(*, conn: asyncpg.Connection, unassigned: TicketUnassigned) -> None:
+    """From `ticket.unassigned`: the owner who let go is the ticket's owner no more."""
+    await conn.execute(
+        "UPDATE tickets SET assignee_id = NULL, assignee_email = NULL, updated_at = now()"
+        " WHERE ticket_id = $1 AND assignee_id = $2",
+        unassigned.ticket_id,
+        unassigned.agent_id,
+    )
+
+
+async def owner_email(*, conn: asyncpg.Connection, ticket_id: UUID) -> str | None:
+    """The owner's address: as `ticket.assigned` named it, else as `agent.changed` did."""
+    email: str | None = await conn.fetchval(
+        "SELECT coalesce(t.assignee_email, a.email) FROM tickets t"
+        " LEFT JOIN agents a ON a.agent_id = t.assignee_id AND NOT a.removed"
+        " WHERE t.ticket_id = $1 AND t.assignee_id IS NOT NULL",
+        ticket_id,
+    )
+    return email
 
 
 _COLUMNS = (
