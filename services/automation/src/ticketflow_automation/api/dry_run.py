@@ -14,7 +14,7 @@ async def post_dry_run(
     body: DryRunRequest, pool: PoolDep, now: NowDep, settings: SettingsDep
 ) -> DryRunAnswer:
     """What `rule` (or the stored `rule_id`, or that rule changed to `rule`) would have done
-    over [since, until) (default the last 7 days; at most the kept history), and for a stored
+    over [since, until] (default the last 7 days; at most the kept history), and for a stored
     rule what it did. Nothing is written or emitted."""
     async with pool.acquire() as conn:
         return await dry_run(

@@ -21,13 +21,17 @@ from ticketflow_automation.domain.conditions import Predicate, event_matches
 from ticketflow_automation.domain.rules import RuleDefinition
 from ticketflow_automation.domain.templates import render_actions
 from ticketflow_automation.domain.ticket_state import TicketState, apply_event
-from ticketflow_automation.domain.time_rules import anchor_instant, due_at
+from ticketflow_automation.domain.time_rules import (
+    TIMER_EVENT_TYPE,
+    anchor_instant,
+    due_at,
+    elapsed_words,
+)
 from ticketflow_common.business_time import NoWorkingTime, WorkingCalendar
 from ticketflow_common.events.automation import Action
 
-TIMER_EVENT_TYPE = "rule.timer"
-"""The event type a time rule's `when` sees when its timer is planned and when it fires (as
-`domain/time_rules.py` has it)."""
+NO_EVENT: dict[str, object] = {}
+"""A time rule's `when` sees the ticket as it is, no event (as the live timers do)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class SimulatedFiring(BaseModel):
 
 
 class Replayed(BaseModel):
-    """What the replay found over [since, until)."""
+    """What the replay found over [since, until]."""
 
     events_replayed: int
     tickets_touched: int
@@ -125,12 +129,12 @@ class _Ticket:
             )
             if self.state is None:
                 continue
-            if self.since <= event.occurred_at < self.until:
+            if self.since <= event.occurred_at <= self.until:
                 touched = True
                 self.tally.replayed += 1
                 self._on_event(event, before, self.state)
             self._plan(event, before, self.state)
-        self._fire_timer_before(self.until)
+        self._fire_timer_before(self.until, inclusive=True)
         self.tally.tickets += touched
 
     def _on_event(self, event: PastEvent, before: TicketState | None, state: TicketState) -> None:
@@ -149,8 +153,8 @@ class _Ticket:
         if after is None:
             return
         anchor_at = anchor_instant(state, after.anchor)
-        holds = self.rule.predicate(state, before, TIMER_EVENT_TYPE, {}) is not None
-        if anchor_at is None or anchor_at in self.fired_anchors or not holds:
+        holds = self.rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT) is not None
+        if state.status == "closed" or anchor_at is None or anchor_at in self.fired_anchors or not holds:
             self.timer = None
             return
         if self.timer is not None and self.timer.anchor_at == anchor_at:
@@ -162,17 +166,26 @@ class _Ticket:
             return
         self.timer = _Timer(anchor_at=anchor_at, due=due, depth=_cause(event.data)[1] + 1)
 
-    def _fire_timer_before(self, instant: datetime) -> None:
+    def _fire_timer_before(self, instant: datetime, *, inclusive: bool = False) -> None:
+        """Fire the pending timer if due before `instant` (the next event's) or at it (the
+        window's end)."""
         timer, state, after = self.timer, self.state, self.rule.definition.after
-        if timer is None or state is None or after is None or timer.due >= instant:
+        if timer is None or state is None or after is None:
+            return
+        if timer.due > instant or (timer.due == instant and not inclusive):
             return
         self.timer = None
         self.fired_anchors.add(timer.anchor_at)
-        why = self.rule.predicate(state, None, TIMER_EVENT_TYPE, {})
-        if why is None or not self.since <= timer.due < self.until:
+        why = self.rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT)
+        if why is None or not self.since <= timer.due <= self.until:
             return
-        minutes = f"{after.minutes} {'business ' if after.calendar else ''}minutes"
-        why = [f"{minutes} since {after.anchor} ({timer.anchor_at.isoformat()})", *why]
+        words = elapsed_words(
+            after,
+            state=state,
+            anchor_at=timer.anchor_at,
+            calendar_known=self.rule.calendar is not None,
+        )
+        why = [*words, *why]
         self._attempt(state, at=timer.due, why=why, depth=timer.depth, event=None)
 
     def _attempt(

@@ -43,12 +43,12 @@ async def prune_history(*, conn: asyncpg.Connection, before: datetime, limit: in
 async def replay_events(
     *, conn: asyncpg.Connection, since: datetime, until: datetime, limit: int
 ) -> list[asyncpg.Record]:
-    """Every kept event before `until` of the tickets with an event in [since, until), by
+    """Every kept event up to `until` of the tickets with an event in [since, until], by
     ticket then time (the earlier ones build each ticket's state); at most `limit`."""
     rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT event_id, event_type, ticket_id, occurred_at, data FROM event_history"
-        " WHERE occurred_at < $2 AND ticket_id IN (SELECT DISTINCT ticket_id FROM event_history"
-        "  WHERE occurred_at >= $1 AND occurred_at < $2)"
+        " WHERE occurred_at <= $2 AND ticket_id IN (SELECT DISTINCT ticket_id FROM event_history"
+        "  WHERE occurred_at >= $1 AND occurred_at <= $2)"
         " ORDER BY ticket_id, occurred_at, event_id LIMIT $3",
         since,
         until,

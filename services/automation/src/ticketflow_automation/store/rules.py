@@ -176,7 +176,7 @@ async def recorded_firings(
     """What the rule did in a window (a dry run of a changed rule shows it beside the new)."""
     records: list[asyncpg.Record] = await conn.fetch(
         "SELECT firing_id, ticket_id, trigger, event_id, event_type, why, actions, fired_at"
-        " FROM firings WHERE rule_id = $1 AND fired_at >= $2 AND fired_at < $3"
+        " FROM firings WHERE rule_id = $1 AND fired_at >= $2 AND fired_at <= $3"
         " ORDER BY fired_at, firing_id LIMIT $4",
         rule_id,
         since,
@@ -190,7 +190,7 @@ async def count_recorded_firings(
     *, conn: asyncpg.Connection, rule_id: UUID, since: datetime, until: datetime
 ) -> int:
     count: int = await conn.fetchval(
-        "SELECT count(*) FROM firings WHERE rule_id = $1 AND fired_at >= $2 AND fired_at < $3",
+        "SELECT count(*) FROM firings WHERE rule_id = $1 AND fired_at >= $2 AND fired_at <= $3",
         rule_id,
         since,
         until,
