@@ -117,6 +117,9 @@ async def test_pages_follow_the_cursor_to_the_end(
     too_many = await api.get("/macros", params={"limit": "201"}, headers=lead)
     assert too_many.status_code == 422
     assert too_many.json()["errors"][0]["field"] == "query:limit"
+    garbage = await api.get("/macros", params={"after": "宏"}, headers=lead)
+    assert garbage.status_code == 422
+    assert garbage.json()["errors"][0]["field"] == "query:after"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from typing import get_args
 from uuid import UUID
 
 import asyncpg
-from jinja2 import TemplateError
 from pydantic import TypeAdapter, ValidationError
 
 from ticketflow_automation.commands.audit import audit
@@ -25,6 +24,7 @@ from ticketflow_automation.domain.macros import (
 from ticketflow_automation.domain.templates import render_actions, template_errors
 from ticketflow_automation.domain.ticket_state import TicketState
 from ticketflow_automation.store import macros as store
+from ticketflow_automation.store.tickets import load_ticket
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.automation import Action, ActionType, MacroApplied
 from ticketflow_common.events.common import AutomationCause
@@ -211,14 +211,9 @@ def applied_event(application: MacroApplication, macro: Macro) -> MacroApplied:
 
 
 def rendered(macro: Macro, state: TicketState) -> list[Action]:
-    """The macro's actions for this ticket, its templates turned to text; 422 naming the
-    action whose text cannot be rendered (or renders empty or too long) for it."""
-    try:
-        actions = render_actions(
-            macro.definition.actions, state=state, rule_name=macro.definition.name
-        )
-    except (TemplateError, ArithmeticError, TypeError, ValueError) as exc:
-        raise invalid_field("actions", f"cannot be rendered for this ticket: {exc}") from None
+    """The macro's actions for this ticket, its templates turned to text, checked as the
+    event carries them (422 naming the action should a rendered text not fit)."""
+    actions = render_actions(macro.definition.actions, state=state, rule_name=macro.definition.name)
     try:
         return _ACTIONS.validate_python([a.model_dump() for a in actions])
     except ValidationError as exc:
@@ -235,7 +230,7 @@ _UNION_TAGS = frozenset(get_args(ActionType))
 async def _macro_and_ticket(
     *, conn: asyncpg.Connection, ticket_id: UUID, macro_id: UUID, principal: Principal
 ) -> tuple[Macro, TicketState]:
-    state = await store.ticket_state(conn=conn, ticket_id=ticket_id)
+    state = await load_ticket(conn=conn, ticket_id=ticket_id)
     if state is None:
         raise ProblemError(404, f"ticket {ticket_id} not found (automation has not seen it)")
     return await read_macro(conn=conn, macro_id=macro_id, principal=principal), state

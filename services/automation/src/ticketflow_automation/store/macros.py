@@ -1,5 +1,5 @@
-"""SQL for macros (soft-deleted, versioned), the ticket facts a preview starts from and the
-applications of macros (one per caller and `Idempotency-Key`)."""
+"""SQL for macros (soft-deleted, versioned) and their applications (one per caller and
+`Idempotency-Key`)."""
 
 import json
 from datetime import datetime
@@ -9,7 +9,6 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_automation.domain.macros import Macro, MacroApplication, MacroDefinition
-from ticketflow_automation.domain.ticket_state import TicketState
 
 _COLUMNS = "macro_id, version, definition, created_by, created_at, updated_by, updated_at"
 
@@ -123,12 +122,6 @@ async def delete_macro(
         actor,
         now,
     )
-
-
-async def ticket_state(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketState | None:
-    """Automation's projection of the ticket (the engine keeps it); None: never seen."""
-    raw = await conn.fetchval("SELECT state FROM tickets WHERE ticket_id = $1", ticket_id)
-    return None if raw is None else TicketState.model_validate(_json(raw))
 
 
 def _application(row: asyncpg.Record) -> MacroApplication:
