@@ -103,6 +103,10 @@ bench-mail: infra-up  ## mail: inbound mails per second over SMTP to tickets, ma
 	@$(UV) run python -m bench.mail_inbound --mails 500 --seconds 30
 	@$(UV) run python -m bench.mail_inbound --mails 300 --seconds 30 --rate 15
 
+bench-automation: infra-up  ## automation: evaluation time per event with 1,000 active rules (p50/p99, target p99 <= 2 ms) and rule timer fire lateness (p50/p99)
+	@$(UV) run python -m bench.automation_rules
+	@$(UV) run python -m bench.automation_timers
+
 bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries
 	@$(UV) run python -m bench.routing_decisions
 	@$(UV) run python -m bench.sla_timers
