@@ -12,6 +12,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from ticketflow_automation.commands.metrics import FIRINGS, SUPPRESSED
+from ticketflow_automation.domain.firings import Firing, FiringPage
 from ticketflow_automation.domain.rules import Rule
 from ticketflow_automation.domain.templates import render_actions
 from ticketflow_automation.domain.ticket_state import TicketState
@@ -158,3 +159,29 @@ async def _suppress(
         suppressed_at=now,
     )
     await emit(conn, suppressed, subject=str(state.ticket_id), now=now)
+
+
+async def list_firings(
+    *,
+    conn: asyncpg.Connection,
+    rule_id: UUID | None = None,
+    ticket_id: UUID | None = None,
+    limit: int,
+    after: UUID | None,
+    now: datetime,
+) -> FiringPage | None:
+    """One page of a rule's or a ticket's firings; None when the cursor names no firing."""
+    del now
+    if after is not None and not await store.firing_exists(conn=conn, firing_id=after):
+        return None
+    rows = await store.list_firings(
+        conn=conn, rule_id=rule_id, ticket_id=ticket_id, limit=limit + 1, after=after
+    )
+    items = [Firing.model_validate(dict(row)) for row in rows[:limit]]
+    return FiringPage(items=items, next=items[-1].firing_id if len(rows) > limit else None)
+
+
+async def rule_known(*, conn: asyncpg.Connection, rule_id: UUID, now: datetime) -> bool:
+    """Whether the rule exists or existed (a deleted rule's firings stay readable)."""
+    del now
+    return await store.rule_exists(conn=conn, rule_id=rule_id)

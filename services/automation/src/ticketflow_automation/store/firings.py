@@ -106,3 +106,18 @@ async def list_firings(
         limit,
     )
     return rows
+
+
+async def firing_exists(*, conn: asyncpg.Connection, firing_id: UUID) -> bool:
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM firings WHERE firing_id = $1)", firing_id
+    )
+    return found
+
+
+async def rule_exists(*, conn: asyncpg.Connection, rule_id: UUID) -> bool:
+    """Deleted rules count: their firings stay on record."""
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM rules WHERE rule_id = $1)", rule_id
+    )
+    return found
