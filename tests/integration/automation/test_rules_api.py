@@ -21,7 +21,7 @@ PRINTER: dict[str, Any] = {
     },
     "actions": [
         {"type": "set_priority", "priority": "urgent"},
-        {"type": "add_note", "body": "规则「{{ rule.name }}」：{{ ticket.subject }}"},
+        {"type": "add_note", "body": "规则「{{ rule.name }}」: {{ ticket.subject }}"},
     ],
 }
 
@@ -103,7 +103,12 @@ async def test_rules_list_in_pages_with_filters(api: httpx.AsyncClient) -> None:
             break
     assert seen == ["规则4", "规则3", "规则2", "规则1", "规则0", "无人回复"]
     enabled = (await api.get("/rules", params={"enabled": "true"})).json()
-    assert [i["definition"]["name"] for i in enabled["items"]] == ["规则4", "规则2", "规则0", "无人回复"]
+    assert [i["definition"]["name"] for i in enabled["items"]] == [
+        "规则4",
+        "规则2",
+        "规则0",
+        "无人回复",
+    ]
     timed = (await api.get("/rules", params={"kind": "time"})).json()
     assert [i["rule_id"] for i in timed["items"]] == [made[-1]["rule_id"]]
     assert timed["next"] is None
@@ -152,9 +157,10 @@ async def test_patch_switches_and_moves_a_rule(
         5,
     )
     assert body["definition"]["description"] == "暂停"
-    assert await automation.fetchval(
-        "SELECT enabled FROM rules WHERE rule_id = $1", body["rule_id"]
-    ) is False
+    assert (
+        await automation.fetchval("SELECT enabled FROM rules WHERE rule_id = $1", body["rule_id"])
+        is False
+    )
     assert await automation.fetchval("SELECT version FROM rule_set") == version + 1
     same = await api.patch(url, json={"enabled": False})
     assert same.json()["version"] == 2
@@ -193,9 +199,7 @@ async def test_a_taken_name_is_a_conflict(
     clash = await api.post("/rules", json=PRINTER)
     assert clash.status_code == 409
     assert clash.json()["errors"][0]["field"] == "name"
-    renamed = await api.put(
-        f"/rules/{other['rule_id']}", json=PRINTER, headers={"If-Match": '"1"'}
-    )
+    renamed = await api.put(f"/rules/{other['rule_id']}", json=PRINTER, headers={"If-Match": '"1"'})
     assert renamed.status_code == 409
     assert await snapshot(automation) == state
 
@@ -203,8 +207,12 @@ async def test_a_taken_name_is_a_conflict(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        (rule(when={"all": [PRINTER["when"]["all"][0], {"field": "ticket.priority", "op": "像"}]}),
-         "when.all[1].op"),
+        (
+            rule(
+                when={"all": [PRINTER["when"]["all"][0], {"field": "ticket.priority", "op": "像"}]}
+            ),
+            "when.all[1].op",
+        ),
         (rule(when={"field": "ticket.不存在", "op": "eq", "value": 1}), "when.field"),
         (rule(after={"anchor": "created", "minutes": 60}), "on"),
         (rule(actions=[{"type": "launch_rocket"}]), "actions[0].type"),
@@ -213,8 +221,10 @@ async def test_a_taken_name_is_a_conflict(
         (rule(name=""), "name"),
         (rule(surprise=True), "surprise"),
         ({k: v for k, v in PRINTER.items() if k != "actions"}, "actions"),
-        (rule(on=None, after={"anchor": "created", "minutes": 60, "calendar": "北京"}),
-         "after.calendar"),
+        (
+            rule(on=None, after={"anchor": "created", "minutes": 60, "calendar": "北京"}),
+            "after.calendar",
+        ),
         (rule(when={"not": {"field": "ticket.status", "op": "eq", "extra": 1}}), "when.not.extra"),
     ],
 )
@@ -245,6 +255,23 @@ async def test_a_calendar_sla_announced_is_accepted(
     assert made["kind"] == "time"
     assert made["definition"]["after"]["calendar"] == "北京"
     await automation.sql("UPDATE calendars SET archived = true")
-    refused = await api.post("/rules", json=rule(name="另一个", **{k: timed[k] for k in ("on", "after")}))
+    refused = await api.post(
+        "/rules", json=rule(name="另一个", **{k: timed[k] for k in ("on", "after")})
+    )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "after.calendar"
+
+
+async def test_what_get_answers_put_takes_back(api: httpx.AsyncClient) -> None:
+    negated = rule(when={"not": {"field": "ticket.tags", "op": "contains", "value": "已处理"}})
+    made = await created(api, negated)
+    read = await api.get(f"/rules/{made['rule_id']}")
+    assert read.json()["definition"]["when"] == negated["when"]
+    put = await api.put(
+        f"/rules/{made['rule_id']}",
+        json=read.json()["definition"],
+        headers={"If-Match": read.headers["ETag"]},
+    )
+    assert put.status_code == 200, put.text
+    assert put.json()["definition"] == read.json()["definition"]
+    assert put.json()["version"] == 2

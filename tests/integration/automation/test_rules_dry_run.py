@@ -30,7 +30,7 @@ PRINTER: dict[str, Any] = {
 async def everything(automation: AutomationHarness) -> tuple[Any, ...]:
     """What a dry run must leave as it was: every table it could touch and the outbox."""
     counts = [
-        await automation.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
+        await automation.fetchval(f"SELECT count(*) FROM {table}")
         for table in ("rules", "firings", "suppressions", "rule_timers", "tickets", "audit_log")
     ]
     return (
@@ -96,8 +96,12 @@ async def test_a_new_rule_shows_what_it_would_have_done_and_nothing_happens(
     answer = await dry_run(api, rule=PRINTER)
 
     assert await everything(automation) == state
+    assert await automation.outbox() == []
     assert (answer["events_replayed"], answer["tickets_touched"]) == (3, 3)
-    assert [f["ticket_id"] for f in answer["firings"]] == [str(jammed.ticket_id), str(ink.ticket_id)]
+    assert [f["ticket_id"] for f in answer["firings"]] == [
+        str(jammed.ticket_id),
+        str(ink.ticket_id),
+    ]
     first = answer["firings"][0]
     assert first["trigger"] == "event"
     assert first["event_type"] == "ticket.created"
@@ -222,11 +226,19 @@ async def test_dry_run_refusals_name_the_field(
     state = await everything(automation)
     cases: list[tuple[dict[str, Any], int, str]] = [
         ({}, 422, "body"),
-        ({"rule": {**PRINTER, "when": {"field": "ticket.status", "op": "像"}}}, 422, "rule.when.op"),
+        (
+            {"rule": {**PRINTER, "when": {"field": "ticket.status", "op": "像"}}},
+            422,
+            "rule.when.op",
+        ),
         ({"rule": {**PRINTER, "actions": [{"type": "起飞"}]}}, 422, "rule.actions[0].type"),
         ({"rule": PRINTER, "since": "2020-01-01T00:00:00Z"}, 422, "since"),
         (
-            {"rule": PRINTER, "since": automation.now().isoformat(), "until": "2025-06-01T00:00:00Z"},
+            {
+                "rule": PRINTER,
+                "since": automation.now().isoformat(),
+                "until": "2025-06-01T00:00:00Z",
+            },
             422,
             "until",
         ),

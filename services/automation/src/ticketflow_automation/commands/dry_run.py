@@ -163,9 +163,7 @@ async def dry_run(
             rule_id=request.rule_id,
             calendar=await _calendar(conn=conn, definition=definition),
         )
-        rows = await replay_events(
-            conn=conn, since=since, until=until, limit=MAX_REPLAY_EVENTS + 1
-        )
+        rows = await replay_events(conn=conn, since=since, until=until, limit=MAX_REPLAY_EVENTS + 1)
         replayed = replay(
             candidate,
             (_past(r) for r in rows[:MAX_REPLAY_EVENTS]),

@@ -13,7 +13,7 @@ from ticketflow_automation.commands.rules import (
     store_deleted_rule,
     store_new_rule,
 )
-from ticketflow_automation.domain.rule_files import RefusedFile, Refusal, parse_rule_file, rule_file
+from ticketflow_automation.domain.rule_files import Refusal, RefusedFile, parse_rule_file, rule_file
 from ticketflow_automation.store.rule_set import bump_rule_set
 from ticketflow_automation.store.rules import all_live_rules, stored_definition
 from ticketflow_common.events.audit import AuditActor

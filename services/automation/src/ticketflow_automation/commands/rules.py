@@ -102,7 +102,9 @@ async def rule_refusals(
     calendar = definition.after.calendar if definition.after is not None else None
     if calendar is not None and await live_calendar(conn=conn, name=calendar) is None:
         refusals.append(
-            Refusal(field_name(("after", "calendar"), prefix), f"no SLA calendar named {calendar!r}")
+            Refusal(
+                field_name(("after", "calendar"), prefix), f"no SLA calendar named {calendar!r}"
+            )
         )
     return refusals
 
@@ -195,12 +197,13 @@ async def _audit(
     after: RuleView | None,
     now: datetime,
 ) -> None:
-    rule_id = (after or before).rule_id if (after or before) is not None else None
+    subject = after or before
+    assert subject is not None
     await audit(
         conn=conn,
         actor=actor,
         entity=ENTITY,
-        entity_id=str(rule_id),
+        entity_id=str(subject.rule_id),
         action=action,
         before=None if before is None else before.model_dump(mode="json", by_alias=True),
         after=None if after is None else after.model_dump(mode="json", by_alias=True),

@@ -154,7 +154,12 @@ class _Ticket:
             return
         anchor_at = anchor_instant(state, after.anchor)
         holds = self.rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT) is not None
-        if state.status == "closed" or anchor_at is None or anchor_at in self.fired_anchors or not holds:
+        if (
+            state.status == "closed"
+            or anchor_at is None
+            or anchor_at in self.fired_anchors
+            or not holds
+        ):
             self.timer = None
             return
         if self.timer is not None and self.timer.anchor_at == anchor_at:

@@ -51,6 +51,14 @@ def _condition_tag(value: Mapping[str, Any]) -> str:
     return next((key for key in ("all", "any", "not") if key in value), "field")
 
 
+def _child(value: Any, part: str | int) -> tuple[bool, Any]:
+    if isinstance(value, dict) and part in value:
+        return True, value[part]
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return True, value[part]
+    return False, None
+
+
 def input_loc(loc: Loc, document: Any, *, missing: bool = False) -> Loc:
     """The parts of a pydantic `loc` that walk `document`: union tags (an action's `type`,
     a condition's kind) and schema names are left out; a missing field keeps its name."""
@@ -63,10 +71,9 @@ def input_loc(loc: Loc, document: Any, *, missing: bool = False) -> Loc:
             if is_tag and not last:
                 tag_skipped = True
                 continue
-        if isinstance(value, dict) and part in value:
-            value, tag_skipped = value[part], False
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-            value, tag_skipped = value[part], False
+        found, child = _child(value, part)
+        if found:
+            value, tag_skipped = child, False
         elif not (missing and last):
             continue
         if part == "when" and isinstance(parent, dict) and "actions" in parent:
@@ -106,24 +113,28 @@ class _RuleLoader(yaml.SafeLoader):
     """Safe YAML with no anchors or aliases, duplicate keys refused, and only `true`/`false`
     as booleans (YAML 1.1's `on` would turn a rule's trigger into `True`)."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 None, None, "aliases are not accepted; write the value out", event.start_mark
             )
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if getattr(event, "anchor", None) is not None:
             raise yaml.MarkedYAMLError(
                 None, None, "anchors are not accepted; write the value out", event.start_mark
             )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[no-untyped-def]
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
-            if key in seen:
+            try:
+                repeated = key in seen
+            except TypeError:  # an unhashable key: the safe loader refuses it itself
+                continue
+            if repeated:
                 raise yaml.MarkedYAMLError(
                     None, None, f"the key {key!r} is given twice", key_node.start_mark
                 )
@@ -197,7 +208,9 @@ def parse_rule_file(text: bytes | str) -> list[RuleDefinition]:
     for index, definition in enumerate(parsed if not refusals else []):
         if definition.name in first_of:
             refusals.append(
-                Refusal(f"rules[{index}].name", f"also the name of rules[{first_of[definition.name]}]")
+                Refusal(
+                    f"rules[{index}].name", f"also the name of rules[{first_of[definition.name]}]"
+                )
             )
         first_of.setdefault(definition.name, index)
     if refusals:
