@@ -6,7 +6,9 @@ Each command opens `conn.transaction()`, a savepoint here: an action refused (a 
 lifecycle does not allow, an unknown team) rolls back alone and is on the firing's timeline
 entry with its reason; the others still apply. An action finding the ticket already as asked
 changes nothing and emits nothing. Every event emitted meanwhile carries the firing's
-`caused_by`, so the rule is not triggered by its own changes.
+`caused_by`, so the rule is not triggered by its own changes. Notes, replies and escalations
+are not states a ticket is already in: each firing asking for one adds one (a redelivered
+firing still adds none).
 
 Who acts: a rule as the system (`automation:rule:<id>`; its public reply is not a first
 response, so an automatic acknowledgement does not stop the first-response clock); a macro as
@@ -44,7 +46,7 @@ from ticketflow_intake.domain.surveys import SurveyPolicy
 from ticketflow_intake.domain.tickets import Escalation, StatusChange, TicketPatch, Transfer
 from ticketflow_intake.store.automation_firings import claim_firing
 from ticketflow_intake.store.tickets import get_ticket
-from ticketflow_intake.store.timeline import record
+from ticketflow_intake.store.timeline import record, set_outcomes
 
 
 def _acting(event: RuleFired | MacroApplied) -> tuple[Principal, str]:
@@ -101,8 +103,9 @@ async def carry_out_firing(
     now: datetime,
     surveys: SurveyPolicy,
 ) -> None:
-    """Intake's actions of one firing in order, then the firing on the ticket's timeline with
-    what each did; a firing already carried out (under any event id) has no second effect."""
+    """The firing on the ticket's timeline (before the changes it makes), intake's actions of
+    it in order, then what each did on its entry; a firing already carried out (under any
+    event id) has no second effect."""
     ticket = await get_ticket(conn=conn, ticket_id=event.ticket_id, for_update=True)
     if ticket is None:
         return
@@ -111,6 +114,7 @@ async def carry_out_firing(
     )
     if not first:
         return
+    await record(conn=conn, ticket_id=ticket.id, event=envelope, outcomes=[])
     principal, by = _acting(event)
     write = TicketWrite(ticket_id=ticket.id, principal=principal, if_match=WritePrecondition())
     outcomes: list[ActionOutcome] = []
@@ -121,4 +125,4 @@ async def carry_out_firing(
                     conn=conn, write=write, action=action, by=by, surveys=surveys, now=now
                 )
                 outcomes.append(done)
-    await record(conn=conn, ticket_id=ticket.id, event=envelope, outcomes=outcomes)
+    await set_outcomes(conn=conn, event_id=envelope.id, outcomes=outcomes)

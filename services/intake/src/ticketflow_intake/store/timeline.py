@@ -34,6 +34,17 @@ async def record(
     return bool(added)
 
 
+async def set_outcomes(
+    *, conn: asyncpg.Connection, event_id: UUID, outcomes: Sequence[ActionOutcome]
+) -> None:
+    """What intake did with an automation event's actions, on its entry."""
+    await conn.execute(
+        "UPDATE timeline SET outcomes = $2 WHERE event_id = $1",
+        event_id,
+        [o.model_dump(mode="json") for o in outcomes],
+    )
+
+
 async def timeline_of(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[TimelineEntry]:
     rows = await conn.fetch(
         "SELECT event_id, event_type AS type, source, occurred_at AS time, data, outcomes"
