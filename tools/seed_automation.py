@@ -36,7 +36,7 @@ TEAM = "facilities"
 LEAD = {
     "name": "王芳 Wang Fang",
     "team": TEAM,
-    "email": "wang.fang@ticketflow.localhost",
+    "email": "wang.fang@example.com",
     "skills": ["printing", "hardware"],
     "languages": ["zh", "en"],
     "capacity": 4,
@@ -45,7 +45,7 @@ DEMO_TICKET = {
     "subject": "三楼的打印机卡纸了 / the printer on floor 3 is jammed",
     "description": "打印机一直显示卡纸。已经重启过两次。",
     "language": "zh",
-    "requester": {"id": "demo-printer-user", "email": "zhang.min@ticketflow.localhost"},
+    "requester": {"id": "demo-printer-user", "email": "zhang.min@example.com"},
 }
 T = TypeVar("T")
 
