@@ -125,7 +125,7 @@ async def evaluate_event(
     depth = firing_depth(cause)
     started = time.perf_counter()
     matches = matching_rules(
-        snapshot.for_event(envelope.type),
+        snapshot.event_rules(envelope.type).candidates(after, envelope.type, data),
         after=after,
         before=before,
         event_type=envelope.type,

@@ -68,24 +68,9 @@ async def fire_rule(
             now=now,
         )
         return False
-    window = timedelta(minutes=limit.per_minutes)
-    count, oldest = await store.recent_firings(
-        conn=conn, rule_id=rule.rule_id, ticket_id=state.ticket_id, since=now - window
-    )
-    if count >= limit.firings:
-        await _suppress(
-            conn=conn,
-            rule=rule,
-            state=state,
-            reason="firing_limit",
-            window_start=oldest or now,
-            limit=limit.firings,
-            now=now,
-        )
-        return False
     firing_id = firing_id_of(rule=rule, trigger_event=trigger_event)
     actions = render_actions(rule.definition.actions, state=state, rule_name=rule.definition.name)
-    recorded = await store.record_firing(
+    recorded, count, oldest = await store.record_firing_within_limit(
         conn=conn,
         firing_id=firing_id,
         rule_id=rule.rule_id,
@@ -98,9 +83,22 @@ async def fire_rule(
         actions=[_json(a) for a in actions],
         depth=depth,
         fired_at=now,
+        since=now - timedelta(minutes=limit.per_minutes),
+        limit=limit.firings,
     )
-    if not recorded:
+    if count >= limit.firings:
+        await _suppress(
+            conn=conn,
+            rule=rule,
+            state=state,
+            reason="firing_limit",
+            window_start=oldest or now,
+            limit=limit.firings,
+            now=now,
+        )
         return False
+    if not recorded:
+        return False  # this event fired this rule before
     fired = RuleFired(
         ticket_id=state.ticket_id,
         firing_id=firing_id,

@@ -1,16 +1,19 @@
 """Each replica's compiled copy of the enabled rules, reloaded when the rule set's version moves
 (one cheap query per event); event rules indexed by event type, so an event meets only the
-rules listening for it, not all 1,000."""
+rules listening for it, not all 1,000, and within a type by their guard (an `eq`/`in` they
+cannot hold without: `ticket.category eq network`), so most are skipped by one dict lookup."""
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
-from ticketflow_automation.domain.conditions import Predicate, compile_condition
+from ticketflow_automation.domain.conditions import Guard, Predicate, compile_condition, guard_of
 from ticketflow_automation.domain.rules import Rule
+from ticketflow_automation.domain.ticket_state import TicketState
 from ticketflow_automation.store.rule_set import enabled_rules, rule_set_version
 
 log = logging.getLogger(__name__)
@@ -22,10 +25,57 @@ class CompiledRule:
 
     rule: Rule
     predicate: Predicate
+    guard: Guard | None = None
 
     @property
     def kind(self) -> str:
         return self.rule.definition.kind
+
+
+@dataclass(frozen=True)
+class EventRules:
+    """The event rules of one event type in evaluation order, indexed by their guards."""
+
+    rules: tuple[CompiledRule, ...]
+    guarded: tuple[tuple[Any, Mapping[Any, tuple[int, ...]]], ...] = ()
+    unguarded: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, rules: tuple[CompiledRule, ...]) -> "EventRules":
+        fields: dict[str, tuple[Any, dict[Any, list[int]]]] = {}
+        unguarded: list[int] = []
+        for place, compiled in enumerate(rules):
+            if compiled.guard is None:
+                unguarded.append(place)
+                continue
+            name, getter, values = compiled.guard
+            index = fields.setdefault(name, (getter, {}))[1]
+            for value in values:
+                index.setdefault(value, []).append(place)
+        guarded = tuple(
+            (getter, {k: tuple(v) for k, v in index.items()}) for getter, index in fields.values()
+        )
+        return cls(rules=rules, guarded=guarded, unguarded=tuple(unguarded))
+
+    def candidates(
+        self, after: TicketState, event_type: str, data: Mapping[str, Any]
+    ) -> list[CompiledRule]:
+        """The rules whose guard the event's ticket meets and those without one, in order."""
+        places = list(self.unguarded)
+        for getter, index in self.guarded:
+            actual = getter(after, event_type, data)
+            if isinstance(actual, bool):
+                continue  # guards hold no flags; true is not 1
+            try:
+                hit = index.get(actual)
+            except TypeError:  # an unhashable value from an event
+                continue
+            if hit:
+                places.extend(hit)
+        if self.guarded:
+            places.sort()
+        rules = self.rules
+        return [rules[i] for i in places]
 
 
 @dataclass(frozen=True)
@@ -38,17 +88,21 @@ class RuleSnapshot:
     exact: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by_kind: dict[str, tuple[int, ...]] = field(default_factory=dict)
     every: tuple[int, ...] = ()
-    by_type: dict[str, tuple[CompiledRule, ...]] = field(default_factory=dict)
+    by_type: dict[str, EventRules] = field(default_factory=dict)
 
-    def for_event(self, event_type: str) -> tuple[CompiledRule, ...]:
-        """The event rules whose `on` matches `event_type`, in evaluation order (memoised)."""
+    def event_rules(self, event_type: str) -> EventRules:
+        """The event rules whose `on` matches `event_type`, indexed (memoised per type)."""
         found = self.by_type.get(event_type)
         if found is None:
             kind = event_type.partition(".")[0]
             places = {*self.exact.get(event_type, ()), *self.by_kind.get(kind, ()), *self.every}
-            found = tuple(self.rules[i] for i in sorted(places))
+            found = EventRules.of(tuple(self.rules[i] for i in sorted(places)))
             self.by_type[event_type] = found
         return found
+
+    def for_event(self, event_type: str) -> tuple[CompiledRule, ...]:
+        """The event rules whose `on` matches `event_type`, in evaluation order."""
+        return self.event_rules(event_type).rules
 
 
 def compile_rules(rules: Sequence[Rule], *, version: int | None) -> RuleSnapshot:
@@ -57,9 +111,9 @@ def compile_rules(rules: Sequence[Rule], *, version: int | None) -> RuleSnapshot
     compiled: list[CompiledRule] = []
     for rule in rules:
         try:
-            compiled.append(
-                CompiledRule(rule=rule, predicate=compile_condition(rule.definition.when))
-            )
+            when = rule.definition.when
+            predicate = compile_condition(when)
+            compiled.append(CompiledRule(rule=rule, predicate=predicate, guard=guard_of(when)))
         except ValueError as exc:
             log.error("rule %s (%s) left out: %s", rule.rule_id, rule.definition.name, exc)
     exact: dict[str, list[int]] = {}

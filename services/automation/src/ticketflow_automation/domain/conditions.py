@@ -31,12 +31,14 @@ Test = Callable[[Any], bool]
 _MISSING = object()
 __all__ = [
     "Facts",
+    "Guard",
     "Loc",
     "Predicate",
     "compile_condition",
     "condition_errors",
     "describe",
     "event_matches",
+    "guard_of",
 ]
 
 
@@ -349,3 +351,25 @@ def event_matches(patterns: Sequence[str], event_type: str) -> bool:
         if pattern.endswith(".*") and pattern[:-2] == kind:
             return True
     return False
+
+
+Guard = tuple[str, Getter, frozenset[Any]]
+"""A comparison every match must pass: (field, its getter, the values it must equal)."""
+
+
+def guard_of(condition: Condition | None) -> Guard | None:
+    """An `eq`/`in` a condition cannot hold without (itself, or one part of an `all`), so an
+    index can skip the rules whose guard the event's ticket does not meet. Flags are left out
+    (true equals 1 in a set, not in a condition)."""
+    if isinstance(condition, AllOf):
+        for part in condition.all:
+            found = guard_of(part)
+            if found is not None:
+                return found
+        return None
+    if not isinstance(condition, Comparison) or condition.op not in ("eq", "in"):
+        return None
+    values = condition.value if isinstance(condition.value, list) else [condition.value]
+    if any(isinstance(v, bool) for v in values):
+        return None
+    return condition.field, _getter(condition.field), frozenset(values)

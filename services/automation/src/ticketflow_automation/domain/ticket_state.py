@@ -51,14 +51,14 @@ FACT_FIELDS = (
     "status",
     "priority",
     "category",
-    "team",
     "channel",
     "language",
     "requester_id",
     "requester_tier",
 )
-TOLD_FIELDS = ("subject", "tags", "custom_fields", "escalation_level")
-"""Facts an older event may not carry (None: not told, keep what is known)."""
+TOLD_FIELDS = ("subject", "tags", "custom_fields", "escalation_level", "team")
+"""Facts an older event may not carry (None: not told, keep what is known); a ticket without
+a team in intake's facts keeps the one routing assigned it in."""
 AGENT_ROLES = frozenset({"agent", "admin", "approver"})
 
 

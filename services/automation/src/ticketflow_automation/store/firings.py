@@ -13,7 +13,7 @@ FIRING_COLUMNS = (
 )
 
 
-async def record_firing(
+async def record_firing_within_limit(
     *,
     conn: asyncpg.Connection,
     firing_id: UUID,
@@ -27,12 +27,19 @@ async def record_firing(
     actions: list[dict[str, Any]],
     depth: int,
     fired_at: datetime,
-) -> bool:
-    """Keep one firing; False when this firing was recorded before (same id)."""
-    status: str = await conn.execute(
-        f"INSERT INTO firings ({FIRING_COLUMNS})"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)"
-        " ON CONFLICT (firing_id) DO NOTHING",
+    since: datetime,
+    limit: int,
+) -> tuple[bool, int, datetime | None]:
+    """Keep the firing unless the rule fired `limit` times on the ticket after `since` (one
+    round trip; the caller holds the ticket's lock, so the count cannot move meanwhile):
+    (recorded, firings counted, the oldest of them)."""
+    row = await conn.fetchrow(
+        "WITH recent AS (SELECT count(*) AS n, min(fired_at) AS oldest FROM firings"
+        "   WHERE rule_id = $2 AND ticket_id = $4 AND fired_at > $12),"
+        f" inserted AS (INSERT INTO firings ({FIRING_COLUMNS})"
+        "   SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11 FROM recent"
+        "   WHERE recent.n < $13 ON CONFLICT (firing_id) DO NOTHING RETURNING 1)"
+        " SELECT recent.n, recent.oldest, (SELECT count(*) FROM inserted) AS inserted FROM recent",
         firing_id,
         rule_id,
         rule_version,
@@ -44,23 +51,11 @@ async def record_firing(
         actions,
         depth,
         fired_at,
-    )
-    return status.endswith(" 1")
-
-
-async def recent_firings(
-    *, conn: asyncpg.Connection, rule_id: UUID, ticket_id: UUID, since: datetime
-) -> tuple[int, datetime | None]:
-    """How often the rule fired on the ticket after `since`, and the oldest of those."""
-    row = await conn.fetchrow(
-        "SELECT count(*) AS n, min(fired_at) AS oldest FROM firings"
-        " WHERE rule_id = $1 AND ticket_id = $2 AND fired_at > $3",
-        rule_id,
-        ticket_id,
         since,
+        limit,
     )
     assert row is not None
-    return int(row["n"]), row["oldest"]
+    return bool(row["inserted"]), int(row["n"]), row["oldest"]
 
 
 async def record_suppression(
