@@ -18,28 +18,28 @@ stream, a burst all due at once. It prints, per run:
 import argparse
 import asyncio
 import json
-import os
-import secrets
 import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from bench.infra import bench_infra
 from bench.latency import summarise
-from bench.process_stats import ProcessStats
-from tests.conftest import with_database
+from bench.service_processes import (
+    Replica,
+    Scratch,
+    print_replicas,
+    process_figures,
+    scratch,
+    start_replicas,
+    stop_replicas,
+)
 from tests.infra import Infra
-from tests.kafka_helpers import delete_topics
-from tests.processes import ServiceProcess, free_port
 from ticketflow_automation.domain.rules import RuleDefinition
-from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
-from ticketflow_common.topics import TopicNames
 
 SCHEMA = "automation"
 CALENDAR = "全天服务台"
@@ -193,7 +193,7 @@ class VisibilityPoll:
 
 async def watch_until_fired(
     conn: asyncpg.Connection,
-    replicas: list[tuple[ServiceProcess, ProcessStats]],
+    replicas: list[Replica],
     *,
     until: datetime,
     within: float,
@@ -207,8 +207,8 @@ async def watch_until_fired(
         await poll.poll(conn)
         if time.monotonic() - last_sample > 0.25:
             last_sample = time.monotonic()
-            for _, stats in replicas:
-                stats.sample(last_sample)
+            for replica in replicas:
+                replica.stats.sample(last_sample)
         if datetime.now(UTC) > until and not poll.pending:
             left = await conn.fetchval(
                 f"SELECT count(*) FROM {SCHEMA}.rule_timers WHERE fired_at IS NULL"
@@ -220,29 +220,6 @@ async def watch_until_fired(
         await asyncio.sleep(poll_seconds)
 
 
-async def start_replicas(
-    count: int, *, database_url: str, kafka: str, prefix: str, logs: Path
-) -> list[tuple[ServiceProcess, ProcessStats]]:
-    replicas = []
-    for index in range(count):
-        port = free_port()
-        env = {
-            "AUTOMATION_DATABASE_URL": database_url,
-            "AUTOMATION_KAFKA_BOOTSTRAP_SERVERS": kafka,
-            "AUTOMATION_API_TOKEN": secrets.token_urlsafe(24),
-            "AUTOMATION_TOPIC_PREFIX": prefix,
-            "AUTOMATION_HTTP_PORT": str(port),
-            "AUTOMATION_LOG_LEVEL": "WARNING",
-        }
-        service = ServiceProcess("automation", env, port, logs / f"automation-{index}.log")
-        await service.start()
-        assert service.process is not None
-        replicas.append((service, ProcessStats("automation", service.process.pid)))
-    for service, _ in replicas:
-        await service.wait_ready(within=60)
-    return replicas
-
-
 def lateness_ms(pairs: Sequence[tuple[datetime, datetime | None]]) -> dict[str, float | int]:
     return summarise([(f - d).total_seconds() * 1000 for d, f in pairs if f is not None])
 
@@ -252,19 +229,14 @@ async def run_once(
     *,
     rules: Sequence[tuple[uuid.UUID, int]],
     replicas_count: int,
-    database_url: str,
-    kafka: str,
-    prefix: str,
-    logs: Path,
+    on: Scratch,
     timers: int,
     seconds: float,
     burst: int,
     poll_seconds: float,
 ) -> dict[str, Any]:
     """One replica count: the stream's lateness, then the burst's fires per second."""
-    replicas = await start_replicas(
-        replicas_count, database_url=database_url, kafka=kafka, prefix=prefix, logs=logs
-    )
+    replicas = await start_replicas("automation", replicas_count, on=on, tag=f"{replicas_count}-")
     try:
         start = datetime.now(UTC) + timedelta(seconds=5)
         stream = [start + timedelta(seconds=seconds * i / timers) for i in range(timers)]
@@ -277,9 +249,9 @@ async def run_once(
             f" {timers:,} due over {seconds:.0f} s ({timers / seconds:,.0f}/s), then a burst"
             f" of {burst:,}"
         )
-        for _, stats in replicas:
-            stats.sample(time.monotonic())
-        poll = VisibilityPoll(horizon=timedelta(seconds=2))
+        for replica in replicas:
+            replica.stats.sample(time.monotonic())
+        poll = VisibilityPoll(horizon=timedelta(seconds=1))
         await watch_until_fired(
             conn,
             replicas,
@@ -304,7 +276,7 @@ async def run_once(
         firings = await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.firings")
         outbox = await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.outbox")
     finally:
-        await asyncio.gather(*(service.terminate() for service, _ in replicas))
+        await stop_replicas(replicas)
 
     by_clock = lateness_ms([(r["due_at"], r["fired_at"]) for r in stream_rows])
     visible = lateness_ms(list(poll.visible.values()))
@@ -330,14 +302,7 @@ async def run_once(
         },
         "firings": firings,
         "outbox_left": outbox,
-        "processes": [
-            {
-                "cpu_s": round(stats.cpu_used, 2),
-                "rss_mib": round(stats.rss_kib / 1024, 1),
-                "peak_rss_mib": round(stats.peak_rss_kib / 1024, 1),
-            }
-            for _, stats in replicas
-        ],
+        "processes": process_figures(replicas),
     }
     print(f"stream: {len(fired_span):,} fired, {figures['stream']['fired_per_s']:,}/s")
     print(f"  lateness, fired_at - due_at (service clock): {by_clock}")
@@ -350,11 +315,7 @@ async def run_once(
         f"burst: {burst:,} visible as fired in {burst_seconds:.2f} s"
         f" = {burst / burst_seconds:,.0f}/s"
     )
-    for i, (_, stats) in enumerate(replicas):
-        print(
-            f"replica {i}: CPU {stats.cpu_used:.1f} s, RSS {stats.rss_kib / 1024:.0f} MiB,"
-            f" peak {stats.peak_rss_kib / 1024:.0f} MiB"
-        )
+    print_replicas(replicas)
     print(f"firings recorded: {firings:,}; outbox rows not yet relayed: {outbox:,}")
     return figures
 
@@ -369,44 +330,32 @@ async def run(
     burst: int,
     poll_seconds: float,
 ) -> dict[str, Any]:
-    admin_url, kafka = infra.database_url, infra.kafka_bootstrap_servers
-    database = f"tf_bench_{uuid.uuid4().hex[:8]}"
-    prefix = f"bench{uuid.uuid4().hex[:6]}."
-    logs = Path(os.environ.get("TMPDIR", "/tmp")) / database
-    logs.mkdir(parents=True, exist_ok=True)
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{database}"')
-    database_url = with_database(admin_url, database)
-    await ensure_topics(bootstrap_servers=kafka, names=TopicNames(prefix), partitions=3)
-    conn = await asyncpg.connect(database_url)
     runs = []
-    try:
-        await apply_migrations(
-            conn=conn, schema=SCHEMA, migrations=service_migrations("automation")
-        )
-        rules = await load_setup(conn, background=background)
-        print(f"{len(rules)} time rules, {background:,} timers due days ahead; logs in {logs}")
-        for count in replicas:
-            runs.append(
-                await run_once(
-                    conn,
-                    rules=rules,
-                    replicas_count=count,
-                    database_url=database_url,
-                    kafka=kafka,
-                    prefix=prefix,
-                    logs=logs,
-                    timers=timers,
-                    seconds=seconds,
-                    burst=burst,
-                    poll_seconds=poll_seconds,
-                )
+    async with scratch(infra) as on:
+        conn = await asyncpg.connect(on.database_url)
+        try:
+            await apply_migrations(
+                conn=conn, schema=SCHEMA, migrations=service_migrations("automation")
             )
-    finally:
-        await conn.close()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await admin.close()
-        await delete_topics(bootstrap=kafka, prefix=prefix)
+            rules = await load_setup(conn, background=background)
+            print(
+                f"{len(rules)} time rules, {background:,} timers due days ahead; logs in {on.logs}"
+            )
+            for count in replicas:
+                runs.append(
+                    await run_once(
+                        conn,
+                        rules=rules,
+                        replicas_count=count,
+                        on=on,
+                        timers=timers,
+                        seconds=seconds,
+                        burst=burst,
+                        poll_seconds=poll_seconds,
+                    )
+                )
+        finally:
+            await conn.close()
     return {"timers": timers, "seconds": seconds, "background": background, "runs": runs}
 
 
@@ -417,7 +366,7 @@ def main() -> None:
     parser.add_argument("--background", type=int, default=100_000)
     parser.add_argument("--burst", type=int, default=10_000)
     parser.add_argument("--replicas", type=int, nargs="+", default=[1])
-    parser.add_argument("--poll-ms", type=float, default=20)
+    parser.add_argument("--poll-ms", type=float, default=50)
     args = parser.parse_args()
     asyncio.run(
         run(

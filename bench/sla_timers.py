@@ -15,28 +15,27 @@ timers' own `due_at` and `fired_at` columns. Each run is bounded (about a minute
 
 import argparse
 import asyncio
-import os
-import secrets
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from bench.infra import bench_infra
 from bench.latency import summarise
-from bench.process_stats import ProcessStats
-from tests.conftest import with_database
+from bench.service_processes import (
+    Replica,
+    Scratch,
+    print_replicas,
+    process_figures,
+    scratch,
+    start_replicas,
+    stop_replicas,
+)
 from tests.infra import Infra
-from tests.kafka_helpers import delete_topics
-from tests.processes import ServiceProcess, free_port
-from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.migrations import apply_migrations, service_migrations
-from ticketflow_common.topics import TopicNames
 
 SCHEMA = "sla"
 CHUNK = 100_000
@@ -101,40 +100,6 @@ def far_future(count: int, now: datetime) -> Iterator[list[datetime]]:
         ]
 
 
-@dataclass
-class Replica:
-    service: ServiceProcess
-    stats: ProcessStats
-
-
-async def start_replicas(
-    count: int, *, database_url: str, kafka: str, prefix: str, logs: Path
-) -> list[Replica]:
-    """`count` sla processes on one database, each ready before this returns."""
-    replicas = []
-    for index in range(count):
-        port = free_port()
-        env = {
-            "SLA_DATABASE_URL": database_url,
-            "SLA_KAFKA_BOOTSTRAP_SERVERS": kafka,
-            "SLA_API_TOKEN": secrets.token_urlsafe(24),
-            "SLA_TOPIC_PREFIX": prefix,
-            "SLA_HTTP_PORT": str(port),
-            "SLA_LOG_LEVEL": "WARNING",
-        }
-        service = ServiceProcess("sla", env, port, logs / f"sla-{count}-{index}.log")
-        await service.start()
-        assert service.process is not None
-        replicas.append(Replica(service, ProcessStats("sla", service.process.pid)))
-    for replica in replicas:
-        await replica.service.wait_ready(within=60)
-    return replicas
-
-
-async def stop_replicas(replicas: list[Replica]) -> None:
-    await asyncio.gather(*(replica.service.terminate() for replica in replicas))
-
-
 async def wait_until_fired(
     conn: asyncpg.Connection,
     replicas: list[Replica],
@@ -160,18 +125,13 @@ async def run_once(
     conn: asyncpg.Connection,
     *,
     replicas_count: int,
-    database_url: str,
-    kafka: str,
-    prefix: str,
-    logs: Path,
+    on: Scratch,
     burst: int,
     stream_rate: int,
     stream_seconds: float,
 ) -> dict[str, Any]:
     """One replica count: the burst's fires/s and the stream's lateness, as printed."""
-    replicas = await start_replicas(
-        replicas_count, database_url=database_url, kafka=kafka, prefix=prefix, logs=logs
-    )
+    replicas = await start_replicas("sla", replicas_count, on=on, tag=f"{replicas_count}-")
     try:
         run = uuid.uuid4().hex[:6]
         burst_at = datetime.now(UTC) + timedelta(seconds=3)
@@ -220,21 +180,9 @@ async def run_once(
         "stream": {"per_s": stream_rate, "seconds": stream_seconds, "lateness": lateness},
         "unfired": unfired,
         "outbox_left": outbox,
-        "processes": [
-            {
-                "cpu_s": round(r.stats.cpu_used, 2),
-                "rss_mib": round(r.stats.rss_kib / 1024, 1),
-                "peak_rss_mib": round(r.stats.peak_rss_kib / 1024, 1),
-            }
-            for r in replicas
-        ],
+        "processes": process_figures(replicas),
     }
-    for i, replica in enumerate(replicas):
-        print(
-            f"replica {i}: RSS {replica.stats.rss_kib / 1024:.0f} MiB,"
-            f" peak {replica.stats.peak_rss_kib / 1024:.0f} MiB,"
-            f" CPU {replica.stats.cpu_used:.1f} s"
-        )
+    print_replicas(replicas)
     print(f"burst: {len(fired_burst):,} fired in {span:.2f} s = {burst_rate:,.0f} fires/s")
     print(f"stream lateness (fired_at - due_at) over {len(late):,} timers: {lateness}")
     print(f"unfired at the end: {unfired}; outbox rows not yet relayed: {outbox}")
@@ -251,49 +199,35 @@ async def run(
     stream_seconds: float = 40,
 ) -> dict[str, Any]:
     """Load `timers` far-future timers once, then measure each replica count over them."""
-    admin_url, kafka = infra.database_url, infra.kafka_bootstrap_servers
-    database = f"tf_bench_{uuid.uuid4().hex[:8]}"
-    prefix = f"bench{uuid.uuid4().hex[:6]}."
-    logs = Path(os.environ.get("TMPDIR", "/tmp")) / database
-    logs.mkdir(parents=True, exist_ok=True)
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{database}"')
-    database_url = with_database(admin_url, database)
-    await ensure_topics(bootstrap_servers=kafka, names=TopicNames(prefix), partitions=3)
-    conn = await asyncpg.connect(database_url)
     runs = []
-    try:
-        await apply_migrations(conn=conn, schema=SCHEMA, migrations=service_migrations("sla"))
-        await conn.execute(
-            f"INSERT INTO {SCHEMA}.policies (name, position, resolution_seconds)"
-            " VALUES ('bench', 1000, 3600)"
-        )
-        started = time.monotonic()
-        for chunk in far_future(timers, datetime.now(UTC)):
-            await copy_timers(conn, chunk)
-        await conn.execute(f"ANALYZE {SCHEMA}.timers")
-        await conn.execute(f"ANALYZE {SCHEMA}.clocks")
-        load_seconds = time.monotonic() - started
-        print(f"loaded {timers:,} clocks and timers with COPY in {load_seconds:.1f} s")
-        for count in replicas:
-            runs.append(
-                await run_once(
-                    conn,
-                    replicas_count=count,
-                    database_url=database_url,
-                    kafka=kafka,
-                    prefix=prefix,
-                    logs=logs,
-                    burst=burst,
-                    stream_rate=stream_rate,
-                    stream_seconds=stream_seconds,
-                )
+    async with scratch(infra) as on:
+        conn = await asyncpg.connect(on.database_url)
+        try:
+            await apply_migrations(conn=conn, schema=SCHEMA, migrations=service_migrations("sla"))
+            await conn.execute(
+                f"INSERT INTO {SCHEMA}.policies (name, position, resolution_seconds)"
+                " VALUES ('bench', 1000, 3600)"
             )
-    finally:
-        await conn.close()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await admin.close()
-        await delete_topics(bootstrap=kafka, prefix=prefix)
+            started = time.monotonic()
+            for chunk in far_future(timers, datetime.now(UTC)):
+                await copy_timers(conn, chunk)
+            await conn.execute(f"ANALYZE {SCHEMA}.timers")
+            await conn.execute(f"ANALYZE {SCHEMA}.clocks")
+            load_seconds = time.monotonic() - started
+            print(f"loaded {timers:,} clocks and timers with COPY in {load_seconds:.1f} s")
+            for count in replicas:
+                runs.append(
+                    await run_once(
+                        conn,
+                        replicas_count=count,
+                        on=on,
+                        burst=burst,
+                        stream_rate=stream_rate,
+                        stream_seconds=stream_seconds,
+                    )
+                )
+        finally:
+            await conn.close()
     return {"timers": timers, "load_seconds": round(load_seconds, 1), "runs": runs}
 
 

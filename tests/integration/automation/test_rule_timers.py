@@ -17,6 +17,7 @@ from tests.integration.automation.timer_helpers import (
     timers,
     unassigned,
 )
+from ticketflow_automation.commands.rule_timers import replan_rule_timers
 from ticketflow_automation.domain.rules import Rule
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -289,3 +290,65 @@ async def test_a_calendar_change_moves_the_pending_timers_of_its_rules(
     await h.deliver(office_calendar(date(2025, 6, 9), now=h.clock()), subject=CALENDAR)
     [timer] = (await timers(h, created.ticket_id)).values()
     assert timer["due_at"] == local(10, 10), "Monday became a holiday: Tuesday 10:00"
+
+
+async def test_a_due_timer_waits_while_an_event_is_changing_its_ticket(
+    automation: AutomationHarness,
+) -> None:
+    """The re-check reads the ticket as it is: not while an event's transaction holds it."""
+    h = automation
+    await h.add_rule(
+        {
+            "name": "创建后十分钟",
+            "after": {"anchor": "created", "minutes": 10},
+            "actions": [{"type": "add_tags", "tags": ["十分钟"]}],
+        }
+    )
+    created = h.created()
+    await h.deliver(created)
+    h.clock.advance(10 * 60)
+    async with h.pool.acquire() as event_conn, event_conn.transaction():
+        await event_conn.execute(
+            "SELECT 1 FROM tickets WHERE ticket_id = $1 FOR UPDATE", created.ticket_id
+        )
+        assert await fire_due(h) == 0
+        [row] = (await timers(h, created.ticket_id)).values()
+        assert row["fired_at"] is None
+    assert await fire_due(h) == 1
+    assert len(await timer_firings(h, created.ticket_id)) == 1
+
+
+async def test_a_new_or_changed_rule_is_planned_on_the_tickets_already_there(
+    automation: AutomationHarness,
+) -> None:
+    h = automation
+    waiting, owned, closed = h.created(), h.created(), h.created()
+    for created in (waiting, owned, closed):
+        await h.deliver(created)
+    await h.deliver(assigned(h, owned))
+    await h.deliver(status_changed(h, closed, "closed", "new"))
+    h.clock.advance(60)
+    rule = await h.add_rule(
+        {
+            "name": "十分钟无人认领",
+            "after": {"anchor": "unassigned", "minutes": 10},
+            "actions": [{"type": "escalate", "reason": "无人认领"}],
+        }
+    )
+    async with h.pool.acquire() as conn, conn.transaction():
+        assert await replan_rule_timers(conn=conn, rule=rule, now=h.clock()) == 1
+    [timer] = (await timers(h, waiting.ticket_id)).values()
+    assert timer["due_at"] == waiting.created_at + timedelta(minutes=10)
+    assert await timers(h, owned.ticket_id) == {}
+    assert await timers(h, closed.ticket_id) == {}
+
+    longer = await h.change_rule(rule, after={"anchor": "unassigned", "minutes": 30})
+    async with h.pool.acquire() as conn, conn.transaction():
+        await replan_rule_timers(conn=conn, rule=longer, now=h.clock())
+    [timer] = (await timers(h, waiting.ticket_id)).values()
+    assert timer["due_at"] == waiting.created_at + timedelta(minutes=30)
+
+    disabled = await h.change_rule(longer, enabled=False)
+    async with h.pool.acquire() as conn, conn.transaction():
+        assert await replan_rule_timers(conn=conn, rule=disabled, now=h.clock()) == 0
+    assert await timers(h, waiting.ticket_id) == {}

@@ -5,7 +5,8 @@ minutes of its SLA calendar) while its `when` holds; a fired row stays, fired, u
 moves, so a rule fires once per anchor instant. Any replica claims due rows; each is checked
 again against the current rule and ticket before it fires."""
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from uuid import UUID
@@ -16,7 +17,8 @@ from ticketflow_automation.commands.calendars import known_calendars
 from ticketflow_automation.commands.firings import fire_rule
 from ticketflow_automation.commands.metrics import TIMER_LATENESS_SECONDS
 from ticketflow_automation.commands.rule_cache import CompiledRule, RuleCache
-from ticketflow_automation.domain.rules import Elapsed
+from ticketflow_automation.domain.conditions import compile_condition
+from ticketflow_automation.domain.rules import Elapsed, Rule
 from ticketflow_automation.domain.ticket_state import TicketState
 from ticketflow_automation.domain.time_rules import (
     TIMER_EVENT_TYPE,
@@ -26,21 +28,28 @@ from ticketflow_automation.domain.time_rules import (
 )
 from ticketflow_automation.store.rule_timers import (
     DueRuleTimer,
+    Planned,
+    PlannedTimer,
     claim_due,
     drop_pairs,
+    drop_rule_timers,
     drop_ticket_timers,
     drop_timers,
     mark_fired,
     move_timers,
+    rule_ticket_timers,
     ticket_timers,
     upcoming_due,
 )
 from ticketflow_automation.store.rule_timers import (
     upsert_timers as store_timers,
 )
+from ticketflow_common.business_time import WorkingCalendar
 from ticketflow_common.commit_hooks import after_commit
 
+log = logging.getLogger(__name__)
 NO_EVENT: dict[str, object] = {}
+REPLAN_PAGE = 1000
 
 
 def _time_rules(rules: Sequence[CompiledRule]) -> list[tuple[CompiledRule, Elapsed]]:
@@ -48,8 +57,65 @@ def _time_rules(rules: Sequence[CompiledRule]) -> list[tuple[CompiledRule, Elaps
 
 
 def _holds(rule: CompiledRule, state: TicketState) -> list[str] | None:
-    """A time rule's `when` on the ticket as it is (no event: `event.*` fields are absent)."""
-    return rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT)
+    """A time rule's `when` on the ticket as it is (no event: `event.*` fields are absent);
+    a predicate that fails counts as not holding (it must not stop the other timers)."""
+    try:
+        return rule.predicate(state, state, TIMER_EVENT_TYPE, NO_EVENT)
+    except Exception:
+        log.exception("time rule %s failed on ticket %s", rule.rule.rule_id, state.ticket_id)
+        return None
+
+
+Holding = tuple[UUID, UUID, Elapsed, datetime, PlannedTimer | None]
+"""(rule, ticket, rule's time, anchor, stored timer) of a time rule whose `when` holds."""
+
+
+def _wanted(
+    compiled: CompiledRule, after: Elapsed, state: TicketState, row: PlannedTimer | None
+) -> tuple[bool, datetime | None] | None:
+    """(whether the rule holds with an anchor, the anchor) for the ticket; None: leave the
+    row be (it fired for this very anchor instant, and once is all)."""
+    anchor = anchor_instant(state, after.anchor)
+    if row is not None and row.fired_at is not None and row.anchor_at == anchor:
+        return None
+    return anchor is not None and _holds(compiled, state) is not None, anchor
+
+
+def _sorted(
+    candidates: Iterable[tuple[CompiledRule, Elapsed, TicketState, PlannedTimer | None]],
+) -> tuple[list[Holding], list[tuple[UUID, UUID, datetime | None]]]:
+    """The (rule, ticket) pairs whose rule holds now, and the stored timers of the rest."""
+    holding: list[Holding] = []
+    dropped: list[tuple[UUID, UUID, datetime | None]] = []
+    for compiled, after, state, row in candidates:
+        wanted = _wanted(compiled, after, state, row)
+        if wanted is None:
+            continue
+        holds, anchor = wanted
+        pair = (compiled.rule.rule_id, state.ticket_id)
+        if holds and anchor is not None:
+            holding.append((*pair, after, anchor, row))
+        elif row is not None:
+            dropped.append((*pair, anchor))
+    return holding, dropped
+
+
+def _due_plans(
+    holding: Sequence[Holding], calendars: Mapping[str, WorkingCalendar]
+) -> tuple[list[Planned], list[tuple[UUID, UUID, datetime | None]]]:
+    """The timers to (re)write at anchor + minutes, and those with no due instant to drop."""
+    planned: list[Planned] = []
+    dropped: list[tuple[UUID, UUID, datetime | None]] = []
+    for rule_id, ticket_id, after, anchor, row in holding:
+        due = rule_due_at(
+            anchor_at=anchor, minutes=after.minutes, calendar=after.calendar, calendars=calendars
+        )
+        if due is None:
+            if row is not None:
+                dropped.append((rule_id, ticket_id, anchor))
+        elif row is None or (row.anchor_at, row.due_at) != (anchor, due):
+            planned.append((rule_id, ticket_id, anchor, due))
+    return planned, dropped
 
 
 async def replan_timers(
@@ -63,40 +129,50 @@ async def replan_timers(
 ) -> None:
     """Plan, move or drop the ticket's timer of each time-based rule."""
     del before  # the stored anchor, not the previous state, says whether a timer moved
+    ticket_id = state.ticket_id
     if state.status == "closed":
-        await drop_ticket_timers(conn=conn, ticket_id=state.ticket_id)
+        await drop_ticket_timers(conn=conn, ticket_id=ticket_id)
         return
     time_rules = _time_rules(rules)
     if not time_rules:
         return
-    existing = await ticket_timers(conn=conn, ticket_id=state.ticket_id)
-    calendars = await known_calendars(
-        conn=conn, names=[a.calendar for _, a in time_rules if a.calendar is not None]
+    existing = await ticket_timers(conn=conn, ticket_id=ticket_id)
+    holding, dropped = _sorted(
+        (compiled, after, state, existing.get(compiled.rule.rule_id))
+        for compiled, after in time_rules
     )
-    planned: list[tuple[UUID, datetime, datetime]] = []
-    dropped: list[tuple[UUID, datetime | None]] = []
-    for compiled, after in time_rules:
-        rule_id = compiled.rule.rule_id
-        row = existing.get(rule_id)
-        anchor = anchor_instant(state, after.anchor)
-        if row is not None and row.fired_at is not None and row.anchor_at == anchor:
-            continue  # fired for this anchor instant: once is all
-        due = None
-        if anchor is not None and _holds(compiled, state) is not None:
-            due = rule_due_at(
-                anchor_at=anchor,
-                minutes=after.minutes,
-                calendar=after.calendar,
-                calendars=calendars,
-            )
-        if due is None:
-            if row is not None:
-                dropped.append((rule_id, anchor))
-        elif row is None or (row.anchor_at, row.due_at) != (anchor, due):
-            assert anchor is not None
-            planned.append((rule_id, anchor, due))
-    await drop_timers(conn=conn, ticket_id=state.ticket_id, anchors=dropped)
-    await store_timers(conn=conn, ticket_id=state.ticket_id, timers=planned, depth=depth, now=now)
+    calendars = await known_calendars(
+        conn=conn, names=[h[2].calendar for h in holding if h[2].calendar is not None]
+    )
+    planned, no_due = _due_plans(holding, calendars)
+    await drop_timers(conn=conn, timers=[*dropped, *no_due])
+    await store_timers(conn=conn, timers=planned, depth=depth, now=now)
+
+
+async def replan_rule_timers(*, conn: asyncpg.Connection, rule: Rule, now: datetime) -> int:
+    """Plan a new or changed time rule on every ticket not closed (its pending timers go when
+    it is disabled, deleted or now on events); call in the rule change's transaction. How
+    many timers it (re)planned."""
+    after = rule.definition.after
+    if after is None or not rule.definition.enabled:
+        await drop_rule_timers(conn=conn, rule_id=rule.rule_id)
+        return 0
+    compiled = CompiledRule(rule=rule, predicate=compile_condition(rule.definition.when))
+    calendars = await known_calendars(
+        conn=conn, names=[after.calendar] if after.calendar is not None else []
+    )
+    cursor: UUID | None = None
+    count = 0
+    while page := await rule_ticket_timers(
+        conn=conn, rule_id=rule.rule_id, after=cursor, limit=REPLAN_PAGE
+    ):
+        holding, dropped = _sorted((compiled, after, state, row) for state, row in page)
+        planned, no_due = _due_plans(holding, calendars)
+        await drop_timers(conn=conn, timers=[*dropped, *no_due])
+        await store_timers(conn=conn, timers=planned, depth=1, now=now)
+        count += len(planned)
+        cursor = page[-1][0].ticket_id
+    return count
 
 
 async def fire_due_timers(

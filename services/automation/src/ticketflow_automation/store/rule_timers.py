@@ -51,32 +51,31 @@ async def ticket_timers(*, conn: asyncpg.Connection, ticket_id: UUID) -> dict[UU
     return {r["rule_id"]: PlannedTimer(**dict(r)) for r in rows}
 
 
+Planned = tuple[UUID, UUID, datetime, datetime]
+"""(rule, ticket, anchor, due) of a timer to plan."""
+
+
 async def upsert_timers(
-    *,
-    conn: asyncpg.Connection,
-    ticket_id: UUID,
-    timers: Sequence[tuple[UUID, datetime, datetime]],
-    depth: int,
-    now: datetime,
+    *, conn: asyncpg.Connection, timers: Sequence[Planned], depth: int, now: datetime
 ) -> None:
-    """Plan (rule, anchor, due) timers of the ticket, pending (never again one fired for the
-    same anchor, even by a replica firing it meanwhile); wake the replicas if one is near."""
+    """Plan timers, pending (never again one fired for the same anchor, even by a replica
+    firing it meanwhile); wake the replicas if one is near."""
     if not timers:
         return
     await conn.execute(
         "INSERT INTO rule_timers (rule_id, ticket_id, anchor_at, due_at, depth, fired_at)"
-        " SELECT r, $1, a, d, $5, NULL FROM unnest($2::uuid[], $3::timestamptz[],"
-        " $4::timestamptz[]) AS v(r, a, d)"
+        " SELECT r, k, a, d, $5, NULL FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[],"
+        " $4::timestamptz[]) AS v(r, k, a, d)"
         " ON CONFLICT (rule_id, ticket_id) DO UPDATE SET anchor_at = EXCLUDED.anchor_at,"
         " due_at = EXCLUDED.due_at, depth = EXCLUDED.depth, fired_at = NULL"
         " WHERE rule_timers.fired_at IS NULL OR rule_timers.anchor_at <> EXCLUDED.anchor_at",
-        ticket_id,
-        [rule_id for rule_id, _, _ in timers],
-        [anchor for _, anchor, _ in timers],
-        [due for _, _, due in timers],
+        [t[0] for t in timers],
+        [t[1] for t in timers],
+        [t[2] for t in timers],
+        [t[3] for t in timers],
         depth,
     )
-    if min(due for _, _, due in timers) <= now + NEAR_DUE:
+    if min(t[3] for t in timers) <= now + NEAR_DUE:
         await notify_replicas(conn=conn)
 
 
@@ -89,22 +88,49 @@ async def drop_ticket_timers(*, conn: asyncpg.Connection, ticket_id: UUID) -> No
 
 
 async def drop_timers(
-    *,
-    conn: asyncpg.Connection,
-    ticket_id: UUID,
-    anchors: Sequence[tuple[UUID, datetime | None]],
+    *, conn: asyncpg.Connection, timers: Sequence[tuple[UUID, UUID, datetime | None]]
 ) -> None:
-    """Forget the ticket's timers of these (rule, current anchor), except one already fired
-    for that very anchor (it keeps the rule from firing twice for it)."""
-    if anchors:
+    """Forget these (rule, ticket, current anchor) timers, except one already fired for that
+    very anchor (it keeps the rule from firing twice for it)."""
+    if timers:
         await conn.execute(
-            "DELETE FROM rule_timers t USING unnest($2::uuid[], $3::timestamptz[]) AS v(r, a)"
-            " WHERE t.ticket_id = $1 AND t.rule_id = v.r"
+            "DELETE FROM rule_timers t"
+            " USING unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS v(r, k, a)"
+            " WHERE t.rule_id = v.r AND t.ticket_id = v.k"
             " AND (t.fired_at IS NULL OR t.anchor_at IS DISTINCT FROM v.a)",
-            ticket_id,
-            [r for r, _ in anchors],
-            [a for _, a in anchors],
+            [t[0] for t in timers],
+            [t[1] for t in timers],
+            [t[2] for t in timers],
         )
+
+
+async def drop_rule_timers(*, conn: asyncpg.Connection, rule_id: UUID) -> None:
+    """Forget a rule's pending timers (fired ones stay: once per anchor instant holds)."""
+    await conn.execute("DELETE FROM rule_timers WHERE rule_id = $1 AND fired_at IS NULL", rule_id)
+
+
+async def rule_ticket_timers(
+    *, conn: asyncpg.Connection, rule_id: UUID, after: UUID | None, limit: int
+) -> list[tuple[TicketState, PlannedTimer | None]]:
+    """A page of the tickets not closed, by id after `after`, with the rule's timer on each."""
+    rows = await conn.fetch(
+        "SELECT k.state, t.rule_id, t.anchor_at, t.due_at, t.fired_at FROM tickets k"
+        " LEFT JOIN rule_timers t ON t.ticket_id = k.ticket_id AND t.rule_id = $1"
+        " WHERE k.state ->> 'status' <> 'closed' AND ($2::uuid IS NULL OR k.ticket_id > $2)"
+        " ORDER BY k.ticket_id LIMIT $3",
+        rule_id,
+        after,
+        limit,
+    )
+    page = []
+    for r in rows:
+        state = _state(r["state"])
+        assert state is not None
+        timer = None
+        if r["rule_id"] is not None:
+            timer = PlannedTimer(r["rule_id"], r["anchor_at"], r["due_at"], r["fired_at"])
+        page.append((state, timer))
+    return page
 
 
 def _state(value: Any) -> TicketState | None:
@@ -114,11 +140,16 @@ def _state(value: Any) -> TicketState | None:
 
 
 async def claim_due(*, conn: asyncpg.Connection, now: datetime, limit: int) -> list[DueRuleTimer]:
-    """Lock up to `limit` pending timers due at `now`, earliest first, skipping those another
-    replica holds; call inside the transaction that settles them."""
+    """Lock up to `limit` pending timers due at `now`, earliest first, and their tickets,
+    skipping those another replica holds and those whose ticket an event is changing right now
+    (its replan settles them); call inside the transaction that settles them."""
     rows = await conn.fetch(
-        "SELECT t.rule_id, t.ticket_id, t.anchor_at, t.due_at, t.depth, k.state"
-        " FROM rule_timers t LEFT JOIN tickets k ON k.ticket_id = t.ticket_id"
+        "SELECT t.rule_id, t.ticket_id, t.anchor_at, t.due_at, t.depth, k.state,"
+        " k.state IS NULL AND EXISTS (SELECT 1 FROM tickets x WHERE x.ticket_id = t.ticket_id)"
+        " AS busy"
+        " FROM rule_timers t LEFT JOIN LATERAL ("
+        "  SELECT state FROM tickets WHERE ticket_id = t.ticket_id FOR UPDATE SKIP LOCKED"
+        " ) k ON true"
         " WHERE t.fired_at IS NULL AND t.due_at <= $1"
         " ORDER BY t.due_at LIMIT $2 FOR UPDATE OF t SKIP LOCKED",
         now,
@@ -134,6 +165,7 @@ async def claim_due(*, conn: asyncpg.Connection, now: datetime, limit: int) -> l
             state=_state(r["state"]),
         )
         for r in rows
+        if not r["busy"]
     ]
 
 
