@@ -95,6 +95,9 @@ def test_an_action_no_valid_change_can_make_is_refused_naming_why() -> None:
     step = step_for(full, AddTags(tags=["one-more"]), by=BY)
     assert isinstance(step, NotPossible)
     assert step.detail.startswith("tags:")
+    huge = step_for(ticket(), SetCustomFields(fields={"n": 2**60}), by=BY)
+    assert isinstance(huge, NotPossible)
+    assert huge.detail.startswith("custom_fields.n")
     assert isinstance(step_for(ticket(), Unassign(), by=BY), NotPossible)
 
 
