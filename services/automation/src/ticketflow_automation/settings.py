@@ -20,7 +20,12 @@ class AutomationSettings(ServiceSettings):
     history_days: int = Field(
         default=30, ge=1, le=366, description="Events kept for dry runs of new or changed rules."
     )
-    timer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    timer_batch_size: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Rule timers fired per transaction: a firing shows when its batch commits.",
+    )
     timer_max_idle_seconds: float = Field(
         default=0.5, gt=0, le=60, description="Poll for due rule timers at least this often."
     )
