@@ -1,6 +1,6 @@
-# One image for the eight services and the topics job; the argument picks the module:
+# One image for the nine services and the topics job; the argument picks the module:
 #   docker run IMAGE intake        (likewise routing, sla, notify, insights, knowledge, mail,
-#                                   identity)
+#                                   identity, automation)
 #   docker run IMAGE ticketflow_identity bootstrap-admin --name ops   (the first admin's API key)
 #   docker run IMAGE ticketflow_common.kafka_topics --bootstrap-servers kafka:9092
 #   docker run IMAGE ticketflow_cli tickets list   (the `ticketflow` CLI; configure it by env)
@@ -34,6 +34,7 @@ COPY services/insights/pyproject.toml services/insights/pyproject.toml
 COPY services/knowledge/pyproject.toml services/knowledge/pyproject.toml
 COPY services/mail/pyproject.toml services/mail/pyproject.toml
 COPY services/identity/pyproject.toml services/identity/pyproject.toml
+COPY services/automation/pyproject.toml services/automation/pyproject.toml
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace
 
@@ -42,7 +43,7 @@ COPY libs/ libs/
 COPY services/ services/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev \
- && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights, ticketflow_knowledge, ticketflow_mail, ticketflow_identity"
+ && /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights, ticketflow_knowledge, ticketflow_mail, ticketflow_identity, ticketflow_automation"
 
 # Runs unprivileged; the code and the venv stay root-owned and read-only to it.
 RUN groupadd --system --gid 10001 ticketflow \
@@ -51,5 +52,5 @@ RUN groupadd --system --gid 10001 ticketflow \
 USER ticketflow:ticketflow
 
 ENV PATH="/app/.venv/bin:${PATH}"
-EXPOSE 8001 8002 8003 8004 8005 8006 8007 8008 2525
+EXPOSE 8001 8002 8003 8004 8005 8006 8007 8008 8009 2525
 ENTRYPOINT ["/app/.venv/bin/python", "-m"]

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: install run stop test chaos lint schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos lint schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
@@ -30,18 +30,19 @@ demo: services-up demo-seed  ## a desk and MINUTES (5) of traffic; Prometheus on
 	@infra/local/prometheus.sh up
 	@infra/local/demo.sh traffic --minutes "$${MINUTES:-5}"
 
-run: services-up demo-seed  ## infra, the eight services, an identity admin, demo data and weeks of insights history
+run: services-up demo-seed  ## infra, the nine services, an identity admin, demo data and weeks of insights history
 	@echo
 	@echo "Ticketflow is running on 127.0.0.1:"
-	@for s in intake:8001 routing:8002 sla:8003 notify:8004 insights:8005 knowledge:8006 mail:8007 identity:8008; do \
+	@for s in intake:8001 routing:8002 sla:8003 notify:8004 insights:8005 knowledge:8006 mail:8007 identity:8008 automation:8009; do \
 	  n=$${s%%:*}; p=$${s##*:}; \
-	  printf '  %-9s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
+	  printf '  %-10s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
 	done
 	@echo "  one credential: TICKETFLOW_API_KEY in .local/api-tokens.env, an identity admin's key; POST it to"
 	@echo "    :8008/token for an access token every service takes (the *_API_TOKENs only set identity up)"
 	@echo "  logs: .local/logs/    webhooks: .local/logs/webhook-receiver.log"
 	@echo "  insights holds $${TF_HISTORY_WEEKS:-6} weeks of made-up demo history (not on the topics; README: Demo history)"
 	@echo "  knowledge holds demo articles and known errors in Chinese and English (README: Knowledge)"
+	@echo "  automation holds demo rules and a macro in Chinese and English (infra/local/demo_rules.yaml; docs/automation.md)"
 	@echo "  mail: SMTP gateway 127.0.0.1:2525 (mail to it becomes tickets); mails sent land in .local/mail/ (README: Email)"
 	@echo "  command line: uv run ticketflow --help   (tickets, follow, sla, routing, dlq, deliveries, knowledge)"
 	@echo "  stop everything with: make stop"
@@ -101,6 +102,10 @@ bench-knowledge-eval: infra-up  ## knowledge search quality through the service'
 bench-mail: infra-up  ## mail: inbound mails per second over SMTP to tickets, mail-to-ticket latency p50/p99, a burst and a paced run (~90 s)
 	@$(UV) run python -m bench.mail_inbound --mails 500 --seconds 30
 	@$(UV) run python -m bench.mail_inbound --mails 300 --seconds 30 --rate 15
+
+bench-automation: infra-up  ## automation: evaluation time per event with 1,000 active rules (p50/p99, target p99 <= 2 ms) and rule timer fire lateness (p50/p99)
+	@$(UV) run python -m bench.automation_rules
+	@$(UV) run python -m bench.automation_timers
 
 bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries
 	@$(UV) run python -m bench.routing_decisions

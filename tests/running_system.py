@@ -1,6 +1,6 @@
 """The services as separate processes on one database and topic prefix: tests, benchmarks.
 The four core ones by default; `services=WITH_INSIGHTS` adds insights, `WITH_MAIL` mail (its SMTP
-gateway on `System.smtp_gateway_port`), `EVERY_SERVICE` all seven.
+gateway on `System.smtp_gateway_port`), `WITH_AUTOMATION` automation, `EVERY_SERVICE` all eight.
 
 Identity runs beside them (unless `identity=False`) and every service verifies its access
 tokens, as in `make run`: the system bootstraps an admin with identity's bootstrap token
@@ -35,7 +35,8 @@ from ticketflow_common.topics import TopicNames
 SERVICES = ("intake", "routing", "sla", "notify")
 WITH_INSIGHTS = (*SERVICES, "insights")
 WITH_MAIL = (*SERVICES, "mail")
-EVERY_SERVICE = (*WITH_INSIGHTS, "knowledge", "mail")
+WITH_AUTOMATION = (*SERVICES, "automation")
+EVERY_SERVICE = (*WITH_INSIGHTS, "knowledge", "mail", "automation")
 IDENTITY = "identity"
 ADMIN_NAME = "e2e admin"
 KEY_PATTERN = re.compile(r"tfid_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")

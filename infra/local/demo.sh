@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Starts the demo webhook receiver on 127.0.0.1:8099, the mail sink on 127.0.0.1:2526 and seeds
 # demo data:
-#   demo.sh {receiver|mailsink|history|knowledge|up|down}
+#   demo.sh {receiver|mailsink|history|knowledge|automation|up|down}
 # `mailsink` (also part of `receiver`) is the SMTP server notify and mail send to locally: aiosmtpd
 # keeping every mail in the Maildir .local/mail/ (open them to follow survey or reply links).
 # `history` (also part of `up`) seeds weeks of insights history: see seed_history below.
 # `knowledge` (also part of `up`) seeds knowledge's articles and known errors in Chinese and
 # English and prints a suggestion in each: see seed_knowledge below.
+# `automation` (also part of `up`, after the demo desk) imports automation's demo rules and macro
+# (infra/local/demo_rules.yaml, demo_macros.yaml, Chinese and English) and files a printer ticket
+# the printer rule changes: see seed_automation below.
 # `demo.sh traffic [--minutes N ...]` then runs the bounded traffic generator (python -m tools.demo).
 set -euo pipefail
 
@@ -62,7 +65,16 @@ up() {
   echo "demo: seeding agents, a webhook and tickets"
   (cd "$ROOT" && .venv/bin/python -m tools.seed_demo --receiver-url "http://127.0.0.1:$PORT/hooks" \
     --secret-file "$SECRET")
+  seed_automation
   seed_history
+}
+
+# Automation's demo rules (POST /rules/import, upserted by name) and macro through its API, the
+# facilities team the printer rule transfers to, and a Chinese printer ticket it fires on.
+seed_automation() {
+  set -a; source "$ROOT/.local/api-tokens.env"; set +a
+  echo "demo: importing automation's demo rules and macro, filing a printer ticket"
+  (cd "$ROOT" && .venv/bin/python -m tools.seed_automation)
 }
 
 # Published articles and problems with known errors (one resolved) from
@@ -112,8 +124,9 @@ case "${1:-}" in
   mailsink) mailsink ;;
   history) seed_history ;;
   knowledge) seed_knowledge ;;
+  automation) seed_automation ;;
   up) up ;;
   traffic) shift; traffic "$@" ;;
   down) down ;;
-  *) echo "usage: $0 {receiver|mailsink|history|knowledge|up|traffic [options]|down}" >&2; exit 2 ;;
+  *) echo "usage: $0 {receiver|mailsink|history|knowledge|automation|up|traffic [options]|down}" >&2; exit 2 ;;
 esac

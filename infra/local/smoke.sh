@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves `make run` works: the demo's tickets get owners, the receiver gets signed webhooks,
-# insights holds the demo history and knowledge suggests something for a Chinese and an English
-# question, everything asked with the one credential (the identity admin key `make run` wrote,
+# insights holds the demo history, knowledge suggests something for a Chinese and an English
+# question and automation's printer rule fires on a new Chinese printer ticket (its line is
+# printed), everything asked with the one credential (the identity admin key `make run` wrote,
 # exchanged at identity for an access token).
 set -euo pipefail
 
@@ -28,6 +29,9 @@ history=$(curl -fsS "http://127.0.0.1:8005/arrivals?interval=60&from=$since" \
 (( history > 0 )) || { echo "smoke: insights has no arrivals in the last 7 days" >&2; exit 1; }
 .venv/bin/python -m tools.seed_knowledge --check >/dev/null \
   || { echo "smoke: knowledge suggests nothing for the zh or the en demo question" >&2; exit 1; }
-echo "smoke: make run works ($owned tickets owned, signed webhooks received, $history arrivals in insights' last week, knowledge suggests in zh and en)"
+fired=$(.venv/bin/python -m tools.seed_automation --check) \
+  || { echo "smoke: automation's printer rule did not fire on a demo ticket" >&2; exit 1; }
+echo "smoke: $fired"
+echo "smoke: make run works ($owned tickets owned, signed webhooks received, $history arrivals in insights' last week, knowledge suggests in zh and en, a rule fired)"
 infra/local/demo.sh down
 infra/local/services.sh down >/dev/null

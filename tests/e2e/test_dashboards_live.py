@@ -1,6 +1,7 @@
-"""Every panel of every Grafana dashboard, asked of a real Prometheus scraping the six services
+"""Every panel of every Grafana dashboard, asked of a real Prometheus scraping the services
 after a demo load (for insights, weeks of demo history; for knowledge, its demo content and a
-deflection): each query must be valid and return data. The alert rules run there too."""
+deflection; for automation, rules firing, suppressed, on a timer, and a macro): each query must
+be valid and return data. The alert rules run there too."""
 
 import asyncio
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.automation_load import automation_round
 from tests.e2e.knowledge_load import knowledge_round
 from tests.polling import eventually
 from tests.processes import free_port
@@ -43,6 +45,7 @@ SERVICE_ENV = {
     "NOTIFY_STATS_INTERVAL_SECONDS": "1",
     "INSIGHTS_STATS_INTERVAL_SECONDS": "1",
     "KNOWLEDGE_STATS_INTERVAL_SECONDS": "1",
+    "AUTOMATION_STATS_INTERVAL_SECONDS": "1",
     # Insights' workers first run before the demo history is seeded: they run again soon.
     "INSIGHTS_FORECAST_REFIT_SECONDS": "30",
     "INSIGHTS_FORECAST_INTRADAY_SECONDS": "10",
@@ -218,10 +221,12 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
             },
         )
         knowledge = {"url": system.url("knowledge"), "token": system.bearer("knowledge")}
+        automation = {"url": system.url("automation"), "token": system.bearer("automation")}
         # Counters only show an increase once Prometheus has seen them before it: a first
         # round makes every series exist, a second one moves them all.
         await drive_load(api, desk)
         await knowledge_round(api, **knowledge)
+        await automation_round(api, **automation)
 
         async def every_family_scraped() -> set[str]:
             return needed - await scraped_families(prometheus)
@@ -235,12 +240,14 @@ async def test_every_panel_query_returns_data_from_a_live_prometheus(
             raise AssertionError(f"never scraped: {sorted(await every_family_scraped())}") from e
         await drive_load(api, desk)
         await knowledge_round(api, **knowledge)
+        await automation_round(api, **automation)
 
     async def all_have_data() -> bool:
         return not await without_data(prometheus)
 
     try:
-        await eventually(all_have_data, what="data in every panel", within=90, interval=1)
+        # Automation's timer panel waits for a rule timer due a minute after its ticket.
+        await eventually(all_have_data, what="data in every panel", within=180, interval=1)
     except AssertionError as e:
         missing = "\n  ".join(await without_data(prometheus))
         raise AssertionError(f"panels without data:\n  {missing}") from e

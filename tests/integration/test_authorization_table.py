@@ -45,6 +45,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "knowledge": {"access_token_secret": SECRET, "answer_link_secret": SECRET},
     "mail": {},
     "identity": {"signing_key_secret": "authz-test-" + secrets.token_hex(24)},
+    "automation": {},
 }
 SERVICES = tuple(SETTINGS)
 

@@ -23,6 +23,9 @@ REQUIRED_ALERTS = {
     # Issue 16: CSAT and "was it resolved?" over a day against their 90% and 95% targets.
     "TicketflowCsatBelowTarget",
     "TicketflowResolvedShareBelowTarget",
+    # Issue 18: automation's loops (suppressions) and late rule timers.
+    "TicketflowAutomationSuppressionsRising",
+    "TicketflowAutomationRuleTimersLate",
 }
 
 

@@ -11,7 +11,7 @@ from tests.prometheus_tools import PrometheusBinaries, concrete, dashboard_queri
 from tools.dashboards.__main__ import stale
 
 # Issue 7's list of what the first two dashboards show (issue 14's for Planning, issue 15's for
-# Knowledge), by a word each panel title must contain.
+# Knowledge, issue 18's for Automation), by a word each panel title must contain.
 SERVICE_DESK_TOPICS = (
     "created",
     "resolved",
@@ -69,10 +69,28 @@ KNOWLEDGE_TOPICS = (
     "articles published",
     "problems resolved",
 )
+AUTOMATION_TOPICS = (
+    "firings per minute by trigger",
+    "suppressions",
+    "macros applied",
+    "evaluation time per event",
+    "rule timer lateness",
+    "active rules",
+    "rule timers pending",
+)
 # Importing a service's main module imports every module that registers its metrics.
 SERVICE_MAINS = tuple(
     f"ticketflow_{name}.main"
-    for name in ("intake", "routing", "sla", "notify", "insights", "knowledge", "mail")
+    for name in (
+        "intake",
+        "routing",
+        "sla",
+        "notify",
+        "insights",
+        "knowledge",
+        "mail",
+        "automation",
+    )
 )
 
 
@@ -90,6 +108,7 @@ def test_dashboards_show_what_the_issue_asks_for() -> None:
         "Ticketflow services": SERVICES_TOPICS,
         "Ticketflow planning": PLANNING_TOPICS,
         "Ticketflow knowledge": KNOWLEDGE_TOPICS,
+        "Ticketflow automation": AUTOMATION_TOPICS,
     }
     missing = [
         f"{dashboard}: no panel about {topic!r}"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from ticketflow_automation.settings import AutomationSettings
 from ticketflow_common.settings import ServiceSettings
 from ticketflow_identity.settings import IdentitySettings
 from ticketflow_insights.settings import InsightsSettings
@@ -36,6 +37,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "knowledge": KnowledgeSettings,
     "mail": MailSettings,
     "identity": IdentitySettings,
+    "automation": AutomationSettings,
 }
 TOPICS_JOB = "kafka-topics"
 INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector")

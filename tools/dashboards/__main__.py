@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tools.dashboards.automation import AUTOMATION
 from tools.dashboards.knowledge import KNOWLEDGE
 from tools.dashboards.layout import Dashboard, render
 from tools.dashboards.planning import PLANNING
@@ -14,7 +15,7 @@ from tools.dashboards.services import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS_DIR = ROOT / "infra" / "grafana" / "dashboards"
-DASHBOARDS: tuple[Dashboard, ...] = (SERVICE_DESK, SERVICES, PLANNING, KNOWLEDGE)
+DASHBOARDS: tuple[Dashboard, ...] = (SERVICE_DESK, SERVICES, PLANNING, KNOWLEDGE, AUTOMATION)
 
 
 def rendered() -> dict[Path, str]:

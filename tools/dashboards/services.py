@@ -1,4 +1,4 @@
-"""The Services dashboard: what SREs watch on each of the seven services.
+"""The Services dashboard: what SREs watch on each of the eight services.
 
 Ticketflow's own metrics carry a `service` label; the process metrics of prometheus-client carry
 only the scrape `job`, which infra/prometheus/prometheus.yml names after the service.
@@ -7,7 +7,7 @@ only the scrape `job`, which infra/prometheus/prometheus.yml names after the ser
 from tools.dashboards.layout import Dashboard, Panel, Query, Row, Threshold
 from tools.dashboards.promql import quantile
 
-JOBS = '{job=~"intake|routing|sla|notify|insights|knowledge|mail"}'
+JOBS = '{job=~"intake|routing|sla|notify|insights|knowledge|mail|automation"}'
 REQUESTS = "ticketflow_http_requests_total"
 HTTP_RATE = f"sum by (service) (rate({REQUESTS}[$__rate_interval]))"
 
