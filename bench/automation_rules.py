@@ -35,7 +35,7 @@ import asyncpg
 
 from bench.infra import bench_infra
 from bench.latency import percentile
-from ticketflow_automation.commands.evaluate import cause_of, matching_rules
+from ticketflow_automation.commands.evaluate import cause_of, event_rule_matches
 from ticketflow_automation.commands.rule_cache import RuleSnapshot, compile_rules
 from ticketflow_automation.domain.rules import Rule, RuleDefinition
 from ticketflow_automation.domain.ticket_state import TicketState, apply_event
@@ -279,13 +279,13 @@ def pure_evaluation(
             cause = cause_of(data)
             started = time.perf_counter_ns()
             on_cpu = time.thread_time_ns()
-            found = matching_rules(
-                snapshot.event_rules(envelope.type).candidates(after, envelope.type, data),
+            found = event_rule_matches(
+                snapshot,
                 after=after,
                 before=before,
                 event_type=envelope.type,
                 data=data,
-                skip_rule=None if cause is None else cause.rule_id,
+                cause=cause,
             )
             cpu.append((time.thread_time_ns() - on_cpu) / 1e6)
             samples.append((time.perf_counter_ns() - started) / 1e6)

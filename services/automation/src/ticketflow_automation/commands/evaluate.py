@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from ticketflow_automation.commands.firings import DEFAULT_MAX_CHAIN_DEPTH, fire_rule
 from ticketflow_automation.commands.metrics import EVALUATION_SECONDS
-from ticketflow_automation.commands.rule_cache import CompiledRule, RuleCache
+from ticketflow_automation.commands.rule_cache import CompiledRule, RuleCache, RuleSnapshot
 from ticketflow_automation.commands.rule_timers import replan_timers
 from ticketflow_automation.domain.ticket_state import TICKET_TOPIC_TYPES, TicketState, apply_event
 from ticketflow_automation.store.event_history import record_event
@@ -65,6 +65,27 @@ def matching_rules(
         if why is not None:
             matches.append((compiled, why))
     return matches
+
+
+def event_rule_matches(
+    snapshot: RuleSnapshot,
+    *,
+    after: TicketState,
+    before: TicketState | None,
+    event_type: str,
+    data: Mapping[str, Any],
+    cause: AutomationCause | None,
+) -> list[Match]:
+    """The event rules listening for `event_type` that hold, minus the rule whose own firing
+    caused the event: what the handler fires and the benchmark times (pure)."""
+    return matching_rules(
+        snapshot.event_rules(event_type).candidates(after, event_type, data),
+        after=after,
+        before=before,
+        event_type=event_type,
+        data=data,
+        skip_rule=None if cause is None else cause.rule_id,
+    )
 
 
 @dataclass(frozen=True)
@@ -124,13 +145,8 @@ async def evaluate_event(
     cause = cause_of(data)
     depth = firing_depth(cause)
     started = time.perf_counter()
-    matches = matching_rules(
-        snapshot.event_rules(envelope.type).candidates(after, envelope.type, data),
-        after=after,
-        before=before,
-        event_type=envelope.type,
-        data=data,
-        skip_rule=None if cause is None else cause.rule_id,
+    matches = event_rule_matches(
+        snapshot, after=after, before=before, event_type=envelope.type, data=data, cause=cause
     )
     EVALUATION_SECONDS.observe(time.perf_counter() - started)
     fired = 0

@@ -37,10 +37,9 @@ Effect = tuple[TicketState, list[str]]
 def allowed_next(status: str) -> tuple[str, ...]:
     """Statuses an action may move a ticket in `status` to: intake's plain status changes
     (approval and reopen have their own routes and are not an action's to make)."""
-    for known in ticket_lifecycle.TRANSITIONS:
-        if known == status:
-            return tuple(ticket_lifecycle.allowed_next(known))
-    return ()
+    if status not in ticket_lifecycle.TRANSITIONS:
+        return ()
+    return tuple(ticket_lifecycle.allowed_next(status))
 
 
 def apply_actions(state: TicketState, actions: Sequence[Action]) -> tuple[TicketState, list[str]]:
