@@ -1,9 +1,12 @@
 """Every service takes input through the shared rules: InputModel bodies, bounded paging, and a
 problem+json answer even for a bug."""
 
+import importlib
+import pkgutil
 import typing
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from types import UnionType
 
 import httpx
@@ -13,22 +16,22 @@ from fastapi.routing import APIRoute
 
 from ticketflow_common.input_model import InputModel
 from ticketflow_common.problems import PROBLEM_JSON, install_problem_handlers
-from ticketflow_intake.api import admin, conversation, lifecycle
-from ticketflow_intake.api import tickets as intake_tickets
-from ticketflow_notify.api import deliveries, endpoints, recipients, subscriptions, templates
-from ticketflow_routing.api import agents, teams
-from ticketflow_routing.api import tickets as routing_tickets
-from ticketflow_sla.api import calendars, clocks, policies
 
-ROUTERS: list[APIRouter] = [
-    module.router
-    for module in (
-        *(intake_tickets, lifecycle, conversation, admin),
-        *(agents, teams, routing_tickets),
-        *(policies, calendars, clocks),
-        *(endpoints, subscriptions, deliveries, templates, recipients),
-    )
-]
+SERVICES = sorted(p.name for p in (Path(__file__).parents[2] / "services").iterdir() if p.is_dir())
+
+
+def _api_routers() -> Iterator[APIRouter]:
+    """Every router of every service's api package, so a new service is covered unasked."""
+    for service in SERVICES:
+        package = importlib.import_module(f"ticketflow_{service}.api")
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            router = getattr(module, "router", None)
+            if isinstance(router, APIRouter):
+                yield router
+
+
+ROUTERS: list[APIRouter] = list(_api_routers())
 
 
 def _routes() -> Iterator[APIRoute]:
@@ -36,16 +39,23 @@ def _routes() -> Iterator[APIRoute]:
         yield from (r for r in router.routes if isinstance(r, APIRoute))
 
 
-def _models(annotation: object) -> Iterator[type[pydantic.BaseModel]]:
-    """Every pydantic model reachable from a type annotation (lists, unions, dicts...)."""
+def _models(
+    annotation: object, seen: set[type[pydantic.BaseModel]] | None = None
+) -> Iterator[type[pydantic.BaseModel]]:
+    """Every pydantic model reachable from a type annotation (lists, unions, dicts...), once
+    each: conditions nest conditions."""
+    seen = set() if seen is None else seen
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
         yield annotation
         for field in annotation.model_fields.values():
-            yield from _models(field.annotation)
+            yield from _models(field.annotation, seen)
         return
     if typing.get_origin(annotation) is not None or isinstance(annotation, UnionType):
         for arg in typing.get_args(annotation):
-            yield from _models(arg)
+            yield from _models(arg, seen)
 
 
 def test_every_body_and_query_model_is_an_input_model_all_the_way_down() -> None:

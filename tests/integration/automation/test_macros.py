@@ -136,6 +136,11 @@ async def test_pages_follow_the_cursor_to_the_end(
         ([{"type": "set_priority", "priority": "十分紧急"}], "actions.0.priority"),
         ([{"type": "add_tags", "tags": ["有 空格"]}], "actions.0.tags.0"),
         ([{"type": "explode"}], "actions.0"),
+        ([{"type": "add_note", "body": "with\x00nul"}], "actions.0.body"),
+        (
+            [{"type": "unassign"}, {"type": "notify", "target": "owner", "message": "好\x00"}],
+            "actions.1.message",
+        ),
         ([], "actions"),
     ],
 )

@@ -43,6 +43,7 @@ async def test_shared_http_semantics(http: Http, check: Check) -> None:
         *[({"value": n}, "when.value") for n in NON_FINITE],
         ({"name": '"with\\u0000nul"'}, "name"),
         ({"body": LONE_SURROGATE}, "actions[0].body"),
+        ({"body": '"with\\u0000nul"'}, "actions[0].body"),
     ],
 )
 async def test_hostile_rules_are_refused_naming_the_field(

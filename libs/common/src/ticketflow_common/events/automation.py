@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
 from ticketflow_common.events.common import AutomationCause, Priority, TeamKey, TicketStatus
+from ticketflow_common.input_model import InputModel
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[\w.-]+$")]
 FieldName = Annotated[
@@ -39,10 +40,11 @@ NotifyTarget = Annotated[
 watchers, every agent of a team (`team:network`) or one address."""
 
 
-class ActionModel(BaseModel):
-    """One thing a rule or macro does; rules are refused naming any field not listed here."""
+class ActionModel(InputModel):
+    """One thing a rule or macro does; rules are refused naming any field not listed here, or
+    text Postgres cannot store (an action is kept in a rule before it is ever sent)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class SetPriority(ActionModel):

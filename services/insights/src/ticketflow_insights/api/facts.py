@@ -20,7 +20,7 @@ async def get_arrivals(
     pool: PoolDep,
     now: NowDep,
     viewer: ViewerDep,
-    interval: Annotated[int, Query(description="Minutes: 15, 30 or 60.")] = 15,
+    interval: Annotated[int, Query(ge=15, le=60, description="Minutes: 15, 30 or 60.")] = 15,
     start: Annotated[
         Instant | None, Query(alias="from", description="Default: 24 h before `to`.")
     ] = None,

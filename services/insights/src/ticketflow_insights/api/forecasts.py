@@ -18,7 +18,9 @@ from ticketflow_insights.commands.forecast_views import (
 router = APIRouter(tags=["forecasts"])
 
 Team = Annotated[str, Path(min_length=1, max_length=100, description="The team's id.")]
-IntervalQuery = Annotated[int, Query(description="Interval length in minutes: 15, 30 or 60.")]
+IntervalQuery = Annotated[
+    int, Query(ge=15, le=60, description="Interval length in minutes: 15, 30 or 60.")
+]
 INTERVALS = (15, 30, 60)
 
 

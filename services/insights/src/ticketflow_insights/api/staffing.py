@@ -47,7 +47,9 @@ async def read_staffing_plan(
     viewer: ViewerDep,
     settings: SettingsDep,
     days: Annotated[int, Query(ge=1, le=28, description="Days ahead.")] = 7,
-    interval: Annotated[int, Query(description="Minutes per interval: 15, 30 or 60.")] = 30,
+    interval: Annotated[
+        int, Query(ge=15, le=60, description="Minutes per interval: 15, 30 or 60.")
+    ] = 30,
 ) -> StaffingPlan:
     """Forecast arrivals, handling time, required and scheduled agents and the gap per interval;
     403 unless admin or lead of the team, 404 for a team insights has not heard of."""

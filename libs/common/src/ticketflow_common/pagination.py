@@ -1,0 +1,61 @@
+"""One page envelope for every list: `{items, next_cursor}`, asked for with `cursor` and `limit`.
+
+A cursor is opaque to clients: base64url of a small JSON object holding the keyset position
+(the last item's sort value and id) and a `kind` naming the list, so a cursor from one list or
+sort order is refused by another instead of silently skipping items."""
+
+import base64
+import binascii
+import json
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+from ticketflow_common.problems import ProblemError, invalid_field
+
+T = TypeVar("T")
+MAX_CURSOR_CHARS = 1_000
+CURSOR_FIELD = "query:cursor"
+
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_CURSOR_CHARS,
+        description="The `next_cursor` of the previous page; absent: the first page.",
+    ),
+]
+LimitQuery = Annotated[int, Query(ge=1, le=200, description="Items per page, 1 to 200.")]
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list; follow `next_cursor` until it is null."""
+
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
+
+
+def encode_cursor(kind: str, position: dict[str, Any]) -> str:
+    """The opaque cursor for a keyset position (JSON-serialisable values only)."""
+    raw = json.dumps({"kind": kind, **position}, separators=(",", ":"), default=str)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, kind: str) -> dict[str, Any] | None:
+    """The position a cursor of this list holds; None for the first page; 422 naming
+    `query:cursor` for anything this API did not hand out for this list."""
+    if cursor is None:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise _bad_cursor() from exc
+    if not isinstance(decoded, dict) or decoded.pop("kind", None) != kind:
+        raise _bad_cursor()
+    return decoded
+
+
+def _bad_cursor() -> ProblemError:
+    return invalid_field(CURSOR_FIELD, "is not a cursor this list handed out")
