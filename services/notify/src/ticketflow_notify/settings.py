@@ -81,6 +81,12 @@ class NotifySettings(ServiceSettings):
         description="Signs the one-click survey links (intake's INTAKE_SURVEY_LINK_SECRET);"
         " unset: survey mail asks for a rating without links.",
     )
+    event_retention_days: int = Field(
+        default=14,
+        ge=1,
+        le=3650,
+        description="Days the events API keeps an event after notify recorded it.",
+    )
     digest_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     stats_interval_seconds: float = Field(default=5.0, gt=0, le=300)
 

@@ -1,6 +1,6 @@
 """Notify's event table: every event on the topics it consumes is fanned out to deliveries;
 rules' and macros' firings first carry out notify's actions, agent and team events first keep
-notify's view of teams."""
+notify's view of teams. Every one is first kept in the events API's log."""
 
 from functools import partial
 
@@ -16,6 +16,7 @@ from ticketflow_common.events import (
 )
 from ticketflow_common.runtime import Runtime
 from ticketflow_notify.commands.automation import on_actions_requested
+from ticketflow_notify.commands.event_log import recording
 from ticketflow_notify.commands.fan_out import fan_out_event
 from ticketflow_notify.commands.people import on_people_event
 from ticketflow_notify.settings import NotifySettings
@@ -39,9 +40,10 @@ def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
     }
     actions = partial(on_actions_requested, policy=policy, fan_out=fan_out)
     people = partial(on_people_event, fan_out=fan_out)
-    return table | {
+    table |= {
         RuleFired: actions,
         MacroApplied: actions,
         AgentChanged: people,
         TeamChanged: people,
     }
+    return {model: recording(command) for model, command in table.items()}

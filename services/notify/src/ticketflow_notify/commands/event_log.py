@@ -1,0 +1,90 @@
+"""The events API's log: every event notify hears of, kept once as its webhooks carry it, paged
+oldest first by a cursor that never skips nor repeats one, forgotten after the retention.
+
+Why the cursor is safe under concurrent writers: a sequence number is drawn when a row is
+inserted, not when it commits, so two consumers' transactions can commit out of order (seq 8
+visible before seq 7). A reader that handed out 8 and then saw 7 commit would skip it. Each row
+therefore also records its writing transaction's id (`pg_current_xact_id()`), the log is read
+in (transaction id, seq) order, and only rows of transactions older than the reader's snapshot
+`xmin` are handed out: every such transaction has finished, and any transaction that commits
+later has an id at least that `xmin`, so it sorts after every cursor already handed out. This
+is exact (no settle window to guess, no clock involved); the price is that an event appears
+only once every transaction that started before it has ended, so a long-open transaction on
+the database delays the feed (never loses from it)."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from ticketflow_common.envelope import Envelope, EventData
+from ticketflow_common.event_table import EventCommand
+from ticketflow_common.pagination import decode_cursor, encode_cursor
+from ticketflow_common.problems import invalid_field
+from ticketflow_notify.domain.deliveries import ToldEvent
+from ticketflow_notify.domain.event_log import EventQuery, LogPosition
+from ticketflow_notify.domain.tickets import ticket_id_of
+from ticketflow_notify.store.event_log import insert_event, prune_events, read_events
+
+CURSOR_KIND = "events"
+
+
+async def record_event(
+    *, conn: asyncpg.Connection, envelope: Envelope, event: EventData, now: datetime
+) -> bool:
+    """Keep the event as its webhook body (`ToldEvent`'s envelope, the bytes deliveries send),
+    in the consumer's transaction; a redelivered event is kept once."""
+    return await insert_event(
+        conn=conn,
+        event_id=envelope.id,
+        event_type=envelope.type,
+        ticket_id=ticket_id_of(event),
+        envelope=ToldEvent.of(envelope).envelope,
+        now=now,
+    )
+
+
+def recording(command: EventCommand) -> EventCommand:
+    """`command` that first keeps its event in the log, in the same transaction."""
+
+    async def record_then_run(
+        *, conn: asyncpg.Connection, envelope: Envelope, event: Any, now: datetime
+    ) -> None:
+        await record_event(conn=conn, envelope=envelope, event=event, now=now)
+        await command(conn=conn, envelope=envelope, event=event, now=now)
+
+    return record_then_run
+
+
+def position_of(cursor: str | None) -> LogPosition | None:
+    """The log position a cursor of this API holds; 422 naming `query:cursor` otherwise."""
+    position = decode_cursor(cursor, kind=CURSOR_KIND)
+    if position is None:
+        return None
+    tx, seq = position.get("tx"), position.get("seq")
+    if set(position) != {"tx", "seq"} or not all(
+        type(v) is int and 0 <= v < 2**63 for v in (tx, seq)
+    ):
+        raise invalid_field("query:cursor", "is not a cursor this list handed out")
+    return LogPosition(tx=int(position["tx"]), seq=int(position["seq"]))
+
+
+def cursor_of(position: LogPosition) -> str:
+    return encode_cursor(CURSOR_KIND, {"tx": position.tx, "seq": position.seq})
+
+
+async def list_events(
+    *, conn: asyncpg.Connection, query: EventQuery
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of kept events after the query's position and where to resume: the last event's
+    position, else the position asked from (a caught-up poller keeps its cursor)."""
+    found = await read_events(conn=conn, query=query)
+    last = found[-1].position if found else query.after
+    return [e.envelope for e in found], cursor_of(last) if last is not None else None
+
+
+async def prune_event_log(
+    *, conn: asyncpg.Connection, now: datetime, retention: timedelta, limit: int
+) -> int:
+    """Forget up to `limit` events recorded longer ago than `retention`; how many went."""
+    return await prune_events(conn=conn, before=now - retention, limit=limit)

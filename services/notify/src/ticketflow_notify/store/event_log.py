@@ -1,0 +1,76 @@
+"""SQL for the event log the events API pages through (`commands/event_log.py` says why it
+is read below the oldest running transaction)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ticketflow_notify.domain.event_log import EventQuery, LogPosition
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One kept event: where it is in the log and the body its webhooks carry."""
+
+    position: LogPosition
+    envelope: dict[str, Any]
+
+
+async def insert_event(
+    *,
+    conn: asyncpg.Connection,
+    event_id: UUID,
+    event_type: str,
+    ticket_id: UUID | None,
+    envelope: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Keep one event in the caller's transaction; False when it was kept before."""
+    kept = await conn.fetchval(
+        "INSERT INTO event_log (event_id, event_type, ticket_id, recorded_at, envelope)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (event_id) DO NOTHING RETURNING true",
+        event_id,
+        event_type,
+        ticket_id,
+        now,
+        envelope,
+    )
+    return bool(kept)
+
+
+async def read_events(*, conn: asyncpg.Connection, query: EventQuery) -> list[LoggedEvent]:
+    """Up to `query.limit` events after `query.after` in log order, only from transactions
+    older than every one still running (their rows can no longer appear behind the page)."""
+    after = query.after or LogPosition(tx=0, seq=0)
+    rows = await conn.fetch(
+        "SELECT tx::text::bigint AS tx, seq, envelope FROM event_log"
+        " WHERE (tx, seq) > ($1::text::xid8, $2)"
+        " AND tx < pg_snapshot_xmin(pg_current_snapshot())"
+        " AND (cardinality($3::text[]) + cardinality($4::text[]) = 0"
+        "  OR event_type = ANY ($3::text[]) OR split_part(event_type, '.', 1) = ANY ($4::text[]))"
+        " AND ($5::uuid IS NULL OR ticket_id = $5)"
+        " ORDER BY tx, seq LIMIT $6",
+        str(after.tx),
+        after.seq,
+        list(query.types.exact),
+        list(query.types.kinds),
+        query.ticket_id,
+        query.limit,
+    )
+    return [LoggedEvent(LogPosition(tx=r["tx"], seq=r["seq"]), r["envelope"]) for r in rows]
+
+
+async def prune_events(*, conn: asyncpg.Connection, before: datetime, limit: int) -> int:
+    """Forget up to `limit` events recorded before `before`, oldest first; how many went.
+    Replicas pruning together skip each other's rows instead of waiting on them."""
+    status: str = await conn.execute(
+        "DELETE FROM event_log WHERE event_id IN ("
+        " SELECT event_id FROM event_log WHERE recorded_at < $1"
+        " ORDER BY recorded_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        before,
+        limit,
+    )
+    return int(status.rsplit(" ", 1)[-1])
