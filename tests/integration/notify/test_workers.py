@@ -11,6 +11,7 @@ from tests.integration.notify.events import breached
 from tests.polling import eventually
 from ticketflow_notify.workers.digest_closer import run_digest_closer
 from ticketflow_notify.workers.dispatcher import run_dispatcher
+from ticketflow_notify.workers.event_log_pruning import run_event_log_pruning
 from ticketflow_notify.workers.stats import run_stats
 
 pytestmark = pytest.mark.integration
@@ -19,7 +20,12 @@ pytestmark = pytest.mark.integration
 async def test_the_spec_runs_dispatcher_digests_and_gauges_until_stopped(
     notify: NotifyHarness, api: httpx.AsyncClient, receiver: Receiver
 ) -> None:
-    assert list(notify.spec.loops) == [run_dispatcher, run_digest_closer, run_stats]
+    assert list(notify.spec.loops) == [
+        run_dispatcher,
+        run_digest_closer,
+        run_stats,
+        run_event_log_pruning,
+    ]
     created = await api.post("/endpoints", json={"url": receiver.url()})
     assert created.status_code == 201, created.text
     stop = asyncio.Event()
