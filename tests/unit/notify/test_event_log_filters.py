@@ -7,8 +7,8 @@ from ticketflow_notify.domain.event_log import TypeFilter
 
 def test_patterns_match_their_types_and_kinds() -> None:
     chosen = TypeFilter.of(["sla.*", "ticket.created"])
-    assert chosen.matches("sla.breached") and chosen.matches("ticket.created")
-    assert not chosen.matches("ticket.updated") and not chosen.matches("slack.sent")
+    assert [chosen.matches(t) for t in ["sla.breached", "ticket.created"]] == [True, True]
+    assert [chosen.matches(t) for t in ["ticket.updated", "slack.sent"]] == [False, False]
     assert TypeFilter.of([]).matches("anything.at_all")
     assert TypeFilter.of(["sla.breached", "*"]) == TypeFilter()
 
