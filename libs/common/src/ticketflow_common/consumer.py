@@ -20,6 +20,7 @@ from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_consumer
+from ticketflow_common.messaging_spans import PROCESS, consumed_attributes, span_name
 from ticketflow_common.metrics import (
     CONSUMER_LAG,
     DEAD_LETTERS,
@@ -212,15 +213,21 @@ class EventConsumer:
             await self.dead_letter(record, exc, attempts=1, event_type=envelope.type)
             return True
 
+        # The handler continues the sender's trace (the conventions let `process` be its child).
         parent = context_from_carrier(carrier_from_kafka(record.headers))
         with tracer.start_as_current_span(
-            f"{self.service} handle {envelope.type}",
+            span_name(PROCESS, record.topic),
             context=parent,
             kind=trace.SpanKind.CONSUMER,
-            attributes={
-                "messaging.destination.name": topic,
-                "ticketflow.event_id": str(envelope.id),
-            },
+            attributes=consumed_attributes(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                group=self.group_id,
+                event_id=str(envelope.id),
+                event_type=envelope.type,
+                key=record.key,
+            ),
         ):
             return await self._apply_with_retries(record, envelope, payload, handler, stop)
 
