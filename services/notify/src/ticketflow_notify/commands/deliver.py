@@ -76,9 +76,9 @@ def _delivery_span(delivery: ClaimedDelivery) -> AbstractContextManager[trace.Sp
     attributes: dict[str, AttributeValue] = {
         "ticketflow.delivery_id": str(delivery.id),
         "ticketflow.channel": delivery.channel,
-        "ticketflow.attempt": delivery.attempts + 1,
+        "ticketflow.attempt": delivery.attempts,
     }
-    if delivery.attempts > 0:
+    if delivery.attempts > 1:  # the claim counted this attempt
         return linked_span(
             tracer,
             name,
