@@ -28,7 +28,7 @@ from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import TicketCreated
 from ticketflow_common.outbox import enqueue_event
 from ticketflow_common.relay import OutboxRelay
-from ticketflow_common.topics import TICKETS, TopicNames
+from ticketflow_common.topics import TICKETS, TopicNames, dlq_topic
 from ticketflow_common.tracing import service_resource
 
 pytestmark = pytest.mark.integration
@@ -207,3 +207,40 @@ def test_otel_service_name_wins_over_the_services_own(monkeypatch: pytest.Monkey
     assert service_resource("intake").attributes["service.name"] == "intake"
     monkeypatch.setenv("OTEL_SERVICE_NAME", "intake-canary")
     assert service_resource("intake").attributes["service.name"] == "intake-canary"
+
+
+async def test_a_dead_letter_has_a_send_span_to_the_dlq(
+    spans: InMemorySpanExporter,
+    schema: Schema,
+    producer: AIOKafkaProducer,
+    names: TopicNames,
+    kafka_bootstrap: str,
+) -> None:
+    await producer.send_and_wait(names.physical(TICKETS), value=b"not json", key=b"k")
+    dlq = names.physical(dlq_topic(TICKETS, CONSUMER_SERVICE))
+    stop = asyncio.Event()
+    consumer = EventConsumer(
+        service=CONSUMER_SERVICE,
+        pool=schema.pool,
+        producer=producer,
+        bootstrap_servers=kafka_bootstrap,
+        topics=[TICKETS],
+        names=names,
+        handlers={TicketCreated.event_type: record_effect},
+        group_id=f"g-{uuid.uuid4().hex[:8]}",
+    )
+    running = asyncio.create_task(consumer.run(stop))
+
+    async def parked() -> list[ReadableSpan]:
+        return named(spans, f"send {dlq}")
+
+    try:
+        [sent] = await eventually(parked, what="the dead letter's span", within=30)
+    finally:
+        stop.set()
+        await running
+    assert sent.kind is trace.SpanKind.PRODUCER
+    assert sent.attributes is not None
+    assert sent.attributes["messaging.destination.name"] == dlq
+    assert sent.attributes["messaging.operation.type"] == "send"
+    assert isinstance(sent.attributes["messaging.kafka.offset"], int)

@@ -20,7 +20,14 @@ from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_consumer
-from ticketflow_common.messaging_spans import PROCESS, consumed_attributes, span_name
+from ticketflow_common.messaging_spans import (
+    PROCESS,
+    SEND,
+    consumed_attributes,
+    destination_attributes,
+    placed_attributes,
+    span_name,
+)
 from ticketflow_common.metrics import (
     CONSUMER_LAG,
     DEAD_LETTERS,
@@ -293,12 +300,18 @@ class EventConsumer:
             attempts=attempts,
         )
         target = self.names.physical(dlq_topic(topic, self.service))
-        await self.producer.send_and_wait(
-            target,
-            value=record.value,
-            key=record.key,
-            headers=letter.record_headers(list(record.headers), record.value),
-        )
+        with tracer.start_as_current_span(
+            span_name(SEND, target),
+            kind=trace.SpanKind.PRODUCER,
+            attributes=destination_attributes(operation=SEND, topic=target),
+        ) as span:
+            placed = await self.producer.send_and_wait(
+                target,
+                value=record.value,
+                key=record.key,
+                headers=letter.record_headers(list(record.headers), record.value),
+            )
+            span.set_attributes(placed_attributes(partition=placed.partition, offset=placed.offset))
         DEAD_LETTERS.labels(self.service, topic).inc()
         EVENTS_CONSUMED.labels(self.service, topic, event_type, "dead_lettered").inc()
         log.error(

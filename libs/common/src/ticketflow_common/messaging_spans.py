@@ -25,15 +25,22 @@ def span_name(operation: str, topic: str) -> str:
     return f"{operation} {topic}"
 
 
+def destination_attributes(*, operation: str, topic: str) -> SpanAttributes:
+    """What every Kafka span says, even of a record that is no event (a dead letter's)."""
+    return {
+        messaging.MESSAGING_SYSTEM: KAFKA,
+        messaging.MESSAGING_OPERATION_TYPE: operation,
+        messaging.MESSAGING_OPERATION_NAME: operation,
+        messaging.MESSAGING_DESTINATION_NAME: topic,
+    }
+
+
 def message_attributes(
     *, operation: str, topic: str, event_id: str, event_type: str, key: bytes | None
 ) -> SpanAttributes:
     """What every Kafka span of one event says: the event id is the message id."""
     attributes: SpanAttributes = {
-        messaging.MESSAGING_SYSTEM: KAFKA,
-        messaging.MESSAGING_OPERATION_TYPE: operation,
-        messaging.MESSAGING_OPERATION_NAME: operation,
-        messaging.MESSAGING_DESTINATION_NAME: topic,
+        **destination_attributes(operation=operation, topic=topic),
         messaging.MESSAGING_MESSAGE_ID: event_id,
         CLOUDEVENTS_EVENT_ID: event_id,
         CLOUDEVENTS_EVENT_TYPE: event_type,
