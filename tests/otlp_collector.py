@@ -21,6 +21,8 @@ class ReceivedSpan:
     span_id: str
     parent_span_id: str | None
     kind: int
+    links: tuple[tuple[str, str], ...] = ()
+    """(trace id, span id) of each span this one links to (work done later than its cause)."""
 
 
 @dataclass
@@ -45,6 +47,9 @@ class TraceCollector:
                             span_id=span.span_id.hex(),
                             parent_span_id=span.parent_span_id.hex() or None,
                             kind=span.kind,
+                            links=tuple(
+                                (link.trace_id.hex(), link.span_id.hex()) for link in span.links
+                            ),
                         )
                     )
         return Response(
@@ -54,6 +59,10 @@ class TraceCollector:
 
     def trace(self, trace_id: str) -> list[ReceivedSpan]:
         return [s for s in self.spans if s.trace_id == trace_id]
+
+    def linked_to(self, trace_id: str) -> list[ReceivedSpan]:
+        """Spans of other traces that link to a span of `trace_id`."""
+        return [s for s in self.spans if any(t == trace_id for t, _ in s.links)]
 
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/v1/traces", self.receive, methods=["POST"])])

@@ -1,4 +1,5 @@
-"""One trace follows a ticket from the intake request through routing, sla and notify."""
+"""One trace follows a ticket from the intake request through routing, sla and notify; the breach
+that fires later is a trace of its own linked to it."""
 
 import secrets
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from tests.running_system import System, serving
 from tests.support.webhooks import Receiver
 
 pytestmark = pytest.mark.e2e
+CLIENT = 3  # OTLP's SPAN_KIND_CLIENT
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +66,16 @@ async def test_one_trace_from_request_to_webhook(
         )
         assert filed.status_code == 201
 
+    tickets, routing, sla_events = (
+        system.names.physical(t)
+        for t in ("tickets.events.v1", "routing.events.v1", "sla.events.v1")
+    )
     wanted = {
         ("intake", "POST /tickets"),
-        ("routing", "routing handle ticket.created"),
-        ("sla", "sla handle ticket.created"),
-        ("sla", "sla fire breach timer"),
-        ("notify", "notify handle ticket.assigned"),
+        ("routing", f"process {tickets}"),
+        ("sla", f"process {tickets}"),
+        ("notify", f"process {routing}"),
         ("notify", "notify deliver ticket.assigned"),
-        ("notify", "notify deliver sla.breached"),
     }
 
     async def complete_trace() -> list[ReceivedSpan]:
@@ -90,11 +94,25 @@ async def test_one_trace_from_request_to_webhook(
         assert span.parent_span_id is not None
         return by_id[span.parent_span_id]
 
-    assert parent("routing", "routing handle ticket.created").name == "POST /tickets"
-    assert parent("sla", "sla handle ticket.created").name == "POST /tickets"
-    assert parent("notify", "notify handle ticket.assigned").service == "routing"
-    assert parent("notify", "notify deliver ticket.assigned").name == (
-        "notify handle ticket.assigned"
-    )
-    assert parent("sla", "sla fire breach timer").name == "sla handle ticket.created"
-    assert parent("notify", "notify deliver sla.breached").service == "notify"
+    assert parent("routing", f"process {tickets}").name == "POST /tickets"
+    assert parent("sla", f"process {tickets}").name == "POST /tickets"
+    assert parent("notify", f"process {routing}").service == "routing"
+    assert parent("notify", "notify deliver ticket.assigned").name == f"process {routing}"
+    assert any(s.kind == CLIENT and s.service == "notify" for s in trace), "the webhook call"
+    assert any(s.kind == CLIENT and s.service == "routing" for s in trace), "its queries"
+
+    # The breach fires a second after the clock started: work done later than its cause is a
+    # trace of its own, linked to the span that started the clock, and notify follows it there.
+    sla_started = next(s for s in trace if (s.service, s.name) == ("sla", f"process {tickets}"))
+
+    async def breach_trace() -> list[ReceivedSpan]:
+        fired = [s for s in spans.linked_to(trace_id) if s.name == "sla fire breach timer"]
+        found = spans.trace(fired[0].trace_id) if fired else []
+        names = {(s.service, s.name) for s in found}
+        told = {("notify", f"process {sla_events}"), ("notify", "notify deliver sla.breached")}
+        return found if told <= names else []
+
+    breach = await eventually(breach_trace, what="the breach's own trace", within=30)
+    fired = next(s for s in breach if s.name == "sla fire breach timer")
+    assert fired.parent_span_id is None
+    assert fired.links == ((trace_id, sla_started.span_id),)

@@ -40,7 +40,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "automation": AutomationSettings,
 }
 TOPICS_JOB = "kafka-topics"
-INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector")
+INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector", "jaeger")
 LOOPBACK = "127.0.0.1"
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - what a container must listen on, checked not bound
 STANDARD_PREFIXES = ("OTEL_",)
@@ -345,3 +345,36 @@ def test_every_service_verifies_identitys_tokens(
     assert issuer, "identity: IDENTITY_PUBLIC_URL (the issuer of its tokens) is not set"
     var = env_name(SETTINGS[name], "identity_issuer")
     assert environment(services[name]).get(var) == issuer, f"{name}: {var} is not {issuer}"
+
+
+TRACE_UI = "jaeger"
+COLLECTOR = "otel-collector"
+COLLECTOR_CONFIG = "/etc/otelcol-contrib/config.yaml"
+
+
+def test_a_trace_ui_ships_with_the_stack(services: dict[str, dict[str, Any]]) -> None:
+    """Traces end somewhere a person can look at them: Jaeger's UI on the loopback port."""
+    image = str(services[TRACE_UI]["image"])
+    assert image.startswith(("jaegertracing/jaeger:", "jaegertracing/all-in-one:")), image
+    assert not image.endswith(":latest"), f"{TRACE_UI}: pin the image, not {image}"
+    assert (LOOPBACK, "16686", 16686) in set(published_ports(services[TRACE_UI]))
+
+
+def test_every_services_traces_reach_the_trace_ui(services: dict[str, dict[str, Any]]) -> None:
+    """Each service exports OTLP to the collector, whose traces pipeline sends them to Jaeger."""
+    collector_url = f"http://{COLLECTOR}:4318"
+    wrong = {
+        name: environment(services[name]).get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        for name in SETTINGS
+        if environment(services[name]).get("OTEL_EXPORTER_OTLP_ENDPOINT") != collector_url
+    }
+    assert not wrong, f"services not exporting to {collector_url}: {wrong}"
+    config = _load_yaml(mounted_file(services[COLLECTOR], COLLECTOR_CONFIG))
+    to_ui = [
+        name
+        for name in config["service"]["pipelines"]["traces"]["exporters"]
+        if name.split("/")[0] == "otlp"
+        and config["exporters"][name]["endpoint"].startswith(f"{TRACE_UI}:4317")
+    ]
+    assert to_ui, f"the collector's traces pipeline does not export to {TRACE_UI}:4317"
+    assert TRACE_UI in services[COLLECTOR].get("depends_on", {})

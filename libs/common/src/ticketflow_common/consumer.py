@@ -20,6 +20,14 @@ from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.kafka import new_consumer
+from ticketflow_common.messaging_spans import (
+    PROCESS,
+    SEND,
+    consumed_attributes,
+    destination_attributes,
+    placed_attributes,
+    span_name,
+)
 from ticketflow_common.metrics import (
     CONSUMER_LAG,
     DEAD_LETTERS,
@@ -212,15 +220,21 @@ class EventConsumer:
             await self.dead_letter(record, exc, attempts=1, event_type=envelope.type)
             return True
 
+        # The handler continues the sender's trace (the conventions let `process` be its child).
         parent = context_from_carrier(carrier_from_kafka(record.headers))
         with tracer.start_as_current_span(
-            f"{self.service} handle {envelope.type}",
+            span_name(PROCESS, record.topic),
             context=parent,
             kind=trace.SpanKind.CONSUMER,
-            attributes={
-                "messaging.destination.name": topic,
-                "ticketflow.event_id": str(envelope.id),
-            },
+            attributes=consumed_attributes(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                group=self.group_id,
+                event_id=str(envelope.id),
+                event_type=envelope.type,
+                key=record.key,
+            ),
         ):
             return await self._apply_with_retries(record, envelope, payload, handler, stop)
 
@@ -286,12 +300,18 @@ class EventConsumer:
             attempts=attempts,
         )
         target = self.names.physical(dlq_topic(topic, self.service))
-        await self.producer.send_and_wait(
-            target,
-            value=record.value,
-            key=record.key,
-            headers=letter.record_headers(list(record.headers), record.value),
-        )
+        with tracer.start_as_current_span(
+            span_name(SEND, target),
+            kind=trace.SpanKind.PRODUCER,
+            attributes=destination_attributes(operation=SEND, topic=target),
+        ) as span:
+            placed = await self.producer.send_and_wait(
+                target,
+                value=record.value,
+                key=record.key,
+                headers=letter.record_headers(list(record.headers), record.value),
+            )
+            span.set_attributes(placed_attributes(partition=placed.partition, offset=placed.offset))
         DEAD_LETTERS.labels(self.service, topic).inc()
         EVENTS_CONSUMED.labels(self.service, topic, event_type, "dead_lettered").inc()
         log.error(

@@ -5,19 +5,23 @@ import logging
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
+from opentelemetry.context import Context
 
 from ticketflow_common.clock import system_clock
 from ticketflow_common.cloudevents_kafka import structured
 from ticketflow_common.commit_hooks import after_commit
+from ticketflow_common.messaging_spans import SEND, message_attributes, placed_attributes, span_name
 from ticketflow_common.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from ticketflow_common.outbox import payload_bytes
 from ticketflow_common.topics import TopicNames
-from ticketflow_common.tracing import carrier_to_kafka
+from ticketflow_common.tracing import carrier_to_kafka, links_to
 from ticketflow_common.transient import TRANSIENT_ERRORS
 from ticketflow_common.wakeups import listening
 from ticketflow_common.work_loop import run_work_loop
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 
 
 class OutboxRelay:
@@ -52,22 +56,14 @@ class OutboxRelay:
             if not got_lock:
                 return 0
             rows = await conn.fetch(
-                "SELECT id, topic, key, payload, headers FROM outbox ORDER BY id LIMIT $1",
+                "SELECT id, event_id, topic, key, event_type, payload, headers FROM outbox"
+                " ORDER BY id LIMIT $1",
                 self.batch_size,
             )
             if not rows:
                 OUTBOX_BACKLOG.labels(self.service).set(0)
                 return 0
-            sends = [
-                await self.producer.send(
-                    self.topics.physical(row["topic"]),
-                    value=payload_bytes(row["payload"]),
-                    key=row["key"].encode(),
-                    headers=structured(carrier_to_kafka(row["headers"])),
-                )
-                for row in rows
-            ]
-            await asyncio.gather(*sends)
+            await self._send(rows)
             await conn.execute(
                 "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )
@@ -76,6 +72,52 @@ class OutboxRelay:
             backlog = await conn.fetchval("SELECT count(*) FROM outbox")
             OUTBOX_BACKLOG.labels(self.service).set(backlog)
             return len(rows)
+
+    async def _send(self, rows: list[asyncpg.Record]) -> None:
+        """Send the rows and wait for the broker's acknowledgements. Each record carries the
+        trace context stored with its row (where the event was made); its `send` span is a
+        trace of its own linked to that context, since the relay may run long after."""
+        spans: list[trace.Span] = []
+        try:
+            sends = []
+            for row in rows:
+                topic = self.topics.physical(row["topic"])
+                spans.append(self._send_span(row, topic))
+                sends.append(
+                    await self.producer.send(
+                        topic,
+                        value=payload_bytes(row["payload"]),
+                        key=row["key"].encode(),
+                        headers=structured(carrier_to_kafka(row["headers"])),
+                    )
+                )
+            for span, placed in zip(spans, await asyncio.gather(*sends), strict=True):
+                span.set_attributes(
+                    placed_attributes(partition=placed.partition, offset=placed.offset)
+                )
+        except BaseException as exc:
+            for span in spans:
+                span.record_exception(exc)
+                span.set_status(trace.StatusCode.ERROR, type(exc).__name__)
+            raise
+        finally:
+            for span in spans:
+                span.end()
+
+    def _send_span(self, row: asyncpg.Record, topic: str) -> trace.Span:
+        return tracer.start_span(
+            span_name(SEND, topic),
+            context=Context(),
+            kind=trace.SpanKind.PRODUCER,
+            links=links_to(row["headers"]),
+            attributes=message_attributes(
+                operation=SEND,
+                topic=topic,
+                event_id=str(row["event_id"]),
+                event_type=row["event_type"],
+                key=row["key"].encode(),
+            ),
+        )
 
     async def _final_flush(self) -> None:
         try:

@@ -12,6 +12,7 @@ from functools import partial
 from uuid import UUID
 
 import asyncpg
+from opentelemetry import trace
 
 from ticketflow_automation.commands.calendars import known_calendars
 from ticketflow_automation.commands.firings import fire_rule
@@ -46,8 +47,10 @@ from ticketflow_automation.store.rule_timers import (
 )
 from ticketflow_common.business_time import WorkingCalendar
 from ticketflow_common.commit_hooks import after_commit
+from ticketflow_common.tracing import current_trace_carrier, linked_span
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 NO_EVENT: dict[str, object] = {}
 REPLAN_PAGE = 1000
 
@@ -148,7 +151,9 @@ async def replan_timers(
     )
     planned, no_due = _due_plans(holding, calendars)
     await drop_timers(conn=conn, timers=[*dropped, *no_due])
-    await store_timers(conn=conn, timers=planned, depth=depth, now=now)
+    await store_timers(
+        conn=conn, timers=planned, depth=depth, now=now, trace_carrier=current_trace_carrier()
+    )
 
 
 async def replan_rule_timers(*, conn: asyncpg.Connection, rule: Rule, now: datetime) -> int:
@@ -171,7 +176,9 @@ async def replan_rule_timers(*, conn: asyncpg.Connection, rule: Rule, now: datet
         holding, dropped = _sorted((compiled, after, state, row) for state, row in page)
         planned, no_due = _due_plans(holding, calendars)
         await drop_timers(conn=conn, timers=[*dropped, *no_due])
-        await store_timers(conn=conn, timers=planned, depth=1, now=now)
+        await store_timers(
+            conn=conn, timers=planned, depth=1, now=now, trace_carrier=current_trace_carrier()
+        )
         count += len(planned)
         cursor = page[-1][0].ticket_id
     return count
@@ -225,16 +232,18 @@ async def fire_due_timers(
             if due_now > now:  # the rule or its calendar changed since it was planned
                 moved.append((*pair, due_now))
                 continue
-            await _fire(
-                conn=conn,
-                timer=timer,
-                compiled=compiled,
-                after=after,
-                why=why,
-                calendar_known=after.calendar in calendars,
-                now=now,
-                max_chain_depth=max_chain_depth,
-            )
+            # Due hours after the event that planned it: a trace of its own, linked to that one.
+            with linked_span(tracer, "automation fire rule timer", cause=timer.trace_carrier):
+                await _fire(
+                    conn=conn,
+                    timer=timer,
+                    compiled=compiled,
+                    after=after,
+                    why=why,
+                    calendar_known=after.calendar in calendars,
+                    now=now,
+                    max_chain_depth=max_chain_depth,
+                )
             fired.append(pair)
         await mark_fired(conn=conn, pairs=fired, now=now)
         await drop_pairs(conn=conn, pairs=dropped)

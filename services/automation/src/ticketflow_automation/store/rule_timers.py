@@ -3,7 +3,7 @@
 anchor instant)."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +41,7 @@ class DueRuleTimer:
     due_at: datetime
     depth: int
     state: TicketState | None
+    trace_carrier: dict[str, str]
 
 
 async def ticket_timers(*, conn: asyncpg.Connection, ticket_id: UUID) -> dict[UUID, PlannedTimer]:
@@ -56,24 +57,32 @@ Planned = tuple[UUID, UUID, datetime, datetime]
 
 
 async def upsert_timers(
-    *, conn: asyncpg.Connection, timers: Sequence[Planned], depth: int, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    timers: Sequence[Planned],
+    depth: int,
+    now: datetime,
+    trace_carrier: Mapping[str, str],
 ) -> None:
     """Plan timers, pending (never again one fired for the same anchor, even by a replica
-    firing it meanwhile); wake the replicas if one is near."""
+    firing it meanwhile), with the trace that planned them; wake the replicas if one is near."""
     if not timers:
         return
     await conn.execute(
-        "INSERT INTO rule_timers (rule_id, ticket_id, anchor_at, due_at, depth, fired_at)"
-        " SELECT r, k, a, d, $5, NULL FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[],"
+        "INSERT INTO rule_timers"
+        " (rule_id, ticket_id, anchor_at, due_at, depth, fired_at, trace_carrier)"
+        " SELECT r, k, a, d, $5, NULL, $6 FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[],"
         " $4::timestamptz[]) AS v(r, k, a, d)"
         " ON CONFLICT (rule_id, ticket_id) DO UPDATE SET anchor_at = EXCLUDED.anchor_at,"
-        " due_at = EXCLUDED.due_at, depth = EXCLUDED.depth, fired_at = NULL"
+        " due_at = EXCLUDED.due_at, depth = EXCLUDED.depth, fired_at = NULL,"
+        " trace_carrier = EXCLUDED.trace_carrier"
         " WHERE rule_timers.fired_at IS NULL OR rule_timers.anchor_at <> EXCLUDED.anchor_at",
         [t[0] for t in timers],
         [t[1] for t in timers],
         [t[2] for t in timers],
         [t[3] for t in timers],
         depth,
+        dict(trace_carrier),
     )
     if min(t[3] for t in timers) <= now + NEAR_DUE:
         await notify_replicas(conn=conn)
@@ -144,7 +153,7 @@ async def claim_due(*, conn: asyncpg.Connection, now: datetime, limit: int) -> l
     skipping those another replica holds and those whose ticket an event is changing right now
     (its replan settles them); call inside the transaction that settles them."""
     rows = await conn.fetch(
-        "SELECT t.rule_id, t.ticket_id, t.anchor_at, t.due_at, t.depth, k.state,"
+        "SELECT t.rule_id, t.ticket_id, t.anchor_at, t.due_at, t.depth, t.trace_carrier, k.state,"
         " k.state IS NULL AND EXISTS (SELECT 1 FROM tickets x WHERE x.ticket_id = t.ticket_id)"
         " AS busy"
         " FROM rule_timers t LEFT JOIN LATERAL ("
@@ -163,6 +172,7 @@ async def claim_due(*, conn: asyncpg.Connection, now: datetime, limit: int) -> l
             due_at=r["due_at"],
             depth=r["depth"],
             state=_state(r["state"]),
+            trace_carrier=r["trace_carrier"],
         )
         for r in rows
         if not r["busy"]

@@ -3,12 +3,14 @@
 import logging
 import random
 import time
+from contextlib import AbstractContextManager
 
 import asyncpg
 from opentelemetry import trace
+from opentelemetry.util.types import AttributeValue
 
 from ticketflow_common.clock import Clock
-from ticketflow_common.tracing import context_from_carrier
+from ticketflow_common.tracing import context_from_carrier, linked_span
 from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.claims import Claimed
 from ticketflow_notify.commands.metrics import (
@@ -19,6 +21,7 @@ from ticketflow_notify.commands.metrics import (
 )
 from ticketflow_notify.commands.outcomes import record_outcome
 from ticketflow_notify.domain.outcomes import OutcomePolicy
+from ticketflow_notify.store.deliveries import ClaimedDelivery
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -36,15 +39,7 @@ async def deliver(
     """Takes the pool and the clock rather than a connection and `now`: no connection is held
     while the channel answers, and the outcome is recorded at the time it came."""
     delivery = claimed.delivery
-    with tracer.start_as_current_span(
-        f"notify deliver {delivery.event_type}",
-        context=context_from_carrier(delivery.trace_carrier),
-        kind=trace.SpanKind.PRODUCER,
-        attributes={
-            "ticketflow.delivery_id": str(delivery.id),
-            "ticketflow.channel": delivery.channel,
-        },
-    ):
+    with _delivery_span(delivery):
         started_at = clock()
         started = time.perf_counter()
         result = await senders.send(delivery, secrets=claimed.secrets, now=started_at)
@@ -72,3 +67,28 @@ async def deliver(
         log.warning("circuit opened", extra={"endpoint_id": str(delivery.endpoint_id)})
     if recorded.disabled:
         log.error("endpoint disabled", extra={"endpoint_id": str(delivery.endpoint_id)})
+
+
+def _delivery_span(delivery: ClaimedDelivery) -> AbstractContextManager[trace.Span]:
+    """A first attempt continues the trace of the event it tells about; a retry, minutes or
+    hours later, is a trace of its own linked to it."""
+    name = f"notify deliver {delivery.event_type}"
+    attributes: dict[str, AttributeValue] = {
+        "ticketflow.delivery_id": str(delivery.id),
+        "ticketflow.channel": delivery.channel,
+        "ticketflow.attempt": delivery.attempts,
+    }
+    if delivery.attempts > 1:  # the claim counted this attempt
+        return linked_span(
+            tracer,
+            name,
+            cause=delivery.trace_carrier,
+            kind=trace.SpanKind.PRODUCER,
+            attributes=attributes,
+        )
+    return tracer.start_as_current_span(
+        name,
+        context=context_from_carrier(delivery.trace_carrier),
+        kind=trace.SpanKind.PRODUCER,
+        attributes=attributes,
+    )

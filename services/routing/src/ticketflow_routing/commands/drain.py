@@ -7,7 +7,7 @@ from uuid import UUID
 import asyncpg
 from opentelemetry import trace
 
-from ticketflow_common.tracing import context_from_carrier
+from ticketflow_common.tracing import linked_span
 from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
 from ticketflow_routing.domain.assignments import AssignmentRequest
 from ticketflow_routing.domain.policy import RoutingPolicy
@@ -88,8 +88,9 @@ async def sweep_queues(
 
 
 def _span(name: str, queued: QueuedRef) -> AbstractContextManager[trace.Span]:
-    """A span continuing the trace that queued the ticket."""
-    return tracer.start_as_current_span(name, context=context_from_carrier(queued.trace_carrier))
+    """A ticket waits in the queue minutes or hours: its assignment is a trace of its own,
+    linked to the one that queued it."""
+    return linked_span(tracer, name, cause=queued.trace_carrier)
 
 
 async def _still_active(*, conn: asyncpg.Connection, queued: QueuedRef) -> TicketProjection | None:

@@ -17,7 +17,7 @@ from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import SlaBreached, SlaEscalated, SlaWarning
 from ticketflow_common.outbox import enqueue_events, event_for
-from ticketflow_common.tracing import context_from_carrier, current_trace_carrier
+from ticketflow_common.tracing import current_trace_carrier, linked_span
 from ticketflow_sla.commands.metrics import (
     SLA_BREACHES,
     SLA_ESCALATIONS,
@@ -97,10 +97,9 @@ async def fire_due_timers(*, conn: asyncpg.Connection, now: datetime, limit: int
                 policy = await get_policy(conn=conn, name=sla_clock.policy)
                 escalations[sla_clock.policy] = await escalation_of(conn=conn, policy=policy)
             ticket = tickets.get(sla_clock.ticket_id)
-            with tracer.start_as_current_span(
-                f"sla fire {timer.kind} timer",
-                context=context_from_carrier(sla_clock.trace_carrier),
-            ):
+            # Due minutes or days after the event that started the clock: a trace of its own,
+            # linked to that event's, and the firing's event carries this one on.
+            with linked_span(tracer, f"sla fire {timer.kind} timer", cause=sla_clock.trace_carrier):
                 firing = fire(
                     timer,
                     sla_clock,
