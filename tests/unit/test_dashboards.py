@@ -1,13 +1,17 @@
 """The Grafana dashboards: rendered from tools/dashboards, and every panel query is valid PromQL."""
 
-import importlib
 import subprocess
 from pathlib import Path
 
 import yaml
-from prometheus_client import REGISTRY
 
-from tests.prometheus_tools import PrometheusBinaries, concrete, dashboard_queries, metric_names
+from tests.prometheus_tools import (
+    PrometheusBinaries,
+    concrete,
+    dashboard_queries,
+    metric_names,
+    registered_metrics,
+)
 from tools.dashboards.__main__ import stale
 
 # Issue 7's list of what the first two dashboards show (issue 14's for Planning, issue 15's for
@@ -78,20 +82,6 @@ AUTOMATION_TOPICS = (
     "active rules",
     "rule timers pending",
 )
-# Importing a service's main module imports every module that registers its metrics.
-SERVICE_MAINS = tuple(
-    f"ticketflow_{name}.main"
-    for name in (
-        "intake",
-        "routing",
-        "sla",
-        "notify",
-        "insights",
-        "knowledge",
-        "mail",
-        "automation",
-    )
-)
 
 
 def test_committed_dashboards_are_what_tools_dashboards_renders() -> None:
@@ -117,17 +107,6 @@ def test_dashboards_show_what_the_issue_asks_for() -> None:
         if not any(topic in title for title in titles.get(dashboard, set()))
     ]
     assert not missing, "\n".join(missing)
-
-
-def registered_metrics() -> set[str]:
-    """Every metric family the services' code registers, as /metrics exposes it: counters only
-    by their _total name (the bare family name is no series at all)."""
-    for module in (*SERVICE_MAINS, "ticketflow_common.web"):
-        importlib.import_module(module)
-    return {
-        f"{family.name}_total" if family.type == "counter" else family.name
-        for family in REGISTRY.collect()
-    }
 
 
 def test_every_panel_query_reads_metrics_the_code_registers() -> None:
