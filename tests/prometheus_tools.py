@@ -23,7 +23,13 @@ INSTALL_SCRIPT = ROOT / "infra" / "local" / "prometheus.sh"
 PROMETHEUS_DIR = ROOT / "infra" / "prometheus"
 DASHBOARDS = ROOT / "infra" / "grafana" / "dashboards"
 # What Grafana puts in place of its variables; the live test widens the windows to its run.
-GRAFANA_DEFAULTS = {"__rate_interval": "1m", "__range": "1h", "__interval": "15s"}
+GRAFANA_DEFAULTS = {
+    "__rate_interval": "1m",
+    "__range": "1h",
+    "__interval": "15s",
+    "job": ".*",
+    "instance": ".*",
+}
 # Importing a service's main module imports every module that registers its metrics.
 SERVICE_MAINS = tuple(
     f"ticketflow_{name}.main"
