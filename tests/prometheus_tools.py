@@ -2,6 +2,7 @@
 with Grafana's variables made concrete, and a throwaway server on 127.0.0.1."""
 
 import asyncio
+import importlib
 import json
 import math
 import re
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import yaml
+from prometheus_client import REGISTRY
 
 from tests.infra import ROOT
 
@@ -21,7 +23,28 @@ INSTALL_SCRIPT = ROOT / "infra" / "local" / "prometheus.sh"
 PROMETHEUS_DIR = ROOT / "infra" / "prometheus"
 DASHBOARDS = ROOT / "infra" / "grafana" / "dashboards"
 # What Grafana puts in place of its variables; the live test widens the windows to its run.
-GRAFANA_DEFAULTS = {"__rate_interval": "1m", "__range": "1h", "__interval": "15s"}
+GRAFANA_DEFAULTS = {
+    "__rate_interval": "1m",
+    "__range": "1h",
+    "__interval": "15s",
+    "job": ".*",
+    "instance": ".*",
+}
+# Importing a service's main module imports every module that registers its metrics.
+SERVICE_MAINS = tuple(
+    f"ticketflow_{name}.main"
+    for name in (
+        "intake",
+        "routing",
+        "sla",
+        "notify",
+        "insights",
+        "knowledge",
+        "mail",
+        "identity",
+        "automation",
+    )
+)
 _VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}|\[\[(\w+)\]\]")
 
 
@@ -89,6 +112,17 @@ def metric_names(expr: str) -> set[str]:
     """The Ticketflow and process metric families an expression reads."""
     names = set(re.findall(r"\b((?:ticketflow|process)_[a-z0-9_]+)", expr))
     return {re.sub(r"_(bucket|sum|count)$", "", name) for name in names}
+
+
+def registered_metrics() -> set[str]:
+    """Every metric family the services' code registers, as /metrics exposes it: counters only
+    by their _total name (the bare family name is no series at all)."""
+    for module in (*SERVICE_MAINS, "ticketflow_common.web"):
+        importlib.import_module(module)
+    return {
+        f"{family.name}_total" if family.type == "counter" else family.name
+        for family in REGISTRY.collect()
+    }
 
 
 def scrape_config(targets: Mapping[str, str], *, rule_files: list[Path]) -> dict[str, Any]:

@@ -61,7 +61,13 @@ TARGETS = Targets(
     escalation_delays=(0.2, 0.4),
 )
 # Grafana's variables, widened to cover the whole load (Prometheus scrapes every second).
-LIVE_VARIABLES = {"__rate_interval": "10m", "__range": "1h", "__interval": "1s"}
+LIVE_VARIABLES = {
+    "__rate_interval": "10m",
+    "__range": "1h",
+    "__interval": "1s",
+    "job": ".*",
+    "instance": ".*",
+}
 
 
 @pytest.fixture(scope="module")

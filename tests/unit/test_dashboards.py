@@ -1,14 +1,27 @@
-"""The Grafana dashboards: rendered from tools/dashboards, and every panel query is valid PromQL."""
+"""The Grafana dashboards: rendered from tools/dashboards, every panel query valid PromQL, and
+every dashboard selectable by datasource, job and instance."""
 
-import importlib
+import json
+import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import yaml
-from prometheus_client import REGISTRY
 
-from tests.prometheus_tools import PrometheusBinaries, concrete, dashboard_queries, metric_names
+from tests.prometheus_tools import (
+    DASHBOARDS,
+    PrometheusBinaries,
+    concrete,
+    dashboard_queries,
+    metric_names,
+    registered_metrics,
+)
+from tests.unit.test_docker_compose import dashboard_panels
 from tools.dashboards.__main__ import stale
+
+# A selector of a scraped series (a Ticketflow or process metric, or `up`) and its matchers.
+SERIES_SELECTOR = re.compile(r"\b((?:ticketflow|process)_[a-z0-9_]+|up)\b(?:\{([^}]*)\})?")
 
 # Issue 7's list of what the first two dashboards show (issue 14's for Planning, issue 15's for
 # Knowledge, issue 18's for Automation), by a word each panel title must contain.
@@ -78,20 +91,6 @@ AUTOMATION_TOPICS = (
     "active rules",
     "rule timers pending",
 )
-# Importing a service's main module imports every module that registers its metrics.
-SERVICE_MAINS = tuple(
-    f"ticketflow_{name}.main"
-    for name in (
-        "intake",
-        "routing",
-        "sla",
-        "notify",
-        "insights",
-        "knowledge",
-        "mail",
-        "automation",
-    )
-)
 
 
 def test_committed_dashboards_are_what_tools_dashboards_renders() -> None:
@@ -117,18 +116,6 @@ def test_dashboards_show_what_the_issue_asks_for() -> None:
         if not any(topic in title for title in titles.get(dashboard, set()))
     ]
     assert not missing, "\n".join(missing)
-
-
-def registered_metrics() -> set[str]:
-    """Every metric family the services' code registers, counters also by their _total name."""
-    for module in (*SERVICE_MAINS, "ticketflow_common.web"):
-        importlib.import_module(module)
-    names = set()
-    for family in REGISTRY.collect():
-        names.add(family.name)
-        if family.type == "counter":
-            names.add(f"{family.name}_total")
-    return names
 
 
 def test_every_panel_query_reads_metrics_the_code_registers() -> None:
@@ -172,3 +159,59 @@ def test_every_panel_query_is_valid_promql(
         for i, query in reversed(list(enumerate(queries))):  # query_12 before query_1
             named = named.replace(f"panel:query_{i}", str(query))
         raise AssertionError(named)
+
+
+def _dashboards() -> list[dict[str, Any]]:
+    return [
+        json.loads(path.read_text(encoding="utf-8")) for path in sorted(DASHBOARDS.glob("*.json"))
+    ]
+
+
+def test_every_dashboard_has_datasource_job_and_instance_variables() -> None:
+    """One dashboard for any Prometheus (staging, production) and any replica of a service."""
+    problems = []
+    for model in _dashboards():
+        variables = {v["name"]: v for v in model["templating"]["list"]}
+        if variables.get("datasource", {}).get("type") != "datasource":
+            problems.append(f"{model['title']}: no datasource variable")
+        elif variables["datasource"].get("query") != "prometheus":
+            problems.append(f"{model['title']}: the datasource variable is not of Prometheus")
+        for name in ("job", "instance"):
+            variable = variables.get(name, {})
+            if variable.get("type") != "query" or f", {name})" not in variable.get(
+                "definition", ""
+            ):
+                problems.append(
+                    f"{model['title']}: no {name} variable of label_values(..., {name})"
+                )
+            elif not (variable.get("includeAll") and variable.get("multi")):
+                problems.append(f"{model['title']}: {name} cannot select all or several")
+        if '"$job"' not in variables.get("instance", {}).get("definition", ""):
+            problems.append(f"{model['title']}: instances are not those of the selected jobs")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_panel_and_query_reads_the_selected_datasource() -> None:
+    wrong = [
+        f"{model['title']} / {panel['title']}{' / ' + where if where else ''}: {source}"
+        for model in _dashboards()
+        for panel in dashboard_panels(model["panels"])
+        for where, source in [
+            ("", panel.get("datasource")),
+            *((t["refId"], t.get("datasource")) for t in panel.get("targets", [])),
+        ]
+        if source != {"type": "prometheus", "uid": "${datasource}"}
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_series_a_query_selects_is_filtered_on_job_and_instance() -> None:
+    """A query without the filters shows every replica's series whatever one selects."""
+    unscoped = [
+        f"{query}: {selector.group(0)}"
+        for query in dashboard_queries()
+        for selector in SERIES_SELECTOR.finditer(query.expr)
+        if not {'job=~"$job"', 'instance=~"$instance"'}
+        <= {m.strip() for m in (selector.group(2) or "").split(",")}
+    ]
+    assert not unscoped, "\n".join(unscoped)

@@ -309,9 +309,14 @@ def test_grafana_provisioning_matches_the_mounts(services: dict[str, dict[str, A
         for source in _load_yaml(f).get("datasources", [])
     }
     for path in sorted(DASHBOARDS.glob("*.json")):
-        for panel in dashboard_panels(json.loads(path.read_text(encoding="utf-8"))["panels"]):
+        model = json.loads(path.read_text(encoding="utf-8"))
+        # `${datasource}` is the dashboard's variable: its default must be provisioned.
+        variables = {v["name"]: v for v in model.get("templating", {}).get("list", [])}
+        default = variables.get("datasource", {}).get("current", {}).get("value")
+        for panel in dashboard_panels(model["panels"]):
             source = panel.get("datasource")
             uid = source.get("uid") if isinstance(source, dict) else None
+            uid = default if uid == "${datasource}" else uid
             assert uid in (None, *uids), (
                 f"{path.name}: panel {panel.get('title')!r} uses datasource {uid!r}, "
                 f"provisioned are {sorted(map(str, uids))}"

@@ -1,13 +1,21 @@
 """Grafana dashboard JSON from a few typed building blocks: queries, panels and rows.
 
-Panels are laid out left to right in rows of 24 grid units; every panel and query uses the
-Prometheus data source provisioned by `infra/grafana/provisioning/datasources/prometheus.yml`.
+Panels are laid out left to right in rows of 24 grid units. Every dashboard has three template
+variables: `datasource` (any Prometheus; by default the one provisioned by
+`infra/grafana/provisioning/datasources/prometheus.yml`), `job` and `instance`; every panel and
+query uses `$datasource`, and every series a query selects is filtered on `job=~"$job"` and
+`instance=~"$instance"` (added here, so no query can forget them).
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+DEFAULT_DATASOURCE = "prometheus"
+SCOPE = 'job=~"$job", instance=~"$instance"'
+# A selector of a scraped series: a Ticketflow or process metric, or `up`, with its matchers.
+_SELECTOR = re.compile(r"\b((?:ticketflow|process)_[a-z0-9_]+|up)\b(?:\{([^}]*)\})?")
 GRID_WIDTH = 24
 PANEL_HEIGHT = 8
 ROW_HEIGHT = 1
@@ -112,11 +120,57 @@ def _options(panel: Panel) -> dict[str, Any]:
     }
 
 
+def scoped(expr: str) -> str:
+    """`expr` with every series selector filtered on the dashboard's job and instance."""
+
+    def scope(match: re.Match[str]) -> str:
+        matchers = (match.group(2) or "").strip()
+        return f"{match.group(1)}{{{matchers + ', ' if matchers else ''}{SCOPE}}}"
+
+    return _SELECTOR.sub(scope, expr)
+
+
+def _variables() -> list[dict[str, Any]]:
+    """Which Prometheus, and which services' jobs and instances, every query reads."""
+
+    def query_variable(name: str, label: str, selector: str) -> dict[str, Any]:
+        definition = f"label_values({selector}, {label})"
+        return {
+            "type": "query",
+            "name": name,
+            "label": label,
+            "datasource": DATASOURCE,
+            "definition": definition,
+            "query": {"query": definition, "refId": f"{name}-values"},
+            "refresh": 2,
+            "sort": 1,
+            "multi": True,
+            "includeAll": True,
+            "allValue": ".*",
+            "current": {"selected": True, "text": ["All"], "value": ["$__all"]},
+            "hide": 0,
+        }
+
+    return [
+        {
+            "type": "datasource",
+            "name": "datasource",
+            "label": "Data source",
+            "query": "prometheus",
+            "regex": "",
+            "current": {"selected": True, "text": "Prometheus", "value": DEFAULT_DATASOURCE},
+            "hide": 0,
+        },
+        query_variable("job", "job", 'up{job!="prometheus"}'),
+        query_variable("instance", "instance", 'up{job=~"$job"}'),
+    ]
+
+
 def _target(query: Query, ref: str) -> dict[str, Any]:
     return {
         "refId": ref,
         "datasource": DATASOURCE,
-        "expr": query.expr,
+        "expr": scoped(query.expr),
         "legendFormat": query.legend or "__auto",
         "range": not query.instant,
         "instant": query.instant,
@@ -175,7 +229,7 @@ def render(dashboard: Dashboard) -> dict[str, Any]:
         "time": {"from": dashboard.time_from, "to": "now"},
         "timepicker": {},
         "timezone": "browser",
-        "templating": {"list": []},
+        "templating": {"list": _variables()},
         "annotations": {"list": []},
         "links": [
             {

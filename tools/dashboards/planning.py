@@ -11,7 +11,7 @@ from tools.dashboards.promql import per_hour
 ARRIVALS = "ticketflow_insights_arrivals_total"
 FORECAST = "ticketflow_insights_forecast_arrivals"
 ACTUAL = "ticketflow_insights_actual_arrivals"
-WAPE = "ticketflow_insights_forecast_wape"
+WAPE = "ticketflow_insights_forecast_wape_ratio"
 REQUIRED = "ticketflow_insights_required_agents"
 SCHEDULED = "ticketflow_insights_scheduled_agents"
 GAPS = "ticketflow_insights_staffing_gaps"

@@ -94,10 +94,10 @@ async def test_a_refit_stores_four_weeks_from_today_and_a_backtest_that_beats_th
         ("billing", 60, "model"),
     }
     wape = REGISTRY.get_sample_value(
-        "ticketflow_insights_forecast_wape", {"team": "billing", "model": "model"}
+        "ticketflow_insights_forecast_wape_ratio", {"team": "billing", "model": "model"}
     )
     naive = REGISTRY.get_sample_value(
-        "ticketflow_insights_forecast_wape", {"team": "billing", "model": "seasonal_naive"}
+        "ticketflow_insights_forecast_wape_ratio", {"team": "billing", "model": "seasonal_naive"}
     )
     assert wape is not None
     assert naive is not None

@@ -1,6 +1,16 @@
-"""Prometheus metrics every service exposes: RED for HTTP and consumers, outbox and lag."""
+"""Prometheus metrics every service exposes: RED for HTTP and consumers, outbox and lag.
 
-from prometheus_client import Counter, Gauge, Histogram
+Services define their own metrics with the `Counter`, `Gauge` and `Histogram` imported from
+here, so that `_created` series are off before any metric exists: prometheus_client decides
+per metric, when it is made, and they double the series for no figure anyone reads. Counters
+are named with their `_total`, as they are exposed (and grepped for).
+"""
+
+from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
+
+disable_created_metrics()  # type: ignore[no-untyped-call]
+
+__all__ = ["Counter", "Gauge", "Histogram"]
 
 HTTP_REQUESTS = Counter(
     "ticketflow_http_requests_total",

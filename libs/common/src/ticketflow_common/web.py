@@ -123,6 +123,11 @@ async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+PROBE_PATHS = frozenset(route.path for route in health.routes if isinstance(route, APIRoute))
+"""/healthz, /readyz and /metrics: kept out of the RED figures, as probes and scrapes are not
+traffic (a replica idle but for them would show a busy, fast API)."""
+
+
 async def _postgres_answers(pool: asyncpg.Pool) -> None:
     async with pool.acquire() as conn:
         await conn.fetchval("SELECT 1")
@@ -195,20 +200,19 @@ def protected_routers(routers: list[APIRouter]) -> list[APIRouter]:
 def open_paths(app: FastAPI) -> set[str]:
     """Paths answered without credentials: health, readiness, metrics and the API docs."""
     documents = (app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
-    return {route.path for route in health.routes if isinstance(route, APIRoute)} | {
-        path for path in documents if path
-    }
+    return set(PROBE_PATHS) | {path for path in documents if path}
 
 
 class RedMetrics:
-    """Rate, errors and duration per route template (pure ASGI: no per-request task)."""
+    """Rate, errors and duration per route template (pure ASGI: no per-request task); probes
+    and scrapes (`PROBE_PATHS`) are left out, or every replica's RED figures are mostly them."""
 
     def __init__(self, app: ASGIApp, *, service: str) -> None:
         self.app = app
         self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in PROBE_PATHS:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

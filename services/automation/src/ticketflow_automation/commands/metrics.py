@@ -1,20 +1,20 @@
 """Automation's Prometheus metrics (names: ticketflow_automation_*)."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from ticketflow_common.metrics import Counter, Gauge, Histogram
 
 RULES_ACTIVE = Gauge("ticketflow_automation_rules_active", "Enabled rules, by kind", ["kind"])
 RULE_TIMERS_PENDING = Gauge(
     "ticketflow_automation_rule_timers_pending", "Time-based rule timers waiting to fall due"
 )
 FIRINGS = Counter(
-    "ticketflow_automation_firings", "Rule firings, by trigger (event, timer)", ["trigger"]
+    "ticketflow_automation_firings_total", "Rule firings, by trigger (event, timer)", ["trigger"]
 )
 SUPPRESSED = Counter(
-    "ticketflow_automation_suppressed",
+    "ticketflow_automation_suppressed_total",
     "Firings stopped by a rule's firing limit or the chain depth, by reason",
     ["reason"],
 )
-MACROS_APPLIED = Counter("ticketflow_automation_macros_applied", "Macros applied by agents")
+MACROS_APPLIED = Counter("ticketflow_automation_macros_applied_total", "Macros applied by agents")
 EVALUATION_SECONDS = Histogram(
     "ticketflow_automation_evaluation_seconds",
     "Time to evaluate the active rules against one event",

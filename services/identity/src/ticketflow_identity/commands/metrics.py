@@ -1,9 +1,9 @@
 """Identity's Prometheus metrics (names: ticketflow_identity_*)."""
 
-from prometheus_client import Counter, Gauge
+from ticketflow_common.metrics import Counter, Gauge
 
 TOKENS_ISSUED = Counter(
-    "ticketflow_identity_tokens_issued",
+    "ticketflow_identity_tokens_issued_total",
     "Access tokens issued, by grant (api_key, token_exchange) and role",
     ["grant", "role"],
 )

@@ -1,6 +1,6 @@
 """Insights' Prometheus metrics, set by its commands."""
 
-from prometheus_client import Counter, Gauge
+from ticketflow_common.metrics import Counter, Gauge
 
 INSIGHTS_OPEN_TICKETS = Gauge(
     "ticketflow_insights_open_tickets", "Open tickets per team, as the facts know them.", ["team"]
@@ -33,7 +33,7 @@ INSIGHTS_AT_RISK_EVENTS = Counter(
 )
 # facts
 INSIGHTS_ARRIVALS = Counter(
-    "ticketflow_insights_arrivals",
+    "ticketflow_insights_arrivals_total",
     "Tickets created, per team and channel, as insights ingested them.",
     ["team", "channel"],
 )
@@ -50,8 +50,9 @@ INSIGHTS_ACTUAL_ARRIVALS = Gauge(
     ["team"],
 )
 INSIGHTS_FORECAST_WAPE = Gauge(
-    "ticketflow_insights_forecast_wape",
-    "Backtest WAPE of the 30-minute forecast: the model and the seasonal-naive baseline.",
+    "ticketflow_insights_forecast_wape_ratio",
+    "Backtest WAPE of the 30-minute forecast (0.1 is 10%): the model and the seasonal-naive"
+    " baseline.",
     ["team", "model"],
 )
 

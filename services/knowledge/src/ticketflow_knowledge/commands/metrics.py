@@ -1,6 +1,6 @@
 """Knowledge's Prometheus metrics, set by its commands."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from ticketflow_common.metrics import Counter, Gauge, Histogram
 
 KNOWLEDGE_ITEMS = Gauge(
     "ticketflow_knowledge_items",
@@ -27,7 +27,7 @@ KNOWLEDGE_ANSWERS = Counter(
 
 # problems and known errors
 KNOWLEDGE_PROBLEMS_RESOLVED = Counter(
-    "ticketflow_knowledge_problems_resolved",
+    "ticketflow_knowledge_problems_resolved_total",
     "Problems resolved with a permanent fix (each announced once as problem.resolved).",
 )
 

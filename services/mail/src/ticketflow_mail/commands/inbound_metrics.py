@@ -1,6 +1,6 @@
 """Mail's metrics of inbound mail: stored, accepted, refused by reason, processing time."""
 
-from prometheus_client import Counter, Histogram
+from ticketflow_common.metrics import Counter, Histogram
 
 MAIL_RECEIVED = Counter(
     "ticketflow_mail_received_total",

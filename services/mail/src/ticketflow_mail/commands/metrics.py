@@ -1,6 +1,6 @@
 """Mail's Prometheus metrics (names: ticketflow_mail_*)."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from ticketflow_common.metrics import Counter, Gauge, Histogram
 
 MAIL_STORED = Gauge(
     "ticketflow_mail_stored",
@@ -30,7 +30,7 @@ COMMENT_TO_SENT_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36000),
 )
 REPLIES_STORED = Gauge(
-    "ticketflow_mail_replies",
+    "ticketflow_mail_replies_stored",
     "Stored replies by status (pending: waiting or retrying).",
     ["status"],
 )

@@ -1,6 +1,6 @@
 """Notify's own Prometheus metrics: outcomes per channel, latency, backlog, disabled endpoints."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from ticketflow_common.metrics import Counter, Gauge, Histogram
 
 DELIVERY_ATTEMPTS = Counter(
     "ticketflow_notify_delivery_attempts_total",

@@ -3,8 +3,8 @@
 from datetime import datetime
 
 import asyncpg
-from prometheus_client import Gauge
 
+from ticketflow_common.metrics import Gauge
 from ticketflow_routing.commands.metrics import (
     AGENT_UTILISATION,
     AGENTS_ONLINE,

@@ -1,6 +1,6 @@
 """Routing's business metrics: assignment latency, queues, unowned tickets, utilisation."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from ticketflow_common.metrics import Counter, Gauge, Histogram
 
 ASSIGNMENT_LATENCY = Histogram(
     "ticketflow_routing_assignment_latency_seconds",

@@ -1,7 +1,6 @@
 """SLA's business metrics: warnings, breaches, escalations, outcomes, timers and their lateness."""
 
-from prometheus_client import Counter, Gauge, Histogram
-
+from ticketflow_common.metrics import Counter, Gauge, Histogram
 from ticketflow_sla.domain.tickets import TicketProjection
 
 SLA_STARTED = Counter(
