@@ -7,7 +7,7 @@ only the scrape `job`, which infra/prometheus/prometheus.yml names after the ser
 from tools.dashboards.layout import Dashboard, Panel, Query, Row, Threshold
 from tools.dashboards.promql import quantile
 
-JOBS = '{job=~"intake|routing|sla|notify|insights|knowledge|mail|automation"}'
+JOBS = '{job=~"intake|routing|sla|notify|insights|knowledge|mail|identity|automation"}'
 REQUESTS = "ticketflow_http_requests_total"
 HTTP_RATE = f"sum by (service) (rate({REQUESTS}[$__rate_interval]))"
 
