@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from ticketflow_common.events import Priority
 from ticketflow_common.input_model import InputModel
-from ticketflow_notify.domain.endpoints import EmailAddress, EventTypeName
+from ticketflow_notify.domain.endpoints import EmailAddress, EventTypePattern
 
 Role = Literal["assignee", "team_lead", "escalation_targets", "watchers", "requester"]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -36,14 +36,31 @@ Target = Annotated[EndpointTarget | EmailTarget | RoleTarget, Field(discriminato
 
 
 class SubscriptionFilter(InputModel):
-    """Empty lists match everything; a non-empty one needs the event's value to be in it."""
+    """Empty lists match everything; a non-empty one needs the event's value to be in it (for
+    tags: one of the ticket's tags; for event types: a type or pattern such as `sla.*`)."""
 
-    event_types: list[EventTypeName] = Field(default_factory=list, max_length=50)
+    event_types: list[EventTypePattern] = Field(
+        default_factory=list, max_length=50, description="Types or patterns: `sla.*`, `*`."
+    )
     teams: list[Name] = Field(default_factory=list, max_length=100)
     priorities: list[Priority] = Field(default_factory=list, max_length=4)
     policies: list[Name] = Field(default_factory=list, max_length=100)
     min_escalation_level: int | None = Field(
         default=None, ge=1, le=20, description="Only escalations at this level or above."
+    )
+    categories: list[Name] = Field(
+        default_factory=list, max_length=100, description="The ticket's category."
+    )
+    tags: list[Name] = Field(
+        default_factory=list, max_length=100, description="Any one of the ticket's tags."
+    )
+    tiers: list[Name] = Field(
+        default_factory=list, max_length=20, description="The requester's tier, e.g. vip."
+    )
+    requesters: list[Name] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The requester's id or email address (case-insensitive).",
     )
 
 
@@ -95,10 +112,36 @@ class EventFacts:
     priority: str | None
     policy: str | None
     escalation_level: int | None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    tier: str | None = None
+    requesters: tuple[str, ...] = ()
+
+
+def type_matches(pattern: str, event_type: str) -> bool:
+    """`*` matches every type, `sla.*` every `sla.` type, anything else only itself."""
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return event_type.startswith(pattern[:-1])
+    return pattern == event_type
+
+
+def _requester_matches(wanted: list[str], requesters: tuple[str, ...]) -> bool:
+    known = {r.casefold() for r in requesters}
+    return any(w.casefold() in known for w in wanted)
 
 
 def matches(rule: SubscriptionFilter, facts: EventFacts) -> bool:
-    if rule.event_types and facts.event_type not in rule.event_types:
+    if rule.event_types and not any(type_matches(p, facts.event_type) for p in rule.event_types):
+        return False
+    if rule.categories and facts.category not in rule.categories:
+        return False
+    if rule.tags and not set(rule.tags) & set(facts.tags):
+        return False
+    if rule.tiers and facts.tier not in rule.tiers:
+        return False
+    if rule.requesters and not _requester_matches(rule.requesters, facts.requesters):
         return False
     if rule.teams and facts.team not in rule.teams:
         return False
