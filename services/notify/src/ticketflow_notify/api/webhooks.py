@@ -18,7 +18,7 @@ class WebhookEvent(BaseModel):
     """A webhook's body: the CloudEvent (structured JSON mode) as notify consumed it."""
 
     specversion: Literal["1.0"] = "1.0"
-    id: UUID = Field(description="The event's id; the same in `webhook-id`.")
+    id: UUID = Field(description="The event's id (one per event, whichever endpoint).")
     source: str
     type: str
     time: datetime
@@ -36,7 +36,9 @@ class TestEventData(BaseModel):
     test: Literal[True] = True
 
 
-WebhookId = Annotated[str, Header(alias="webhook-id", description="The event id (dedupe key).")]
+WebhookId = Annotated[
+    str, Header(alias="webhook-id", description="The delivery id: the same on retries.")
+]
 WebhookTimestamp = Annotated[
     str, Header(alias="webhook-timestamp", description="Unix seconds when it was signed.")
 ]
