@@ -14,7 +14,7 @@ from ticketflow_notify.api.deps import (
     deleted,
     found,
 )
-from ticketflow_notify.commands import endpoints, test_events
+from ticketflow_notify.commands import endpoint_test_events, endpoints
 from ticketflow_notify.commands.ownership import require_endpoint
 from ticketflow_notify.domain.deliveries import Replayed, ReplayRange
 from ticketflow_notify.domain.endpoints import (
@@ -155,7 +155,7 @@ async def send_test_event(
     (headers, signatures and retries as every delivery); follow it at /deliveries/{id}."""
     async with pool.acquire() as conn:
         await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
-        sent = await test_events.send_test_event(
+        sent = await endpoint_test_events.send_test_event(
             conn=conn, endpoint_id=endpoint_id, body=body or SendTestEvent(), now=now
         )
     return found(sent, f"endpoint {endpoint_id}")

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Header
 from pydantic import BaseModel, Field, create_model
 
 from ticketflow_common.events import EVENT_MODELS
-from ticketflow_notify.commands.test_events import TEST_EVENT_TYPE
+from ticketflow_notify.commands.endpoint_test_events import TEST_EVENT_TYPE
 from ticketflow_notify.domain.deliveries import FORWARDED_TOPICS
 
 
@@ -100,7 +100,7 @@ def describe_webhooks(app: FastAPI) -> None:
         body_model = create_model(
             _schema_name(event_type),
             __base__=WebhookEvent,
-            type=(only_this, event_type),
+            type=(only_this, ...),
             data=(payload, ...),
         )
         app.webhooks.add_api_route(
