@@ -102,6 +102,8 @@ async def test_wildcard_and_ticket_filters_deliver_exactly_the_matching_events(
         made = await api.post("/subscriptions", json={**rule, "target": target})
         assert made.status_code == 201, made.text
         assert all(made.json()[k] == v for k, v in rule.items())
+    # an endpoint's own subscription takes the same filters
+    await endpoint_at(api, receiver.url("billing"), event_types=["sla.*"], categories=["billing"])
     a, b = uuid.uuid4(), uuid.uuid4()
     events = [
         ticket(a, category="network", tags=["vpn"], tier="vip", email="ada@example.com"),
@@ -114,7 +116,7 @@ async def test_wildcard_and_ticket_filters_deliver_exactly_the_matching_events(
         await notify.deliver(event)
     await send_due(notify_pool, FakeClock(T0))
 
-    got: dict[str, set[tuple[str, str]]] = {name: set() for name in filters}
+    got: dict[str, set[tuple[str, str]]] = {name: set() for name in [*filters, "billing"]}
     for request in receiver.received:
         body = json.loads(request.body)
         got[request.path].add((body["type"], body["subject"]))
@@ -127,6 +129,7 @@ async def test_wildcard_and_ticket_filters_deliver_exactly_the_matching_events(
         "vpn_sla": {("sla.breached", str(a))},
         "vip": of_a,
         "ada": of_a,
+        "billing": {("sla.breached", str(b))},
     }
 
 

@@ -8,6 +8,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from ticketflow_common.input_model import InputModel
 from ticketflow_notify.domain.signing import Signing
+from ticketflow_notify.domain.ticket_filters import TicketFilter
 from ticketflow_notify.domain.url_credentials import MaskedUrl
 
 EventTypeName = Annotated[
@@ -30,7 +31,9 @@ WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2048)]
 MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600
 
 
-class NewEndpoint(InputModel):
+class NewEndpoint(TicketFilter):
+    """An endpoint; the ticket filters (and `event_types`) are its own subscription's."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [

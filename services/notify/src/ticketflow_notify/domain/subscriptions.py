@@ -5,14 +5,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
 from ticketflow_common.events import Priority
 from ticketflow_common.input_model import InputModel
 from ticketflow_notify.domain.endpoints import EmailAddress, EventTypePattern
+from ticketflow_notify.domain.ticket_filters import Name, TicketFilter
 
 Role = Literal["assignee", "team_lead", "escalation_targets", "watchers", "requester"]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class EndpointTarget(InputModel):
@@ -35,7 +35,7 @@ class RoleTarget(InputModel):
 Target = Annotated[EndpointTarget | EmailTarget | RoleTarget, Field(discriminator="kind")]
 
 
-class SubscriptionFilter(InputModel):
+class SubscriptionFilter(TicketFilter):
     """Empty lists match everything; a non-empty one needs the event's value to be in it (for
     tags: one of the ticket's tags; for event types: a type or pattern such as `sla.*`)."""
 
@@ -47,20 +47,6 @@ class SubscriptionFilter(InputModel):
     policies: list[Name] = Field(default_factory=list, max_length=100)
     min_escalation_level: int | None = Field(
         default=None, ge=1, le=20, description="Only escalations at this level or above."
-    )
-    categories: list[Name] = Field(
-        default_factory=list, max_length=100, description="The ticket's category."
-    )
-    tags: list[Name] = Field(
-        default_factory=list, max_length=100, description="Any one of the ticket's tags."
-    )
-    tiers: list[Name] = Field(
-        default_factory=list, max_length=20, description="The requester's tier, e.g. vip."
-    )
-    requesters: list[Name] = Field(
-        default_factory=list,
-        max_length=100,
-        description="The requester's id or email address (case-insensitive).",
     )
 
 

@@ -56,12 +56,17 @@ async def insert_endpoint(
         )
         if new.subscribe:
             await conn.execute(
-                "INSERT INTO subscriptions (id, description, event_types, endpoint_id, owner)"
-                " VALUES ($1, 'created with the endpoint', $2, $3, $4)",
+                "INSERT INTO subscriptions (id, description, event_types, endpoint_id, owner,"
+                " categories, tags, tiers, requesters)"
+                " VALUES ($1, 'created with the endpoint', $2, $3, $4, $5, $6, $7, $8)",
                 uuid4(),
                 new.event_types,
                 endpoint_id,
                 owner,
+                new.categories,
+                new.tags,
+                new.tiers,
+                new.requesters,
             )
     shown = shown_key(secret)
     if is_asymmetric(secret):
