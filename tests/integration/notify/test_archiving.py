@@ -1,9 +1,11 @@
-"""Endpoints are archived; one that subscriptions or pending deliveries use is refused."""
+"""Deleting an endpoint archives it: its subscriptions go, its pending deliveries are
+cancelled, nothing is sent to it again, and it is 404 from then on."""
 
 import uuid
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
 from tests.integration.notify.conftest import (
@@ -12,6 +14,8 @@ from tests.integration.notify.conftest import (
     NotifyHarness,
     Receiver,
     api_client,
+    build_dispatcher,
+    drain,
     fan_out,
     notify_settings,
 )
@@ -20,15 +24,7 @@ from tests.integration.notify.events import breached
 pytestmark = pytest.mark.integration
 
 
-async def snapshot(pool: asyncpg.Pool) -> list[Any]:
-    async with pool.acquire() as conn:
-        return [
-            [dict(r) for r in await conn.fetch(f"SELECT * FROM {table} ORDER BY 1")]
-            for table in ("endpoints", "endpoint_secrets", "subscriptions", "deliveries")
-        ]
-
-
-async def test_endpoint_in_use_is_refused_then_archived(
+async def test_deleting_an_endpoint_drops_its_subscriptions_and_cancels_what_is_pending(
     notify: NotifyHarness, notify_pool: asyncpg.Pool, receiver: Receiver
 ) -> None:
     clock = FakeClock(T0)
@@ -38,43 +34,36 @@ async def test_endpoint_in_use_is_refused_then_archived(
         [subscription] = (
             await api.get("/subscriptions", params={"endpoint_id": endpoint["id"]})
         ).json()
-        before = await snapshot(notify_pool)
-        subscribed = await api.delete(path)
-        assert await snapshot(notify_pool) == before
-
         await fan_out(notify_pool, breached(uuid.uuid4()), now=clock.now)
-        await api.delete(f"/subscriptions/{subscription['id']}")
         [delivery] = (await api.get("/deliveries", params={"endpoint_id": endpoint["id"]})).json()
-        before = await snapshot(notify_pool)
-        pending = await api.delete(path)
-        assert await snapshot(notify_pool) == before
 
-        await api.patch(path, json={"enabled": False})
         archived = await api.delete(path)
-        held_back = (await api.get(f"/deliveries/{delivery['id']}")).json()
+        cancelled = (await api.get(f"/deliveries/{delivery['id']}")).json()
+        after = await fan_out(notify_pool, breached(uuid.uuid4()), now=clock.now)
+        async with httpx.AsyncClient() as http:
+            attempts = await drain(build_dispatcher(notify_pool, http, clock=clock))
         read = await api.get(path)
+        unsubscribed = await api.get(f"/subscriptions/{subscription['id']}")
         again = await api.delete(path)
         patched = await api.patch(path, json={"description": "x"})
+        tested = await api.post(f"{path}/test")
         listed = (await api.get("/endpoints")).json()
         resubscribed = await api.post(
             "/subscriptions", json={"target": {"kind": "endpoint", "endpoint_id": endpoint["id"]}}
         )
         unknown = await api.delete(f"/endpoints/{uuid.uuid4()}")
-    assert subscribed.status_code == 409
-    assert subscribed.headers["content-type"] == "application/problem+json"
-    assert subscribed.json()["used_by"] == [
-        {"kind": "subscription", "count": 1, "ids": [subscription["id"]]}
-    ]
-    assert pending.status_code == 409
-    assert pending.json()["used_by"] == [
-        {"kind": "pending_delivery", "count": 1, "ids": [delivery["id"]]}
-    ]
+        audited = (await api.get("/audit", params={"limit": "500"})).json()
     assert archived.status_code == 204
-    assert (held_back["status"], held_back["last_error"]) == ("failed", "endpoint archived")
+    assert (cancelled["status"], cancelled["last_error"]) == ("failed", "endpoint deleted")
+    assert (after, attempts, receiver.received) == (0, 0, [])
     assert (read.status_code, again.status_code, patched.status_code) == (404, 404, 404)
+    assert (unsubscribed.status_code, tested.status_code) == (404, 404)
     assert listed == []
     assert resubscribed.status_code == 422
     assert unknown.status_code == 404
+    changes = {(a["entity"], a["entity_id"], a["action"]) for a in audited["entries"]}
+    assert ("notify.subscription", subscription["id"], "deleted") in changes
+    assert ("notify.endpoint", endpoint["id"], "archived") in changes
     async with notify_pool.acquire() as conn:
         secrets = await conn.fetchval(
             "SELECT count(*) FROM endpoint_secrets WHERE endpoint_id = $1",

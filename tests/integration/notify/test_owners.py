@@ -61,6 +61,9 @@ async def test_an_integrator_sees_and_changes_only_its_own_endpoints(
     assert (await api.delete(other, headers=integrator("a"))).status_code == 404
     rotated = await api.post(f"{other}/secrets", json={}, headers=integrator("a"))
     assert rotated.status_code == 404
+    assert (await api.post(f"{other}/test", headers=integrator("a"))).status_code == 404
+    tested = await api.post(f"/endpoints/{mine['id']}/test", headers=integrator("a"))
+    assert tested.status_code == 202
     assert (await api.get(f"/endpoints/{mine['id']}", headers=integrator("a"))).status_code == 200
     assert (await api.get(other, headers=ADMIN)).status_code == 200
 

@@ -97,13 +97,16 @@ def breached() -> SlaBreached:
     return SlaBreached(**SLA_FACTS)
 
 
+REQUESTER = ("ada@example.com",)
+
+
 def warned() -> SlaWarning:
     return SlaWarning(**SLA_FACTS, threshold="75%")
 
 
 def test_the_event_wins_over_the_projection_and_fills_its_gaps() -> None:
     facts = facts_of(escalated(level=2), ticket=TICKET)
-    assert facts == EventFacts("sla.escalated", "network", "high", "p", 2)
+    assert facts == EventFacts("sla.escalated", "network", "high", "p", 2, requesters=REQUESTER)
     transfer = TicketTransferred(
         ticket_id=TICKET.ticket_id,
         priority="high",

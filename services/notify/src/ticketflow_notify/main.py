@@ -10,6 +10,7 @@ from ticketflow_notify.api.events import router as events_router
 from ticketflow_notify.api.recipients import router as recipients_router
 from ticketflow_notify.api.subscriptions import router as subscriptions_router
 from ticketflow_notify.api.templates import router as templates_router
+from ticketflow_notify.api.webhooks import describe_webhooks
 from ticketflow_notify.messaging.events import event_table
 from ticketflow_notify.settings import NotifySettings
 from ticketflow_notify.workers.digest_closer import run_digest_closer
@@ -30,6 +31,7 @@ SPEC: ServiceSpec[NotifySettings] = ServiceSpec(
     ],
     events=event_table,
     loops=[run_dispatcher, run_digest_closer, run_stats, run_event_log_pruning],
+    setup_app=describe_webhooks,
 )
 
 

@@ -14,7 +14,7 @@ from ticketflow_notify.api.deps import (
     deleted,
     found,
 )
-from ticketflow_notify.commands import endpoints
+from ticketflow_notify.commands import endpoint_test_events, endpoints
 from ticketflow_notify.commands.ownership import require_endpoint
 from ticketflow_notify.domain.deliveries import Replayed, ReplayRange
 from ticketflow_notify.domain.endpoints import (
@@ -24,6 +24,8 @@ from ticketflow_notify.domain.endpoints import (
     NewEndpoint,
     RotatedSecret,
     SecretRotation,
+    SendTestEvent,
+    SentTestEvent,
 )
 
 router = APIRouter(tags=["endpoints"])
@@ -94,9 +96,9 @@ async def change_endpoint(
 async def remove_endpoint(
     endpoint_id: UUID, pool: PoolDep, now: NowDep, actor: AuditActorDep, seen: OwnershipDep
 ) -> Response:
-    """Archive the endpoint: kept for its delivery history, never sent to again, secrets
-    dropped. 409 names the subscriptions that route to it (delete them first) and, while it
-    is enabled, its pending deliveries (let them finish, or disable it: then they fail)."""
+    """Delete the endpoint: archived for its delivery history, never sent to again, secrets
+    and the subscriptions routing to it dropped, pending deliveries cancelled (failed,
+    `endpoint deleted`). 404 once deleted, like every delete here."""
     async with pool.acquire() as conn:
         await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         archived = await endpoints.archive_endpoint(
@@ -139,3 +141,21 @@ async def replay_endpoint_failures(
             conn=conn, endpoint_id=endpoint_id, since=body.since, until=body.until, now=now
         )
     return found(replayed, f"endpoint {endpoint_id}")
+
+
+@router.post("/endpoints/{endpoint_id}/test", status_code=status.HTTP_202_ACCEPTED)
+async def send_test_event(
+    endpoint_id: UUID,
+    pool: PoolDep,
+    now: NowDep,
+    seen: OwnershipDep,
+    body: SendTestEvent | None = None,
+) -> SentTestEvent:
+    """Queue a signed `ticketflow.test` event to the endpoint through the normal delivery path
+    (headers, signatures and retries as every delivery); follow it at /deliveries/{id}."""
+    async with pool.acquire() as conn:
+        await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
+        sent = await endpoint_test_events.send_test_event(
+            conn=conn, endpoint_id=endpoint_id, body=body or SendTestEvent(), now=now
+        )
+    return found(sent, f"endpoint {endpoint_id}")

@@ -7,7 +7,6 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
-from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.problems import invalid_field
 from ticketflow_notify.adapters.address_guard import AddressGuard, UnsafeAddressError
 from ticketflow_notify.commands.audit import audit
@@ -23,8 +22,10 @@ from ticketflow_notify.domain.network_policy import IPNetwork
 from ticketflow_notify.domain.signing import is_asymmetric, new_key_for, shown_key
 from ticketflow_notify.store import endpoint_archive, endpoints
 from ticketflow_notify.store.delivery_log import replay_failures
+from ticketflow_notify.store.subscriptions import subscriptions_of
 
 ENDPOINT = "notify.endpoint"
+SUBSCRIPTION = "notify.subscription"
 
 
 async def refuse_unsafe_url(*, url: str, allowed: Sequence[IPNetwork]) -> None:
@@ -108,17 +109,25 @@ async def change_endpoint(
 async def archive_endpoint(
     *, conn: asyncpg.Connection, endpoint_id: UUID, actor: AuditActor, now: datetime
 ) -> bool:
-    """Archive unless subscriptions (or, while enabled, pending deliveries) still use it (409
-    naming them); False when there is no live endpoint of that id."""
+    """Archive it with its subscriptions (each audited as deleted) and cancel its pending
+    deliveries; False when there is no live endpoint of that id."""
     async with conn.transaction():
-        enabled = await endpoint_archive.lock_live_endpoint(conn=conn, endpoint_id=endpoint_id)
-        if enabled is None:
+        if await endpoint_archive.lock_live_endpoint(conn=conn, endpoint_id=endpoint_id) is None:
             return False
-        uses = await endpoint_archive.endpoint_usages(
-            conn=conn, endpoint_id=endpoint_id, enabled=enabled
-        )
-        refuse_if_used(f"endpoint {endpoint_id}", uses)
         before = await endpoints.get_endpoint(conn=conn, endpoint_id=endpoint_id)
+        routed = await subscriptions_of(conn=conn, endpoint_id=endpoint_id)
+        await endpoint_archive.drop_subscriptions(conn=conn, endpoint_id=endpoint_id)
+        for subscription in routed:
+            await audit(
+                conn=conn,
+                actor=actor,
+                entity=SUBSCRIPTION,
+                entity_id=str(subscription.id),
+                action="deleted",
+                before=subscription,
+                after=None,
+                now=now,
+            )
         await endpoint_archive.archive_endpoint(conn=conn, endpoint_id=endpoint_id, now=now)
         await audit(
             conn=conn,

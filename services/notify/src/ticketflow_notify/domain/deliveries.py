@@ -8,10 +8,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
+from ticketflow_common import topics
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.input_model import InputModel
 from ticketflow_notify.domain.templates import RenderedMessage
 
+FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"]) - {topics.IDENTITY}
+"""The topics whose events subscriptions can route; identity's are not forwarded: notify
+projects their revocations as every service."""
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 Channel = Literal["webhook", "chat", "email"]
 

@@ -8,11 +8,17 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from ticketflow_common.input_model import InputModel
 from ticketflow_notify.domain.signing import Signing
+from ticketflow_notify.domain.ticket_filters import TicketFilter
 from ticketflow_notify.domain.url_credentials import MaskedUrl
 
 EventTypeName = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^[a-z_]+\.[a-z_]+$")
 ]
+EventTypePattern = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=r"^(\*|[a-z_]+\.(\*|[a-z_]+))$"),
+]
+"""An event type (`sla.breached`), every type of one family (`sla.*`) or every type (`*`)."""
 EmailAddress = Annotated[
     str,
     StringConstraints(
@@ -20,11 +26,14 @@ EmailAddress = Annotated[
     ),
 ]
 EndpointKind = Literal["webhook", "chat"]
+Ordering = Literal["none", "per_ticket"]
 WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2048)]
 MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600
 
 
-class NewEndpoint(InputModel):
+class NewEndpoint(TicketFilter):
+    """An endpoint; the ticket filters (and `event_types`) are its own subscription's."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -43,11 +52,12 @@ class NewEndpoint(InputModel):
         default="webhook",
         description="webhook: signed CloudEvents; chat: Slack-compatible `{text}` messages.",
     )
-    event_types: list[EventTypeName] = Field(
+    event_types: list[EventTypePattern] = Field(
         default_factory=list,
         max_length=50,
-        description="A subscription with these types is created with the endpoint (empty: all);"
-        " set `subscribe` to false to route to it only through subscriptions.",
+        description="A subscription with these types (or patterns: `sla.*`, `*`) is created"
+        " with the endpoint (empty: all); set `subscribe` to false to route to it only through"
+        " subscriptions (which also filter on category, tags, tier and requester).",
     )
     subscribe: bool = True
     description: str = Field(default="", max_length=500)
@@ -55,6 +65,12 @@ class NewEndpoint(InputModel):
         default=None, description="Told by email when the endpoint is disabled for failing."
     )
     max_concurrency: int = Field(default=16, ge=1, le=200)
+    ordering: Ordering = Field(
+        default="none",
+        description="per_ticket: one ticket's deliveries are sent one at a time, in event order"
+        " (a later one waits while an earlier one is pending or retried); none: up to"
+        " max_concurrency in flight in any order.",
+    )
     signing: Signing = Field(
         default="hmac-sha256",
         description="hmac-sha256: a shared whsec_ secret (Standard Webhooks v1, and the"
@@ -70,6 +86,7 @@ class EndpointChanges(InputModel):
     description: str | None = Field(default=None, max_length=500)
     owner_email: EmailAddress | None = None
     max_concurrency: int | None = Field(default=None, ge=1, le=200)
+    ordering: Ordering | None = None
     enabled: bool | None = Field(
         default=None, description="true re-enables a disabled endpoint and closes its circuit."
     )
@@ -85,6 +102,7 @@ class Endpoint(BaseModel):
     description: str
     owner_email: str | None
     max_concurrency: int
+    ordering: Ordering
     signing: Signing
     enabled: bool
     consecutive_failures: int
@@ -103,6 +121,18 @@ class CreatedEndpoint(Endpoint):
     public_key: str | None = Field(
         default=None, description="The whpk_ public key of an ed25519 endpoint; null for hmac."
     )
+
+
+class SendTestEvent(InputModel):
+    """What the test event says; its type is always `ticketflow.test`."""
+
+    message: str = Field(default="Ticketflow test event", min_length=1, max_length=500)
+
+
+class SentTestEvent(BaseModel):
+    delivery_id: UUID
+    event_id: UUID
+    event_type: str
 
 
 class SecretRotation(InputModel):

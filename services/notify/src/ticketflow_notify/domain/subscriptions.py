@@ -5,14 +5,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
 from ticketflow_common.events import Priority
 from ticketflow_common.input_model import InputModel
-from ticketflow_notify.domain.endpoints import EmailAddress, EventTypeName
+from ticketflow_notify.domain.endpoints import EmailAddress, EventTypePattern
+from ticketflow_notify.domain.ticket_filters import Name, TicketFilter
 
 Role = Literal["assignee", "team_lead", "escalation_targets", "watchers", "requester"]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class EndpointTarget(InputModel):
@@ -35,10 +35,13 @@ class RoleTarget(InputModel):
 Target = Annotated[EndpointTarget | EmailTarget | RoleTarget, Field(discriminator="kind")]
 
 
-class SubscriptionFilter(InputModel):
-    """Empty lists match everything; a non-empty one needs the event's value to be in it."""
+class SubscriptionFilter(TicketFilter):
+    """Empty lists match everything; a non-empty one needs the event's value to be in it (for
+    tags: one of the ticket's tags; for event types: a type or pattern such as `sla.*`)."""
 
-    event_types: list[EventTypeName] = Field(default_factory=list, max_length=50)
+    event_types: list[EventTypePattern] = Field(
+        default_factory=list, max_length=50, description="Types or patterns: `sla.*`, `*`."
+    )
     teams: list[Name] = Field(default_factory=list, max_length=100)
     priorities: list[Priority] = Field(default_factory=list, max_length=4)
     policies: list[Name] = Field(default_factory=list, max_length=100)
@@ -95,10 +98,36 @@ class EventFacts:
     priority: str | None
     policy: str | None
     escalation_level: int | None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    tier: str | None = None
+    requesters: tuple[str, ...] = ()
+
+
+def type_matches(pattern: str, event_type: str) -> bool:
+    """`*` matches every type, `sla.*` every `sla.` type, anything else only itself."""
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return event_type.startswith(pattern[:-1])
+    return pattern == event_type
+
+
+def _requester_matches(wanted: list[str], requesters: tuple[str, ...]) -> bool:
+    known = {r.casefold() for r in requesters}
+    return any(w.casefold() in known for w in wanted)
 
 
 def matches(rule: SubscriptionFilter, facts: EventFacts) -> bool:
-    if rule.event_types and facts.event_type not in rule.event_types:
+    if rule.event_types and not any(type_matches(p, facts.event_type) for p in rule.event_types):
+        return False
+    if rule.categories and facts.category not in rule.categories:
+        return False
+    if rule.tags and not set(rule.tags) & set(facts.tags):
+        return False
+    if rule.tiers and facts.tier not in rule.tiers:
+        return False
+    if rule.requesters and not _requester_matches(rule.requesters, facts.requesters):
         return False
     if rule.teams and facts.team not in rule.teams:
         return False

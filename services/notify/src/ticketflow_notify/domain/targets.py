@@ -102,7 +102,35 @@ def facts_of(event: EventData, *, ticket: TicketProjection | None) -> EventFacts
         priority=_priority(event) or (ticket.priority if ticket else None),
         policy=(event.policy or None) if isinstance(event, SlaFacts) else None,
         escalation_level=_escalation_level(event),
+        category=_category(event) or (ticket.category if ticket else None),
+        tags=_tags(event, ticket),
+        tier=(event.requester_tier if isinstance(event, TicketFacts) else None)
+        or (ticket.requester_tier if ticket else None),
+        requesters=_requesters(event, ticket),
     )
+
+
+def _category(event: EventData) -> str | None:
+    return (event.category or None) if isinstance(event, TicketFacts) else None
+
+
+def _tags(event: EventData, ticket: TicketProjection | None) -> tuple[str, ...]:
+    """The tags after this change when the event tells them, else the ticket's."""
+    if isinstance(event, TicketFacts) and event.tags is not None:
+        return tuple(event.tags)
+    return ticket.tags if ticket else ()
+
+
+def _requesters(event: EventData, ticket: TicketProjection | None) -> tuple[str, ...]:
+    """Every name the requester is known by: id and email address."""
+    names = []
+    if isinstance(event, TicketFacts):
+        names.append(event.requester_id)
+    if isinstance(event, TicketCreated) and event.requester_email:
+        names.append(event.requester_email)
+    if ticket is not None:
+        names += [n for n in (ticket.requester_id, ticket.requester_email) if n]
+    return tuple(dict.fromkeys(names))
 
 
 def email_target(address: str) -> str:

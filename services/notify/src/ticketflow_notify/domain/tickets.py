@@ -32,6 +32,10 @@ class TicketProjection:
     watchers: tuple[str, ...] = ()
     assignee_email: str | None = None
     team_lead_email: str | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    requester_id: str | None = None
+    requester_tier: str | None = None
 
 
 def ticket_id_of(event: EventData) -> UUID | None:

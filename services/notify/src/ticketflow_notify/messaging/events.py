@@ -4,7 +4,6 @@ notify's view of teams. Every one is first kept in the events API's log."""
 
 from functools import partial
 
-from ticketflow_common import topics
 from ticketflow_common.envelope import EventData
 from ticketflow_common.event_table import EventCommand, EventTable
 from ticketflow_common.events import (
@@ -19,10 +18,8 @@ from ticketflow_notify.commands.automation import on_actions_requested
 from ticketflow_notify.commands.event_log import recording
 from ticketflow_notify.commands.fan_out import fan_out_event
 from ticketflow_notify.commands.people import on_people_event
+from ticketflow_notify.domain.deliveries import FORWARDED_TOPICS
 from ticketflow_notify.settings import NotifySettings
-
-FORWARDED_TOPICS = frozenset(topics.CONSUMED_BY["notify"]) - {topics.IDENTITY}
-"""Identity's events are not forwarded: notify projects their revocations as every service."""
 
 
 def event_table(runtime: Runtime[NotifySettings]) -> EventTable:

@@ -59,6 +59,14 @@ async def insert_delivery(*, conn: asyncpg.Connection, new: NewDelivery, now: da
     return bool(inserted)
 
 
+async def delivery_id_of(*, conn: asyncpg.Connection, target: str, event_id: UUID) -> UUID:
+    """The delivery of this event to this target (which exists)."""
+    found: UUID = await conn.fetchval(
+        "SELECT id FROM deliveries WHERE target = $1 AND event_id = $2", target, event_id
+    )
+    return found
+
+
 _RETURNING = (
     " RETURNING d.id, d.channel, d.target, d.endpoint_id, d.event_id, d.event_type, d.subject,"
     " d.envelope, d.trace_carrier, d.message, d.source_topic, d.event_time, d.attempts"
@@ -72,26 +80,31 @@ async def claim_endpoint_due(
 
     The endpoints are row-locked (SKIP LOCKED) for the claim, so replicas never claim for one
     endpoint at the same time and the in-flight count is exact; a circuit that is open skips
-    its endpoint, a half-open one lets a single trial through.
+    its endpoint, a half-open one lets a single trial through. On a `per_ticket` endpoint a
+    delivery waits while an earlier one of its ticket (subject) is pending: in flight or
+    waiting for its retry.
     """
     lease_end = now + timedelta(seconds=policy.lease_seconds)
     async with conn.transaction():
         rows = await conn.fetch(
             "WITH ready AS ("
-            "  SELECT e.id, e.url, CASE WHEN e.consecutive_failures >= $4 THEN 1"
+            "  SELECT e.id, e.url, e.ordering, CASE WHEN e.consecutive_failures >= $4 THEN 1"
             "    ELSE e.max_concurrency END AS cap FROM endpoints e"
             "  WHERE e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
             "  AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = e.id"
             "    AND d.status = 'pending' AND d.next_attempt_at <= $1)"
             "  ORDER BY e.id FOR UPDATE OF e SKIP LOCKED"
             "), room AS ("
-            "  SELECT r.id, r.url, r.cap - (SELECT count(*) FROM deliveries f"
+            "  SELECT r.id, r.url, r.ordering, r.cap - (SELECT count(*) FROM deliveries f"
             "    WHERE f.endpoint_id = r.id AND f.status = 'pending'"
             "    AND f.lease_expires_at > $1) AS free FROM ready r"
             "), picked AS ("
             "  SELECT x.id FROM room, LATERAL (SELECT d.id, d.next_attempt_at FROM deliveries d"
             "    WHERE d.endpoint_id = room.id AND d.status = 'pending'"
-            "    AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at"
+            "    AND d.next_attempt_at <= $1 AND (room.ordering <> 'per_ticket'"
+            "    OR NOT EXISTS (SELECT 1 FROM deliveries b WHERE b.endpoint_id = d.endpoint_id"
+            "    AND b.subject = d.subject AND b.status = 'pending' AND b.ordinal < d.ordinal))"
+            "    ORDER BY d.next_attempt_at"
             "    LIMIT greatest(room.free, 0) FOR UPDATE SKIP LOCKED) x"
             "  ORDER BY x.next_attempt_at LIMIT $3"
             ") UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2,"
@@ -194,12 +207,16 @@ async def mark_failed(*, conn: asyncpg.Connection, delivery: ClaimedDelivery, er
 
 async def next_due_at(*, conn: asyncpg.Connection, now: datetime) -> datetime | None:
     """The next time a delivery can be claimed: skips endpoints that are disabled or whose
-    circuit is open, and counts the moment such a circuit half-opens."""
+    circuit is open (counting the moment such a circuit half-opens) and deliveries waiting
+    for an earlier one of their ticket."""
     due: datetime | None = await conn.fetchval(
         "SELECT least("
         " (SELECT d.next_attempt_at FROM deliveries d LEFT JOIN endpoints e"
         "  ON e.id = d.endpoint_id WHERE d.status = 'pending' AND (d.endpoint_id IS NULL"
-        "  OR (e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)))"
+        "  OR (e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
+        "  AND (e.ordering <> 'per_ticket' OR NOT EXISTS (SELECT 1 FROM deliveries b"
+        "  WHERE b.endpoint_id = d.endpoint_id AND b.subject = d.subject"
+        "  AND b.status = 'pending' AND b.ordinal < d.ordinal))))"
         "  ORDER BY d.next_attempt_at LIMIT 1),"
         " (SELECT min(circuit_open_until) FROM endpoints WHERE enabled"
         "  AND circuit_open_until > $1))",

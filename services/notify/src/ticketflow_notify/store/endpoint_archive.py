@@ -1,11 +1,9 @@
-"""SQL for archiving an endpoint: what still uses it, and the archiving itself."""
+"""SQL for deleting (archiving) an endpoint: its subscriptions go, its deliveries stay."""
 
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-
-from ticketflow_common.in_use import Usage, count_uses
 
 
 async def lock_live_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> bool | None:
@@ -18,32 +16,19 @@ async def lock_live_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> 
     return enabled
 
 
-async def endpoint_usages(
-    *, conn: asyncpg.Connection, endpoint_id: UUID, enabled: bool
-) -> list[Usage]:
-    """Subscriptions routing events to it, and (while it is enabled, so they are still being
-    sent) its pending deliveries. A disabled endpoint's pending deliveries wait for nothing."""
-    return [
-        await count_uses(
-            conn,
-            "subscription",
-            "SELECT id FROM subscriptions WHERE endpoint_id = $1 ORDER BY created_at, id",
-            endpoint_id,
-        ),
-        await count_uses(
-            conn,
-            "pending_delivery",
-            "SELECT id FROM deliveries WHERE endpoint_id = $1 AND status = 'pending' AND $2"
-            " ORDER BY created_at, id",
-            endpoint_id,
-            enabled,
-        ),
-    ]
+async def drop_subscriptions(*, conn: asyncpg.Connection, endpoint_id: UUID) -> list[UUID]:
+    """Delete the subscriptions routing to it (nothing is routed to an archived endpoint);
+    their ids, for the audit log."""
+    rows = await conn.fetch(
+        "DELETE FROM subscriptions WHERE endpoint_id = $1 RETURNING id", endpoint_id
+    )
+    return [r["id"] for r in rows]
 
 
 async def archive_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID, now: datetime) -> None:
-    """Disabled for good; deliveries a disabled endpoint held back fail ('endpoint archived');
-    its secrets are dropped, since nothing will be signed again."""
+    """Disabled for good; its pending deliveries, in flight or not, are cancelled (failed,
+    'endpoint deleted': an attempt in flight finds its outcome ignored); its secrets are
+    dropped, since nothing will be signed again."""
     await conn.execute(
         "UPDATE endpoints SET archived_at = $2, enabled = false,"
         " disabled_at = coalesce(disabled_at, $2), disabled_reason = 'archived' WHERE id = $1",
@@ -52,7 +37,8 @@ async def archive_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID, now: 
     )
     await conn.execute(
         "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL,"
-        " last_error = 'endpoint archived' WHERE endpoint_id = $1 AND status = 'pending'",
+        " lease_expires_at = NULL,"
+        " last_error = 'endpoint deleted' WHERE endpoint_id = $1 AND status = 'pending'",
         endpoint_id,
     )
     await conn.execute("DELETE FROM endpoint_secrets WHERE endpoint_id = $1", endpoint_id)

@@ -15,7 +15,8 @@ from ticketflow_notify.domain.endpoints import (
 from ticketflow_notify.domain.signing import is_asymmetric, shown_key
 
 _PUBLIC_COLUMNS = (
-    "id, url, kind, event_types, description, owner_email, max_concurrency, signing, enabled,"
+    "id, url, kind, event_types, description, owner_email, max_concurrency, ordering, signing,"
+    " enabled,"
     " consecutive_failures, failing_since, circuit_open_until, disabled_at, disabled_reason,"
     " created_at"
 )
@@ -34,7 +35,8 @@ async def insert_endpoint(
     async with conn.transaction():
         row = await conn.fetchrow(
             "INSERT INTO endpoints (id, url, kind, event_types, description, owner_email,"
-            " max_concurrency, owner, signing) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            " max_concurrency, owner, signing, ordering)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             f" RETURNING {_PUBLIC_COLUMNS}",
             endpoint_id,
             str(new.url),
@@ -45,6 +47,7 @@ async def insert_endpoint(
             new.max_concurrency,
             owner,
             new.signing,
+            new.ordering,
         )
         await conn.execute(
             "INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)",
@@ -53,12 +56,17 @@ async def insert_endpoint(
         )
         if new.subscribe:
             await conn.execute(
-                "INSERT INTO subscriptions (id, description, event_types, endpoint_id, owner)"
-                " VALUES ($1, 'created with the endpoint', $2, $3, $4)",
+                "INSERT INTO subscriptions (id, description, event_types, endpoint_id, owner,"
+                " categories, tags, tiers, requesters)"
+                " VALUES ($1, 'created with the endpoint', $2, $3, $4, $5, $6, $7, $8)",
                 uuid4(),
                 new.event_types,
                 endpoint_id,
                 owner,
+                new.categories,
+                new.tags,
+                new.tiers,
+                new.requesters,
             )
     shown = shown_key(secret)
     if is_asymmetric(secret):
@@ -96,6 +104,7 @@ async def update_endpoint(
         "UPDATE endpoints SET url = coalesce($2, url), description = coalesce($3, description),"
         " owner_email = coalesce($4, owner_email),"
         " max_concurrency = coalesce($5, max_concurrency), enabled = coalesce($6, enabled),"
+        " ordering = coalesce($8, ordering),"
         " consecutive_failures = CASE WHEN $7 THEN 0 ELSE consecutive_failures END,"
         " failing_since = CASE WHEN $7 THEN NULL ELSE failing_since END,"
         " circuit_open_until = CASE WHEN $7 THEN NULL ELSE circuit_open_until END,"
@@ -111,6 +120,7 @@ async def update_endpoint(
         changes.max_concurrency,
         changes.enabled,
         enable,
+        changes.ordering,
     )
     return None if row is None else Endpoint.model_validate(dict(row))
 

@@ -17,7 +17,7 @@ from ticketflow_notify.domain.targets import SubscribedTarget
 _COLUMNS = (
     "s.id, s.description, s.event_types, s.teams, s.priorities, s.policies,"
     " s.min_escalation_level, s.endpoint_id, s.email, s.role, s.digest_seconds, s.enabled,"
-    " s.created_at"
+    " s.created_at, s.categories, s.tags, s.tiers, s.requesters"
 )
 
 
@@ -45,7 +45,8 @@ async def insert_subscription(
     row = await conn.fetchrow(
         "INSERT INTO subscriptions AS s (id, description, event_types, teams, priorities,"
         " policies, min_escalation_level, endpoint_id, email, role, digest_seconds, enabled,"
-        " owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        " owner, categories, tags, tiers, requesters)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
         f" RETURNING {_COLUMNS}",
         subscription_id,
         new.description,
@@ -60,6 +61,10 @@ async def insert_subscription(
         new.digest_seconds,
         new.enabled,
         owner,
+        new.categories,
+        new.tags,
+        new.tiers,
+        new.requesters,
     )
     return _subscription(row)
 
@@ -79,6 +84,16 @@ async def list_subscriptions(
     return [_subscription(r) for r in rows]
 
 
+async def subscriptions_of(*, conn: asyncpg.Connection, endpoint_id: UUID) -> list[Subscription]:
+    """Every subscription routing to the endpoint (deleted with it)."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM subscriptions s WHERE s.endpoint_id = $1"
+        " ORDER BY s.created_at, s.id",
+        endpoint_id,
+    )
+    return [_subscription(r) for r in rows]
+
+
 async def get_subscription(
     *, conn: asyncpg.Connection, subscription_id: UUID
 ) -> Subscription | None:
@@ -94,13 +109,17 @@ async def delete_subscription(*, conn: asyncpg.Connection, subscription_id: UUID
 
 
 async def subscriptions_for(*, conn: asyncpg.Connection, event_type: str) -> list[SubscribedTarget]:
-    """Enabled subscriptions that could want this event type, with their endpoint's kind;
-    a subscription to a disabled endpoint is left out."""
+    """Enabled subscriptions that could want this event type (itself, `*` or its family's
+    `<family>.*`), with their endpoint's kind; a subscription to a disabled endpoint is left
+    out."""
+    family = event_type.split(".", 1)[0] + ".*"
     rows = await conn.fetch(
         f"SELECT {_COLUMNS}, e.kind AS endpoint_kind FROM subscriptions s"
         " LEFT JOIN endpoints e ON e.id = s.endpoint_id"
-        " WHERE s.enabled AND (cardinality(s.event_types) = 0 OR $1 = ANY (s.event_types))"
+        " WHERE s.enabled AND (cardinality(s.event_types) = 0"
+        " OR s.event_types && ARRAY[$1, $2, '*']::text[])"
         " AND (s.endpoint_id IS NULL OR e.enabled)",
         event_type,
+        family,
     )
     return [SubscribedTarget(_subscription(r), r["endpoint_kind"]) for r in rows]

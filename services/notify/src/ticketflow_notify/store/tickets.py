@@ -14,15 +14,19 @@ async def apply_ticket_facts(*, conn: asyncpg.Connection, facts: TicketFacts) ->
     created = facts if isinstance(facts, TicketCreated) else None
     await conn.execute(
         "INSERT INTO tickets AS t (ticket_id, version, subject, status, priority, team, language,"
-        " requester_email, watchers, assignee_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::text[], '{}'), $10)"
+        " requester_email, watchers, assignee_id, category, tags, requester_id, requester_tier)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::text[], '{}'), $10, $11, $12,"
+        " $13, $14)"
         " ON CONFLICT (ticket_id) DO UPDATE SET version = EXCLUDED.version,"
         " subject = coalesce(EXCLUDED.subject, t.subject), status = EXCLUDED.status,"
         " priority = EXCLUDED.priority, team = coalesce(EXCLUDED.team, t.team),"
         " language = EXCLUDED.language,"
         " requester_email = coalesce(EXCLUDED.requester_email, t.requester_email),"
         " watchers = CASE WHEN $9::text[] IS NULL THEN t.watchers ELSE EXCLUDED.watchers END,"
-        " assignee_id = coalesce(EXCLUDED.assignee_id, t.assignee_id), updated_at = now()"
+        " assignee_id = coalesce(EXCLUDED.assignee_id, t.assignee_id),"
+        " category = EXCLUDED.category, tags = coalesce(EXCLUDED.tags, t.tags),"
+        " requester_id = EXCLUDED.requester_id, requester_tier = EXCLUDED.requester_tier,"
+        " updated_at = now()"
         " WHERE t.version <= EXCLUDED.version",
         facts.ticket_id,
         facts.version or 1,
@@ -34,6 +38,10 @@ async def apply_ticket_facts(*, conn: asyncpg.Connection, facts: TicketFacts) ->
         created.requester_email if created else None,
         created.watchers if created else None,
         facts.assignee_id,
+        facts.category,
+        facts.tags,
+        facts.requester_id,
+        facts.requester_tier,
     )
 
 
@@ -77,13 +85,15 @@ async def owner_email(*, conn: asyncpg.Connection, ticket_id: UUID) -> str | Non
 
 _COLUMNS = (
     "ticket_id, subject, status, priority, team, language, requester_email, watchers,"
-    " assignee_email, team_lead_email"
+    " assignee_email, team_lead_email, category, coalesce(tags, '{}') AS tags, requester_id,"
+    " requester_tier"
 )
 
 
 def _projection(row: asyncpg.Record) -> TicketProjection:
     fields = dict(row)
     fields["watchers"] = tuple(fields["watchers"])
+    fields["tags"] = tuple(fields["tags"])
     return TicketProjection(**fields)
 
 
