@@ -13,6 +13,7 @@ have() {  # $1 binary, $2 version the stamp file records
   [[ -x "$BIN/$1" && "$(cat "$BIN/$1.version" 2>/dev/null)" == "$2" ]]
 }
 
+command -v go >/dev/null || PATH="/usr/local/go/bin:$PATH"  # where Go is installed here
 mkdir -p "$BIN"
 export GOBIN="$BIN" GOFLAGS=-mod=mod CGO_ENABLED=0
 if ! have helm "$HELM_VERSION"; then
