@@ -1,12 +1,14 @@
 # Ticketflow: `make run` starts everything on loopback, `make test` runs the whole suite.
 SHELL := /bin/bash
-UV_VERSION := 0.9.30
-UV := python3 -m uv
+# uv is installed per checkout into .local/ (pip --target), not over the machine's own.
+UV_VERSION := 0.13.8
+UV_DIR := .local/uv-$(UV_VERSION)
+UV := $(UV_DIR)/bin/uv
 
-.PHONY: install run stop test chaos lint schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos lint deploy-check schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
-	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install -q --root-user-action=ignore "uv==$(UV_VERSION)"
+	@[[ -x $(UV) ]] || python3 -m pip install -q --root-user-action=ignore --disable-pip-version-check --target $(UV_DIR) "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
 
 infra-up: install
@@ -58,9 +60,15 @@ lint: install
 	@$(UV) run ruff check .
 	@$(UV) run mypy libs/common/src libs/cli/src services/*/src tests tools bench
 	@$(UV) run lint-imports --no-cache
+	@for member in libs/common libs/cli services/*/; do \
+	  (cd "$$member" && $(CURDIR)/.venv/bin/deptry --no-ansi src 2>&1 | grep -v -e '^Scanning' -e '^$$'; exit "$${PIPESTATUS[0]}") || exit 1; \
+	done
 
-test: install  ## tests start their own infra: env URLs, else testcontainers, else infra/local
+test: install deploy-check  ## tests start their own infra: env URLs, else testcontainers, else infra/local
 	@$(UV) run pytest
+
+deploy-check:  ## helm lint + helm template | kubeconform -strict, offline (helm, kubeconform built into .local/bin once)
+	@infra/local/deploy_check.sh
 
 chaos: install  ## kill -9 each service, restart Kafka and Postgres under load (local infra only)
 	@env -u TICKETFLOW_DATABASE_URL -u TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS $(UV) run pytest -m chaos tests/e2e/test_chaos.py

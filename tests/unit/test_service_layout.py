@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "pyproject.toml").exists())
 FOLDERS = {"api", "commands", "domain", "store", "messaging", "workers"}
 OPTIONAL = {"adapters"}  # outbound I/O other than the database, where a service has any
-ROOT_FILES = {"__init__.py", "__main__.py", "main.py", "settings.py"}
+ROOT_FILES = {"__init__.py", "__main__.py", "main.py", "settings.py", "py.typed"}  # PEP 561
 RESOURCES = {"migrations"}
 CLOCK_READS = re.compile(r"\b(datetime\.(now|utcnow|today)|date\.today|time\.time)\(")
 

@@ -8,6 +8,7 @@ from ticketflow_automation.workers.gauges import run_gauges
 from ticketflow_automation.workers.history import run_history_pruning
 from ticketflow_automation.workers.timers import run_timers
 from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
 from ticketflow_common.service_main import ServiceSpec
 
@@ -23,6 +24,7 @@ SPEC: ServiceSpec[AutomationSettings] = ServiceSpec(
 
 OPERATOR_COMMANDS: dict[str, OperatorCommand[AutomationSettings]] = {
     "verify-audit": verify_audit_command(NAME),
+    "migrate": migrate_command(NAME),
 }
 
 

@@ -10,6 +10,7 @@ import asyncio
 from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.operator_commands import (
     Commands,
@@ -78,6 +79,7 @@ def run_bootstrap_admin(settings: IdentitySettings, args: argparse.Namespace) ->
 OPERATOR_COMMANDS: dict[str, OperatorCommand[IdentitySettings]] = {
     "bootstrap-admin": (add_bootstrap_admin, run_bootstrap_admin),
     "verify-audit": verify_audit_command(SPEC.name),
+    "migrate": migrate_command(SPEC.name),
 }
 
 

@@ -16,6 +16,7 @@ from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.kafka import new_producer
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.operator_commands import (
     Commands,
@@ -180,6 +181,7 @@ OPERATOR_COMMANDS: dict[str, OperatorCommand[InsightsSettings]] = {
     "issue-token": (add_issue_token, run_issue_token),
     "seed-history": (add_seed_history, run_seed_history),
     "verify-audit": verify_audit_command(NAME),
+    "migrate": migrate_command(NAME),
 }
 
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.db import create_pool
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.rate_limit import RatePolicy
 from ticketflow_common.service_main import ServiceSpec, run_service
@@ -41,6 +42,7 @@ bad field. `POST /tickets` honours `Idempotency-Key`; changes honour `If-Match` 
 ETag = version).
 """
 VERIFY_AUDIT = verify_audit_command(NAME)
+MIGRATE = migrate_command(NAME)
 
 
 def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
@@ -105,6 +107,7 @@ def arguments() -> argparse.ArgumentParser:
     )
     reindex_cmd.add_argument("--batch", type=int, default=BATCH, help="tickets a transaction")
     VERIFY_AUDIT[0](commands)
+    MIGRATE[0](commands)
     return parser
 
 
@@ -119,5 +122,8 @@ def run() -> None:
         return
     if args.command == "verify-audit":
         VERIFY_AUDIT[1](settings, args)
+        return
+    if args.command == "migrate":
+        MIGRATE[1](settings, args)
         return
     run_service(spec(settings), settings)

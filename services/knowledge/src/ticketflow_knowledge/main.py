@@ -9,6 +9,7 @@ import argparse
 from ticketflow_common.access_tokens import add_issue_token, print_issued_token
 from ticketflow_common.audit_command import verify_audit_command
 from ticketflow_common.clock import system_clock
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.operator_commands import (
     OperatorCommand,
     operator_parser,
@@ -65,6 +66,7 @@ def run_issue_token(settings: KnowledgeSettings, args: argparse.Namespace) -> No
 OPERATOR_COMMANDS: dict[str, OperatorCommand[KnowledgeSettings]] = {
     "issue-token": (add_issue_token, run_issue_token),
     "verify-audit": verify_audit_command(NAME),
+    "migrate": migrate_command(NAME),
 }
 
 

@@ -2,6 +2,7 @@
 events API's log."""
 
 from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
 from ticketflow_common.service_main import ServiceSpec
 from ticketflow_notify.api.deliveries import router as deliveries_router
@@ -37,6 +38,7 @@ SPEC: ServiceSpec[NotifySettings] = ServiceSpec(
 
 OPERATOR_COMMANDS: dict[str, OperatorCommand[NotifySettings]] = {
     "verify-audit": verify_audit_command(SPEC.name),
+    "migrate": migrate_command(SPEC.name),
 }
 
 

@@ -1,6 +1,7 @@
 """Wires routing: people and ticket APIs, ticket events, and the background workers."""
 
 from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
 from ticketflow_common.service_main import ServiceSpec
 from ticketflow_routing.api.agents import router as agents_router
@@ -24,6 +25,7 @@ SPEC = ServiceSpec[RoutingSettings](
 
 OPERATOR_COMMANDS: dict[str, OperatorCommand[RoutingSettings]] = {
     "verify-audit": verify_audit_command(SPEC.name),
+    "migrate": migrate_command(SPEC.name),
 }
 
 

@@ -1,6 +1,7 @@
 """Wires SLA: policy, calendar and clock APIs, the clock lifecycle from events, the timers."""
 
 from ticketflow_common.audit_command import verify_audit_command
+from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
 from ticketflow_common.service_main import ServiceSpec
 from ticketflow_sla.api.calendars import router as calendars_router
@@ -22,6 +23,7 @@ SPEC: ServiceSpec[SlaSettings] = ServiceSpec(
 
 OPERATOR_COMMANDS: dict[str, OperatorCommand[SlaSettings]] = {
     "verify-audit": verify_audit_command(SPEC.name),
+    "migrate": migrate_command(SPEC.name),
 }
 
 
