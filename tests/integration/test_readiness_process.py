@@ -63,27 +63,30 @@ async def outbox_rows(url: str) -> list[str]:
         await conn.close()
 
 
+def intake_process(*, database_url: str, kafka_port: int, prefix: str, log: Path) -> ServiceProcess:
+    port = free_port()
+    env = {
+        "INTAKE_DATABASE_URL": database_url,
+        "INTAKE_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
+        "INTAKE_API_TOKEN": TOKEN,
+        "INTAKE_TOPIC_PREFIX": prefix,
+        "INTAKE_HTTP_PORT": str(port),
+    }
+    return ServiceProcess("intake", env, port, log)
+
+
 async def test_intake_is_ready_and_takes_tickets_while_kafka_is_away(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
     kafka_port = free_port()
     names = TopicNames(f"rp{uuid.uuid4().hex[:8]}.")
     with private_postgres() as pg:
-        intake = ServiceProcess(
-            "intake",
-            {
-                "INTAKE_DATABASE_URL": pg.url,
-                "INTAKE_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
-                "INTAKE_API_TOKEN": TOKEN,
-                "INTAKE_TOPIC_PREFIX": names.prefix,
-                "INTAKE_HTTP_PORT": str(port := free_port()),
-            },
-            port,
-            tmp_path / "intake.log",
+        intake = intake_process(
+            database_url=pg.url, kafka_port=kafka_port, prefix=names.prefix, log=tmp_path / "log"
         )
         await intake.start()
         try:
-            await intake.wait_ready(within=60)
+            await intake.wait_ready(within=60, consuming=False)
             async with httpx.AsyncClient(base_url=intake.url) as http:
                 ready = (await http.get("/readyz")).json()
                 assert ready["status"] == "degraded", ready
@@ -118,3 +121,19 @@ async def test_intake_is_ready_and_takes_tickets_while_kafka_is_away(
         finally:
             await intake.kill()
             await delete_topics(bootstrap=kafka_bootstrap, prefix=names.prefix)
+
+
+async def test_a_service_that_never_reached_kafka_stops_cleanly_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    """The producer's and consumers' start retries end with the stop; exit code 0."""
+    with private_postgres() as pg:
+        intake = intake_process(
+            database_url=pg.url, kafka_port=free_port(), prefix="rq.", log=tmp_path / "log"
+        )
+        await intake.start()
+        try:
+            await intake.wait_ready(within=60, consuming=False)
+            assert await intake.terminate(within=30) == 0, intake.tail_log()
+        finally:
+            await intake.kill()

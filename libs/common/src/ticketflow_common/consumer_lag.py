@@ -7,6 +7,7 @@ and forgets those moved away, so `sum by (service, topic)` counts every partitio
 """
 
 import asyncio
+import logging
 from collections.abc import Collection, Mapping
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -15,7 +16,10 @@ from prometheus_client import Gauge
 from ticketflow_common.clock import Clock
 from ticketflow_common.metrics import CONSUMER_LAG
 from ticketflow_common.topics import TopicNames
+from ticketflow_common.transient import TRANSIENT_ERRORS
 from ticketflow_common.work_loop import run_work_loop
+
+log = logging.getLogger(__name__)
 
 
 def partition_lag(*, end_offset: int, committed: int | None, log_start: int) -> int:
@@ -91,9 +95,17 @@ async def run_lag_reading(
     broker that does not answer leaves the last figures and is retried next round."""
 
     async def round_() -> int:
-        lags = await read_lag(consumer)
-        gauge.keep_only(consumer.assignment())
-        gauge.set(lags)
+        try:
+            lags = await read_lag(consumer)
+        except TRANSIENT_ERRORS:
+            raise  # the work loop logs and retries them
+        except Exception:
+            # A metric must not stop for good on a surprise: logged, and tried next round.
+            log.exception("consumer lag not read")
+            return 0
+        assigned = consumer.assignment()
+        gauge.keep_only(assigned)
+        gauge.set({tp: lag for tp, lag in lags.items() if tp in assigned})
         return 0  # never a full batch: the next round waits `interval_seconds`
 
     await run_work_loop(
