@@ -50,7 +50,12 @@ class ServiceProcess:
         )
         log.close()
 
-    async def wait_ready(self, *, within: float = 60.0, path: str = "/readyz") -> None:
+    async def wait_ready(
+        self, *, within: float = 60.0, path: str = "/readyz", consuming: bool = True
+    ) -> None:
+        """Until `path` answers 200 and, on /readyz, the consumers have joined their group
+        (unless not `consuming`): readiness needs Postgres only (docs/architecture.md), while a
+        test that produces events next wants every replica in the group first."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         async with httpx.AsyncClient() as client:
@@ -58,7 +63,10 @@ class ServiceProcess:
                 if self.process is not None and self.process.returncode is not None:
                     raise AssertionError(f"{self.name} exited: {self.tail_log()}")
                 try:
-                    if (await client.get(f"{self.url}{path}")).status_code == 200:
+                    answer = await client.get(f"{self.url}{path}")
+                    if answer.status_code == 200 and (
+                        not consuming or path != "/readyz" or answer.json()["consumers"] == "ok"
+                    ):
                         return
                 except httpx.TransportError:
                     pass

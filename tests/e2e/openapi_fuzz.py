@@ -53,7 +53,7 @@ async def fuzz(system: System, service: str, *, max_examples: int = MAX_EXAMPLES
         "none",
         "--request-timeout",
         "30",
-        # /readyz answers 503 by design while a consumer group rebalances: not a server error.
+        # /readyz answers 503 by design while a dependency it needs is away: not a server error.
         "--exclude-path",
         "/readyz",
         "--no-color",

@@ -1,4 +1,5 @@
-"""`/readyz` answers 200 only while Postgres and Kafka both answer; health and metrics stay open."""
+"""`/readyz` answers 200 while Postgres answers, Kafka or not (routes write to the outbox); 503
+once Postgres is gone, or Kafka for a replica set to need it; the body names what is down."""
 
 import dataclasses
 from collections.abc import AsyncIterator
@@ -50,26 +51,56 @@ async def test_ready_while_both_answer_and_not_once_postgres_is_gone(
     async with client_for(runtime) as http:
         ready = await http.get("/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json() == {"postgres": "ok", "kafka": "ok", "consumers": "ok"}
+        assert ready.json() == {
+            "status": "ready",
+            "needs": ["postgres"],
+            "down": [],
+            "postgres": "ok",
+            "kafka": "ok",
+            "consumers": "ok",
+        }
 
         await runtime.pool.close()
         gone = await http.get("/readyz")
         assert gone.status_code == 503
+        assert gone.json()["status"] == "not ready"
+        assert gone.json()["down"] == ["postgres"]
         assert gone.json()["postgres"].startswith("failing")
         assert gone.json()["kafka"] == "ok"
         assert (await http.get("/healthz")).status_code == 200, "liveness is not readiness"
         assert (await http.get("/metrics")).status_code == 200
 
 
-async def test_not_ready_when_kafka_does_not_answer(runtime: Runtime[IntakeSettings]) -> None:
+async def test_ready_but_degraded_when_kafka_does_not_answer(
+    runtime: Runtime[IntakeSettings],
+) -> None:
+    """The outbox absorbs a Kafka outage: taking the replica out of service would not help."""
     silent = new_producer(f"127.0.0.1:{free_port()}", client_id="readiness-silent")
     unreachable = dataclasses.replace(runtime, producer=silent)
     async with client_for(unreachable) as http:
+        degraded = await http.get("/readyz")
+    await silent.stop()
+    assert degraded.status_code == 200, degraded.text
+    assert degraded.json()["status"] == "degraded"
+    assert degraded.json()["down"] == ["kafka"]
+    assert degraded.json()["kafka"].startswith("failing")
+    assert degraded.json()["postgres"] == "ok"
+
+
+async def test_a_replica_set_to_need_kafka_is_not_ready_without_it(
+    runtime: Runtime[IntakeSettings],
+) -> None:
+    """A consumer-only replica does nothing useful without Kafka and its group."""
+    settings = runtime.settings.model_copy(update={"readiness_needs_kafka": True})
+    silent = new_producer(f"127.0.0.1:{free_port()}", client_id="readiness-silent")
+    needs_kafka = dataclasses.replace(runtime, settings=settings, producer=silent)
+    async with client_for(needs_kafka) as http:
         down = await http.get("/readyz")
     await silent.stop()
     assert down.status_code == 503
-    assert down.json()["kafka"].startswith("failing")
-    assert down.json()["postgres"] == "ok"
+    assert down.json()["status"] == "not ready"
+    assert down.json()["needs"] == ["postgres", "kafka", "consumers"]
+    assert down.json()["down"] == ["kafka"]
 
 
 async def test_requests_answer_503_with_retry_after_while_postgres_is_away(

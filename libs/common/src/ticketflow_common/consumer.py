@@ -15,11 +15,12 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 from opentelemetry import trace
 from pydantic import ValidationError
 
-from ticketflow_common.clock import Clock
+from ticketflow_common.clock import Clock, system_clock
 from ticketflow_common.cloudevents_kafka import copied
+from ticketflow_common.consumer_lag import LagGauge, run_lag_reading
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
-from ticketflow_common.kafka import new_consumer
+from ticketflow_common.kafka import new_consumer, start_when_reachable
 from ticketflow_common.messaging_spans import (
     PROCESS,
     SEND,
@@ -29,7 +30,6 @@ from ticketflow_common.messaging_spans import (
     span_name,
 )
 from ticketflow_common.metrics import (
-    CONSUMER_LAG,
     DEAD_LETTERS,
     EVENT_HANDLE_SECONDS,
     EVENTS_CONSUMED,
@@ -118,6 +118,7 @@ class EventConsumer:
         group_id: str | None = None,
         max_attempts: int = 3,
         retry_base_seconds: float = 0.2,
+        lag_interval_seconds: float = 10.0,
     ) -> None:
         self.service = service
         self.pool = pool
@@ -129,6 +130,8 @@ class EventConsumer:
         self.group_id = group_id or names.physical(service)
         self.max_attempts = max_attempts
         self.retry_base_seconds = retry_base_seconds
+        self.lag_interval_seconds = lag_interval_seconds
+        self.lag = LagGauge(service=service, names=names)
         self.ready = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -139,7 +142,21 @@ class EventConsumer:
             group_id=self.group_id,
             client_id=f"{self.service}-consumer",
         )
-        await consumer.start()
+        if not await start_when_reachable(consumer, name=f"{self.service}-consumer", stop=stop):
+            await consumer.stop()
+            return
+        # The lag is read from the broker on its own timer: it keeps rising while a handler is
+        # stuck, when this loop commits nothing.
+        lag_reading = asyncio.create_task(
+            run_lag_reading(
+                consumer=consumer,
+                gauge=self.lag,
+                interval_seconds=self.lag_interval_seconds,
+                stop=stop,
+                clock=system_clock,
+            ),
+            name=f"consumer-lag-{self.service}",
+        )
         try:
             while not stop.is_set():
                 batches = await consumer.getmany(timeout_ms=200, max_records=200)
@@ -154,6 +171,9 @@ class EventConsumer:
                     }
                 await self._commit(consumer, {tp: task.result() for tp, task in applying.items()})
         finally:
+            lag_reading.cancel()
+            await asyncio.gather(lag_reading, return_exceptions=True)
+            self.lag.keep_only(())
             await consumer.stop()
 
     async def _apply_partition(
@@ -192,14 +212,6 @@ class EventConsumer:
         except (CommitFailedError, IllegalStateError) as exc:
             log.warning("partition moved during a rebalance", extra={"error": str(exc)})
             return
-        for tp, offset in offsets.items():
-            self._record_lag(consumer, tp, offset)
-
-    def _record_lag(self, consumer: AIOKafkaConsumer, tp: TopicPartition, next_offset: int) -> None:
-        highwater = consumer.highwater(tp)
-        if highwater is not None:
-            lag = max(0, highwater - next_offset)
-            CONSUMER_LAG.labels(self.service, self.names.logical(tp.topic), tp.partition).set(lag)
 
     async def process(self, record: ConsumerRecord[bytes, bytes], stop: asyncio.Event) -> bool:
         """Apply one record; False only when stopping before its effect was stored."""

@@ -1,6 +1,14 @@
 """Kafka client factories with the settings the contract fixes (idempotent producer, acks=all)."""
 
+import asyncio
+import logging
+
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError
+
+from ticketflow_common.wakeups import reconnect_delay, wait_for_any
+
+log = logging.getLogger(__name__)
 
 
 def new_producer(bootstrap_servers: str, *, client_id: str) -> AIOKafkaProducer:
@@ -36,3 +44,24 @@ def new_consumer(
         max_poll_records=200,
         request_timeout_ms=request_timeout_ms,
     )
+
+
+async def start_when_reachable(
+    client: AIOKafkaProducer | AIOKafkaConsumer, *, name: str, stop: asyncio.Event
+) -> bool:
+    """Start `client`, again and again while no broker answers; False if `stop` came first.
+
+    A service starts during a Kafka outage and serves what needs Postgres only (its routes
+    write to the outbox); the relay and the consumers begin once Kafka answers.
+    """
+    attempt = 0
+    while not stop.is_set():
+        try:
+            await client.start()
+        except (KafkaConnectionError, OSError) as exc:
+            attempt += 1
+            log.warning("kafka unreachable, retrying", extra={"client": name, "error": str(exc)})
+            await wait_for_any(stop, seconds=reconnect_delay(attempt, base=0.5))
+            continue
+        return True
+    return False

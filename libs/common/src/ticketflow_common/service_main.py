@@ -4,12 +4,13 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
 import uvicorn
 import uvloop
+from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
 from fastapi.security.http import HTTPBase
 
@@ -18,7 +19,7 @@ from ticketflow_common.consumer import EventConsumer, Handler, run_processed_eve
 from ticketflow_common.db import create_pool
 from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.events import EVENT_MODELS
-from ticketflow_common.kafka import new_producer
+from ticketflow_common.kafka import new_producer, start_when_reachable
 from ticketflow_common.logs import setup_logging
 from ticketflow_common.middleware import Authenticator
 from ticketflow_common.migrations import apply_migrations, service_migrations
@@ -28,6 +29,7 @@ from ticketflow_common.revocations import with_identity_events
 from ticketflow_common.runtime import Runtime, SettingsT
 from ticketflow_common.topics import CONSUMED_BY, IDENTITY, TopicNames
 from ticketflow_common.tracing import setup_tracing
+from ticketflow_common.wakeups import wait_for_any
 from ticketflow_common.web import BEARER, DEFAULT_MAX_BODY_BYTES, create_app, require_api_token
 
 log = logging.getLogger(__name__)
@@ -118,8 +120,8 @@ async def serve(
     if applied:
         log.info("migrations applied", extra={"migrations": applied})
 
+    # Started by the relay's task, not here: a service comes up during a Kafka outage.
     producer = new_producer(settings.kafka_bootstrap_servers, client_id=spec.name)
-    await producer.start()
     runtime = Runtime(
         service=spec.name, settings=settings, pool=pool, producer=producer, names=names, clock=clock
     )
@@ -135,6 +137,7 @@ async def serve(
                 names=names,
                 handlers=handlers,
                 max_attempts=settings.consumer_max_attempts,
+                lag_interval_seconds=settings.consumer_lag_interval_seconds,
             )
         )
     relay = OutboxRelay(
@@ -157,8 +160,10 @@ async def serve(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
+    producing = asyncio.Event()
     workers = [
-        asyncio.create_task(c.run(stop), name=f"consumer-{spec.name}") for c in runtime.consumers
+        asyncio.create_task(once_set(producing, stop, c.run), name=f"consumer-{spec.name}")
+        for c in runtime.consumers
     ]
     workers += [asyncio.create_task(bg(runtime, stop), name=bg.__name__) for bg in spec.loops]
     workers.append(
@@ -178,7 +183,9 @@ async def serve(
     )
     workers.append(asyncio.create_task(pruning, name="processed-events-pruning"))
     relay_stop = asyncio.Event()
-    relay_task = asyncio.create_task(relay.run(relay_stop), name="outbox-relay")
+    relay_task = asyncio.create_task(
+        run_relay(relay, producer, producing=producing, stop=relay_stop), name="outbox-relay"
+    )
     http = asyncio.create_task(server.serve(), name="http")
     log.info("service started", extra={"port": settings.http_port})
     failed = False
@@ -195,6 +202,25 @@ async def serve(
         log.info("service stopped")
     if failed:
         raise SystemExit(1)
+
+
+async def run_relay(
+    relay: OutboxRelay, producer: AIOKafkaProducer, *, producing: asyncio.Event, stop: asyncio.Event
+) -> None:
+    """Start the producer once Kafka answers (`producing` then), then relay the outbox."""
+    if await start_when_reachable(producer, name="producer", stop=stop):
+        producing.set()
+        await relay.run(stop)
+
+
+async def once_set(
+    started: asyncio.Event, stop: asyncio.Event, work: Callable[[asyncio.Event], Awaitable[None]]
+) -> None:
+    """`work(stop)` once `started` is set (the consumers dead-letter through the producer)."""
+    while not (started.is_set() or stop.is_set()):
+        await wait_for_any(started, stop, seconds=60)
+    if started.is_set():
+        await work(stop)
 
 
 async def _until_stop_or_crash(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> bool:

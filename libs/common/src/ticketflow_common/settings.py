@@ -64,6 +64,14 @@ class ServiceSettings(OidcSettings, BaseSettings):
     log_level: str = "INFO"
     db_pool_max_size: int = Field(default=20, ge=2, le=200)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+    readiness_needs_kafka: bool = Field(
+        default=False,
+        description="Readiness also needs Kafka and a joined consumer group (a consumer-only"
+        " replica); by default it needs Postgres only, as HTTP work goes through the outbox.",
+    )
+    consumer_lag_interval_seconds: float = Field(
+        default=10, gt=0, le=3600, description="How often consumer lag is read from the broker."
+    )
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
     auth_failure_limit: int = Field(
         default=10, ge=1, le=10_000, description="Failed authentications per client address..."

@@ -4,7 +4,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Collection
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request, Response, status
@@ -13,6 +13,7 @@ from fastapi.security import HTTPBearer
 from fastapi.security.http import HTTPBase
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,6 +38,7 @@ from ticketflow_common.rate_limit_http import (
     failed_auth_limiter,
 )
 from ticketflow_common.runtime import Runtime
+from ticketflow_common.settings import ServiceSettings
 
 BEARER = HTTPBearer(auto_error=False)
 AUTHORIZE = Depends(authorize)
@@ -102,20 +104,51 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+class Readiness(BaseModel):
+    """Whether this replica should be sent traffic, and which dependency is down if not."""
+
+    status: Literal["ready", "degraded", "not ready"] = Field(
+        description="ready: all answer; degraded: one it can do without is down; else not ready"
+    )
+    needs: list[str] = Field(description="The checks readiness depends on (docs/architecture.md)")
+    down: list[str] = Field(description="The checks that are not ok, needed or not")
+    postgres: str = Field(description="ok, or failing: <error>")
+    kafka: str = Field(description="ok, or failing: <error>")
+    consumers: str = Field(description="ok, or joining while a consumer has no partitions yet")
+
+
 @health.get(
     "/readyz",
-    responses={503: {"description": "Postgres or Kafka does not answer, or consumers are joining"}},
+    responses={503: {"model": Readiness, "description": "A dependency readiness needs is down"}},
 )
-async def readyz(runtime: RuntimeDep, response: Response) -> dict[str, str]:
-    """Readiness: Postgres and Kafka answer and every consumer has joined its group."""
+async def readyz(runtime: RuntimeDep, response: Response) -> Readiness:
+    """Readiness: Postgres answers (every route and the outbox need it). Kafka and the consumer
+    group are reported but needed only where the settings say so (`readiness_needs_kafka`, for a
+    replica that only consumes): HTTP work writes to the outbox, which waits out Kafka."""
+    postgres, kafka = await asyncio.gather(
+        _check(_postgres_answers(runtime.pool)),
+        _check(runtime.producer.client.fetch_all_metadata()),
+    )
     checks = {
-        "postgres": await _check(_postgres_answers(runtime.pool)),
-        "kafka": await _check(runtime.producer.client.fetch_all_metadata()),
+        "postgres": postgres,
+        "kafka": kafka,
         "consumers": "ok" if all(c.ready.is_set() for c in runtime.consumers) else "joining",
     }
-    if any(v != "ok" for v in checks.values()):
+    needs = readiness_needs(runtime.settings)
+    down = [name for name, state in checks.items() if state != "ok"]
+    ready = not set(down) & set(needs)
+    if not ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    return checks
+    verdict: Literal["ready", "degraded", "not ready"] = (
+        "not ready" if not ready else "degraded" if down else "ready"
+    )
+    return Readiness(status=verdict, needs=needs, down=down, **checks)
+
+
+def readiness_needs(settings: ServiceSettings) -> list[str]:
+    """What must answer for this replica to be ready: Postgres always; Kafka and a joined
+    consumer group only for a replica that only consumes (`readiness_needs_kafka`)."""
+    return ["postgres", "kafka", "consumers"] if settings.readiness_needs_kafka else ["postgres"]
 
 
 @health.get("/metrics", include_in_schema=False)
