@@ -11,10 +11,9 @@ import logging
 from collections.abc import Collection, Mapping
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from prometheus_client import Gauge
 
 from ticketflow_common.clock import Clock
-from ticketflow_common.metrics import CONSUMER_LAG
+from ticketflow_common.metrics import CONSUMER_LAG, Gauge
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.transient import TRANSIENT_ERRORS
 from ticketflow_common.work_loop import run_work_loop
