@@ -58,6 +58,7 @@ lint: install
 	@$(UV) run ruff check .
 	@$(UV) run mypy libs/common/src libs/cli/src services/*/src tests tools bench
 	@$(UV) run lint-imports --no-cache
+	@infra/local/openapi_lint.sh
 
 test: install  ## tests start their own infra: env URLs, else testcontainers, else infra/local
 	@$(UV) run pytest
@@ -115,5 +116,6 @@ bench-services: infra-up  ## each service's own benchmark: routing decisions, SL
 dashboards: install  ## rewrite infra/grafana/dashboards from tools/dashboards
 	@$(UV) run python -m tools.dashboards --write
 
-contracts: install  ## regenerate contracts/ (JSON Schemas + AsyncAPI); refuses breaking changes
+contracts: install  ## regenerate contracts/ (JSON Schemas, AsyncAPI, OpenAPI); refuses breaking changes
+	@infra/local/openapi_tools.sh
 	@$(UV) run python -m tools.contracts --write
