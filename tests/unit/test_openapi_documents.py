@@ -58,7 +58,7 @@ def test_every_operation_has_a_tag_the_document_defines(service: str) -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_error_answer_is_a_problem_document(service: str) -> None:
-    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    problem = {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
     wrong = [
         f"{method} {path} {status}"
         for path, method, operation in operations(service)
@@ -71,7 +71,9 @@ def test_every_error_answer_is_a_problem_document(service: str) -> None:
         )
     ]
     assert wrong == []
-    assert {"Problem", "FieldError"} <= set(document(service)["components"]["schemas"])
+    assert {"ProblemDetails", "ProblemFieldError"} <= set(
+        document(service)["components"]["schemas"]
+    )
 
 
 def statuses(service: str, method: str, path: str) -> set[str]:

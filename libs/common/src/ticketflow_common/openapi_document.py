@@ -2,6 +2,7 @@
 problem+json error answers per route, and the headers the services really send."""
 
 import inspect
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, cast, get_type_hints
@@ -16,7 +17,10 @@ from ticketflow_common.authorization import authorize
 from ticketflow_common.preconditions import WritePrecondition
 from ticketflow_common.problems import PROBLEM_JSON, TITLES, Problem
 
-PROBLEM_REF = "#/components/schemas/Problem"
+PROBLEM_NAMES = {"Problem": "ProblemDetails", "FieldError": "ProblemFieldError"}
+"""RFC 9457's name for `problems.Problem`: services have resources called problems (knowledge's
+known errors), whose schemas FastAPI names `Problem`."""
+PROBLEM_REF = "#/components/schemas/ProblemDetails"
 HTML = "text/html"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 OPEN_TAGS = {"health"}
@@ -219,10 +223,19 @@ def _document_route(operation: dict[str, Any], route: APIRoute, etag_paths: set[
             del answer["headers"]
 
 
-def _problem_schemas() -> dict[str, Any]:
+def _problem_schemas(taken: dict[str, Any]) -> dict[str, Any]:
+    """`problems.Problem` and `FieldError` under `PROBLEM_NAMES`, which no service may use."""
     schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
-    return {**defs, "Problem": schema}
+    named = {PROBLEM_NAMES[k]: v for k, v in {**defs, "Problem": schema}.items()}
+    text = json.dumps(named)
+    for old, new in PROBLEM_NAMES.items():
+        text = text.replace(f'/components/schemas/{old}"', f'/components/schemas/{new}"')
+    clashes = set(named) & set(taken)
+    if clashes:
+        raise ValueError(f"a service's own schema takes the problem's name: {sorted(clashes)}")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:
@@ -263,7 +276,7 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
             operation.setdefault("description", f"{operation.get('summary', route.name)}.")
             _document_route(operation, route, etag_paths)
     schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
-    schemas |= _problem_schemas()
+    schemas |= _problem_schemas(schemas)
     text = repr(document["paths"])
     for unused in ("HTTPValidationError", "ValidationError"):
         if f"/{unused}'" not in text:
