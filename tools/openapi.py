@@ -97,4 +97,24 @@ def breaking_changes(old: str, new: str) -> list[str]:
         f"{c.get('operation', '')} {c.get('path', '')}: {c.get('text', c.get('id'))}".strip()
         for c in changes
         if c.get("level") == ERROR
+    ] + renamed_operations(json.loads(old), json.loads(new))
+
+
+def _operation_ids(document: dict[str, Any]) -> dict[str, str]:
+    return {
+        f"{method.upper()} {path}": operation["operationId"]
+        for path, item in document.get("paths", {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+
+
+def renamed_operations(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """A generated client's method is named by the operation id: renaming one breaks callers
+    (oasdiff only warns)."""
+    before, after = _operation_ids(old), _operation_ids(new)
+    return [
+        f"{route}: operation id {name} became {after[route]}"
+        for route, name in before.items()
+        if route in after and after[route] != name
     ]

@@ -118,7 +118,7 @@ def oasdiff() -> None:
 
 
 @pytest.mark.usefixtures("oasdiff")
-def test_oasdiff_refuses_a_removed_operation_or_a_new_required_field_but_not_an_addition() -> None:
+def test_a_removed_operation_or_a_renamed_id_is_breaking_but_an_addition_is_not() -> None:
     committed = document_path("sla").read_text()
     before = json.loads(committed)
     removed, added = copy.deepcopy(before), copy.deepcopy(before)
@@ -126,5 +126,10 @@ def test_oasdiff_refuses_a_removed_operation_or_a_new_required_field_but_not_an_
     added["paths"]["/policies"]["get"]["responses"]["200"]["headers"] = {
         "X-New": {"schema": {"type": "string"}}
     }
+    renamed = copy.deepcopy(before)
+    renamed["paths"]["/policies"]["get"]["operationId"] = "policies_listPolicies"
     assert any("/policies" in c for c in breaking_changes(committed, json.dumps(removed)))
     assert breaking_changes(committed, json.dumps(added)) == []
+    assert breaking_changes(committed, json.dumps(renamed)) == [
+        "GET /policies: operation id policies_readPolicies became policies_listPolicies"
+    ]

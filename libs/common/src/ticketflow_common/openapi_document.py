@@ -66,12 +66,14 @@ IF_MATCH = {
 
 
 def camel(text: str) -> str:
-    """`signing keys` and `list_signing_keys` as `signingKeys`, `listSigningKeys`."""
+    """`signing keys`, `API keys` and `list_signing_keys` as `signingKeys`, `apiKeys`,
+    `listSigningKeys`."""
     words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
     if not words:
         return ""
     head, *rest = words
-    return head[0].lower() + head[1:] + "".join(w[0].upper() + w[1:] for w in rest)
+    first = head.lower() if head.isupper() else head[0].lower() + head[1:]  # API keys: apiKeys
+    return first + "".join(w[0].upper() + w[1:] for w in rest)
 
 
 def operation_id(route: APIRoute) -> str:
