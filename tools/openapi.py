@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OPENAPI = ROOT / "contracts" / "openapi"
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "pyproject.toml").exists())
 OASDIFF = ROOT / ".local" / "bin" / "oasdiff"
+TOOLS_SCRIPT = ROOT / "infra" / "local" / "openapi_tools.sh"
 ERROR = 3
 """oasdiff's level for a change that breaks clients (2 warns, 1 informs)."""
 SERVERS = {
@@ -80,6 +81,8 @@ def rendered_documents() -> dict[Path, str]:
 
 def breaking_changes(old: str, new: str) -> list[str]:
     """oasdiff's ERR-level breaking changes (what a generated client would no longer do)."""
+    if not OASDIFF.exists():  # a fresh worktree: the pinned install, cached in .local/
+        subprocess.run([str(TOOLS_SCRIPT)], check=True)  # noqa: S603 (the repo's own script)
     with tempfile.TemporaryDirectory() as tmp:
         before, after = Path(tmp, "before.json"), Path(tmp, "after.json")
         before.write_text(old)
