@@ -63,6 +63,7 @@ lint: install
 	@for member in libs/common libs/cli services/*/; do \
 	  (cd "$$member" && $(CURDIR)/.venv/bin/deptry --no-ansi src 2>&1 | grep -v -e '^Scanning' -e '^$$'; exit "$${PIPESTATUS[0]}") || exit 1; \
 	done
+	@infra/local/openapi_lint.sh
 
 test: install deploy-check  ## tests start their own infra: env URLs, else testcontainers, else infra/local
 	@$(UV) run pytest
@@ -123,5 +124,6 @@ bench-services: infra-up  ## each service's own benchmark: routing decisions, SL
 dashboards: install  ## rewrite infra/grafana/dashboards from tools/dashboards
 	@$(UV) run python -m tools.dashboards --write
 
-contracts: install  ## regenerate contracts/ (JSON Schemas + AsyncAPI); refuses breaking changes
+contracts: install  ## regenerate contracts/ (JSON Schemas, AsyncAPI, OpenAPI); refuses breaking changes
+	@infra/local/openapi_tools.sh
 	@$(UV) run python -m tools.contracts --write

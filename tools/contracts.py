@@ -1,8 +1,10 @@
-"""The event contract for integrators: a JSON Schema per event type and an AsyncAPI 3 document.
+"""The contracts for integrators: a JSON Schema per event type, an AsyncAPI 3 document, and
+each service's OpenAPI document (`tools/openapi.py`).
 
-`python -m tools.contracts --write` regenerates `contracts/` from the payload models and refuses
-a change that would break consumers within a topic version; `--check` fails when the committed
-files are not what the models produce (the test suite runs it).
+`python -m tools.contracts --write` regenerates `contracts/` from the payload models and the
+apps, and refuses a change that would break consumers within a topic version or clients of an
+HTTP API (oasdiff, installed by `infra/local/openapi_tools.sh`); `--check` fails when the
+committed files are not what the code produces (the test suite runs it).
 """
 
 import argparse
@@ -17,6 +19,7 @@ from ticketflow_common.cloudevents_kafka import STRUCTURED_CONTENT_TYPE
 from ticketflow_common.envelope import SCHEMA_BASE, Envelope, EventData, data_schema_url
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.topics import ALL_TOPICS, PARTITIONS
+from tools import openapi
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"
@@ -173,7 +176,7 @@ def rendered() -> dict[Path, str]:
         json.dumps(envelope_schema(), indent=2, sort_keys=True) + "\n"
     )
     files[CONTRACTS / "asyncapi.yaml"] = yaml.safe_dump(asyncapi(), sort_keys=False, width=100)
-    return files
+    return files | openapi.rendered_documents()
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -234,13 +237,21 @@ def main() -> int:
         return 1 if stale else 0
     broken = []
     for path in stale:
-        if path.suffix == ".json" and path.exists():
+        if path.parent == openapi.OPENAPI and path.exists():
+            broken += [
+                f"{path.relative_to(ROOT)}: {p}"
+                for p in openapi.breaking_changes(path.read_text(), files[path])
+            ]
+        elif path.suffix == ".json" and path.exists():
             broken += [
                 f"{path.relative_to(ROOT)}: {p}"
                 for p in breaking_changes(json.loads(path.read_text()), json.loads(files[path]))
             ]
     if broken:
-        print("breaking changes within a topic version (publish a .v2 topic instead):")
+        print(
+            "breaking changes within a topic version or an API version (publish a .v2 topic"
+            " or a new path instead):"
+        )
         print("\n".join(f"  {b}" for b in broken))
         return 1
     for path in stale:

@@ -201,9 +201,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     for transient in TRANSIENT_ERRORS:
         app.add_exception_handler(transient, _unavailable)
     app.add_exception_handler(Exception, _unexpected)
-
-
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": TITLES[status]}
-    for status in (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
-}

@@ -23,13 +23,9 @@ from ticketflow_common.authorization import authorize
 from ticketflow_common.identity import Principal
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
+from ticketflow_common.openapi_document import install_openapi, operation_id
 from ticketflow_common.params import StorableParams
-from ticketflow_common.problems import (
-    PROBLEM_RESPONSES,
-    ProblemError,
-    install_problem_handlers,
-    problem_response,
-)
+from ticketflow_common.problems import ProblemError, install_problem_handlers, problem_response
 from ticketflow_common.rate_limit import RatePolicy
 from ticketflow_common.rate_limit_http import (
     UNAUTHORIZED_HEADERS,
@@ -44,6 +40,7 @@ BEARER = HTTPBearer(auto_error=False)
 AUTHORIZE = Depends(authorize)
 """On every protected router: the table's verdict on the caller (`authorization.py`)."""
 DEFAULT_MAX_BODY_BYTES = 1 << 20
+CONTACT = {"name": "Ticketflow maintainers"}
 
 
 async def get_runtime(request: Request) -> Runtime[Any]:
@@ -188,7 +185,14 @@ def create_app(
     """Health, metrics and docs open (and `extra_open_paths`: paths whose request carries its
     own credential, such as identity's token endpoint); every other path needs `auth` (the bearer
     token), checked before any route reads the body; HEAD wherever GET is served."""
-    app = FastAPI(title=title, version="0.1.0", description=description)
+    app = FastAPI(
+        title=title,
+        version="0.1.0",
+        description=description or f"{title}: see docs/ and the README.",
+        contact=CONTACT,
+        generate_unique_id_function=operation_id,
+    )
+    install_openapi(app)
     app.state.runtime = runtime
     app.state.access = access_for(runtime)
     app.state.failed_auth = FailedAuthLimiter(
@@ -208,7 +212,6 @@ def create_app(
         app.include_router(
             router,
             dependencies=[Depends(auth_scheme), AUTHORIZE, StorableParams],
-            responses=PROBLEM_RESPONSES,
         )
 
     app.add_middleware(
