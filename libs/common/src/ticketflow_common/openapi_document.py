@@ -191,6 +191,9 @@ def _document_route(operation: dict[str, Any], route: APIRoute, etag_paths: set[
     authenticated = is_authenticated(route)
     responses: dict[str, Any] = operation.setdefault("responses", {})
     for status in sorted(error_statuses(route)):
+        own = route.responses.get(status, route.responses.get(str(status), {}))
+        if "model" in own or "content" in own:
+            continue  # the route answers this status in a form of its own (OAuth's errors)
         declared = responses.get(str(status), {})
         description = declared.get("description", "")
         if description in ("Validation Error", "Successful Response"):

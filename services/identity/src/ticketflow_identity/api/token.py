@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from ticketflow_common.oidc import OidcVerifier
 from ticketflow_common.problems import ProblemError
@@ -61,6 +62,13 @@ def oidc_verifier(request: Request, settings: IdentitySettings) -> OidcVerifier:
     return verifier
 
 
+class OAuthError(BaseModel):
+    """The error body OAuth clients parse (RFC 6749 §5.2), not a problem document."""
+
+    error: str = Field(description="invalid_request, invalid_client, invalid_grant, ...")
+    error_description: str | None = None
+
+
 def oauth_error(exc: TokenRequestError, *, basic: bool = False) -> JSONResponse:
     headers = dict(NO_STORE)
     if exc.status == 401:
@@ -75,7 +83,10 @@ def oauth_error(exc: TokenRequestError, *, basic: bool = False) -> JSONResponse:
 @router.post(
     "/token",
     openapi_extra=FORM_BODY,
-    responses={400: {"description": "RFC 6749 error"}, 401: {"description": "invalid_client"}},
+    responses={
+        400: {"model": OAuthError, "description": "RFC 6749 §5.2 error"},
+        401: {"model": OAuthError, "description": "invalid_client (RFC 6749 §5.2)"},
+    },
 )
 async def issue_token(
     request: Request, pool: PoolDep, now: NowDep, settings: SettingsDep
