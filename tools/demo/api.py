@@ -147,7 +147,8 @@ class DeskApi:
         )
 
     async def sla_clocks(self, ticket_id: str) -> list[dict[str, Any]]:
-        clocks: list[dict[str, Any]] = await self.call("sla", "GET", f"/tickets/{ticket_id}/sla")
+        page: dict[str, Any] = await self.call("sla", "GET", f"/tickets/{ticket_id}/sla")
+        clocks: list[dict[str, Any]] = page["items"]
         return clocks
 
     async def set_agent_status(self, agent_id: str, status: str) -> None:

@@ -115,6 +115,21 @@ class ServiceClient:
     def get(self, path: str, *, params: Mapping[str, QueryValue] | None = None) -> Any:
         return self.request("GET", path, params=params).json()
 
+    def get_all(
+        self, path: str, *, params: Mapping[str, QueryValue] | None = None, most: int = 10_000
+    ) -> list[Any]:
+        """Every item of a paged list (`{items, next_cursor}`), following cursors, at most
+        `most` of them."""
+        items: list[Any] = []
+        cursor: str | None = None
+        while len(items) < most:
+            page = self.get(path, params={**(params or {}), "cursor": cursor})
+            items.extend(page["items"])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        return items[:most]
+
     def post(self, path: str, *, json: Any, headers: Mapping[str, str] | None = None) -> Any:
         return self.request("POST", path, json=json, headers=headers).json()
 

@@ -7,6 +7,7 @@ sort order is refused by another instead of silently skipping items."""
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -59,3 +60,11 @@ def decode_cursor(cursor: str | None, *, kind: str) -> dict[str, Any] | None:
 
 def _bad_cursor() -> ProblemError:
     return invalid_field(CURSOR_FIELD, "is not a cursor this list handed out")
+
+
+def page_of(rows: Sequence[T], *, limit: int, cursor: Callable[[T], str]) -> Page[T]:
+    """The page of up to `limit + 1` rows fetched in keyset order: the extra row only says
+    there is a next page, whose cursor is the last item's position."""
+    items = list(rows[:limit])
+    more = len(rows) > limit and bool(items)
+    return Page[T](items=items, next_cursor=cursor(items[-1]) if more else None)
