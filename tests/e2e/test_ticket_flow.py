@@ -115,7 +115,7 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
                 params={"subject": ticket_id},
                 headers=system.auth("notify"),
             )
-            found = {d["event_type"]: d for d in log.json()}
+            found = {d["event_type"]: d for d in log.json()["items"]}
             done = set(found) >= EXPECTED_TYPES and all(
                 d["status"] == "delivered" for d in found.values()
             )

@@ -184,7 +184,7 @@ async def seed_policies(api: DeskApi, targets: Targets) -> None:
 
 async def seed_endpoints(api: DeskApi, desk: Desk, endpoints: Mapping[str, dict[str, Any]]) -> None:
     """`endpoints`: url -> the rest of the endpoint's body (description, event_types)."""
-    existing = await api.call("notify", "GET", "/endpoints")
+    existing = await api.every("notify", "/endpoints")
     desk.endpoints.update({e["url"]: str(e["id"]) for e in existing})
     for url, spec in endpoints.items():
         if url not in desk.endpoints:

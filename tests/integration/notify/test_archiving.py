@@ -37,14 +37,16 @@ async def test_endpoint_in_use_is_refused_then_archived(
         path = f"/endpoints/{endpoint['id']}"
         [subscription] = (
             await api.get("/subscriptions", params={"endpoint_id": endpoint["id"]})
-        ).json()
+        ).json()["items"]
         before = await snapshot(notify_pool)
         subscribed = await api.delete(path)
         assert await snapshot(notify_pool) == before
 
         await fan_out(notify_pool, breached(uuid.uuid4()), now=clock.now)
         await api.delete(f"/subscriptions/{subscription['id']}")
-        [delivery] = (await api.get("/deliveries", params={"endpoint_id": endpoint["id"]})).json()
+        [delivery] = (await api.get("/deliveries", params={"endpoint_id": endpoint["id"]})).json()[
+            "items"
+        ]
         before = await snapshot(notify_pool)
         pending = await api.delete(path)
         assert await snapshot(notify_pool) == before
@@ -55,7 +57,7 @@ async def test_endpoint_in_use_is_refused_then_archived(
         read = await api.get(path)
         again = await api.delete(path)
         patched = await api.patch(path, json={"description": "x"})
-        listed = (await api.get("/endpoints")).json()
+        listed = (await api.get("/endpoints")).json()["items"]
         resubscribed = await api.post(
             "/subscriptions", json={"target": {"kind": "endpoint", "endpoint_id": endpoint["id"]}}
         )

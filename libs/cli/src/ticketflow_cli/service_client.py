@@ -50,6 +50,10 @@ def failure_of(
     return CommandFailed(f"{service} answered {status}: {text}", code=ExitCode.REFUSED)
 
 
+MAX_PAGE = 200
+"""The most items a list answers per page."""
+
+
 class ServiceClient:
     """A short-lived client of one service: `with ServiceClient(settings, "intake") as c: ...`."""
 
@@ -123,7 +127,8 @@ class ServiceClient:
         items: list[Any] = []
         cursor: str | None = None
         while len(items) < most:
-            page = self.get(path, params={**(params or {}), "cursor": cursor})
+            size = min(MAX_PAGE, most - len(items))
+            page = self.get(path, params={**(params or {}), "cursor": cursor, "limit": size})
             items.extend(page["items"])
             cursor = page["next_cursor"]
             if cursor is None:

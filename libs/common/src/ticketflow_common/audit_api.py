@@ -16,9 +16,9 @@ from ticketflow_common.pagination import (
     CursorQuery,
     LimitQuery,
     Page,
-    decode_cursor,
     encode_cursor,
     page_of,
+    read_cursor,
 )
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_common.runtime import Runtime
@@ -117,7 +117,7 @@ async def read_audit_log(
     if since is not None and until is not None and until <= since:
         raise invalid_field("query:until", "must be after since")
     kind = f"audit.{order}"
-    position = decode_cursor(cursor, kind=kind)
+    after = read_cursor(cursor, kind=kind, parse=lambda p: int(p["sequence"]))
     runtime: Runtime[Any] = request.app.state.runtime
     async with runtime.pool.acquire() as conn:
         entries = await list_entries(
@@ -130,7 +130,7 @@ async def read_audit_log(
             },
             since=since,
             until=until,
-            after_sequence=int(position["sequence"]) if position else None,
+            after_sequence=after,
             limit=limit + 1,
             newest_first=order == "newest",
         )

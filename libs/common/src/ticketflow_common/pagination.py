@@ -8,7 +8,9 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel, Field
@@ -16,6 +18,7 @@ from pydantic import BaseModel, Field
 from ticketflow_common.problems import ProblemError, invalid_field
 
 T = TypeVar("T")
+P = TypeVar("P")
 MAX_CURSOR_CHARS = 1_000
 CURSOR_FIELD = "query:cursor"
 
@@ -56,6 +59,32 @@ def decode_cursor(cursor: str | None, *, kind: str) -> dict[str, Any] | None:
     if not isinstance(decoded, dict) or decoded.pop("kind", None) != kind:
         raise _bad_cursor()
     return decoded
+
+
+def read_cursor(cursor: str | None, *, kind: str, parse: Callable[[dict[str, Any]], P]) -> P | None:
+    """The keyset position `parse` makes of a cursor of this list; a cursor whose position
+    does not parse is refused like any other (422), never a 500."""
+    position = decode_cursor(cursor, kind=kind)
+    if position is None:
+        return None
+    try:
+        return parse(position)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _bad_cursor() from exc
+
+
+def encode_timed_cursor(kind: str, at: datetime, item_id: UUID) -> str:
+    """The cursor after an item of a list ordered by a time and then an id."""
+    return encode_cursor(kind, {"at": at.isoformat(), "id": str(item_id)})
+
+
+def read_timed_cursor(cursor: str | None, *, kind: str) -> tuple[datetime, UUID] | None:
+    """The (time, id) position of a cursor from `encode_timed_cursor`."""
+    return read_cursor(
+        cursor,
+        kind=kind,
+        parse=lambda p: (datetime.fromisoformat(str(p["at"])), UUID(str(p["id"]))),
+    )
 
 
 def _bad_cursor() -> ProblemError:

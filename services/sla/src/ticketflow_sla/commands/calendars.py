@@ -14,7 +14,7 @@ from ticketflow_common.business_time import ALWAYS_OPEN, WorkingCalendar
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.sla import CalendarChange
 from ticketflow_common.outbox import emit
-from ticketflow_common.pagination import Page, decode_cursor, encode_cursor, page_of
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import invalid_field, not_found
 from ticketflow_sla.domain.calendar_events import calendar_changed
 from ticketflow_sla.domain.calendars import (
@@ -58,10 +58,8 @@ async def calendar_page(
     *, conn: asyncpg.Connection, cursor: str | None, limit: int
 ) -> Page[Calendar]:
     """Live calendars by name."""
-    position = decode_cursor(cursor, kind="sla.calendars")
-    rows = await calendars_after(
-        conn=conn, after=str(position["name"]) if position else None, limit=limit + 1
-    )
+    after = read_cursor(cursor, kind="sla.calendars", parse=lambda p: str(p["name"]))
+    rows = await calendars_after(conn=conn, after=after, limit=limit + 1)
     return page_of(
         rows, limit=limit, cursor=lambda c: encode_cursor("sla.calendars", {"name": c.name})
     )

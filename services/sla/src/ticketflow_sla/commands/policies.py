@@ -8,7 +8,7 @@ import asyncpg
 from ticketflow_common.audit import record_change
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.identity import Principal
-from ticketflow_common.pagination import Page, decode_cursor, encode_cursor, page_of
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import FieldError, ProblemError, invalid_field
 from ticketflow_sla.domain.escalation_access import may_change_escalations_of
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
@@ -31,8 +31,9 @@ SERVICE = "sla"
 
 async def policy_page(*, conn: asyncpg.Connection, cursor: str | None, limit: int) -> Page[Policy]:
     """Live policies in matching order."""
-    position = decode_cursor(cursor, kind="sla.policies")
-    after = (int(position["position"]), str(position["name"])) if position else None
+    after = read_cursor(
+        cursor, kind="sla.policies", parse=lambda p: (int(p["position"]), str(p["name"]))
+    )
     rows = await policies_after(conn=conn, after=after, limit=limit + 1)
     return page_of(
         rows,
@@ -101,10 +102,8 @@ async def escalation_policy_page(
     *, conn: asyncpg.Connection, cursor: str | None, limit: int
 ) -> Page[EscalationPolicy]:
     """Live escalation policies by name."""
-    position = decode_cursor(cursor, kind="sla.escalation_policies")
-    rows = await escalation_policies_after(
-        conn=conn, after=str(position["name"]) if position else None, limit=limit + 1
-    )
+    after = read_cursor(cursor, kind="sla.escalation_policies", parse=lambda p: str(p["name"]))
+    rows = await escalation_policies_after(conn=conn, after=after, limit=limit + 1)
     return page_of(
         rows,
         limit=limit,
