@@ -62,7 +62,8 @@ def client(service: str) -> httpx.Client:
 
 def seed(receiver_url: str, secret_file: Path) -> None:
     with client("routing") as routing:
-        existing = {a["name"] for a in routing.get("/agents").raise_for_status().json()}
+        listed = routing.get("/agents", params={"limit": 200}).raise_for_status().json()
+        existing = {a["name"] for a in listed["items"]}
         for agent in AGENTS:
             if agent["name"] not in existing:
                 routing.post("/agents", json=agent).raise_for_status()

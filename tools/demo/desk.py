@@ -136,7 +136,7 @@ class Desk:
 
 
 async def seed_agents(api: DeskApi, desk: Desk) -> None:
-    existing = await api.call("routing", "GET", "/agents", params={"limit": "1000"})
+    existing = await api.every("routing", "/agents")
     desk.agents.update({a["name"]: str(a["id"]) for a in existing})
     for name, spec in AGENTS.items():
         if name not in desk.agents:
