@@ -13,10 +13,6 @@ from ticketflow_common.pagination import Page
 
 NOT_YET_PAGED = frozenset(
     {
-        "automation /macros",
-        "automation /rules",
-        "automation /rules/{rule_id}/firings",
-        "automation /tickets/{ticket_id}/firings",
         "insights /at-risk",
         "insights /reports",
         "insights /scorecards/teams/{team}/agents",
