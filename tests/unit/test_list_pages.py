@@ -19,7 +19,6 @@ NOT_YET_PAGED = frozenset(
         "insights /staffing/gaps",
         "intake /categories",
         "intake /credentials",
-        "intake /tickets",
         "intake /tickets/{ticket_id}/comments",
         "intake /tickets/{ticket_id}/timeline",
         "knowledge /articles",
