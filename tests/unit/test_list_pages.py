@@ -17,8 +17,6 @@ NOT_YET_PAGED = frozenset(
         "insights /reports",
         "insights /scorecards/teams/{team}/agents",
         "insights /staffing/gaps",
-        "intake /categories",
-        "intake /credentials",
         "intake /tickets/{ticket_id}/comments",
         "intake /tickets/{ticket_id}/timeline",
         "knowledge /articles",
