@@ -20,11 +20,8 @@ NOT_YET_PAGED = frozenset(
         "intake /tickets/{ticket_id}/comments",
         "intake /tickets/{ticket_id}/timeline",
         "knowledge /articles",
-        "knowledge /articles/{article_id}/versions",
         "knowledge /faq",
         "knowledge /known-errors",
-        "knowledge /problems",
-        "knowledge /problems/{problem_id}/tickets",
         "knowledge /solutions",
     }
 )
