@@ -14,7 +14,6 @@ from ticketflow_common.pagination import Page
 NOT_YET_PAGED = frozenset(
     {
         "insights /at-risk",
-        "insights /reports",
         "insights /scorecards/teams/{team}/agents",
         "insights /staffing/gaps",
         "intake /tickets/{ticket_id}/comments",

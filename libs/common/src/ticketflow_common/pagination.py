@@ -42,7 +42,10 @@ class Page(BaseModel, Generic[T]):
 
 
 def encode_cursor(kind: str, position: dict[str, Any]) -> str:
-    """The opaque cursor for a keyset position (JSON-serialisable values only)."""
+    """The opaque cursor for a keyset position (JSON-serialisable values only; `kind` is the
+    list's own key)."""
+    if "kind" in position:
+        raise ValueError("a cursor position may not hold a `kind` of its own")
     raw = json.dumps({"kind": kind, **position}, separators=(",", ":"), default=str)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
