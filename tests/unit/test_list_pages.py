@@ -14,8 +14,6 @@ from ticketflow_common.pagination import Page
 NOT_YET_PAGED = frozenset(
     {
         "insights /at-risk",
-        "insights /scorecards/teams/{team}/agents",
-        "insights /staffing/gaps",
         "intake /tickets/{ticket_id}/comments",
         "intake /tickets/{ticket_id}/timeline",
         "knowledge /articles",
