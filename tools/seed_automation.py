@@ -99,8 +99,14 @@ async def within(seconds: float, probe: Callable[[], Awaitable[T | None]], what:
 
 async def ensure_team(routing: httpx.AsyncClient) -> None:
     """The facilities team with a lead, whom the printer rule notifies."""
-    agents = checked(await routing.get("/agents"))
-    rows = agents.get("items", agents) if isinstance(agents, dict) else agents
+    rows: list[Any] = []
+    query: dict[str, str] = {"limit": "200"}
+    while True:
+        page = checked(await routing.get("/agents", params=query))
+        rows.extend(page["items"])
+        if page["next_cursor"] is None:
+            break
+        query["cursor"] = page["next_cursor"]
     lead = next((a for a in rows if a["name"] == LEAD["name"]), None)
     if lead is None:
         lead = checked(await routing.post("/agents", json=LEAD))

@@ -62,7 +62,8 @@ def client(service: str) -> httpx.Client:
 
 def seed(receiver_url: str, secret_file: Path) -> None:
     with client("routing") as routing:
-        existing = {a["name"] for a in routing.get("/agents").raise_for_status().json()}
+        listed = routing.get("/agents", params={"limit": 200}).raise_for_status().json()
+        existing = {a["name"] for a in listed["items"]}
         for agent in AGENTS:
             if agent["name"] not in existing:
                 routing.post("/agents", json=agent).raise_for_status()
@@ -72,7 +73,12 @@ def seed(receiver_url: str, secret_file: Path) -> None:
             json={"position": 10, "priority": "urgent", "first_response_seconds": 60},
         ).raise_for_status()
     with client("notify") as notify:
-        urls = {e["url"] for e in notify.get("/endpoints").raise_for_status().json()}
+        urls = {
+            e["url"]
+            for e in notify.get("/endpoints", params={"limit": 200})
+            .raise_for_status()
+            .json()["items"]
+        }
         if receiver_url not in urls or not secret_file.exists():
             created = notify.post(
                 "/endpoints", json={"url": receiver_url, "description": "demo receiver"}

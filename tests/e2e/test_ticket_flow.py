@@ -91,7 +91,7 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
             if got.status_code == 404:  # sla has not heard of the ticket yet
                 return []
             assert got.status_code == 200, got.text
-            return [c for c in got.json() if c["state"] == "breached"]
+            return [c for c in got.json()["items"] if c["state"] == "breached"]
 
         clocks = await eventually(breached_clock, what="the first-response clock to breach")
         assert clocks[0]["policy"] == "urgent"
@@ -115,7 +115,7 @@ async def test_ticket_is_assigned_timed_and_delivered_in_one_trace(
                 params={"subject": ticket_id},
                 headers=system.auth("notify"),
             )
-            found = {d["event_type"]: d for d in log.json()}
+            found = {d["event_type"]: d for d in log.json()["items"]}
             done = set(found) >= EXPECTED_TYPES and all(
                 d["status"] == "delivered" for d in found.values()
             )

@@ -14,6 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.integration.paging import walk_pages
 from tests.support.clock import MONDAY, FakeClock
 from tests.support.harness import ServiceHarness, harness_runtime
 from tests.support.schemas import fresh_schema
@@ -239,19 +240,27 @@ async def test_get_audit_filters_pages_and_names_bad_filters(
             now=MONDAY + timedelta(hours=1),
         )
     newest = (await sla_api.get("/audit")).json()
-    assert [e["sequence"] for e in newest["entries"]] == [6, 5, 4, 3, 2, 1]
-    assert newest["next_after_sequence"] is None
+    assert [e["sequence"] for e in newest["items"]] == [6, 5, 4, 3, 2, 1]
+    assert newest["next_cursor"] is None
     page = (await sla_api.get("/audit", params={"order": "oldest", "limit": 2})).json()
-    assert [e["sequence"] for e in page["entries"]] == [1, 2]
+    assert [e["sequence"] for e in page["items"]] == [1, 2]
     following = await sla_api.get(
-        "/audit", params={"order": "oldest", "limit": 2, "after_sequence": 2}
+        "/audit", params={"order": "oldest", "limit": 2, "cursor": page["next_cursor"]}
     )
-    assert [e["sequence"] for e in following.json()["entries"]] == [3, 4]
-    by_actor = (await sla_api.get("/audit", params={"actor": "p-2"})).json()["entries"]
+    assert [e["sequence"] for e in following.json()["items"]] == [3, 4]
+    oldest = await walk_pages(
+        sla_api, "/audit", key=lambda e: e["sequence"], params={"order": "oldest"}
+    )
+    assert [e["sequence"] for e in oldest] == [1, 2, 3, 4, 5, 6]
+    newest_walk = await walk_pages(sla_api, "/audit", key=lambda e: e["sequence"], limit=4)
+    assert [e["sequence"] for e in newest_walk] == [6, 5, 4, 3, 2, 1]
+    mixed = await sla_api.get("/audit", params={"cursor": page["next_cursor"]})
+    assert mixed.status_code == 422, "an oldest-first cursor does not continue newest-first"
+    by_actor = (await sla_api.get("/audit", params={"actor": "p-2"})).json()["items"]
     assert [(e["entity"], e["action"]) for e in by_actor] == [("sla.calendar", "deleted")]
     one = await sla_api.get("/audit", params={"entity": "sla.policy", "entity_id": "p3"})
-    assert [e["entity_id"] for e in one.json()["entries"]] == ["p3"]
-    assert one.json()["entries"][0]["actor"]["client_address"] == "10.0.0.7"
+    assert [e["entity_id"] for e in one.json()["items"]] == ["p3"]
+    assert one.json()["items"][0]["actor"]["client_address"] == "10.0.0.7"
     window = await sla_api.get(
         "/audit",
         params={
@@ -260,14 +269,14 @@ async def test_get_audit_filters_pages_and_names_bad_filters(
             "action": "updated",
         },
     )
-    assert [e["sequence"] for e in window.json()["entries"]] == [3, 2]
+    assert [e["sequence"] for e in window.json()["items"]] == [3, 2]
     bad: list[tuple[dict[str, str | int], str]] = [
         ({"limit": 0}, "limit"),
-        ({"limit": 501}, "limit"),
+        ({"limit": 201}, "limit"),
         ({"since": "yesterday"}, "since"),
         ({"since": "2025-06-02T10:00:00"}, "since"),
         ({"order": "sideways"}, "order"),
-        ({"after_sequence": -1}, "after_sequence"),
+        ({"cursor": "bm90LWEtY3Vyc29y"}, "cursor"),
         ({"since": MONDAY.isoformat(), "until": MONDAY.isoformat()}, "until"),
     ]
     for params, field in bad:

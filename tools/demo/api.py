@@ -61,6 +61,19 @@ class DeskApi:
             raise ApiError(response)
         return response.json() if response.content else None
 
+    async def every(
+        self, service: str, path: str, *, params: Mapping[str, str] | None = None
+    ) -> list[Any]:
+        """Every item of a paged list, following `next_cursor` to the last page."""
+        items: list[Any] = []
+        cursor: dict[str, str] = {}
+        while True:
+            page = await self.call(service, "GET", path, params={**(params or {}), **cursor})
+            items.extend(page["items"])
+            if page["next_cursor"] is None:
+                return items
+            cursor = {"cursor": page["next_cursor"], "limit": "200"}
+
     async def intake_key(self, *, role: str, subject: str) -> str:
         """An intake API key acting for `subject` in `role`, issued once and reused."""
         cached = self._keys.get((role, subject))
@@ -147,7 +160,8 @@ class DeskApi:
         )
 
     async def sla_clocks(self, ticket_id: str) -> list[dict[str, Any]]:
-        clocks: list[dict[str, Any]] = await self.call("sla", "GET", f"/tickets/{ticket_id}/sla")
+        page: dict[str, Any] = await self.call("sla", "GET", f"/tickets/{ticket_id}/sla")
+        clocks: list[dict[str, Any]] = page["items"]
         return clocks
 
     async def set_agent_status(self, agent_id: str, status: str) -> None:

@@ -136,7 +136,7 @@ class Desk:
 
 
 async def seed_agents(api: DeskApi, desk: Desk) -> None:
-    existing = await api.call("routing", "GET", "/agents", params={"limit": "1000"})
+    existing = await api.every("routing", "/agents")
     desk.agents.update({a["name"]: str(a["id"]) for a in existing})
     for name, spec in AGENTS.items():
         if name not in desk.agents:
@@ -184,7 +184,7 @@ async def seed_policies(api: DeskApi, targets: Targets) -> None:
 
 async def seed_endpoints(api: DeskApi, desk: Desk, endpoints: Mapping[str, dict[str, Any]]) -> None:
     """`endpoints`: url -> the rest of the endpoint's body (description, event_types)."""
-    existing = await api.call("notify", "GET", "/endpoints")
+    existing = await api.every("notify", "/endpoints")
     desk.endpoints.update({e["url"]: str(e["id"]) for e in existing})
     for url, spec in endpoints.items():
         if url not in desk.endpoints:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.integration.automation.conftest import AutomationHarness
+from ticketflow_common.pagination import encode_cursor
 
 pytestmark = pytest.mark.integration
 
@@ -35,14 +36,14 @@ async def test_a_rules_firings_page_newest_first(
     assert page["items"][0]["why"] == ["ticket.subject contains 打印机"]
     assert page["items"][0]["actions"] == [{"type": "add_tags", "tags": ["printer"]}]
     assert page["items"][0]["trigger"] == "event"
-    assert page["next"] == page["items"][1]["firing_id"]
+    assert page["next_cursor"] is not None
 
     rest = await api.get(
-        f"/rules/{rule.rule_id}/firings", params={"limit": 2, "after": page["next"]}
+        f"/rules/{rule.rule_id}/firings", params={"limit": 2, "cursor": page["next_cursor"]}
     )
     assert rest.status_code == 200, rest.text
     assert [f["ticket_id"] for f in rest.json()["items"]] == [str(tickets[0])]
-    assert rest.json()["next"] is None
+    assert rest.json()["next_cursor"] is None
 
     mine = await api.get(f"/tickets/{tickets[1]}/firings")
     assert mine.status_code == 200, mine.text
@@ -57,9 +58,12 @@ async def test_unknown_rules_cursors_and_limits_are_refused_by_name(
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
 
-    cursor = await api.get(f"/rules/{rule.rule_id}/firings", params={"after": str(uuid.uuid4())})
+    gone = encode_cursor("automation.firings", {"id": str(uuid.uuid4())})
+    cursor = await api.get(f"/rules/{rule.rule_id}/firings", params={"cursor": gone})
     assert cursor.status_code == 422
-    assert "after" in cursor.text
+    assert "query:cursor" in cursor.text
+    forged = await api.get(f"/rules/{rule.rule_id}/firings", params={"cursor": str(uuid.uuid4())})
+    assert forged.status_code == 422
 
     for limit in ("0", "201", "很多"):
         refused = await api.get(f"/tickets/{uuid.uuid4()}/firings", params={"limit": limit})
@@ -71,4 +75,4 @@ async def test_unknown_rules_cursors_and_limits_are_refused_by_name(
 
     nothing = await api.get(f"/tickets/{uuid.uuid4()}/firings")
     assert nothing.status_code == 200
-    assert nothing.json() == {"items": [], "next": None}
+    assert nothing.json() == {"items": [], "next_cursor": None}

@@ -105,11 +105,11 @@ async def test_pages_follow_the_cursor_to_the_end(
     after: str | None = None
     pages = 0
     while True:
-        params = {"limit": "2", **({"after": after} if after else {})}
+        params = {"limit": "2", **({"cursor": after} if after else {})}
         page = (await api.get("/macros", params=params, headers=lead)).json()
         seen += [m["macro_id"] for m in page["items"]]
         pages += 1
-        after = page["next"]
+        after = page["next_cursor"]
         if after is None:
             break
     assert seen == ids
@@ -117,9 +117,9 @@ async def test_pages_follow_the_cursor_to_the_end(
     too_many = await api.get("/macros", params={"limit": "201"}, headers=lead)
     assert too_many.status_code == 422
     assert too_many.json()["errors"][0]["field"] == "query:limit"
-    garbage = await api.get("/macros", params={"after": "宏"}, headers=lead)
+    garbage = await api.get("/macros", params={"cursor": "宏"}, headers=lead)
     assert garbage.status_code == 422
-    assert garbage.json()["errors"][0]["field"] == "query:after"
+    assert garbage.json()["errors"][0]["field"] == "query:cursor"
 
 
 @pytest.mark.parametrize(

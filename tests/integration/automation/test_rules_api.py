@@ -97,10 +97,10 @@ async def test_rules_list_in_pages_with_filters(api: httpx.AsyncClient) -> None:
     seen: list[str] = []
     cursor: str | None = None
     while True:
-        params: dict[str, Any] = {"limit": 2} | ({"after": cursor} if cursor else {})
+        params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
         page = (await api.get("/rules", params=params)).json()
         seen += [item["definition"]["name"] for item in page["items"]]
-        cursor = page["next"]
+        cursor = page["next_cursor"]
         if cursor is None:
             break
     assert seen == ["规则4", "规则3", "规则2", "规则1", "规则0", "无人回复"]
@@ -113,7 +113,7 @@ async def test_rules_list_in_pages_with_filters(api: httpx.AsyncClient) -> None:
     ]
     timed = (await api.get("/rules", params={"kind": "time"})).json()
     assert [i["rule_id"] for i in timed["items"]] == [made[-1]["rule_id"]]
-    assert timed["next"] is None
+    assert timed["next_cursor"] is None
     bad = await api.get("/rules", params={"limit": 500})
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "query:limit"

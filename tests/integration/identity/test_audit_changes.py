@@ -19,6 +19,7 @@ from tests.integration.identity.conftest import (
     new_key,
     new_principal,
 )
+from tests.support.audit import every_entry
 from ticketflow_identity.commands.bootstrap import bootstrap_admin
 from ticketflow_identity.commands.maintenance import maintain
 
@@ -29,10 +30,7 @@ CLIENT = "127.0.0.1"
 
 
 async def entries(admin: Admin, **query: str) -> list[dict[str, Any]]:
-    response = await admin.api.get("/audit", params={"order": "oldest", "limit": "500", **query})
-    assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()["entries"]
-    return found
+    return await every_entry(admin.api, **query)
 
 
 def of(found: list[dict[str, Any]], entity_id: str, action: str) -> dict[str, Any]:

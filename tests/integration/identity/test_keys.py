@@ -18,7 +18,7 @@ async def test_a_listed_key_never_shows_its_secret(identity: IdentityHarness, ad
     assert issued["expires_at"].startswith("2025-07-02")
     listed = await admin.api.get(f"/principals/{person['principal_id']}/keys")
     assert listed.status_code == 200
-    [key] = listed.json()
+    [key] = listed.json()["items"]
     assert key["key_id"] == issued["key_id"]
     assert "token" not in key
     assert issued["token"].split(".", 1)[1] not in listed.text
@@ -100,7 +100,7 @@ async def test_rotation_keeps_the_old_key_for_the_overlap(
     assert await run_maintenance(identity) == 0
     [listed_old] = [
         k
-        for k in (await admin.api.get(f"/principals/{person['principal_id']}/keys")).json()
+        for k in (await admin.api.get(f"/principals/{person['principal_id']}/keys")).json()["items"]
         if k["key_id"] == old["key_id"]
     ]
     assert listed_old["state"] == "rotating"
@@ -154,7 +154,7 @@ async def test_last_use_is_recorded_at_most_once_a_minute(
     assert row["last_used_from"] == "127.0.0.1"
     identity.clock.advance(31)
     await identity.access_token(key["token"])
-    [listed] = (await admin.api.get(f"/principals/{person['principal_id']}/keys")).json()
+    [listed] = (await admin.api.get(f"/principals/{person['principal_id']}/keys")).json()["items"]
     assert listed["last_used_at"] == identity.clock().isoformat().replace("+00:00", "Z")
     assert listed["last_used_from"] == "127.0.0.1"
 
@@ -171,7 +171,7 @@ async def test_the_unused_report(identity: IdentityHarness, admin: Admin) -> Non
     await identity.access_token(admin.key)
 
     def ids(response: object) -> set[str]:
-        return {k["key_id"] for k in response.json()}  # type: ignore[attr-defined]
+        return {k["key_id"] for k in response.json()["items"]}  # type: ignore[attr-defined]
 
     thirty = await admin.api.get("/keys/unused", params={"days": 30})
     assert thirty.status_code == 200

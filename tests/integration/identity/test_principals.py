@@ -9,6 +9,7 @@ from tests.integration.identity.conftest import (
     new_key,
     new_principal,
 )
+from tests.integration.paging import assert_bad_cursor_refused, walk_pages
 
 
 async def test_create_read_list_and_a_chinese_name_round_trips(
@@ -28,11 +29,11 @@ async def test_create_read_list_and_a_chinese_name_round_trips(
     assert read.json()["display_name"] == "张伟 (客服)"
 
     by_team = await admin.api.get("/principals", params={"team": team})
-    assert [p["principal_id"] for p in by_team.json()] == [created["principal_id"]]
+    assert [p["principal_id"] for p in by_team.json()["items"]] == [created["principal_id"]]
     admins = await admin.api.get("/principals", params={"role": "admin"})
-    assert [p["principal_id"] for p in admins.json()] == [admin.principal_id]
+    assert [p["principal_id"] for p in admins.json()["items"]] == [admin.principal_id]
     by_email = await admin.api.get("/principals", params={"email": "ZHANG@example.cn"})
-    assert len(by_email.json()) == 1
+    assert len(by_email.json()["items"]) == 1
 
     [event] = [
         e
@@ -186,3 +187,15 @@ async def test_a_bad_bearer_token_is_401(identity: IdentityHarness) -> None:
     assert response.status_code == 401
     async with identity.anonymous() as bare:
         assert (await bare.get("/me")).status_code == 401
+
+
+async def test_principals_walk_to_the_end_in_small_pages(admin: Admin) -> None:
+    made = [
+        await new_principal(admin.api, display_name=f"走 {n}", email=f"walk{n}@example.cn")
+        for n in range(5)
+    ]
+    walked = await walk_pages(admin.api, "/principals", key=lambda p: p["principal_id"])
+    assert {m["principal_id"] for m in made} <= {p["principal_id"] for p in walked}
+    order = [(p["created_at"], p["principal_id"]) for p in walked]
+    assert order == sorted(order)
+    await assert_bad_cursor_refused(admin.api, "/principals")

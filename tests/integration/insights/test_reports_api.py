@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from tests.integration.paging import assert_bad_cursor_refused, walk_pages
 from tests.support.insights_reports import (
     CHINESE_NAME,
     CHINESE_TEAM,
@@ -43,18 +44,21 @@ async def report_id(reports: ReportsHarness, kind: str, team: str | None) -> str
 
 
 async def test_the_list_is_newest_first_and_filters(admin: httpx.AsyncClient) -> None:
-    everything = (await admin.get("/reports")).json()
+    everything = (await admin.get("/reports")).json()["items"]
     assert len(everything) == 9
     starts = [r["period_start"] for r in everything]
     assert starts == sorted(starts, reverse=True)
-    weekly = (await admin.get("/reports", params={"kind": "weekly"})).json()
+    weekly = (await admin.get("/reports", params={"kind": "weekly"})).json()["items"]
     assert {r["team"] for r in weekly} == {"network", CHINESE_TEAM, None}
-    network = (await admin.get("/reports", params={"team": "network"})).json()
+    network = (await admin.get("/reports", params={"team": "network"})).json()["items"]
     assert {r["kind"] for r in network} == {"weekly", "monthly", "quarterly"}
     assert network[0]["links"]["html"] == f"/reports/{network[0]['report_id']}.html"
-    organisation = (await admin.get("/reports", params={"organisation": "true"})).json()
+    organisation = (await admin.get("/reports", params={"organisation": "true"})).json()["items"]
     assert {r["team"] for r in organisation} == {None}
-    assert len((await admin.get("/reports", params={"limit": 2})).json()) == 2
+    assert len((await admin.get("/reports", params={"limit": 2})).json()["items"]) == 2
+    walked = await walk_pages(admin, "/reports", key=lambda r: r["report_id"], limit=1)
+    assert walked == everything
+    await assert_bad_cursor_refused(admin, "/reports")
 
 
 async def test_bad_list_queries_name_the_field(admin: httpx.AsyncClient) -> None:
@@ -107,7 +111,7 @@ async def test_a_lead_reads_their_teams_and_the_organisations_reports(
     whole = await report_id(reports, "monthly", None)
     assert reports.people is not None
     async with reports.client_as(reports.people.network_lead) as lead:
-        listed = (await lead.get("/reports")).json()
+        listed = (await lead.get("/reports")).json()["items"]
         assert {r["team"] for r in listed} == {"network", None}
         assert (await lead.get(f"/reports/{own}.html")).status_code == 200
         assert (await lead.get(f"/reports/{whole}")).status_code == 200
@@ -151,7 +155,7 @@ async def test_an_admin_generates_an_earlier_period_on_demand(
     assert answer.status_code == 201
     figures = {f["name"]: f for f in answer.json()["figures"]}
     assert figures["handled"]["value"] == 4
-    assert len((await admin.get("/reports", params={"kind": "weekly"})).json()) == 4
+    assert len((await admin.get("/reports", params={"kind": "weekly"})).json()["items"]) == 4
 
 
 async def test_generating_is_for_admins_and_ended_periods_of_known_teams(

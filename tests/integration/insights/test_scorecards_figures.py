@@ -123,7 +123,7 @@ async def test_bad_period_instant_and_unknowns(api: httpx.AsyncClient, facts: Fa
 async def test_a_team_agents_side_by_side(api: httpx.AsyncClient, facts: Facts) -> None:
     response = await api.get("/scorecards/teams/network/agents")
     assert response.status_code == 200, response.text
-    cards = {c["id"]: c for c in response.json()}
+    cards = {c["id"]: c for c in response.json()["items"]}
     assert set(cards) == {str(facts.network_agent), str(facts.network_lead)}
     assert cards[str(facts.network_lead)]["first_response_p50_seconds"]["value"] == 600
 

@@ -102,13 +102,13 @@ async def test_gaps_list_the_coming_windows_of_the_teams_a_lead_leads(
     staffing: StaffingHarness,
 ) -> None:
     async with staffing.client_as() as admin:
-        windows = (await admin.get("/staffing/gaps", params={"hours": 48})).json()
+        windows = (await admin.get("/staffing/gaps", params={"hours": 48})).json()["items"]
         assert [(w["team"], w["shortfall"]) for w in windows] == [("network", 15)]
-        assert (await admin.get("/staffing/gaps", params={"hours": 1})).json() == []
+        assert (await admin.get("/staffing/gaps", params={"hours": 1})).json()["items"] == []
     async with staffing.client_as(APPS_LEAD) as lead:
         response = await lead.get("/staffing/gaps")
     assert response.status_code == 200
-    assert response.json() == []
+    assert response.json() == {"items": [], "next_cursor": None}
 
 
 async def test_a_lead_sees_their_team_and_nobody_elses(staffing: StaffingHarness) -> None:
@@ -119,7 +119,7 @@ async def test_a_lead_sees_their_team_and_nobody_elses(staffing: StaffingHarness
         assert "apps" in refused.json()["detail"]
     async with staffing.client_as(NETWORK_AGENT) as client:
         assert (await client.get("/staffing/network")).status_code == 403
-        assert (await client.get("/staffing/gaps")).json() == []
+        assert (await client.get("/staffing/gaps")).json()["items"] == []
 
 
 async def test_no_token_is_401(staffing: StaffingHarness) -> None:

@@ -115,10 +115,10 @@ async def test_categories_name_approvers_and_refuse_what_cannot_work(
     assert backwards.status_code == 422
     assert backwards.json()["errors"][0]["field"] == "approval_escalation_minutes"
     assert after_default.status_code == 422
-    assert staff.json()[0]["approvers"][0]["email"] == "boss@example.com"
-    assert staff.json()[0]["approval_escalation"][0]["approver_id"] == "cfo-1"
-    assert requester.json()[0]["approvers"] == []
-    assert requester.json()[0]["approval_escalation"] == []
+    assert staff.json()["items"][0]["approvers"][0]["email"] == "boss@example.com"
+    assert staff.json()["items"][0]["approval_escalation"][0]["approver_id"] == "cfo-1"
+    assert requester.json()["items"][0]["approvers"] == []
+    assert requester.json()["items"][0]["approval_escalation"] == []
     assert await api.pool.fetchval("SELECT count(*) FROM categories") == 1
 
 

@@ -96,7 +96,7 @@ async def test_a_category_in_use_is_refused_then_archived_and_can_come_back(
         assert (await admin.put(f"/categories/{key}", json={"name": "Desks"})).status_code == 200
         ticket_id = await file(api, keys, category=key)
         refused = await admin.delete(f"/categories/{key}")
-        listed = [c["key"] for c in (await admin.get("/categories")).json()]
+        listed = [c["key"] for c in (await admin.get("/categories")).json()["items"]]
         async with api.client(keys.agent) as agent:
             not_admin = await agent.delete(f"/categories/{key}")
             await agent.post(f"/tickets/{ticket_id}/status", json={"status": "resolved"})
@@ -104,13 +104,13 @@ async def test_a_category_in_use_is_refused_then_archived_and_can_come_back(
             again = await admin.delete(f"/categories/{key}")
             other = await file(api, keys)
             patched = await agent.patch(f"/tickets/{other}", json={"category": key})
-        listed_after = [c["key"] for c in (await admin.get("/categories")).json()]
+        listed_after = [c["key"] for c in (await admin.get("/categories")).json()["items"]]
         async with api.client(keys.requester) as requester:
             new = await requester.post(
                 "/tickets", json=ticket_body(keys.requester_id, category=key)
             )
         back = await admin.put(f"/categories/{key}", json={"name": "Desks again"})
-        listed_back = [c["key"] for c in (await admin.get("/categories")).json()]
+        listed_back = [c["key"] for c in (await admin.get("/categories")).json()["items"]]
     assert refused.status_code == 409
     assert refused.json()["used_by"] == [{"kind": "open_ticket", "count": 1, "ids": [ticket_id]}]
     assert key in listed

@@ -109,7 +109,7 @@ async def test_401_without_or_with_a_bad_key_403_without_the_scope(
         listed = await admin.get("/credentials")
         key_id = revoked.removeprefix("tfk_").split(".")[0]
         assert (await admin.delete(f"/credentials/{key_id}")).status_code == 204
-    assert all("secret" not in c and "token" not in c for c in listed.json())
+    assert all("secret" not in c and "token" not in c for c in listed.json()["items"])
     async with api.client() as anonymous, api.client("tfk_nope.nope") as forged:
         assert (await anonymous.get("/tickets")).status_code == 401
         assert (await forged.get("/tickets")).status_code == 401

@@ -115,7 +115,7 @@ async def test_an_older_version_can_be_published_again(
     row = await indexed(knowledge, article["id"])
     assert row is not None
     assert row["title"] == "Old advice"
-    versions = (await api.get(path + "/versions")).json()
+    versions = (await api.get(path + "/versions")).json()["items"]
     assert [v["published"] for v in versions] == [False, True]
     missing = await api.post(path + "/publish", json={"version": 3})
     assert missing.status_code == 422

@@ -48,7 +48,7 @@ async def test_each_edit_is_a_new_version_by_the_caller_and_every_version_is_kep
     assert third.json()["category"] is None
     assert third.json()["tags"] == ["vpn", "远程"]
 
-    versions = (await api.get(f"{path}/versions")).json()
+    versions = (await api.get(f"{path}/versions")).json()["items"]
     assert [(v["version"], v["title"], v["author_id"]) for v in versions] == [
         (3, "Second title", "a-1"),
         (2, "Second title", "admin"),
@@ -71,7 +71,7 @@ async def test_an_edit_that_changes_nothing_saves_no_version(api: httpx.AsyncCli
     same = await api.patch(f"/articles/{article['id']}", json={"title": article["title"]})
     assert same.status_code == 200
     assert same.json()["version"] == 1
-    assert len((await api.get(f"/articles/{article['id']}/versions")).json()) == 1
+    assert len((await api.get(f"/articles/{article['id']}/versions")).json()["items"]) == 1
 
 
 async def test_an_edit_on_a_stale_version_is_refused_and_saves_nothing(
@@ -102,7 +102,7 @@ async def test_of_two_edits_on_the_same_version_one_wins_and_the_other_is_told(
     )
     assert sorted(a.status_code for a in answers) == [200, 412]
     winner = next(a for a in answers if a.status_code == 200).json()
-    versions = (await api.get(f"{path}/versions")).json()
+    versions = (await api.get(f"{path}/versions")).json()["items"]
     assert [v["version"] for v in versions] == [2, 1]
     assert versions[0]["body"] == winner["body"]
 

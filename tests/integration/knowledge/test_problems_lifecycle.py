@@ -15,6 +15,7 @@ from tests.integration.knowledge.problem_steps import (
     link,
     new_problem,
 )
+from tests.integration.paging import assert_bad_cursor_refused, walk_pages
 from ticketflow_knowledge.commands.ranking import rank_items
 from ticketflow_knowledge.domain.ranking import RankQuery
 
@@ -46,12 +47,13 @@ async def test_the_problem_list_filters_by_status_newest_first(
     knowledge.clock.advance(seconds=60)
     second = await new_problem(api)
     await known_error(api, second["problem_id"])
-    everything = (await api.get("/problems")).json()
+    everything = (await api.get("/problems")).json()["items"]
     assert [p["problem_id"] for p in everything] == [second["problem_id"], first["problem_id"]]
-    known = (await api.get("/problems", params={"status": "known_error"})).json()
+    known = (await api.get("/problems", params={"status": "known_error"})).json()["items"]
     assert [p["problem_id"] for p in known] == [second["problem_id"]]
-    paged = (await api.get("/problems", params={"limit": 1, "offset": 1})).json()
-    assert [p["problem_id"] for p in paged] == [first["problem_id"]]
+    walked = await walk_pages(api, "/problems", key=lambda p: p["problem_id"], limit=1)
+    assert [p["problem_id"] for p in walked] == [second["problem_id"], first["problem_id"]]
+    await assert_bad_cursor_refused(api, "/problems")
 
 
 async def test_a_patch_with_a_stale_if_match_is_refused_and_a_current_one_applies(

@@ -38,7 +38,7 @@ async def test_linked_tickets_show_subject_and_status_when_known(
     await link(api, problem_id, known)
     knowledge.clock.advance(seconds=1)
     await link(api, problem_id, unknown)
-    listed = (await api.get(f"/problems/{problem_id}/tickets")).json()
+    listed = (await api.get(f"/problems/{problem_id}/tickets")).json()["items"]
     assert [(t["ticket_id"], t["subject"], t["status"]) for t in listed] == [
         (str(known), "打印机又掉线了", "open"),
         (str(unknown), None, None),
@@ -53,7 +53,7 @@ async def test_unlinking_removes_the_ticket_and_an_unknown_link_is_404(
     await link(api, problem_id, ticket_id)
     gone = await api.delete(f"/problems/{problem_id}/tickets/{ticket_id}")
     assert gone.status_code == 204
-    assert (await api.get(f"/problems/{problem_id}/tickets")).json() == []
+    assert (await api.get(f"/problems/{problem_id}/tickets")).json()["items"] == []
     again = await api.delete(f"/problems/{problem_id}/tickets/{ticket_id}")
     assert again.status_code == 404
     assert str(ticket_id) in again.json()["detail"]

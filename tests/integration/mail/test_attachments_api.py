@@ -73,7 +73,7 @@ async def test_staff_and_the_requester_list_a_tickets_files(
     for client in (api, agent_api, requester_api):
         response = await client.get(f"/tickets/{created.ticket_id}/attachments")
         assert response.status_code == 200, response.text
-        listed = response.json()
+        listed = response.json()["items"]
         assert [a["id"] for a in listed] == [str(pdf), str(page)]
         assert listed[0]["filename"] == "季度报告.pdf"
         assert listed[0]["content_type"] == "application/pdf"
@@ -158,7 +158,7 @@ async def test_the_files_of_the_mail_a_ticket_was_made_from_become_the_tickets(
     await mail.deliver(created)
 
     listed = await requester_api.get(f"/tickets/{created.ticket_id}/attachments")
-    assert [a["id"] for a in listed.json()] == [str(file_id)]
+    assert [a["id"] for a in listed.json()["items"]] == [str(file_id)]
     downloaded = await requester_api.get(f"/attachments/{file_id}")
     assert downloaded.status_code == 200
     assert downloaded.headers["content-type"] == "image/png"

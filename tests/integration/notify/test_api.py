@@ -54,7 +54,7 @@ async def test_private_urls_are_refused_unless_allow_listed(
     response = await strict_api.post("/endpoints", json={"url": url})
     assert error_fields(response) == {("body", "url")}
     assert "NOTIFY_ALLOWED_PRIVATE_NETWORKS" in response.text
-    assert (await strict_api.get("/endpoints")).json() == []
+    assert (await strict_api.get("/endpoints")).json()["items"] == []
 
 
 async def test_allow_list_admits_loopback_but_not_link_local(api: httpx.AsyncClient) -> None:
@@ -129,8 +129,8 @@ async def test_delivery_log_and_replays(
             "/deliveries",
             params={"endpoint_id": endpoint["id"], "status": "failed", "channel": "webhook"},
         )
-        assert len(failed.json()) == 3
-        one = failed.json()[0]
+        assert len(failed.json()["items"]) == 3
+        one = failed.json()["items"][0]
         detail = (await api.get(f"/deliveries/{one['id']}")).json()
         assert [(a["attempt"], a["status_code"], a["error"]) for a in detail["attempt_log"]] == [
             (1, 500, "HTTP 500")
@@ -149,7 +149,7 @@ async def test_delivery_log_and_replays(
         bulk = await api.post(f"/endpoints/{endpoint['id']}/replay", json=window)
         assert bulk.json() == {"replayed": 2}
         assert await drain(dispatcher) == 2
-    log = (await api.get("/deliveries", params={"event_type": "sla.breached"})).json()
+    log = (await api.get("/deliveries", params={"event_type": "sla.breached"})).json()["items"]
     assert {d["status"] for d in log} == {"delivered"}
     assert len(receiver.per_delivery()) == 3
 
@@ -210,10 +210,12 @@ async def test_bad_input_is_refused_naming_the_field(api: httpx.AsyncClient) -> 
             assert found == fields, (path, response.text)
         else:
             assert all(loc[:2] == ("body", "target") for loc in found), response.text
-    assert (await api.get("/subscriptions")).json() == [
-        s for s in (await api.get("/subscriptions")).json() if s["target"]["kind"] == "endpoint"
+    assert (await api.get("/subscriptions")).json()["items"] == [
+        s
+        for s in (await api.get("/subscriptions")).json()["items"]
+        if s["target"]["kind"] == "endpoint"
     ]
-    assert (await api.get("/templates")).json() == []
+    assert (await api.get("/templates")).json()["items"] == []
 
 
 async def test_subscriptions_templates_and_recipients_round_trip(api: httpx.AsyncClient) -> None:
@@ -234,7 +236,7 @@ async def test_subscriptions_templates_and_recipients_round_trip(api: httpx.Asyn
     template = {"subject": "Breach: {{ ticket.subject }}", "body": "{{ data.policy }}"}
     put = await api.put("/templates/sla.breached/pt-BR", json=template)
     assert put.status_code == 200, put.text
-    assert (await api.get("/templates")).json() == [
+    assert (await api.get("/templates")).json()["items"] == [
         {**template, "event_type": "sla.breached", "language": "pt-BR"}
     ]
     prefs = {

@@ -33,9 +33,11 @@ async def test_deleting_an_endpoint_drops_its_subscriptions_and_cancels_what_is_
         path = f"/endpoints/{endpoint['id']}"
         [subscription] = (
             await api.get("/subscriptions", params={"endpoint_id": endpoint["id"]})
-        ).json()
+        ).json()["items"]
         await fan_out(notify_pool, breached(uuid.uuid4()), now=clock.now)
-        [delivery] = (await api.get("/deliveries", params={"endpoint_id": endpoint["id"]})).json()
+        [delivery] = (await api.get("/deliveries", params={"endpoint_id": endpoint["id"]})).json()[
+            "items"
+        ]
 
         archived = await api.delete(path)
         cancelled = (await api.get(f"/deliveries/{delivery['id']}")).json()
@@ -47,7 +49,7 @@ async def test_deleting_an_endpoint_drops_its_subscriptions_and_cancels_what_is_
         again = await api.delete(path)
         patched = await api.patch(path, json={"description": "x"})
         tested = await api.post(f"{path}/test")
-        listed = (await api.get("/endpoints")).json()
+        listed = (await api.get("/endpoints")).json()["items"]
         resubscribed = await api.post(
             "/subscriptions", json={"target": {"kind": "endpoint", "endpoint_id": endpoint["id"]}}
         )

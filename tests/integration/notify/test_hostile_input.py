@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 async def test_nul_in_endpoint_descriptions_is_refused(api: httpx.AsyncClient) -> None:
     new = await api.post("/endpoints", json={"url": "http://127.0.0.1:9/x", "description": NUL})
     refused(new, "description")
-    assert (await api.get("/endpoints")).json() == []
+    assert (await api.get("/endpoints")).json()["items"] == []
     created = await api.post("/endpoints", json={"url": "http://127.0.0.1:9/x"})
     changed = await api.patch(f"/endpoints/{created.json()['id']}", json={"description": NUL})
     refused(changed, "description")
@@ -27,7 +27,7 @@ async def test_nul_in_subscription_descriptions_and_filters_is_refused(
     refused(described, "description")
     refused(filtered, "teams")
     refused(policies, "policies")
-    assert (await api.get("/subscriptions")).json() == []
+    assert (await api.get("/subscriptions")).json()["items"] == []
 
 
 async def test_nul_and_lone_surrogates_in_templates_are_refused(api: httpx.AsyncClient) -> None:
@@ -38,7 +38,7 @@ async def test_nul_and_lone_surrogates_in_templates_are_refused(api: httpx.Async
     )
     refused(subject, "subject")
     refused(body, "body")
-    assert (await api.get("/templates")).json() == []
+    assert (await api.get("/templates")).json()["items"] == []
 
 
 async def test_nul_in_query_and_path_parameters_is_refused(api: httpx.AsyncClient) -> None:
@@ -69,4 +69,4 @@ async def test_a_url_no_resolver_or_client_could_use_is_refused(
     api: httpx.AsyncClient, url: str
 ) -> None:
     refused(await api.post("/endpoints", json={"url": url}), "url")
-    assert (await api.get("/endpoints")).json() == []
+    assert (await api.get("/endpoints")).json()["items"] == []

@@ -48,9 +48,9 @@ async def test_an_integrator_sees_and_changes_only_its_own_endpoints(
     mine = (await api.post("/endpoints", json={"url": HOOK}, headers=integrator("a"))).json()
     theirs = (await api.post("/endpoints", json={"url": HOOK}, headers=integrator("b"))).json()
 
-    listed = (await api.get("/endpoints", headers=integrator("a"))).json()
+    listed = (await api.get("/endpoints", headers=integrator("a"))).json()["items"]
     assert [e["id"] for e in listed] == [mine["id"]]
-    assert {e["id"] for e in (await api.get("/endpoints", headers=ADMIN)).json()} == {
+    assert {e["id"] for e in (await api.get("/endpoints", headers=ADMIN)).json()["items"]} == {
         mine["id"],
         theirs["id"],
     }
@@ -89,10 +89,10 @@ async def test_an_integrator_subscribes_only_its_own_endpoints(api: httpx.AsyncC
     assert made.status_code == 201, made.text
     theirs_sub = await api.post("/subscriptions", json=to(theirs), headers=integrator("b"))
 
-    listed = (await api.get("/subscriptions", headers=integrator("a"))).json()
+    listed = (await api.get("/subscriptions", headers=integrator("a"))).json()["items"]
     assert [s["id"] for s in listed] == [made.json()["id"]]
     other = f"/subscriptions/{theirs_sub.json()['id']}"
     assert (await api.get(other, headers=integrator("a"))).status_code == 404
     assert (await api.delete(other, headers=integrator("a"))).status_code == 404
-    assert len((await api.get("/subscriptions", headers=ADMIN)).json()) == 2
+    assert len((await api.get("/subscriptions", headers=ADMIN)).json()["items"]) == 2
     assert (await api.delete(other, headers=ADMIN)).status_code == 204

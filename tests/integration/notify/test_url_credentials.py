@@ -73,7 +73,7 @@ async def test_url_credentials_are_masked_in_every_listing_and_response(
         assert TOKEN not in answer.text
         assert PASSWORD not in answer.text
     assert created.json()["url"] == masked(receiver)
-    assert [e["url"] for e in answers[1].json()] == [masked(receiver)]
+    assert [e["url"] for e in answers[1].json()["items"]] == [masked(receiver)]
 
 
 async def test_the_token_is_sent_userinfo_goes_as_basic_auth_and_neither_is_logged(
@@ -96,7 +96,7 @@ async def test_the_token_is_sent_userinfo_goes_as_basic_auth_and_neither_is_logg
         await notify.deliver(breached(uuid.uuid4()))
         assert await drain(dispatcher) == 1
     deliveries = await api.get("/deliveries")
-    details = [await api.get(f"/deliveries/{d['id']}") for d in deliveries.json()]
+    details = [await api.get(f"/deliveries/{d['id']}") for d in deliveries.json()["items"]]
     logged = service_log()
 
     ok, failed = receiver.received

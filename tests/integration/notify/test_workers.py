@@ -34,7 +34,7 @@ async def test_the_spec_runs_dispatcher_digests_and_gauges_until_stopped(
         assert await notify.deliver(breached(uuid.uuid4())) == "processed"
 
         async def delivered() -> bool:
-            found = (await api.get("/deliveries", params={"status": "delivered"})).json()
+            found = (await api.get("/deliveries", params={"status": "delivered"})).json()["items"]
             return len(found) == 1 and len(receiver.received) == 1
 
         await eventually(delivered, what="the dispatcher to deliver the event", within=10)

@@ -70,14 +70,14 @@ async def test_team_and_agent_in_use_are_refused_then_archived(
     assert (await api.delete(f"/agents/{ann['id']}")).status_code == 204
     assert (await api.get(f"/agents/{ann['id']}")).status_code == 404
     assert (await api.delete(f"/agents/{ann['id']}")).status_code == 404
-    assert (await api.get("/agents")).json() == []
+    assert (await api.get("/agents")).json()["items"] == []
     gone_status = await api.put(f"/agents/{ann['id']}/status", json={"status": "online"})
     assert gone_status.status_code == 404
 
     assert (await api.delete("/teams/net")).status_code == 204
     assert (await api.get("/teams/net")).status_code == 404
     assert (await api.delete("/teams/net")).status_code == 404
-    assert (await api.get("/teams")).json() == []
+    assert (await api.get("/teams")).json()["items"] == []
     joined = await api.post(
         "/agents", json={"name": "Bob", "team": "net", "skills": ["vpn"], "capacity": 1}
     )

@@ -18,8 +18,8 @@ async def test_nul_and_lone_surrogates_in_names_are_refused(api: httpx.AsyncClie
     refused(created, "name")
     refused(surrogate, "name")
     refused(team, "name")
-    assert (await api.get("/agents")).json() == []
-    assert (await api.get("/teams")).json() == []
+    assert (await api.get("/agents")).json()["items"] == []
+    assert (await api.get("/teams")).json()["items"] == []
 
 
 async def test_nul_in_a_changed_name_is_refused(api: httpx.AsyncClient) -> None:
@@ -34,6 +34,11 @@ async def test_nul_in_a_query_parameter_is_refused(api: httpx.AsyncClient) -> No
     refused(await api.get("/agents", params={"team": NUL}), "query:team")
 
 
-@pytest.mark.parametrize("offset", [2**63, 10**30])
-async def test_a_huge_offset_is_refused(api: httpx.AsyncClient, offset: int) -> None:
-    refused(await api.get("/agents", params={"offset": offset}), "query:offset")
+@pytest.mark.parametrize("limit", [2**63, 10**30])
+async def test_a_huge_limit_is_refused(api: httpx.AsyncClient, limit: int) -> None:
+    refused(await api.get("/agents", params={"limit": limit}), "query:limit")
+
+
+@pytest.mark.parametrize("cursor", ["x", "eyJraW5kIjoicm91dGluZy5hZ2VudHMiLCJhdCI6MX0", NUL])
+async def test_a_forged_cursor_is_refused(api: httpx.AsyncClient, cursor: str) -> None:
+    refused(await api.get("/agents", params={"cursor": cursor}), "query:cursor")

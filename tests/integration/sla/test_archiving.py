@@ -30,7 +30,7 @@ async def snapshot(sla: SlaHarness) -> list[Any]:
 
 
 def names(answer: httpx.Response) -> list[str]:
-    return [item["name"] for item in answer.json()]
+    return [item["name"] for item in answer.json()["items"]]
 
 
 async def test_configuration_in_use_is_refused_then_archived(

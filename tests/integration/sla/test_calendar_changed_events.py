@@ -112,7 +112,7 @@ async def test_recurring_and_preset_holidays_arrive_expanded_for_this_year_and_t
     assert {(h.first_day, h.last_day) for h in after_ical.holidays} <= {
         (h.first_day, h.last_day) for h in after_preset.holidays
     }
-    stored = (await api.get("/calendars")).json()
+    stored = (await api.get("/calendars")).json()["items"]
     office = next(c for c in stored if c["name"] == "office")
     assert len(office["holidays"]) == len(after_preset.holidays)
 

@@ -31,7 +31,7 @@ async def office(api: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
 
 async def stored_office(api: httpx.AsyncClient) -> dict[str, Any]:
     listing = await api.get("/calendars")
-    return next(c for c in listing.json() if c["name"] == "office")
+    return next(c for c in listing.json()["items"] if c["name"] == "office")
 
 
 async def test_recurring_and_multi_day_events_are_expanded_over_the_horizon(

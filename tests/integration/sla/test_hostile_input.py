@@ -11,13 +11,13 @@ pytestmark = pytest.mark.integration
 async def test_nul_in_a_holiday_name_is_refused(api: httpx.AsyncClient) -> None:
     calendar = {"always_open": True, "holidays": [{"first_day": "2026-12-25", "name": NUL}]}
     refused(await api.put("/calendars/xmas", json=calendar), "holidays.0.name")
-    assert "xmas" not in {c["name"] for c in (await api.get("/calendars")).json()}
+    assert "xmas" not in {c["name"] for c in (await api.get("/calendars")).json()["items"]}
 
 
 async def test_nul_in_a_policy_condition_is_refused(api: httpx.AsyncClient) -> None:
     policy = {"position": 5, "category": [NUL], "resolution_seconds": 60}
     refused(await api.put("/policies/hostile", json=policy), "category")
-    assert "hostile" not in {p["name"] for p in (await api.get("/policies")).json()}
+    assert "hostile" not in {p["name"] for p in (await api.get("/policies")).json()["items"]}
 
 
 async def test_nul_in_an_escalation_target_id_is_refused(api: httpx.AsyncClient) -> None:

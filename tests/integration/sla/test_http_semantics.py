@@ -38,4 +38,4 @@ async def test_the_clocks_of_an_unknown_ticket_are_404(sla: SlaHarness, http: Ht
     await sla.deliver(created)
     known = await http.client.get(f"/tickets/{created.ticket_id}/sla", headers=http.auth)
     assert known.status_code == 200
-    assert {c["metric"] for c in known.json()} >= {"first_response", "resolution"}
+    assert {c["metric"] for c in known.json()["items"]} >= {"first_response", "resolution"}

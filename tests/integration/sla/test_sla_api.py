@@ -49,7 +49,7 @@ async def test_ticket_clocks_show_state_deadline_remaining_and_pauses(
 
     got = await api.get(f"/tickets/{created.ticket_id}/sla")
     assert got.status_code == 200, got.text
-    first = next(c for c in got.json() if c["metric"] == "first_response")
+    first = next(c for c in got.json()["items"] if c["metric"] == "first_response")
     assert first["state"] == "paused"
     assert first["due_at"] is None
     assert first["business_seconds_used"] == 100
@@ -74,7 +74,7 @@ async def test_ticket_clocks_show_state_deadline_remaining_and_pauses(
     )
     sla.clock.advance(1000)
     got = await api.get(f"/tickets/{created.ticket_id}/sla")
-    first = next(c for c in got.json() if c["metric"] == "first_response")
+    first = next(c for c in got.json()["items"] if c["metric"] == "first_response")
     assert first["state"] == "running"  # the timer loop has not marked it breached yet
     assert first["business_seconds_overdue"] == 500
     assert first["pauses"][0]["resumed_at"] is not None
@@ -112,7 +112,7 @@ async def test_policy_api_validates_and_names_the_field(api: httpx.AsyncClient) 
     taken = await api.put("/policies/vip", json={"position": 10, "resolution_seconds": 60})
     assert taken.status_code == 409
     assert taken.json()["errors"][0]["field"] == "position"
-    names = [p["name"] for p in (await api.get("/policies")).json()]
+    names = [p["name"] for p in (await api.get("/policies")).json()["items"]]
     assert "vip" not in names
 
 
@@ -178,7 +178,7 @@ async def test_achievement_report_per_policy_team_and_metric(
     since = datetime(2025, 6, 1, tzinfo=UTC).isoformat()
     got = await api.get("/reports/achievement", params={"since": since})
     assert got.status_code == 200, got.text
-    rows = {(r["policy"], r["team"], r["metric"]): r for r in got.json()}
+    rows = {(r["policy"], r["team"], r["metric"]): r for r in got.json()["items"]}
     first = rows[("urgent", "network", "first_response")]
     assert (first["met"], first["breached"], first["in_progress"]) == (2, 1, 0)
     assert first["achievement_ratio"] == pytest.approx(2 / 3)

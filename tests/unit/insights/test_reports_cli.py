@@ -48,7 +48,7 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
         seen.append(request)
         path = request.url.path
         if path == "/reports":
-            return httpx.Response(200, json=[SUMMARY])
+            return httpx.Response(200, json={"items": [SUMMARY], "next_cursor": None})
         if path == f"/reports/{REPORT_ID}.csv":
             return httpx.Response(200, text="name,value\r\nhandled,2.0\r\n")
         if path == f"/reports/{REPORT_ID}":

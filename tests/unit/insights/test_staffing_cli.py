@@ -47,7 +47,8 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        body: Any = [WINDOW] if request.url.path == "/staffing/gaps" else PLAN
+        gaps = {"items": [WINDOW], "next_cursor": None}
+        body: Any = gaps if request.url.path == "/staffing/gaps" else PLAN
         return httpx.Response(200, json=body)
 
     real_client = httpx.Client

@@ -50,6 +50,10 @@ def failure_of(
     return CommandFailed(f"{service} answered {status}: {text}", code=ExitCode.REFUSED)
 
 
+MAX_PAGE = 200
+"""The most items a list answers per page."""
+
+
 class ServiceClient:
     """A short-lived client of one service: `with ServiceClient(settings, "intake") as c: ...`."""
 
@@ -114,6 +118,22 @@ class ServiceClient:
 
     def get(self, path: str, *, params: Mapping[str, QueryValue] | None = None) -> Any:
         return self.request("GET", path, params=params).json()
+
+    def get_all(
+        self, path: str, *, params: Mapping[str, QueryValue] | None = None, most: int = 10_000
+    ) -> list[Any]:
+        """Every item of a paged list (`{items, next_cursor}`), following cursors, at most
+        `most` of them."""
+        items: list[Any] = []
+        cursor: str | None = None
+        while len(items) < most:
+            size = min(MAX_PAGE, most - len(items))
+            page = self.get(path, params={**(params or {}), "cursor": cursor, "limit": size})
+            items.extend(page["items"])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        return items[:most]
 
     def post(self, path: str, *, json: Any, headers: Mapping[str, str] | None = None) -> Any:
         return self.request("POST", path, json=json, headers=headers).json()

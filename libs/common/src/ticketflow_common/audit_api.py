@@ -12,10 +12,16 @@ from pydantic import AwareDatetime, BaseModel
 from ticketflow_common.audit import SERVICE_TOKEN_ACTOR
 from ticketflow_common.events.audit import AuditActor, AuditChange
 from ticketflow_common.identity import Principal
+from ticketflow_common.pagination import (
+    CursorQuery,
+    LimitQuery,
+    Page,
+    encode_cursor,
+    page_of,
+    read_cursor,
+)
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_common.runtime import Runtime
-
-MAX_LIMIT = 500
 
 
 def _client_address(request: Request) -> str | None:
@@ -90,13 +96,6 @@ class AuditEntry(BaseModel):
     hash: str
 
 
-class AuditPage(BaseModel):
-    """Entries in the order asked for; `next_after_sequence` continues from the last one."""
-
-    entries: list[AuditEntry]
-    next_after_sequence: int | None
-
-
 router = APIRouter(tags=["audit"])
 
 
@@ -109,15 +108,16 @@ async def read_audit_log(
     action: Annotated[str | None, Query(max_length=100)] = None,
     since: Annotated[AwareDatetime | None, Query(description="Recorded at or after.")] = None,
     until: Annotated[AwareDatetime | None, Query(description="Recorded before.")] = None,
-    after_sequence: Annotated[
-        int | None, Query(ge=0, description="Continue after this entry, in the order asked for.")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
     order: Annotated[Literal["newest", "oldest"], Query()] = "newest",
-) -> AuditPage:
-    """The service's audit log, filtered; newest first unless `order=oldest`."""
+) -> Page[AuditEntry]:
+    """The service's audit log, filtered; newest first unless `order=oldest` (a cursor holds
+    its order)."""
     if since is not None and until is not None and until <= since:
         raise invalid_field("query:until", "must be after since")
+    kind = f"audit.{order}"
+    after = read_cursor(cursor, kind=kind, parse=lambda p: int(p["sequence"]))
     runtime: Runtime[Any] = request.app.state.runtime
     async with runtime.pool.acquire() as conn:
         entries = await list_entries(
@@ -130,12 +130,13 @@ async def read_audit_log(
             },
             since=since,
             until=until,
-            after_sequence=after_sequence,
-            limit=limit,
+            after_sequence=after,
+            limit=limit + 1,
             newest_first=order == "newest",
         )
-    following = entries[-1].sequence if len(entries) == limit else None
-    return AuditPage(entries=entries, next_after_sequence=following)
+    return page_of(
+        entries, limit=limit, cursor=lambda e: encode_cursor(kind, {"sequence": e.sequence})
+    )
 
 
 COLUMNS = {

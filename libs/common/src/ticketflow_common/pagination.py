@@ -7,7 +7,10 @@ sort order is refused by another instead of silently skipping items."""
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel, Field
@@ -15,6 +18,7 @@ from pydantic import BaseModel, Field
 from ticketflow_common.problems import ProblemError, invalid_field
 
 T = TypeVar("T")
+P = TypeVar("P")
 MAX_CURSOR_CHARS = 1_000
 CURSOR_FIELD = "query:cursor"
 
@@ -38,7 +42,10 @@ class Page(BaseModel, Generic[T]):
 
 
 def encode_cursor(kind: str, position: dict[str, Any]) -> str:
-    """The opaque cursor for a keyset position (JSON-serialisable values only)."""
+    """The opaque cursor for a keyset position (JSON-serialisable values only; `kind` is the
+    list's own key)."""
+    if "kind" in position:
+        raise ValueError("a cursor position may not hold a `kind` of its own")
     raw = json.dumps({"kind": kind, **position}, separators=(",", ":"), default=str)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -57,5 +64,39 @@ def decode_cursor(cursor: str | None, *, kind: str) -> dict[str, Any] | None:
     return decoded
 
 
+def read_cursor(cursor: str | None, *, kind: str, parse: Callable[[dict[str, Any]], P]) -> P | None:
+    """The keyset position `parse` makes of a cursor of this list; a cursor whose position
+    does not parse is refused like any other (422), never a 500."""
+    position = decode_cursor(cursor, kind=kind)
+    if position is None:
+        return None
+    try:
+        return parse(position)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _bad_cursor() from exc
+
+
+def encode_timed_cursor(kind: str, at: datetime, item_id: UUID) -> str:
+    """The cursor after an item of a list ordered by a time and then an id."""
+    return encode_cursor(kind, {"at": at.isoformat(), "id": str(item_id)})
+
+
+def read_timed_cursor(cursor: str | None, *, kind: str) -> tuple[datetime, UUID] | None:
+    """The (time, id) position of a cursor from `encode_timed_cursor`."""
+    return read_cursor(
+        cursor,
+        kind=kind,
+        parse=lambda p: (datetime.fromisoformat(str(p["at"])), UUID(str(p["id"]))),
+    )
+
+
 def _bad_cursor() -> ProblemError:
     return invalid_field(CURSOR_FIELD, "is not a cursor this list handed out")
+
+
+def page_of(rows: Sequence[T], *, limit: int, cursor: Callable[[T], str]) -> Page[T]:
+    """The page of up to `limit + 1` rows fetched in keyset order: the extra row only says
+    there is a next page, whose cursor is the last item's position."""
+    items = list(rows[:limit])
+    more = len(rows) > limit and bool(items)
+    return Page[T](items=items, next_cursor=cursor(items[-1]) if more else None)

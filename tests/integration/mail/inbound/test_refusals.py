@@ -83,7 +83,7 @@ async def test_the_block_list_refuses_an_address_or_a_whole_domain(
     assert created.json()["sender"] == "@spam.example"
     await api.post("/blocked-senders", json={"sender": "pest@example.org"})
     listed = await api.get("/blocked-senders")
-    assert [b["sender"] for b in listed.json()] == ["@spam.example", "pest@example.org"]
+    assert [b["sender"] for b in listed.json()["items"]] == ["@spam.example", "pest@example.org"]
 
     await mail.send(a_mail(sender="offers@mx.spam.example"))
     await mail.send(a_mail(sender="pest@example.org"))
@@ -109,7 +109,7 @@ async def test_a_bad_block_list_entry_is_a_422_naming_the_field(api: httpx.Async
         answer = await api.post("/blocked-senders", json=body)
         assert answer.status_code == 422, body
         assert answer.json()["errors"][0]["field"] in {"sender", "extra"}
-    assert (await api.get("/blocked-senders")).json() == []
+    assert (await api.get("/blocked-senders")).json()["items"] == []
 
 
 async def test_the_routes_need_the_service_token(mail: InboundHarness) -> None:
@@ -130,7 +130,7 @@ async def test_a_malformed_mail_is_kept_in_quarantine_and_can_be_released(
     assert event["data"]["quarantined"] is True
     assert "From" in event["data"]["detail"]
 
-    [kept] = (await api.get("/quarantine")).json()
+    [kept] = (await api.get("/quarantine")).json()["items"]
     assert kept["mail_id"] == str(stored["mail_id"])
     assert kept["reason"] == "malformed"
     assert "From" in kept["detail"]
@@ -160,7 +160,7 @@ async def test_a_mail_whose_processing_raises_is_quarantined_and_the_rest_go_on(
     assert await mail.process() == 2
     statuses = {m["subject"] or "poison": m["status"] for m in await mail.mails()}
     assert statuses == {"poison": "quarantined", "fine": "accepted"}
-    [kept] = (await api.get("/quarantine")).json()
+    [kept] = (await api.get("/quarantine")).json()["items"]
     assert kept["detail"] == "processing failed: RuntimeError"
 
     monkeypatch.setattr(f"{process_mail.__name__}.parse_mail", parse)  # the fix is deployed

@@ -37,10 +37,9 @@ def list_deliveries(
         "channel": channel,
         "since": since,
         "until": until,
-        "limit": limit,
     }
     with ServiceClient(load_settings(), "notify") as notify:
-        found: list[dict[str, Any]] = notify.get("/deliveries", params=params)
+        found: list[dict[str, Any]] = notify.get_all("/deliveries", params=params, most=limit)
     if as_json:
         render.print_json(found)
         return

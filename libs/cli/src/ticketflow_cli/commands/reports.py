@@ -41,15 +41,15 @@ def list_reports(
     organisation: Annotated[
         bool, typer.Option("--organisation", help="Only the organisation's.")
     ] = False,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Stored reports, newest period first (GET /reports)."""
     if ctx.invoked_subcommand is not None:
         return
-    params = {"kind": kind, "team": team, "organisation": organisation or None, "limit": limit}
+    params = {"kind": kind, "team": team, "organisation": organisation or None}
     with ServiceClient(load_settings(), "insights") as insights:
-        found: list[dict[str, Any]] = insights.get("/reports", params=params)
+        found: list[dict[str, Any]] = insights.get_all("/reports", params=params, most=limit)
     if as_json:
         render.print_json(found)
         return

@@ -60,7 +60,7 @@ def staffing_gaps(
 ) -> None:
     """Understaffed windows of every team you may see in the next hours (GET /staffing/gaps)."""
     with ServiceClient(load_settings(), "insights") as insights:
-        windows: list[dict[str, Any]] = insights.get("/staffing/gaps", params={"hours": hours})
+        windows: list[dict[str, Any]] = insights.get_all("/staffing/gaps", params={"hours": hours})
     if as_json:
         render.print_json(windows)
         return

@@ -35,7 +35,7 @@ def clock_state(clock: dict[str, Any]) -> str:
 def show_sla(ticket_id: TicketArg, as_json: JsonOption = False) -> None:
     """Every SLA clock of a ticket: state, deadline, business time used and left, pauses."""
     with ServiceClient(load_settings(), "sla") as sla:
-        clocks: list[dict[str, Any]] = sla.get(f"/tickets/{ticket_id}/sla")
+        clocks: list[dict[str, Any]] = sla.get_all(f"/tickets/{ticket_id}/sla")
     if as_json:
         render.print_json(clocks)
         return

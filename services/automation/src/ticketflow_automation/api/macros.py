@@ -5,7 +5,7 @@ the actions out)."""
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 
 from ticketflow_automation.api.deps import AuditActorDep, NowDep, PoolDep
 from ticketflow_automation.commands import macros as commands
@@ -14,16 +14,14 @@ from ticketflow_automation.domain.macros import (
     Macro,
     MacroApplication,
     MacroDefinition,
-    MacroPage,
     MacroPreview,
 )
 from ticketflow_common.authorization import PrincipalDep
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.preconditions import write_precondition
 
 router = APIRouter(tags=["macros"])
 
-Limit = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
-After = Annotated[UUID | None, Query(description="The `next` of the previous page.")]
 IfMatch = Annotated[
     str | None,
     Header(alias="If-Match", description='The macro\'s ETag (its version, e.g. "3").'),
@@ -55,11 +53,13 @@ async def post_macro(
 
 @router.get("/macros")
 async def get_macros(
-    principal: PrincipalDep, pool: PoolDep, limit: Limit = 50, after: After = None
-) -> MacroPage:
+    principal: PrincipalDep, pool: PoolDep, limit: LimitQuery = 50, cursor: CursorQuery = None
+) -> Page[Macro]:
     """By id; an agent sees the macros offered to their teams (or to everyone)."""
     async with pool.acquire() as conn:
-        return await commands.find_macros(conn=conn, principal=principal, after=after, limit=limit)
+        return await commands.find_macros(
+            conn=conn, principal=principal, cursor=cursor, limit=limit
+        )
 
 
 @router.get("/macros/{macro_id}")

@@ -10,15 +10,15 @@ from ticketflow_automation.api.deps import AuditActorDep, NowDep, PoolDep
 from ticketflow_automation.api.rule_route import RuleRoute
 from ticketflow_automation.commands import rule_files
 from ticketflow_automation.commands import rules as commands
-from ticketflow_automation.commands.rules import RulePage, RulePatch, RuleView
+from ticketflow_automation.commands.rules import RulePatch, RuleView
 from ticketflow_automation.domain.rule_files import MAX_FILE_BYTES
 from ticketflow_automation.domain.rules import RuleDefinition
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
 
 router = APIRouter(tags=["automation"], route_class=RuleRoute)
 YAML = "application/yaml"
-Limit = Annotated[int, Query(ge=1, le=200, description="Rules per page.")]
 
 
 async def if_match(
@@ -72,13 +72,13 @@ async def get_rules(
     pool: PoolDep,
     enabled: bool | None = None,
     kind: Literal["event", "time"] | None = None,
-    limit: Limit = 50,
-    after: Annotated[UUID | None, Query(description="The `next` of the previous page.")] = None,
-) -> RulePage:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[RuleView]:
     """In evaluation order (position, then age)."""
     async with pool.acquire() as conn:
         return await commands.find_rules(
-            conn=conn, enabled=enabled, kind=kind, after=after, limit=limit
+            conn=conn, enabled=enabled, kind=kind, cursor=cursor, limit=limit
         )
 
 

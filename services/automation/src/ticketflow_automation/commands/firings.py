@@ -12,7 +12,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from ticketflow_automation.commands.metrics import FIRINGS, SUPPRESSED
-from ticketflow_automation.domain.firings import Firing, FiringPage
+from ticketflow_automation.domain.firings import Firing
 from ticketflow_automation.domain.rules import Rule
 from ticketflow_automation.domain.templates import render_actions
 from ticketflow_automation.domain.ticket_state import TicketState
@@ -21,6 +21,8 @@ from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import AutomationCause, RuleFired, RuleSuppressed
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import CURSOR_FIELD, Page, encode_cursor, page_of, read_cursor
+from ticketflow_common.problems import invalid_field
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_CHAIN_DEPTH = 5
@@ -165,18 +167,23 @@ async def list_firings(
     rule_id: UUID | None = None,
     ticket_id: UUID | None = None,
     limit: int,
-    after: UUID | None,
+    cursor: str | None,
     now: datetime,
-) -> FiringPage | None:
-    """One page of a rule's or a ticket's firings; None when the cursor names no firing."""
+) -> Page[Firing]:
+    """One page of a rule's or a ticket's firings, newest first; 422 for a cursor naming a
+    firing that is gone."""
     del now
+    after = read_cursor(cursor, kind="automation.firings", parse=lambda p: UUID(str(p["id"])))
     if after is not None and not await store.firing_exists(conn=conn, firing_id=after):
-        return None
+        raise invalid_field(CURSOR_FIELD, "names no firing")
     rows = await store.list_firings(
         conn=conn, rule_id=rule_id, ticket_id=ticket_id, limit=limit + 1, after=after
     )
-    items = [Firing.model_validate(dict(row)) for row in rows[:limit]]
-    return FiringPage(items=items, next=items[-1].firing_id if len(rows) > limit else None)
+    return page_of(
+        [Firing.model_validate(dict(row)) for row in rows],
+        limit=limit,
+        cursor=lambda f: encode_cursor("automation.firings", {"id": str(f.firing_id)}),
+    )
 
 
 async def rule_known(*, conn: asyncpg.Connection, rule_id: UUID, now: datetime) -> bool:

@@ -18,7 +18,6 @@ from ticketflow_automation.domain.macros import (
     Macro,
     MacroApplication,
     MacroDefinition,
-    MacroPage,
     MacroPreview,
 )
 from ticketflow_automation.domain.templates import render_actions, template_errors
@@ -30,6 +29,7 @@ from ticketflow_common.events.automation import Action, ActionType, MacroApplied
 from ticketflow_common.events.common import AutomationCause
 from ticketflow_common.identity import Principal
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.preconditions import EntityTag, WritePrecondition
 from ticketflow_common.problems import FieldError, ProblemError, invalid_field, invalid_fields
 
@@ -74,13 +74,17 @@ async def create_macro(
 
 
 async def find_macros(
-    *, conn: asyncpg.Connection, principal: Principal, after: UUID | None, limit: int
-) -> MacroPage:
+    *, conn: asyncpg.Connection, principal: Principal, cursor: str | None, limit: int
+) -> Page[Macro]:
     """A page of the macros offered to the caller, by id."""
+    after = read_cursor(cursor, kind="automation.macros", parse=lambda p: UUID(str(p["id"])))
     teams = None if principal.role in ALL_MACROS_ROLES else sorted(map(str, principal.teams))
     found = await store.list_macros(conn=conn, teams=teams, after=after, limit=limit + 1)
-    page = found[:limit]
-    return MacroPage(items=page, next=page[-1].macro_id if len(found) > limit else None)
+    return page_of(
+        found,
+        limit=limit,
+        cursor=lambda m: encode_cursor("automation.macros", {"id": str(m.macro_id)}),
+    )
 
 
 async def read_macro(

@@ -30,6 +30,7 @@ from ticketflow_automation.store.rules import (
 )
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.input_model import InputModel
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.preconditions import EntityTag, WritePrecondition
 from ticketflow_common.problems import FieldError, ProblemError, invalid_fields, not_found
 
@@ -47,11 +48,6 @@ class RuleView(BaseModel):
     created_at: datetime
     updated_by: str
     updated_at: datetime
-
-
-class RulePage(BaseModel):
-    items: list[RuleView]
-    next: UUID | None = Field(description="`after` for the next page; null on the last.")
 
 
 class RulePatch(InputModel):
@@ -232,13 +228,17 @@ async def find_rules(
     conn: asyncpg.Connection,
     enabled: bool | None,
     kind: Literal["event", "time"] | None,
-    after: UUID | None,
+    cursor: str | None,
     limit: int,
-) -> RulePage:
-    """In evaluation order; `next` is the cursor of the following page."""
+) -> Page[RuleView]:
+    """In evaluation order; the cursor names the last rule of the previous page."""
+    after = read_cursor(cursor, kind="automation.rules", parse=lambda p: UUID(str(p["id"])))
     rows = await list_rules(conn=conn, enabled=enabled, kind=kind, after=after, limit=limit + 1)
-    items = [view_of(r) for r in rows[:limit]]
-    return RulePage(items=items, next=items[-1].rule_id if len(rows) > limit else None)
+    return page_of(
+        [view_of(r) for r in rows],
+        limit=limit,
+        cursor=lambda r: encode_cursor("automation.rules", {"id": str(r.rule_id)}),
+    )
 
 
 async def _locked(

@@ -21,10 +21,3 @@ class Firing(BaseModel):
     actions: list[dict[str, Any]] = Field(description="The actions as rendered and requested.")
     depth: int = Field(description="Its place in a chain of rules (1: a person's event).")
     fired_at: datetime
-
-
-class FiringPage(BaseModel):
-    """Newest first; `next` is the cursor (`after`) of the following page, null at the end."""
-
-    items: list[Firing]
-    next: UUID | None

@@ -54,11 +54,6 @@ class Macro(BaseModel):
     updated_at: datetime
 
 
-class MacroPage(BaseModel):
-    items: list[Macro]
-    next: UUID | None = Field(description="Pass as `after` for the next page; null: the last.")
-
-
 class MacroPreview(BaseModel):
     """What applying the macro would do now; nothing is written."""
 

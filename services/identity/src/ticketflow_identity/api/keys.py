@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_identity.api.deps import (
     AdminDep,
     AuditActorDep,
@@ -46,9 +47,11 @@ async def issue_key(
 @router.get("/principals/{principal_id}/keys")
 async def read_keys(
     principal_id: UUID, pool: PoolDep, now: NowDep, _caller: AdminDep
-) -> list[ApiKeyView]:
+) -> Page[ApiKeyView]:
+    """One page: a principal holds a handful of keys."""
     async with pool.acquire() as conn:
-        return await api_keys.list_keys(conn=conn, principal_id=principal_id, now=now)
+        keys = await api_keys.list_keys(conn=conn, principal_id=principal_id, now=now)
+    return Page[ApiKeyView](items=keys, next_cursor=None)
 
 
 @router.get("/keys/unused")
@@ -57,11 +60,13 @@ async def read_unused_keys(
     now: NowDep,
     _caller: AdminDep,
     days: Annotated[int, Query(ge=0, le=3650)],
-    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-) -> list[ApiKeyView]:
-    """Unrevoked keys whose last use (or creation, if never used) is more than `days` ago."""
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 200,
+) -> Page[ApiKeyView]:
+    """Unrevoked keys whose last use (or creation, if never used) is more than `days` ago,
+    longest unused first."""
     async with pool.acquire() as conn:
-        return await api_keys.unused_keys(conn=conn, days=days, limit=limit, now=now)
+        return await api_keys.unused_keys(conn=conn, days=days, cursor=cursor, limit=limit, now=now)
 
 
 @router.delete("/keys/{key_id}")

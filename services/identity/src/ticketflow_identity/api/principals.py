@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from ticketflow_common.events.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN, TeamKey
 from ticketflow_common.events.identity import IdentityRole, PrincipalKind
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_identity.api.deps import (
     AdminDep,
     AuditActorDep,
@@ -73,14 +74,15 @@ async def read_principals(
     ] = None,
     email: Annotated[str | None, Query(max_length=320)] = None,
     disabled: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[PrincipalView]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[PrincipalView]:
+    """Oldest first."""
     where = PrincipalFilter(
-        role=role, kind=kind, team=team, email=email, disabled=disabled, limit=limit, offset=offset
+        role=role, kind=kind, team=team, email=email, disabled=disabled, limit=limit
     )
     async with pool.acquire() as conn:
-        return await principals.list_principals(conn=conn, where=where)
+        return await principals.list_principals(conn=conn, where=where, cursor=cursor)
 
 
 @router.get("/principals/{principal_id}")

@@ -15,6 +15,7 @@ from ticketflow_common.events.identity import (
     RevocationReason,
 )
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import ProblemError, invalid_field, not_found
 from ticketflow_identity.commands.audit import audit
 from ticketflow_identity.domain import keys as rules
@@ -254,9 +255,21 @@ async def end_keys(*, conn: asyncpg.Connection, actor: AuditActor, now: datetime
 
 
 async def unused_keys(
-    *, conn: asyncpg.Connection, days: int, limit: int, now: datetime
-) -> list[ApiKeyView]:
+    *, conn: asyncpg.Connection, days: int, cursor: str | None, limit: int, now: datetime
+) -> Page[ApiKeyView]:
+    """Longest unused first; the cursor holds the last key's (last use or creation, key_id)."""
+    kind = f"identity.unused_keys.{days}"
+    after = read_cursor(
+        cursor,
+        kind=kind,
+        parse=lambda p: (datetime.fromisoformat(str(p["at"])), str(p["key_id"])),
+    )
     since = rules.unused_since(now=now, days=days)
-    return [
-        view_of(r, now=now) for r in await store.unused_keys(conn=conn, since=since, limit=limit)
-    ]
+    rows = await store.unused_keys(conn=conn, since=since, limit=limit + 1, after=after)
+    return page_of(
+        [view_of(r, now=now) for r in rows],
+        limit=limit,
+        cursor=lambda k: encode_cursor(
+            kind, {"at": (k.last_used_at or k.created_at).isoformat(), "key_id": k.key_id}
+        ),
+    )

@@ -9,6 +9,7 @@ import asyncpg
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.identity import CredentialRevoked, PrincipalChanged
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_common.preconditions import EntityTag, WritePrecondition
 from ticketflow_common.problems import ProblemError, invalid_field, not_found
 from ticketflow_identity.commands.api_keys import view_of as key_view
@@ -115,10 +116,17 @@ async def find_principal(*, conn: asyncpg.Connection, principal_id: UUID) -> Pri
 
 
 async def list_principals(
-    *, conn: asyncpg.Connection, where: PrincipalFilter
-) -> list[PrincipalView]:
-    rows = await store.list_principals(conn=conn, **where.model_dump())
-    return [view_of(r) for r in rows]
+    *, conn: asyncpg.Connection, where: PrincipalFilter, cursor: str | None
+) -> Page[PrincipalView]:
+    """Oldest first; the cursor holds the last principal's (created_at, principal_id)."""
+    after = read_timed_cursor(cursor, kind="identity.principals")
+    query = where.model_dump() | {"limit": where.limit + 1}
+    rows = await store.list_principals(conn=conn, **query, after=after)
+    return page_of(
+        [view_of(r) for r in rows],
+        limit=where.limit,
+        cursor=lambda p: encode_timed_cursor("identity.principals", p.created_at, p.principal_id),
+    )
 
 
 async def update_principal(

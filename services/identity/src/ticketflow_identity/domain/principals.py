@@ -84,4 +84,3 @@ class PrincipalFilter(BaseModel):
     email: str | None = None
     disabled: bool | None = None
     limit: int = 100
-    offset: int = 0

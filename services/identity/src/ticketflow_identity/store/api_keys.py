@@ -121,13 +121,22 @@ async def keys_ended(
 
 
 async def unused_keys(
-    *, conn: asyncpg.Connection, since: datetime, limit: int
+    *,
+    conn: asyncpg.Connection,
+    since: datetime,
+    limit: int,
+    after: tuple[datetime, str] | None = None,
 ) -> list[asyncpg.Record]:
+    """Longest unused first, after a (last use or creation, key_id) position."""
     rows: list[asyncpg.Record] = await conn.fetch(
         f"SELECT {COLUMNS} FROM api_keys WHERE revoked_at IS NULL"
         " AND coalesce(last_used_at, created_at) < $1"
+        " AND ($3::timestamptz IS NULL"
+        " OR (coalesce(last_used_at, created_at), key_id) > ($3, $4::text))"
         " ORDER BY coalesce(last_used_at, created_at), key_id LIMIT $2",
         since,
         limit,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return rows

@@ -72,22 +72,25 @@ async def list_principals(
     email: str | None,
     disabled: bool | None,
     limit: int,
-    offset: int,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[asyncpg.Record]:
+    """Oldest first, after a (created_at, principal_id) position."""
     rows: list[asyncpg.Record] = await conn.fetch(
         f"SELECT {COLUMNS} FROM principals"
         " WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR kind = $2)"
         " AND ($3::text IS NULL OR $3 = ANY (teams))"
         " AND ($4::text IS NULL OR lower(email) = lower($4))"
         " AND ($5::boolean IS NULL OR (disabled_at IS NOT NULL) = $5)"
-        " ORDER BY created_at, principal_id LIMIT $6 OFFSET $7",
+        " AND ($7::timestamptz IS NULL OR (created_at, principal_id) > ($7, $8::uuid))"
+        " ORDER BY created_at, principal_id LIMIT $6",
         role,
         kind,
         team,
         email,
         disabled,
         limit,
-        offset,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return rows
 

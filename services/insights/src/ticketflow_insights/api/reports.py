@@ -10,6 +10,7 @@ from pydantic import Field
 
 from ticketflow_common.events.insights import ReportKind
 from ticketflow_common.input_model import InputModel, Instant
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_insights.api.deps import NowDep, PoolDep, SettingsDep, ViewerDep
 from ticketflow_insights.commands.reports import generate_report, list_reports, read_report
@@ -35,8 +36,9 @@ async def read_reports(
     kind: ReportKind | None = None,
     team: TeamQuery = None,
     organisation: Annotated[bool, Query(description="Only the organisation's.")] = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[ReportSummary]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[ReportSummary]:
     """Stored reports, newest period first: admins all, leads their teams' and the
     organisation's."""
     async with pool.acquire() as conn:
@@ -46,6 +48,7 @@ async def read_reports(
             kind=kind,
             team=team,
             organisation=organisation,
+            cursor=cursor,
             limit=limit,
         )
 

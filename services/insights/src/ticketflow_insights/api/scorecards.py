@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query
 
 from ticketflow_common.input_model import Instant
+from ticketflow_common.pagination import Page
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_common.time_zones import TimeZoneName
 from ticketflow_insights.api.deps import NowDep, PoolDep, ViewerDep
@@ -86,13 +87,15 @@ async def read_team_agent_scorecards(
     period: PeriodQuery = "week",
     at: AtQuery = None,
     tz: TzQuery = "UTC",
-) -> list[Scorecard]:
-    """Every current agent of the team, side by side: for its lead or an admin."""
+) -> Page[Scorecard]:
+    """Every current agent of the team, side by side, in one page (a team's agents): for its
+    lead or an admin."""
     forbid_unless_team(viewer_may=viewer.may_see_team(team))
     async with pool.acquire() as conn:
-        return await team_agent_scorecards(
+        cards = await team_agent_scorecards(
             conn=conn, team=team, period=requested_period(period, at, tz, now), now=now
         )
+    return Page[Scorecard](items=cards, next_cursor=None)
 
 
 def forbid_unless_team(*, viewer_may: bool) -> None:

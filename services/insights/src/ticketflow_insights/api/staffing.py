@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from ticketflow_common.pagination import Page
 from ticketflow_common.problems import ProblemError, invalid_field
 from ticketflow_insights.api.deps import NowDep, PoolDep, SettingsDep, ViewerDep
 from ticketflow_insights.commands.staffing import (
@@ -25,11 +26,12 @@ async def read_staffing_gaps(
     viewer: ViewerDep,
     settings: SettingsDep,
     hours: Annotated[float, Query(gt=0, le=336, description="How far ahead.")] = 48,
-) -> list[StaffingGapWindow]:
-    """Understaffed windows in the next `hours` of the teams the caller may see."""
+) -> Page[StaffingGapWindow]:
+    """Understaffed windows in the next `hours` (at most 14 days) of the teams the caller may
+    see, in one page."""
     teams = None if viewer.role == "admin" else viewer.led_teams
     async with pool.acquire() as conn:
-        return await coming_gaps(
+        windows = await coming_gaps(
             conn=conn,
             now=now,
             hours=hours,
@@ -37,6 +39,7 @@ async def read_staffing_gaps(
             teams=teams,
             learning=handling_learning(settings),
         )
+    return Page[StaffingGapWindow](items=windows, next_cursor=None)
 
 
 @router.get("/staffing/{team}")

@@ -12,6 +12,7 @@ import asyncpg
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events.insights import ReportKind, ReportPublished
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import ProblemError, invalid_field, not_found
 from ticketflow_insights.commands.metrics import INSIGHTS_REPORTS_PUBLISHED
 from ticketflow_insights.commands.scorecards import team_scorecard
@@ -222,9 +223,20 @@ async def list_reports(
     kind: ReportKind | None,
     team: str | None,
     organisation: bool,
+    cursor: str | None,
     limit: int,
-) -> list[ReportSummary]:
+) -> Page[ReportSummary]:
     """Newest period first, of the reports the viewer may read."""
+    after = read_cursor(
+        cursor,
+        kind="insights.reports",
+        parse=lambda p: (
+            datetime.fromisoformat(str(p["start"])),
+            str(p["report_kind"]),
+            str(p["team"]),
+            UUID(str(p["id"])),
+        ),
+    )
     if viewer.role == "agent":
         raise ProblemError(403, "reports are for team leads and admins")
     if team is not None:
@@ -239,6 +251,19 @@ async def list_reports(
         team=team,
         organisation=organisation,
         visible_teams=visible,
-        limit=limit,
+        limit=limit + 1,
+        after=after,
     )
-    return [ReportSummary(**row, links=report_links(row["report_id"])) for row in rows]
+    return page_of(
+        [ReportSummary(**row, links=report_links(row["report_id"])) for row in rows],
+        limit=limit,
+        cursor=lambda r: encode_cursor(
+            "insights.reports",
+            {
+                "start": r.period_start.isoformat(),
+                "report_kind": r.kind,
+                "team": r.team or "",
+                "id": str(r.report_id),
+            },
+        ),
+    )

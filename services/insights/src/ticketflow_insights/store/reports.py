@@ -95,8 +95,10 @@ async def report_list(
     organisation: bool,
     visible_teams: list[str] | None,
     limit: int,
+    after: tuple[datetime, str, str, UUID] | None = None,
 ) -> list[dict[str, Any]]:
-    """Newest period first. `team` picks one team, `organisation` the organisation's only;
+    """Newest period first, then kind, team (the organisation's first) and id, after such a
+    keyset position. `team` picks one team, `organisation` the organisation's only;
     `visible_teams` (None: all) limits team reports to those, the organisation's always shown."""
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM reports"
@@ -104,12 +106,15 @@ async def report_list(
         "   AND ($2::text IS NULL OR team = $2)"
         "   AND (NOT $3 OR team IS NULL)"
         "   AND ($4::text[] IS NULL OR team IS NULL OR team = ANY($4))"
-        " ORDER BY period_start DESC, kind, team NULLS FIRST LIMIT $5",
+        "   AND ($6::timestamptz IS NULL OR period_start < $6 OR (period_start = $6"
+        "   AND (kind, coalesce(team, ''), report_id) > ($7::text, $8::text, $9::uuid)))"
+        " ORDER BY period_start DESC, kind, coalesce(team, ''), report_id LIMIT $5",
         kind,
         team,
         organisation,
         visible_teams,
         limit,
+        *(after or (None, None, None, None)),
     )
     return [dict(r) for r in rows]
 

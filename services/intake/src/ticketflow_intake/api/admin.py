@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import ConfigDict, Field
 
 from ticketflow_common.input_model import InputModel
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_intake.api.deps import (
     AuditActorDep,
     CanManageCategories,
@@ -27,10 +28,14 @@ CategoryKeyPath = Annotated[
 
 
 @router.get("/categories")
-async def read_categories(principal: PrincipalDep, pool: PoolDep) -> list[Category]:
-    """The catalogue clients pick a category from (its approvers for staff only)."""
+async def read_categories(
+    principal: PrincipalDep, pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[Category]:
+    """The catalogue clients pick a category from, by key (its approvers for staff only)."""
     async with pool.acquire() as conn:
-        return await catalogue.list_categories(conn=conn, principal=principal)
+        return await catalogue.list_categories(
+            conn=conn, cursor=cursor, limit=limit, principal=principal
+        )
 
 
 @router.put("/categories/{key}")
@@ -107,9 +112,15 @@ async def issue_credential(
 
 
 @router.get("/credentials")
-async def read_credentials(_principal: CanManageCredentials, pool: PoolDep) -> list[CredentialView]:
+async def read_credentials(
+    _principal: CanManageCredentials,
+    pool: PoolDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[CredentialView]:
+    """Every key, revoked ones too, oldest first."""
     async with pool.acquire() as conn:
-        return await credentials.list_credentials(conn=conn)
+        return await credentials.list_credentials(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.delete("/credentials/{key_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Response, status
 
+from ticketflow_common.pagination import Page
 from ticketflow_intake.api.deps import (
     CanCreate,
     ChangeByWorker,
@@ -17,7 +18,7 @@ from ticketflow_intake.api.deps import (
 from ticketflow_intake.commands import read
 from ticketflow_intake.commands.change import update_fields
 from ticketflow_intake.commands.create import create_ticket_once
-from ticketflow_intake.domain.search import TicketPage, TicketQuery
+from ticketflow_intake.domain.search import TicketQuery
 from ticketflow_intake.domain.tickets import NewTicket, Ticket, TicketPatch
 from ticketflow_intake.domain.timeline import TimelineEntry
 
@@ -64,7 +65,7 @@ async def file_ticket(
 @router.get("")
 async def find_tickets(
     query: Annotated[TicketQuery, Query()], principal: PrincipalDep, pool: PoolDep
-) -> TicketPage:
+) -> Page[Ticket]:
     """Filter, search and page; requesters only ever see their own tickets."""
     async with pool.acquire() as conn:
         return await read.find_tickets(conn=conn, query=query, principal=principal)

@@ -6,6 +6,7 @@ import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.in_use import refuse_if_used
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import invalid_field, not_found
 from ticketflow_intake.commands.audit import audit
 from ticketflow_intake.domain.access import Principal
@@ -18,14 +19,21 @@ CATEGORY = "intake.category"
 
 
 async def list_categories(
-    *, conn: asyncpg.Connection, principal: Principal | None = None
-) -> list[Category]:
-    """The live catalogue clients pick a category from; requesters do not see who approves
-    (names and addresses are staff's)."""
-    found = await categories.list_categories(conn=conn)
-    if principal is None or not principal.sees_only_own:
-        return found
-    return [without_contacts(c) for c in found]
+    *,
+    conn: asyncpg.Connection,
+    cursor: str | None,
+    limit: int,
+    principal: Principal | None = None,
+) -> Page[Category]:
+    """The live catalogue clients pick a category from, by key; requesters do not see who
+    approves (names and addresses are staff's)."""
+    after = read_cursor(cursor, kind="intake.categories", parse=lambda p: str(p["key"]))
+    found = await categories.list_categories(conn=conn, limit=limit + 1, after=after)
+    if principal is not None and principal.sees_only_own:
+        found = [without_contacts(c) for c in found]
+    return page_of(
+        found, limit=limit, cursor=lambda c: encode_cursor("intake.categories", {"key": c.key})
+    )
 
 
 async def put_category(

@@ -7,6 +7,7 @@ import asyncpg
 from ticketflow_common.audit import SYSTEM_ACTOR
 from ticketflow_common.clock import system_clock
 from ticketflow_common.events.audit import AuditActor
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import not_found
 from ticketflow_intake.commands.audit import audit
 from ticketflow_intake.domain.access import CredentialView, IssuedCredential, Role, generate_key
@@ -57,8 +58,23 @@ async def create_admin(*, conn: asyncpg.Connection, name: str) -> str:
     return issued.token
 
 
-async def list_credentials(*, conn: asyncpg.Connection) -> list[CredentialView]:
-    return await credentials.list_credentials(conn=conn)
+async def list_credentials(
+    *, conn: asyncpg.Connection, cursor: str | None, limit: int
+) -> Page[CredentialView]:
+    """Oldest first; the cursor holds the last key's (created_at, id)."""
+    after = read_cursor(
+        cursor,
+        kind="intake.credentials",
+        parse=lambda p: (datetime.fromisoformat(str(p["at"])), str(p["id"])),
+    )
+    rows = await credentials.list_credentials(conn=conn, limit=limit + 1, after=after)
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda c: encode_cursor(
+            "intake.credentials", {"at": c.created_at.isoformat(), "id": c.id}
+        ),
+    )
 
 
 async def revoke_credential(

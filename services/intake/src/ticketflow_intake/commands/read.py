@@ -4,10 +4,11 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.pagination import CURSOR_FIELD, Page
 from ticketflow_common.problems import invalid_field
 from ticketflow_intake.commands.access_checks import load_visible
 from ticketflow_intake.domain.access import Principal
-from ticketflow_intake.domain.search import BadCursor, TicketPage, TicketQuery, encode_cursor
+from ticketflow_intake.domain.search import BadCursor, TicketQuery, encode_cursor
 from ticketflow_intake.domain.tickets import Ticket
 from ticketflow_intake.domain.timeline import TimelineEntry, visible_timeline
 from ticketflow_intake.store.search import search_tickets
@@ -20,13 +21,14 @@ async def read_ticket(*, conn: asyncpg.Connection, ticket_id: UUID, principal: P
 
 async def find_tickets(
     *, conn: asyncpg.Connection, query: TicketQuery, principal: Principal
-) -> TicketPage:
-    """Filter, search and page; requesters only ever see their own tickets."""
+) -> Page[Ticket]:
+    """Filter, search and page (keyset on the sort key and id; the cursor holds the sort);
+    requesters only ever see their own tickets."""
     try:
         tickets, cursor = await search_tickets(conn=conn, query=query, principal=principal)
     except BadCursor as exc:
-        raise invalid_field("query:cursor", str(exc)) from exc
-    return TicketPage(items=tickets, next_cursor=encode_cursor(cursor) if cursor else None)
+        raise invalid_field(CURSOR_FIELD, str(exc)) from exc
+    return Page[Ticket](items=tickets, next_cursor=encode_cursor(cursor) if cursor else None)
 
 
 async def read_timeline(

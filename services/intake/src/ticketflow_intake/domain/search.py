@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field, StrictInt, StrictStr, ValidationError
 
 from ticketflow_common.events.common import Priority, TicketStatus
 from ticketflow_common.input_model import InputModel
-from ticketflow_intake.domain.tickets import Ticket
 
 
 class SortKey(StrEnum):
@@ -51,11 +50,6 @@ class TicketQuery(InputModel):
     sort: SortKey = SortKey.CREATED_DESC
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None
-
-
-class TicketPage(BaseModel):
-    items: list[Ticket]
-    next_cursor: str | None
 
 
 class Cursor(BaseModel):

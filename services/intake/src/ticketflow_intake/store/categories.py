@@ -59,8 +59,16 @@ async def lock_live_category(*, conn: asyncpg.Connection, key: str) -> Category 
     return _category(row) if row else None
 
 
-async def list_categories(*, conn: asyncpg.Connection) -> list[Category]:
-    rows = await conn.fetch("SELECT * FROM categories WHERE archived_at IS NULL ORDER BY key")
+async def list_categories(
+    *, conn: asyncpg.Connection, limit: int, after: str | None = None
+) -> list[Category]:
+    """The live catalogue by key, after a key."""
+    rows = await conn.fetch(
+        "SELECT * FROM categories WHERE archived_at IS NULL AND ($1::text IS NULL OR key > $1)"
+        " ORDER BY key LIMIT $2",
+        after,
+        limit,
+    )
     return [_category(r) for r in rows]
 
 

@@ -1,5 +1,7 @@
 """SQL for API keys (only hashes of their secrets are stored)."""
 
+from datetime import datetime
+
 import asyncpg
 
 from ticketflow_intake.domain.access import CredentialView, Principal, Role, hash_secret
@@ -33,8 +35,17 @@ async def find_principal(*, conn: asyncpg.Connection, key_id: str, secret: str) 
     return Principal(credential_id=row["id"], role=row["role"], subject=row["subject"])
 
 
-async def list_credentials(*, conn: asyncpg.Connection) -> list[CredentialView]:
-    rows = await conn.fetch("SELECT * FROM credentials ORDER BY created_at, id")
+async def list_credentials(
+    *, conn: asyncpg.Connection, limit: int, after: tuple[datetime, str] | None = None
+) -> list[CredentialView]:
+    """Oldest first, after a (created_at, id) position."""
+    rows = await conn.fetch(
+        "SELECT * FROM credentials WHERE $1::timestamptz IS NULL OR (created_at, id) > ($1, $2)"
+        " ORDER BY created_at, id LIMIT $3",
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
     return [CredentialView.model_validate(dict(r)) for r in rows]
 
 

@@ -5,7 +5,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from ticketflow_common.params import Offset, StorableParams
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
+from ticketflow_common.params import StorableParams
 from ticketflow_knowledge.api.deps import CallerDep, IfMatchDep, NowDep, PoolDep, StaffDep
 from ticketflow_knowledge.commands import article_reads as reads
 from ticketflow_knowledge.commands.articles import (
@@ -119,12 +120,16 @@ async def post_archive(
 
 @router.get("/articles/{article_id}/versions")
 async def get_versions(
-    article_id: UUID, _caller: StaffDep, pool: PoolDep, limit: Limit = 20, offset: Offset = 0
-) -> list[VersionView]:
+    article_id: UUID,
+    _caller: StaffDep,
+    pool: PoolDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 20,
+) -> Page[VersionView]:
     """Every saved version with its author and note, newest first."""
     async with pool.acquire() as conn:
         return await reads.article_versions(
-            conn=conn, article_id=article_id, limit=limit, offset=offset
+            conn=conn, article_id=article_id, cursor=cursor, limit=limit
         )
 
 

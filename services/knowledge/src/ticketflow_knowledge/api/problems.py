@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.params import Offset
 from ticketflow_knowledge.api.deps import CallerDep, IfMatchDep, NowDep, PoolDep, StaffDep
 from ticketflow_knowledge.commands import problems as commands
@@ -50,12 +51,12 @@ async def get_problems(
     _caller: StaffDep,
     pool: PoolDep,
     status: ProblemStatus | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> list[Problem]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 20,
+) -> Page[Problem]:
     """Newest first."""
     async with pool.acquire() as conn:
-        return await commands.find_problems(conn=conn, status=status, limit=limit, offset=offset)
+        return await commands.find_problems(conn=conn, status=status, cursor=cursor, limit=limit)
 
 
 @router.get("/problems/{problem_id}")
@@ -121,10 +122,12 @@ async def delete_problem_ticket(
 @router.get("/problems/{problem_id}/tickets")
 async def get_problem_tickets(
     problem_id: UUID, _caller: StaffDep, pool: PoolDep
-) -> list[LinkedTicket]:
-    """The first linked first; subject and status when knowledge has seen the ticket."""
+) -> Page[LinkedTicket]:
+    """The first linked first, in one page; subject and status when knowledge has seen the
+    ticket."""
     async with pool.acquire() as conn:
-        return await commands.linked_tickets(conn=conn, problem_id=problem_id)
+        linked = await commands.linked_tickets(conn=conn, problem_id=problem_id)
+    return Page[LinkedTicket](items=linked, next_cursor=None)
 
 
 @router.post("/problems/{problem_id}/known-error")

@@ -5,6 +5,7 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import not_found
 from ticketflow_knowledge.commands.articles import latest_view
 from ticketflow_knowledge.commands.ranking import rank_items
@@ -97,16 +98,18 @@ async def find_articles(
 
 
 async def article_versions(
-    *, conn: asyncpg.Connection, article_id: UUID, limit: int, offset: int
-) -> list[VersionView]:
+    *, conn: asyncpg.Connection, article_id: UUID, cursor: str | None, limit: int
+) -> Page[VersionView]:
     """Every saved version with its author, newest first."""
+    kind = f"knowledge.versions.{article_id}"
+    before = read_cursor(cursor, kind=kind, parse=lambda p: int(p["version"]))
     record = await store.article_record(conn=conn, article_id=article_id)
     if record is None:
         raise not_found(f"article {article_id} not found")
     versions = await store.article_versions(
-        conn=conn, article_id=article_id, limit=limit, offset=offset
+        conn=conn, article_id=article_id, limit=limit + 1, before=before
     )
-    return [
+    views = [
         VersionView(
             **v.model_dump(),
             body_html=render_markdown(v.body),
@@ -114,6 +117,7 @@ async def article_versions(
         )
         for v in versions
     ]
+    return page_of(views, limit=limit, cursor=lambda v: encode_cursor(kind, {"version": v.version}))
 
 
 async def one_version(*, conn: asyncpg.Connection, article_id: UUID, version: int) -> VersionView:

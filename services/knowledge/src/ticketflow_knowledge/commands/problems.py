@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_common.preconditions import EntityTag, WritePrecondition
 from ticketflow_common.problems import ProblemError, invalid_field, not_found
 from ticketflow_knowledge.domain.access import Caller
@@ -63,9 +64,16 @@ async def create_problem(
 
 
 async def find_problems(
-    *, conn: asyncpg.Connection, status: ProblemStatus | None, limit: int, offset: int
-) -> list[Problem]:
-    return await store.list_problems(conn=conn, status=status, limit=limit, offset=offset)
+    *, conn: asyncpg.Connection, status: ProblemStatus | None, cursor: str | None, limit: int
+) -> Page[Problem]:
+    """Newest first; the cursor holds the last problem's (created_at, problem_id)."""
+    after = read_timed_cursor(cursor, kind="knowledge.problems")
+    rows = await store.list_problems(conn=conn, status=status, limit=limit + 1, after=after)
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda p: encode_timed_cursor("knowledge.problems", p.created_at, p.problem_id),
+    )
 
 
 async def read_problem(*, conn: asyncpg.Connection, problem_id: UUID) -> Problem:

@@ -174,15 +174,15 @@ async def article_version(
 
 
 async def article_versions(
-    *, conn: asyncpg.Connection, article_id: UUID, limit: int, offset: int
+    *, conn: asyncpg.Connection, article_id: UUID, limit: int, before: int | None = None
 ) -> list[ArticleVersion]:
-    """Newest first."""
+    """Newest first, before a version (versions are unique per article)."""
     rows = await conn.fetch(
         f"SELECT {VERSION_COLUMNS} FROM article_versions WHERE article_id = $1"
-        " ORDER BY version DESC LIMIT $2 OFFSET $3",
+        " AND ($3::int IS NULL OR version < $3) ORDER BY version DESC LIMIT $2",
         article_id,
         limit,
-        offset,
+        before,
     )
     return [_version(r) for r in rows]
 

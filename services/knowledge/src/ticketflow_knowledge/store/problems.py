@@ -58,14 +58,22 @@ async def get_problem(
 
 
 async def list_problems(
-    *, conn: asyncpg.Connection, status: ProblemStatus | None, limit: int, offset: int
+    *,
+    conn: asyncpg.Connection,
+    status: ProblemStatus | None,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[Problem]:
+    """Newest first then by id, after a (created_at, problem_id) position."""
     rows = await conn.fetch(
         f"SELECT {COLUMNS} FROM problems WHERE ($1::text IS NULL OR status = $1)"
-        " ORDER BY created_at DESC, problem_id LIMIT $2 OFFSET $3",
+        " AND ($3::timestamptz IS NULL"
+        " OR created_at < $3 OR (created_at = $3 AND problem_id > $4::uuid))"
+        " ORDER BY created_at DESC, problem_id LIMIT $2",
         status,
         limit,
-        offset,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return [_problem(r) for r in rows]
 

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
+from ticketflow_common.pagination import Page
 from ticketflow_mail.api.deps import CallerDep, PoolDep
 from ticketflow_mail.commands import attachments
 from ticketflow_mail.domain.attachments import AttachmentView, content_disposition, served_type
@@ -14,10 +15,12 @@ router = APIRouter(tags=["attachments"])
 @router.get("/tickets/{ticket_id}/attachments")
 async def list_attachments(
     ticket_id: UUID, caller: CallerDep, pool: PoolDep
-) -> list[AttachmentView]:
-    """A ticket's files, oldest first; 404 for a requester asking about another's ticket."""
+) -> Page[AttachmentView]:
+    """A ticket's files, oldest first, in one page; 404 for a requester asking about another's
+    ticket."""
     async with pool.acquire() as conn:
-        return await attachments.list_attachments(conn=conn, caller=caller, ticket_id=ticket_id)
+        files = await attachments.list_attachments(conn=conn, caller=caller, ticket_id=ticket_id)
+    return Page[AttachmentView](items=files, next_cursor=None)
 
 
 @router.get(

@@ -1,11 +1,10 @@
 """Thin routes for the quarantine: mails kept aside, and their release (admin)."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
-from ticketflow_common.input_model import Instant
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.problems import not_found
 from ticketflow_mail.api.deps import AuditActorDep, NowDep, PoolDep
 from ticketflow_mail.commands import quarantine
@@ -17,12 +16,12 @@ router = APIRouter(tags=["quarantine"])
 @router.get("/quarantine")
 async def read_quarantine(
     pool: PoolDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: Annotated[Instant | None, Query(description="Received before (the next page).")] = None,
-) -> list[QuarantinedMail]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[QuarantinedMail]:
     """Mails kept aside with the reason, newest first."""
     async with pool.acquire() as conn:
-        return await quarantine.list_quarantined(conn=conn, limit=limit, before=before)
+        return await quarantine.list_quarantined(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.post("/quarantine/{mail_id}/release", status_code=status.HTTP_202_ACCEPTED)

@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.problems import not_found
 from ticketflow_mail.api.deps import AuditActorDep, NowDep, PoolDep
 from ticketflow_mail.commands import senders
@@ -18,10 +19,11 @@ SenderPath = Annotated[
 
 @router.get("/blocked-senders")
 async def read_blocked_senders(
-    pool: PoolDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[BlockedSender]:
+    pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[BlockedSender]:
+    """The block list by sender."""
     async with pool.acquire() as conn:
-        return await senders.list_blocked(conn=conn, limit=limit)
+        return await senders.list_blocked(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.post("/blocked-senders", status_code=status.HTTP_201_CREATED)

@@ -7,16 +7,23 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_mail.commands.audit import audit
 from ticketflow_mail.domain.senders import QuarantinedMail, Released
 from ticketflow_mail.store import mails
 
 
 async def list_quarantined(
-    *, conn: asyncpg.Connection, limit: int, before: datetime | None
-) -> list[QuarantinedMail]:
-    rows = await mails.quarantined(conn=conn, limit=limit, before=before)
-    return [QuarantinedMail(**dict(r)) for r in rows]
+    *, conn: asyncpg.Connection, cursor: str | None, limit: int
+) -> Page[QuarantinedMail]:
+    """Newest first; the cursor holds the last mail's (received_at, mail_id)."""
+    after = read_timed_cursor(cursor, kind="mail.quarantine")
+    rows = await mails.quarantined(conn=conn, limit=limit + 1, after=after)
+    return page_of(
+        [QuarantinedMail(**dict(r)) for r in rows],
+        limit=limit,
+        cursor=lambda m: encode_timed_cursor("mail.quarantine", m.received_at, m.mail_id),
+    )
 
 
 async def release_mail(

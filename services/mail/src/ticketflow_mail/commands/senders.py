@@ -5,6 +5,7 @@ from datetime import datetime
 import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_mail.commands.audit import audit
 from ticketflow_mail.domain.noise import is_blocked
 from ticketflow_mail.domain.senders import BlockedSender, NewBlockedSender, block_candidates
@@ -55,8 +56,17 @@ async def unblock_sender(
         return True
 
 
-async def list_blocked(*, conn: asyncpg.Connection, limit: int) -> list[BlockedSender]:
-    return [BlockedSender(**dict(r)) for r in await store.list_blocked(conn=conn, limit=limit)]
+async def list_blocked(
+    *, conn: asyncpg.Connection, cursor: str | None, limit: int
+) -> Page[BlockedSender]:
+    """By sender."""
+    after = read_cursor(cursor, kind="mail.blocked_senders", parse=lambda p: str(p["sender"]))
+    rows = await store.list_blocked(conn=conn, limit=limit + 1, after=after)
+    return page_of(
+        [BlockedSender(**dict(r)) for r in rows],
+        limit=limit,
+        cursor=lambda b: encode_cursor("mail.blocked_senders", {"sender": b.sender}),
+    )
 
 
 async def sender_is_blocked(*, conn: asyncpg.Connection, address: str) -> bool:

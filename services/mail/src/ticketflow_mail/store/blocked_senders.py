@@ -33,9 +33,15 @@ async def remove_blocked(*, conn: asyncpg.Connection, sender: str) -> bool:
     return bool(status == "DELETE 1")
 
 
-async def list_blocked(*, conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+async def list_blocked(
+    *, conn: asyncpg.Connection, limit: int, after: str | None = None
+) -> list[asyncpg.Record]:
+    """By sender, after a sender."""
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT sender, note, created_at FROM blocked_senders ORDER BY sender LIMIT $1", limit
+        "SELECT sender, note, created_at FROM blocked_senders"
+        " WHERE $2::text IS NULL OR sender > $2 ORDER BY sender LIMIT $1",
+        limit,
+        after,
     )
     return rows
 

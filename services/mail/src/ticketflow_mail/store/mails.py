@@ -70,16 +70,18 @@ async def record_outcome(
 
 
 async def quarantined(
-    *, conn: asyncpg.Connection, limit: int, before: datetime | None
+    *, conn: asyncpg.Connection, limit: int, after: tuple[datetime, UUID] | None
 ) -> list[asyncpg.Record]:
-    """Mails kept aside, newest first (`before`: the page after an earlier one)."""
+    """Mails kept aside, newest first then by id, after a (received_at, mail_id) position."""
     rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT mail_id, message_id, via, envelope_from, from_address, subject, reason, detail,"
         " length(raw) AS size, received_at, processed_at FROM mails"
-        " WHERE status = 'quarantined' AND ($2::timestamptz IS NULL OR received_at < $2)"
-        " ORDER BY received_at DESC LIMIT $1",
+        " WHERE status = 'quarantined' AND ($2::timestamptz IS NULL"
+        " OR received_at < $2 OR (received_at = $2 AND mail_id > $3::uuid))"
+        " ORDER BY received_at DESC, mail_id LIMIT $1",
         limit,
-        before,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return rows
 

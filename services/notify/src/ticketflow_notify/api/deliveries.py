@@ -6,8 +6,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 
 from ticketflow_common.input_model import Instant
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.problems import ProblemError
-from ticketflow_notify.api.deps import Limit, NowDep, PoolDep, done, found
+from ticketflow_notify.api.deps import NowDep, PoolDep, done, found
 from ticketflow_notify.commands import delivery_log
 from ticketflow_notify.domain.deliveries import (
     Channel,
@@ -36,8 +37,9 @@ async def read_deliveries(
     channel: Channel | None = None,
     since: Instant | None = None,
     until: Instant | None = None,
-    limit: Limit = 100,
-) -> list[Delivery]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[Delivery]:
     """The delivery log, newest first; `subject` is the ticket id for ticket events."""
     where = DeliveryFilter(
         subject=subject,
@@ -49,7 +51,9 @@ async def read_deliveries(
         until=until,
     )
     async with pool.acquire() as conn:
-        return await delivery_log.list_deliveries(conn=conn, where=where, limit=limit)
+        return await delivery_log.list_deliveries(
+            conn=conn, where=where, cursor=cursor, limit=limit
+        )
 
 
 @router.get("/deliveries/{delivery_id}")

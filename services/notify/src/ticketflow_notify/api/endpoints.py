@@ -4,9 +4,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_notify.api.deps import (
     AuditActorDep,
-    Limit,
     NowDep,
     OwnershipDep,
     PoolDep,
@@ -54,10 +54,14 @@ async def create_endpoint(
 
 
 @router.get("/endpoints")
-async def read_endpoints(pool: PoolDep, seen: OwnershipDep, limit: Limit = 100) -> list[Endpoint]:
-    """An integrator's own endpoints; an admin's view is every one."""
+async def read_endpoints(
+    pool: PoolDep, seen: OwnershipDep, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[Endpoint]:
+    """An integrator's own endpoints; an admin's view is every one. Oldest first."""
     async with pool.acquire() as conn:
-        return await endpoints.list_endpoints(conn=conn, limit=limit, owner=seen.only)
+        return await endpoints.list_endpoints(
+            conn=conn, cursor=cursor, limit=limit, owner=seen.only
+        )
 
 
 @router.get("/endpoints/{endpoint_id}")

@@ -4,9 +4,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_notify.api.deps import (
     AuditActorDep,
-    Limit,
     NowDep,
     OwnershipDep,
     PoolDep,
@@ -33,14 +33,18 @@ async def create_subscription(
 
 @router.get("/subscriptions")
 async def read_subscriptions(
-    pool: PoolDep, seen: OwnershipDep, endpoint_id: UUID | None = None, limit: Limit = 100
-) -> list[Subscription]:
+    pool: PoolDep,
+    seen: OwnershipDep,
+    endpoint_id: UUID | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[Subscription]:
     """An integrator's own subscriptions; an admin's view is every one."""
     async with pool.acquire() as conn:
         if endpoint_id is not None:
             await require_endpoint(conn=conn, endpoint_id=endpoint_id, seen=seen)
         return await subscriptions.list_subscriptions(
-            conn=conn, endpoint_id=endpoint_id, limit=limit, owner=seen.only
+            conn=conn, endpoint_id=endpoint_id, cursor=cursor, limit=limit, owner=seen.only
         )
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_notify.api.deps import AuditActorDep, NowDep, PoolDep, deleted
 from ticketflow_notify.commands import templates
 from ticketflow_notify.domain.endpoints import EventTypeName
@@ -16,10 +17,13 @@ LanguagePath = Annotated[Language, Path(description="e.g. en, de, pt-BR")]
 
 
 @router.get("/templates")
-async def read_templates(pool: PoolDep) -> list[TemplateOut]:
-    """The operator's templates; event types without one use the shipped defaults."""
+async def read_templates(
+    pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[TemplateOut]:
+    """The operator's templates by event type and language; event types without one use the
+    shipped defaults."""
     async with pool.acquire() as conn:
-        return await templates.list_templates(conn=conn)
+        return await templates.list_templates(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.put("/templates/{event_type}/{language}")

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_common.problems import invalid_field
 from ticketflow_notify.adapters.address_guard import AddressGuard, UnsafeAddressError
 from ticketflow_notify.commands.audit import audit
@@ -67,9 +68,16 @@ async def register_endpoint(
 
 
 async def list_endpoints(
-    *, conn: asyncpg.Connection, limit: int, owner: str | None = None
-) -> list[Endpoint]:
-    return await endpoints.list_endpoints(conn=conn, limit=limit, owner=owner)
+    *, conn: asyncpg.Connection, cursor: str | None, limit: int, owner: str | None = None
+) -> Page[Endpoint]:
+    """Oldest first; the cursor holds the last endpoint's (created_at, id)."""
+    after = read_timed_cursor(cursor, kind="notify.endpoints")
+    rows = await endpoints.list_endpoints(conn=conn, limit=limit + 1, owner=owner, after=after)
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda e: encode_timed_cursor("notify.endpoints", e.created_at, e.id),
+    )
 
 
 async def find_endpoint(*, conn: asyncpg.Connection, endpoint_id: UUID) -> Endpoint | None:

@@ -6,6 +6,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_common.problems import invalid_field
 from ticketflow_notify.commands.audit import audit
 from ticketflow_notify.domain.ownership import Ownership
@@ -59,10 +60,22 @@ async def subscribe(
 
 
 async def list_subscriptions(
-    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int, owner: str | None = None
-) -> list[Subscription]:
-    return await subscriptions.list_subscriptions(
-        conn=conn, endpoint_id=endpoint_id, limit=limit, owner=owner
+    *,
+    conn: asyncpg.Connection,
+    endpoint_id: UUID | None,
+    cursor: str | None,
+    limit: int,
+    owner: str | None = None,
+) -> Page[Subscription]:
+    """Oldest first; the cursor holds the last subscription's (created_at, id)."""
+    after = read_timed_cursor(cursor, kind="notify.subscriptions")
+    rows = await subscriptions.list_subscriptions(
+        conn=conn, endpoint_id=endpoint_id, limit=limit + 1, owner=owner, after=after
+    )
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda s: encode_timed_cursor("notify.subscriptions", s.created_at, s.id),
     )
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_notify.commands.audit import audit
 from ticketflow_notify.domain.templates import TemplateIn, TemplateOut
 from ticketflow_notify.store import templates
@@ -12,8 +13,21 @@ from ticketflow_notify.store import templates
 TEMPLATE = "notify.template"
 
 
-async def list_templates(*, conn: asyncpg.Connection) -> list[TemplateOut]:
-    return await templates.list_templates(conn=conn)
+async def list_templates(
+    *, conn: asyncpg.Connection, cursor: str | None, limit: int
+) -> Page[TemplateOut]:
+    """By event type and language."""
+    after = read_cursor(
+        cursor, kind="notify.templates", parse=lambda p: (str(p["event_type"]), str(p["language"]))
+    )
+    rows = await templates.list_templates(conn=conn, limit=limit + 1, after=after)
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda t: encode_cursor(
+            "notify.templates", {"event_type": t.event_type, "language": t.language}
+        ),
+    )
 
 
 async def put_template(

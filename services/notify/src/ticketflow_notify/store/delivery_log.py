@@ -20,9 +20,14 @@ _COLUMNS = (
 
 
 async def list_deliveries(
-    *, conn: asyncpg.Connection, where: DeliveryFilter, limit: int
+    *,
+    conn: asyncpg.Connection,
+    where: DeliveryFilter,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[Delivery]:
-    """Newest first; every filter left as None matches everything."""
+    """Newest first (then by id), after a keyset position; every filter left as None matches
+    everything."""
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM deliveries"
         " WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR status = $2)"
@@ -30,6 +35,7 @@ async def list_deliveries(
         " AND ($5::text IS NULL OR channel = $5)"
         " AND ($6::timestamptz IS NULL OR created_at >= $6)"
         " AND ($7::timestamptz IS NULL OR created_at < $7)"
+        " AND ($9::timestamptz IS NULL OR created_at < $9 OR (created_at = $9 AND id > $10))"
         " ORDER BY created_at DESC, id LIMIT $8",
         where.subject,
         where.status,
@@ -39,6 +45,8 @@ async def list_deliveries(
         where.since,
         where.until,
         limit,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return [Delivery.model_validate(dict(r)) for r in rows]
 

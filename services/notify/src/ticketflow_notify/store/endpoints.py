@@ -75,14 +75,22 @@ async def insert_endpoint(
 
 
 async def list_endpoints(
-    *, conn: asyncpg.Connection, limit: int, owner: str | None = None
+    *,
+    conn: asyncpg.Connection,
+    limit: int,
+    owner: str | None = None,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[Endpoint]:
-    """Live endpoints, only `owner`'s when one is given."""
+    """Live endpoints, oldest first, after a keyset position; only `owner`'s when given."""
     rows = await conn.fetch(
         f"SELECT {_PUBLIC_COLUMNS} FROM endpoints WHERE archived_at IS NULL"
-        " AND ($2::text IS NULL OR owner = $2) ORDER BY created_at, id LIMIT $1",
+        " AND ($2::text IS NULL OR owner = $2)"
+        " AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))"
+        " ORDER BY created_at, id LIMIT $1",
         limit,
         owner,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return [Endpoint.model_validate(dict(r)) for r in rows]
 

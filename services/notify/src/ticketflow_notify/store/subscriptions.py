@@ -1,5 +1,6 @@
 """SQL for subscriptions: stored flat, shown with their target as one object."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -70,16 +71,25 @@ async def insert_subscription(
 
 
 async def list_subscriptions(
-    *, conn: asyncpg.Connection, endpoint_id: UUID | None, limit: int, owner: str | None = None
+    *,
+    conn: asyncpg.Connection,
+    endpoint_id: UUID | None,
+    limit: int,
+    owner: str | None = None,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[Subscription]:
-    """Subscriptions (to `endpoint_id` when given), only `owner`'s when one is given."""
+    """Subscriptions (to `endpoint_id` when given), oldest first after a keyset position,
+    only `owner`'s when one is given."""
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM subscriptions s"
         " WHERE ($1::uuid IS NULL OR s.endpoint_id = $1) AND ($3::text IS NULL OR s.owner = $3)"
+        " AND ($4::timestamptz IS NULL OR (s.created_at, s.id) > ($4, $5::uuid))"
         " ORDER BY s.created_at, s.id LIMIT $2",
         endpoint_id,
         limit,
         owner,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return [_subscription(r) for r in rows]
 

@@ -34,9 +34,17 @@ async def get_template(
     return None if row is None else TemplateOut.model_validate(dict(row))
 
 
-async def list_templates(*, conn: asyncpg.Connection) -> list[TemplateOut]:
+async def list_templates(
+    *, conn: asyncpg.Connection, limit: int, after: tuple[str, str] | None = None
+) -> list[TemplateOut]:
+    """By event type and language, after a keyset position."""
     rows = await conn.fetch(
-        "SELECT event_type, language, subject, body FROM templates ORDER BY event_type, language"
+        "SELECT event_type, language, subject, body FROM templates"
+        " WHERE $1::text IS NULL OR (event_type, language) > ($1, $2::text)"
+        " ORDER BY event_type, language LIMIT $3",
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
     )
     return [TemplateOut.model_validate(dict(r)) for r in rows]
 

@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from ticketflow_common.authorization import PrincipalDep
-from ticketflow_common.params import Offset
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.problems import ProblemError, not_found
 from ticketflow_common.transient import retry_lock_conflicts
 from ticketflow_routing.api.deps import AuditActorDep, NowDep, PolicyDep, PoolDep
@@ -54,11 +54,12 @@ async def post_agent(
 async def read_agents(
     pool: PoolDep,
     team: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Offset = 0,
-) -> list[Agent]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[Agent]:
+    """Live agents (of `team` when given), oldest first."""
     async with pool.acquire() as conn:
-        return await live_agents(conn=conn, team=team, limit=limit, offset=offset)
+        return await live_agents(conn=conn, team=team, cursor=cursor, limit=limit)
 
 
 @router.get("/{agent_id}")

@@ -2,8 +2,9 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.problems import not_found
 from ticketflow_routing.api.deps import AuditActorDep, NowDep, PoolDep
 from ticketflow_routing.commands.teams import (
@@ -51,9 +52,12 @@ async def archive(
 
 
 @router.get("")
-async def read_teams(pool: PoolDep) -> list[Team]:
+async def read_teams(
+    pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[Team]:
+    """Live teams by id."""
     async with pool.acquire() as conn:
-        return await live_teams(conn=conn)
+        return await live_teams(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.get("/{team_id}")
@@ -67,8 +71,8 @@ async def read_team(team_id: TeamIdPath, pool: PoolDep) -> Team:
 
 @router.get("/{team_id}/queue")
 async def read_queue(
-    team_id: TeamIdPath, pool: PoolDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[dict[str, Any]]:
+    team_id: TeamIdPath, pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[dict[str, Any]]:
     """Tickets waiting for this team, in the order they will be assigned."""
     async with pool.acquire() as conn:
-        return await team_queue(conn=conn, team_id=team_id, limit=limit)
+        return await team_queue(conn=conn, team_id=team_id, cursor=cursor, limit=limit)

@@ -8,6 +8,7 @@ import asyncpg
 
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.in_use import refuse_if_used
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_routing.commands.agent_events import emit_agent_change
 from ticketflow_routing.commands.agent_status import emit_status_change
 from ticketflow_routing.commands.audit import audit
@@ -138,7 +139,13 @@ async def live_agent(*, conn: asyncpg.Connection, agent_id: UUID) -> Agent | Non
 
 
 async def live_agents(
-    *, conn: asyncpg.Connection, team: str | None, limit: int, offset: int
-) -> list[Agent]:
+    *, conn: asyncpg.Connection, team: str | None, cursor: str | None, limit: int
+) -> Page[Agent]:
     """Agents not archived (members of `team`, if given), oldest first."""
-    return await list_agents(conn=conn, team=team, limit=limit, offset=offset)
+    after = read_timed_cursor(cursor, kind="routing.agents")
+    rows = await list_agents(conn=conn, team=team, limit=limit + 1, after=after)
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda a: encode_timed_cursor("routing.agents", a.created_at, a.id),
+    )

@@ -12,6 +12,7 @@ from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.routing import TeamChange
 from ticketflow_common.in_use import refuse_if_used
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import invalid_field
 from ticketflow_routing.commands.audit import audit
 from ticketflow_routing.domain.teams import Team
@@ -115,13 +116,43 @@ async def live_team(*, conn: asyncpg.Connection, team_id: str) -> Team | None:
     return None if team is None or team.archived_at is not None else team
 
 
-async def live_teams(*, conn: asyncpg.Connection) -> list[Team]:
-    return await list_teams(conn=conn)
+async def live_teams(*, conn: asyncpg.Connection, cursor: str | None, limit: int) -> Page[Team]:
+    """Live teams by id."""
+    after = read_cursor(cursor, kind="routing.teams", parse=lambda p: str(p["id"]))
+    rows = await list_teams(conn=conn, limit=limit + 1, after=after)
+    return page_of(rows, limit=limit, cursor=lambda t: encode_cursor("routing.teams", {"id": t.id}))
 
 
-async def team_queue(*, conn: asyncpg.Connection, team_id: str, limit: int) -> list[dict[str, Any]]:
-    """Tickets waiting for this team, in the order they will be assigned."""
-    return await queue_of_team(conn=conn, team=team_id, limit=limit)
+async def team_queue(
+    *, conn: asyncpg.Connection, team_id: str, cursor: str | None, limit: int
+) -> Page[dict[str, Any]]:
+    """Tickets waiting for this team, in the order they will be assigned; `position` is the
+    place in the whole queue."""
+    kind = f"routing.queue.{team_id}"
+    after = read_cursor(
+        cursor,
+        kind=kind,
+        parse=lambda p: (
+            int(p["rank"]),
+            datetime.fromisoformat(str(p["queued_at"])),
+            UUID(str(p["ticket_id"])),
+        ),
+    )
+    rows = await queue_of_team(conn=conn, team=team_id, limit=limit + 1, after=after)
+    page = page_of(
+        rows,
+        limit=limit,
+        cursor=lambda r: encode_cursor(
+            kind,
+            {
+                "rank": r["priority_rank"],
+                "queued_at": r["queued_at"].isoformat(),
+                "ticket_id": str(r["ticket_id"]),
+            },
+        ),
+    )
+    items = [{k: v for k, v in r.items() if k != "priority_rank"} for r in page.items]
+    return Page[dict[str, Any]](items=items, next_cursor=page.next_cursor)
 
 
 async def _emit_change(

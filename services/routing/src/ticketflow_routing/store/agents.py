@@ -128,23 +128,23 @@ async def get_routable(*, conn: asyncpg.Connection, agent_id: UUID) -> RoutableA
 
 
 async def list_agents(
-    *, conn: asyncpg.Connection, team: str | None, limit: int, offset: int
+    *,
+    conn: asyncpg.Connection,
+    team: str | None,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[Agent]:
-    if team is None:
-        rows = await conn.fetch(
-            f"SELECT {AGENT_COLUMNS} FROM agents WHERE archived_at IS NULL"
-            " ORDER BY created_at, id LIMIT $1 OFFSET $2",
-            limit,
-            offset,
-        )
-    else:
-        rows = await conn.fetch(
-            f"SELECT {AGENT_COLUMNS} FROM agents WHERE routing_keys @> $1::text[]"
-            " AND archived_at IS NULL ORDER BY created_at, id LIMIT $2 OFFSET $3",
-            [f"team:{team}"],
-            limit,
-            offset,
-        )
+    """Live agents (of `team` when given), oldest first, after a (created_at, id) position."""
+    rows = await conn.fetch(
+        f"SELECT {AGENT_COLUMNS} FROM agents WHERE archived_at IS NULL"
+        " AND ($1::text[] IS NULL OR routing_keys @> $1::text[])"
+        " AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))"
+        " ORDER BY created_at, id LIMIT $4",
+        None if team is None else [f"team:{team}"],
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
     return [agent_from_row(r) for r in rows]
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -111,15 +112,28 @@ async def claim_queued(*, conn: asyncpg.Connection, limit: int) -> list[QueuedRe
 
 
 async def queue_of_team(
-    *, conn: asyncpg.Connection, team: str | None, limit: int
-) -> list[dict[str, object]]:
+    *,
+    conn: asyncpg.Connection,
+    team: str | None,
+    limit: int,
+    after: tuple[int, datetime, UUID] | None = None,
+) -> list[dict[str, Any]]:
+    """The team's queue in assignment order (rank, queued_at, ticket id), each ticket with its
+    place in the whole queue and its rank, after a keyset position."""
     rows = await conn.fetch(
-        "SELECT ticket_id, priority, required_skills, language, queued_at FROM queued_tickets"
-        " WHERE team IS NOT DISTINCT FROM $1 ORDER BY priority_rank, queued_at LIMIT $2",
+        "SELECT * FROM (SELECT ticket_id, priority, required_skills, language, queued_at,"
+        " priority_rank, row_number() OVER"
+        " (ORDER BY priority_rank, queued_at, ticket_id) AS position FROM queued_tickets"
+        " WHERE team IS NOT DISTINCT FROM $1) q"
+        " WHERE $3::int IS NULL OR (priority_rank, queued_at, ticket_id) > ($3, $4, $5::uuid)"
+        " ORDER BY priority_rank, queued_at, ticket_id LIMIT $2",
         team,
         limit,
+        after[0] if after else None,
+        after[1] if after else None,
+        after[2] if after else None,
     )
-    return [dict(r) | {"position": n} for n, r in enumerate(rows, start=1)]
+    return [dict(r) for r in rows]
 
 
 async def spare_capacity_exists(*, conn: asyncpg.Connection) -> bool:

@@ -105,6 +105,14 @@ async def get_team(*, conn: asyncpg.Connection, team_id: str) -> Team | None:
     return Team.model_validate(dict(row)) if row else None
 
 
-async def list_teams(*, conn: asyncpg.Connection) -> list[Team]:
-    rows = await conn.fetch(f"{TEAM_SELECT} WHERE t.archived_at IS NULL ORDER BY t.id")
+async def list_teams(
+    *, conn: asyncpg.Connection, limit: int | None = None, after: str | None = None
+) -> list[Team]:
+    """Live teams by id, after an id; every one unless `limit`."""
+    rows = await conn.fetch(
+        f"{TEAM_SELECT} WHERE t.archived_at IS NULL AND ($1::text IS NULL OR t.id > $1)"
+        " ORDER BY t.id LIMIT $2",
+        after,
+        limit,
+    )
     return [Team.model_validate(dict(r)) for r in rows]

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_common.problems import invalid_field
 from ticketflow_sla.api.deps import AuditActorDep, Name, NowDep, PoolDep
 from ticketflow_sla.commands.calendars import (
-    all_calendars,
+    calendar_page,
     import_ical_holidays,
     import_preset_holidays,
     save_calendar,
@@ -24,9 +25,12 @@ MAX_ICAL_BYTES = 1_000_000
 
 
 @router.get("/calendars")
-async def read_calendars(pool: PoolDep) -> list[Calendar]:
+async def read_calendars(
+    pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[Calendar]:
+    """Live calendars by name."""
     async with pool.acquire() as conn:
-        return await all_calendars(conn=conn)
+        return await calendar_page(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.put("/calendars/{name}")

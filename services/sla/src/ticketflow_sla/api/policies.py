@@ -3,10 +3,11 @@
 from fastapi import APIRouter, Response, status
 
 from ticketflow_common.authorization import PrincipalDep
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_sla.api.deps import AuditActorDep, Name, NowDep, PoolDep
 from ticketflow_sla.commands.policies import (
-    all_escalation_policies,
-    all_policies,
+    escalation_policy_page,
+    policy_page,
     refuse_unless_may_change,
     save_escalation_policy,
     save_policy,
@@ -19,9 +20,12 @@ router = APIRouter(tags=["policies"])
 
 
 @router.get("/policies")
-async def read_policies(pool: PoolDep) -> list[Policy]:
+async def read_policies(
+    pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[Policy]:
+    """Live policies in matching order (by position)."""
     async with pool.acquire() as conn:
-        return await all_policies(conn=conn)
+        return await policy_page(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.put("/policies/{name}")
@@ -44,9 +48,12 @@ async def archive_policy(name: Name, pool: PoolDep, now: NowDep, actor: AuditAct
 
 
 @router.get("/escalation-policies")
-async def read_escalation_policies(pool: PoolDep) -> list[EscalationPolicy]:
+async def read_escalation_policies(
+    pool: PoolDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[EscalationPolicy]:
+    """Live escalation policies by name."""
     async with pool.acquire() as conn:
-        return await all_escalation_policies(conn=conn)
+        return await escalation_policy_page(conn=conn, cursor=cursor, limit=limit)
 
 
 @router.put("/escalation-policies/{name}")

@@ -14,6 +14,7 @@ from ticketflow_common.business_time import ALWAYS_OPEN, WorkingCalendar
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.sla import CalendarChange
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import invalid_field, not_found
 from ticketflow_sla.domain.calendar_events import calendar_changed
 from ticketflow_sla.domain.calendars import (
@@ -33,8 +34,8 @@ from ticketflow_sla.domain.holiday_import import (
 )
 from ticketflow_sla.domain.holiday_presets import HolidayPreset, PresetError, holidays_from_preset
 from ticketflow_sla.store.calendars import (
+    calendars_after,
     get_calendar,
-    list_calendars,
     lock_calendar,
     replace_holidays,
     upsert_calendar,
@@ -53,8 +54,15 @@ async def calendar_of(*, conn: asyncpg.Connection, name: str) -> WorkingCalendar
     return working_calendar(calendar)
 
 
-async def all_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
-    return await list_calendars(conn=conn)
+async def calendar_page(
+    *, conn: asyncpg.Connection, cursor: str | None, limit: int
+) -> Page[Calendar]:
+    """Live calendars by name."""
+    after = read_cursor(cursor, kind="sla.calendars", parse=lambda p: str(p["name"]))
+    rows = await calendars_after(conn=conn, after=after, limit=limit + 1)
+    return page_of(
+        rows, limit=limit, cursor=lambda c: encode_cursor("sla.calendars", {"name": c.name})
+    )
 
 
 async def save_calendar(

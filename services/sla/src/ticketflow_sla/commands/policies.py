@@ -8,28 +8,38 @@ import asyncpg
 from ticketflow_common.audit import record_change
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.identity import Principal
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import FieldError, ProblemError, invalid_field
 from ticketflow_sla.domain.escalation_access import may_change_escalations_of
 from ticketflow_sla.domain.escalations import EscalationPolicy, EscalationPolicyUpdate
 from ticketflow_sla.domain.policies import Policy, PolicyUpdate
 from ticketflow_sla.store.escalations import (
+    escalation_policies_after,
     get_escalation_policy,
-    list_escalation_policies,
     lock_escalation_policy,
     upsert_escalation_policy,
 )
 from ticketflow_sla.store.policies import (
     is_live,
-    list_policies,
     lock_policy,
+    policies_after,
     upsert_policy,
 )
 
 SERVICE = "sla"
 
 
-async def all_policies(*, conn: asyncpg.Connection) -> list[Policy]:
-    return await list_policies(conn=conn)
+async def policy_page(*, conn: asyncpg.Connection, cursor: str | None, limit: int) -> Page[Policy]:
+    """Live policies in matching order."""
+    after = read_cursor(
+        cursor, kind="sla.policies", parse=lambda p: (int(p["position"]), str(p["name"]))
+    )
+    rows = await policies_after(conn=conn, after=after, limit=limit + 1)
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda p: encode_cursor("sla.policies", {"position": p.position, "name": p.name}),
+    )
 
 
 async def save_policy(
@@ -88,8 +98,17 @@ async def escalation_of(
     return await get_escalation_policy(conn=conn, name=policy.escalation_policy)
 
 
-async def all_escalation_policies(*, conn: asyncpg.Connection) -> list[EscalationPolicy]:
-    return await list_escalation_policies(conn=conn)
+async def escalation_policy_page(
+    *, conn: asyncpg.Connection, cursor: str | None, limit: int
+) -> Page[EscalationPolicy]:
+    """Live escalation policies by name."""
+    after = read_cursor(cursor, kind="sla.escalation_policies", parse=lambda p: str(p["name"]))
+    rows = await escalation_policies_after(conn=conn, after=after, limit=limit + 1)
+    return page_of(
+        rows,
+        limit=limit,
+        cursor=lambda p: encode_cursor("sla.escalation_policies", {"name": p.name}),
+    )
 
 
 async def save_escalation_policy(

@@ -17,6 +17,19 @@ async def get_calendar(*, conn: asyncpg.Connection, name: str) -> Calendar | Non
     return _calendar(row) if row else None
 
 
+async def calendars_after(
+    *, conn: asyncpg.Connection, after: str | None, limit: int
+) -> list[Calendar]:
+    """Live calendars by name, after a name (a page's keyset position)."""
+    rows = await conn.fetch(
+        "SELECT * FROM calendars WHERE archived_at IS NULL AND ($1::text IS NULL OR name > $1)"
+        " ORDER BY name LIMIT $2",
+        after,
+        limit,
+    )
+    return [_calendar(r) for r in rows]
+
+
 async def list_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
     return [
         _calendar(r)

@@ -26,6 +26,19 @@ async def lock_escalation_policy(*, conn: asyncpg.Connection, name: str) -> Esca
     return _escalation(row) if row else None
 
 
+async def escalation_policies_after(
+    *, conn: asyncpg.Connection, after: str | None, limit: int
+) -> list[EscalationPolicy]:
+    """Live escalation policies by name, after a name."""
+    rows = await conn.fetch(
+        "SELECT * FROM escalation_policies WHERE archived_at IS NULL"
+        " AND ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2",
+        after,
+        limit,
+    )
+    return [_escalation(r) for r in rows]
+
+
 async def list_escalation_policies(*, conn: asyncpg.Connection) -> list[EscalationPolicy]:
     rows = await conn.fetch(
         "SELECT * FROM escalation_policies WHERE archived_at IS NULL ORDER BY name"

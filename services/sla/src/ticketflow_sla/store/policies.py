@@ -15,6 +15,21 @@ def _policy(row: asyncpg.Record) -> Policy:
     return Policy.model_validate({**fields, **row["conditions"]})
 
 
+async def policies_after(
+    *, conn: asyncpg.Connection, after: tuple[int, str] | None, limit: int
+) -> list[Policy]:
+    """Live policies in matching order, after a (position, name) keyset position."""
+    rows = await conn.fetch(
+        "SELECT * FROM policies WHERE archived_at IS NULL"
+        " AND ($1::int IS NULL OR (position, name) > ($1, $2::text))"
+        " ORDER BY position, name LIMIT $3",
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+    return [_policy(r) for r in rows]
+
+
 async def list_policies(*, conn: asyncpg.Connection) -> list[Policy]:
     """The live policies, in matching order."""
     rows = await conn.fetch("SELECT * FROM policies WHERE archived_at IS NULL ORDER BY position")
