@@ -1,5 +1,6 @@
 """The shared page cursor: what one list hands out it takes back; anything else is a 422."""
 
+import base64
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -58,3 +59,28 @@ def test_a_cursor_whose_position_does_not_parse_is_a_422_not_a_500() -> None:
         assert "query:cursor" in str(refused.value.errors)
     with pytest.raises(ProblemError):
         read_cursor(encode_cursor("n", {"n": "x"}), kind="n", parse=lambda p: int(p["n"]))
+
+
+def _raw(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        '{"kind": "macros", "position": 1000000000000000000000000000000}',
+        '{"kind": "macros", "name": "a\\u0000b"}',
+        '{"kind": "macros", "name": "\\ud800"}',
+        '{"kind": "macros", "rank": NaN}',
+        '{"kind": "macros", "at": [1e999]}',
+    ],
+)
+def test_a_hand_made_position_the_database_cannot_take_is_refused(position: str) -> None:
+    with pytest.raises(ProblemError) as refused:
+        decode_cursor(_raw(position), kind="macros")
+    assert refused.value.status == 422
+
+
+def test_big_but_storable_positions_pass() -> None:
+    position = {"position": 2**63 - 1, "rank": -1.5, "name": "打印机", "done": True, "x": None}
+    assert decode_cursor(encode_cursor("macros", position), kind="macros") == position

@@ -7,6 +7,7 @@ sort order is refused by another instead of silently skipping items."""
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -15,6 +16,7 @@ from uuid import UUID
 from fastapi import Query
 from pydantic import BaseModel, Field
 
+from ticketflow_common.input_model import storable
 from ticketflow_common.problems import ProblemError, invalid_field
 
 T = TypeVar("T")
@@ -61,7 +63,25 @@ def decode_cursor(cursor: str | None, *, kind: str) -> dict[str, Any] | None:
         raise _bad_cursor() from exc
     if not isinstance(decoded, dict) or decoded.pop("kind", None) != kind:
         raise _bad_cursor()
+    if not _fits_postgres(decoded):
+        raise _bad_cursor()  # a hand-made position must not reach the database and fail there
     return decoded
+
+
+def _fits_postgres(value: Any) -> bool:
+    """Text Postgres can store and numbers within bigint and finite: what a handed-out cursor
+    holds."""
+    if isinstance(value, dict):
+        return all(_fits_postgres(k) and _fits_postgres(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_fits_postgres(v) for v in value)
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and storable(value)
 
 
 def read_cursor(cursor: str | None, *, kind: str, parse: Callable[[dict[str, Any]], P]) -> P | None:
