@@ -24,9 +24,10 @@ from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TICKETS, TopicNames, dlq_topic
+from ticketflow_common.transient import retry_lock_conflicts
 from ticketflow_routing.commands.agent_status import change_status
 from ticketflow_routing.commands.agents import create_agent
-from ticketflow_routing.domain.agents import NewAgent
+from ticketflow_routing.domain.agents import AgentStatus, NewAgent
 from ticketflow_routing.main import SPEC
 
 pytestmark = pytest.mark.integration
@@ -142,17 +143,17 @@ async def test_three_replicas_never_double_own_or_overbook(
                     violations.append(await conn.fetchval(CONSISTENCY))
                 await asyncio.sleep(0.02)  # the sampling period of the invariant check
 
+        async def flip(agent_id: uuid.UUID, status: AgentStatus) -> None:
+            async with routing_pool.acquire() as conn:
+                await change_status(
+                    conn=conn, agent_id=agent_id, status=status, now=system_clock(), policy=POLICY
+                )
+
         async def flip_agents() -> None:
             for agent_id in agent_ids[:4] * 3:
                 for status in ("away", "online"):
-                    async with routing_pool.acquire() as conn:
-                        await change_status(
-                            conn=conn,
-                            agent_id=agent_id,
-                            status=status,
-                            now=system_clock(),
-                            policy=POLICY,
-                        )
+                    # As the status route does: a deadlock with a replica's assignment is retried.
+                    await retry_lock_conflicts(lambda: flip(agent_id, status))  # noqa: B023
                     await asyncio.sleep(0.05)  # spread the flips over the event stream
 
         tasks.append(asyncio.create_task(sample_invariants()))
