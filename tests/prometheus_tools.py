@@ -18,6 +18,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 from tests.infra import ROOT
+from ticketflow_common.schema_catalog import SERVICES
 
 INSTALL_SCRIPT = ROOT / "infra" / "local" / "prometheus.sh"
 PROMETHEUS_DIR = ROOT / "infra" / "prometheus"
@@ -31,20 +32,7 @@ GRAFANA_DEFAULTS = {
     "instance": ".*",
 }
 # Importing a service's main module imports every module that registers its metrics.
-SERVICE_MAINS = tuple(
-    f"ticketflow_{name}.main"
-    for name in (
-        "intake",
-        "routing",
-        "sla",
-        "notify",
-        "insights",
-        "knowledge",
-        "mail",
-        "identity",
-        "automation",
-    )
-)
+SERVICE_MAINS = tuple(f"ticketflow_{name}.main" for name in SERVICES)
 _VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}|\[\[(\w+)\]\]")
 
 

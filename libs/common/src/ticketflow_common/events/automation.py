@@ -44,7 +44,7 @@ class ActionModel(InputModel):
     """One thing a rule or macro does; rules are refused naming any field not listed here, or
     text Postgres cannot store (an action is kept in a rule before it is ever sent)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True)  # strictness comes from InputModel
 
 
 class SetPriority(ActionModel):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from ticketflow_automation.commands.audit import audit
 from ticketflow_automation.commands.rule_timers import replan_rule_timers
 from ticketflow_automation.domain.conditions import condition_errors
-from ticketflow_automation.domain.rule_files import Loc, Refusal, RefusedFile, field_name
+from ticketflow_automation.domain.rule_files import Loc, Refusal, field_name
 from ticketflow_automation.domain.rules import Rule, RuleDefinition
 from ticketflow_automation.domain.templates import template_errors
 from ticketflow_automation.store.rule_set import bump_rule_set
@@ -308,7 +308,3 @@ async def delete_rule(
         before = await _locked(conn=conn, rule_id=rule_id, precondition=precondition)
         await store_deleted_rule(conn=conn, before=before, actor=actor, now=now)
         await bump_rule_set(conn=conn)
-
-
-def refused_file(exc: RefusedFile) -> ProblemError:
-    return refused(exc.refusals)

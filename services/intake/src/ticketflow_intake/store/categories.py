@@ -72,14 +72,6 @@ async def list_categories(
     return [_category(r) for r in rows]
 
 
-async def lock_category(*, conn: asyncpg.Connection, key: str) -> bool:
-    """Lock the live category before counting its uses; False when there is none."""
-    found = await conn.fetchval(
-        "SELECT key FROM categories WHERE key = $1 AND archived_at IS NULL FOR UPDATE", key
-    )
-    return found is not None
-
-
 async def category_usages(
     *, conn: asyncpg.Connection, key: str, done_statuses: list[str]
 ) -> list[Usage]:

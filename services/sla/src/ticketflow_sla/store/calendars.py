@@ -30,13 +30,6 @@ async def calendars_after(
     return [_calendar(r) for r in rows]
 
 
-async def list_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
-    return [
-        _calendar(r)
-        for r in await conn.fetch("SELECT * FROM calendars WHERE archived_at IS NULL ORDER BY name")
-    ]
-
-
 async def upsert_calendar(
     *, conn: asyncpg.Connection, name: str, update: CalendarUpdate
 ) -> tuple[Calendar, bool]:

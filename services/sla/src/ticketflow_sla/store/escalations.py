@@ -39,13 +39,6 @@ async def escalation_policies_after(
     return [_escalation(r) for r in rows]
 
 
-async def list_escalation_policies(*, conn: asyncpg.Connection) -> list[EscalationPolicy]:
-    rows = await conn.fetch(
-        "SELECT * FROM escalation_policies WHERE archived_at IS NULL ORDER BY name"
-    )
-    return [_escalation(r) for r in rows]
-
-
 async def upsert_escalation_policy(
     *, conn: asyncpg.Connection, name: str, update: EscalationPolicyUpdate
 ) -> EscalationPolicy:
