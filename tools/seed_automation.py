@@ -85,6 +85,18 @@ def checked(response: httpx.Response) -> Any:
     return response.json() if response.content else None
 
 
+async def every(http: httpx.AsyncClient, path: str) -> list[dict[str, Any]]:
+    """Every item of a paged list, following `next_cursor` to the last page."""
+    items: list[dict[str, Any]] = []
+    cursor: dict[str, str] = {}
+    while True:
+        page = checked(await http.get(path, params={"limit": "200", **cursor}))
+        items.extend(page["items"])
+        if page["next_cursor"] is None:
+            return items
+        cursor = {"cursor": page["next_cursor"]}
+
+
 async def within(seconds: float, probe: Callable[[], Awaitable[T | None]], what: str) -> T:
     """`probe`'s first non-empty answer, polled until the deadline."""
     deadline = time.monotonic() + seconds
@@ -147,7 +159,7 @@ async def printer_rule_fired(intake: httpx.AsyncClient) -> str:
     ticket_id = ticket["id"]
 
     async def fired() -> dict[str, Any] | None:
-        timeline = checked(await intake.get(f"/tickets/{ticket_id}/timeline"))
+        timeline = await every(intake, f"/tickets/{ticket_id}/timeline")
         return next(
             (
                 e

@@ -66,7 +66,7 @@ async def automation_round(desk: DeskApi, *, url: str, token: str) -> None:
         ticket_id = str(filed["id"])
 
         async def on_timeline(event_type: str) -> bool:
-            timeline = await desk.call("intake", "GET", f"/tickets/{ticket_id}/timeline")
+            timeline = await desk.every("intake", f"/tickets/{ticket_id}/timeline")
             return any(entry["type"] == event_type for entry in timeline)
 
         async def fired() -> bool:

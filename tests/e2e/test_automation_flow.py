@@ -11,6 +11,7 @@ import pytest
 
 from tests.polling import eventually
 from tests.running_system import WITH_AUTOMATION, System
+from tests.support.pages import every_item
 
 pytestmark = pytest.mark.e2e
 
@@ -137,12 +138,9 @@ async def test_a_rule_and_a_macro_change_a_chinese_printer_ticket(system: System
         ticket_id = created.json()["id"]
 
         async def timeline() -> list[dict[str, Any]]:
-            got = await http.get(
-                f"{intake}/tickets/{ticket_id}/timeline", headers=system.auth("intake")
+            return await every_item(
+                http, f"{intake}/tickets/{ticket_id}/timeline", headers=system.auth("intake")
             )
-            assert got.status_code == 200, got.text
-            entries: list[dict[str, Any]] = got.json()
-            return entries
 
         async def fired(rule: str) -> list[dict[str, Any]]:
             return [
@@ -204,10 +202,10 @@ async def test_a_rule_and_a_macro_change_a_chinese_printer_ticket(system: System
             assert applied.status_code == 202, applied.text
 
         async def public_reply() -> list[dict[str, Any]]:
-            got = await http.get(
-                f"{intake}/tickets/{ticket_id}/comments", headers=system.auth("intake")
+            got = await every_item(
+                http, f"{intake}/tickets/{ticket_id}/comments", headers=system.auth("intake")
             )
-            return [c for c in got.json() if c["public"] and c["body"] == reply]
+            return [c for c in got if c["public"] and c["body"] == reply]
 
         replies = await eventually(public_reply, what="the macro's public reply", within=60)
         assert len(replies) == 1

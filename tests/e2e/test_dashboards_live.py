@@ -127,7 +127,7 @@ async def prometheus(
 
 
 async def timeline_has(api: DeskApi, ticket_id: str, event_type: str) -> bool:
-    timeline = await api.call("intake", "GET", f"/tickets/{ticket_id}/timeline")
+    timeline = await api.every("intake", f"/tickets/{ticket_id}/timeline")
     return any(entry["type"] == event_type for entry in timeline)
 
 

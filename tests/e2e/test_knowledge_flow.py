@@ -12,6 +12,7 @@ import pytest
 from tests.polling import eventually
 from tests.running_system import EVERY_SERVICE, System
 from tests.support.mail import Mailbox, plain_smtp_server
+from tests.support.pages import every_item
 
 pytestmark = pytest.mark.e2e
 
@@ -81,11 +82,10 @@ async def test_a_suggested_article_solves_a_chinese_ticket_by_self_service(
         ticket_id = created.json()["id"]
 
         async def timeline_types() -> set[str]:
-            got = await http.get(
-                f"{intake}/tickets/{ticket_id}/timeline", headers=system.auth("intake")
+            got = await every_item(
+                http, f"{intake}/tickets/{ticket_id}/timeline", headers=system.auth("intake")
             )
-            assert got.status_code == 200, got.text
-            return {entry["type"] for entry in got.json()}
+            return {entry["type"] for entry in got}
 
         async def suggested() -> bool:
             return "knowledge.suggested" in await timeline_types()

@@ -17,6 +17,7 @@ from tests.kafka_helpers import Tail, tailing
 from tests.polling import eventually
 from tests.running_system import WITH_MAIL, System
 from tests.support.mail import Mailbox, compose, plain_smtp_server, send_raw, text_of
+from tests.support.pages import every_item
 from ticketflow_common.topics import TICKETS
 
 pytestmark = pytest.mark.e2e
@@ -195,9 +196,8 @@ async def test_a_chinese_mail_becomes_a_ticket_answered_by_mail_and_rated(
         )
 
         async def requester_comments() -> list[dict[str, Any]]:
-            got = await http.get(f"{intake}/tickets/{ticket_id}/comments", headers=as_agent)
-            assert got.status_code == 200, got.text
-            return [c for c in got.json() if c["body"] != REPLY]
+            got = await every_item(http, f"{intake}/tickets/{ticket_id}/comments", headers=as_agent)
+            return [c for c in got if c["body"] != REPLY]
 
         comments = await eventually(
             requester_comments, what="the requester's mail as a comment", within=60
@@ -234,13 +234,12 @@ async def test_a_chinese_mail_becomes_a_ticket_answered_by_mail_and_rated(
         assert rated.status_code == 200, rated.text
 
         async def answered() -> list[dict[str, Any]]:
-            got = await http.get(
-                f"{intake}/tickets/{ticket_id}/timeline", headers=system.auth("intake")
+            got = await every_item(
+                http, f"{intake}/tickets/{ticket_id}/timeline", headers=system.auth("intake")
             )
-            assert got.status_code == 200, got.text
             return [
                 entry
-                for entry in got.json()
+                for entry in got
                 if entry["type"] in ("ticket.survey_answered", "ticket.feedback_received")
                 and entry["data"].get("rating") == 5
             ]

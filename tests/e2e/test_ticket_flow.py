@@ -15,6 +15,7 @@ from tests.contract_check import contract_violations
 from tests.kafka_helpers import read_records, total_end_offset
 from tests.polling import eventually
 from tests.running_system import System
+from tests.support.pages import every_item
 from tests.support.webhooks import Receiver
 from ticketflow_common.topics import ALL_TOPICS
 from ticketflow_notify.domain.signing import verify
@@ -124,20 +125,20 @@ async def test_ticket_is_assigned_timed_and_delivered_in_the_clients_trace(
         deliveries = await eventually(recorded, what="notify to record every delivery")
 
         async def timeline_sources() -> set[str]:
-            got = await http.get(
+            got = await every_item(
+                http,
                 f"{system.url('intake')}/tickets/{ticket_id}/timeline",
                 headers=system.auth("intake"),
             )
-            sources = {entry["source"] for entry in got.json()}
+            sources = {entry["source"] for entry in got}
             return sources if len(sources) == 4 else set()
 
         sources = await eventually(timeline_sources, what="events of all four services")
-        timeline = (
-            await http.get(
-                f"{system.url('intake')}/tickets/{ticket_id}/timeline",
-                headers=system.auth("intake"),
-            )
-        ).json()
+        timeline = await every_item(
+            http,
+            f"{system.url('intake')}/tickets/{ticket_id}/timeline",
+            headers=system.auth("intake"),
+        )
 
     ours = [r for r in receiver.received if json.loads(r.body)["subject"] == ticket_id]
     now = int(time.time())

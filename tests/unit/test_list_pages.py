@@ -14,8 +14,6 @@ from ticketflow_common.pagination import Page
 NOT_YET_PAGED = frozenset(
     {
         "insights /at-risk",
-        "intake /tickets/{ticket_id}/comments",
-        "intake /tickets/{ticket_id}/timeline",
         "knowledge /articles",
         "knowledge /faq",
         "knowledge /known-errors",

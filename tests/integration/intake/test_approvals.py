@@ -243,11 +243,10 @@ async def test_a_link_shows_without_deciding_then_decides_once(
     assert decided[0]["approval_id"] == request["approval_id"]
 
     async with api.client(keys.agent) as http:
-        timeline = (await http.get(f"/tickets/{ticket_id}/timeline")).json()
+        timeline = (await http.get(f"/tickets/{ticket_id}/timeline")).json()["items"]
     async with api.client(keys.approver) as http:
         api_again = await http.post(f"/tickets/{ticket_id}/approval", json={"decision": "reject"})
-    entries = timeline["entries"] if isinstance(timeline, dict) else timeline
-    [entry] = [e for e in entries if e["type"] == "ticket.approval_decided"]
+    [entry] = [e for e in timeline if e["type"] == "ticket.approval_decided"]
     assert entry["data"]["approver_id"] == "boss-2"
     assert entry["data"]["via"] == "link"
     assert entry["data"]["decided_at"].startswith(api.clock().strftime("%Y-%m-%dT%H:%M"))

@@ -85,7 +85,7 @@ async def read(api: IntakeApi, keys: Keys, ticket_id: str, what: str = "") -> An
 
 
 async def automation_entries(api: IntakeApi, keys: Keys, ticket_id: str) -> list[dict[str, Any]]:
-    timeline = await read(api, keys, ticket_id, "/timeline")
+    timeline = (await read(api, keys, ticket_id, "/timeline"))["items"]
     return [e for e in timeline if e["type"] in ("rule.fired", "macro.applied", "rule.suppressed")]
 
 
@@ -227,7 +227,7 @@ async def test_a_rule_resolving_a_ticket_names_itself_on_the_survey_it_starts(
 
     assert [e["type"] for e in events] == ["ticket.status_changed", "ticket.survey_requested"]
     assert events[0]["data"]["reason"] == "自动关闭"
-    timeline = await read(api, keys, ticket_id, "/timeline")
+    timeline = (await read(api, keys, ticket_id, "/timeline"))["items"]
     assert [e["type"] for e in timeline] == [
         "ticket.created",
         "rule.fired",
@@ -330,8 +330,8 @@ async def test_an_automatic_reply_reaches_the_requester_and_is_no_first_response
     assert commented["data"]["body"] == ACKNOWLEDGEMENT
     assert (commented["data"]["public"], commented["data"]["first_response"]) == (True, False)
     async with api.client(keys.requester) as requester:
-        conversation = (await requester.get(f"/tickets/{ticket_id}/comments")).json()
-        timeline = (await requester.get(f"/tickets/{ticket_id}/timeline")).json()
+        conversation = (await requester.get(f"/tickets/{ticket_id}/comments")).json()["items"]
+        timeline = (await requester.get(f"/tickets/{ticket_id}/timeline")).json()["items"]
     assert [(c["body"], c["author_role"]) for c in conversation] == [(ACKNOWLEDGEMENT, "system")]
     assert not [e for e in timeline if e["type"] == "rule.fired"], "rules are staff's to see"
     assert (await read(api, keys, ticket_id))["first_response_at"] is None
@@ -412,7 +412,7 @@ async def test_approvers_see_firings_without_the_text_of_internal_notes(
     )
 
     async with api.client(keys.approver) as approver:
-        timeline = (await approver.get(f"/tickets/{ticket_id}/timeline")).json()
+        timeline = (await approver.get(f"/tickets/{ticket_id}/timeline")).json()["items"]
 
     [entry] = [e for e in timeline if e["type"] == "rule.fired"]
     assert "内部" not in str(entry)

@@ -88,7 +88,7 @@ async def timeline(api: IntakeApi, token: str, ticket_id: str) -> list[dict[str,
     async with api.client(token) as http:
         read = await http.get(f"/tickets/{ticket_id}/timeline")
     assert read.status_code == 200, read.text
-    entries: list[dict[str, Any]] = read.json()
+    entries: list[dict[str, Any]] = read.json()["items"]
     return entries
 
 

@@ -89,8 +89,8 @@ async def test_first_agent_reply_is_first_response_and_notes_stay_internal(
         ticket = await requester.get(f"/tickets/{ticket_id}")
     assert note.status_code == reply.status_code == second.status_code == 201
     assert requester_note.status_code == 403
-    assert [c["body"] for c in seen_by_requester.json()] == ["On it", "Fixed?"]
-    assert len(seen_by_agent.json()) == 3
+    assert [c["body"] for c in seen_by_requester.json()["items"]] == ["On it", "Fixed?"]
+    assert len(seen_by_agent.json()["items"]) == 3
     commented = [e["data"] for e in await api.outbox_events(ticket_id)][1:]
     assert [(c["public"], c["first_response"]) for c in commented] == [
         (False, False),
@@ -98,7 +98,9 @@ async def test_first_agent_reply_is_first_response_and_notes_stay_internal(
         (True, False),
     ]
     assert ticket.json()["first_response_at"] is not None
-    assert [e["data"]["public"] for e in timeline.json() if e["type"] == "ticket.commented"] == [
+    assert [
+        e["data"]["public"] for e in timeline.json()["items"] if e["type"] == "ticket.commented"
+    ] == [
         True,
         True,
     ]
@@ -132,7 +134,7 @@ async def test_transfer_and_escalation_record_who_and_why(api: IntakeApi, keys: 
     assert moved.json()["team"] == "hardware"
     assert same.status_code == 422
     assert up.json()["escalation_level"] == 1
-    entries = {e["type"]: e["data"] for e in timeline.json()}
+    entries = {e["type"]: e["data"] for e in timeline.json()["items"]}
     assert entries["ticket.transferred"]["actor_id"] == "agent-grace"
     assert entries["ticket.transferred"]["reason"] == "it's the dock"
     assert (entries["ticket.transferred"]["from_team"], entries["ticket.transferred"]["team"]) == (

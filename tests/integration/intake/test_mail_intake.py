@@ -36,7 +36,7 @@ async def comments(api: IntakeApi, keys: Keys, ticket_id: str) -> list[dict[str,
     async with api.client(keys.agent) as http:
         listed = await http.get(f"/tickets/{ticket_id}/comments")
     assert listed.status_code == 200, listed.text
-    result: list[dict[str, Any]] = listed.json()
+    result: list[dict[str, Any]] = listed.json()["items"]
     return result
 
 
@@ -70,7 +70,7 @@ async def test_a_new_mail_files_a_ticket_by_email_and_its_event_names_the_mail(
     assert events[0]["data"]["channel"] == "email"
 
     async with api.client(keys.agent) as http:
-        timeline = (await http.get(f"/tickets/{ticket['id']}/timeline")).json()
+        timeline = (await http.get(f"/tickets/{ticket['id']}/timeline")).json()["items"]
     assert [(e["type"], e["channel"]) for e in timeline] == [
         ("ticket.created", "email"),
         ("mail.received", None),
@@ -135,7 +135,7 @@ async def test_a_threaded_mail_is_the_requesters_public_comment_once(
     assert events[-1]["data"]["previous_status"] == "waiting_on_customer"
 
     async with api.client(keys.agent) as http:
-        timeline = (await http.get(f"/tickets/{ticket['id']}/timeline")).json()
+        timeline = (await http.get(f"/tickets/{ticket['id']}/timeline")).json()["items"]
     assert ("ticket.commented", "email") in [(e["type"], e["channel"]) for e in timeline]
 
 

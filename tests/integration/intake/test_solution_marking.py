@@ -55,10 +55,10 @@ async def test_marking_a_reply_emits_the_solution_and_the_list_shows_it(
         staff_timeline = await agent.get(f"/tickets/{ticket_id}/timeline")
         requester_timeline = await requester.get(f"/tickets/{ticket_id}/timeline")
     assert marked.status_code == 200, marked.text
-    assert "ticket.solution_marked" in [e["type"] for e in staff_timeline.json()]
-    assert "ticket.solution_marked" not in [e["type"] for e in requester_timeline.json()]
+    assert "ticket.solution_marked" in [e["type"] for e in staff_timeline.json()["items"]]
+    assert "ticket.solution_marked" not in [e["type"] for e in requester_timeline.json()["items"]]
     assert (marked.json()["id"], marked.json()["solution"]) == (answer, True)
-    assert {c["id"]: c["solution"] for c in seen.json()} == {answer: True, other: False}
+    assert {c["id"]: c["solution"] for c in seen.json()["items"]} == {answer: True, other: False}
     events = await api.outbox_events(ticket_id)
     assert len(events) == before + 1
     event = events[-1]
@@ -89,7 +89,7 @@ async def test_the_same_again_changes_nothing_and_another_replaces_it(
     assert again.json()["solution"] is True
     assert unchanged == version
     assert replaced.status_code == 200
-    assert {c["id"]: c["solution"] for c in seen.json()} == {first: False, second: True}
+    assert {c["id"]: c["solution"] for c in seen.json()["items"]} == {first: False, second: True}
     events = await api.outbox_events(ticket_id)
     marks = [e["data"]["comment_id"] for e in events if e["type"] == "ticket.solution_marked"]
     assert marks == [first, second]
@@ -118,7 +118,7 @@ async def test_only_a_public_staff_reply_by_staff_is_marked(api: IntakeApi, keys
     assert by_requester.json()["author_role"] == "requester"
     assert as_requester.status_code == as_approver.status_code == 403
     assert unknown.status_code == 404
-    assert not any(c["solution"] for c in seen.json())
+    assert not any(c["solution"] for c in seen.json()["items"])
     assert "ticket.solution_marked" not in await api.outbox_types(ticket_id)
 
 

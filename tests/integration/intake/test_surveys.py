@@ -314,7 +314,7 @@ async def test_a_rating_of_two_publishes_negative_feedback_and_opens_a_follow_up
     assert follow_up_id is not None
     async with api.client(keys.agent) as http:
         follow_up = (await http.get(f"/tickets/{follow_up_id}")).json()
-        timeline = (await http.get(f"/tickets/{ticket_id}/timeline")).json()
+        timeline = (await http.get(f"/tickets/{ticket_id}/timeline")).json()["items"]
     assert follow_up["subject"] == "Follow-up: negative feedback on Printer jams"
     assert (follow_up["team"], follow_up["category"]) == ("office", "printing")
     assert follow_up["priority"] == "high"

@@ -182,7 +182,7 @@ def show(
     """A ticket and its timeline: every event from intake, routing, sla and notify."""
     with ServiceClient(load_settings(), "intake") as intake:
         ticket = intake.get(f"/tickets/{ticket_id}")
-        entries = intake.get(f"/tickets/{ticket_id}/timeline") if timeline else []
+        entries = intake.get_all(f"/tickets/{ticket_id}/timeline") if timeline else []
     if as_json:
         render.print_json({"ticket": ticket, "timeline": entries})
         return

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_intake.api.deps import CanGiveFeedback, CanWork, NowDep, PoolDep, PrincipalDep
 from ticketflow_intake.commands import converse, mark_solution
 from ticketflow_intake.domain.conversation import Comment, Feedback, NewComment, NewFeedback
@@ -12,10 +13,18 @@ router = APIRouter(prefix="/tickets/{ticket_id}", tags=["conversation"])
 
 
 @router.get("/comments")
-async def read_comments(ticket_id: UUID, principal: PrincipalDep, pool: PoolDep) -> list[Comment]:
+async def read_comments(
+    ticket_id: UUID,
+    principal: PrincipalDep,
+    pool: PoolDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[Comment]:
     """Oldest first; only agents (and admins) see internal notes."""
     async with pool.acquire() as conn:
-        return await converse.read_comments(conn=conn, ticket_id=ticket_id, principal=principal)
+        return await converse.read_comments(
+            conn=conn, ticket_id=ticket_id, principal=principal, cursor=cursor, limit=limit
+        )
 
 
 @router.post("/comments", status_code=status.HTTP_201_CREATED)

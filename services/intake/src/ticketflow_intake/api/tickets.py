@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from ticketflow_common.pagination import Page
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_intake.api.deps import (
     CanCreate,
     ChangeByWorker,
@@ -88,9 +88,15 @@ async def edit_ticket(body: TicketPatch, change: ChangeByWorker) -> Ticket:
 
 @router.get("/{ticket_id}/timeline")
 async def read_timeline(
-    ticket_id: UUID, principal: PrincipalDep, pool: PoolDep
-) -> list[TimelineEntry]:
+    ticket_id: UUID,
+    principal: PrincipalDep,
+    pool: PoolDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[TimelineEntry]:
     """Every event of the ticket from intake, routing, sla and notify, oldest first; requesters
     see only what concerns them, and only agents see internal notes."""
     async with pool.acquire() as conn:
-        return await read.read_timeline(conn=conn, ticket_id=ticket_id, principal=principal)
+        return await read.read_timeline(
+            conn=conn, ticket_id=ticket_id, principal=principal, cursor=cursor, limit=limit
+        )

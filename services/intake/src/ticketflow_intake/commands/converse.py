@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from ticketflow_common.commit_hooks import after_commit
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_common.problems import ProblemError
 from ticketflow_intake.commands.access_checks import ensure_changeable, load_visible
 from ticketflow_intake.commands.metrics import FIRST_RESPONSE_SECONDS
@@ -21,14 +22,28 @@ from ticketflow_intake.domain.ticket_events import commented, status_changed_by
 from ticketflow_intake.store.conversation import insert_comment, list_comments
 from ticketflow_intake.store.tickets import add_comment_text
 
+COMMENTS_KIND = "intake.comments"
+
 
 async def read_comments(
-    *, conn: asyncpg.Connection, ticket_id: UUID, principal: Principal
-) -> list[Comment]:
-    """Oldest first; only agents (and admins) see internal notes."""
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    principal: Principal,
+    cursor: str | None,
+    limit: int,
+) -> Page[Comment]:
+    """A page of the comments, oldest first; only agents (and admins) see internal notes."""
     await load_visible(conn=conn, ticket_id=ticket_id, principal=principal)
-    return await list_comments(
-        conn=conn, ticket_id=ticket_id, include_internal=principal.reads_internal_notes
+    rows = await list_comments(
+        conn=conn,
+        ticket_id=ticket_id,
+        include_internal=principal.reads_internal_notes,
+        after=read_timed_cursor(cursor, kind=COMMENTS_KIND),
+        limit=limit + 1,
+    )
+    return page_of(
+        rows, limit=limit, cursor=lambda c: encode_timed_cursor(COMMENTS_KIND, c.created_at, c.id)
     )
 
 

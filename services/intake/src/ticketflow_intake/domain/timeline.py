@@ -1,6 +1,7 @@
 """Who may read what of a ticket's timeline: staff all of it, approvers no internal notes,
 requesters only an allow-list of event types and fields."""
 
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Any, cast, get_args
 from uuid import UUID
@@ -92,17 +93,6 @@ def is_internal_note(entry: TimelineEntry) -> bool:
     return entry.type == "ticket.commented" and entry.data.get("public") is not True
 
 
-def without_internal_notes(entries: list[TimelineEntry]) -> list[TimelineEntry]:
-    """Drop internal notes and every entry about one (e.g. notify's `notification.sent`), and
-    the text of the notes an automation event asks for."""
-    notes = {str(e.event_id) for e in entries if is_internal_note(e)}
-    return [
-        _without_note_text(e)
-        for e in entries
-        if not is_internal_note(e) and str(e.data.get("event_id", "")) not in notes
-    ]
-
-
 def _without_note_text(entry: TimelineEntry) -> TimelineEntry:
     actions = entry.data.get("actions")
     if entry.type not in AUTOMATION_TYPES or not isinstance(actions, list):
@@ -140,11 +130,21 @@ def _public_items(items: Any) -> list[dict[str, Any]]:
     ]
 
 
-def visible_timeline(entries: list[TimelineEntry], principal: Principal) -> list[TimelineEntry]:
-    """The one rule applied whenever a timeline is read."""
+def visible_entry(
+    entry: TimelineEntry, principal: Principal, notes: AbstractSet[str]
+) -> TimelineEntry | None:
+    """The one rule applied whenever a timeline is read (None: not for this reader); `notes`
+    are the event ids of the ticket's internal notes, since entries about them are internal."""
     if principal.reads_internal_notes:
-        return entries
-    entries = without_internal_notes(entries)
-    if not principal.sees_only_own:
-        return entries
-    return [seen for e in entries if (seen := for_requester(e)) is not None]
+        return entry
+    if is_internal_note(entry) or str(entry.data.get("event_id", "")) in notes:
+        return None
+    entry = _without_note_text(entry)
+    return for_requester(entry) if principal.sees_only_own else entry
+
+
+def readable_types(principal: Principal) -> list[str] | None:
+    """The only event types the reader may see, to leave the rest in the database; None: all."""
+    if principal.reads_internal_notes or not principal.sees_only_own:
+        return None
+    return sorted(REQUESTER_FIELDS)

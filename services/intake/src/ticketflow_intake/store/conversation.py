@@ -46,14 +46,26 @@ async def comment_of_message(*, conn: asyncpg.Connection, message_id: str) -> UU
 
 
 async def list_comments(
-    *, conn: asyncpg.Connection, ticket_id: UUID, include_internal: bool
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    include_internal: bool,
+    after: tuple[datetime, UUID] | None,
+    limit: int,
 ) -> list[Comment]:
+    """Up to `limit` comments after the keyset position, oldest first."""
+    at, comment_id = after if after else (None, None)
     rows = await conn.fetch(
         "SELECT c.*, s.comment_id IS NOT NULL AS solution FROM comments c"
         " LEFT JOIN ticket_solutions s ON s.ticket_id = c.ticket_id AND s.comment_id = c.id"
-        " WHERE c.ticket_id = $1 AND (c.public OR $2) ORDER BY c.created_at, c.id",
+        " WHERE c.ticket_id = $1 AND (c.public OR $2)"
+        " AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3, $4::uuid))"
+        " ORDER BY c.created_at, c.id LIMIT $5",
         ticket_id,
         include_internal,
+        at,
+        comment_id,
+        limit,
     )
     return [Comment.model_validate(dict(r)) for r in rows]
 

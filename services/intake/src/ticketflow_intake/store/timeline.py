@@ -1,6 +1,7 @@
 """SQL for the timeline: every event of a ticket from all four services."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -45,10 +46,40 @@ async def set_outcomes(
     )
 
 
-async def timeline_of(*, conn: asyncpg.Connection, ticket_id: UUID) -> list[TimelineEntry]:
+async def timeline_after(
+    *,
+    conn: asyncpg.Connection,
+    ticket_id: UUID,
+    after: tuple[datetime, int] | None,
+    types: Sequence[str] | None,
+    limit: int,
+) -> list[tuple[int, TimelineEntry]]:
+    """Up to `limit` entries (with their row ids, the keyset tie-break) after the position,
+    oldest first; only of `types` when given."""
+    at, row_id = after if after else (None, None)
     rows = await conn.fetch(
-        "SELECT event_id, event_type AS type, source, occurred_at AS time, data, outcomes"
-        " FROM timeline WHERE ticket_id = $1 ORDER BY occurred_at, id",
+        "SELECT id, event_id, event_type AS type, source, occurred_at AS time, data, outcomes"
+        " FROM timeline WHERE ticket_id = $1"
+        " AND ($2::timestamptz IS NULL OR (occurred_at, id) > ($2, $3::bigint))"
+        " AND ($4::text[] IS NULL OR event_type = ANY($4::text[]))"
+        " ORDER BY occurred_at, id LIMIT $5",
+        ticket_id,
+        at,
+        row_id,
+        None if types is None else list(types),
+        limit,
+    )
+    return [
+        (r["id"], TimelineEntry.model_validate({k: v for k, v in r.items() if k != "id"}))
+        for r in rows
+    ]
+
+
+async def internal_note_events(*, conn: asyncpg.Connection, ticket_id: UUID) -> set[str]:
+    """The event ids of the ticket's internal notes: entries about them are internal too."""
+    rows = await conn.fetch(
+        "SELECT event_id FROM timeline WHERE ticket_id = $1 AND event_type = 'ticket.commented'"
+        " AND data->'public' IS DISTINCT FROM 'true'::jsonb",
         ticket_id,
     )
-    return [TimelineEntry.model_validate(dict(r)) for r in rows]
+    return {str(r["event_id"]) for r in rows}
