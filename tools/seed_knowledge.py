@@ -64,7 +64,7 @@ def checked(response: httpx.Response) -> Any:
 
 
 def listed(body: Any) -> list[dict[str, Any]]:
-    """A list response, bare or in an `items` envelope."""
+    """The rows of a page (`{items, next_cursor}`) or of a list of items."""
     found = body.get("items", []) if isinstance(body, dict) else body
     return [row for row in found if isinstance(row, dict)]
 
@@ -75,15 +75,16 @@ def identity(row: dict[str, Any], key: str) -> str:
 
 
 async def every(http: httpx.AsyncClient, path: str) -> AsyncIterator[dict[str, Any]]:
-    """Every row of a paged list, newest first."""
-    offset = 0
+    """Every row of a paged list (`{items, next_cursor}`), following its cursors."""
+    cursor: str | None = None
     while True:
-        page = listed(checked(await http.get(path, params={"limit": PAGE, "offset": offset})))
-        for row in page:
+        params = {"limit": PAGE} | ({"cursor": cursor} if cursor else {})
+        page = checked(await http.get(path, params=params))
+        for row in listed(page):
             yield row
-        if len(page) < PAGE:
+        cursor = page.get("next_cursor") if isinstance(page, dict) else None
+        if cursor is None:
             return
-        offset += PAGE
 
 
 async def seed_articles(

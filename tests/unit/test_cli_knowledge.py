@@ -57,8 +57,8 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
         seen.append(request)
         routes = {
             ("POST", "/suggestions"): SUGGESTION,
-            ("GET", "/articles"): [ARTICLE],
-            ("GET", "/known-errors"): [KNOWN_ERROR],
+            ("GET", "/articles"): {"items": [ARTICLE], "next_cursor": None},
+            ("GET", "/known-errors"): {"items": [KNOWN_ERROR], "next_cursor": None},
             ("GET", "/deflection"): DEFLECTION,
         }
         found = routes.get((request.method, request.url.path))

@@ -11,17 +11,6 @@ from tests.unit.test_input_rules import ROUTERS
 from ticketflow_common.audit_api import router as audit_router
 from ticketflow_common.pagination import Page
 
-NOT_YET_PAGED = frozenset(
-    {
-        "insights /at-risk",
-        "knowledge /articles",
-        "knowledge /faq",
-        "knowledge /known-errors",
-        "knowledge /solutions",
-    }
-)
-"""Routes still answering a bare list, to be converted (issue #19 item 4); keep it shrinking."""
-
 
 def _get_routes() -> Iterator[APIRoute]:
     for router in [*ROUTERS, audit_router]:
@@ -51,7 +40,6 @@ def test_every_list_route_answers_a_page() -> None:
         for route in _get_routes()
         if _is_list(route.response_model)
         and not (isinstance(route.response_model, type) and issubclass(route.response_model, Page))
-        and _name(route) not in NOT_YET_PAGED
     )
     assert not bare, bare
 

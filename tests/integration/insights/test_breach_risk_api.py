@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.integration.paging import assert_bad_cursor_refused, walk_pages
 from tests.support.insights_risk import AGENT, LEAD, RiskHarness, risk_harness
+from ticketflow_common.pagination import encode_cursor
 from ticketflow_insights.commands.breach_risk import assess_open_tickets
 from ticketflow_insights.domain.access import ADMIN, Viewer
 
@@ -51,7 +53,7 @@ async def listed(risk: RiskHarness, viewer: Viewer, query: str = "") -> list[dic
     async with risk.client_as(viewer) as client:
         response = await client.get(f"/at-risk{query}")
     assert response.status_code == 200, response.text
-    found: list[dict[str, object]] = response.json()
+    found: list[dict[str, object]] = response.json()["items"]
     return found
 
 
@@ -68,6 +70,35 @@ async def test_admin_sees_every_team_likeliest_first(risk: RiskHarness) -> None:
     assert {r["team"] for r in await listed(risk, ADMIN, "?team=billing")} == {"billing"}
     everything = await listed(risk, ADMIN, "?min_probability=0")
     assert tickets["safe"] in {uuid.UUID(str(r["ticket_id"])) for r in everything}
+
+
+async def test_the_list_walks_likeliest_first_then_soonest_due(risk: RiskHarness) -> None:
+    await assessed_desk(risk)
+    params = {"min_probability": "0"}
+
+    async with risk.client_as(ADMIN) as client:
+        walked = await walk_pages(
+            client, "/at-risk", key=lambda r: r["clock_id"], params=params, limit=1
+        )
+        whole = (await client.get("/at-risk", params={**params, "limit": "200"})).json()
+        await assert_bad_cursor_refused(client, "/at-risk")
+        first = walked[0]
+        another_lists = encode_cursor(  # the reports' kind, shaped like an at-risk position
+            "insights.reports",
+            {
+                "probability": first["probability"],
+                "due_at": first["due_at"],
+                "id": first["clock_id"],
+            },
+        )
+        refused = await client.get("/at-risk", params={"cursor": another_lists})
+
+    assert refused.status_code == 422, refused.text
+    assert whole["next_cursor"] is None
+    assert walked == whole["items"]
+    assert len(walked) == 4  # the desk's four running clocks, one a page
+    order = [(-float(str(r["probability"])), str(r["due_at"]), str(r["clock_id"])) for r in walked]
+    assert order == sorted(order)
 
 
 async def test_a_lead_sees_their_team_and_not_another(risk: RiskHarness) -> None:

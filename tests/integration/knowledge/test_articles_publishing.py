@@ -26,7 +26,7 @@ async def indexed(knowledge: KnowledgeHarness, article_id: str) -> dict[str, obj
 async def found_ids(client: httpx.AsyncClient, q: str, **params: str) -> list[str]:
     response = await client.get("/articles", params={"q": q, **params})
     assert response.status_code == 200, response.text
-    return [a["id"] for a in response.json()]
+    return [a["id"] for a in response.json()["items"]]
 
 
 async def test_publishing_emits_one_event_with_the_version_published(

@@ -128,8 +128,7 @@ async def test_bad_input_is_refused_naming_the_field(api: httpx.AsyncClient) -> 
     null_body = await api.patch(f"/articles/{article['id']}", json={"body": None})
     assert null_body.status_code == 422
     assert null_body.json()["errors"][0]["field"] == "body"
-    assert (await api.get("/articles")).json()[0]["id"] == article["id"]
-    assert len((await api.get("/articles")).json()) == 1  # nothing else was saved
+    assert [a["id"] for a in (await api.get("/articles")).json()["items"]] == [article["id"]]
 
 
 async def test_unknown_ids_and_versions_are_404(api: httpx.AsyncClient) -> None:

@@ -1,5 +1,5 @@
-"""The known-error list: newest first, by category, searched through the one ranker; requesters
-read only the public ones and write nothing."""
+"""The known-error list: the latest to join it first, by category, searched through the one
+ranker; requesters read only the public ones and write nothing."""
 
 import uuid
 
@@ -19,11 +19,11 @@ async def test_the_list_holds_known_errors_and_resolved_problems_newest_first(
     newer = await new_problem(api)
     await known_error(api, newer["problem_id"])
     await api.post(f"/problems/{older['problem_id']}/resolve", json={"permanent_fix": "扩容"})
-    listed = (await api.get("/known-errors")).json()
+    listed = (await api.get("/known-errors")).json()["items"]
     assert [k["problem_id"] for k in listed] == [newer["problem_id"], older["problem_id"]]
     assert [k["status"] for k in listed] == ["known_error", "resolved"]
     assert listed[1]["permanent_fix"] == "扩容"
-    mail = (await api.get("/known-errors", params={"category": "邮件"})).json()
+    mail = (await api.get("/known-errors", params={"category": "邮件"})).json()["items"]
     assert [k["problem_id"] for k in mail] == [older["problem_id"]]
 
 
@@ -36,13 +36,15 @@ async def test_a_question_ranks_known_errors_by_their_workaround(
         api, title="VPN drops every ten minutes", category="vpn", language="en", description=""
     )
     await known_error(api, vpn["problem_id"], workaround="Reinstall the VPN client.")
-    found = (await api.get("/known-errors", params={"q": "怎么重新连接无线网络"})).json()
+    found = (await api.get("/known-errors", params={"q": "怎么重新连接无线网络"})).json()["items"]
     assert [k["problem_id"] for k in found] == [printer["problem_id"]]
     assert found[0]["score"] > 0
     assert "网络" in found[0]["why"]
-    english = (await api.get("/known-errors", params={"q": "reinstalling vpn"})).json()
+    english = (await api.get("/known-errors", params={"q": "reinstalling vpn"})).json()["items"]
     assert [k["problem_id"] for k in english] == [vpn["problem_id"]]
-    elsewhere = (await api.get("/known-errors", params={"q": "无线网络", "category": "vpn"})).json()
+    elsewhere = (
+        await api.get("/known-errors", params={"q": "无线网络", "category": "vpn"})
+    ).json()["items"]
     assert elsewhere == []
 
 
@@ -53,11 +55,11 @@ async def test_requesters_see_public_known_errors_only(
     await known_error(api, public["problem_id"], public=True)
     internal = await new_problem(api, title="内部网络设备故障")
     await known_error(api, internal["problem_id"], workaround="联系网络组重新连接无线网络。")
-    listed = (await requester_api.get("/known-errors")).json()
+    listed = (await requester_api.get("/known-errors")).json()["items"]
     assert [k["problem_id"] for k in listed] == [public["problem_id"]]
-    found = (await requester_api.get("/known-errors", params={"q": "无线网络"})).json()
+    found = (await requester_api.get("/known-errors", params={"q": "无线网络"})).json()["items"]
     assert [k["problem_id"] for k in found] == [public["problem_id"]]
-    staff = (await api.get("/known-errors", params={"q": "无线网络"})).json()
+    staff = (await api.get("/known-errors", params={"q": "无线网络"})).json()["items"]
     assert {k["problem_id"] for k in staff} == {public["problem_id"], internal["problem_id"]}
 
 

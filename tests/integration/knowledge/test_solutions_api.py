@@ -23,7 +23,7 @@ async def test_staff_list_learned_solutions_newest_first_with_their_state(
     await knowledge.deliver(unsolved)
     listed = await agent_api.get("/solutions")
     assert listed.status_code == 200, listed.text
-    rows = listed.json()
+    rows = listed.json()["items"]
     assert [(r["ticket_id"], r["live"]) for r in rows] == [
         (str(newer.ticket_id), False),
         (str(older.ticket_id), True),
@@ -32,9 +32,11 @@ async def test_staff_list_learned_solutions_newest_first_with_their_state(
     assert rows[0]["comment_id"] == str(marked.comment_id)
     assert (rows[0]["marked_by"], rows[0]["status"], rows[0]["reuse_count"]) == ("a-1", "open", 0)
     printers = await agent_api.get("/solutions", params={"category": "printer"})
-    assert [r["ticket_id"] for r in printers.json()] == [str(newer.ticket_id)]
-    paged = await agent_api.get("/solutions", params={"limit": 1, "offset": 1})
-    assert [r["ticket_id"] for r in paged.json()] == [str(older.ticket_id)]
+    assert [r["ticket_id"] for r in printers.json()["items"]] == [str(newer.ticket_id)]
+    first = (await agent_api.get("/solutions", params={"limit": 1})).json()
+    assert [r["ticket_id"] for r in first["items"]] == [str(newer.ticket_id)]
+    paged = await agent_api.get("/solutions", params={"limit": 1, "cursor": first["next_cursor"]})
+    assert [r["ticket_id"] for r in paged.json()["items"]] == [str(older.ticket_id)]
 
 
 async def test_a_search_finds_live_solutions_in_chinese_and_filters_by_category(
@@ -49,13 +51,14 @@ async def test_a_search_finds_live_solutions_in_chinese_and_filters_by_category(
     await knowledge.deliver(solution_marked(knowledge, pending, "更换墨盒。"))
     found = await api.get("/solutions", params={"q": "三楼的打印机坏了", "language": "zh"})
     assert found.status_code == 200, found.text
-    assert {r["ticket_id"] for r in found.json()} == {str(printer.ticket_id), str(other.ticket_id)}
-    assert all(r["score"] > 0 and "打印机" in r["matched_terms"] for r in found.json())
+    rows = found.json()["items"]
+    assert {r["ticket_id"] for r in rows} == {str(printer.ticket_id), str(other.ticket_id)}
+    assert all(r["score"] > 0 and "打印机" in r["matched_terms"] for r in rows)
     filed = await api.get(
         "/solutions", params={"q": "打印机", "language": "zh", "category": "printer"}
     )
-    assert [r["ticket_id"] for r in filed.json()] == [str(printer.ticket_id)]
-    assert filed.json()[0]["why"]
+    assert [r["ticket_id"] for r in filed.json()["items"]] == [str(printer.ticket_id)]
+    assert filed.json()["items"][0]["why"]
 
 
 async def test_one_solution_by_ticket_and_404_for_none(
@@ -89,6 +92,6 @@ async def test_requesters_read_no_solutions_and_bad_paging_is_refused(
     await solved(knowledge, created, "Reinstall the VPN client.")
     assert (await requester_api.get("/solutions")).status_code == 403
     assert (await requester_api.get(f"/solutions/{created.ticket_id}")).status_code == 403
-    too_many = await api.get("/solutions", params={"limit": 101})
+    too_many = await api.get("/solutions", params={"limit": 201})
     assert too_many.status_code == 422
     assert "limit" in too_many.text

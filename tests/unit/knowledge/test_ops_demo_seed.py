@@ -14,18 +14,22 @@ from tools.seed_knowledge import CONTENT, load_content, run, seed
 class FakeKnowledge:
     """Articles and problems in memory, behind the brief's paths; records every call."""
 
-    def __init__(self, *, envelope: bool) -> None:
-        self.envelope = envelope
+    def __init__(self, *, page_size: int = 200) -> None:
+        self.page_size = page_size
         self.articles: dict[str, dict[str, Any]] = {}
         self.problems: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, str]] = []
         self.questions: list[dict[str, Any]] = []
 
     def page(self, rows: list[dict[str, Any]], request: httpx.Request) -> httpx.Response:
-        limit = int(request.url.params["limit"])
-        offset = int(request.url.params["offset"])
-        shown = rows[offset : offset + limit]
-        return httpx.Response(200, json={"items": shown} if self.envelope else shown)
+        """The page envelope; the fake's cursor is the next row's index."""
+        limit = min(int(request.url.params["limit"]), self.page_size)
+        start = int(request.url.params.get("cursor", "0"))
+        shown = rows[start : start + limit]
+        more = start + limit < len(rows)
+        return httpx.Response(
+            200, json={"items": shown, "next_cursor": str(start + limit) if more else None}
+        )
 
     def answer(self, request: httpx.Request) -> httpx.Response:
         method, path = request.method, request.url.path
@@ -83,9 +87,9 @@ def test_the_demo_content_has_both_languages_and_a_resolved_problem() -> None:
     assert {q["language"] for q in content["questions"]} == {"zh", "en"}
 
 
-@pytest.mark.parametrize("envelope", [True, False])
-async def test_seeding_publishes_everything_and_again_changes_nothing(envelope: bool) -> None:
-    fake, content = FakeKnowledge(envelope=envelope), load_content(CONTENT)
+@pytest.mark.parametrize("page_size", [200, 3])
+async def test_seeding_publishes_everything_and_again_changes_nothing(page_size: int) -> None:
+    fake, content = FakeKnowledge(page_size=page_size), load_content(CONTENT)
     async with fake.client() as http:
         first = await seed(http, content)
         writes_before = [c for c in fake.calls if c[0] == "POST"]
@@ -105,7 +109,7 @@ async def test_seeding_publishes_everything_and_again_changes_nothing(envelope: 
 
 
 async def test_a_draft_left_by_an_interrupted_run_is_published() -> None:
-    fake, content = FakeKnowledge(envelope=True), load_content(CONTENT)
+    fake, content = FakeKnowledge(), load_content(CONTENT)
     async with fake.client() as http:
         await seed(http, content)
         draft = next(iter(fake.articles.values()))
@@ -118,7 +122,7 @@ async def test_a_draft_left_by_an_interrupted_run_is_published() -> None:
 async def test_the_demo_asks_in_chinese_and_english_and_prints_the_items(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    fake, content = FakeKnowledge(envelope=True), load_content(CONTENT)
+    fake, content = FakeKnowledge(), load_content(CONTENT)
     async with fake.client() as http:
         assert await run(http, content, check_only=False) == 0
     printed = capsys.readouterr().out
@@ -130,7 +134,7 @@ async def test_the_demo_asks_in_chinese_and_english_and_prints_the_items(
 async def test_the_check_fails_when_a_question_gets_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    fake, content = FakeKnowledge(envelope=True), load_content(CONTENT)
+    fake, content = FakeKnowledge(), load_content(CONTENT)
     async with fake.client() as http:
         assert await run(http, content, check_only=True) == 1  # nothing seeded: nothing found
         await seed(http, content)

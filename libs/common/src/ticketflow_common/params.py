@@ -1,16 +1,11 @@
-"""Query and path parameters: one guard for their text, shared bounds for paging."""
+"""Query and path parameters: one guard for their text."""
 
-from typing import Annotated
-
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 
 from ticketflow_common.input_model import UNSTORABLE, storable
 from ticketflow_common.problems import FieldError, invalid_fields
 
 MAX_PARAM_CHARS = 2_000
-MAX_OFFSET = 1_000_000
-
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 
 
 async def _storable_params(request: Request) -> None:

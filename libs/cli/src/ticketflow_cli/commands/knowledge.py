@@ -100,10 +100,9 @@ def articles(
     tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
     q: Annotated[str | None, typer.Option("--q", help="Search text (best match first).")] = None,
     limit: LimitOption = 20,
-    offset: Annotated[int, typer.Option(min=0, help="How many to skip.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """Articles, newest change first (GET /articles)."""
+    """Articles, newest change first (GET /articles, its pages followed)."""
     params = {
         "status": status,
         "visibility": visibility,
@@ -111,11 +110,9 @@ def articles(
         "category": category,
         "tag": tag,
         "q": q,
-        "limit": limit,
-        "offset": offset or None,
     }
     with ServiceClient(load_settings(), "knowledge") as knowledge:
-        found = listed(knowledge.get("/articles", params=params))
+        found = listed(knowledge.get_all("/articles", params=params, most=limit))
     if as_json:
         render.print_json(found)
         return
@@ -146,10 +143,11 @@ def known_errors(
     limit: LimitOption = 20,
     as_json: JsonOption = False,
 ) -> None:
-    """Known errors and resolved problems with their workaround (GET /known-errors)."""
-    params = {"category": category, "q": q, "limit": limit}
+    """Known errors and resolved problems with their workaround (GET /known-errors, its pages
+    followed)."""
+    params = {"category": category, "q": q}
     with ServiceClient(load_settings(), "knowledge") as knowledge:
-        found = listed(knowledge.get("/known-errors", params=params))
+        found = listed(knowledge.get_all("/known-errors", params=params, most=limit))
     if as_json:
         render.print_json(found)
         return

@@ -2,15 +2,17 @@
 threshold before any warning fired (`sla.at_risk`, once per clock cycle)."""
 
 from datetime import datetime
-from typing import get_args
+from typing import Any, get_args
 from uuid import UUID
 
 import asyncpg
+from pydantic import BaseModel
 
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events.common import Priority
 from ticketflow_common.events.insights import SlaAtRisk
 from ticketflow_common.outbox import emit
+from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import ProblemError, not_found
 from ticketflow_insights.commands.metrics import INSIGHTS_AT_RISK_EVENTS, INSIGHTS_AT_RISK_TICKETS
 from ticketflow_insights.domain.access import Viewer
@@ -78,32 +80,71 @@ async def assess_open_tickets(*, conn: asyncpg.Connection, now: datetime, thresh
     return emitted
 
 
+class AtRiskClock(BaseModel):
+    """The latest assessment of one running SLA clock."""
+
+    ticket_id: UUID
+    clock_id: UUID
+    metric: str
+    cycle: int
+    team: str | None
+    priority: str | None
+    assignee_id: UUID | None
+    probability: float
+    reasons: list[str]
+    due_at: datetime
+    warned_at: datetime | None
+    crossed_at: datetime | None
+    assessed_at: datetime
+
+
+AT_RISK_KIND = "insights.at_risk"
+
+
 async def list_at_risk(
     *,
     conn: asyncpg.Connection,
     viewer: Viewer,
     team: str | None,
     min_probability: float,
-) -> list[asyncpg.Record]:
-    """The viewer's share of the latest assessments: admins all, leads their teams' tickets
-    (and their own), agents the tickets they own. 404 for an unknown team, 403 for a lead
-    asking for a team they do not lead."""
+    cursor: str | None,
+    limit: int,
+) -> Page[AtRiskClock]:
+    """The viewer's share of the latest assessments, likeliest first, then soonest due, then by
+    clock: admins all, leads their teams' tickets (and their own), agents the tickets they own.
+    404 for an unknown team, 403 for a lead asking for a team they do not lead."""
+    after = read_cursor(cursor, kind=AT_RISK_KIND, parse=_risk_position)
     if team is not None:
         if not await store.team_known(conn=conn, team=team):
             raise not_found(f"no team {team!r}")
         if viewer.role == "lead" and not viewer.may_see_team(team):
             raise ProblemError(403, f"you do not lead the team {team!r}")
-    if viewer.role == "admin":
-        return await store.at_risk(
-            conn=conn, min_probability=min_probability, team=team, teams=None, owner=None
-        )
-    return await store.at_risk(
+    admin = viewer.role == "admin"
+    rows = await store.at_risk(
         conn=conn,
         min_probability=min_probability,
         team=team,
-        teams=sorted(viewer.led_teams) if viewer.role == "lead" else [],
-        owner=viewer.agent_id,
+        teams=None if admin else sorted(viewer.led_teams) if viewer.role == "lead" else [],
+        owner=None if admin else viewer.agent_id,
+        limit=limit + 1,
+        after=after,
     )
+    return page_of(
+        [AtRiskClock.model_validate(dict(r)) for r in rows],
+        limit=limit,
+        cursor=lambda c: encode_cursor(
+            AT_RISK_KIND,
+            {"probability": c.probability, "due_at": c.due_at.isoformat(), "id": str(c.clock_id)},
+        ),
+    )
+
+
+def _risk_position(position: dict[str, Any]) -> store.RiskPosition:
+    probability = position["probability"]
+    if isinstance(probability, bool) or not isinstance(probability, int | float):
+        raise ValueError("a probability is a number")
+    due_at = datetime.fromisoformat(str(position["due_at"]))
+    return (float(probability), due_at, UUID(str(position["id"])))
 
 
 def _situation(clock: asyncpg.Record) -> ClockSituation:

@@ -188,6 +188,10 @@ async def at_risk_counts(*, conn: asyncpg.Connection, threshold: float) -> dict[
     return {r["team"]: r["n"] for r in rows}
 
 
+RiskPosition = tuple[float, datetime, UUID]
+"""An assessment's place in the at-risk list: (probability, due_at, clock_id)."""
+
+
 async def at_risk(
     *,
     conn: asyncpg.Connection,
@@ -195,9 +199,12 @@ async def at_risk(
     team: str | None,
     teams: Sequence[str] | None,
     owner: UUID | None,
+    limit: int,
+    after: RiskPosition | None = None,
 ) -> list[asyncpg.Record]:
-    """Running clocks' latest assessments at or above `min_probability`, likeliest first;
-    `teams` None: every team; else those teams' tickets or (with `owner`) the owner's."""
+    """Running clocks' latest assessments at or above `min_probability`, likeliest first, then
+    soonest due, then by clock, after a position; `teams` None: every team; else those teams'
+    tickets or (with `owner`) the owner's."""
     rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT r.clock_id, r.ticket_id, r.metric, r.cycle, r.team, r.probability, r.reasons,"
         " r.assessed_at, r.crossed_at, c.due_at, c.warned_at, c.priority,"
@@ -209,11 +216,17 @@ async def at_risk(
         " WHERE r.probability >= $1 AND ($2::text IS NULL OR r.team = $2)"
         " AND ($3::text[] IS NULL OR r.team = ANY($3)"
         "      OR coalesce(t.assignee_id, c.assignee_id) = $4)"
-        " ORDER BY r.probability DESC, c.due_at, r.clock_id",
+        " AND ($6::float8 IS NULL OR r.probability < $6"
+        " OR (r.probability = $6 AND (c.due_at, r.clock_id) > ($7::timestamptz, $8::uuid)))"
+        " ORDER BY r.probability DESC, c.due_at, r.clock_id LIMIT $5",
         min_probability,
         team,
         None if teams is None else list(teams),
         owner,
+        limit,
+        after[0] if after else None,
+        after[1] if after else None,
+        after[2] if after else None,
     )
     return rows
 

@@ -4,8 +4,9 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import Field
 
-from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
+from ticketflow_common.pagination import MAX_CURSOR_CHARS, CursorQuery, LimitQuery, Page
 from ticketflow_common.params import StorableParams
 from ticketflow_knowledge.api.deps import CallerDep, IfMatchDep, NowDep, PoolDep, StaffDep
 from ticketflow_knowledge.commands import article_reads as reads
@@ -21,7 +22,7 @@ from ticketflow_knowledge.domain.articles import (
     ArticleChange,
     ArticleQuery,
     ArticleSummary,
-    FaqCategory,
+    FaqEntry,
     Language,
     NewArticle,
     PublishRequest,
@@ -29,7 +30,14 @@ from ticketflow_knowledge.domain.articles import (
 )
 
 router = APIRouter(tags=["articles"], dependencies=[StorableParams])
-Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
+
+
+class ArticlePageQuery(ArticleQuery):
+    """The filters and the page asked for."""
+
+    cursor: Annotated[str, Field(max_length=MAX_CURSOR_CHARS)] | None = Field(
+        default=None, description="The `next_cursor` of the previous page; absent: the first page."
+    )
 
 
 def with_etag(response: Response, article: Article) -> Article:
@@ -50,10 +58,11 @@ async def post_article(
 
 @router.get("/articles")
 async def get_articles(
-    query: Annotated[ArticleQuery, Query()], caller: CallerDep, pool: PoolDep
-) -> list[ArticleSummary]:
+    query: Annotated[ArticlePageQuery, Query()], caller: CallerDep, pool: PoolDep
+) -> Page[ArticleSummary]:
+    """Newest change first; with `q`, best match first."""
     async with pool.acquire() as conn:
-        return await reads.find_articles(conn=conn, query=query, caller=caller)
+        return await reads.find_articles(conn=conn, query=query, caller=caller, cursor=query.cursor)
 
 
 @router.get("/articles/{article_id}")
@@ -150,7 +159,12 @@ async def get_faq(
     pool: PoolDep,
     language: Annotated[Language | None, Query()] = None,
     category: Annotated[str | None, Query(min_length=1, max_length=MAX_CATEGORY_CHARS)] = None,
-) -> list[FaqCategory]:
-    """Published public articles by category, for everyone (requesters too)."""
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[FaqEntry]:
+    """Published public articles by category (uncategorised last) then title, for everyone
+    (requesters too)."""
     async with pool.acquire() as conn:
-        return await reads.faq(conn=conn, language=language, category=category)
+        return await reads.faq(
+            conn=conn, language=language, category=category, cursor=cursor, limit=limit
+        )

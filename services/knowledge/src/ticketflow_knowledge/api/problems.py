@@ -7,7 +7,6 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
-from ticketflow_common.params import Offset
 from ticketflow_knowledge.api.deps import CallerDep, IfMatchDep, NowDep, PoolDep, StaffDep
 from ticketflow_knowledge.commands import problems as commands
 from ticketflow_knowledge.commands.known_errors import find_known_errors
@@ -26,8 +25,6 @@ from ticketflow_knowledge.domain.problems import (
 )
 
 router = APIRouter(tags=["problems"])
-
-Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
 
 
 def with_etag(response: Response, problem: Problem) -> Problem:
@@ -182,11 +179,11 @@ async def get_known_errors(
     language: Annotated[
         str | None, Query(max_length=20, description="Of `q`; guessed from it when left out.")
     ] = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> list[KnownError]:
-    """Known errors and resolved problems, newest first or best match first; requesters see
-    the public ones."""
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 20,
+) -> Page[KnownError]:
+    """Known errors and resolved problems, the latest to join the list first or best match
+    first; requesters see the public ones."""
     async with pool.acquire() as conn:
         return await find_known_errors(
             conn=conn,
@@ -194,6 +191,6 @@ async def get_known_errors(
             category=category,
             q=q,
             language=language,
+            cursor=cursor,
             limit=limit,
-            offset=offset,
         )

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from ticketflow_common.params import Offset
+from ticketflow_common.pagination import CursorQuery, LimitQuery, Page
 from ticketflow_knowledge.api.deps import PoolDep, StaffDep
 from ticketflow_knowledge.commands import solution_reads
 from ticketflow_knowledge.domain.solutions import SolutionView
@@ -22,14 +22,14 @@ async def list_solutions(
         str, Query(min_length=2, max_length=16, description="The language `q` is written in.")
     ] = "en",
     category: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Offset = 0,
-) -> list[SolutionView]:
-    """Learned solutions, newest first; with `q`, the live ones (resolved or closed tickets)
-    that match, best first."""
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 20,
+) -> Page[SolutionView]:
+    """Learned solutions, newest mark first; with `q`, the live ones (resolved or closed
+    tickets) that match, best first."""
     async with pool.acquire() as conn:
         return await solution_reads.list_solutions(
-            conn=conn, q=q, language=language, category=category, limit=limit, offset=offset
+            conn=conn, q=q, language=language, category=category, cursor=cursor, limit=limit
         )
 
 

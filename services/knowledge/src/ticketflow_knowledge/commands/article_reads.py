@@ -5,16 +5,29 @@ from uuid import UUID
 
 import asyncpg
 
-from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
-from ticketflow_common.problems import not_found
+from ticketflow_common.events.knowledge import SuggestedItem
+from ticketflow_common.pagination import (
+    CURSOR_FIELD,
+    Page,
+    encode_cursor,
+    encode_timed_cursor,
+    page_of,
+    read_cursor,
+    read_timed_cursor,
+)
+from ticketflow_common.problems import invalid_field, not_found
 from ticketflow_knowledge.commands.articles import latest_view
+from ticketflow_knowledge.commands.ranked_pages import (
+    best_first_after,
+    ranked_cursor,
+    read_ranked_cursor,
+)
 from ticketflow_knowledge.commands.ranking import rank_items
 from ticketflow_knowledge.domain.access import Caller
 from ticketflow_knowledge.domain.articles import (
     Article,
     ArticleQuery,
     ArticleSummary,
-    FaqCategory,
     FaqEntry,
     VersionView,
     article_view,
@@ -27,6 +40,8 @@ from ticketflow_knowledge.store import articles as store
 
 RANKED_CANDIDATES = 200
 """How many ranked articles `q` considers before the other filters and the page apply."""
+RANKED_KIND = "knowledge.articles.ranked"
+FAQ_KIND = "knowledge.faq"
 
 
 async def read_article(*, conn: asyncpg.Connection, article_id: UUID, caller: Caller) -> Article:
@@ -47,54 +62,90 @@ async def read_article(*, conn: asyncpg.Connection, article_id: UUID, caller: Ca
 
 
 async def find_articles(
-    *, conn: asyncpg.Connection, query: ArticleQuery, caller: Caller
-) -> list[ArticleSummary]:
-    """Newest change first; with `q`, best match first among the published articles."""
-    ranked = {}
+    *, conn: asyncpg.Connection, query: ArticleQuery, caller: Caller, cursor: str | None
+) -> Page[ArticleSummary]:
+    """Newest change first (requesters: newest publication); with `q`, best match first
+    among the published articles, ties by id."""
     if query.q is not None:
-        found = await rank_items(
-            conn=conn,
-            query=RankQuery(
-                text=query.q,
-                language=search_language(query.q, query.language),
-                public_only=not caller.is_staff,
-                kinds=("article",),
-                limit=RANKED_CANDIDATES,
-            ),
+        return await _ranked_articles(
+            conn=conn, query=query, q=query.q, caller=caller, cursor=cursor
         )
-        ranked = {item.item_id: item for item in found}
+    kind = "knowledge.articles" if caller.is_staff else "knowledge.public_articles"
+    after = read_timed_cursor(cursor, kind=kind)
     listed = await store.list_articles(
-        conn=conn,
-        where=store.ArticleFilter(
-            published_view=not caller.is_staff,
-            status=query.status,
-            visibility=query.visibility,
-            language=query.language,
-            category=query.category,
-            tag=query.tag,
-            ids=list(ranked) if query.q is not None else None,
-        ),
-        limit=query.limit,
-        offset=query.offset,
+        conn=conn, where=_filter(query, caller, ids=None), limit=query.limit + 1, after=after
     )
-    return [
-        ArticleSummary(
-            id=a.article_id,
-            status=a.status,
-            title=a.content.title,
-            excerpt=excerpt(a.content.body),
-            language=a.content.language,
-            category=a.content.category,
-            tags=a.content.tags,
-            visibility=a.content.visibility,
-            version=a.version,
-            published_version=a.published_version,
-            updated_at=a.updated_at,
-            score=ranked[a.article_id].score if a.article_id in ranked else None,
-            why=ranked[a.article_id].why if a.article_id in ranked else None,
-        )
-        for a in listed
-    ]
+    page = page_of(
+        listed,
+        limit=query.limit,
+        cursor=lambda a: encode_timed_cursor(kind, a.listed_at, a.article_id),
+    )
+    return Page[ArticleSummary](
+        items=[_summary(a, None) for a in page.items], next_cursor=page.next_cursor
+    )
+
+
+async def _ranked_articles(
+    *,
+    conn: asyncpg.Connection,
+    query: ArticleQuery,
+    q: str,
+    caller: Caller,
+    cursor: str | None,
+) -> Page[ArticleSummary]:
+    """The best RANKED_CANDIDATES articles for `q` that pass the filters, after the cursor's
+    (score, id)."""
+    after = read_ranked_cursor(cursor, kind=RANKED_KIND)
+    found = await rank_items(
+        conn=conn,
+        query=RankQuery(
+            text=q,
+            language=search_language(q, query.language),
+            public_only=not caller.is_staff,
+            kinds=("article",),
+            limit=RANKED_CANDIDATES,
+        ),
+    )
+    ranked = {item.item_id: item for item in best_first_after(found, after)}
+    listed = await store.list_articles(
+        conn=conn, where=_filter(query, caller, ids=list(ranked)), limit=query.limit + 1
+    )
+    summaries = [_summary(a, ranked[a.article_id]) for a in listed]
+    return page_of(
+        summaries,
+        limit=query.limit,
+        cursor=lambda a: ranked_cursor(RANKED_KIND, a.score, a.id),
+    )
+
+
+def _filter(query: ArticleQuery, caller: Caller, *, ids: list[UUID] | None) -> store.ArticleFilter:
+    return store.ArticleFilter(
+        published_view=not caller.is_staff,
+        status=query.status,
+        visibility=query.visibility,
+        language=query.language,
+        category=query.category,
+        tag=query.tag,
+        ids=ids,
+    )
+
+
+def _summary(a: store.ListedArticle, hit: SuggestedItem | None) -> ArticleSummary:
+    return ArticleSummary(
+        id=a.article_id,
+        status=a.status,
+        title=a.content.title,
+        excerpt=excerpt(a.content.body),
+        language=a.content.language,
+        category=a.content.category,
+        tags=a.content.tags,
+        visibility=a.content.visibility,
+        version=a.version,
+        published_version=a.published_version,
+        updated_at=a.updated_at,
+        score=hit.score if hit else None,
+        why=hit.why if hit else None,
+    )
 
 
 async def article_versions(
@@ -135,23 +186,61 @@ async def one_version(*, conn: asyncpg.Connection, article_id: UUID, version: in
 
 
 async def faq(
-    *, conn: asyncpg.Connection, language: str | None, category: str | None
-) -> list[FaqCategory]:
-    """Published public articles grouped by category (categories by name, uncategorised last;
-    articles by title), each at its published version."""
-    groups: dict[str | None, list[FaqEntry]] = {}
-    for record, version in await store.published_public(
-        conn=conn, language=language, category=category
-    ):
-        groups.setdefault(version.category, []).append(
-            FaqEntry(
-                id=record.article_id,
-                title=version.title,
-                body_html=render_markdown(version.body),
-                language=version.language,
-                tags=version.tags,
-                version=version.version,
-                published_at=record.published_at,
-            )
+    *,
+    conn: asyncpg.Connection,
+    language: str | None,
+    category: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[FaqEntry]:
+    """Published public articles by category (by name, uncategorised last), then title, each at
+    its published version; a client groups consecutive entries of one category."""
+    rows = await store.published_public(
+        conn=conn,
+        language=language,
+        category=category,
+        limit=limit + 1,
+        after=await _faq_position(conn=conn, cursor=cursor),
+    )
+    entries = [
+        FaqEntry(
+            id=record.article_id,
+            category=version.category,
+            title=version.title,
+            body_html=render_markdown(version.body),
+            language=version.language,
+            tags=version.tags,
+            version=version.version,
+            published_at=record.published_at,
         )
-    return [FaqCategory(category=name, articles=entries) for name, entries in groups.items()]
+        for record, version in rows
+    ]
+    return page_of(
+        entries,
+        limit=limit,
+        cursor=lambda e: encode_cursor(FAQ_KIND, {"id": str(e.id), "version": e.version}),
+    )
+
+
+async def _faq_position(
+    *, conn: asyncpg.Connection, cursor: str | None
+) -> store.FaqPosition | None:
+    """The place of the cursor's article version: versions are never changed, so the place
+    stays put (a title would make the cursor too long to send)."""
+    held = read_cursor(
+        cursor, kind=FAQ_KIND, parse=lambda p: (UUID(str(p["id"])), _version_number(p["version"]))
+    )
+    if held is None:
+        return None
+    article_id, number = held
+    version = await store.article_version(conn=conn, article_id=article_id, version=number)
+    if version is None:
+        raise invalid_field(CURSOR_FIELD, "is not a cursor this list handed out")
+    return (version.category, version.title, article_id)
+
+
+def _version_number(value: object) -> int:
+    """A version a handed-out cursor holds: a whole number a version column can hold."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
+        raise ValueError("a version is a whole number from 1")
+    return value

@@ -4,14 +4,24 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.pagination import Page, encode_timed_cursor, page_of, read_timed_cursor
 from ticketflow_common.problems import not_found
+from ticketflow_knowledge.commands.ranked_pages import (
+    best_first_after,
+    ranked_cursor,
+    read_ranked_cursor,
+)
 from ticketflow_knowledge.commands.ranking import rank_items
 from ticketflow_knowledge.domain.ranking import RankQuery
 from ticketflow_knowledge.domain.solutions import SolutionView, solution_view
 from ticketflow_knowledge.store import tickets
 
+RANKED_WINDOW = 200
+"""Ranked hits a search lists at most (its best)."""
 CATEGORY_WINDOW = 500
 """Ranked hits looked through for a category filter (ranking knows no categories)."""
+KIND = "knowledge.solutions"
+RANKED_KIND = "knowledge.solutions.ranked"
 
 
 async def list_solutions(
@@ -20,23 +30,29 @@ async def list_solutions(
     q: str | None,
     language: str,
     category: str | None,
+    cursor: str | None,
     limit: int,
-    offset: int,
-) -> list[SolutionView]:
-    """Without `q`: every learned solution, live or not, newest mark first. With `q`: the live
-    ones ranking's search finds, best first."""
+) -> Page[SolutionView]:
+    """Without `q`: every learned solution, live or not, newest mark first (the cursor holds the
+    last one's mark time and ticket id). With `q`: the live ones ranking's search finds, best
+    first (the cursor holds the last one's score and ticket id)."""
     if q is None or not q.strip():
+        after = read_timed_cursor(cursor, kind=KIND)
         rows = await tickets.list_solutions(
-            conn=conn, category=category, limit=limit, offset=offset
+            conn=conn, category=category, limit=limit + 1, after=after
         )
-        return [v for t, reuse in rows if (v := solution_view(t, reuse_count=reuse)) is not None]
-    window = CATEGORY_WINDOW if category is not None else offset + limit
+        views = [v for t, reuse in rows if (v := solution_view(t, reuse_count=reuse)) is not None]
+        return page_of(
+            views, limit=limit, cursor=lambda v: encode_timed_cursor(KIND, v.marked_at, v.ticket_id)
+        )
+    ranked_after = read_ranked_cursor(cursor, kind=RANKED_KIND)
+    window = CATEGORY_WINDOW if category is not None else RANKED_WINDOW
     query = RankQuery(
         text=q, language=language, public_only=False, kinds=("solution",), limit=window
     )
-    hits = await rank_items(conn=conn, query=query)
+    hits = best_first_after(await rank_items(conn=conn, query=query), ranked_after)
     found = await tickets.solutions_of(conn=conn, ticket_ids=[h.item_id for h in hits])
-    views = []
+    ranked: list[SolutionView] = []
     for hit in hits:
         if hit.item_id not in found:
             continue
@@ -45,8 +61,12 @@ async def list_solutions(
             continue
         view = solution_view(ticket, reuse_count=reuse, hit=hit)
         if view is not None:
-            views.append(view)
-    return views[offset : offset + limit]
+            ranked.append(view)
+    return page_of(
+        ranked[: limit + 1],
+        limit=limit,
+        cursor=lambda v: ranked_cursor(RANKED_KIND, v.score, v.ticket_id),
+    )
 
 
 async def read_solution(*, conn: asyncpg.Connection, ticket_id: UUID) -> SolutionView:

@@ -163,20 +163,16 @@ class VersionView(ArticleVersion):
 
 
 class FaqEntry(BaseModel):
+    """A published public article at its published version; `category` null: uncategorised."""
+
     id: UUID
+    category: str | None
     title: str
     body_html: str
     language: str
     tags: list[str]
     version: int
     published_at: datetime | None
-
-
-class FaqCategory(BaseModel):
-    """Published public articles of one category (`null`: uncategorised), by title."""
-
-    category: str | None
-    articles: list[FaqEntry]
 
 
 def changed_content(latest: VersionContent, change: ArticleChange) -> VersionContent | None:
@@ -243,5 +239,4 @@ class ArticleQuery(InputModel):
     category: Annotated[str, Field(min_length=1, max_length=MAX_CATEGORY_CHARS)] | None = None
     tag: Annotated[str, Field(min_length=1, max_length=MAX_TAG_CHARS)] | None = None
     q: Annotated[str, Field(min_length=1, max_length=500)] | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0, le=1_000_000)
+    limit: int = Field(default=20, ge=1, le=200, description="Items per page, 1 to 200.")

@@ -256,6 +256,12 @@ def indexed_known_error(problem: Problem) -> IndexedItem | None:
     )
 
 
+def listed_at(problem: Problem) -> datetime:
+    """When it joined the known-error list: the declaration, else the resolution (a problem
+    resolved when its fix came first)."""
+    return problem.known_error_at or problem.resolved_at or problem.created_at
+
+
 def known_error_view(
     problem: Problem, *, score: float | None = None, why: str | None = None
 ) -> KnownError:

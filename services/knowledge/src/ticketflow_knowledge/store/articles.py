@@ -46,6 +46,8 @@ class ListedArticle:
     version: int
     published_version: int | None
     updated_at: datetime
+    listed_at: datetime
+    """What the list is ordered by: the publication in the published view, else the change."""
 
 
 def _record(row: asyncpg.Record) -> ArticleRecord:
@@ -188,10 +190,14 @@ async def article_versions(
 
 
 async def list_articles(
-    *, conn: asyncpg.Connection, where: ArticleFilter, limit: int, offset: int
+    *,
+    conn: asyncpg.Connection,
+    where: ArticleFilter,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[ListedArticle]:
-    """Newest change first (newest publication in the published view), or in the order of
-    `where.ids` when given (a ranking's order)."""
+    """Newest change first (newest publication in the published view) then by id, after a
+    (listed_at, article_id) position; or in the order of `where.ids` when given (a ranking's)."""
     source = (
         "FROM articles a JOIN article_versions c ON c.article_id = a.article_id"
         " AND c.version = a.published_version WHERE a.status = 'published'"
@@ -200,21 +206,25 @@ async def list_articles(
         else "FROM articles a, LATERAL (SELECT a.title, a.body, a.language, a.category, a.tags,"
         " a.visibility) c WHERE true"
     )
-    if where.ids is not None:
-        order = "array_position($7::uuid[], a.article_id)"
-    elif where.published_view:
-        order = "a.published_at DESC, a.article_id"  # a newer draft is nobody else's business
-    else:
-        order = "a.updated_at DESC, a.article_id"
+    # a newer draft is nobody else's business: the published view lists by publication
+    listed_at = "a.published_at" if where.published_view else "a.updated_at"
+    order = (
+        "array_position($7::uuid[], a.article_id)"
+        if where.ids is not None
+        else f"{listed_at} DESC, a.article_id"
+    )
     rows = await conn.fetch(
         "SELECT a.article_id, a.status, a.version AS latest, a.published_version, a.updated_at,"
+        f" {listed_at} AS listed_at,"
         " c.title, c.body, c.language, c.category, c.tags, c.visibility"
         f" {source}"
         " AND ($1::text IS NULL OR a.status = $1) AND ($2::text IS NULL OR c.visibility = $2)"
         " AND ($3::text IS NULL OR c.language = $3) AND ($4::text IS NULL OR c.category = $4)"
         " AND ($5::text IS NULL OR $5 = ANY(c.tags))"
         " AND ($7::uuid[] IS NULL OR a.article_id = ANY($7::uuid[]))"
-        f" ORDER BY {order} LIMIT $6 OFFSET $8",
+        f" AND ($8::timestamptz IS NULL OR {listed_at} < $8"
+        f" OR ({listed_at} = $8 AND a.article_id > $9::uuid))"
+        f" ORDER BY {order} LIMIT $6",
         where.status,
         where.visibility,
         where.language,
@@ -222,7 +232,8 @@ async def list_articles(
         where.tag,
         limit,
         where.ids,
-        offset,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return [
         ListedArticle(
@@ -239,15 +250,26 @@ async def list_articles(
             version=r["published_version"] if where.published_view else r["latest"],
             published_version=r["published_version"],
             updated_at=r["updated_at"],
+            listed_at=r["listed_at"],
         )
         for r in rows
     ]
 
 
+FaqPosition = tuple[str | None, str, UUID]
+"""A FAQ entry's place: its category (None: uncategorised, listed last), title and id."""
+
+
 async def published_public(
-    *, conn: asyncpg.Connection, language: str | None, category: str | None
+    *,
+    conn: asyncpg.Connection,
+    language: str | None,
+    category: str | None,
+    limit: int,
+    after: FaqPosition | None = None,
 ) -> list[tuple[ArticleRecord, ArticleVersion]]:
-    """Every published public article with its published version, by category then title."""
+    """Published public articles with their published version, by category (uncategorised
+    last), title and id, after a position."""
     rows = await conn.fetch(
         f"SELECT {', '.join('a.' + c.strip() for c in RECORD_COLUMNS.split(','))},"
         " v.title AS v_title, v.body AS v_body, v.category AS v_category, v.tags AS v_tags,"
@@ -257,9 +279,17 @@ async def published_public(
         " AND v.version = a.published_version"
         " WHERE a.status = 'published' AND v.visibility = 'public'"
         " AND ($1::text IS NULL OR v.language = $1) AND ($2::text IS NULL OR v.category = $2)"
-        " ORDER BY v.category NULLS LAST, v.title, a.article_id",
+        " AND ($4::boolean IS NULL OR (v.category IS NULL, coalesce(v.category, ''), v.title,"
+        " a.article_id) > ($4, coalesce($5::text, ''), $6::text, $7::uuid))"
+        " ORDER BY v.category IS NULL, coalesce(v.category, ''), v.title, a.article_id"
+        " LIMIT $3",
         language,
         category,
+        limit,
+        None if after is None else after[0] is None,
+        after[0] if after else None,
+        after[1] if after else None,
+        after[2] if after else None,
     )
     found = []
     for r in rows:

@@ -78,25 +78,33 @@ async def list_problems(
     return [_problem(r) for r in rows]
 
 
+LISTED_AT = "coalesce(known_error_at, resolved_at, created_at)"
+"""When a problem joined the known-error list: declared a known error, or resolved when the fix
+came first (`listed_at` of the domain)."""
+
+
 async def list_known_errors(
     *,
     conn: asyncpg.Connection,
     category: str | None,
     public_only: bool,
     limit: int,
-    offset: int,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[Problem]:
-    """Known errors and resolved problems, the latest declared first."""
+    """Known errors and resolved problems, the latest to join the list first then by id, after
+    a (listed_at, problem_id) position."""
     rows = await conn.fetch(
         f"SELECT {COLUMNS} FROM problems WHERE status = ANY($1::text[])"
         " AND ($2::text IS NULL OR category = $2) AND (public OR NOT $3)"
-        " ORDER BY known_error_at DESC NULLS LAST, resolved_at DESC, problem_id"
-        " LIMIT $4 OFFSET $5",
+        f" AND ($5::timestamptz IS NULL OR {LISTED_AT} < $5"
+        f" OR ({LISTED_AT} = $5 AND problem_id > $6::uuid))"
+        f" ORDER BY {LISTED_AT} DESC, problem_id LIMIT $4",
         list(LISTED),
         category,
         public_only,
         limit,
-        offset,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return [_problem(r) for r in rows]
 

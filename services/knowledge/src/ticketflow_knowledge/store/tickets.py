@@ -133,15 +133,25 @@ LISTED = (
 
 
 async def list_solutions(
-    *, conn: asyncpg.Connection, category: str | None, limit: int, offset: int
+    *,
+    conn: asyncpg.Connection,
+    category: str | None,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
 ) -> list[tuple[LearnedTicket, int]]:
-    """Tickets with a solution (live or not) and how often each was reused, newest mark first."""
+    """Tickets with a solution (live or not) and how often each was reused, newest mark first
+    then by id, after a (solution_marked_at, ticket_id) position."""
     rows = await conn.fetch(
-        LISTED + " WHERE t.solution IS NOT NULL AND ($1::text IS NULL OR t.category = $1)"
-        " ORDER BY t.solution_marked_at DESC, t.ticket_id LIMIT $2 OFFSET $3",
+        LISTED + " WHERE t.solution IS NOT NULL AND t.solution_comment_id IS NOT NULL"
+        " AND t.solution_marked_by IS NOT NULL AND t.solution_marked_at IS NOT NULL"
+        " AND ($1::text IS NULL OR t.category = $1)"
+        " AND ($3::timestamptz IS NULL OR t.solution_marked_at < $3"
+        " OR (t.solution_marked_at = $3 AND t.ticket_id > $4::uuid))"
+        " ORDER BY t.solution_marked_at DESC, t.ticket_id LIMIT $2",
         category,
         limit,
-        offset,
+        after[0] if after else None,
+        after[1] if after else None,
     )
     return [_with_reuse(r) for r in rows]
 
