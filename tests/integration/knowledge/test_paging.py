@@ -152,3 +152,14 @@ async def test_solutions_walk_newest_mark_first_and_ranked(
     newest = await foreign_cursor(api, "/solutions")
     await assert_refused(api, "/solutions", newest, q="printer")
     await assert_refused(api, "/known-errors", newest)
+
+
+async def test_a_hand_made_version_cursor_beyond_any_version_is_refused(
+    api: httpx.AsyncClient,
+) -> None:
+    article = await published(api, title="Printer jams")
+    path = f"/articles/{article['id']}/versions"
+    for version in (2**40, 0, True, "1"):  # beyond an int column, none, not a number
+        await assert_refused(
+            api, path, encode_cursor(f"knowledge.versions.{article['id']}", {"version": version})
+        )

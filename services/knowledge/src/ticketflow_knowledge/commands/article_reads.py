@@ -153,7 +153,7 @@ async def article_versions(
 ) -> Page[VersionView]:
     """Every saved version with its author, newest first."""
     kind = f"knowledge.versions.{article_id}"
-    before = read_cursor(cursor, kind=kind, parse=lambda p: int(p["version"]))
+    before = read_cursor(cursor, kind=kind, parse=lambda p: _version_number(p["version"]))
     record = await store.article_record(conn=conn, article_id=article_id)
     if record is None:
         raise not_found(f"article {article_id} not found")
