@@ -2,9 +2,9 @@
 
 Run: `uv run python -m bench.profile_services [--rate 50] [--seconds 30] [--top 25]`. Starts the
 system as `bench.end_to_end_latency` does, files tickets at the rate while `py-spy record` samples
-each service (only samples holding the GIL: the Python CPU, not time spent waiting), and prints per service the functions holding the most samples,
-inclusive and self. Raw collapsed stacks go to `.local/profiles/<service>.txt` for a flame graph
-(`speedscope`, `flamegraph.pl`).
+each service (only samples holding the GIL: the Python CPU, not time spent waiting), and prints
+per service the functions holding the most samples, inclusive and self. Raw collapsed stacks go
+to `.local/profiles/<service>.txt` for a flame graph (`speedscope`, `flamegraph.pl`).
 """
 
 import argparse
@@ -108,7 +108,8 @@ async def profile(*, rate: float, seconds: float, top: int, native: bool) -> Non
         total, rows = top_functions(out / f"{name}.txt", top)
         print(f"\n== {name}: {per_ticket:.2f} ms CPU per ticket, {total} busy samples")
         for frame, inclusive, own in rows:
-            print(f"  {100 * inclusive / max(1, total):5.1f}% {100 * own / max(1, total):5.1f}%  {frame}")
+            share, own_share = 100 * inclusive / max(1, total), 100 * own / max(1, total)
+            print(f"  {share:5.1f}% {own_share:5.1f}%  {frame}")
 
 
 if __name__ == "__main__":
@@ -116,6 +117,10 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--native", action="store_true", help="C extensions' frames too (pauses the process per sample)")
+    parser.add_argument(
+        "--native",
+        action="store_true",
+        help="C extensions' frames too (pauses the process per sample)",
+    )
     args = parser.parse_args()
     asyncio.run(profile(rate=args.rate, seconds=args.seconds, top=args.top, native=args.native))
