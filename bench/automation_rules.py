@@ -43,7 +43,6 @@ from ticketflow_automation.main import SPEC
 from ticketflow_automation.settings import AutomationSettings
 from ticketflow_automation.store.rule_set import enabled_rules
 from ticketflow_common.clock import system_clock
-from ticketflow_common.consumer import Handler, apply_once
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import (
@@ -56,6 +55,7 @@ from ticketflow_common.events import (
     TicketStatusChanged,
     TicketUpdated,
 )
+from ticketflow_common.inbox import Handler, apply_once
 from ticketflow_common.kafka import new_producer
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime

@@ -210,5 +210,65 @@ async def test_poison_messages_go_to_the_dlq_and_the_consumer_goes_on(
     assert await effects_of(schema.pool, failing.id) == 0
 
 
+async def transactions_of(pool: asyncpg.Pool, events: list[Envelope]) -> int:
+    """How many transactions recorded these events as processed (their rows' xmin)."""
+    async with pool.acquire() as conn:
+        count: int = await conn.fetchval(
+            "SELECT count(DISTINCT xmin::text) FROM processed_events WHERE event_id = ANY($1)",
+            [e.id for e in events],
+        )
+        return count
+
+
+async def test_events_arriving_together_are_applied_in_few_transactions(
+    schema: Schema,
+    producer: AIOKafkaProducer,
+    names: TopicNames,
+    kafka_bootstrap: str,
+    start_consumer: Callable[[str], asyncio.Task[None]],
+) -> None:
+    """A partition's fetched events share a transaction (and its WAL flush), not one each."""
+    key, events = str(uuid.uuid4()), [created(f"together {n}") for n in range(40)]
+    for event in events:
+        await send(producer, names, event.to_bytes(), key)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    start_consumer(group)
+    await eventually(
+        lambda: _committed_at_least(kafka_bootstrap, group, len(events)),
+        what="every event to be applied and committed",
+    )
+    assert [await effects_of(schema.pool, e.id) for e in events] == [1] * len(events)
+    assert await transactions_of(schema.pool, events) <= 4  # 40 events, batches of up to 50
+
+
+async def test_a_failing_event_undoes_its_batch_which_is_redone_one_event_at_a_time(
+    schema: Schema,
+    producer: AIOKafkaProducer,
+    names: TopicNames,
+    kafka_bootstrap: str,
+    start_consumer: Callable[[str], asyncio.Task[None]],
+) -> None:
+    """The batch's effects are rolled back with the failure, then every other event is applied
+    once, in order, and the failing one is dead-lettered after its own attempts."""
+    key = str(uuid.uuid4())
+    before, failing, after = created("before"), created(EXPLODE), created("after")
+    for event in (before, before, failing, after):  # `before` twice: one effect
+        await send(producer, names, event.to_bytes(), key)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    start_consumer(group)
+    await eventually(
+        lambda: _committed_at_least(kafka_bootstrap, group, 4),
+        what="the batch to be applied and committed",
+    )
+    assert [await effects_of(schema.pool, e.id) for e in (before, failing, after)] == [1, 0, 1]
+    letters = await read_records(
+        bootstrap=kafka_bootstrap,
+        topic=names.physical(dlq_topic(TICKETS, CONSUMER_SERVICE)),
+        count=1,
+    )
+    assert letters[0].value == failing.to_bytes()
+    assert dict(letters[0].headers)["dlq-attempts"] == b"3"
+
+
 async def _committed_at_least(bootstrap: str, group: str, count: int) -> bool:
     return await committed_total(bootstrap=bootstrap, group=group) >= count

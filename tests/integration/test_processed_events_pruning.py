@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 from tests.integration.conftest import Schema
 from tests.polling import eventually
-from ticketflow_common.consumer import prune_processed_events, run_processed_events_pruning
+from ticketflow_common.inbox import prune_processed_events, run_processed_events_pruning
 
 pytestmark = pytest.mark.integration
 

@@ -15,9 +15,9 @@ from aiokafka import AIOKafkaProducer
 
 from tests.support.clock import FakeClock
 from tests.support.schemas import fresh_schema
-from ticketflow_common.consumer import Handler, apply_once
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import EVENT_MODELS
+from ticketflow_common.inbox import Handler, apply_once
 from ticketflow_common.runtime import Runtime, SettingsT
 from ticketflow_common.service_main import ServiceSpec, build_app
 from ticketflow_common.topics import TopicNames

@@ -4,10 +4,10 @@ import asyncio
 import logging
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -15,11 +15,12 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 from opentelemetry import trace
 from pydantic import ValidationError
 
-from ticketflow_common.clock import Clock, system_clock
+from ticketflow_common.clock import system_clock
 from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.consumer_lag import LagGauge, run_lag_reading
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
+from ticketflow_common.inbox import Handler, ParsedEvent, apply_once, apply_together
 from ticketflow_common.kafka import new_consumer, start_when_reachable
 from ticketflow_common.messaging_spans import (
     PROCESS,
@@ -34,35 +35,13 @@ from ticketflow_common.metrics import (
     EVENT_HANDLE_SECONDS,
     EVENTS_CONSUMED,
     HANDLER_RETRIES,
-    PROCESSED_EVENTS_PRUNED,
 )
 from ticketflow_common.topics import TopicNames, dlq_topic
 from ticketflow_common.tracing import carrier_from_kafka, context_from_carrier
 from ticketflow_common.transient import TRANSIENT_ERRORS
-from ticketflow_common.work_loop import on_pool, run_work_loop
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
-
-Handler = Callable[[asyncpg.Connection, Envelope, Any], Awaitable[None]]
-
-
-async def apply_once(
-    *, pool: asyncpg.Pool, envelope: Envelope, payload: EventData, handler: Handler
-) -> str:
-    """Run `handler` and record the event as processed in one transaction: "duplicate" (and
-    no effect) when it was processed before, else "processed"."""
-    async with pool.acquire() as conn, conn.transaction():
-        first_time = await conn.fetchval(
-            "INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2)"
-            " ON CONFLICT (event_id) DO NOTHING RETURNING true",
-            envelope.id,
-            envelope.type,
-        )
-        if not first_time:
-            return "duplicate"
-        await handler(conn, envelope, payload)
-        return "processed"
 
 
 @dataclass(frozen=True)
@@ -117,6 +96,7 @@ class EventConsumer:
         handlers: Mapping[str, Handler],
         group_id: str | None = None,
         max_attempts: int = 3,
+        batch_size: int = 50,
         retry_base_seconds: float = 0.2,
         lag_interval_seconds: float = 10.0,
     ) -> None:
@@ -129,6 +109,7 @@ class EventConsumer:
         self.handlers = handlers
         self.group_id = group_id or names.physical(service)
         self.max_attempts = max_attempts
+        self.batch_size = batch_size
         self.retry_base_seconds = retry_base_seconds
         self.lag_interval_seconds = lag_interval_seconds
         self.lag = LagGauge(service=service, names=names)
@@ -190,11 +171,53 @@ class EventConsumer:
         the last commit (the inbox makes that harmless).
         """
         next_offset = None
-        for record in records:
-            if tp not in consumer.assignment() or not await self.process(record, stop):
+        for start in range(0, len(records), self.batch_size):
+            chunk = records[start : start + self.batch_size]
+            if tp not in consumer.assignment():
                 break
-            next_offset = record.offset + 1
+            if len(chunk) > 1 and await self._apply_chunk(chunk):
+                next_offset = chunk[-1].offset + 1
+                continue
+            for record in chunk:  # one at a time: retries and dead letters per event
+                if tp not in consumer.assignment() or not await self.process(record, stop):
+                    return next_offset
+                next_offset = record.offset + 1
         return next_offset
+
+    async def _apply_chunk(self, records: list[ConsumerRecord[bytes, bytes]]) -> bool:
+        """Apply records in one transaction (`batched_apply`); False, storing nothing, when one
+        does not parse or a handler fails: the caller then goes one at a time."""
+        parsed = []
+        ignored = []
+        for record in records:
+            try:
+                envelope = Envelope.from_bytes(record.value or b"")
+                handler, model = self.handlers.get(envelope.type), EVENT_MODELS.get(envelope.type)
+                if handler is None or model is None:
+                    ignored.append((record, envelope.type))
+                    continue
+                parsed.append(ParsedEvent(record, envelope, envelope.payload(model), handler))
+            except ValidationError:
+                return False  # dead-lettered on the one-at-a-time path
+        try:
+            applied = await apply_together(
+                pool=self.pool,
+                events=parsed,
+                span_for=lambda e: self._process_span(e.record, e.envelope),
+            )
+        except Exception as exc:
+            log.info("batch not applied, one event at a time", extra={"error": repr(exc)})
+            return False
+        for record, event_type in ignored:
+            topic = self.names.logical(record.topic)
+            EVENTS_CONSUMED.labels(self.service, topic, event_type, "ignored").inc()
+        for done in applied:
+            event_type = done.event.envelope.type
+            if done.outcome == "processed":
+                EVENT_HANDLE_SECONDS.labels(self.service, event_type).observe(done.seconds)
+            topic = self.names.logical(done.event.record.topic)
+            EVENTS_CONSUMED.labels(self.service, topic, event_type, done.outcome).inc()
+        return True
 
     async def _commit(
         self, consumer: AIOKafkaConsumer, applied: dict[TopicPartition, int | None]
@@ -232,11 +255,17 @@ class EventConsumer:
             await self.dead_letter(record, exc, attempts=1, event_type=envelope.type)
             return True
 
-        # The handler continues the sender's trace (the conventions let `process` be its child).
-        parent = context_from_carrier(carrier_from_kafka(record.headers))
-        with tracer.start_as_current_span(
+        with self._process_span(record, envelope):
+            return await self._apply_with_retries(record, envelope, payload, handler, stop)
+
+    def _process_span(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope
+    ) -> AbstractContextManager[trace.Span]:
+        """The handler's span continues the sender's trace (the conventions let `process` be
+        its child)."""
+        return tracer.start_as_current_span(
             span_name(PROCESS, record.topic),
-            context=parent,
+            context=context_from_carrier(carrier_from_kafka(record.headers)),
             kind=trace.SpanKind.CONSUMER,
             attributes=consumed_attributes(
                 topic=record.topic,
@@ -247,8 +276,7 @@ class EventConsumer:
                 event_type=envelope.type,
                 key=record.key,
             ),
-        ):
-            return await self._apply_with_retries(record, envelope, payload, handler, stop)
+        )
 
     async def _apply_with_retries(
         self,
@@ -330,50 +358,3 @@ class EventConsumer:
             "message dead-lettered",
             extra={"dlq_topic": target, "error_type": letter.error_type, "offset": record.offset},
         )
-
-
-async def prune_processed_events(
-    *, conn: asyncpg.Connection, now: datetime, older_than: timedelta, limit: int
-) -> int:
-    """Forget up to `limit` processed-event records older than the horizon, oldest first.
-
-    Only safe beyond the longest an event can come again (Kafka's retention, DLQ replays);
-    replicas pruning together skip each other's rows instead of waiting on them.
-    """
-    status: str = await conn.execute(
-        "DELETE FROM processed_events WHERE event_id IN ("
-        " SELECT event_id FROM processed_events WHERE processed_at < $1"
-        " ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
-        now - older_than,
-        limit,
-    )
-    return int(status.rsplit(" ", 1)[-1])
-
-
-async def run_processed_events_pruning(
-    *,
-    service: str,
-    pool: asyncpg.Pool,
-    clock: Clock,
-    stop: asyncio.Event,
-    retention: timedelta,
-    batch_size: int,
-    interval_seconds: float,
-) -> None:
-    """Keep `processed_events` bounded: batch after batch while old rows remain, then idle."""
-
-    async def prune_batch(conn: asyncpg.Connection, now: datetime) -> int:
-        pruned = await prune_processed_events(
-            conn=conn, now=now, older_than=retention, limit=batch_size
-        )
-        PROCESSED_EVENTS_PRUNED.labels(service).inc(pruned)
-        return pruned
-
-    await run_work_loop(
-        name="processed events pruning",
-        work=on_pool(pool, clock, prune_batch),
-        batch_size=batch_size,
-        max_idle_seconds=interval_seconds,
-        stop=stop,
-        clock=clock,
-    )

@@ -7,8 +7,8 @@ from typing import Any, Protocol
 import asyncpg
 
 from ticketflow_common.clock import Clock
-from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope, EventData
+from ticketflow_common.inbox import Handler
 
 
 class EventCommand(Protocol):

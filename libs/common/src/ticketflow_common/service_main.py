@@ -15,10 +15,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.security.http import HTTPBase
 
 from ticketflow_common.clock import Clock, system_clock
-from ticketflow_common.consumer import EventConsumer, Handler, run_processed_events_pruning
+from ticketflow_common.consumer import EventConsumer
 from ticketflow_common.db import create_pool
 from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.events import EVENT_MODELS
+from ticketflow_common.inbox import Handler, run_processed_events_pruning
 from ticketflow_common.kafka import new_producer, start_when_reachable
 from ticketflow_common.logs import setup_logging
 from ticketflow_common.middleware import Authenticator
@@ -137,6 +138,7 @@ async def serve(
                 names=names,
                 handlers=handlers,
                 max_attempts=settings.consumer_max_attempts,
+                batch_size=settings.consumer_batch_size,
                 lag_interval_seconds=settings.consumer_lag_interval_seconds,
             )
         )

@@ -64,6 +64,13 @@ class ServiceSettings(OidcSettings, BaseSettings):
     log_level: str = "INFO"
     db_pool_max_size: int = Field(default=20, ge=2, le=200)
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+    consumer_batch_size: int = Field(
+        default=50,
+        ge=1,
+        le=500,
+        description="Events of one partition applied in one transaction when they arrive together"
+        " (1: a transaction per event); a failing batch is redone an event at a time.",
+    )
     readiness_needs_kafka: bool = Field(
         default=False,
         description="Readiness also needs Kafka and a joined consumer group (a consumer-only"

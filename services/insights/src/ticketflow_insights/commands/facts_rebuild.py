@@ -14,9 +14,9 @@ from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 
 from ticketflow_common.clock import system_clock
-from ticketflow_common.consumer import Handler, apply_once
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.event_table import EventTable, handlers_for
+from ticketflow_common.inbox import Handler, apply_once
 from ticketflow_common.topics import TopicNames
 from ticketflow_common.transient import TRANSIENT_ERRORS
 from ticketflow_insights.commands.facts_replay import TopicReplay

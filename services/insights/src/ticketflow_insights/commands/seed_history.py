@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from ticketflow_common.consumer import Handler
 from ticketflow_common.envelope import Envelope, data_schema_url
 from ticketflow_common.event_table import EventTable, handlers_for
 from ticketflow_common.events import TicketCreated
+from ticketflow_common.inbox import Handler
 from ticketflow_common.topics import event_source
 from ticketflow_insights.commands.facts_tickets import deferred_facts, flush_deferred
 from ticketflow_insights.domain.synthetic_history import (
