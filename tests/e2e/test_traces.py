@@ -79,10 +79,16 @@ async def test_one_trace_from_request_to_webhook(
     }
 
     async def complete_trace() -> list[ReceivedSpan]:
+        """The wanted spans, and every parent of a span received: a span is exported when it
+        ends, so a delivery's queries arrive before the delivery span holding them."""
         found = spans.trace(trace_id)
-        return found if wanted <= {(s.service, s.name) for s in found} else []
+        ids = {s.span_id for s in found} | {client_span}
+        whole = all(s.parent_span_id in ids for s in found)
+        return found if whole and wanted <= {(s.service, s.name) for s in found} else []
 
-    trace = await eventually(complete_trace, what="spans of all four services", within=30)
+    trace = await eventually(
+        complete_trace, what="spans of all four services, each with its parent", within=30
+    )
     by_id = {s.span_id: s for s in trace}
     orphans = [s for s in trace if s.parent_span_id not in by_id]
     assert [(s.service, s.name, s.parent_span_id) for s in orphans] == [

@@ -98,9 +98,10 @@ async def test_migrations_may_run_long_and_wait_for_another_replicas_lock(
 
             async def waited_past_the_lock_timeout() -> bool:
                 waiting: bool = await other_replica.fetchval(
-                    "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    " AND query LIKE '%pg_advisory_xact_lock%' AND pid <> pg_backend_pid()"
-                    " AND clock_timestamp() - query_start > interval '0.6 seconds')"
+                    "SELECT EXISTS (SELECT FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                    " WHERE l.locktype = 'advisory' AND NOT l.granted"
+                    " AND a.pid <> pg_backend_pid()"
+                    " AND clock_timestamp() - a.query_start > interval '0.6 seconds')"
                 )
                 return waiting or migrating.done()
 

@@ -10,8 +10,8 @@ from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import SlaBreached, TeamChanged, TicketAssigned, TicketUnassigned
 from ticketflow_intake.domain.tickets import Owner
 from ticketflow_intake.store.teams import apply_team
-from ticketflow_intake.store.tickets import clear_owner, mark_sla_breached, set_owner, ticket_exists
-from ticketflow_intake.store.timeline import record
+from ticketflow_intake.store.tickets import clear_owner, mark_sla_breached, set_owner
+from ticketflow_intake.store.timeline import record_if_ticket
 
 
 async def _on_timeline(conn: asyncpg.Connection, envelope: Envelope) -> bool:
@@ -20,10 +20,7 @@ async def _on_timeline(conn: asyncpg.Connection, envelope: Envelope) -> bool:
         ticket_id = UUID(envelope.subject)
     except ValueError:
         return False
-    if not await ticket_exists(conn=conn, ticket_id=ticket_id):
-        return False
-    await record(conn=conn, ticket_id=ticket_id, event=envelope)
-    return True
+    return await record_if_ticket(conn=conn, ticket_id=ticket_id, event=envelope)
 
 
 async def record_on_timeline(

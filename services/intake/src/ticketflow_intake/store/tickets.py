@@ -224,11 +224,6 @@ async def mark_sla_breached(*, conn: asyncpg.Connection, ticket_id: UUID) -> Non
     await conn.execute("UPDATE tickets SET sla_breached = true WHERE id = $1", ticket_id)
 
 
-async def ticket_exists(*, conn: asyncpg.Connection, ticket_id: UUID) -> bool:
-    found: bool = await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = $1)", ticket_id
-    )
-    return found
 
 
 async def backlog_counts(*, conn: asyncpg.Connection) -> list[tuple[str, str, str, int]]:

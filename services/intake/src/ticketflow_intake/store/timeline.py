@@ -35,6 +35,24 @@ async def record(
     return bool(added)
 
 
+async def record_if_ticket(*, conn: asyncpg.Connection, ticket_id: UUID, event: Envelope) -> bool:
+    """Add the event to the ticket's timeline if the ticket is ours, in one round trip: whether
+    it is (an entry already there is not added twice)."""
+    found: bool = await conn.fetchval(
+        "WITH ticket AS (SELECT id FROM tickets WHERE id = $1),"
+        " added AS (INSERT INTO timeline (ticket_id, event_id, event_type, source, occurred_at,"
+        " data) SELECT id, $2, $3, $4, $5, $6 FROM ticket ON CONFLICT (event_id) DO NOTHING)"
+        " SELECT EXISTS (SELECT 1 FROM ticket)",
+        ticket_id,
+        event.id,
+        event.type,
+        event.source,
+        event.time,
+        event.data,
+    )
+    return found
+
+
 async def set_outcomes(
     *, conn: asyncpg.Connection, event_id: UUID, outcomes: Sequence[ActionOutcome]
 ) -> None:

@@ -41,6 +41,7 @@ from ticketflow_sla.domain.clock_lifecycle import (
     Stop,
     Trigger,
 )
+from ticketflow_sla.domain.policies import Policy
 from ticketflow_sla.domain.sla_clocks import (
     ClockTarget,
     SlaClock,
@@ -50,7 +51,7 @@ from ticketflow_sla.domain.sla_clocks import (
     sla_facts,
     stopped,
 )
-from ticketflow_sla.domain.timers import plan_timers
+from ticketflow_sla.domain.timers import TimerKey, plan_timers
 from ticketflow_sla.store.policies import get_policy
 from ticketflow_sla.store.sla_clocks import insert_clock, record_pause, record_resume, save_clock
 from ticketflow_sla.store.timers import cancel_timers, fired_keys, schedule_timers
@@ -64,12 +65,25 @@ async def replan(
         await cancel_timers(conn=conn, clock_id=sla_clock.id)
         return
     policy = await get_policy(conn=conn, name=sla_clock.policy)
+    fired = await fired_keys(conn=conn, clock_id=sla_clock.id)
+    await _schedule(conn, sla_clock, calendar, policy, fired=fired, now=now)
+
+
+async def _schedule(
+    conn: asyncpg.Connection,
+    sla_clock: SlaClock,
+    calendar: WorkingCalendar,
+    policy: Policy | None,
+    *,
+    fired: set[TimerKey],
+    now: datetime,
+) -> None:
     timers = plan_timers(
         sla_clock,
         calendar,
         warnings=policy.warnings if policy else [],
         escalation=await escalation_of(conn=conn, policy=policy),
-        fired=await fired_keys(conn=conn, clock_id=sla_clock.id),
+        fired=fired,
     )
     await schedule_timers(conn=conn, clock_id=sla_clock.id, timers=timers, now=now)
 
@@ -122,7 +136,8 @@ async def start_clock(
     if policy.clock_rules.pauses(ticket.status):
         pause = Pause(sla_clock, ticket.status)
         return await pause_clock(conn=conn, step=pause, trigger=trigger, now=now)
-    await replan(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
+    # A clock just made has no timers yet, fired or pending, and its policy is the trigger's.
+    await _schedule(conn, sla_clock, calendar, policy, fired=set(), now=now)
     return sla_clock
 
 

@@ -19,12 +19,14 @@ def timers_channel(schema: str) -> str:
 async def schedule_timers(
     *, conn: asyncpg.Connection, clock_id: UUID, timers: Sequence[PlannedTimer], now: datetime
 ) -> None:
-    """Replace the clock's pending timers with `timers`; wake the replicas if one is near."""
-    await conn.execute("DELETE FROM timers WHERE clock_id = $1 AND fired_at IS NULL", clock_id)
+    """Replace the clock's pending timers with `timers` in one statement; wake the replicas if
+    one is near."""
     if not timers:
+        await cancel_timers(conn=conn, clock_id=clock_id)
         return
     await conn.execute(
-        "INSERT INTO timers (clock_id, kind, threshold, level, repeat, due_at)"
+        "WITH pending AS (DELETE FROM timers WHERE clock_id = $1 AND fired_at IS NULL)"
+        " INSERT INTO timers (clock_id, kind, threshold, level, repeat, due_at)"
         " SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[],"
         " $6::timestamptz[])",
         clock_id,
