@@ -30,7 +30,7 @@ def ticket(n: int) -> dict[str, Any]:
     return {
         "subject": f"Benchmark ticket {n}",
         "description": "The VPN drops every ten minutes since the update.",
-        "requester": {"id": f"u-{n % 500}", "email": "bench@example.com"},
+        "requester": {"id": f"u-{n % 500}", "email": f"u-{n % 500}@example.com"},
         "priority": "normal",
         "required_skills": ["network"],
         "tags": ["bench"],
@@ -50,6 +50,7 @@ async def measure(
         "p50_ms": row.get("p50_ms"),
         "p99_ms": row.get("p99_ms"),
         "errors": row["errors"],
+        "statuses": row["statuses"],
         "server_rss_mib": round((memory_kib(pid) or (0, 0))[0] / 1024, 1),
     }
 

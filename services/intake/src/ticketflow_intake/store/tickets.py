@@ -224,8 +224,6 @@ async def mark_sla_breached(*, conn: asyncpg.Connection, ticket_id: UUID) -> Non
     await conn.execute("UPDATE tickets SET sla_breached = true WHERE id = $1", ticket_id)
 
 
-
-
 async def backlog_counts(*, conn: asyncpg.Connection) -> list[tuple[str, str, str, int]]:
     """(status, team or 'none', priority, count) of the tickets not closed."""
     rows = await conn.fetch(

@@ -84,19 +84,23 @@ async def reconcile(
     if after.status not in ACTIVE:  # pending approval: nobody works on it yet
         await dequeue(conn=conn, ticket_id=after.ticket_id)
         return
-    owner = await get_assignment(conn=conn, ticket_id=after.ticket_id)
-    if owner is not None:
-        if before is not None and after.team and before.team != after.team:
-            agent = await get_routable(conn=conn, agent_id=owner.agent_id)
-            if agent is None or after.team not in agent.teams:
-                await hand_on(conn=conn, ticket=after, now=now, policy=policy, reason="transferred")
-        return
-    if await is_queued(conn=conn, ticket_id=after.ticket_id):
-        if before is not None and routing_facts_changed(before, after):
-            await dequeue(conn=conn, ticket_id=after.ticket_id)
-        else:
-            await update_queued(conn=conn, ticket=after)
+    # A ticket seen for the first time has no owner and no place in the queue: routing assigns
+    # and queues only the tickets it knows, and never forgets one.
+    if before is not None:
+        owner = await get_assignment(conn=conn, ticket_id=after.ticket_id)
+        if owner is not None:
+            if after.team and before.team != after.team:
+                agent = await get_routable(conn=conn, agent_id=owner.agent_id)
+                if agent is None or after.team not in agent.teams:
+                    await hand_on(
+                        conn=conn, ticket=after, now=now, policy=policy, reason="transferred"
+                    )
             return
+        if await is_queued(conn=conn, ticket_id=after.ticket_id):
+            if not routing_facts_changed(before, after):
+                await update_queued(conn=conn, ticket=after)
+                return
+            await dequeue(conn=conn, ticket_id=after.ticket_id)
     was_done = before is not None and before.status in DONE
     if (reopened or was_done) and after.last_agent_id is not None:
         request = AssignmentRequest.back_to_last_owner(after.last_agent_id)
