@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
+from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -88,6 +89,36 @@ async def read_assignments(system: System, seen: dict[str, float], stop: asyncio
         await consumer.stop()
 
 
+async def events_processed(system: System) -> dict[str, float]:
+    """Per service, the events its consumer has applied so far (its own `/metrics`)."""
+    counts: dict[str, float] = {}
+    async with httpx.AsyncClient(timeout=10) as http:
+        for name in system.services:
+            text = (await http.get(f"{system.url(name)}/metrics")).text
+            counts[name] = sum(
+                sample.value
+                for family in text_string_to_metric_families(text)
+                for sample in family.samples
+                if sample.name == "ticketflow_events_consumed_total"
+                and sample.labels.get("outcome") == "processed"
+            )
+    return counts
+
+
+def per_event(
+    services: dict[str, dict[str, float]], before: dict[str, float], after: dict[str, float]
+) -> dict[str, dict[str, float]]:
+    """Each service's events applied and CPU milliseconds per event over one rate."""
+    rows = {}
+    for name, stats in services.items():
+        events = after.get(name, 0.0) - before.get(name, 0.0)
+        rows[name] = {
+            "events": events,
+            "cpu_ms_per_event": round(1000 * stats["cpu_s"] / events, 3) if events else 0.0,
+        }
+    return rows
+
+
 async def configure(system: System, receiver_url: str) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
         for n in range(10):
@@ -109,6 +140,7 @@ async def one_rate(
     system: System, arrivals: Arrivals, rate: float, seconds: float
 ) -> dict[str, Any]:
     before = set(arrivals.sent)
+    applied_before = await events_processed(system)
     pids = [(name, p.process.pid) for name, p in system.services.items() if p.process]
     async with watching(pids) as watch:
         filed = await run_open_loop(
@@ -130,17 +162,26 @@ async def one_rate(
 
         with contextlib.suppress(AssertionError):
             await eventually(all_delivered, what="every assignment delivered", within=120)
+    services = watch.by_name()
     return {
         "offered_per_s": rate,
         "tickets": len(tickets),
         "post": filed.row(),
         **arrivals.latencies(tickets),
         "missing_at_webhook": len(tickets - arrivals.at_webhook.keys()),
-        "services": watch.by_name(),
+        "services": services,
+        "events": per_event(services, applied_before, await events_processed(system)),
     }
 
 
-async def run(*, infra: Infra, rates: list[float], seconds: float) -> list[dict[str, Any]]:
+async def run(
+    *,
+    infra: Infra,
+    rates: list[float],
+    seconds: float,
+    partitions: int = 12,
+    warmup_seconds: float = 5.0,
+) -> list[dict[str, Any]]:
     """Every rate against one running system; rows of latencies and per-service CPU/memory."""
     logs = ROOT / ".local" / "bench-e2e"
     logs.mkdir(parents=True, exist_ok=True)
@@ -152,7 +193,7 @@ async def run(*, infra: Infra, rates: list[float], seconds: float) -> list[dict[
             database_url=database_url,
             kafka_bootstrap=infra.kafka_bootstrap_servers,
             logs=logs,
-            partitions=12,
+            partitions=partitions,
             extra_env={f"{s}_LOG_LEVEL": "WARNING" for s in ("INTAKE", "ROUTING", "SLA", "NOTIFY")},
         ) as system,
         serving(arrivals.app(), port),
@@ -161,25 +202,56 @@ async def run(*, infra: Infra, rates: list[float], seconds: float) -> list[dict[
         stop = asyncio.Event()
         reader = asyncio.create_task(read_assignments(system, arrivals.on_bus, stop))
         try:
+            if warmup_seconds:  # pools' connections opened, statements prepared: not measured
+                warm = await one_rate(system, arrivals, min(rates), warmup_seconds)
+                print(f"  warm-up at {min(rates):g}/s, not counted: to bus {warm['to_bus']}")
             for rate in rates:
                 rows.append(await one_rate(system, arrivals, rate, seconds))
-                bus, hook = rows[-1]["to_bus"], rows[-1]["to_webhook"]
-                print(
-                    f"  {rate:>5g}/s: {rows[-1]['tickets']} tickets; POST->bus p50"
-                    f" {bus.get('p50_ms')} p99 {bus.get('p99_ms')} ms; POST->webhook p50"
-                    f" {hook.get('p50_ms')} p99 {hook.get('p99_ms')} ms",
-                    flush=True,
-                )
+                print_row(rows[-1])
         finally:
             stop.set()
             await reader
     return rows
 
 
+def print_row(row: dict[str, Any]) -> None:
+    """Latencies, then per service CPU per ticket, events per ticket, CPU per event, RSS."""
+    bus, hook, tickets = row["to_bus"], row["to_webhook"], max(1, row["tickets"])
+    print(
+        f"  {row['offered_per_s']:>5g}/s: {row['tickets']} tickets; POST->bus p50"
+        f" {bus.get('p50_ms')} p99 {bus.get('p99_ms')} ms; POST->webhook p50"
+        f" {hook.get('p50_ms')} p99 {hook.get('p99_ms')} ms",
+        flush=True,
+    )
+    total = 0.0
+    for name, stats in row["services"].items():
+        events = row["events"].get(name, {})
+        per_ticket = 1000 * stats["cpu_s"] / tickets
+        total += per_ticket
+        events_per_ticket = events.get("events", 0) / tickets
+        print(
+            f"      {name:<9} {per_ticket:6.2f} ms CPU/ticket, {events_per_ticket:4.2f}"
+            f" events/ticket, {events.get('cpu_ms_per_event', 0):6.2f} ms/event,"
+            f" peak RSS {stats['peak_rss_mib']} MiB",
+            flush=True,
+        )
+    print(f"      all       {total:6.2f} ms CPU/ticket", flush=True)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rates", type=float, nargs="+", default=RATES)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--partitions", type=int, default=12)
+    parser.add_argument("--warmup-seconds", type=float, default=5.0)
     args = parser.parse_args()
-    rows = asyncio.run(run(infra=bench_infra(), rates=args.rates, seconds=args.seconds))
+    rows = asyncio.run(
+        run(
+            infra=bench_infra(),
+            rates=args.rates,
+            seconds=args.seconds,
+            partitions=args.partitions,
+            warmup_seconds=args.warmup_seconds,
+        )
+    )
     print(json.dumps(rows, indent=2))
