@@ -131,3 +131,46 @@ def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -
     if before is None or after is None or after[1] == before[1]:
         return None
     return (after[0] - before[0]) / (after[1] - before[1])
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of a process, its reaped children and its live children: a Postgres
+    postmaster's backends come and go, and those that ended count in its `cutime`."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    total = sum(int(f) for f in fields[11:15]) / TICKS  # utime, stime, cutime, cstime
+    for child in Path("/proc").iterdir():
+        if not child.name.isdigit():
+            continue
+        try:
+            stat = (child / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[1]) == pid:
+            total += (int(stat[11]) + int(stat[12])) / TICKS
+    return total
+
+
+def listening_pid(port: int) -> int | None:
+    """The pid of the process with a listening TCP socket on 127.0.0.1:`port` (a server this
+    machine runs: the local Postgres or Kafka)."""
+    wanted = f"0100007F:{port:04X}"
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                parts = line.split()
+                mine = table.endswith("6") or parts[1] == wanted
+                if mine and parts[1].endswith(f":{port:04X}") and parts[3] == "0A":
+                    inodes.add(parts[9])
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (proc / "fd").iterdir():
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return int(proc.name)
+    return None
