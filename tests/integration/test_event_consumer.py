@@ -241,6 +241,36 @@ async def test_events_arriving_together_are_applied_in_few_transactions(
     assert await transactions_of(schema.pool, events) <= 4  # 40 events, batches of up to 50
 
 
+async def test_a_fetch_over_several_partitions_is_applied_in_one_transaction(
+    schema: Schema,
+    producer: AIOKafkaProducer,
+    names: TopicNames,
+    kafka_bootstrap: str,
+    start_consumer: Callable[[str], asyncio.Task[None]],
+) -> None:
+    """Events of many tickets (all three partitions) fetched together share one commit; each
+    ticket's own events still apply in order."""
+    async with schema.pool.acquire() as conn:
+        await conn.execute("ALTER TABLE effects ADD COLUMN applied bigserial")
+    keys = [f"ticket-{k}" for k in range(12)]
+    events = [(key, created(f"{key} {n}")) for n in range(3) for key in keys]
+    for key, event in events:
+        await send(producer, names, event.to_bytes(), key)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    start_consumer(group)
+    await eventually(
+        lambda: _committed_at_least(kafka_bootstrap, group, len(events)),
+        what="every event to be applied and committed",
+    )
+    assert await transactions_of(schema.pool, [e for _, e in events]) <= 2
+    async with schema.pool.acquire() as conn:
+        subjects = [
+            r["subject"] for r in await conn.fetch("SELECT subject FROM effects ORDER BY applied")
+        ]
+    for key in keys:
+        assert [int(s.split()[1]) for s in subjects if s.split()[0] == key] == [0, 1, 2]
+
+
 async def test_a_failing_event_undoes_its_batch_which_is_redone_one_event_at_a_time(
     schema: Schema,
     producer: AIOKafkaProducer,

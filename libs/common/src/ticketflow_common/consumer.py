@@ -145,6 +145,8 @@ class EventConsumer:
                     self.ready.set()
                 if not batches:
                     continue
+                if await self._apply_fetch_together(batches, consumer):
+                    continue
                 async with asyncio.TaskGroup() as group:
                     applying = {
                         tp: group.create_task(self._apply_partition(tp, records, consumer, stop))
@@ -156,6 +158,24 @@ class EventConsumer:
             await asyncio.gather(lag_reading, return_exceptions=True)
             self.lag.keep_only(())
             await consumer.stop()
+
+    async def _apply_fetch_together(
+        self,
+        batches: Mapping[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+        consumer: AIOKafkaConsumer,
+    ) -> bool:
+        """A fetch of a few events over several partitions applied in one transaction, each
+        partition's in order, and committed; False (nothing stored) leaves it to the partitions
+        one by one. Across partitions nothing is ordered, so any order of them is as good."""
+        records = [r for tp in sorted(batches) for r in batches[tp]]
+        if len(batches) < 2 or len(records) > self.batch_size:
+            return False
+        if not all(tp in consumer.assignment() for tp in batches) or not await self._apply_chunk(
+            records
+        ):
+            return False
+        await self._commit(consumer, {tp: rs[-1].offset + 1 for tp, rs in batches.items()})
+        return True
 
     async def _apply_partition(
         self,
