@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -193,19 +194,15 @@ async def one_rate(
     }
 
 
-async def run(
-    *,
-    infra: Infra,
-    rates: list[float],
-    seconds: float,
-    partitions: int = 12,
-    warmup_seconds: float = 5.0,
-) -> list[dict[str, Any]]:
-    """Every rate against one running system; rows of latencies and per-service CPU/memory."""
+@contextlib.asynccontextmanager
+async def measured_system(
+    infra: Infra, arrivals: Arrivals, *, partitions: int = 12
+) -> AsyncIterator[System]:
+    """The four services on a fresh database, configured, with the webhook receiver serving
+    `arrivals`: what every end-to-end measurement runs against."""
     logs = ROOT / ".local" / "bench-e2e"
     logs.mkdir(parents=True, exist_ok=True)
-    arrivals, port = Arrivals(), free_port()
-    rows = []
+    port = free_port()
     async with (
         fresh_database(infra) as database_url,
         running_system(
@@ -218,6 +215,21 @@ async def run(
         serving(arrivals.app(), port),
     ):
         await configure(system, f"http://127.0.0.1:{port}/hooks")
+        yield system
+
+
+async def run(
+    *,
+    infra: Infra,
+    rates: list[float],
+    seconds: float,
+    partitions: int = 12,
+    warmup_seconds: float = 5.0,
+) -> list[dict[str, Any]]:
+    """Every rate against one running system; rows of latencies and per-service CPU/memory."""
+    arrivals = Arrivals()
+    rows = []
+    async with measured_system(infra, arrivals, partitions=partitions) as system:
         stop = asyncio.Event()
         reader = asyncio.create_task(read_assignments(system, arrivals.on_bus, stop))
         try:

@@ -15,11 +15,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench.end_to_end_latency import ROOT, Arrivals, configure, one_rate
+from bench.end_to_end_latency import ROOT, Arrivals, measured_system, one_rate
 from bench.infra import bench_infra
-from tests.conftest import fresh_database
-from tests.processes import free_port
-from tests.running_system import running_system, serving
 
 PROFILED = ("intake", "routing", "sla", "notify")
 
@@ -69,20 +66,8 @@ async def profile(*, rate: float, seconds: float, top: int, native: bool) -> Non
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.txt"):
         stale.unlink()
-    infra = bench_infra()
-    arrivals, port = Arrivals(), free_port()
-    async with (
-        fresh_database(infra) as database_url,
-        running_system(
-            database_url=database_url,
-            kafka_bootstrap=infra.kafka_bootstrap_servers,
-            logs=ROOT / ".local" / "bench-e2e",
-            partitions=12,
-            extra_env={f"{s.upper()}_LOG_LEVEL": "WARNING" for s in PROFILED},
-        ) as system,
-        serving(arrivals.app(), port),
-    ):
-        await configure(system, f"http://127.0.0.1:{port}/hooks")
+    arrivals = Arrivals()
+    async with measured_system(bench_infra(), arrivals) as system:
         await one_rate(system, arrivals, min(rate, 10), 3)  # warm up: connections, caches
         spies = []
         for name in PROFILED:

@@ -205,20 +205,20 @@ class EventConsumer:
         return next_offset
 
     async def _apply_chunk(self, records: list[ConsumerRecord[bytes, bytes]]) -> bool:
-        """Apply records in one transaction (`batched_apply`); False, storing nothing, when one
-        does not parse or a handler fails: the caller then goes one at a time."""
+        """Apply records in one transaction (`inbox.apply_together`); False, storing nothing,
+        when one does not parse or a handler fails: the caller then goes one at a time."""
         parsed = []
         ignored = []
         for record in records:
             try:
                 envelope = Envelope.from_bytes(record.value or b"")
-                handler, model = self.handlers.get(envelope.type), EVENT_MODELS.get(envelope.type)
-                if handler is None or model is None:
-                    ignored.append((record, envelope.type))
-                    continue
-                parsed.append(ParsedEvent(record, envelope, envelope.payload(model), handler))
+                event = self._typed(record, envelope)
             except ValidationError:
                 return False  # dead-lettered on the one-at-a-time path
+            if event is None:
+                ignored.append((record, envelope.type))
+            else:
+                parsed.append(event)
         try:
             applied = await apply_together(
                 pool=self.pool,
@@ -264,19 +264,29 @@ class EventConsumer:
         except ValidationError as exc:
             await self.dead_letter(record, exc, attempts=1)
             return True
-        handler = self.handlers.get(envelope.type)
-        model = EVENT_MODELS.get(envelope.type)
-        if handler is None or model is None:
-            EVENTS_CONSUMED.labels(self.service, topic, envelope.type, "ignored").inc()
-            return True
         try:
-            payload: EventData = envelope.payload(model)
+            event = self._typed(record, envelope)
         except ValidationError as exc:
             await self.dead_letter(record, exc, attempts=1, event_type=envelope.type)
             return True
+        if event is None:
+            EVENTS_CONSUMED.labels(self.service, topic, envelope.type, "ignored").inc()
+            return True
 
         with self._process_span(record, envelope):
-            return await self._apply_with_retries(record, envelope, payload, handler, stop)
+            return await self._apply_with_retries(
+                record, envelope, event.payload, event.handler, stop
+            )
+
+    def _typed(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope
+    ) -> ParsedEvent | None:
+        """The record with its typed payload and handler; None when this service handles no
+        such type. Raises ValidationError for a payload its model refuses."""
+        handler, model = self.handlers.get(envelope.type), EVENT_MODELS.get(envelope.type)
+        if handler is None or model is None:
+            return None
+        return ParsedEvent(record, envelope, envelope.payload(model), handler)
 
     def _process_span(
         self, record: ConsumerRecord[bytes, bytes], envelope: Envelope
