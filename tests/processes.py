@@ -27,6 +27,8 @@ class ServiceProcess:
     env: dict[str, str]
     port: int
     log_path: Path
+    cpus: str | None = None
+    """Run pinned to these cores (`taskset -c`'s list, "0" or "0,1"); None: anywhere."""
     process: asyncio.subprocess.Process | None = field(default=None, init=False)
 
     @property
@@ -40,7 +42,9 @@ class ServiceProcess:
 
     async def start(self) -> None:
         log = self.log_path.open("ab")
+        pinned = ["taskset", "-c", self.cpus] if self.cpus is not None else []
         self.process = await asyncio.create_subprocess_exec(
+            *pinned,
             sys.executable,
             "-m",
             self.module,
