@@ -48,7 +48,8 @@ WRK_TICKET = {
     "required_skills": ["network"],
     "tags": ["bench"],
 }
-"""`ticket(n)` for wrk: `{n}` unique per request, `{m}` one of 500 requesters."""
+"""`ticket(n)` for wrk: `{n}` unique per request, `{m}` one of 100 requesters (all linked
+during the warm-up, as most tickets come from requesters known already)."""
 WARMUP_SECONDS = 2.0
 
 

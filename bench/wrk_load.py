@@ -1,6 +1,6 @@
 """Closed-loop HTTP load from wrk (a C load generator): the server, not the generator, binds.
 
-Each request POSTs a JSON body whose `{n}` (unique) and `{m}` (one of 500) are filled per
+Each request POSTs a JSON body whose `{n}` (unique) and `{m}` (one of 100) are filled per
 request, with an
 `Idempotency-Key` unique over the run (thread and counter), so no answer is a replay.
 Debian's `wrk` package provides the binary.
@@ -30,7 +30,7 @@ function request()
   counter = counter + 1
   local n = tid * 100000000 + counter
   wrk.headers["Idempotency-Key"] = run .. "-" .. n
-  local body = string.gsub(string.gsub(template, "{n}", n), "{m}", counter % 500)
+  local body = string.gsub(string.gsub(template, "{n}", n), "{m}", counter % 100)
   return wrk.format("POST", path, nil, body)
 end
 function done(summary, latency, requests)

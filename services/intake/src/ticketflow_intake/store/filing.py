@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from ticketflow_common.envelope import Envelope
-from ticketflow_common.text_analysis import ANALYSIS_VERSION, index_terms
+from ticketflow_common.text_analysis import ANALYSIS_VERSION, index_terms, load_dictionary_for
 from ticketflow_intake.domain.priority import PRIORITY_RANK
 from ticketflow_intake.domain.tickets import NewTicket, Ticket
 from ticketflow_intake.store.tickets import PUBLIC_TERMS, PUBLIC_TEXT
@@ -73,6 +73,7 @@ async def file_ticket_row(
     """Insert `ticket` (built from `new`, no row read back), its outbox event and timeline
     entry, and the claimed key with `ticket` as its stored response; False when the key was
     already used (nothing written)."""
+    await load_dictionary_for(ticket.subject, ticket.description)
     values: list[Any] = [
         ticket.id,
         ticket.subject,
