@@ -209,42 +209,45 @@ def new_ticket(
     *, new: NewTicket, category: Category | None, ticket_id: UUID, now: datetime
 ) -> Ticket:
     """The ticket as `insert_ticket` would read it back: `new` with the catalogue's defaults,
-    the columns' defaults, and `now` as Postgres returns it (UTC)."""
+    the columns' defaults, and `now` as Postgres returns it (UTC). Built, not validated: every
+    value comes from the validated request, the catalogue or a constant."""
     at = now.astimezone(UTC)
-    return Ticket.model_validate(
-        {
-            "id": ticket_id,
-            "subject": new.subject,
-            "description": new.description,
-            "requester": Requester.model_validate(new.requester.model_dump(mode="json")),
-            "channel": new.channel,
-            "category": new.category,
-            "priority": choose_priority(new, category),
-            "impact": new.impact,
-            "urgency": new.urgency,
-            "tags": new.tags,
-            "custom_fields": new.custom_fields,
-            "amount": new.amount,
-            "language": new.language,
-            "watchers": new.watchers,
-            "external_ref": new.external_ref,
-            "required_skills": (
-                new.required_skills
-                if new.required_skills is not None
-                else (category.required_skills if category else [])
-            ),
-            "team": category.team if category else None,
-            "status": "new",
-            "allowed_transitions": allowed_next("new"),
-            "owner": None,
-            "escalation_level": 0,
-            "first_response_at": None,
-            "resolved_at": None,
-            "closed_at": None,
-            "reopen_count": 0,
-            "sla_breached": False,
-            "version": 1,
-            "created_at": at,
-            "updated_at": at,
-        }
+    requester = new.requester
+    return Ticket.model_construct(
+        id=ticket_id,
+        subject=new.subject,
+        description=new.description,
+        requester=Requester.model_construct(
+            id=requester.id, name=requester.name, email=requester.email, tier=requester.tier
+        ),
+        channel=new.channel,
+        category=new.category,
+        priority=choose_priority(new, category),
+        impact=new.impact,
+        urgency=new.urgency,
+        tags=list(new.tags),
+        custom_fields=dict(new.custom_fields),
+        amount=new.amount,
+        language=new.language,
+        watchers=list(new.watchers),
+        external_ref=new.external_ref,
+        required_skills=list(
+            new.required_skills
+            if new.required_skills is not None
+            else (category.required_skills if category else [])
+        ),
+        team=category.team if category else None,
+        status="new",
+        allowed_transitions=allowed_next("new"),
+        owner=None,
+        escalation_level=0,
+        first_response_at=None,
+        resolved_at=None,
+        closed_at=None,
+        reopen_count=0,
+        sla_breached=False,
+        version=1,
+        created_at=at,
+        updated_at=at,
+        origin_message_id=None,
     )
