@@ -1,8 +1,8 @@
 """Runs one service process: migrations, HTTP, consumers, relay and loops; stops on SIGTERM."""
 
 import asyncio
-import gc
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence

@@ -213,6 +213,7 @@ def new_ticket(
     value comes from the validated request, the catalogue or a constant."""
     at = now.astimezone(UTC)
     requester = new.requester
+    assert requester.id is not None  # resolved by `known_requester`
     return Ticket.model_construct(
         id=ticket_id,
         subject=new.subject,
