@@ -1,5 +1,5 @@
 """A service stops when asked or when one of its loops ends on its own; a loop that returns
-because the stop was asked for is not a crash (intake's search warm-up waits on the stop)."""
+because the stop was asked for is not a crash (a loop with nothing left to do waits on it)."""
 
 import asyncio
 

@@ -1,5 +1,8 @@
 """The text analysis search shares: the same terms on the index and the query side."""
 
+import pytest
+
+from ticketflow_common import text_analysis
 from ticketflow_common.text_analysis import (
     QueryPart,
     analyze,
@@ -70,3 +73,13 @@ def test_index_text_and_tsquery() -> None:
     assert to_tsquery(query_terms("it's")) == "(('it')) & (('s'))"
     assert to_tsquery(query_terms("o'neil\\")) is not None
     assert "''" in (to_tsquery([QueryPart(alternatives=(("o'neil",),))]) or "")
+
+
+def test_only_han_text_needs_the_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `load_dictionary_for` decides by: a process that never sees Chinese never loads it."""
+    monkeypatch.setattr(text_analysis, "_jieba", None)
+    assert text_analysis.needs_dictionary("VPN", "打印机坏了")
+    assert text_analysis.needs_dictionary("⽇本")  # a Kangxi radical, a Han character once NFKC
+    assert not text_analysis.needs_dictionary("VPN drops", "Drucker läuft nicht", "")
+    monkeypatch.setattr(text_analysis, "_jieba", object())
+    assert not text_analysis.needs_dictionary("打印机坏了")

@@ -178,3 +178,44 @@ async def test_idempotency_key_replays_and_refuses_a_different_body(
     assert changed.status_code == 422
     assert len(found.json()["items"]) == 1
     assert len(await api.outbox_types(first.json()["id"])) == 1
+
+
+async def test_a_ticket_filed_in_one_statement_answers_as_it_reads_back(
+    api: IntakeApi, keys: Keys
+) -> None:
+    """The one-statement filing builds its answer without reading the row: every field of
+    it, its event, its timeline entry and its search text are what a read shows."""
+    await put_category(
+        api, "laptops", required_skills=["hardware"], team="desk", approval_threshold="500"
+    )
+    key = str(uuid.uuid4())
+    body = ticket_body(
+        "u-77",
+        subject=f"Laptop fan loud {key}",
+        category="laptops",
+        impact="medium",
+        urgency="high",
+        tags=["fan"],
+        custom_fields={"asset_id": "LT-1", "floor": 3, "ratio": 0.5, "loaned": True},
+        amount="12.50",
+        watchers=["team:desk"],
+        external_ref="EXT-9",
+    )
+    async with api.client(keys.agent) as http:
+        filed = await http.post("/tickets", json=body, headers={"Idempotency-Key": key})
+        assert filed.status_code == 201, filed.text
+        ticket_id = filed.json()["id"]
+        read = await http.get(f"/tickets/{ticket_id}")
+        replayed = await http.post("/tickets", json=body, headers={"Idempotency-Key": key})
+        timeline = await http.get(f"/tickets/{ticket_id}/timeline")
+        found = await http.get("/tickets", params={"q": f"fan loud {key}"})
+    assert filed.json() == read.json() == replayed.json()
+    assert filed.headers["etag"] == read.headers["etag"] == '"1"'
+    assert filed.headers["location"] == f"/tickets/{ticket_id}"
+    assert replayed.headers["idempotent-replayed"] == "true"
+    events = await api.outbox_events(ticket_id)
+    assert [e["type"] for e in events] == ["ticket.created"]
+    assert events[0]["data"]["amount"] == read.json()["amount"]
+    assert [e["type"] for e in timeline.json()["items"]] == ["ticket.created"]
+    assert timeline.json()["items"][0]["event_id"] == events[0]["id"]
+    assert [t["id"] for t in found.json()["items"]] == [ticket_id]

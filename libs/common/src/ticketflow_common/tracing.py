@@ -30,6 +30,7 @@ KafkaHeaders = Sequence[tuple[str, bytes]]
 _HTTP_URL = "http.url"
 """The pre-stable name of `url.full`, which the httpx instrumentation still writes by default."""
 _DB_SYSTEMS = ("db.system", "db.system.name")
+_recording = False
 
 
 class QueriesInTracesOnly(Sampler):
@@ -89,9 +90,17 @@ def setup_tracing(
     for processor in processors:
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
+    global _recording
+    _recording = bool(processors)
     if processors:
         instrument_clients()
     return provider
+
+
+def spans_recorded() -> bool:
+    """Whether `setup_tracing` found somewhere to send spans: only then are requests worth the
+    HTTP instrumentation's per-request attributes (`ticketflow_common.web`)."""
+    return _recording
 
 
 def instrument_clients() -> None:

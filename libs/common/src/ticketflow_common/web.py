@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response, status
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from fastapi.security.http import HTTPBase
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -35,6 +34,8 @@ from ticketflow_common.rate_limit_http import (
 )
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.trace_context import TraceContext
+from ticketflow_common.tracing import spans_recorded
 
 BEARER = HTTPBearer(auto_error=False)
 AUTHORIZE = Depends(authorize)
@@ -220,11 +221,22 @@ def create_app(
     app.add_middleware(HeadAsGet)
     app.add_middleware(RateLimitHeaders)  # outside Authentication: its refusals carry the fields
     app.add_middleware(RedMetrics, service=runtime.service)
+    trace_requests(app)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    return app
+
+
+def trace_requests(app: FastAPI) -> None:
+    """A server span per request where spans are recorded; else only its trace context
+    (`TraceContext`), which costs a fraction of the instrumentation's per-request work."""
+    if not spans_recorded():
+        app.add_middleware(TraceContext, excluded_paths=PROBE_PATHS)
+        return
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
     FastAPIInstrumentor.instrument_app(
         app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
     )
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    return app
 
 
 def protected_routers(routers: list[APIRouter]) -> list[APIRouter]:

@@ -31,7 +31,6 @@ from ticketflow_intake.messaging.events import event_table
 from ticketflow_intake.settings import IntakeSettings
 from ticketflow_intake.workers.approval_rounds import run_approval_rounds
 from ticketflow_intake.workers.backlog_gauge import run_backlog_gauge
-from ticketflow_intake.workers.search_warm_up import run_search_warm_up
 from ticketflow_intake.workers.surveys import run_survey_worker
 
 NAME = "intake"
@@ -68,7 +67,7 @@ def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
         auth_scheme=API_KEY,
         max_body_bytes=settings.max_body_bytes,
         setup_app=install_rate_limiter,
-        loops=[run_backlog_gauge, run_search_warm_up, run_approval_rounds, run_survey_worker],
+        loops=[run_backlog_gauge, run_approval_rounds, run_survey_worker],
     )
 
 

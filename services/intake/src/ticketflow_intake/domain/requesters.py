@@ -1,5 +1,6 @@
 """Requesters by address: an email names one person, by mail and through the API alike."""
 
+from functools import lru_cache
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
@@ -9,9 +10,12 @@ MAX_EMAIL = 254
 """RFC 5321's limit on a forward path."""
 
 
+@lru_cache(maxsize=4096)
 def normalise_email(raw: str) -> str:
     """Trimmed and lower-cased, so `Ada@Example.com ` and `ada@example.com` are one person;
-    no provider tricks (dots, plus tags): those are different mailboxes to a desk."""
+    no provider tricks (dots, plus tags): those are different mailboxes to a desk. Cached:
+    the same few requesters file most tickets, and the check costs more than the request's
+    own validation."""
     text = raw.strip()
     if len(text) > MAX_EMAIL:
         raise ValueError(f"is longer than {MAX_EMAIL} characters")

@@ -49,3 +49,18 @@ async def store_response(
         status,
         body,
     )
+
+
+async def stored_response(
+    *, conn: asyncpg.Connection, credential_id: str, key: str
+) -> StoredResponse | None:
+    """What the request that first used the key stored (committed: a claim waits for that)."""
+    row = await conn.fetchrow(
+        "SELECT request_hash, response_status, response_body FROM idempotency_keys"
+        " WHERE credential_id = $1 AND key = $2",
+        credential_id,
+        key,
+    )
+    if row is None:
+        return None
+    return StoredResponse(row["request_hash"], row["response_status"], row["response_body"])

@@ -4,7 +4,7 @@ from typing import Any
 
 import asyncpg
 
-from ticketflow_common.text_analysis import query_terms, to_tsquery
+from ticketflow_common.text_analysis import load_dictionary_for, query_terms, to_tsquery
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.search import (
     SORT_COLUMNS,
@@ -87,6 +87,7 @@ async def search_tickets(
     if query.sla_breached is not None:
         where.add("sla_breached = {}", query.sla_breached)
     if query.q:
+        await load_dictionary_for(query.q)
         where.add(*text_match(query.q, internal=principal.reads_internal_notes))
 
     column, descending = SORT_COLUMNS[query.sort]

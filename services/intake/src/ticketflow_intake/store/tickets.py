@@ -8,7 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.events.common import Priority, TicketStatus
-from ticketflow_common.text_analysis import ANALYSIS_VERSION, index_terms
+from ticketflow_common.text_analysis import ANALYSIS_VERSION, index_terms, load_dictionary_for
 from ticketflow_intake.domain.lifecycle import allowed_next
 from ticketflow_intake.domain.priority import PRIORITY_RANK
 from ticketflow_intake.domain.tickets import NewTicket, Owner, Ticket
@@ -50,6 +50,7 @@ async def insert_ticket(
     origin_message_id: str | None = None,
 ) -> Ticket:
     """`new.requester.id` is the resolved id (see `commands.requesters`)."""
+    await load_dictionary_for(new.subject, new.description)
     row = await conn.fetchrow(
         "INSERT INTO tickets (id, subject, description, requester, requester_id, channel,"
         " category, priority, priority_rank, impact, urgency, tags, custom_fields, amount,"
@@ -153,6 +154,7 @@ async def analyse_search_terms(*, conn: asyncpg.Connection, ticket_id: UUID) -> 
     )
     public = [c["body"] for c in comments if c["public"]]
     internal = [c["body"] for c in comments if not c["public"]]
+    await load_dictionary_for(ticket["subject"], ticket["description"], *public, *internal)
     await conn.execute(
         "UPDATE tickets SET terms_public = "
         + PUBLIC_TERMS.format(subject="$2", description="$3")
@@ -183,6 +185,7 @@ async def add_comment_text(
     *, conn: asyncpg.Connection, ticket_id: UUID, body: str, public: bool, language: str
 ) -> None:
     """Make a comment findable; internal notes only by agents' searches."""
+    await load_dictionary_for(body)
     column = "search_comments" if public else "search_internal"
     terms = "terms_comments" if public else "terms_internal"
     await conn.execute(
