@@ -1,0 +1,175 @@
+"""The console against the real services, in a real browser (Debian's Chromium, headless): an
+agent signs in with an identity API key, a ticket POSTed to intake appears in their queue live
+(server-sent events fed from Kafka), they open it, reply and resolve it, and it leaves the queue.
+Screenshots of each page go to docs/console/."""
+
+import secrets
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.processes import ServiceProcess, free_port
+from tests.running_system import System
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
+APPEARS_WITHIN_MS = 5_000
+"""The deadline for a new ticket to show in the queue (it takes well under a second on an idle
+machine; the suite shares two cores with other processes)."""
+
+
+@pytest.fixture(scope="module")
+def system_services() -> tuple[str, ...]:
+    return ("intake", "routing", "sla", "knowledge", "automation")
+
+
+@pytest.fixture(scope="module")
+async def console(system: System, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """The console process on the system's database and topics, calling its services."""
+    port = free_port()
+    env = {
+        "CONSOLE_DATABASE_URL": system.database_url,
+        "CONSOLE_KAFKA_BOOTSTRAP_SERVERS": system.kafka_bootstrap,
+        "CONSOLE_API_TOKEN": secrets.token_urlsafe(24),
+        "CONSOLE_TOPIC_PREFIX": system.names.prefix,
+        "CONSOLE_HTTP_PORT": str(port),
+        "CONSOLE_SESSION_SECRET": secrets.token_urlsafe(32),
+        **{
+            f"CONSOLE_{name.upper()}_URL": system.url(name)
+            for name in ("identity", "intake", "routing", "sla", "knowledge", "automation")
+        },
+    }
+    logs = tmp_path_factory.mktemp("console-log") / "console.log"
+    process = ServiceProcess("console", env, port, logs)
+    await process.start()
+    try:
+        await process.wait_ready()
+        yield process.url
+    finally:
+        assert await process.terminate() == 0, process.tail_log()
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        await launched.close()
+
+
+async def agent_key(system: System) -> str:
+    """An agent of team network in routing, and their identity principal's API key."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        policy = await http.put(
+            f"{system.url('sla')}/policies/urgent",
+            json={"position": 10, "priority": "urgent", "first_response_seconds": 3600},
+            headers=system.auth("sla"),
+        )
+        assert policy.status_code == 200, policy.text
+        agent = await http.post(
+            f"{system.url('routing')}/agents",
+            json={"name": "Grace", "team": "network", "skills": ["vpn"], "capacity": 5},
+            headers=system.auth("routing"),
+        )
+        assert agent.status_code == 201, agent.text
+        principal = await http.post(
+            f"{system.url('identity')}/principals",
+            json={"kind": "person", "display_name": "Grace Hopper", "role": "agent",
+                  "email": "grace@ticketflow.test", "agent_id": agent.json()["id"],
+                  "teams": ["network"]},
+            headers=system.auth("identity"),
+        )  # fmt: skip
+        assert principal.status_code == 201, principal.text
+        key = await http.post(
+            f"{system.url('identity')}/principals/{principal.json()['principal_id']}/keys",
+            json={"name": "console"},
+            headers=system.auth("identity"),
+        )
+        assert key.status_code == 201, key.text
+        macro = await http.post(
+            f"{system.url('automation')}/macros",
+            json={"name": "VPN known issue", "description": "Reply with the VPN workaround",
+                  "actions": [{"type": "add_reply", "body": "Reconnect with the new profile."}]},
+            headers=system.auth("automation"),
+        )  # fmt: skip
+        assert macro.status_code == 201, macro.text
+    token: str = key.json()["token"]
+    return token
+
+
+async def file_ticket(system: System, subject: str) -> str:
+    async with httpx.AsyncClient(timeout=10) as http:
+        created = await http.post(
+            f"{system.url('intake')}/tickets",
+            json={"subject": subject, "description": "The tunnel drops every hour since Monday.",
+                  "requester": {"id": f"u-{uuid.uuid4().hex[:8]}", "name": "Ada"},
+                  "priority": "urgent", "required_skills": ["vpn"]},
+            headers=system.auth("intake"),
+        )  # fmt: skip
+    assert created.status_code == 201, created.text
+    ticket_id: str = created.json()["id"]
+    return ticket_id
+
+
+async def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def test_an_agent_signs_in_sees_a_new_ticket_live_replies_and_resolves(
+    system: System, console: str, browser: Browser
+) -> None:
+    key = await agent_key(system)
+    context = await browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    page = await context.new_page()
+
+    await page.goto(f"{console}/queue")
+    assert "/sign-in" in page.url, "an unauthenticated page redirects to sign in"
+    await shot(page, "sign-in")
+    await page.get_by_label("Identity API key").fill("tfid_wrong.key")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.locator("#sign-in-error")).to_be_visible()
+    await page.get_by_label("Identity API key").fill(key)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="My queue")).to_be_visible()
+    cookie = next(c for c in await context.cookies() if c["name"] == "tf_console_session")
+    assert cookie["httpOnly"], "the session cookie is HttpOnly"
+    assert cookie["sameSite"] == "Strict"
+    assert key not in cookie["value"]
+
+    subject = f"VPN drops every hour {uuid.uuid4().hex[:6]}"
+    posted = time.monotonic()
+    ticket_id = await file_ticket(system, subject)
+    row = page.locator(f"#ticket-{ticket_id}")
+    await expect(row).to_be_visible(timeout=APPEARS_WITHIN_MS)
+    print(f"ticket shown in the queue {time.monotonic() - posted:.3f} s after the POST")
+    await expect(row.locator(".countdown")).to_contain_text("m")
+    await shot(page, "queue")
+
+    await row.get_by_role("link", name=subject).click()
+    await expect(page.locator("#ticket-subject")).to_have_text(subject)
+    await page.get_by_label("Public reply").fill("We are on it: please send the VPN client log.")
+    await page.get_by_role("button", name="Send reply").click()
+    await expect(page.locator("#replies")).to_contain_text("please send the VPN client log")
+    await shot(page, "ticket")
+    await page.get_by_label("New status").select_option("resolved")
+    await page.get_by_role("button", name="Change status").click()
+    await expect(page.locator("#ticket-status")).to_have_text("resolved")
+
+    await page.goto(f"{console}/queue")
+    await expect(page.locator(f"#ticket-{ticket_id}")).to_have_count(0)
+    await page.get_by_label("Language").select_option("zh")
+    await page.get_by_role("button", name="Save preferences").click()
+    await expect(page.get_by_role("heading", name="我的队列")).to_be_visible()
+    await shot(page, "queue-zh")
+    await page.get_by_role("button", name="退出登录").click()
+    await page.goto(f"{console}/queue")
+    assert "/sign-in" in page.url, "signed out: the queue asks to sign in again"
+    await context.close()
