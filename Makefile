@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV_DIR := .local/uv-$(UV_VERSION)
 UV := $(UV_DIR)/bin/uv
 
-.PHONY: install run stop test chaos lint deploy-check schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos console-e2e lint deploy-check schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@[[ -x $(UV) ]] || python3 -m pip install -q --root-user-action=ignore --disable-pip-version-check --target $(UV_DIR) "uv==$(UV_VERSION)"
@@ -71,6 +71,9 @@ test: install deploy-check  ## tests start their own infra: env URLs, else testc
 
 deploy-check:  ## helm lint + helm template | kubeconform -strict, offline (helm, kubeconform built into .local/bin once)
 	@infra/local/deploy_check.sh
+
+console-e2e: install  ## the console in headless Chromium (/usr/bin/chromium) against the real services; screenshots to docs/console/
+	@$(UV) run pytest -m browser tests/e2e/test_console.py
 
 chaos: install  ## kill -9 each service, restart Kafka and Postgres under load (local infra only)
 	@env -u TICKETFLOW_DATABASE_URL -u TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS $(UV) run pytest -m chaos tests/e2e/test_chaos.py

@@ -17,7 +17,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from tests.processes import ServiceProcess, free_port
 from tests.running_system import System
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
