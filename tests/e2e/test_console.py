@@ -109,6 +109,19 @@ async def vpn_macro(system: System) -> None:
             headers=system.auth("automation"),
         )  # fmt: skip
         assert macro.status_code == 201, macro.text
+        article = await http.post(
+            f"{system.url('knowledge')}/articles",
+            json={"title": "VPN tunnel drops every hour", "language": "en",
+                  "body": "The VPN tunnel drops when the old profile renews its lease: "
+                          "install the new VPN profile and reconnect."},
+            headers=system.auth("knowledge"),
+        )  # fmt: skip
+        assert article.status_code == 201, article.text
+        published = await http.post(
+            f"{system.url('knowledge')}/articles/{article.json()['id']}/publish",
+            headers=system.auth("knowledge"),
+        )
+        assert published.status_code == 200, published.text
 
 
 async def file_ticket(system: System, subject: str) -> str:
@@ -172,6 +185,12 @@ async def test_an_agent_signs_in_sees_a_new_ticket_live_replies_and_resolves(
     await page.get_by_label("Public reply").fill("We are on it: please send the VPN client log.")
     await page.get_by_role("button", name="Send reply").click()
     await expect(page.locator("#replies")).to_contain_text("please send the VPN client log")
+    await page.get_by_label("Internal note", exact=True).fill("Customer on the old VPN profile.")
+    await page.get_by_role("button", name="Add note").click()
+    await expect(page.locator("#notes")).to_contain_text("old VPN profile")
+    await page.get_by_label("Macro", exact=True).select_option(label="VPN known issue")
+    await page.get_by_role("button", name="Apply macro").click()
+    await expect(page.get_by_role("status")).to_have_text("Done.")
     await shot(page, "ticket")
     await page.get_by_label("New status").select_option("resolved")
     await page.get_by_role("button", name="Change status").click()
@@ -179,6 +198,9 @@ async def test_an_agent_signs_in_sees_a_new_ticket_live_replies_and_resolves(
 
     await page.goto(f"{console}/queue")
     await expect(page.locator(f"#ticket-{ticket_id}")).to_have_count(0)
+    await page.get_by_label("My agent status").select_option("away")
+    await page.get_by_role("button", name="Set status").click()
+    await expect(page.get_by_label("My agent status")).to_have_value("away")
     await page.get_by_label("Language").select_option("zh")
     await page.get_by_role("button", name="Save preferences").click()
     await expect(page.get_by_role("heading", name="我的队列")).to_be_visible()

@@ -129,6 +129,9 @@ class Services:
         url = f"{self.settings.automation_url}/tickets/{ticket_id}/macros/{macro_id}/apply"
         return await self._change("POST", url, token, None, headers={"Idempotency-Key": key})
 
+    async def agent(self, token: str, agent_id: uuid.UUID) -> Json | None:
+        return await self._json(token, f"{self.settings.routing_url}/agents/{agent_id}")
+
     async def set_agent_status(self, token: str, agent_id: uuid.UUID, *, status: str) -> Answer:
         url = f"{self.settings.routing_url}/agents/{agent_id}/status"
         return await self._change("PUT", url, token, {"status": status})

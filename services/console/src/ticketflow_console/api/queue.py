@@ -18,7 +18,7 @@ from ticketflow_console.api.deps import (
 )
 from ticketflow_console.api.rendering import notice_of, refused, render, render_fragment
 from ticketflow_console.api.session_auth import local_path, with_notice
-from ticketflow_console.commands.queue import my_queue, queue_update
+from ticketflow_console.commands.queue import my_agent_status, my_queue, queue_update
 from ticketflow_console.commands.tickets import set_agent_status
 
 router = APIRouter(tags=["queue"])
@@ -35,8 +35,14 @@ async def show_queue(
     request: Request, session: SessionDep, services: ServicesDep, settings: SettingsDep
 ) -> Response:
     """The signed-in agent's open tickets, next SLA deadline first."""
-    rows = await my_queue(services=services, session=session, limit=settings.queue_limit)
-    return render(request, "queue.html", session=session, rows=rows, notice=notice_of(request))
+    rows, status = await asyncio.gather(
+        my_queue(services=services, session=session, limit=settings.queue_limit),
+        my_agent_status(services=services, session=session),
+    )
+    return render(
+        request, "queue.html", session=session, rows=rows, agent_status=status,
+        notice=notice_of(request),
+    )  # fmt: skip
 
 
 @router.get("/queue/events")

@@ -4,7 +4,7 @@ and the row a live change makes of one ticket."""
 from dataclasses import dataclass
 from typing import Literal
 
-from ticketflow_console.adapters.services import Json, Services
+from ticketflow_console.adapters.services import Json, Services, UpstreamDown
 from ticketflow_console.domain.sessions import Session
 from ticketflow_console.domain.times import parse_instant
 from ticketflow_console.domain.urgency import (
@@ -48,6 +48,17 @@ async def my_queue(*, services: Services, session: Session, limit: int) -> list[
     )
     clocks = await services.clocks_of(session.access_token, [t["id"] for t in tickets])
     return by_urgency(queue_ticket(t, clocks[t["id"]]) for t in tickets)
+
+
+async def my_agent_status(*, services: Services, session: Session) -> str | None:
+    """The user's routing status (online, away, offline); None for no agent or no answer."""
+    if session.agent_id is None:
+        return None
+    try:
+        agent = await services.agent(session.access_token, session.agent_id)
+    except UpstreamDown:
+        return None
+    return str(agent["status"]) if agent else None
 
 
 async def queue_update(
