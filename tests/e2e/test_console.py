@@ -14,6 +14,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from tests.polling import eventually
 from tests.processes import ServiceProcess, free_port
 from tests.running_system import System
 
@@ -188,6 +189,13 @@ async def test_an_agent_signs_in_sees_a_new_ticket_live_replies_and_resolves(
     await page.get_by_label("Internal note", exact=True).fill("Customer on the old VPN profile.")
     await page.get_by_role("button", name="Add note").click()
     await expect(page.locator("#notes")).to_contain_text("old VPN profile")
+
+    async def suggested() -> bool:
+        """Knowledge suggests from the ticket.created it consumes: the page shows it once made."""
+        await page.reload()
+        return "VPN tunnel drops every hour" in await page.locator("#suggestions").inner_text()
+
+    await eventually(suggested, what="knowledge's suggestion on the ticket page", within=30)
     await page.get_by_label("Macro", exact=True).select_option(label="VPN known issue")
     await page.get_by_role("button", name="Apply macro").click()
     await expect(page.get_by_role("status")).to_have_text("Done.")

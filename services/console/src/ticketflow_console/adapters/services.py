@@ -93,18 +93,12 @@ class Services:
     async def routing(self, token: str, ticket_id: str) -> Json | None:
         return await self._json(token, f"{self.settings.routing_url}/tickets/{ticket_id}/routing")
 
-    async def suggestions(self, token: str, ticket: Json) -> list[Json]:
-        ask = {
-            "subject": ticket["subject"],
-            "description": ticket.get("description") or "",
-            "language": ticket.get("language") or "en",
-            "ticket_id": ticket["id"],
-            "limit": 5,
-        }
-        answer = await self._send(
-            "POST", f"{self.settings.knowledge_url}/suggestions", token, json=ask
+    async def suggestion(self, token: str, suggestion_id: str) -> list[Json]:
+        """The items of the suggestion knowledge made for a ticket when it was filed."""
+        found = await self._json(
+            token, f"{self.settings.knowledge_url}/suggestions/{suggestion_id}"
         )
-        return list(answer.json()["items"]) if answer.status_code == 200 else []
+        return list(found["items"]) if found else []
 
     async def macros(self, token: str) -> list[Json]:
         return await self._items(token, f"{self.settings.automation_url}/macros")

@@ -30,14 +30,15 @@ async def ticket_page(*, services: Services, session: Session, ticket_id: str) -
     ticket = await services.ticket(token, ticket_id)
     if ticket is None:
         return None
-    comments, timeline, clocks, routing, suggestions, macros = await asyncio.gather(
+    comments, timeline, clocks, routing, macros = await asyncio.gather(
         services.comments(token, ticket_id),
         services.timeline(token, ticket_id),
         _or_none(services.clocks(token, ticket_id)),
         _or_none(services.routing(token, ticket_id)),
-        _or_none(services.suggestions(token, ticket)),
         _or_none(services.macros(token)),
     )
+    suggested = _suggestion_id(timeline)
+    suggestions = await _or_none(services.suggestion(token, suggested)) if suggested else []
     return TicketPage(
         ticket=ticket,
         replies=[c for c in comments if c.get("public", True)],
@@ -59,6 +60,15 @@ async def _or_none(read: Awaitable[T]) -> T | None:
         return await read
     except UpstreamDown:
         return None
+
+
+def _suggestion_id(timeline: list[Json]) -> str | None:
+    """Knowledge suggests once, when a ticket is filed; the timeline names that suggestion."""
+    for entry in reversed(timeline):
+        if entry.get("type") == "knowledge.suggested":
+            found = (entry.get("data") or {}).get("suggestion_id")
+            return str(found) if found else None
+    return None
 
 
 def _offered(macro: Json, session: Session) -> bool:
