@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from ticketflow_automation.settings import AutomationSettings
-from ticketflow_console.settings import ConsoleSettings
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_console.settings import ConsoleSettings
 from ticketflow_identity.settings import IdentitySettings
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_intake.settings import IntakeSettings
