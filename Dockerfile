@@ -42,6 +42,7 @@ COPY services/knowledge/pyproject.toml services/knowledge/pyproject.toml
 COPY services/mail/pyproject.toml services/mail/pyproject.toml
 COPY services/identity/pyproject.toml services/identity/pyproject.toml
 COPY services/automation/pyproject.toml services/automation/pyproject.toml
+COPY services/console/pyproject.toml services/console/pyproject.toml
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace
 
@@ -60,7 +61,7 @@ ARG CREATED=unknown
 # Where the code lives: pass --build-arg SOURCE=<your repository URL> (shown by registries).
 ARG SOURCE=https://ticketflow.localhost/ticketflow
 LABEL org.opencontainers.image.title="ticketflow" \
-      org.opencontainers.image.description="Ticketflow: event-driven service-desk backbone (intake, routing, sla, notify, insights, knowledge, mail, identity, automation)" \
+      org.opencontainers.image.description="Ticketflow: event-driven service-desk backbone (intake, routing, sla, notify, insights, knowledge, mail, identity, automation, console)" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
@@ -83,7 +84,7 @@ RUN groupadd --system --gid 10001 ticketflow \
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 COPY contracts/authorization.toml /app/contracts/authorization.toml
-RUN /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights, ticketflow_knowledge, ticketflow_mail, ticketflow_identity, ticketflow_automation"
+RUN /app/.venv/bin/python -c "import ticketflow_common, ticketflow_cli, ticketflow_intake, ticketflow_routing, ticketflow_sla, ticketflow_notify, ticketflow_insights, ticketflow_knowledge, ticketflow_mail, ticketflow_identity, ticketflow_automation, ticketflow_console"
 
 USER 10001:10001
 EXPOSE 8001 8002 8003 8004 8005 8006 8007 8008 8009 2525

@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV_DIR := .local/uv-$(UV_VERSION)
 UV := $(UV_DIR)/bin/uv
 
-.PHONY: install run stop test chaos lint deploy-check schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos console-e2e lint deploy-check schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@[[ -x $(UV) ]] || python3 -m pip install -q --root-user-action=ignore --disable-pip-version-check --target $(UV_DIR) "uv==$(UV_VERSION)"
@@ -35,7 +35,7 @@ demo: services-up demo-seed  ## a desk and MINUTES (5) of traffic; Prometheus on
 run: services-up demo-seed  ## infra, the nine services, an identity admin, demo data and weeks of insights history
 	@echo
 	@echo "Ticketflow is running on 127.0.0.1:"
-	@for s in intake:8001 routing:8002 sla:8003 notify:8004 insights:8005 knowledge:8006 mail:8007 identity:8008 automation:8009; do \
+	@for s in intake:8001 routing:8002 sla:8003 notify:8004 insights:8005 knowledge:8006 mail:8007 identity:8008 automation:8009 console:8010; do \
 	  n=$${s%%:*}; p=$${s##*:}; \
 	  printf '  %-10s API docs http://127.0.0.1:%s/docs   health /healthz /readyz   metrics /metrics\n' $$n $$p; \
 	done
@@ -46,6 +46,7 @@ run: services-up demo-seed  ## infra, the nine services, an identity admin, demo
 	@echo "  knowledge holds demo articles and known errors in Chinese and English (README: Knowledge)"
 	@echo "  automation holds demo rules and a macro in Chinese and English (infra/local/demo_rules.yaml; docs/automation.md)"
 	@echo "  mail: SMTP gateway 127.0.0.1:2525 (mail to it becomes tickets); mails sent land in .local/mail/ (README: Email)"
+	@echo "  console (agents' web pages): http://127.0.0.1:8010/ sign in with an identity API key (docs/console.md)"
 	@echo "  command line: uv run ticketflow --help   (tickets, follow, sla, routing, dlq, deliveries, knowledge)"
 	@echo "  stop everything with: make stop"
 
@@ -70,6 +71,9 @@ test: install deploy-check  ## tests start their own infra: env URLs, else testc
 
 deploy-check:  ## helm lint + helm template | kubeconform -strict, offline (helm, kubeconform built into .local/bin once)
 	@infra/local/deploy_check.sh
+
+console-e2e: install  ## the console in headless Chromium (/usr/bin/chromium) against the real services; screenshots to docs/console/
+	@$(UV) run pytest -m browser tests/e2e/test_console.py
 
 chaos: install  ## kill -9 each service, restart Kafka and Postgres under load (local infra only)
 	@env -u TICKETFLOW_DATABASE_URL -u TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS $(UV) run pytest -m chaos tests/e2e/test_chaos.py

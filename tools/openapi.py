@@ -30,6 +30,7 @@ SERVERS = {
     "mail": 8007,
     "identity": 8008,
     "automation": 8009,
+    "console": 8010,
 }
 
 

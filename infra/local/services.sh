@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts or stops the nine Ticketflow services as background processes on 127.0.0.1: identity
+# Starts or stops the Ticketflow services (the nine of the backbone and the console on 8010) as background processes on 127.0.0.1: identity
 # (127.0.0.1:8008) first, whose access tokens every other service verifies (<SVC>_IDENTITY_ISSUER,
 # its key set at /.well-known/jwks.json); then `up` bootstraps an identity admin once and writes
 # its API key to .local/api-tokens.env (TICKETFLOW_API_KEY): the one credential the CLI, the demo
@@ -12,8 +12,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
-SERVICES=(identity intake routing sla notify insights knowledge mail automation)
-declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005 [knowledge]=8006 [mail]=8007 [identity]=8008 [automation]=8009)
+SERVICES=(identity intake routing sla notify insights knowledge mail automation console)
+declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [notify]=8004 [insights]=8005 [knowledge]=8006 [mail]=8007 [identity]=8008 [automation]=8009 [console]=8010)
 IDENTITY_URL="http://127.0.0.1:${PORTS[identity]}"
 
 alive() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
@@ -44,6 +44,9 @@ api_tokens() {
   # Mail signs access tokens to its attachments API for agents and requesters.
   grep -q "^MAIL_ACCESS_TOKEN_SECRET=" "$file" \
     || echo "MAIL_ACCESS_TOKEN_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"
+  # The console signs its session cookies with this secret.
+  grep -q "^CONSOLE_SESSION_SECRET=" "$file" \
+    || echo "CONSOLE_SESSION_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"
   # Identity keeps its Ed25519 signing keys encrypted at rest with this secret.
   grep -q "^IDENTITY_SIGNING_KEY_SECRET=" "$file" \
     || echo "IDENTITY_SIGNING_KEY_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$file"

@@ -107,6 +107,7 @@ def test_topic_names() -> None:
         f"{TICKETS}.dlq.knowledge",
         f"{TICKETS}.dlq.mail",
         f"{TICKETS}.dlq.automation",
+        f"{TICKETS}.dlq.console",
     }
     assert dead_letter_topics(of=f"{SLA}.dlq.notify") == [f"{SLA}.dlq.notify"]
     assert f"{ROUTING}.dlq.sla" in dead_letter_topics()

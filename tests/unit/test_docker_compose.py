@@ -13,6 +13,7 @@ import yaml
 
 from ticketflow_automation.settings import AutomationSettings
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_console.settings import ConsoleSettings
 from ticketflow_identity.settings import IdentitySettings
 from ticketflow_insights.settings import InsightsSettings
 from ticketflow_intake.settings import IntakeSettings
@@ -38,6 +39,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "mail": MailSettings,
     "identity": IdentitySettings,
     "automation": AutomationSettings,
+    "console": ConsoleSettings,
 }
 TOPICS_JOB = "kafka-topics"
 INFRA = ("postgres", "kafka", TOPICS_JOB, "prometheus", "grafana", "otel-collector", "jaeger")

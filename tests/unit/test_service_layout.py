@@ -13,6 +13,7 @@ FOLDERS = {"api", "commands", "domain", "store", "messaging", "workers"}
 OPTIONAL = {"adapters"}  # outbound I/O other than the database, where a service has any
 ROOT_FILES = {"__init__.py", "__main__.py", "main.py", "settings.py", "py.typed"}  # PEP 561
 RESOURCES = {"migrations"}
+WEB_RESOURCES = {"templates", "static"}  # a service that renders pages (the console)
 CLOCK_READS = re.compile(r"\b(datetime\.(now|utcnow|today)|date\.today|time\.time)\(")
 
 
@@ -36,7 +37,9 @@ def test_a_service_folder_holds_its_project_schema_and_one_package(service: str)
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_service_root_holds_exactly_the_shape(service: str) -> None:
-    assert entries(package_of(service)) - OPTIONAL == ROOT_FILES | RESOURCES | FOLDERS
+    assert (
+        entries(package_of(service)) - OPTIONAL - WEB_RESOURCES == ROOT_FILES | RESOURCES | FOLDERS
+    )
 
 
 def layers_of(service: str) -> set[str]:

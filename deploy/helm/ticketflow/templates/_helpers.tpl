@@ -39,6 +39,12 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 - name: IDENTITY_PUBLIC_URL
   value: {{ $v.identityIssuer | default (printf "http://%s-identity:%v" .root.Release.Name $v.services.identity.port) | quote }}
 {{- end }}
+{{- if eq .name "console" }}
+{{- range $called := list "identity" "intake" "routing" "sla" "knowledge" "automation" }}
+- name: CONSOLE_{{ upper $called }}_URL
+  value: {{ printf "http://%s-%s:%v" $.root.Release.Name $called (index $v.services $called).port | quote }}
+{{- end }}
+{{- end }}
 {{- if .svc.smtpPort }}
 - name: {{ $prefix }}_SMTP_GATEWAY_HOST
   value: "0.0.0.0"

@@ -24,6 +24,7 @@ SERVICES = (
     "mail",
     "identity",
     "automation",
+    "console",
 )
 
 

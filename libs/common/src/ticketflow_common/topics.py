@@ -52,9 +52,11 @@ CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "mail": (TICKETS, IDENTITY),
     "identity": (),
     "automation": (TICKETS, ROUTING, SLA, NOTIFY, INSIGHTS, KNOWLEDGE, MAIL, IDENTITY),
+    "console": (TICKETS, ROUTING, SLA),
 }
-"""Every service but identity consumes `identity.events.v1`: its revocations refuse access
-tokens before they expire (`ticketflow_common.revocations`)."""
+"""Every service but identity and the console consumes `identity.events.v1`: its revocations
+refuse access tokens before they expire (`ticketflow_common.revocations`); the console verifies
+no token (it calls the services with the user's, and they refuse a revoked one)."""
 
 
 def event_source(topic: str) -> str:

@@ -1,0 +1,3 @@
+from ticketflow_console.main import run
+
+run()
