@@ -21,6 +21,7 @@ from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.event_table import EventCommand
 from ticketflow_common.pagination import decode_cursor, encode_cursor
 from ticketflow_common.problems import invalid_field
+from ticketflow_notify.commands.subscription_cache import subscriptions_version
 from ticketflow_notify.domain.deliveries import ToldEvent
 from ticketflow_notify.domain.event_log import EventQuery, LogPosition
 from ticketflow_notify.domain.tickets import ticket_id_of
@@ -34,7 +35,7 @@ async def record_event(
 ) -> bool:
     """Keep the event as its webhook body (`ToldEvent`'s envelope, the bytes deliveries send),
     in the consumer's transaction; a redelivered event is kept once."""
-    return await insert_event(
+    kept, _ = await insert_event(
         conn=conn,
         event_id=envelope.id,
         event_type=envelope.type,
@@ -42,16 +43,26 @@ async def record_event(
         envelope=ToldEvent.of(envelope).envelope,
         now=now,
     )
+    return kept
 
 
 def recording(command: EventCommand) -> EventCommand:
-    """`command` that first keeps its event in the log, in the same transaction."""
+    """`command` that first keeps its event in the log, in the same transaction, and runs
+    with the subscriptions' version that statement read (see `subscription_cache`)."""
 
     async def record_then_run(
         *, conn: asyncpg.Connection, envelope: Envelope, event: Any, now: datetime
     ) -> None:
-        await record_event(conn=conn, envelope=envelope, event=event, now=now)
-        await command(conn=conn, envelope=envelope, event=event, now=now)
+        _, version = await insert_event(
+            conn=conn,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            ticket_id=ticket_id_of(event),
+            envelope=ToldEvent.of(envelope).envelope,
+            now=now,
+        )
+        with subscriptions_version(version):
+            await command(conn=conn, envelope=envelope, event=event, now=now)
 
     return record_then_run
 

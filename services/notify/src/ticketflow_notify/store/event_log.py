@@ -27,18 +27,22 @@ async def insert_event(
     ticket_id: UUID | None,
     envelope: dict[str, Any],
     now: datetime,
-) -> bool:
-    """Keep one event in the caller's transaction; False when it was kept before."""
-    kept = await conn.fetchval(
-        "INSERT INTO event_log (event_id, event_type, ticket_id, recorded_at, envelope)"
-        " VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (event_id) DO NOTHING RETURNING true",
+) -> tuple[bool, int]:
+    """Keep one event in the caller's transaction: whether it is new (False when kept before),
+    and the subscriptions' version at this statement (migration 0016), read in the same round
+    trip so fan-out can trust its cached subscriptions without a query of its own."""
+    row = await conn.fetchrow(
+        "WITH kept AS (INSERT INTO event_log (event_id, event_type, ticket_id, recorded_at,"
+        " envelope) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (event_id) DO NOTHING"
+        " RETURNING true AS kept)"
+        " SELECT (SELECT kept FROM kept) AS kept, version FROM subscriptions_version",
         event_id,
         event_type,
         ticket_id,
         now,
         envelope,
     )
-    return bool(kept)
+    return bool(row["kept"]), int(row["version"])
 
 
 async def read_events(*, conn: asyncpg.Connection, query: EventQuery) -> list[LoggedEvent]:

@@ -8,11 +8,14 @@ from ticketflow_common.events import TicketAssigned, TicketCreated, TicketFacts,
 from ticketflow_notify.domain.tickets import TicketProjection
 
 
-async def apply_ticket_facts(*, conn: asyncpg.Connection, facts: TicketFacts) -> None:
+async def apply_ticket_facts(
+    *, conn: asyncpg.Connection, facts: TicketFacts
+) -> TicketProjection | None:
     """Upsert from a `tickets.events.v1` event; an older version never overwrites a newer one.
-    Subject, requester and watchers come with `ticket.created` only: later events keep them."""
+    Subject, requester and watchers come with `ticket.created` only: later events keep them.
+    The ticket as it now is; None when an older event changed nothing."""
     created = facts if isinstance(facts, TicketCreated) else None
-    await conn.execute(
+    row = await conn.fetchrow(
         "INSERT INTO tickets AS t (ticket_id, version, subject, status, priority, team, language,"
         " requester_email, watchers, assignee_id, category, tags, requester_id, requester_tier)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::text[], '{}'), $10, $11, $12,"
@@ -27,7 +30,7 @@ async def apply_ticket_facts(*, conn: asyncpg.Connection, facts: TicketFacts) ->
         " category = EXCLUDED.category, tags = coalesce(EXCLUDED.tags, t.tags),"
         " requester_id = EXCLUDED.requester_id, requester_tier = EXCLUDED.requester_tier,"
         " updated_at = now()"
-        " WHERE t.version <= EXCLUDED.version",
+        f" WHERE t.version <= EXCLUDED.version RETURNING {_COLUMNS}",
         facts.ticket_id,
         facts.version or 1,
         created.subject if created else None,
@@ -43,33 +46,42 @@ async def apply_ticket_facts(*, conn: asyncpg.Connection, facts: TicketFacts) ->
         facts.requester_id,
         facts.requester_tier,
     )
+    return None if row is None else _projection(row)
 
 
-async def apply_assignment(*, conn: asyncpg.Connection, assigned: TicketAssigned) -> None:
-    """From `ticket.assigned`: the owner and the team lead, with their addresses."""
-    await conn.execute(
+async def apply_assignment(
+    *, conn: asyncpg.Connection, assigned: TicketAssigned
+) -> TicketProjection:
+    """From `ticket.assigned`: the owner and the team lead, with their addresses; the ticket
+    as it now is."""
+    row = await conn.fetchrow(
         "INSERT INTO tickets AS t (ticket_id, team, assignee_id, assignee_email, team_lead_email)"
         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id) DO UPDATE SET"
         " team = coalesce(EXCLUDED.team, t.team), assignee_id = EXCLUDED.assignee_id,"
         " assignee_email = EXCLUDED.assignee_email,"
         " team_lead_email = coalesce(EXCLUDED.team_lead_email, t.team_lead_email),"
-        " updated_at = now()",
+        f" updated_at = now() RETURNING {_COLUMNS}",
         assigned.ticket_id,
         assigned.team,
         assigned.agent_id,
         assigned.agent_email,
         assigned.team_lead_email,
     )
+    return _projection(row)
 
 
-async def apply_unassignment(*, conn: asyncpg.Connection, unassigned: TicketUnassigned) -> None:
-    """From `ticket.unassigned`: the owner who let go is the ticket's owner no more."""
-    await conn.execute(
+async def apply_unassignment(
+    *, conn: asyncpg.Connection, unassigned: TicketUnassigned
+) -> TicketProjection | None:
+    """From `ticket.unassigned`: the owner who let go is the ticket's owner no more; the
+    ticket as it now is, None when that owner no longer held it (nothing changed)."""
+    row = await conn.fetchrow(
         "UPDATE tickets SET assignee_id = NULL, assignee_email = NULL, updated_at = now()"
-        " WHERE ticket_id = $1 AND assignee_id = $2",
+        f" WHERE ticket_id = $1 AND assignee_id = $2 RETURNING {_COLUMNS}",
         unassigned.ticket_id,
         unassigned.agent_id,
     )
+    return None if row is None else _projection(row)
 
 
 async def owner_email(*, conn: asyncpg.Connection, ticket_id: UUID) -> str | None:
