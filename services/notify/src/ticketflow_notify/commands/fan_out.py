@@ -13,13 +13,12 @@ from ticketflow_common.events import (
     FeedbackNegative,
     KnowledgeSuggested,
     ProblemResolved,
-    TicketAssigned,
     TicketFacts,
-    TicketUnassigned,
 )
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.commands.compose import compose
 from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
+from ticketflow_notify.commands.recorded_event import recorded_event
 from ticketflow_notify.commands.subscription_cache import SubscriptionCache
 from ticketflow_notify.domain.approval_mail import ApprovalLinks, approval_context
 from ticketflow_notify.domain.deliveries import NewDelivery, ToldEvent
@@ -45,10 +44,9 @@ from ticketflow_notify.store.digests import add_to_digest
 from ticketflow_notify.store.recipients import recipients_of
 from ticketflow_notify.store.subscriptions import subscriptions_for
 from ticketflow_notify.store.tickets import (
-    apply_assignment,
-    apply_ticket_facts,
-    apply_unassignment,
+    apply_projection_change,
     get_ticket,
+    projection_change,
     tickets_of,
 )
 
@@ -121,15 +119,16 @@ async def fan_out(
 ) -> int:
     """Create this event's deliveries (or digest entries) in the caller's transaction;
     returns how many targets were new for it. Redelivered events find theirs taken. The
-    projection's upsert hands back the ticket it left (None when it changed nothing), which
-    saves reading it again."""
+    projection change hands back the ticket it left (None when it changed nothing), which
+    saves reading it again; `recording` applied it already for a consumed event."""
     ticket = None
-    if isinstance(event, TicketFacts):
-        ticket = await apply_ticket_facts(conn=conn, facts=event)
-    if isinstance(event, TicketAssigned):
-        ticket = await apply_assignment(conn=conn, assigned=event)
-    if isinstance(event, TicketUnassigned):
-        ticket = await apply_unassignment(conn=conn, unassigned=event)
+    done = recorded_event(envelope.id)
+    if done is not None and done.projected:
+        ticket = done.ticket
+    else:
+        change = projection_change(event)
+        if change is not None:
+            ticket = await apply_projection_change(conn=conn, change=change)
     if subscriptions is not None:
         subscribed = await subscriptions.matching(conn=conn, event_type=envelope.type)
     else:

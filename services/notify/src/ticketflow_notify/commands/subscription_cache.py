@@ -3,32 +3,18 @@ subscriptions' version (migration 0016) stands, so fan-out reads no subscription
 
 Why it is exact across replicas: every change the match depends on moves the version in the
 changing transaction, and the event log insert that starts each event's command reads the
-version in the same statement (`recording` puts it in this task's context). A cached match is
+version in the same statement (`recording` puts it in this task's context, see
+`recorded_event`). A cached match is
 used only for the very version it was loaded under, and it was loaded no earlier than that
 version was read, so an event never meets subscriptions older than its own transaction's
 first statement; a change committed later is seen by the next event. A command run without
 that context (a test calling fan-out directly) reads the subscriptions every time."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 import asyncpg
 
+from ticketflow_notify.commands.recorded_event import subscriptions_version_seen
 from ticketflow_notify.domain.targets import SubscribedTarget
 from ticketflow_notify.store.subscriptions import subscriptions_for
-
-_VERSION_SEEN: ContextVar[int | None] = ContextVar("notify_subscriptions_version", default=None)
-
-
-@contextmanager
-def subscriptions_version(version: int) -> Iterator[None]:
-    """The version this task's event command may trust cached subscriptions at."""
-    token = _VERSION_SEEN.set(version)
-    try:
-        yield
-    finally:
-        _VERSION_SEEN.reset(token)
 
 
 class SubscriptionCache:
@@ -43,7 +29,7 @@ class SubscriptionCache:
         self, *, conn: asyncpg.Connection, event_type: str
     ) -> list[SubscribedTarget]:
         """The enabled subscriptions that could want `event_type` (see `subscriptions_for`)."""
-        version = _VERSION_SEEN.get()
+        version = subscriptions_version_seen()
         if version is None or (self._version is not None and version < self._version):
             return await subscriptions_for(conn=conn, event_type=event_type)
         if version != self._version:
