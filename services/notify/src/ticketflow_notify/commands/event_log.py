@@ -21,10 +21,12 @@ from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.event_table import EventCommand
 from ticketflow_common.pagination import decode_cursor, encode_cursor
 from ticketflow_common.problems import invalid_field
+from ticketflow_notify.commands.recorded_event import RecordedEvent, recorded
 from ticketflow_notify.domain.deliveries import ToldEvent
 from ticketflow_notify.domain.event_log import EventQuery, LogPosition
 from ticketflow_notify.domain.tickets import ticket_id_of
 from ticketflow_notify.store.event_log import insert_event, prune_events, read_events
+from ticketflow_notify.store.tickets import projection_change
 
 CURSOR_KIND = "events"
 
@@ -34,7 +36,7 @@ async def record_event(
 ) -> bool:
     """Keep the event as its webhook body (`ToldEvent`'s envelope, the bytes deliveries send),
     in the consumer's transaction; a redelivered event is kept once."""
-    return await insert_event(
+    kept = await insert_event(
         conn=conn,
         event_id=envelope.id,
         event_type=envelope.type,
@@ -42,16 +44,35 @@ async def record_event(
         envelope=ToldEvent.of(envelope).envelope,
         now=now,
     )
+    return kept.new
 
 
 def recording(command: EventCommand) -> EventCommand:
-    """`command` that first keeps its event in the log, in the same transaction."""
+    """`command` that first keeps its event in the log, in the same transaction and the same
+    statement as the event's ticket projection change and the subscriptions' version read,
+    and runs knowing both (see `recorded_event`)."""
 
     async def record_then_run(
         *, conn: asyncpg.Connection, envelope: Envelope, event: Any, now: datetime
     ) -> None:
-        await record_event(conn=conn, envelope=envelope, event=event, now=now)
-        await command(conn=conn, envelope=envelope, event=event, now=now)
+        change = projection_change(event)
+        kept = await insert_event(
+            conn=conn,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            ticket_id=ticket_id_of(event),
+            envelope=ToldEvent.of(envelope).envelope,
+            now=now,
+            change=change,
+        )
+        done = RecordedEvent(
+            event_id=envelope.id,
+            subscriptions_version=kept.subscriptions_version,
+            projected=change is not None,
+            ticket=kept.ticket,
+        )
+        with recorded(done):
+            await command(conn=conn, envelope=envelope, event=event, now=now)
 
     return record_then_run
 

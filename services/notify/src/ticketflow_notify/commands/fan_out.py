@@ -13,13 +13,13 @@ from ticketflow_common.events import (
     FeedbackNegative,
     KnowledgeSuggested,
     ProblemResolved,
-    TicketAssigned,
     TicketFacts,
-    TicketUnassigned,
 )
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.commands.compose import compose
 from ticketflow_notify.commands.metrics import DELIVERIES_CREATED
+from ticketflow_notify.commands.recorded_event import recorded_event
+from ticketflow_notify.commands.subscription_cache import SubscriptionCache
 from ticketflow_notify.domain.approval_mail import ApprovalLinks, approval_context
 from ticketflow_notify.domain.deliveries import NewDelivery, ToldEvent
 from ticketflow_notify.domain.digests import DigestKey
@@ -44,10 +44,9 @@ from ticketflow_notify.store.digests import add_to_digest
 from ticketflow_notify.store.recipients import recipients_of
 from ticketflow_notify.store.subscriptions import subscriptions_for
 from ticketflow_notify.store.tickets import (
-    apply_assignment,
-    apply_ticket_facts,
-    apply_unassignment,
+    apply_projection_change,
     get_ticket,
+    projection_change,
     tickets_of,
 )
 
@@ -76,6 +75,7 @@ async def fan_out_event(
     answer_links: AnswerLinks | None = None,
     approval_links: ApprovalLinks | None = None,
     survey_links: SurveyLinks | None = None,
+    subscriptions: SubscriptionCache | None = None,
 ) -> None:
     """The consumer's command for every event notify hears of (see `fan_out`)."""
     await fan_out(
@@ -88,6 +88,7 @@ async def fan_out_event(
         answer_links=answer_links,
         approval_links=approval_links,
         survey_links=survey_links,
+        subscriptions=subscriptions,
     )
 
 
@@ -114,20 +115,27 @@ async def fan_out(
     answer_links: AnswerLinks | None = None,
     approval_links: ApprovalLinks | None = None,
     survey_links: SurveyLinks | None = None,
+    subscriptions: SubscriptionCache | None = None,
 ) -> int:
     """Create this event's deliveries (or digest entries) in the caller's transaction;
-    returns how many targets were new for it. Redelivered events find theirs taken."""
-    if isinstance(event, TicketFacts):
-        await apply_ticket_facts(conn=conn, facts=event)
-    if isinstance(event, TicketAssigned):
-        await apply_assignment(conn=conn, assigned=event)
-    if isinstance(event, TicketUnassigned):
-        await apply_unassignment(conn=conn, unassigned=event)
-    subscribed = await subscriptions_for(conn=conn, event_type=envelope.type)
+    returns how many targets were new for it. Redelivered events find theirs taken. The
+    projection change hands back the ticket it left (None when it changed nothing), which
+    saves reading it again; `recording` applied it already for a consumed event."""
+    ticket = None
+    done = recorded_event(envelope.id)
+    if done is not None and done.projected:
+        ticket = done.ticket
+    else:
+        change = projection_change(event)
+        if change is not None:
+            ticket = await apply_projection_change(conn=conn, change=change)
+    if subscriptions is not None:
+        subscribed = await subscriptions.matching(conn=conn, event_type=envelope.type)
+    else:
+        subscribed = await subscriptions_for(conn=conn, event_type=envelope.type)
     knowledge = await knowledge_mail(conn=conn, event=event, links=answer_links, now=now)
     surveys = SurveyMail(event=event, links=survey_links, now=now)
     ticket_id = ticket_id_of(event)
-    ticket = None
     if isinstance(event, FeedbackNegative) and ticket_id is not None:
         ticket = await get_ticket(conn=conn, ticket_id=ticket_id)
     also = knowledge.problem_readers + negative_feedback_readers(event, ticket)
@@ -143,9 +151,8 @@ async def fan_out(
     if not routes:
         return 0
     told = ToldEvent.of(envelope, source_topic=event.topic, trace_carrier=current_trace_carrier())
-    prefs = await recipients_of(
-        conn=conn, emails=[r.address for r in routes if r.address is not None]
-    )
+    emails = [r.address for r in routes if r.address is not None]
+    prefs = await recipients_of(conn=conn, emails=emails) if emails else {}
     event_language = event.language if isinstance(event, TicketFacts) else None
     created = 0
     for route in routes:

@@ -10,8 +10,9 @@ import asyncpg
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events import EndpointDisabled, NotificationFailed, NotificationSent
 from ticketflow_common.metrics import DEAD_LETTERS
-from ticketflow_common.outbox import emit
+from ticketflow_common.outbox import emit, event_for
 from ticketflow_common.topics import dlq_topic
+from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.commands.compose import compose
 from ticketflow_notify.domain.deliveries import Destination, NewDelivery, ToldEvent
 from ticketflow_notify.domain.endpoint_health import HealthPolicy, after_attempt
@@ -23,9 +24,9 @@ from ticketflow_notify.store.dead_letters import dead_letter_reason, enqueue_dea
 from ticketflow_notify.store.deliveries import (
     ClaimedDelivery,
     insert_delivery,
-    mark_delivered,
     mark_failed,
     record_attempt,
+    record_success,
     schedule_retry,
 )
 from ticketflow_notify.store.endpoints import (
@@ -47,6 +48,28 @@ async def record_outcome(
     policy: OutcomePolicy,
     rng: random.Random,
 ) -> Recorded:
+    if result.error is None:  # the common case: one statement, no transaction round trips
+        sent = event_for(
+            NotificationSent(
+                **_about(delivery),
+                delivered_at=now,
+                latency_seconds=_latency_seconds(delivery, now),
+            ),
+            subject=delivery.subject,
+            now=now,
+        )
+        await record_success(
+            conn=conn,
+            delivery=delivery,
+            started_at=started_at,
+            status_code=result.status_code,
+            latency_ms=latency_ms,
+            now=now,
+            sent=sent,
+            sent_topic=NotificationSent.topic,
+            trace_carrier=current_trace_carrier(),
+        )
+        return Recorded("delivered", False, False)
     async with conn.transaction():
         await record_attempt(
             conn=conn,
@@ -61,10 +84,6 @@ async def record_outcome(
             opened, disabled = await _update_health(
                 conn=conn, delivery=delivery, result=result, now=now, policy=policy.health
             )
-        if result.error is None:
-            if await mark_delivered(conn=conn, delivery=delivery, now=now):
-                await _emit_sent(conn=conn, delivery=delivery, now=now)
-            return Recorded("delivered", opened, disabled)
         retry_at = next_attempt_at(
             attempts_made=delivery.attempts, schedule=policy.retry_schedule, now=now, rng=rng
         )
@@ -90,13 +109,6 @@ def _about(delivery: ClaimedDelivery) -> dict[str, Any]:
         "attempts": delivery.attempts,
         "channel": delivery.channel,
     }
-
-
-async def _emit_sent(*, conn: asyncpg.Connection, delivery: ClaimedDelivery, now: datetime) -> None:
-    data = NotificationSent(
-        **_about(delivery), delivered_at=now, latency_seconds=_latency_seconds(delivery, now)
-    )
-    await emit(conn, data, subject=delivery.subject, now=now)
 
 
 async def _dead_letter(

@@ -18,6 +18,7 @@ from ticketflow_notify.commands.automation import on_actions_requested
 from ticketflow_notify.commands.event_log import recording
 from ticketflow_notify.commands.fan_out import fan_out_event
 from ticketflow_notify.commands.people import on_people_event
+from ticketflow_notify.commands.subscription_cache import SubscriptionCache
 from ticketflow_notify.domain.deliveries import FORWARDED_TOPICS
 from ticketflow_notify.settings import NotifySettings
 
@@ -31,6 +32,7 @@ def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
         answer_links=runtime.settings.answer_links(),
         approval_links=runtime.settings.approval_links(),
         survey_links=runtime.settings.survey_links(),
+        subscriptions=SubscriptionCache(),
     )
     table: dict[type[EventData], EventCommand] = {
         model: fan_out for model in EVENT_MODELS.values() if model.topic in FORWARDED_TOPICS

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.envelope import Envelope
 from ticketflow_notify.domain.claims import ClaimPolicy
 from ticketflow_notify.domain.deliveries import Channel, NewDelivery
 
@@ -73,73 +74,74 @@ _RETURNING = (
 )
 
 
-async def claim_endpoint_due(
+@dataclass(frozen=True)
+class ClaimedWithSecrets:
+    """A leased delivery and the signing secrets its endpoint has at the claim, newest first."""
+
+    delivery: ClaimedDelivery
+    secrets: list[str]
+
+
+async def claim_due_deliveries(
     *, conn: asyncpg.Connection, now: datetime, limit: int, policy: ClaimPolicy
-) -> list[ClaimedDelivery]:
-    """Lease due webhook/chat deliveries, never more in flight per endpoint than it allows.
+) -> list[ClaimedWithSecrets]:
+    """Lease up to `limit` due deliveries, webhook and chat first, then email, with their
+    endpoint's URL and signing secrets: one statement (its own transaction), one round trip.
 
     The endpoints are row-locked (SKIP LOCKED) for the claim, so replicas never claim for one
     endpoint at the same time and the in-flight count is exact; a circuit that is open skips
     its endpoint, a half-open one lets a single trial through. On a `per_ticket` endpoint a
     delivery waits while an earlier one of its ticket (subject) is pending: in flight or
-    waiting for its retry.
+    waiting for its retry. An email delivery a crashed replica held is due again when its
+    lease ends.
     """
     lease_end = now + timedelta(seconds=policy.lease_seconds)
-    async with conn.transaction():
-        rows = await conn.fetch(
-            "WITH ready AS ("
-            "  SELECT e.id, e.url, e.ordering, CASE WHEN e.consecutive_failures >= $4 THEN 1"
-            "    ELSE e.max_concurrency END AS cap FROM endpoints e"
-            "  WHERE e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
-            "  AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = e.id"
-            "    AND d.status = 'pending' AND d.next_attempt_at <= $1)"
-            "  ORDER BY e.id FOR UPDATE OF e SKIP LOCKED"
-            "), room AS ("
-            "  SELECT r.id, r.url, r.ordering, r.cap - (SELECT count(*) FROM deliveries f"
-            "    WHERE f.endpoint_id = r.id AND f.status = 'pending'"
-            "    AND f.lease_expires_at > $1) AS free FROM ready r"
-            "), picked AS ("
-            "  SELECT x.id FROM room, LATERAL (SELECT d.id, d.next_attempt_at FROM deliveries d"
-            "    WHERE d.endpoint_id = room.id AND d.status = 'pending'"
-            "    AND d.next_attempt_at <= $1 AND (room.ordering <> 'per_ticket'"
-            "    OR NOT EXISTS (SELECT 1 FROM deliveries b WHERE b.endpoint_id = d.endpoint_id"
-            "    AND b.subject = d.subject AND b.status = 'pending' AND b.ordinal < d.ordinal))"
-            "    ORDER BY d.next_attempt_at"
-            "    LIMIT greatest(room.free, 0) FOR UPDATE SKIP LOCKED) x"
-            "  ORDER BY x.next_attempt_at LIMIT $3"
-            ") UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2,"
-            " lease_expires_at = $2 FROM picked WHERE d.id = picked.id" + _RETURNING,
-            now,
-            lease_end,
-            limit,
-            policy.failure_threshold,
-        )
-        urls = {}
-        if rows:
-            found = await conn.fetch(
-                "SELECT id, url FROM endpoints WHERE id = ANY($1::uuid[])",
-                list({r["endpoint_id"] for r in rows}),
-            )
-            urls = {f["id"]: f["url"] for f in found}
-    return [ClaimedDelivery(**dict(r), url=urls.get(r["endpoint_id"])) for r in rows]
-
-
-async def claim_email_due(
-    *, conn: asyncpg.Connection, now: datetime, lease_seconds: float, limit: int
-) -> list[ClaimedDelivery]:
-    """Lease due email deliveries; one a crashed replica held is due again when its lease ends."""
-    lease_end = now + timedelta(seconds=lease_seconds)
     rows = await conn.fetch(
-        "WITH due AS ("
-        "  SELECT id FROM deliveries WHERE status = 'pending' AND endpoint_id IS NULL"
-        "  AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED"
-        ") UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2,"
-        " lease_expires_at = $2 FROM due WHERE d.id = due.id" + _RETURNING,
+        "WITH ready AS ("
+        "  SELECT e.id, e.ordering, CASE WHEN e.consecutive_failures >= $4 THEN 1"
+        "    ELSE e.max_concurrency END AS cap FROM endpoints e"
+        "  WHERE e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
+        "  AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = e.id"
+        "    AND d.status = 'pending' AND d.next_attempt_at <= $1)"
+        "  ORDER BY e.id FOR UPDATE OF e SKIP LOCKED"
+        "), room AS ("
+        "  SELECT r.id, r.ordering, r.cap - (SELECT count(*) FROM deliveries f"
+        "    WHERE f.endpoint_id = r.id AND f.status = 'pending'"
+        "    AND f.lease_expires_at > $1) AS free FROM ready r"
+        "), by_endpoint AS ("
+        "  SELECT x.id, room.id AS endpoint_id, 0 AS pass FROM room, LATERAL (SELECT d.id,"
+        "    d.next_attempt_at FROM deliveries d WHERE d.endpoint_id = room.id"
+        "    AND d.status = 'pending' AND d.next_attempt_at <= $1"
+        "    AND (room.ordering <> 'per_ticket'"
+        "    OR NOT EXISTS (SELECT 1 FROM deliveries b WHERE b.endpoint_id = d.endpoint_id"
+        "    AND b.subject = d.subject AND b.status = 'pending' AND b.ordinal < d.ordinal))"
+        "    ORDER BY d.next_attempt_at"
+        "    LIMIT greatest(room.free, 0) FOR UPDATE SKIP LOCKED) x"
+        "  ORDER BY x.next_attempt_at LIMIT $3"
+        "), by_email AS ("
+        "  SELECT id, NULL::uuid AS endpoint_id, 1 AS pass FROM deliveries"
+        "  WHERE status = 'pending' AND endpoint_id IS NULL AND next_attempt_at <= $1"
+        "  ORDER BY next_attempt_at"
+        "  LIMIT greatest($3 - (SELECT count(*) FROM by_endpoint), 0) FOR UPDATE SKIP LOCKED"
+        "), picked AS (SELECT * FROM by_endpoint UNION ALL SELECT * FROM by_email)"
+        " UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2,"
+        " lease_expires_at = $2 FROM picked LEFT JOIN endpoints e ON e.id = picked.endpoint_id"
+        " WHERE d.id = picked.id" + _RETURNING + ", picked.pass, e.url,"
+        " CASE WHEN e.id IS NULL THEN NULL ELSE ARRAY(SELECT s.secret FROM endpoint_secrets s"
+        "  WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > $1)"
+        "  ORDER BY s.created_at DESC, s.id) END AS secrets",
         now,
         lease_end,
         limit,
+        policy.failure_threshold,
     )
-    return [ClaimedDelivery(**dict(r), url=None) for r in rows]
+    claimed = []
+    for row in sorted(rows, key=lambda r: r["pass"]):
+        fields = dict(row)
+        fields.pop("pass")
+        secrets = fields.pop("secrets") or []
+        claimed.append(ClaimedWithSecrets(ClaimedDelivery(**fields), list(secrets)))
+    return claimed
 
 
 async def record_attempt(
@@ -162,21 +164,6 @@ async def record_attempt(
         latency_ms,
         error,
     )
-
-
-async def mark_delivered(
-    *, conn: asyncpg.Connection, delivery: ClaimedDelivery, now: datetime
-) -> bool:
-    """False when another replica re-leased the delivery meanwhile (its outcome wins)."""
-    status = await conn.execute(
-        "UPDATE deliveries SET status = 'delivered', delivered_at = $3, next_attempt_at = NULL,"
-        " lease_expires_at = NULL, last_error = NULL"
-        " WHERE id = $1 AND attempts = $2 AND status = 'pending'",
-        delivery.id,
-        delivery.attempts,
-        now,
-    )
-    return bool(status == "UPDATE 1")
 
 
 async def schedule_retry(
@@ -232,3 +219,53 @@ async def retry_backlog(*, conn: asyncpg.Connection) -> dict[str, int]:
         " AND attempts > 0 AND lease_expires_at IS NULL GROUP BY channel"
     )
     return {r["channel"]: r["n"] for r in rows}
+
+
+async def record_success(
+    *,
+    conn: asyncpg.Connection,
+    delivery: ClaimedDelivery,
+    started_at: datetime,
+    status_code: int | None,
+    latency_ms: float,
+    now: datetime,
+    sent: Envelope,
+    sent_topic: str,
+    trace_carrier: dict[str, str],
+) -> bool:
+    """A successful attempt in one statement (so one transaction): the attempt logged, the
+    endpoint's failures forgotten, the delivery delivered and `sent` put in the outbox, the
+    last only when this lease still held the delivery (False otherwise: another replica
+    re-leased it meanwhile and its outcome wins)."""
+    marked = await conn.fetchval(
+        "WITH attempt AS ("
+        "  INSERT INTO delivery_attempts (delivery_id, attempt, started_at, status_code,"
+        "  latency_ms, error) VALUES ($1, $2, $3, $4, $5, NULL)"
+        "  ON CONFLICT (delivery_id, attempt) DO NOTHING"
+        "), health AS ("
+        "  UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL,"
+        "  circuit_open_until = NULL WHERE id = $6"
+        "  AND (consecutive_failures > 0 OR failing_since IS NOT NULL)"
+        "), marked AS ("
+        "  UPDATE deliveries SET status = 'delivered', delivered_at = $7,"
+        "  next_attempt_at = NULL, lease_expires_at = NULL, last_error = NULL"
+        "  WHERE id = $1 AND attempts = $2 AND status = 'pending' RETURNING id"
+        "), told AS ("
+        "  INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
+        "  SELECT $8::uuid, $9::text, $10::text, $11::text, $12::jsonb, $13::jsonb FROM marked"
+        ") SELECT count(*) FROM marked",
+        delivery.id,
+        delivery.attempts,
+        started_at,
+        status_code,
+        latency_ms,
+        delivery.endpoint_id,
+        now,
+        sent.id,
+        sent_topic,
+        delivery.subject,
+        sent.type,
+        sent.model_dump(mode="json"),
+        trace_carrier,
+    )
+    return bool(marked)

@@ -54,6 +54,9 @@ class Dispatcher:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._wakeup = asyncio.Event()
         self._claimed_last = 0
+        # Whether work was left when last looked (slots full, or a due delivery blocked by its
+        # endpoint's limit): only then does a finished attempt wake the loop for another claim.
+        self._work_left = False
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
 
     def room(self) -> int:
@@ -65,6 +68,7 @@ class Dispatcher:
         room = min(self.batch_size, self.room())
         self._claimed_last = 0
         if room <= 0:
+            self._work_left = True
             return 0
         async with self.pool.acquire() as conn:
             claimed = await claim_due(conn=conn, now=self.clock(), limit=room, policy=self.claims)
@@ -81,12 +85,15 @@ class Dispatcher:
             )
             self._in_flight.add(task)
             task.add_done_callback(self._finished)
-        self._claimed_last = len(claimed)
+        # A claim that filled its room may have left more; one that did not took all it could.
+        self._claimed_last = len(claimed) if len(claimed) >= room else 0
+        self._work_left = len(claimed) >= room
         return len(claimed)
 
     def _finished(self, task: "asyncio.Task[None]") -> None:
         self._in_flight.discard(task)
-        self._wakeup.set()
+        if self._work_left:
+            self._wakeup.set()
         if not task.cancelled() and task.exception() is not None:
             log.error("delivery attempt crashed", extra={"error": repr(task.exception())})
 
@@ -96,9 +103,9 @@ class Dispatcher:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     async def next_due(self) -> datetime | None:
-        """At once after a claim while slots are free; with every slot taken, when one frees
-        (a wake-up); else the next due delivery, but not before a blocked one is worth
-        another look."""
+        """At once after a claim that filled its room while slots are free; with every slot
+        taken, when one frees (a wake-up); else the next due delivery, but not before a
+        blocked one is worth another look."""
         if self.room() <= 0:
             return None
         now = self.clock()
@@ -108,6 +115,7 @@ class Dispatcher:
             due = await next_claimable_at(conn=conn, now=now)
         if due is None:
             return None
+        self._work_left = due <= now  # due but not claimed: blocked by its endpoint's limit
         return max(due, now + timedelta(seconds=BLOCKED_RECHECK_SECONDS))
 
     async def run(self, stop: asyncio.Event, *, max_idle_seconds: float) -> None:
