@@ -25,6 +25,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from aiokafka import AIOKafkaConsumer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -43,6 +44,7 @@ from bench.service_processes import (
 from tests.processes import free_port
 from tests.running_system import serving
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_common.topics import SLA, TopicNames
 
 SCHEMA = "sla"
 CHUNK = 1_000_000
@@ -131,10 +133,30 @@ async def sizes(conn: asyncpg.Connection) -> dict[str, int]:
 
 
 class Receiver:
-    """A webhook endpoint noting when each breach arrived (wall clock, as `due_at` is)."""
+    """A webhook endpoint noting when each breach arrived (wall clock, as `due_at` is), and when
+    each reached the bus (sla's topic)."""
 
     def __init__(self) -> None:
         self.arrived: dict[str, tuple[float, str, str]] = {}
+        self.on_bus: dict[str, float] = {}
+
+    async def read_bus(self, on: Scratch, stop: asyncio.Event) -> None:
+        consumer = AIOKafkaConsumer(
+            TopicNames(on.prefix).physical(SLA),
+            bootstrap_servers=on.kafka,
+            auto_offset_reset="earliest",  # the topic is this run's own: miss nothing
+        )
+        await consumer.start()
+        try:
+            while not stop.is_set():
+                for records in (await consumer.getmany(timeout_ms=100)).values():
+                    at = time.time()
+                    for record in records:
+                        event = json.loads(record.value or b"{}")
+                        if event.get("type") == "sla.breached":
+                            self.on_bus.setdefault(event["data"]["clock_id"], at)
+        finally:
+            await consumer.stop()
 
     async def receive(self, request: Request) -> Response:
         at = time.time()
@@ -147,13 +169,17 @@ class Receiver:
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/hooks", self.receive, methods=["POST"])])
 
-    def latencies(self) -> tuple[list[float], list[float]]:
-        """Milliseconds from each breach's due time, and from its firing, to its arrival."""
-        since_due, since_fired = [], []
-        for at, due, fired in self.arrived.values():
+    def latencies(self) -> tuple[list[float], list[float], list[float]]:
+        """Milliseconds from each breach's due time and from its firing to its arrival, and
+        from its firing to the bus."""
+        since_due, since_fired, to_bus = [], [], []
+        for clock_id, (at, due, fired) in self.arrived.items():
+            fired_at = datetime.fromisoformat(fired).timestamp()
             since_due.append((at - datetime.fromisoformat(due).timestamp()) * 1000)
-            since_fired.append((at - datetime.fromisoformat(fired).timestamp()) * 1000)
-        return since_due, since_fired
+            since_fired.append((at - fired_at) * 1000)
+            if clock_id in self.on_bus:
+                to_bus.append((self.on_bus[clock_id] - fired_at) * 1000)
+        return since_due, since_fired, to_bus
 
 
 async def add_due(conn: asyncpg.Connection, *, count: int, first: datetime, span: float) -> None:
@@ -183,8 +209,9 @@ async def sample_until(
 async def measure(
     conn: asyncpg.Connection, on: Scratch, *, due: int, seconds: float
 ) -> dict[str, Any]:
-    receiver, port = Receiver(), free_port()
+    receiver, port, stop = Receiver(), free_port(), asyncio.Event()
     private = {"NOTIFY_ALLOWED_PRIVATE_NETWORKS": '["127.0.0.0/8"]'}
+    reader = asyncio.create_task(receiver.read_bus(on, stop))
     async with serving(receiver.app(), port):
         sla = await start_replicas("sla", 1, on=on)
         notify = await start_replicas("notify", 1, on=on, extra_env=private)
@@ -204,18 +231,21 @@ async def measure(
             await sample_until(replicas, receiver, count=due, until=time.monotonic() + seconds + 40)
         finally:
             await stop_replicas(replicas)
+            stop.set()
+            await reader
     rows = await conn.fetch(
         f"SELECT due_at, fired_at FROM {SCHEMA}.timers WHERE clock_id BETWEEN"
         " '00000001-0000-0000-0000-000000000000' AND '00000001-ffff-ffff-ffff-ffffffffffff'"
     )
     late = [(r["fired_at"] - r["due_at"]).total_seconds() * 1000 for r in rows if r["fired_at"]]
-    since_due, since_fired = receiver.latencies()
+    since_due, since_fired, to_bus = receiver.latencies()
     figures = {
         "due": due,
         "fired": len(late),
         "lateness": summarise(late),
         "webhook_since_due": summarise(since_due),
         "webhook_since_fired": summarise(since_fired),
+        "bus_since_fired": summarise(to_bus),
         "sla_peak_rss_mib": round(sla[0].stats.peak_rss_kib / 1024, 1),
         "notify_peak_rss_mib": round(notify[0].stats.peak_rss_kib / 1024, 1),
     }
@@ -223,6 +253,7 @@ async def measure(
     print(f"fire lateness (fired_at - due_at), {len(late):,} of {due:,}: {figures['lateness']}")
     print(f"breach -> webhook since due_at: {figures['webhook_since_due']}")
     print(f"breach -> webhook since fired_at: {figures['webhook_since_fired']}")
+    print(f"breach -> sla's topic since fired_at: {figures['bus_since_fired']}")
     return figures
 
 
