@@ -1,5 +1,5 @@
 """SLA clock transitions: pause, resume, meet, cancel, retarget, one per lifecycle step
-(`domain/clock_lifecycle.py`; starts, several clocks at once, are in `clock_starts.py`). Each
+(`domain/clock_lifecycle.py`; starts, several clocks at once, are in `clock_steps.py`). Each
 stores the clock, replaces its pending timers and emits its event, all in the caller's
 transaction, reading policies and calendars from the in-memory configuration."""
 
