@@ -56,7 +56,9 @@ class Replica:
     stats: ProcessStats
 
 
-async def start_replicas(name: str, count: int, *, on: Scratch, tag: str = "") -> list[Replica]:
+async def start_replicas(
+    name: str, count: int, *, on: Scratch, tag: str = "", extra_env: dict[str, str] | None = None
+) -> list[Replica]:
     """`count` processes of service `name` on the scratch database, each ready on return."""
     replicas = []
     env_prefix = f"{name.upper()}_"
@@ -69,6 +71,7 @@ async def start_replicas(name: str, count: int, *, on: Scratch, tag: str = "") -
             f"{env_prefix}TOPIC_PREFIX": on.prefix,
             f"{env_prefix}HTTP_PORT": str(port),
             f"{env_prefix}LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
         }
         service = ServiceProcess(name, env, port, on.logs / f"{name}-{tag}{index}.log")
         await service.start()

@@ -63,13 +63,20 @@ def payload_bytes(payload: object) -> bytes:
 async def enqueue_events(
     *, conn: asyncpg.Connection, events: Sequence[tuple[Envelope, str, str, dict[str, str]]]
 ) -> None:
-    """Record many (event, topic, key, trace carrier) at once, pipelined; same rule as
-    `enqueue_event`: call inside the transaction that makes the change."""
-    await conn.executemany(
+    """Record many (event, topic, key, trace carrier) at once, in one statement (rows in the
+    order given); same rule as `enqueue_event`: call inside the transaction that makes the
+    change."""
+    if not events:
+        return
+    await conn.execute(
         "INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        [
-            (event.id, topic, key, event.type, event.model_dump(mode="json"), carrier)
-            for event, topic, key, carrier in events
-        ],
+        " SELECT event_id, topic, key, event_type, payload::jsonb, headers::jsonb"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+        " WITH ORDINALITY AS e(event_id, topic, key, event_type, payload, headers, n) ORDER BY n",
+        [event.id for event, _, _, _ in events],
+        [topic for _, topic, _, _ in events],
+        [key for _, _, key, _ in events],
+        [event.type for event, _, _, _ in events],
+        [json.dumps(event.model_dump(mode="json")) for event, _, _, _ in events],
+        [json.dumps(carrier) for _, _, _, carrier in events],
     )

@@ -1,6 +1,6 @@
 """Configuring business calendars: list, create or replace, and add holidays from an iCalendar
 file or a country's preset (archiving is in `retirement.py`), each change announced as
-`calendar.changed` (key: the calendar's name); `calendar_of`, the calendar a clock counts in."""
+`calendar.changed` (key: the calendar's name)."""
 
 import asyncio
 import logging
@@ -10,7 +10,6 @@ from datetime import date, datetime
 import asyncpg
 
 from ticketflow_common.audit import record_change
-from ticketflow_common.business_time import ALWAYS_OPEN, WorkingCalendar
 from ticketflow_common.events.audit import AuditActor
 from ticketflow_common.events.sla import CalendarChange
 from ticketflow_common.outbox import emit
@@ -23,7 +22,6 @@ from ticketflow_sla.domain.calendars import (
     CalendarUpdate,
     Holiday,
     merge_holidays,
-    working_calendar,
 )
 from ticketflow_sla.domain.holiday_import import (
     DEFAULT_HORIZON_YEARS,
@@ -35,7 +33,6 @@ from ticketflow_sla.domain.holiday_import import (
 from ticketflow_sla.domain.holiday_presets import HolidayPreset, PresetError, holidays_from_preset
 from ticketflow_sla.store.calendars import (
     calendars_after,
-    get_calendar,
     lock_calendar,
     replace_holidays,
     upsert_calendar,
@@ -43,15 +40,6 @@ from ticketflow_sla.store.calendars import (
 
 log = logging.getLogger(__name__)
 SERVICE = "sla"
-
-
-async def calendar_of(*, conn: asyncpg.Connection, name: str) -> WorkingCalendar:
-    """The named calendar; round the clock if it does not exist (logged: a policy names it)."""
-    calendar = await get_calendar(conn=conn, name=name)
-    if calendar is None:
-        log.warning("unknown calendar, counting 24x7", extra={"calendar": name})
-        return ALWAYS_OPEN
-    return working_calendar(calendar)
 
 
 async def calendar_page(

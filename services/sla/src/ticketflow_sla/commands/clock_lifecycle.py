@@ -1,5 +1,6 @@
 """A ticket's events move its SLA clocks: the ticket's facts are applied by version, then the
-steps the lifecycle rules (`domain/clock_lifecycle.py`) call for are carried out, in order."""
+steps the lifecycle rules (`domain/clock_lifecycle.py`) call for are carried out, in order,
+under the in-memory configuration at the version read with the facts."""
 
 from datetime import datetime
 
@@ -13,82 +14,85 @@ from ticketflow_common.events import (
     TicketTransferred,
     TicketUpdated,
 )
-from ticketflow_sla.commands.clock_transitions import carry_out
+from ticketflow_sla.commands.clock_steps import carry_out
+from ticketflow_sla.commands.configuration import configuration
 from ticketflow_sla.domain import clock_lifecycle as rules
-from ticketflow_sla.domain.clock_lifecycle import Start, Trigger
-from ticketflow_sla.domain.policies import Policy, match_policy, rules_for
-from ticketflow_sla.domain.tickets import TicketProjection
-from ticketflow_sla.store.policies import list_policies
+from ticketflow_sla.domain.clock_lifecycle import Trigger
+from ticketflow_sla.domain.policies import rules_for
 from ticketflow_sla.store.sla_clocks import lock_ticket_clocks
-from ticketflow_sla.store.tickets import apply_ticket_facts
-
-
-async def _policy_of(*, conn: asyncpg.Connection, ticket: TicketProjection) -> Policy | None:
-    return match_policy(await list_policies(conn=conn), ticket)
+from ticketflow_sla.store.tickets import AppliedFacts, apply_ticket_facts
 
 
 async def start_ticket_clocks(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketCreated, now: datetime
 ) -> None:
-    ticket = await apply_ticket_facts(conn=conn, facts=event, now=now)
-    if ticket is None:
+    applied = await apply_ticket_facts(conn=conn, facts=event, now=now)
+    if applied is None:
         return
+    ticket = applied.ticket
     clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
     steps = rules.on_created(ticket, clocks)
     if steps:
-        policy = await _policy_of(conn=conn, ticket=ticket)
-        trigger = Trigger(ticket, policy, event.created_at)
-        await carry_out(conn=conn, steps=steps, trigger=trigger, now=now)
+        config = await configuration(conn=conn, version=applied.configuration_version)
+        trigger = Trigger(ticket, config.match(ticket), event.created_at)
+        await carry_out(conn=conn, configuration=config, steps=steps, trigger=trigger, now=now)
 
 
 async def apply_status_change(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketStatusChanged, now: datetime
 ) -> None:
-    ticket = await apply_ticket_facts(conn=conn, facts=event, now=now)
-    if ticket is None:
+    applied = await apply_ticket_facts(conn=conn, facts=event, now=now)
+    if applied is None:
         return
+    ticket = applied.ticket
     clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
-    policy = await _policy_of(conn=conn, ticket=ticket)
+    config = await configuration(conn=conn, version=applied.configuration_version)
+    policy = config.match(ticket)
     steps = rules.on_status_changed(event, ticket, clocks, rules_for(policy))
     trigger = Trigger(ticket, policy, event.changed_at)
-    await carry_out(conn=conn, steps=steps, trigger=trigger, now=now)
+    await carry_out(conn=conn, configuration=config, steps=steps, trigger=trigger, now=now)
 
 
 async def apply_comment(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketCommented, now: datetime
 ) -> None:
-    ticket = await apply_ticket_facts(conn=conn, facts=event, now=now)
+    applied = await apply_ticket_facts(conn=conn, facts=event, now=now)
     if not rules.comment_counts(event):
         return
+    ticket = applied.ticket if applied is not None else None
     clocks = await lock_ticket_clocks(conn=conn, ticket_id=event.ticket_id)
     steps = rules.on_commented(event, ticket, clocks)
-    policy = None
-    if ticket is not None and any(isinstance(s, Start) for s in steps):
-        policy = await _policy_of(conn=conn, ticket=ticket)
+    if not steps:
+        return
+    version = applied.configuration_version if applied is not None else None
+    config = await configuration(conn=conn, version=version)
+    policy = config.match(ticket) if ticket is not None else None
     trigger = Trigger(ticket, policy, event.commented_at)
-    await carry_out(conn=conn, steps=steps, trigger=trigger, now=now)
+    await carry_out(conn=conn, configuration=config, steps=steps, trigger=trigger, now=now)
 
 
 async def _rematch(
-    *, conn: asyncpg.Connection, ticket: TicketProjection, at: datetime, now: datetime
+    *, conn: asyncpg.Connection, applied: AppliedFacts, at: datetime, now: datetime
 ) -> None:
+    ticket = applied.ticket
     clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
-    policy = await _policy_of(conn=conn, ticket=ticket)
-    trigger = Trigger(ticket, policy, at)
-    await carry_out(conn=conn, steps=rules.rematch(clocks), trigger=trigger, now=now)
+    config = await configuration(conn=conn, version=applied.configuration_version)
+    trigger = Trigger(ticket, config.match(ticket), at)
+    steps = rules.rematch(clocks)
+    await carry_out(conn=conn, configuration=config, steps=steps, trigger=trigger, now=now)
 
 
 async def rematch_after_update(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketUpdated, now: datetime
 ) -> None:
-    ticket = await apply_ticket_facts(conn=conn, facts=event, now=now)
-    if ticket is not None and rules.update_rematches(event):
-        await _rematch(conn=conn, ticket=ticket, at=event.updated_at, now=now)
+    applied = await apply_ticket_facts(conn=conn, facts=event, now=now)
+    if applied is not None and rules.update_rematches(event):
+        await _rematch(conn=conn, applied=applied, at=event.updated_at, now=now)
 
 
 async def rematch_after_transfer(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketTransferred, now: datetime
 ) -> None:
-    ticket = await apply_ticket_facts(conn=conn, facts=event, now=now)
-    if ticket is not None:
-        await _rematch(conn=conn, ticket=ticket, at=event.transferred_at, now=now)
+    applied = await apply_ticket_facts(conn=conn, facts=event, now=now)
+    if applied is not None:
+        await _rematch(conn=conn, applied=applied, at=event.transferred_at, now=now)

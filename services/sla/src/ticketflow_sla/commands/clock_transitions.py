@@ -1,13 +1,11 @@
-"""SLA clock transitions: start, pause, resume, meet, cancel, retarget, one per lifecycle step
-(`domain/clock_lifecycle.py`). Each stores the clock, replaces its pending timers and emits its
-event, all in the caller's transaction."""
+"""SLA clock transitions: pause, resume, meet, cancel, retarget, one per lifecycle step
+(`domain/clock_lifecycle.py`; starts, several clocks at once, are in `clock_steps.py`). Each
+stores the clock, replaces its pending timers and emits its event, all in the caller's
+transaction, reading policies and calendars from the in-memory configuration."""
 
-from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol, TypeVar
-from uuid import uuid4
 
 import asyncpg
 
@@ -20,28 +18,11 @@ from ticketflow_common.events import (
     SlaPaused,
     SlaRecalculated,
     SlaResumed,
-    SlaStarted,
 )
 from ticketflow_common.outbox import emit
-from ticketflow_common.tracing import current_trace_carrier
-from ticketflow_sla.commands.calendars import calendar_of
-from ticketflow_sla.commands.metrics import (
-    SLA_BUSINESS_SECONDS,
-    SLA_OUTCOMES,
-    SLA_STARTED,
-    team_label,
-)
-from ticketflow_sla.commands.policies import escalation_of
-from ticketflow_sla.domain.clock_lifecycle import (
-    Pause,
-    Resume,
-    Retarget,
-    Start,
-    Step,
-    Stop,
-    Trigger,
-)
-from ticketflow_sla.domain.policies import Policy
+from ticketflow_sla.commands.metrics import SLA_BUSINESS_SECONDS, SLA_OUTCOMES, team_label
+from ticketflow_sla.domain.clock_lifecycle import Pause, Resume, Retarget, Stop, Trigger
+from ticketflow_sla.domain.configuration import Configuration
 from ticketflow_sla.domain.sla_clocks import (
     ClockTarget,
     SlaClock,
@@ -51,49 +32,47 @@ from ticketflow_sla.domain.sla_clocks import (
     sla_facts,
     stopped,
 )
-from ticketflow_sla.domain.timers import TimerKey, plan_timers
-from ticketflow_sla.store.policies import get_policy
-from ticketflow_sla.store.sla_clocks import insert_clock, record_pause, record_resume, save_clock
+from ticketflow_sla.domain.timers import plan_timers
+from ticketflow_sla.store.sla_clocks import record_pause, record_resume, save_clock
 from ticketflow_sla.store.timers import cancel_timers, fired_keys, schedule_timers
 
 
 async def replan(
-    *, conn: asyncpg.Connection, sla_clock: SlaClock, calendar: WorkingCalendar, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    sla_clock: SlaClock,
+    calendar: WorkingCalendar,
+    configuration: Configuration,
+    now: datetime,
 ) -> None:
     """Replace the clock's pending timers with those its state and policy call for now."""
     if sla_clock.status != "running":
         await cancel_timers(conn=conn, clock_id=sla_clock.id)
         return
-    policy = await get_policy(conn=conn, name=sla_clock.policy)
-    fired = await fired_keys(conn=conn, clock_id=sla_clock.id)
-    await _schedule(conn, sla_clock, calendar, policy, fired=fired, now=now)
-
-
-async def _schedule(
-    conn: asyncpg.Connection,
-    sla_clock: SlaClock,
-    calendar: WorkingCalendar,
-    policy: Policy | None,
-    *,
-    fired: set[TimerKey],
-    now: datetime,
-) -> None:
+    policy = configuration.policy(sla_clock.policy)
     timers = plan_timers(
         sla_clock,
         calendar,
         warnings=policy.warnings if policy else [],
-        escalation=await escalation_of(conn=conn, policy=policy),
-        fired=fired,
+        escalation=configuration.escalation_of(policy),
+        fired=await fired_keys(conn=conn, clock_id=sla_clock.id),
     )
     await schedule_timers(conn=conn, clock_id=sla_clock.id, timers=timers, now=now)
 
 
 async def _store(
-    *, conn: asyncpg.Connection, sla_clock: SlaClock, calendar: WorkingCalendar, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    sla_clock: SlaClock,
+    calendar: WorkingCalendar,
+    configuration: Configuration,
+    now: datetime,
 ) -> None:
     """Store a transition of a clock and bring its pending timers in line with it."""
     await save_clock(conn=conn, sla_clock=sla_clock)
-    await replan(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
+    await replan(
+        conn=conn, sla_clock=sla_clock, calendar=calendar, configuration=configuration, now=now
+    )
 
 
 async def _emit(conn: asyncpg.Connection, data: SlaFacts, *, now: datetime) -> None:
@@ -101,55 +80,22 @@ async def _emit(conn: asyncpg.Connection, data: SlaFacts, *, now: datetime) -> N
     await emit(conn, data, subject=str(data.ticket_id), now=now)
 
 
-async def start_clock(
-    *, conn: asyncpg.Connection, step: Start, trigger: Trigger, now: datetime
-) -> SlaClock | None:
-    """Start a clock for the policy's target of the step's metric (none without a known ticket
-    and policy, if the policy sets no target, or if this cycle exists already); a ticket in a
-    status the policy pauses on pauses it at once."""
-    ticket, policy, at = trigger.ticket, trigger.policy, trigger.at
-    target = policy.target(step.metric) if policy else None
-    if ticket is None or policy is None or target is None:
-        return None
-    calendar = await calendar_of(conn=conn, name=policy.calendar)
-    sla_clock = SlaClock(
-        id=uuid4(),
-        ticket_id=ticket.ticket_id,
-        metric=step.metric,
-        cycle=step.cycle,
-        policy=policy.name,
-        calendar=policy.calendar,
-        target_seconds=target,
-        status="running",
-        started_at=at,
-        running_since=at,
-        trace_carrier=current_trace_carrier(),
-    )
-    sla_clock = replace(sla_clock, due_at=sla_clock.deadline(calendar))
-    if not await insert_clock(conn=conn, sla_clock=sla_clock):
-        return None
-    assert sla_clock.due_at is not None
-    after_commit(conn, SLA_STARTED.labels(step.metric, policy.name).inc)
-    facts = sla_facts(sla_clock, ticket)
-    started = SlaStarted(**facts, target_seconds=target, started_at=at, due_at=sla_clock.due_at)
-    await _emit(conn, started, now=now)
-    if policy.clock_rules.pauses(ticket.status):
-        pause = Pause(sla_clock, ticket.status)
-        return await pause_clock(conn=conn, step=pause, trigger=trigger, now=now)
-    # A clock just made has no timers yet, fired or pending, and its policy is the trigger's.
-    await _schedule(conn, sla_clock, calendar, policy, fired=set(), now=now)
-    return sla_clock
-
-
 async def pause_clock(
-    *, conn: asyncpg.Connection, step: Pause, trigger: Trigger, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    configuration: Configuration,
+    step: Pause,
+    trigger: Trigger,
+    now: datetime,
 ) -> SlaClock:
     sla_clock, at = step.sla_clock, trigger.at
     if sla_clock.status != "running":
         return sla_clock
-    calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
+    calendar = configuration.calendar(sla_clock.calendar)
     sla_clock = paused(sla_clock, calendar, at)
-    await _store(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
+    await _store(
+        conn=conn, sla_clock=sla_clock, calendar=calendar, configuration=configuration, now=now
+    )
     await record_pause(conn=conn, clock_id=sla_clock.id, paused_at=at, reason=step.reason)
     facts = sla_facts(sla_clock, trigger.ticket)
     await _emit(conn, SlaPaused(**facts, reason=step.reason, paused_at=at), now=now)
@@ -157,15 +103,22 @@ async def pause_clock(
 
 
 async def resume_clock(
-    *, conn: asyncpg.Connection, step: Resume, trigger: Trigger, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    configuration: Configuration,
+    step: Resume,
+    trigger: Trigger,
+    now: datetime,
 ) -> SlaClock:
     sla_clock, at = step.sla_clock, trigger.at
     if sla_clock.status != "paused":
         return sla_clock
-    calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
+    calendar = configuration.calendar(sla_clock.calendar)
     sla_clock = resumed(sla_clock, calendar, at)
     await record_resume(conn=conn, clock_id=sla_clock.id, resumed_at=at)
-    await _store(conn=conn, sla_clock=sla_clock, calendar=calendar, now=now)
+    await _store(
+        conn=conn, sla_clock=sla_clock, calendar=calendar, configuration=configuration, now=now
+    )
     assert sla_clock.due_at is not None
     facts = sla_facts(sla_clock, trigger.ticket)
     await _emit(conn, SlaResumed(**facts, resumed_at=at, due_at=sla_clock.due_at), now=now)
@@ -173,20 +126,31 @@ async def resume_clock(
 
 
 async def stop_clock(
-    *, conn: asyncpg.Connection, step: Stop, trigger: Trigger, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    configuration: Configuration,
+    step: Stop,
+    trigger: Trigger,
+    now: datetime,
 ) -> SlaClock:
     """Meet or cancel an active clock; its pending warnings, breach and escalations go."""
     sla_clock, at, outcome = step.sla_clock, trigger.at, step.outcome
     if not sla_clock.active:
         return sla_clock
-    calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
+    calendar = configuration.calendar(sla_clock.calendar)
     was_paused = sla_clock.status == "paused"
     due_at = sla_clock.deadline(calendar)
     sla_clock = stopped(sla_clock, calendar, at, status=outcome, reason=step.reason)
     if due_at is None:  # stopped while paused: the deadline it would have had from now
         due_at = replace(sla_clock, running_since=sla_clock.stopped_at).deadline(calendar)
     assert due_at is not None
-    await _store(conn=conn, sla_clock=replace(sla_clock, due_at=due_at), calendar=calendar, now=now)
+    await _store(
+        conn=conn,
+        sla_clock=replace(sla_clock, due_at=due_at),
+        calendar=calendar,
+        configuration=configuration,
+        now=now,
+    )
     if was_paused:
         await record_resume(conn=conn, clock_id=sla_clock.id, resumed_at=at)
     facts = sla_facts(sla_clock, trigger.ticket)
@@ -205,7 +169,12 @@ async def stop_clock(
 
 
 async def retarget_clock(
-    *, conn: asyncpg.Connection, step: Retarget, trigger: Trigger, now: datetime
+    *,
+    conn: asyncpg.Connection,
+    configuration: Configuration,
+    step: Retarget,
+    trigger: Trigger,
+    now: datetime,
 ) -> SlaClock:
     """Apply the policy that now matches: a new target or calendar keeps the business time
     spent; a policy without a target for this metric cancels the clock."""
@@ -215,17 +184,25 @@ async def retarget_clock(
     target = policy.target(sla_clock.metric) if policy else None
     if policy is None or target is None:
         cancel = Stop(sla_clock, "cancelled", "policy_changed")
-        return await stop_clock(conn=conn, step=cancel, trigger=trigger, now=now)
+        return await stop_clock(
+            conn=conn, configuration=configuration, step=cancel, trigger=trigger, now=now
+        )
     new_target = ClockTarget(policy=policy.name, calendar=policy.calendar, target_seconds=target)
     if new_target == sla_clock.target:
         return sla_clock
-    old_calendar = await calendar_of(conn=conn, name=sla_clock.calendar)
-    new_calendar = await calendar_of(conn=conn, name=policy.calendar)
+    old_calendar = configuration.calendar(sla_clock.calendar)
+    new_calendar = configuration.calendar(policy.calendar)
     previous_policy = sla_clock.policy
     sla_clock = retargeted(
         sla_clock, new_target, old_calendar=old_calendar, new_calendar=new_calendar, at=trigger.at
     )
-    await _store(conn=conn, sla_clock=sla_clock, calendar=new_calendar, now=now)
+    await _store(
+        conn=conn,
+        sla_clock=sla_clock,
+        calendar=new_calendar,
+        configuration=configuration,
+        now=now,
+    )
     recalculated = SlaRecalculated(
         **sla_facts(sla_clock, trigger.ticket),
         previous_policy=previous_policy,
@@ -236,30 +213,3 @@ async def retarget_clock(
     )
     await _emit(conn, recalculated, now=now)
     return sla_clock
-
-
-StepT = TypeVar("StepT", contravariant=True)
-
-
-class Transition(Protocol[StepT]):
-    def __call__(
-        self, *, conn: asyncpg.Connection, step: StepT, trigger: Trigger, now: datetime
-    ) -> Awaitable[SlaClock | None]: ...
-
-
-TRANSITIONS: Mapping[type[Step], Transition[Any]] = {
-    Start: start_clock,
-    Stop: stop_clock,
-    Pause: pause_clock,
-    Resume: resume_clock,
-    Retarget: retarget_clock,
-}
-"""The transition that carries out each kind of lifecycle step."""
-
-
-async def carry_out(
-    *, conn: asyncpg.Connection, steps: Sequence[Step], trigger: Trigger, now: datetime
-) -> None:
-    """Carry out the steps in order, each by its transition."""
-    for step in steps:
-        await TRANSITIONS[type(step)](conn=conn, step=step, trigger=trigger, now=now)

@@ -89,15 +89,6 @@ async def _upsert_policy(*, conn: asyncpg.Connection, name: str, update: PolicyU
             ) from None
 
 
-async def escalation_of(
-    *, conn: asyncpg.Connection, policy: Policy | None
-) -> EscalationPolicy | None:
-    """The escalation policy a policy names, if any."""
-    if policy is None or policy.escalation_policy is None:
-        return None
-    return await get_escalation_policy(conn=conn, name=policy.escalation_policy)
-
-
 async def escalation_policy_page(
     *, conn: asyncpg.Connection, cursor: str | None, limit: int
 ) -> Page[EscalationPolicy]:

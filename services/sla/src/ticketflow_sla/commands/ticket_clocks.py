@@ -6,7 +6,7 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.problems import not_found
-from ticketflow_sla.commands.calendars import calendar_of
+from ticketflow_sla.commands.configuration import configuration
 from ticketflow_sla.domain.sla_clocks import ClockView, clock_view
 from ticketflow_sla.store.sla_clocks import clocks_of_ticket, pauses_of
 from ticketflow_sla.store.tickets import get_ticket
@@ -21,7 +21,5 @@ async def ticket_clocks(
     if not clocks and await get_ticket(conn=conn, ticket_id=ticket_id) is None:
         raise not_found(f"ticket {ticket_id} is not known to sla")
     pauses = await pauses_of(conn=conn, clock_ids=[c.id for c in clocks])
-    return [
-        clock_view(c, await calendar_of(conn=conn, name=c.calendar), now, pauses.get(c.id, []))
-        for c in clocks
-    ]
+    config = await configuration(conn=conn)
+    return [clock_view(c, config.calendar(c.calendar), now, pauses.get(c.id, [])) for c in clocks]

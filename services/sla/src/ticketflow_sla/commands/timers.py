@@ -18,6 +18,7 @@ from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import SlaBreached, SlaEscalated, SlaWarning
 from ticketflow_common.outbox import enqueue_events, event_for
 from ticketflow_common.tracing import current_trace_carrier, linked_span
+from ticketflow_sla.commands.configuration import configuration
 from ticketflow_sla.commands.metrics import (
     SLA_BREACHES,
     SLA_ESCALATIONS,
@@ -25,12 +26,10 @@ from ticketflow_sla.commands.metrics import (
     SLA_WARNINGS,
     team_label,
 )
-from ticketflow_sla.commands.policies import escalation_of
 from ticketflow_sla.domain.escalations import EscalationPolicy
 from ticketflow_sla.domain.sla_clocks import SlaClock
 from ticketflow_sla.domain.tickets import TicketProjection
 from ticketflow_sla.domain.timers import DueTimer, Firing, PlannedTimer, fire
-from ticketflow_sla.store.policies import get_policy
 from ticketflow_sla.store.sla_clocks import clocks_by_id
 from ticketflow_sla.store.tickets import tickets_by_id
 from ticketflow_sla.store.timers import claim_due, insert_timers, mark_breached, upcoming_due
@@ -86,6 +85,7 @@ async def fire_due_timers(*, conn: asyncpg.Connection, now: datetime, limit: int
             conn=conn, ticket_ids=list({c.ticket_id for c in clocks.values()})
         )
         escalations: dict[str, EscalationPolicy | None] = {}
+        config = None
         firings = Firings(now=now)
         for timer in due:
             late = (now - timer.due_at).total_seconds()
@@ -94,8 +94,9 @@ async def fire_due_timers(*, conn: asyncpg.Connection, now: datetime, limit: int
             if sla_clock is None or sla_clock.status != "running":
                 continue
             if timer.kind == "escalation" and sla_clock.policy not in escalations:
-                policy = await get_policy(conn=conn, name=sla_clock.policy)
-                escalations[sla_clock.policy] = await escalation_of(conn=conn, policy=policy)
+                config = config or await configuration(conn=conn)
+                policy = config.policy(sla_clock.policy)
+                escalations[sla_clock.policy] = config.escalation_of(policy)
             ticket = tickets.get(sla_clock.ticket_id)
             # Due minutes or days after the event that started the clock: a trace of its own,
             # linked to that event's, and the firing's event carries this one on.
@@ -112,7 +113,7 @@ async def fire_due_timers(*, conn: asyncpg.Connection, now: datetime, limit: int
         if firings.breaches:
             await mark_breached(conn=conn, breaches=firings.breaches)
         if firings.repeats:
-            await insert_timers(conn=conn, timers=firings.repeats)
+            await insert_timers(conn=conn, timers=firings.repeats, now=now)
         if firings.events:
             await enqueue_events(conn=conn, events=firings.events)
         for count in firings.counts:

@@ -65,3 +65,9 @@ async def lock_calendar(*, conn: asyncpg.Connection, name: str) -> Calendar | No
         "SELECT * FROM calendars WHERE name = $1 AND archived_at IS NULL FOR UPDATE", name
     )
     return _calendar(row) if row else None
+
+
+async def all_calendars(*, conn: asyncpg.Connection) -> list[Calendar]:
+    """Every calendar, archived too: what the in-memory configuration holds."""
+    rows = await conn.fetch("SELECT * FROM calendars ORDER BY name")
+    return [_calendar(r) for r in rows]

@@ -51,3 +51,9 @@ async def upsert_escalation_policy(
         update.team,
     )
     return _escalation(row)
+
+
+async def all_escalation_policies(*, conn: asyncpg.Connection) -> list[EscalationPolicy]:
+    """Every escalation policy, archived too: what the in-memory configuration holds."""
+    rows = await conn.fetch("SELECT * FROM escalation_policies ORDER BY name")
+    return [_escalation(r) for r in rows]

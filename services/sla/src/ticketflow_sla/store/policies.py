@@ -30,18 +30,6 @@ async def policies_after(
     return [_policy(r) for r in rows]
 
 
-async def list_policies(*, conn: asyncpg.Connection) -> list[Policy]:
-    """The live policies, in matching order."""
-    rows = await conn.fetch("SELECT * FROM policies WHERE archived_at IS NULL ORDER BY position")
-    return [_policy(r) for r in rows]
-
-
-async def get_policy(*, conn: asyncpg.Connection, name: str) -> Policy | None:
-    """Archived too: a running clock keeps the policy it started under."""
-    row = await conn.fetchrow("SELECT * FROM policies WHERE name = $1", name)
-    return _policy(row) if row else None
-
-
 async def lock_policy(*, conn: asyncpg.Connection, name: str) -> Policy | None:
     """The live policy, locked for the change about to replace it."""
     row = await conn.fetchrow(
@@ -120,3 +108,10 @@ async def clocks_using(*, conn: asyncpg.Connection, column: str, name: str) -> U
         " AND state IN ('running', 'paused') ORDER BY ticket_id",
         name,
     )
+
+
+async def all_policies(*, conn: asyncpg.Connection) -> list[tuple[Policy, bool]]:
+    """Every policy and whether it is live (archived ones too: running clocks keep theirs), in
+    matching order: what the in-memory configuration holds."""
+    rows = await conn.fetch("SELECT * FROM policies ORDER BY position, name")
+    return [(_policy(r), r["archived_at"] is None) for r in rows]

@@ -1,5 +1,6 @@
 """SQL for SLA's ticket projection: facts applied by version, assignments by time."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -7,6 +8,7 @@ import asyncpg
 
 from ticketflow_common.events import TicketAssigned, TicketFacts
 from ticketflow_sla.domain.tickets import TicketProjection
+from ticketflow_sla.store.configuration_version import VERSION
 
 _COLUMNS = (
     "ticket_id, version, status, priority, category, channel, team, requester_tier,"
@@ -23,9 +25,17 @@ async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketProj
     return _ticket(row) if row else None
 
 
+@dataclass(frozen=True)
+class AppliedFacts:
+    """The ticket as now known, and the configuration version read in the same statement."""
+
+    ticket: TicketProjection
+    configuration_version: UUID
+
+
 async def apply_ticket_facts(
     *, conn: asyncpg.Connection, facts: TicketFacts, now: datetime
-) -> TicketProjection | None:
+) -> AppliedFacts | None:
     """Take the ticket's facts unless a newer version is already known; None when stale. An
     assignee intake reports replaces routing's only when it names someone else."""
     row = await conn.fetchrow(
@@ -37,7 +47,7 @@ async def apply_ticket_facts(
         " assignee_email = CASE WHEN $9 IS NULL OR $9 = tickets.assignee_id"
         "   THEN tickets.assignee_email END,"
         " updated_at = $10 WHERE tickets.version <= $2"
-        f" RETURNING {_COLUMNS}",
+        f" RETURNING {_COLUMNS}, {VERSION} AS configuration_version",
         facts.ticket_id,
         facts.version,
         facts.status,
@@ -49,7 +59,7 @@ async def apply_ticket_facts(
         facts.assignee_id,
         now,
     )
-    return _ticket(row) if row else None
+    return AppliedFacts(_ticket(row), row["configuration_version"]) if row else None
 
 
 async def apply_assignment(

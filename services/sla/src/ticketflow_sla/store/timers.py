@@ -86,12 +86,23 @@ async def count_pending(*, conn: asyncpg.Connection) -> int:
 
 
 async def insert_timers(
-    *, conn: asyncpg.Connection, timers: Sequence[tuple[UUID, PlannedTimer]]
+    *, conn: asyncpg.Connection, timers: Sequence[tuple[UUID, PlannedTimer]], now: datetime
 ) -> None:
-    await conn.executemany(
-        "INSERT INTO timers (clock_id, kind, threshold, level, repeat, due_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        [(c, t.kind, t.threshold, t.level, t.repeat, t.due_at) for c, t in timers],
+    """Add timers of any clocks in one statement; wake the replicas in it if one is near."""
+    if not timers:
+        return
+    await conn.execute(
+        "WITH added AS (INSERT INTO timers (clock_id, kind, threshold, level, repeat, due_at)"
+        "  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[],"
+        "  $6::timestamptz[]))"
+        " SELECT pg_notify(current_schema() || '_timers', '') WHERE $7",
+        [c for c, _ in timers],
+        [t.kind for _, t in timers],
+        [t.threshold for _, t in timers],
+        [t.level for _, t in timers],
+        [t.repeat for _, t in timers],
+        [t.due_at for _, t in timers],
+        min(t.due_at for _, t in timers) <= now + NEAR_DUE,
     )
 
 
