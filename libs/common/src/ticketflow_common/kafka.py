@@ -11,6 +11,14 @@ from ticketflow_common.wakeups import reconnect_delay, wait_for_any
 log = logging.getLogger(__name__)
 
 
+FETCH_MAX_WAIT_MS = 20
+"""How long the broker may hold a fetch that found nothing new. aiokafka keeps one fetch in
+flight per broker: a partition whose records were just handed over is only asked for again
+when that fetch (of the other partitions) returns, so its next event may wait this long. Its
+default, 500 ms, was most of an event's p99 from POST to the bus at low rates; 20 ms costs an
+idle consumer 50 empty fetches a second."""
+
+
 def new_producer(bootstrap_servers: str, *, client_id: str) -> AIOKafkaProducer:
     """Idempotent, acks=all: a retried send neither duplicates nor reorders within a partition.
 
@@ -32,6 +40,7 @@ def new_consumer(
     group_id: str | None,
     client_id: str,
     request_timeout_ms: int = 40_000,
+    fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
 ) -> AIOKafkaConsumer:
     """Manual commits after the effect is stored: at-least-once, made exactly-once by the inbox.
     Committed events only (`read_committed`), from the earliest when there is no position; a
@@ -45,6 +54,7 @@ def new_consumer(
         auto_offset_reset="earliest",
         isolation_level="read_committed",
         max_poll_records=200,
+        fetch_max_wait_ms=fetch_max_wait_ms,
         request_timeout_ms=request_timeout_ms,
     )
 
