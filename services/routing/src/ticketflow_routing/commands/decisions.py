@@ -1,5 +1,6 @@
-"""Every routing decision is written once, here: recorded with its explanation, announced
-through the outbox, and counted when the transaction commits."""
+"""A routing decision is recorded with its explanation, announced through the outbox and
+counted when the transaction commits: here, or (an assignment) by `assign._commit_assignment`
+in the statement that takes the agent's capacity, with the same rows and the same count."""
 
 from datetime import datetime
 
