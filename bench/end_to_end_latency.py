@@ -34,6 +34,7 @@ from tests.infra import Infra
 from tests.polling import eventually
 from tests.processes import free_port
 from tests.running_system import System, running_system, serving
+from ticketflow_common.kafka import FETCH_MAX_WAIT_MS
 from ticketflow_common.topics import ROUTING
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +78,7 @@ async def read_assignments(system: System, seen: dict[str, float], stop: asyncio
         system.names.physical(ROUTING),
         bootstrap_servers=system.kafka_bootstrap,
         auto_offset_reset="earliest",  # the topic is this run's own: miss nothing
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,  # as the services: the reader adds no wait
     )
     await consumer.start()
     try:

@@ -48,25 +48,22 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
 
     async def publish_batch(self) -> int:
-        """Publish up to one batch; a crash before commit leaves the rows to be sent again."""
+        """Publish up to one batch; a crash before commit leaves the rows to be sent again.
+
+        The rows are taken (deleted, under the schema's advisory lock) in one statement and
+        published before the commit: a failed send rolls the delete back."""
         async with self.pool.acquire() as conn, conn.transaction():
-            got_lock = await conn.fetchval(
-                "SELECT pg_try_advisory_xact_lock(hashtext($1))", f"outbox-relay:{self.schema}"
-            )
-            if not got_lock:
-                return 0
-            rows = await conn.fetch(
-                "SELECT id, event_id, topic, key, event_type, payload, headers FROM outbox"
-                " ORDER BY id LIMIT $1",
+            taken = await conn.fetch(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+                " WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) ORDER BY id LIMIT $2)"
+                " RETURNING id, event_id, topic, key, event_type, payload, headers",
+                f"outbox-relay:{self.schema}",
                 self.batch_size,
             )
-            if not rows:
-                OUTBOX_BACKLOG.labels(self.service).set(0)
+            if not taken:  # none there, or another replica's relay holds the lock
                 return 0
+            rows = sorted(taken, key=lambda r: r["id"])
             await self._send(rows)
-            await conn.execute(
-                "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
-            )
             for row in rows:
                 after_commit(conn, OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc)
             # A batch short of full took every row there was: counting the rest (a scan of the

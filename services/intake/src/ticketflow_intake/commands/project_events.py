@@ -10,8 +10,8 @@ from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import SlaBreached, TeamChanged, TicketAssigned, TicketUnassigned
 from ticketflow_intake.domain.tickets import Owner
 from ticketflow_intake.store.teams import apply_team
-from ticketflow_intake.store.tickets import clear_owner, mark_sla_breached, set_owner
-from ticketflow_intake.store.timeline import record_if_ticket
+from ticketflow_intake.store.tickets import clear_owner, mark_sla_breached
+from ticketflow_intake.store.timeline import record_if_ticket, record_owner_if_ticket
 
 
 async def _on_timeline(conn: asyncpg.Connection, envelope: Envelope) -> bool:
@@ -32,11 +32,9 @@ async def record_on_timeline(
 async def project_assignment(
     *, conn: asyncpg.Connection, envelope: Envelope, event: TicketAssigned, now: datetime
 ) -> None:
-    """Show the owner on the ticket as soon as routing has chosen one."""
-    if not await _on_timeline(conn, envelope):
-        return
+    """Show the owner on the ticket as soon as routing has chosen one (one statement)."""
     owner = Owner.model_validate(event, from_attributes=True)
-    await set_owner(conn=conn, ticket_id=event.ticket_id, owner=owner)
+    await record_owner_if_ticket(conn=conn, ticket_id=event.ticket_id, event=envelope, owner=owner)
 
 
 async def project_unassignment(

@@ -197,19 +197,6 @@ async def add_comment_text(
     )
 
 
-async def set_owner(*, conn: asyncpg.Connection, ticket_id: UUID, owner: Owner) -> None:
-    """Show routing's latest decision; an older assignment never overwrites a newer one."""
-    await conn.execute(
-        f"UPDATE tickets SET ({OWNER_COLUMNS}) = ($2, $3, $4, $5)"
-        " WHERE id = $1 AND (assigned_at IS NULL OR assigned_at <= $5)",
-        ticket_id,
-        owner.agent_id,
-        owner.agent_name,
-        owner.team,
-        owner.assigned_at,
-    )
-
-
 async def clear_owner(
     *, conn: asyncpg.Connection, ticket_id: UUID, agent_id: UUID, at: datetime
 ) -> None:

@@ -8,7 +8,9 @@ import asyncpg
 
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.events.automation import ActionOutcome
+from ticketflow_intake.domain.tickets import Owner
 from ticketflow_intake.domain.timeline import TimelineEntry
+from ticketflow_intake.store.tickets import OWNER_COLUMNS
 
 
 async def record(
@@ -49,6 +51,32 @@ async def record_if_ticket(*, conn: asyncpg.Connection, ticket_id: UUID, event: 
         event.source,
         event.time,
         event.data,
+    )
+    return found
+
+
+async def record_owner_if_ticket(
+    *, conn: asyncpg.Connection, ticket_id: UUID, event: Envelope, owner: Owner
+) -> bool:
+    """Routing's assignment on the ticket's timeline and as its owner (an older assignment
+    never overwrites a newer one), in one round trip: whether the ticket is ours."""
+    found: bool = await conn.fetchval(
+        "WITH ticket AS (SELECT id FROM tickets WHERE id = $1),"
+        " added AS (INSERT INTO timeline (ticket_id, event_id, event_type, source, occurred_at,"
+        " data) SELECT id, $2, $3, $4, $5, $6 FROM ticket ON CONFLICT (event_id) DO NOTHING),"
+        f" owned AS (UPDATE tickets SET ({OWNER_COLUMNS}) = ($7, $8, $9, $10) WHERE id = $1"
+        " AND (assigned_at IS NULL OR assigned_at <= $10))"
+        " SELECT EXISTS (SELECT 1 FROM ticket)",
+        ticket_id,
+        event.id,
+        event.type,
+        event.source,
+        event.time,
+        event.data,
+        owner.agent_id,
+        owner.agent_name,
+        owner.team,
+        owner.assigned_at,
     )
     return found
 

@@ -17,27 +17,21 @@ from ticketflow_common.events import (
     TicketAssigned,
     TicketQueued,
 )
+from ticketflow_common.outbox import event_for, outbox_values
 from ticketflow_common.tracing import current_trace_carrier
-from ticketflow_routing.commands.decisions import emit_decision
+from ticketflow_routing.commands.decisions import count_decision, emit_decision
 from ticketflow_routing.commands.metrics import ASSIGNMENT_LATENCY, DECISION_SECONDS
 from ticketflow_routing.domain.agents import RoutableAgent
 from ticketflow_routing.domain.assignments import AssignmentRequest
+from ticketflow_routing.domain.decisions import decision_of
 from ticketflow_routing.domain.policy import RoutingPolicy
 from ticketflow_routing.domain.scoring import breakdown, exclusion, exclusion_reasons, rank
-from ticketflow_routing.domain.teams import Team
+from ticketflow_routing.domain.teams import Team, TeamLead
 from ticketflow_routing.domain.tickets import TicketProjection, pickup_deadline
-from ticketflow_routing.store.agents import (
-    find_candidates,
-    get_routable,
-    near_misses,
-    take_capacity,
-)
-from ticketflow_routing.store.assignments import (
-    mean_handling_seconds,
-    record_assignment,
-    set_pickup_timer,
-)
-from ticketflow_routing.store.queue import dequeue, enqueue_ticket
+from ticketflow_routing.store.agents import Candidates, find_candidates, get_routable
+from ticketflow_routing.store.assignments import Handover, take_and_assign
+from ticketflow_routing.store.decisions import decision_values
+from ticketflow_routing.store.queue import enqueue_ticket
 from ticketflow_routing.store.teams import get_team
 
 CONCURRENT_TAKE = "capacity taken by a concurrent assignment"
@@ -69,10 +63,13 @@ async def route_ticket(
         language=ticket.language,
         strategy=strategy,
         limit=policy.candidate_limit + len(exclude),
+        near_any_of=[f"team:{ticket.team}"] if ticket.team else list(ticket.required_skills),
+        near_limit=policy.explained_exclusions,
+        category=ticket.category,
     )
     eligible: list[RoutableAgent] = []
     excluded: list[Exclusion] = []
-    for agent in found:
+    for agent in found.agents:
         reasons = exclusion_reasons(agent, ticket, now=now)
         if agent.agent_id in exclude:
             reasons.insert(0, "the owner it is being taken from")
@@ -80,27 +77,16 @@ async def route_ticket(
             excluded.append(exclusion(agent, reasons))
         else:
             eligible.append(agent)
-    means = (
-        await mean_handling_seconds(
-            conn=conn, agent_ids=[a.agent_id for a in eligible], category=ticket.category
-        )
-        if ticket.category and eligible
-        else {}
-    )
+    means = {
+        a.agent_id: found.mean_handling_seconds[a.agent_id]
+        for a in eligible
+        if ticket.category and a.agent_id in found.mean_handling_seconds
+    }
     ranked = rank(strategy, eligible, ticket, now=now, mean_handling_seconds=means)
     by_id = {a.agent_id: a for a in eligible}
+    near = _near_misses(found, ticket=ticket, now=now)
     for choice in ranked:
-        if not await take_capacity(conn=conn, agent_id=choice.agent_id, now=now):
-            excluded.append(
-                Exclusion(
-                    agent_id=choice.agent_id,
-                    agent_name=choice.agent_name,
-                    reasons=[CONCURRENT_TAKE],
-                )
-            )
-            continue
-        excluded += await _near_misses(conn=conn, ticket=ticket, seen=found, now=now, policy=policy)
-        await _commit_assignment(
+        taken = await _commit_assignment(
             conn=conn,
             ticket=ticket,
             agent=by_id[choice.agent_id],
@@ -112,20 +98,29 @@ async def route_ticket(
             alternatives=[r for r in ranked if r.agent_id != choice.agent_id][
                 : policy.alternatives
             ],
-            exclusions=excluded[: policy.explained_exclusions],
+            exclusions=(excluded + near)[: policy.explained_exclusions],
             previous_agent_id=previous_agent_id,
             team=team,
+            home_lead=found.home_leads.get(choice.agent_id),
             caused_by=caused_by,
         )
+        if not taken:
+            excluded.append(
+                Exclusion(
+                    agent_id=choice.agent_id,
+                    agent_name=choice.agent_name,
+                    reasons=[CONCURRENT_TAKE],
+                )
+            )
+            continue
         DECISION_SECONDS.labels("assigned").observe(time.perf_counter() - started)
         return choice.agent_id
     if queue_if_none:
-        excluded += await _near_misses(conn=conn, ticket=ticket, seen=found, now=now, policy=policy)
         await queue_ticket(
             conn=conn,
             ticket=ticket,
             now=now,
-            exclusions=excluded[: policy.explained_exclusions],
+            exclusions=(excluded + near)[: policy.explained_exclusions],
             caused_by=caused_by,
         )
     DECISION_SECONDS.labels("queued" if queue_if_none else "none").observe(
@@ -152,12 +147,8 @@ async def assign_to_agent(
     reasons = exclusion_reasons(agent, ticket, now=now)
     if request.require_eligible and reasons:
         return reasons
-    if not await take_capacity(
-        conn=conn, agent_id=agent_id, now=now, require_online=request.require_eligible
-    ):
-        return [f"at capacity ({agent.load}/{agent.capacity})" if agent.load else CONCURRENT_TAKE]
     overridden = [exclusion(agent, [f"overridden: {r}" for r in reasons])] if reasons else []
-    await _commit_assignment(
+    taken = await _commit_assignment(
         conn=conn,
         ticket=ticket,
         agent=agent,
@@ -170,8 +161,11 @@ async def assign_to_agent(
         exclusions=overridden,
         previous_agent_id=request.previous_agent_id,
         team=None,
+        require_online=request.require_eligible,
         caused_by=request.caused_by,
     )
+    if not taken:
+        return [f"at capacity ({agent.load}/{agent.capacity})" if agent.load else CONCURRENT_TAKE]
     return []
 
 
@@ -189,22 +183,18 @@ async def _commit_assignment(
     exclusions: list[Exclusion],
     previous_agent_id: UUID | None,
     team: Team | None,
+    home_lead: TeamLead | None = None,
+    require_online: bool = True,
     caused_by: AutomationCause | None = None,
-) -> None:
-    """Record the owner (capacity already taken), its pickup deadline, decision and event."""
-    if not await record_assignment(
-        conn=conn, ticket_id=ticket.ticket_id, agent_id=agent.agent_id, now=now, reason=reason
-    ):
-        raise RuntimeError(f"ticket {ticket.ticket_id} already has an owner")
-    await dequeue(conn=conn, ticket_id=ticket.ticket_id)
-    deadline = pickup_deadline(ticket, now=now, timeouts=policy.pickup_timeout_seconds)
-    if deadline is not None:
-        await set_pickup_timer(
-            conn=conn, ticket_id=ticket.ticket_id, agent_id=agent.agent_id, due_at=deadline
-        )
+) -> bool:
+    """Take the agent's capacity and record the owner, its pickup deadline, the decision and
+    its event in one statement; False (nothing written) when the agent has no spare capacity."""
     team_id = ticket.team or agent.team
-    if team is None or team.id != team_id:
-        team = await get_team(conn=conn, team_id=team_id)
+    lead = home_lead if team_id == agent.team else None
+    if lead is None:
+        if team is None or team.id != team_id:
+            team = await get_team(conn=conn, team_id=team_id)
+        lead = TeamLead(agent_id=team.lead_agent_id, email=team.lead_email) if team else None
     data = TicketAssigned(
         ticket_id=ticket.ticket_id,
         agent_id=agent.agent_id,
@@ -212,8 +202,8 @@ async def _commit_assignment(
         team=team_id,
         assigned_at=now,
         agent_email=agent.email,
-        team_lead_id=team.lead_agent_id if team else None,
-        team_lead_email=team.lead_email if team else None,
+        team_lead_id=lead.agent_id if lead else None,
+        team_lead_email=lead.email if lead else None,
         strategy=strategy,
         reason=reason,
         previous_agent_id=previous_agent_id,
@@ -222,9 +212,28 @@ async def _commit_assignment(
         exclusions=exclusions,
         caused_by=caused_by,
     )
-    await emit_decision(conn=conn, event=data, now=now)
+    subject = str(ticket.ticket_id)
+    handover = Handover(
+        ticket_id=ticket.ticket_id,
+        agent_id=agent.agent_id,
+        reason=reason,
+        pickup_due=pickup_deadline(ticket, now=now, timeouts=policy.pickup_timeout_seconds),
+        decision=decision_values(decision_of(data), now),
+        event=outbox_values(
+            event_for(data, subject=subject, now=now), topic=data.topic, key=subject
+        ),
+    )
+    took, assigned = await take_and_assign(
+        conn=conn, handover=handover, now=now, require_online=require_online
+    )
+    if not took:
+        return False
+    if not assigned:
+        raise RuntimeError(f"ticket {ticket.ticket_id} already has an owner")
+    count_decision(conn, data)
     waited = max(0.0, (now - ticket.created_at).total_seconds())
     after_commit(conn, partial(ASSIGNMENT_LATENCY.labels(reason).observe, waited))
+    return True
 
 
 async def queue_ticket(
@@ -257,23 +266,9 @@ async def queue_ticket(
     return position
 
 
-async def _near_misses(
-    *,
-    conn: asyncpg.Connection,
-    ticket: TicketProjection,
-    seen: list[RoutableAgent],
-    now: datetime,
-    policy: RoutingPolicy,
-) -> list[Exclusion]:
+def _near_misses(found: Candidates, *, ticket: TicketProjection, now: datetime) -> list[Exclusion]:
     """Why agents of the ticket's team (or holding one of its skills) were not candidates."""
-    any_of = [f"team:{ticket.team}"] if ticket.team else list(ticket.required_skills)
-    others = await near_misses(
-        conn=conn,
-        any_of=any_of,
-        skip=[a.agent_id for a in seen],
-        limit=policy.explained_exclusions,
-    )
     return [
         exclusion(a, exclusion_reasons(a, ticket, now=now) or ["not among the best-placed"])
-        for a in others
+        for a in found.near_misses
     ]

@@ -10,7 +10,7 @@ from datetime import datetime
 import asyncpg
 
 from ticketflow_common.envelope import Envelope
-from ticketflow_common.events import TicketFacts, TicketStatusChanged
+from ticketflow_common.events import TicketCreated, TicketFacts, TicketStatusChanged
 from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
 from ticketflow_routing.commands.hand_on import hand_on
 from ticketflow_routing.commands.release import release
@@ -47,7 +47,9 @@ async def apply_ticket_event(
     *, conn: asyncpg.Connection, event: TicketFacts, now: datetime, policy: RoutingPolicy
 ) -> bool:
     """Apply one ticket event; False when it was older than what routing already knows."""
-    before = await lock_ticket(conn=conn, ticket_id=event.ticket_id)
+    # A ticket.created is nearly always news: trying the insert first saves the lookup.
+    fresh = isinstance(event, TicketCreated)
+    before = None if fresh else await lock_ticket(conn=conn, ticket_id=event.ticket_id)
     if before is None:
         after = projection_after(None, event, now=now)
         if not await insert_ticket(conn=conn, ticket=after):

@@ -1,5 +1,6 @@
 """Teams as the API shows and accepts them."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -23,6 +24,14 @@ class TeamChange(InputModel):
     name: str = Field(min_length=1, max_length=200)
     lead_agent_id: UUID | None = None
     strategy: RoutingStrategy = "skills_load"
+
+
+@dataclass(frozen=True)
+class TeamLead:
+    """Who leads a team, as a decision's event names them."""
+
+    agent_id: UUID | None
+    email: str | None
 
 
 class Team(BaseModel):

@@ -1,5 +1,6 @@
 """SQL for agents: the people model, candidates by index, and capacity taken atomically."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,6 +16,7 @@ from ticketflow_routing.domain.agents import (
     SkillLevel,
 )
 from ticketflow_routing.domain.shifts import Shift, ShiftState
+from ticketflow_routing.domain.teams import TeamLead
 
 AGENT_COLUMNS = (
     "id, name, team, teams, email, skill_levels, languages, capacity, load, status, time_zone,"
@@ -26,10 +28,11 @@ ROUTABLE_COLUMNS = (
 )
 """The columns of a RoutableAgent, by its field names."""
 _ORDER_BY = {
-    "round_robin": "last_assigned_at NULLS FIRST, id",
-    "least_loaded": "load::float8 / capacity, last_assigned_at NULLS FIRST, id",
-    "skills_load": "load::float8 / capacity, last_assigned_at NULLS FIRST, id",
+    "round_robin": "last_assigned_at NULLS FIRST, agent_id",
+    "least_loaded": "load::float8 / capacity, last_assigned_at NULLS FIRST, agent_id",
+    "skills_load": "load::float8 / capacity, last_assigned_at NULLS FIRST, agent_id",
 }
+"""Over ROUTABLE_COLUMNS: the agents' table ordered, and the candidates' rows again."""
 
 
 def _shifts(raw: Any) -> list[Shift] | None:
@@ -44,7 +47,7 @@ def agent_from_row(row: asyncpg.Record) -> Agent:
     return Agent.model_validate(fields)
 
 
-def routable_from_row(row: asyncpg.Record) -> RoutableAgent:
+def routable_from_row(row: asyncpg.Record | dict[str, Any]) -> RoutableAgent:
     fields = dict(row) | {
         "teams": tuple(row["teams"]),
         "languages": tuple(row["languages"]),
@@ -169,6 +172,19 @@ async def set_status(
     return agent_from_row(fields), previous
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """One lookup's answer: the best-placed available agents in order, what scoring and the
+    decision's event need of them, and the team's other agents that were not candidates."""
+
+    agents: list[RoutableAgent]
+    near_misses: list[RoutableAgent]
+    mean_handling_seconds: dict[UUID, float]
+    """Each candidate's learned mean for the ticket's category, when known."""
+    home_leads: dict[UUID, TeamLead]
+    """Each candidate's home team lead, when the team exists."""
+
+
 async def find_candidates(
     *,
     conn: asyncpg.Connection,
@@ -176,48 +192,49 @@ async def find_candidates(
     language: str,
     strategy: str,
     limit: int,
-) -> list[RoutableAgent]:
+    near_any_of: list[str],
+    near_limit: int,
+    category: str | None,
+) -> Candidates:
     """Online agents on shift with spare capacity holding every key, from the partial GIN
-    index `agents_routable`: the cost follows the matching available agents, not all agents."""
+    index `agents_routable` (the cost follows the matching available agents, not all agents),
+    with their handling times, home team leads and the near misses, in one statement."""
+    order = _ORDER_BY[strategy]
     rows = await conn.fetch(
-        f"SELECT {ROUTABLE_COLUMNS} FROM agents"
+        f"WITH found AS (SELECT {ROUTABLE_COLUMNS} FROM agents"
         " WHERE routing_keys @> $1::text[] AND status = 'online' AND on_shift"
-        f" AND load < capacity AND $3 = ANY(languages) ORDER BY {_ORDER_BY[strategy]} LIMIT $2",
+        f" AND load < capacity AND $3 = ANY(languages) ORDER BY {order} LIMIT $2),"
+        f" placed AS (SELECT found.*, row_number() OVER (ORDER BY {order}) AS place FROM found),"
+        f" near AS (SELECT {ROUTABLE_COLUMNS} FROM agents WHERE routing_keys && $4::text[]"
+        " AND NOT (id = ANY(ARRAY(SELECT agent_id FROM found))) LIMIT $5)"
+        " SELECT p.*, h.total_seconds / h.resolved AS mean_handling, tm.id IS NOT NULL AS homed,"
+        " tm.lead_agent_id AS lead_id, la.email AS lead_email FROM placed p"
+        " LEFT JOIN handling_stats h ON h.agent_id = p.agent_id AND h.category = $6::text"
+        " LEFT JOIN teams tm ON tm.id = p.team LEFT JOIN agents la ON la.id = tm.lead_agent_id"
+        " UNION ALL SELECT near.*, NULL::bigint, NULL::float8, false, NULL::uuid, NULL::text"
+        " FROM near ORDER BY place NULLS LAST",
         routing_keys,
         limit,
         language,
+        near_any_of,
+        near_limit if near_any_of else 0,
+        category,
     )
-    return [routable_from_row(r) for r in rows]
-
-
-async def near_misses(
-    *, conn: asyncpg.Connection, any_of: list[str], skip: list[UUID], limit: int
-) -> list[RoutableAgent]:
-    """Agents sharing a team or a skill with the ticket but not among the candidates."""
-    if not any_of:
-        return []
-    rows = await conn.fetch(
-        f"SELECT {ROUTABLE_COLUMNS} FROM agents"
-        " WHERE routing_keys && $1::text[] AND NOT (id = ANY($2::uuid[])) LIMIT $3",
-        any_of,
-        skip,
-        limit,
-    )
-    return [routable_from_row(r) for r in rows]
-
-
-async def take_capacity(
-    *, conn: asyncpg.Connection, agent_id: UUID, now: datetime, require_online: bool = True
-) -> bool:
-    """Atomic conditional increment: two replicas can never push an agent over capacity."""
-    online = " AND status = 'online'" if require_online else ""
-    status = await conn.execute(
-        "UPDATE agents SET load = load + 1, last_assigned_at = $2"
-        f" WHERE id = $1 AND load < capacity AND archived_at IS NULL{online}",
-        agent_id,
-        now,
-    )
-    return bool(status == "UPDATE 1")
+    found = Candidates(agents=[], near_misses=[], mean_handling_seconds={}, home_leads={})
+    for row in rows:
+        fields = dict(row)
+        place, mean, homed = fields.pop("place"), fields.pop("mean_handling"), fields.pop("homed")
+        lead = TeamLead(agent_id=fields.pop("lead_id"), email=fields.pop("lead_email"))
+        agent = routable_from_row(fields)
+        if place is None:
+            found.near_misses.append(agent)
+            continue
+        found.agents.append(agent)
+        if mean is not None:
+            found.mean_handling_seconds[agent.agent_id] = float(mean)
+        if homed:
+            found.home_leads[agent.agent_id] = lead
+    return found
 
 
 async def give_back_capacity(*, conn: asyncpg.Connection, agent_id: UUID) -> None:

@@ -7,6 +7,8 @@ from uuid import UUID
 import asyncpg
 
 from ticketflow_common.events.routing import UnassignReason
+from ticketflow_common.outbox import OUTBOX_COLUMNS
+from ticketflow_routing.store.decisions import DECISION_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -17,19 +19,54 @@ class Assignment:
     reason: str
 
 
-async def record_assignment(
-    *, conn: asyncpg.Connection, ticket_id: UUID, agent_id: UUID, now: datetime, reason: str
-) -> bool:
-    """False if the ticket already has an owner: the primary key makes two owners impossible."""
-    status = await conn.execute(
-        "INSERT INTO assignments (ticket_id, agent_id, assigned_at, reason) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (ticket_id) DO NOTHING",
-        ticket_id,
-        agent_id,
+@dataclass(frozen=True)
+class Handover:
+    """What one statement writes when an agent takes a ticket: the owner, the pickup deadline,
+    the decision and its event's outbox row (values of DECISION_COLUMNS, OUTBOX_COLUMNS)."""
+
+    ticket_id: UUID
+    agent_id: UUID
+    reason: str
+    pickup_due: datetime | None
+    decision: tuple[object, ...]
+    event: tuple[object, ...]
+
+
+async def take_and_assign(
+    *, conn: asyncpg.Connection, handover: Handover, now: datetime, require_online: bool
+) -> tuple[bool, bool]:
+    """(capacity taken, ticket assigned) in one statement; nothing but the take is written
+    when the ticket already has an owner (its primary key makes two owners impossible).
+
+    The take is an atomic conditional increment: two replicas can never push an agent over
+    capacity. The ticket leaves its queue; decision and event rows are only written with it.
+    """
+    online = " AND status = 'online'" if require_online else ""
+    row = await conn.fetchrow(
+        "WITH took AS (UPDATE agents SET load = load + 1, last_assigned_at = $3"
+        f" WHERE id = $2 AND load < capacity AND archived_at IS NULL{online} RETURNING id),"
+        " assigned AS (INSERT INTO assignments (ticket_id, agent_id, assigned_at, reason)"
+        " SELECT $1, id, $3, $4 FROM took ON CONFLICT (ticket_id) DO NOTHING RETURNING ticket_id),"
+        " dequeued AS (DELETE FROM queued_tickets WHERE ticket_id IN"
+        " (SELECT ticket_id FROM assigned)),"
+        " timer AS (INSERT INTO pickup_timers (ticket_id, agent_id, due_at)"
+        " SELECT ticket_id, $2, $5::timestamptz FROM assigned WHERE $5::timestamptz IS NOT NULL"
+        " ON CONFLICT (ticket_id) DO UPDATE SET agent_id = EXCLUDED.agent_id,"
+        " due_at = EXCLUDED.due_at, reason = 'pickup_timeout'),"
+        f" decided AS (INSERT INTO routing_decisions ({DECISION_COLUMNS}) SELECT $6::uuid,"
+        " $7::text, $8::uuid, $9::text, $10::text, $11::jsonb, $12::timestamptz FROM assigned),"
+        f" announced AS (INSERT INTO outbox ({OUTBOX_COLUMNS}) SELECT $13::uuid, $14::text,"
+        " $15::text, $16::text, $17::jsonb, $18::jsonb FROM assigned)"
+        " SELECT EXISTS (SELECT 1 FROM took) AS took, EXISTS (SELECT 1 FROM assigned) AS assigned",
+        handover.ticket_id,
+        handover.agent_id,
         now,
-        reason,
+        handover.reason,
+        handover.pickup_due,
+        *handover.decision,
+        *handover.event,
     )
-    return bool(status == "INSERT 0 1")
+    return bool(row["took"]), bool(row["assigned"])
 
 
 async def get_assignment(*, conn: asyncpg.Connection, ticket_id: UUID) -> Assignment | None:
@@ -123,18 +160,6 @@ async def record_handling_time(
         category,
         seconds,
     )
-
-
-async def mean_handling_seconds(
-    *, conn: asyncpg.Connection, agent_ids: list[UUID], category: str
-) -> dict[UUID, float]:
-    rows = await conn.fetch(
-        "SELECT agent_id, total_seconds / resolved AS mean FROM handling_stats"
-        " WHERE category = $1 AND agent_id = ANY($2::uuid[])",
-        category,
-        agent_ids,
-    )
-    return {r["agent_id"]: float(r["mean"]) for r in rows}
 
 
 async def pickup_due_at(*, conn: asyncpg.Connection, ticket_id: UUID) -> datetime | None:

@@ -6,15 +6,16 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.envelope import Envelope
+from ticketflow_common.outbox import OUTBOX_COLUMNS, outbox_values
 from ticketflow_routing.domain.decisions import RoutingDecision
 
+DECISION_COLUMNS = "ticket_id, kind, agent_id, strategy, reason, detail, decided_at"
 
-async def record_decision(
-    *, conn: asyncpg.Connection, decision: RoutingDecision, now: datetime
-) -> None:
-    await conn.execute(
-        "INSERT INTO routing_decisions (ticket_id, kind, agent_id, strategy, reason, detail,"
-        " decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+
+def decision_values(decision: RoutingDecision, now: datetime) -> tuple[object, ...]:
+    """The values of DECISION_COLUMNS, for a statement that records the decision."""
+    return (
         decision.ticket_id,
         decision.kind,
         decision.agent_id,
@@ -22,6 +23,24 @@ async def record_decision(
         decision.reason,
         decision.detail,
         now,
+    )
+
+
+async def record_decision_and_event(
+    *,
+    conn: asyncpg.Connection,
+    decision: RoutingDecision,
+    now: datetime,
+    event: Envelope,
+    topic: str,
+) -> None:
+    """The decision and the outbox row announcing it, in one statement."""
+    await conn.execute(
+        f"WITH decided AS (INSERT INTO routing_decisions ({DECISION_COLUMNS})"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7))"
+        f" INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES ($8, $9, $10, $11, $12, $13)",
+        *decision_values(decision, now),
+        *outbox_values(event, topic=topic, key=str(decision.ticket_id)),
     )
 
 
