@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY
 
 from tests.integration.sla.conftest import SlaHarness
 from tests.polling import eventually
+from ticketflow_sla.store.timers import count_pending
 
 pytestmark = pytest.mark.integration
 
@@ -60,3 +61,16 @@ async def test_the_gauges_worker_counts_pending_timers(
         return REGISTRY.get_sample_value("ticketflow_sla_active_timers") == pending
 
     await eventually(counted, what=f"the active timers gauge to read {pending}")
+
+
+async def test_the_pending_count_is_exact_below_its_cap_and_an_estimate_above(
+    sla: SlaHarness,
+) -> None:
+    created = sla.created(priority="urgent")
+    await sla.deliver(created)
+    pending = len(await sla.pending_timers(created.ticket_id))
+    assert pending >= 3
+    async with sla.pool.acquire() as conn:
+        assert await count_pending(conn=conn, exact_up_to=pending + 1) == pending
+        await conn.execute("ANALYZE timers")
+        assert await count_pending(conn=conn, exact_up_to=2) == pending
