@@ -8,7 +8,7 @@ from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.operator_commands import OperatorCommand, serve_or_run_command
 from ticketflow_common.service_main import ServiceSpec
 from ticketflow_console.adapters.services import Services, UpstreamDown
-from ticketflow_console.api import queue, sign_in, tickets
+from ticketflow_console.api import admin, lead, queue, sign_in, tickets
 from ticketflow_console.api.rendering import STATIC, service_down
 from ticketflow_console.api.session_auth import SignInRequired, signed_in, to_sign_in
 from ticketflow_console.messaging.events import event_table
@@ -30,7 +30,7 @@ SPEC: ServiceSpec[ConsoleSettings] = ServiceSpec(
     name=NAME,
     title="Ticketflow Console",
     description="Server-rendered pages for agents over the services' APIs (docs/console.md).",
-    routers=[sign_in.router, queue.router, tickets.router],
+    routers=[sign_in.router, queue.router, tickets.router, lead.router, admin.router],
     events=event_table,
     loops=[run_session_pruning, run_live_streams],
     auth=signed_in,

@@ -18,6 +18,8 @@ class ConsoleSettings(ServiceSettings):
     sla_url: str = "http://127.0.0.1:8003"
     knowledge_url: str = "http://127.0.0.1:8006"
     automation_url: str = "http://127.0.0.1:8009"
+    insights_url: str = "http://127.0.0.1:8005"
+    notify_url: str = "http://127.0.0.1:8004"
     session_secret: SecretStr = Field(
         description="Signs the session cookie (its session id); at least 16 characters."
     )
@@ -36,8 +38,9 @@ class ConsoleSettings(ServiceSettings):
         return refuse_placeholder(value, field="session_secret")
 
     @field_validator(
-        "identity_url", "intake_url", "routing_url", "sla_url", "knowledge_url", "automation_url"
-    )
+        "identity_url", "intake_url", "routing_url", "sla_url", "knowledge_url", "automation_url",
+        "insights_url", "notify_url",
+    )  # fmt: skip
     @classmethod
     def _service_urls(cls, value: str) -> str:
         return http_url(value, field="service url").rstrip("/")

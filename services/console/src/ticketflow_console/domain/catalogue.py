@@ -3,6 +3,8 @@
 
 from typing import Literal
 
+from ticketflow_console.domain.catalogue_lead import MESSAGES_LEAD
+
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
 DEFAULT_LANGUAGE: Language = "en"
@@ -167,6 +169,7 @@ MESSAGES: dict[Language, dict[str, str]] = {
         "error.not_found": "未找到，或您无权查看。",
     },
 }
+MESSAGES = {language: {**words, **MESSAGES_LEAD[language]} for language, words in MESSAGES.items()}
 
 
 def language_of(*, chosen: str | None, accept_language: str | None) -> Language:
