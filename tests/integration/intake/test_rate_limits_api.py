@@ -1,6 +1,7 @@
 """Intake's limits over HTTP, shared by replicas: per API key, and failed authentication per
 client address; both reported in `RateLimit-Policy` / `RateLimit`."""
 
+import asyncio
 import uuid
 
 import pytest
@@ -99,3 +100,15 @@ async def test_too_many_failed_authentications_from_an_address_answer_429_even_f
         assert "failed authentications" in blocked.json()["detail"]
     assert elsewhere.status_code == 200, "other addresses are not affected"
     assert anonymous.status_code == 401, "asking without credentials is not a failure"
+
+
+async def test_concurrent_requests_on_one_replica_share_its_lease_without_refusals(
+    make_api: AppFactory, api: IntakeApi
+) -> None:
+    key = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
+    replica = await make_api(rate_limit_per_second=0.001, rate_limit_burst=100)
+    async with replica.client(key) as http:
+        answers = await asyncio.gather(*[http.get("/categories") for _ in range(60)])
+        over = await asyncio.gather(*[http.get("/categories") for _ in range(60)])
+    assert [a.status_code for a in answers] == [200] * 60
+    assert sorted(a.status_code for a in over) == [200] * 40 + [429] * 20

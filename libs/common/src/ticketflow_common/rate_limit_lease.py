@@ -52,15 +52,23 @@ class LeasedLimit:
     ) -> Taken:
         """Spend one of `subject`'s allowance, from this replica's lease when it holds one."""
         held = self._held(subject)
-        if not self._answers_locally(held, now):
+        gate_open = gate is None
+        while True:
+            # Between a check that this replica can answer and the spend, nothing awaits: a
+            # request never spends an allowance another one spent while it waited.
+            if self._answers_locally(held, now):
+                if gate_open:
+                    return self._spend(held, now)
+                assert gate is not None
+                gated = await peek(conn=conn, policy=gate.policy, subject=gate.subject, now=now)
+                if not gated.allowed:
+                    refused = describe(self.policy, tat=held.tat, now=now, allowed=False)
+                    return Taken(refused, gated)
+                gate_open = True
+                continue
             async with held.lock:
                 if not self._answers_locally(held, now):
                     return await self._renew(held, conn=conn, subject=subject, now=now, gate=gate)
-        if gate is not None:
-            gated = await peek(conn=conn, policy=gate.policy, subject=gate.subject, now=now)
-            if not gated.allowed:
-                return Taken(describe(self.policy, tat=held.tat, now=now, allowed=False), gated)
-        return self._spend(held, now)
 
     def _held(self, subject: str) -> _KeyLease:
         held = self._keys.get(subject)
