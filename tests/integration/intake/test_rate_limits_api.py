@@ -1,6 +1,7 @@
 """Intake's limits over HTTP, shared by replicas: per API key, and failed authentication per
 client address; both reported in `RateLimit-Policy` / `RateLimit`."""
 
+import asyncio
 import uuid
 
 import pytest
@@ -19,13 +20,16 @@ def unique_address() -> str:
 async def test_every_answer_reports_the_key_limit_and_replicas_share_it(
     make_api: AppFactory, api: IntakeApi
 ) -> None:
+    """Each replica spends leases of the key's allowances (one, then two: half the burst), and
+    the shared row charges every lease, so two replicas together admit the burst and no more."""
     key = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
     replicas = [await make_api(rate_limit_per_second=0.001, rate_limit_burst=4) for _ in range(2)]
     answers = []
-    for i in range(6):
+    for i in range(8):
         async with replicas[i % 2].client(key) as http:
             answers.append(await http.get("/categories"))
-    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429, 429]
+    # A: lease 1; B: lease 1; A: lease 2 (the last two); B: refused; A: its lease's second.
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 200, 429, 429, 429]
     assert {a.headers["ratelimit-policy"] for a in answers} == {'"api-key";q=4;w=4000'}
     assert [a.headers["ratelimit"].split(";")[1] for a in answers] == [
         "r=3",
@@ -34,10 +38,32 @@ async def test_every_answer_reports_the_key_limit_and_replicas_share_it(
         "r=0",
         "r=0",
         "r=0",
+        "r=0",
+        "r=0",
     ]
-    refused = answers[-1]
-    assert refused.headers["content-type"] == "application/problem+json"
-    assert int(refused.headers["retry-after"]) > 900
+    for refused in (answers[3], answers[-1]):
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert int(refused.headers["retry-after"]) > 900
+
+
+async def test_a_busy_replica_spends_a_lease_without_the_other_replica_exceeding_the_limit(
+    make_api: AppFactory, api: IntakeApi
+) -> None:
+    key = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
+    busy, other = [
+        await make_api(rate_limit_per_second=0.001, rate_limit_burst=40) for _ in range(2)
+    ]
+    async with busy.client(key) as http:
+        first = [await http.get("/categories") for _ in range(15)]
+    async with other.client(key) as http:
+        rest = [await http.get("/categories") for _ in range(40)]
+    async with busy.client(key) as http:
+        more = [await http.get("/categories") for _ in range(40)]
+    admitted = [a for a in first + rest + more if a.status_code == 200]
+    assert all(a.status_code == 200 for a in first)
+    assert len(admitted) <= 40, "two replicas together never exceed the burst"
+    assert len(admitted) >= 40 - 20, "at most one lease (half the burst) is held back"
+    assert {a.status_code for a in first + rest + more} == {200, 429}
 
 
 async def test_too_many_failed_authentications_from_an_address_answer_429_even_for_a_good_key(
@@ -74,3 +100,15 @@ async def test_too_many_failed_authentications_from_an_address_answer_429_even_f
         assert "failed authentications" in blocked.json()["detail"]
     assert elsewhere.status_code == 200, "other addresses are not affected"
     assert anonymous.status_code == 401, "asking without credentials is not a failure"
+
+
+async def test_concurrent_requests_on_one_replica_share_its_lease_without_refusals(
+    make_api: AppFactory, api: IntakeApi
+) -> None:
+    key = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
+    replica = await make_api(rate_limit_per_second=0.001, rate_limit_burst=100)
+    async with replica.client(key) as http:
+        answers = await asyncio.gather(*[http.get("/categories") for _ in range(60)])
+        over = await asyncio.gather(*[http.get("/categories") for _ in range(60)])
+    assert [a.status_code for a in answers] == [200] * 60
+    assert sorted(a.status_code for a in over) == [200] * 40 + [429] * 20

@@ -8,6 +8,7 @@ import pytest
 
 from tests.integration.intake.conftest import IntakeApi, Keys
 from ticketflow_common.events import MailReceived
+from ticketflow_intake.store.requesters import link, linked_id
 
 pytestmark = pytest.mark.integration
 
@@ -149,3 +150,17 @@ async def test_a_requester_files_by_address_as_themselves_and_links_nothing(
     assert by_address.status_code == 201, by_address.text
     assert theirs.status_code == 403, theirs.text
     assert own_id.status_code == 409, own_id.text
+
+
+async def test_a_link_once_found_is_answered_by_the_process_and_an_absent_one_is_asked_again(
+    api: IntakeApi,
+) -> None:
+    address = f"{uuid.uuid4().hex[:10]}@example.com"
+    now = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+    async with api.pool.acquire() as conn:
+        assert await linked_id(conn=conn, email=address) is None
+        await link(conn=conn, email=address, requester_id="req-kept", name=None, now=now)
+        assert await linked_id(conn=conn, email=address) == "req-kept", "absence is not kept"
+        # No statement changes a link; removing the row here shows the answer no longer reads it.
+        await conn.execute("DELETE FROM requesters WHERE email = $1", address)
+        assert await linked_id(conn=conn, email=address) == "req-kept"

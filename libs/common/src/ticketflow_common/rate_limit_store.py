@@ -44,6 +44,37 @@ SELECT (SELECT tat FROM taken) AS taken, (SELECT tat FROM prior) AS prior,
        (SELECT tat FROM gate) AS gate, set_config('synchronous_commit', 'off', true) AS quick
 """
 
+_LEASE = """
+WITH gate AS (
+    SELECT tat FROM rate_limits WHERE key = $5 AND tat > $2::timestamptz + $6::interval
+), held AS (
+    SELECT key, tat FROM rate_limits WHERE key = $1 AND NOT EXISTS (SELECT FROM gate)
+    FOR UPDATE
+), granted AS (
+    SELECT key, greatest(tat, $2::timestamptz) AS since, least($7::bigint, floor(
+        extract(epoch FROM $2::timestamptz + $4::interval - greatest(tat, $2::timestamptz))
+        / extract(epoch FROM $3::interval)))::bigint AS n
+    FROM held
+), leased AS (
+    UPDATE rate_limits r SET tat = granted.since + $3::interval * granted.n
+    FROM granted WHERE r.key = granted.key AND granted.n >= 1
+    RETURNING r.tat, granted.n
+), fresh AS (
+    INSERT INTO rate_limits (key, tat)
+    SELECT $1, $2::timestamptz + $3::interval * $7::bigint
+    WHERE NOT EXISTS (SELECT FROM gate) AND NOT EXISTS (SELECT FROM held)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING tat
+)
+SELECT (SELECT tat FROM leased) AS leased, (SELECT n FROM leased) AS n,
+       (SELECT tat FROM fresh) AS fresh, (SELECT tat FROM held) AS held,
+       (SELECT tat FROM gate) AS gate, set_config('synchronous_commit', 'off', true) AS quick
+"""
+# `held` locks the key's row and reads its latest TAT, so the block granted is computed from
+# the TAT it is added to even when replicas race; a key first seen by two replicas at once
+# leaves one insert doing nothing, and that replica asks again.
+LEASE_ATTEMPTS = 3
+
 _PRUNE = """
 WITH doomed AS (
     SELECT key FROM rate_limits WHERE tat < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
@@ -106,6 +137,60 @@ async def take(
     # on since, which only makes Retry-After a little early.
     prior = row["prior"] if row["prior"] is not None else now + policy.tolerance
     return Taken(describe(policy, tat=prior, now=now, allowed=False))
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A block of `count` allowances charged to the key, whose TAT is then `tat`; `taken`
+    describes the first of them (or the refusal, `count` 0)."""
+
+    taken: Taken
+    count: int
+    tat: datetime | None
+
+
+async def lease(
+    *,
+    conn: asyncpg.Connection,
+    policy: RatePolicy,
+    subject: str,
+    now: datetime,
+    size: int,
+    gate: Gate | None = None,
+) -> Lease:
+    """Charge up to `size` of `subject`'s allowances under `policy` at once (as many as are
+    left, at least one), unless `gate` is closed."""
+    size = max(1, min(size, policy.quota))
+    gate_key, gate_beyond = "", timedelta(0)
+    if gate is not None:
+        gate_key, gate_beyond = gate.policy.key(gate.subject), blocked_beyond(gate.policy)
+    for _ in range(LEASE_ATTEMPTS):
+        row = await conn.fetchrow(
+            _LEASE,
+            policy.key(subject),
+            now,
+            policy.interval,
+            policy.tolerance,
+            gate_key,
+            gate_beyond,
+            size,
+        )
+        if row["gate"] is not None and gate is not None:
+            gated = describe(gate.policy, tat=row["gate"], now=now, allowed=False)
+            refused = describe(policy, tat=row["held"], now=now, allowed=False)
+            return Lease(Taken(refused, gated), 0, row["held"])
+        if row["fresh"] is not None:
+            return Lease(
+                Taken(describe(policy, tat=row["fresh"], now=now, allowed=True)), size, row["fresh"]
+            )
+        if row["leased"] is not None:
+            tat = row["leased"]
+            return Lease(Taken(describe(policy, tat=tat, now=now, allowed=True)), row["n"], tat)
+        if row["held"] is not None:
+            return Lease(
+                Taken(describe(policy, tat=row["held"], now=now, allowed=False)), 0, row["held"]
+            )
+    raise RuntimeError("the rate-limit row kept appearing and vanishing under this lease")
 
 
 async def peek(

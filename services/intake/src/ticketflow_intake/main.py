@@ -15,6 +15,7 @@ from ticketflow_common.db import create_pool
 from ticketflow_common.migrate_command import migrate_command
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.rate_limit import RatePolicy
+from ticketflow_common.rate_limit_lease import LeasedLimit
 from ticketflow_common.service_main import ServiceSpec, run_service
 from ticketflow_intake.api import (
     admin,
@@ -46,8 +47,12 @@ MIGRATE = migrate_command(NAME)
 
 def spec(settings: IntakeSettings) -> ServiceSpec[IntakeSettings]:
     def install_rate_limiter(app: FastAPI) -> None:
-        app.state.key_rate_policy = RatePolicy.per_second(
-            "api-key", rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst
+        app.state.key_rate_limit = LeasedLimit(
+            policy=RatePolicy.per_second(
+                "api-key", rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst
+            ),
+            max_lease=settings.rate_limit_lease,
+            lease_seconds=settings.rate_limit_lease_seconds,
         )
 
     return ServiceSpec(

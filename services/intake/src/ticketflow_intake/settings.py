@@ -19,6 +19,19 @@ class IntakeSettings(ServiceSettings):
     reopen_window_hours: float = Field(default=168, gt=0, le=24 * 365)
     rate_limit_per_second: float = Field(default=50, gt=0, le=1_000_000)
     rate_limit_burst: int = Field(default=100, ge=1, le=1_000_000)
+    rate_limit_lease: int = Field(
+        default=64,
+        ge=1,
+        le=1_000_000,
+        description="Most of a key's allowances one replica takes from the shared limit at once"
+        " (at most half the burst) and spends in memory.",
+    )
+    rate_limit_lease_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How long a replica may spend a lease; what is left unspent then is dropped.",
+    )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
     require_if_match: bool = False
     """Changes to a ticket without `If-Match` answer 428 (RFC 6585) instead of applying."""

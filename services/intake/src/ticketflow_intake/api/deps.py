@@ -14,13 +14,12 @@ from ticketflow_common.audit_api import AuditActorDep
 from ticketflow_common.identity import Principal as IdentityPrincipal
 from ticketflow_common.preconditions import WritePrecondition, write_precondition
 from ticketflow_common.problems import ProblemError
-from ticketflow_common.rate_limit import RatePolicy
 from ticketflow_common.rate_limit_http import (
     UNAUTHORIZED_HEADERS,
     enforce,
     failed_auth_limiter,
 )
-from ticketflow_common.rate_limit_store import take
+from ticketflow_common.rate_limit_lease import LeasedLimit
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.web import NowDep, PoolDep, get_runtime, get_settings
 from ticketflow_intake.commands.access_checks import ChangeCommand, TicketWrite
@@ -51,22 +50,24 @@ RuntimeDep = Annotated[Runtime[IntakeSettings], Depends(get_runtime)]
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
 
 
-async def get_key_policy(request: Request) -> RatePolicy:
-    policy: RatePolicy = request.app.state.key_rate_policy
-    return policy
+async def get_key_limit(request: Request) -> LeasedLimit:
+    limit: LeasedLimit = request.app.state.key_rate_limit
+    return limit
 
 
 async def authenticate(request: Request) -> IdentityPrincipal | None:
     """401 without a live credential: the service token, an access token (identity's), or an
     intake API key (`tfk_`, before identity); 429 when it is over its rate, or the caller's
-    address over its failed authentications (one statement for both, shared by every
-    replica). Run by the authentication middleware before any route reads the body; intake's
-    own view of the caller goes to `request.state.caller`. Signed approval and survey links
-    carry no key: their routes verify the signed token in the path (no principal here)."""
+    address over its failed authentications (both shared by every replica: the key's
+    allowances come from this replica's lease, `rate_limit_lease`). Run by the authentication
+    middleware before any route reads the body; intake's own view of the caller goes to
+    `request.state.caller`. Signed approval and survey links carry no key: their routes
+    verify the signed token in the path (no principal here)."""
     if request.url.path.startswith((APPROVAL_LINKS, SURVEY_LINKS)):
         return None
     runtime: Runtime[IntakeSettings] = await get_runtime(request)
-    policy = await get_key_policy(request)
+    limit = await get_key_limit(request)
+    policy = limit.policy
     credentials = await API_KEY(request)
     if credentials is None:
         raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
@@ -80,9 +81,8 @@ async def authenticate(request: Request) -> IdentityPrincipal | None:
             identity = None if principal is None else identity_of(principal)
         if principal is None or identity is None:
             raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
-        taken = await take(
+        taken = await limit.take(
             conn=conn,
-            policy=policy,
             subject=principal.credential_id,
             now=failed_auth.clock(),
             gate=failed_auth.gate(request),
