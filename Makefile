@@ -72,8 +72,9 @@ test: install deploy-check  ## tests start their own infra: env URLs, else testc
 deploy-check:  ## helm lint + helm template | kubeconform -strict, offline (helm, kubeconform built into .local/bin once)
 	@infra/local/deploy_check.sh
 
-console-e2e: install  ## the console in headless Chromium (/usr/bin/chromium) against the real services; screenshots to docs/console/
-	@$(UV) run pytest -m browser tests/e2e/test_console.py
+console-e2e: install  ## the console in headless Chromium (/usr/bin/chromium) against the real services; screenshots to docs/console/ (~3 min)
+	@infra/local/chromium.sh install
+	@$(UV) run pytest -m browser tests/e2e/test_console.py tests/e2e/test_console_lead.py
 
 chaos: install  ## kill -9 each service, restart Kafka and Postgres under load (local infra only)
 	@env -u TICKETFLOW_DATABASE_URL -u TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS $(UV) run pytest -m chaos tests/e2e/test_chaos.py

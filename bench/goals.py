@@ -30,7 +30,10 @@ def intake_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [goal("intake POST /tickets vs bare, wrk 16 connections", ">= 0.5x", None, None)]
     ours, bare = row["intake"], row["bare"]
     ratio = round(ours["req_per_s"] / bare["req_per_s"], 2) if bare["req_per_s"] else None
-    measured = f"{ratio}x ({ours['req_per_s']} vs {bare['req_per_s']} req/s)"
+    measured = (
+        f"{ratio}x ({ours['req_per_s']} vs {bare['req_per_s']} req/s;"
+        f" CPU {ours.get('cpu_ms_per_req')} vs {bare.get('cpu_ms_per_req')} ms/request)"
+    )
     return [
         goal(
             "intake POST /tickets vs bare FastAPI+asyncpg insert, wrk 16 connections",

@@ -99,7 +99,10 @@ async def measure(
     }
 
 
-async def main(seconds: float, levels: list[int], generator: str) -> None:
+async def compare(
+    *, seconds: float, levels: list[int], generator: str = "wrk"
+) -> list[dict[str, dict[str, Any]]]:
+    """Intake and the bare insert under the same generator, one level after the other."""
     infra = bench_infra()
     names = TopicNames(f"bench{uuid.uuid4().hex[:6]}.")
     await ensure_topics(bootstrap_servers=infra.kafka_bootstrap_servers, names=names)
@@ -135,6 +138,11 @@ async def main(seconds: float, levels: list[int], generator: str) -> None:
             await intake.terminate()
             await bare.terminate()
     await delete_topics(bootstrap=infra.kafka_bootstrap_servers, prefix=names.prefix)
+    return rows
+
+
+async def main(seconds: float, levels: list[int], generator: str) -> None:
+    rows = await compare(seconds=seconds, levels=levels, generator=generator)
     print_table(rows, generator)
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)

@@ -2,10 +2,12 @@
 
 Phases, each against the local Postgres and Kafka (or the TICKETFLOW_* ones):
 1. baselines: pgbench single-row inserts, a bare FastAPI + asyncpg endpoint, raw aiokafka;
-2. intake under open-loop arrivals at a range of rates, beside the bare endpoint at the same rates;
+2. intake under open-loop arrivals at a range of rates, beside the bare endpoint at the same rates,
+   and both driven by wrk at 16 connections;
 3. end to end, `POST /tickets` to `ticket.assigned` on the bus and at a webhook, several rates;
-4. SLA fire lateness with 1,000,000 active timers;
-5. one and three replicas of routing, sla and notify over the same workload.
+4. SLA at scale: fire lateness, memory and breach to webhook with 10,000,000 active timers;
+5. one against two replicas of routing, sla and notify, each on its own core, draining a backlog.
+The report opens with the performance goals (`bench.goals`) beside this run's figures.
 Each phase records CPU and peak memory of every service process. Writes
 `bench-results/report.{json,md}` and PNG plots beside them, and prints the Markdown.
 
@@ -25,7 +27,14 @@ from typing import Any
 
 import asyncpg
 
-from bench import baselines, end_to_end_latency, intake_open_loop, replicas, sla_timers
+from bench import (
+    baselines,
+    end_to_end_latency,
+    intake_open_loop,
+    intake_post_tickets,
+    replica_throughput,
+    sla_timer_scale,
+)
 from bench.infra import bench_infra
 from bench.report_output import comparisons, write_markdown, write_plots
 from tests.infra import Infra
@@ -74,17 +83,21 @@ def settings(quick: bool) -> dict[str, Any]:
             "intake_rates": [50, 200],
             "e2e_rates": [10, 50],
             "e2e_seconds": 8.0,
+            "wrk_seconds": 5.0,
             "timers": 100_000,
-            "replica_tickets": 150,
-            "replica_rate": 30.0,
+            "due_timers": 300,
+            "due_seconds": 15.0,
+            "backlog_tickets": 200,
         }
     return {
         "intake_rates": intake_open_loop.RATES,
         "e2e_rates": end_to_end_latency.RATES,
         "e2e_seconds": 20.0,
-        "timers": 1_000_000,
-        "replica_tickets": 600,
-        "replica_rate": 40.0,
+        "wrk_seconds": 15.0,
+        "timers": 10_000_000,
+        "due_timers": 3000,
+        "due_seconds": 60.0,
+        "backlog_tickets": 2000,
     }
 
 
@@ -99,19 +112,22 @@ async def main(quick: bool, out: Path) -> None:
     report["baselines"] = await baselines.run(infra=infra)
     print("== intake, open loop", flush=True)
     report["intake"] = await intake_open_loop.run(infra=infra, rates=plan["intake_rates"])
+    print("== intake beside the bare insert, wrk at 16 connections", flush=True)
+    report["intake_wrk"] = await intake_post_tickets.compare(
+        seconds=plan["wrk_seconds"], levels=[16]
+    )
     print("== end to end", flush=True)
     report["end_to_end"] = await end_to_end_latency.run(
         infra=infra, rates=plan["e2e_rates"], seconds=plan["e2e_seconds"]
     )
-    print("== sla timers", flush=True)
-    report["sla"] = await sla_timers.run(infra=infra, timers=plan["timers"], replicas=[1])
-    print("== replicas", flush=True)
-    report["replicas"] = [
-        await replicas.run(
-            replicas=count, tickets=plan["replica_tickets"], rate=plan["replica_rate"]
-        )
-        for count in (1, 3)
-    ]
+    print("== sla at scale", flush=True)
+    report["sla_scale"] = await sla_timer_scale.run(
+        timers=plan["timers"], due=plan["due_timers"], seconds=plan["due_seconds"]
+    )
+    print("== replicas, each on its own core", flush=True)
+    report["replica_throughput"] = await replica_throughput.one_against_two(
+        tickets=plan["backlog_tickets"]
+    )
     report["comparisons"] = comparisons(report)
     print(write_report(report, out))
 

@@ -5,7 +5,8 @@ from typing import Any
 
 import matplotlib
 
-from bench import replicas
+from bench import replica_throughput
+from bench.goals import goals, goals_markdown
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -94,53 +95,18 @@ def comparisons(report: dict[str, Any]) -> list[dict[str, Any]]:
                         kafka[f"produce_to_consume_{key}"],
                     )
                 )
-    for run in report["sla"]["runs"]:
-        replicas = f"{run['replicas']} replica(s), {report['sla']['timers']:,} timers"
-        rows.append(
-            comparison(
-                f"SLA fires/s, {replicas}",
-                run["burst"]["fires_per_s"],
-                "fires/s",
-                "pgbench single-row insert, 1 client",
-                pg1,
-            )
-        )
+    scale = report.get("sla_scale")
+    if scale:
         for key in ("p50_ms", "p99_ms"):
             rows.append(
                 comparison(
-                    f"SLA fire lateness {key[:-3]}, {replicas}",
-                    run["stream"]["lateness"].get(key),
+                    f"SLA fire lateness {key[:-3]}, {scale['timers']:,} timers",
+                    scale["lateness"].get(key),
                     "ms",
                     "one Postgres commit (1 / pgbench 1-client TPS)",
                     round(1000 / pg1, 3),
                 )
             )
-    runs = report.get("replicas") or []
-    if len(runs) == 2:
-        one, three = runs
-        for key, label in (
-            ("post_to_assigned_on_bus_ms", "POST -> ticket.assigned on the bus"),
-            ("post_to_assigned_webhook_ms", "POST -> webhook"),
-        ):
-            for p in ("p50_ms", "p99_ms"):
-                rows.append(
-                    comparison(
-                        f"{label} {p[:-3]}, 3 replicas",
-                        three[key].get(p),
-                        "ms",
-                        "the same, 1 replica",
-                        one[key].get(p),
-                    )
-                )
-        rows.append(
-            comparison(
-                "first ticket to all delivered, 3 replicas",
-                three["seconds_to_settle"],
-                "s",
-                "the same, 1 replica",
-                one["seconds_to_settle"],
-            )
-        )
     return rows
 
 
@@ -162,8 +128,8 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
 
 def service_rows(services: dict[str, dict[str, float]]) -> list[list[Any]]:
     return [
-        [name, int(u["replicas"]), u["cpu_s"], u["cpu_pct"], u["peak_rss_mib"]]
-        for name, u in services.items()
+        [name, int(u.get("replicas", 1)), u["cpu_s"], u.get("cpu_pct"), u["peak_rss_mib"] or None]
+        for name, u in services.items()  # Postgres and Kafka: whole servers, CPU seconds only
     ]
 
 
@@ -175,6 +141,8 @@ def write_markdown(report: dict[str, Any], plots: list[str], path: Path) -> str:
         f"{m['when']}, commit `{m['commit']}`: {m['cores']} cores ({m['cpu']}), Linux"
         f" {m['kernel']}, Python {m['python']}, PostgreSQL {m['postgres']}, Kafka on"
         f" {m['kafka']}. Load generator: {m['load_generator']}.",
+        "## Goals (issue #20) and this run's figures",
+        goals_markdown(goals(report)),
         "## Baselines: this machine's limits",
         table(
             ["limit", "figure"],
@@ -276,42 +244,31 @@ def write_markdown(report: dict[str, Any], plots: list[str], path: Path) -> str:
             )
             for r in report["end_to_end"]
         ),
-        f"## SLA timers: {report['sla']['timers']:,} active",
-        table(
-            [
-                "replicas",
-                "burst fires/s",
-                "lateness p50 ms",
-                "p99 ms",
-                "p99.9 ms",
-                "max ms",
-                "unfired",
-                "CPU s",
-                "peak RSS MiB",
-            ],
-            [
-                [
-                    run["replicas"],
-                    run["burst"]["fires_per_s"],
-                    run["stream"]["lateness"].get("p50_ms"),
-                    run["stream"]["lateness"].get("p99_ms"),
-                    run["stream"]["lateness"].get("p999_ms"),
-                    run["stream"]["lateness"].get("max_ms"),
-                    run["unfired"],
-                    sum(p["cpu_s"] for p in run["processes"]),
-                    max(p["peak_rss_mib"] for p in run["processes"]),
-                ]
-                for run in report["sla"]["runs"]
-            ],
-        ),
-        "## One and three replicas of routing, sla and notify",
-        replicas.table(report["replicas"]) if report.get("replicas") else "(not run)",
+        "## SLA at scale: active timers, fire lateness, breach to webhook",
+        sla_scale_table(report["sla_scale"]) if report.get("sla_scale") else "(not run)",
+        "## One against two replicas of routing, sla and notify, each on its own core",
+        replica_throughput.table(report["replica_throughput"]["runs"])
+        if report.get("replica_throughput")
+        else "(not run)",
         "## Plots",
         *(f"![{name}]({name})" for name in plots),
     ]
     text = "\n\n".join(parts) + "\n"
     path.write_text(text)
     return text
+
+
+def sla_scale_table(scale: dict[str, Any]) -> str:
+    """The ten-million-timer run: load, sizes, lateness, memory, breach to webhook."""
+    late, hook, bus = scale["lateness"], scale["webhook_since_due"], scale["bus_since_fired"]
+    return table(
+        ["active timers", "load s", "due in the window", "fired", "lateness p50 / p99 / max ms",
+         "fired -> sla topic p99 ms", "due -> webhook p50 / p99 ms", "sla / notify peak RSS MiB"],
+        [[f"{scale['timers']:,}", scale["load_seconds"], scale["due"], scale["fired"],
+          f"{late.get('p50_ms')} / {late.get('p99_ms')} / {late.get('max_ms')}",
+          bus.get("p99_ms"), f"{hook.get('p50_ms')} / {hook.get('p99_ms')}",
+          f"{scale['sla_peak_rss_mib']} / {scale['notify_peak_rss_mib']}"]],
+    )  # fmt: skip
 
 
 def write_plots(report: dict[str, Any], out: Path) -> list[str]:
@@ -371,7 +328,8 @@ def write_plots(report: dict[str, Any], out: Path) -> list[str]:
     names.append(save(fig, out, "end_to_end.png"))
 
     fig, (cpu, mem) = plt.subplots(1, 2, figsize=(12, 4.5))
-    services = list(e2e[0]["services"]) if e2e else []
+    # The service processes; Postgres and Kafka are whole servers, with CPU seconds only.
+    services = [s for s, used in (e2e[0]["services"] if e2e else {}).items() if "cpu_pct" in used]
     width = 0.8 / max(1, len(e2e))
     for i, row in enumerate(e2e):
         xs = [n + i * width for n in range(len(services))]
@@ -384,20 +342,6 @@ def write_plots(report: dict[str, Any], out: Path) -> list[str]:
         ax.legend(fontsize=8)
     names.append(save(fig, out, "resources.png"))
 
-    runs = report["sla"]["runs"]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    keys = ["p50_ms", "p99_ms", "p999_ms", "max_ms"]
-    for i, run in enumerate(runs):
-        ax.bar(
-            [k + i * 0.4 for k in range(len(keys))],
-            [run["stream"]["lateness"].get(k) or 0 for k in keys],
-            0.4,
-            label=f"{run['replicas']} replica(s)",
-        )
-    ax.set_xticks(range(len(keys)), [k[:-3] for k in keys])
-    ax.set(ylabel="ms", title=f"SLA fire lateness, {report['sla']['timers']:,} timers")
-    ax.legend()
-    names.append(save(fig, out, "sla_lateness.png"))
     return names
 
 
