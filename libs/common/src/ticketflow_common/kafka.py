@@ -29,6 +29,7 @@ def new_consumer(
     group_id: str | None,
     client_id: str,
     request_timeout_ms: int = 40_000,
+    fetch_max_wait_ms: int = 500,
 ) -> AIOKafkaConsumer:
     """Manual commits after the effect is stored: at-least-once, made exactly-once by the inbox.
     Committed events only (`read_committed`), from the earliest when there is no position; a
@@ -43,6 +44,7 @@ def new_consumer(
         isolation_level="read_committed",
         max_poll_records=200,
         request_timeout_ms=request_timeout_ms,
+        fetch_max_wait_ms=fetch_max_wait_ms,
     )
 
 
