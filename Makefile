@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV_DIR := .local/uv-$(UV_VERSION)
 UV := $(UV_DIR)/bin/uv
 
-.PHONY: install run stop test chaos console-e2e lint deploy-check schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation infra-up infra-down services-up services-down demo demo-seed
+.PHONY: install run stop test chaos console-e2e lint deploy-check schema contracts dashboards admin-key intake-admin-key bench bench-intake bench-services bench-insights bench-knowledge bench-knowledge-eval bench-mail bench-automation bench-console infra-up infra-down services-up services-down demo demo-seed
 
 install:  ## the whole workspace from uv.lock, dev tools included
 	@[[ -x $(UV) ]] || python3 -m pip install -q --root-user-action=ignore --disable-pip-version-check --target $(UV_DIR) "uv==$(UV_VERSION)"
@@ -120,6 +120,10 @@ bench-mail: infra-up  ## mail: inbound mails per second over SMTP to tickets, ma
 bench-automation: infra-up  ## automation: evaluation time per event with 1,000 active rules (p50/p99, target p99 <= 2 ms) and rule timer fire lateness (p50/p99)
 	@$(UV) run python -m bench.automation_rules
 	@$(UV) run python -m bench.automation_timers
+
+bench-console: infra-up  ## console: p50/p99 per page with 10,000 open tickets (200 the agent's), target p99 <= 100 ms; a new ticket POST -> queue row in Chromium's DOM (p50/p99 over 20)
+	@$(UV) run python -m bench.console_pages
+	@$(UV) run python -m bench.console_live --tickets 20
 
 bench-services: infra-up  ## each service's own benchmark: routing decisions, SLA replicas, notify deliveries
 	@$(UV) run python -m bench.routing_decisions

@@ -78,37 +78,26 @@ def test_only_counting_clocks_make_a_deadline() -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "owner_event", "event_agent", "current_owner", "expected"),
+    ("is_open", "owner", "previous_owner", "expected"),
     [
-        ("new", "assigned", "me", None, "show"),  # intake has not heard of the owner yet
-        ("open", "assigned", "other", "me", "remove"),  # reassigned away
-        ("open", "unassigned", "me", "me", "remove"),
-        ("open", "unassigned", "other", None, "keep"),
-        ("open", None, None, "me", "show"),  # an SLA or ticket change refreshes my row
-        ("open", None, None, "other", "keep"),  # someone else's ticket: nothing to do
-        ("resolved", "assigned", "me", "me", "remove"),
-        ("pending_approval", None, None, "me", "remove"),
+        (True, "me", None, "show"),  # assigned to me
+        (True, "me", "me", "show"),  # an SLA or ticket change refreshes my row
+        (True, "other", "me", "remove"),  # reassigned away
+        (True, None, "me", "remove"),  # unassigned
+        (False, "me", "me", "remove"),  # resolved or pending approval: off the queue
+        (True, "other", "other", "keep"),  # someone else's ticket: not even its id is sent
+        (True, None, None, "keep"),
     ],
 )
 def test_what_a_change_does_to_my_queue(
-    status: str, owner_event: str | None, event_agent: str | None, current_owner: str | None,
-    expected: str,
-) -> None:  # fmt: skip
-    effect = queue_effect(
-        status=status,
-        owner_event=owner_event,  # type: ignore[arg-type]
-        event_agent=event_agent,
-        current_owner=current_owner,
-        me="me",
-    )
+    is_open: bool, owner: str | None, previous_owner: str | None, expected: str
+) -> None:
+    effect = queue_effect(is_open=is_open, owner=owner, previous_owner=previous_owner, me="me")
     assert effect == expected
 
 
 def test_a_user_who_is_no_agent_has_no_queue_to_change() -> None:
-    effect = queue_effect(
-        status="open", owner_event="assigned", event_agent="a", current_owner="a", me=None
-    )
-    assert effect == "keep"
+    assert queue_effect(is_open=True, owner="a", previous_owner="a", me=None) == "keep"
 
 
 def test_every_key_is_in_both_languages_and_none_is_empty() -> None:

@@ -99,6 +99,7 @@ class EventConsumer:
         batch_size: int = 50,
         retry_base_seconds: float = 0.2,
         lag_interval_seconds: float = 10.0,
+        fetch_max_wait_ms: int = 500,
     ) -> None:
         self.service = service
         self.pool = pool
@@ -112,6 +113,7 @@ class EventConsumer:
         self.batch_size = batch_size
         self.retry_base_seconds = retry_base_seconds
         self.lag_interval_seconds = lag_interval_seconds
+        self.fetch_max_wait_ms = fetch_max_wait_ms
         self.lag = LagGauge(service=service, names=names)
         self.ready = asyncio.Event()
 
@@ -122,6 +124,7 @@ class EventConsumer:
             bootstrap_servers=self.bootstrap_servers,
             group_id=self.group_id,
             client_id=f"{self.service}-consumer",
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
         )
         if not await start_when_reachable(consumer, name=f"{self.service}-consumer", stop=stop):
             await consumer.stop()

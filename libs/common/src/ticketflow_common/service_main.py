@@ -141,6 +141,7 @@ async def serve(
                 max_attempts=settings.consumer_max_attempts,
                 batch_size=settings.consumer_batch_size,
                 lag_interval_seconds=settings.consumer_lag_interval_seconds,
+                fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
             )
         )
     relay = OutboxRelay(

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ticketflow_common.db import DbTimeouts
+from ticketflow_common.kafka import FETCH_MAX_WAIT_MS
 from ticketflow_common.oidc_settings import OidcSettings
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "changethis", "secret", "password", "token", "admin"})
@@ -78,6 +79,13 @@ class ServiceSettings(OidcSettings, BaseSettings):
     )
     consumer_lag_interval_seconds: float = Field(
         default=10, gt=0, le=3600, description="How often consumer lag is read from the broker."
+    )
+    consumer_fetch_max_wait_ms: int = Field(
+        default=FETCH_MAX_WAIT_MS,
+        ge=1,
+        le=5_000,
+        description="How long the broker may hold a fetch that has nothing yet (a small value"
+        " hears a new event sooner, for more idle fetches).",
     )
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
     auth_failure_limit: int = Field(

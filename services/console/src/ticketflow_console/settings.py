@@ -28,6 +28,13 @@ class ConsoleSettings(ServiceSettings):
     )
     upstream_timeout_seconds: float = Field(default=10, gt=0, le=120)
     queue_limit: int = Field(default=100, ge=1, le=500, description="Tickets shown in a queue.")
+    consumer_fetch_max_wait_ms: int = Field(
+        default=20,
+        ge=1,
+        le=5_000,
+        description="A live row is a person waiting: the broker holds the console's fetches"
+        " 20 ms, not 500.",
+    )
     live_buffer: int = Field(
         default=200, ge=1, le=10_000, description="Events held per live stream before dropping."
     )

@@ -3,14 +3,15 @@ brings new, changed and departed tickets without a reload."""
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from ticketflow_console.adapters.services import UpstreamDown
 from ticketflow_console.api.deps import (
     FeedDep,
     FormDep,
+    PoolDep,
     RuntimeDep,
     ServicesDep,
     SessionDep,
@@ -18,7 +19,7 @@ from ticketflow_console.api.deps import (
 )
 from ticketflow_console.api.rendering import notice_of, refused, render, render_fragment
 from ticketflow_console.api.session_auth import local_path, with_notice
-from ticketflow_console.commands.queue import my_agent_status, my_queue, queue_update
+from ticketflow_console.commands.queue import QueuePage, my_agent_status, my_queue, queue_update
 from ticketflow_console.commands.tickets import set_agent_status
 
 router = APIRouter(tags=["queue"])
@@ -32,25 +33,34 @@ async def home() -> Response:
 
 @router.get("/queue", response_class=HTMLResponse)
 async def show_queue(
-    request: Request, session: SessionDep, services: ServicesDep, settings: SettingsDep
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+    pool: PoolDep,
+    page: Annotated[int, Query(ge=0, le=10_000, description="0 is the most urgent page.")] = 0,
 ) -> Response:
-    """The signed-in agent's open tickets, next SLA deadline first."""
-    rows, status = await asyncio.gather(
-        my_queue(services=services, session=session, limit=settings.queue_limit),
-        my_agent_status(services=services, session=session),
+    """The signed-in agent's open tickets, next SLA deadline first, a page at a time."""
+
+    async def rows() -> QueuePage:
+        async with pool.acquire() as conn:
+            return await my_queue(conn=conn, session=session, limit=settings.queue_limit, page=page)
+
+    queue_page, status = await asyncio.gather(
+        rows(), my_agent_status(services=services, session=session)
     )
     return render(
-        request, "queue.html", session=session, rows=rows, agent_status=status,
-        notice=notice_of(request),
+        request, "queue.html", session=session, rows=queue_page.rows, queue_page=queue_page,
+        agent_status=status, notice=notice_of(request),
     )  # fmt: skip
 
 
 @router.get("/queue/events")
 async def queue_events(
-    request: Request, session: SessionDep, services: ServicesDep, feed: FeedDep, runtime: RuntimeDep
+    request: Request, session: SessionDep, feed: FeedDep, runtime: RuntimeDep
 ) -> StreamingResponse:
-    """`row` events: a queue row's HTML to put in place (or a gone marker), only for tickets
-    this user may see; the stream ends when the session does."""
+    """`row` events: a queue row's HTML to put in place (or a gone marker), rendered from the
+    projection, only for tickets the user owns or just lost; the stream ends with the session."""
     deadline = (session.expires_at - runtime.clock()).total_seconds()
 
     async def stream() -> AsyncIterator[str]:
@@ -66,10 +76,7 @@ async def queue_events(
                     continue
                 if change is None:
                     return
-                try:
-                    update = await queue_update(services=services, session=session, change=change)
-                except UpstreamDown:
-                    continue
+                update = queue_update(session=session, change=change)
                 if update is None:
                     continue
                 html = render_fragment(

@@ -1,31 +1,22 @@
 """An agent's queue: their open tickets with each one's next SLA deadline, most urgent first,
-and the row a live change makes of one ticket."""
+read from the console's projection, and what a live change does to one user's queue."""
 
 from dataclasses import dataclass
-from typing import Literal
 
-from ticketflow_console.adapters.services import Json, Services, UpstreamDown
+import asyncpg
+
+from ticketflow_console.adapters.services import Services, UpstreamDown
 from ticketflow_console.domain.sessions import Session
-from ticketflow_console.domain.times import parse_instant
-from ticketflow_console.domain.urgency import (
-    OPEN_STATUSES,
-    QueueTicket,
-    SlaClock,
-    by_urgency,
-    next_deadline,
-    queue_effect,
-)
+from ticketflow_console.domain.urgency import QueueTicket, queue_effect
+from ticketflow_console.store.queue_tickets import ProjectedTicket, queue_of_agent
 
 
 @dataclass(frozen=True)
 class TicketChange:
-    """What the console heard about one ticket on the bus: routing's events say who now owns
-    it (`owner_event`, `agent_id`); any other event only that it changed."""
+    """One ticket as the projection holds it right after an event changed it."""
 
     ticket_id: str
-    event_type: str
-    owner_event: Literal["assigned", "unassigned"] | None = None
-    agent_id: str | None = None
+    projected: ProjectedTicket
 
 
 @dataclass(frozen=True)
@@ -36,18 +27,26 @@ class QueueUpdate:
     row: QueueTicket | None
 
 
-async def my_queue(*, services: Services, session: Session, limit: int) -> list[QueueTicket]:
-    """The user's open tickets in urgency order; empty for a user who is no routing agent."""
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of a queue, and whether a later page exists."""
+
+    rows: list[QueueTicket]
+    page: int
+    more: bool
+
+
+async def my_queue(
+    *, conn: asyncpg.Connection, session: Session, limit: int, page: int
+) -> QueuePage:
+    """The user's open tickets in urgency order: only those whose owner is the user's own agent
+    (identity's `agent_id` claim); empty for a user who is no routing agent."""
     if session.agent_id is None:
-        return []
-    tickets = await services.my_open_tickets(
-        session.access_token,
-        agent_id=session.agent_id,
-        statuses=sorted(OPEN_STATUSES),
-        limit=limit,
+        return QueuePage([], page, more=False)
+    rows = await queue_of_agent(
+        conn=conn, agent_id=session.agent_id, limit=limit + 1, offset=page * limit
     )
-    clocks = await services.clocks_of(session.access_token, [t["id"] for t in tickets])
-    return by_urgency(queue_ticket(t, clocks[t["id"]]) for t in tickets)
+    return QueuePage(rows[:limit], page, more=len(rows) > limit)
 
 
 async def my_agent_status(*, services: Services, session: Session) -> str | None:
@@ -61,45 +60,17 @@ async def my_agent_status(*, services: Services, session: Session) -> str | None
     return str(agent["status"]) if agent else None
 
 
-async def queue_update(
-    *, services: Services, session: Session, change: TicketChange
-) -> QueueUpdate | None:
-    """What `change` does to the user's queue; None for nothing (or a ticket they may not see)."""
-    ticket = await services.ticket(session.access_token, change.ticket_id)
-    if ticket is None:
-        return None
+def queue_update(*, session: Session, change: TicketChange) -> QueueUpdate | None:
+    """What `change` does to the user's queue; None for nothing (a ticket not theirs)."""
+    projected = change.projected
     effect = queue_effect(
-        status=ticket["status"],
-        owner_event=change.owner_event,
-        event_agent=change.agent_id,
-        current_owner=(ticket.get("owner") or {}).get("agent_id"),
+        is_open=projected.is_open,
+        owner=projected.owner,
+        previous_owner=projected.previous_owner,
         me=str(session.agent_id) if session.agent_id is not None else None,
     )
     if effect == "keep":
         return None
     if effect == "remove":
         return QueueUpdate(change.ticket_id, None)
-    clocks = await services.clocks(session.access_token, change.ticket_id)
-    return QueueUpdate(change.ticket_id, queue_ticket(ticket, clocks))
-
-
-def queue_ticket(ticket: Json, clocks: list[Json]) -> QueueTicket:
-    created = parse_instant(ticket["created_at"])
-    assert created is not None
-    return QueueTicket(
-        ticket_id=ticket["id"],
-        subject=ticket["subject"],
-        priority=ticket["priority"],
-        status=ticket["status"],
-        created_at=created,
-        deadline=next_deadline(sla_clock(c) for c in clocks),
-    )
-
-
-def sla_clock(clock: Json) -> SlaClock:
-    return SlaClock(
-        metric=clock["metric"],
-        state=clock["state"],
-        due_at=parse_instant(clock.get("due_at")),
-        breached=bool(clock.get("breached")),
-    )
+    return QueueUpdate(change.ticket_id, projected.row)

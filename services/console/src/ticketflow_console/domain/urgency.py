@@ -70,22 +70,15 @@ QueueEffect = Literal["show", "remove", "keep"]
 
 
 def queue_effect(
-    *,
-    status: str,
-    owner_event: Literal["assigned", "unassigned"] | None,
-    event_agent: str | None,
-    current_owner: str | None,
-    me: str | None,
+    *, is_open: bool, owner: str | None, previous_owner: str | None, me: str | None
 ) -> QueueEffect:
-    """What a change to a ticket does to agent `me`'s queue. Routing's own events decide who
-    owns it (intake's copy of the owner may lag behind them); any other event only refreshes
-    a row that is already the agent's, or takes off one that is no longer open."""
+    """What a change to a ticket does to agent `me`'s queue, from the projection: an open ticket
+    they own is shown; one they owned before this change (now someone else's, or closed) leaves;
+    anyone else's is not their business (nothing is sent, not even its id)."""
     if me is None:
         return "keep"
-    if status not in OPEN_STATUSES:
+    if is_open and owner == me:
+        return "show"
+    if previous_owner == me or owner == me:
         return "remove"
-    if owner_event == "assigned":
-        return "show" if event_agent == me else "remove"
-    if owner_event == "unassigned":
-        return "remove" if event_agent == me else "keep"
-    return "show" if current_owner == me else "keep"
+    return "keep"
