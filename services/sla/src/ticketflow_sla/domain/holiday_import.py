@@ -1,5 +1,10 @@
 """Holidays from an iCalendar file as people write them: recurring and multi-day events expanded
-over a bounded horizon, each refusal naming the event and the reason."""
+over a bounded horizon, each refusal naming the event and the reason.
+
+icalendar and recurring_ical_events are imported where a file is read: together about 15 MiB
+that every sla replica would otherwise hold for an operator's occasional upload."""
+
+from __future__ import annotations
 
 import re
 import unicodedata
@@ -7,15 +12,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import prod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import recurring_ical_events  # type: ignore[import-untyped]
-from icalendar import Calendar as ICalendar
-from icalendar import Component
 from pydantic import ValidationError
 
 from ticketflow_sla.domain.calendars import MAX_HOLIDAY_DAYS, MAX_HOLIDAYS, Holiday
+
+if TYPE_CHECKING:
+    from icalendar import Calendar as ICalendar
+    from icalendar import Component
 
 DEFAULT_HORIZON_YEARS = 3
 MAX_HORIZON_YEARS = 10
@@ -56,7 +62,7 @@ class Horizon:
     end: date
 
     @classmethod
-    def of(cls, first_day: date, years: int) -> "Horizon":
+    def of(cls, first_day: date, years: int) -> Horizon:
         try:
             end = first_day.replace(year=first_day.year + years)
         except ValueError:  # 29 February
@@ -73,6 +79,8 @@ def holidays_from_ical(raw: bytes, *, horizon: Horizon, time_zone: str) -> list[
     """Every occurrence of every VEVENT within `horizon` as a holiday (a range for multi-day
     events; DTEND is exclusive as RFC 5545 says). Timed events count only when they span whole
     days in `time_zone`; other timed events are refused rather than guessed at."""
+    from icalendar import Calendar as ICalendar
+
     try:
         parsed = ICalendar.from_ical(raw)
     except (ValueError, TypeError, IndexError, KeyError) as exc:
@@ -250,6 +258,9 @@ def _expanded(
     calendar: ICalendar, events: list[Component], label: str, horizon: Horizon
 ) -> Iterator[Component]:
     """One UID's occurrences (a day either side of the horizon, for other time zones)."""
+    import recurring_ical_events  # type: ignore[import-untyped]
+    from icalendar import Calendar as ICalendar
+
     own = ICalendar()
     for key, value in calendar.items():
         own.add(key, value)

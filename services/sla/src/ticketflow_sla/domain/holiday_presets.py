@@ -1,9 +1,11 @@
-"""Public holidays of a country or region from the `holidays` package (offline, no upload)."""
+"""Public holidays of a country or region from the `holidays` package (offline, no upload).
+
+`holidays` is imported where a preset is read: its country data is about 25 MiB that every sla
+replica would otherwise hold for an operator's occasional request."""
 
 from datetime import date, timedelta
 from itertools import groupby
 
-import holidays
 from pydantic import ConfigDict, Field
 
 from ticketflow_common.input_model import InputModel
@@ -51,6 +53,8 @@ def holidays_from_preset(preset: HolidayPreset, *, years: list[int]) -> list[Hol
     for year in years:
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise PresetError("years", f"{year} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    import holidays
+
     try:
         entity = holidays.country_holidays(preset.country)
     except (NotImplementedError, AttributeError, KeyError, ValueError):
