@@ -19,7 +19,7 @@ from tests.polling import eventually
 from tests.processes import ServiceProcess, free_port
 from tests.running_system import WITH_INSIGHTS, System
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 TEAM = "network"
 ALL_DAY = [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00",
