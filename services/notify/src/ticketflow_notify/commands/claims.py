@@ -9,6 +9,7 @@ from ticketflow_notify.domain.claims import ClaimPolicy
 from ticketflow_notify.store.deliveries import (
     ClaimedWithSecrets,
     claim_due_deliveries,
+    lock_claimable_endpoints,
     next_due_at,
 )
 
@@ -19,8 +20,13 @@ Claimed = ClaimedWithSecrets
 async def claim_due(
     *, conn: asyncpg.Connection, now: datetime, limit: int, policy: ClaimPolicy
 ) -> list[Claimed]:
-    """Lease up to `limit` due deliveries: webhook and chat first, then email."""
-    return await claim_due_deliveries(conn=conn, now=now, limit=limit, policy=policy)
+    """Lease up to `limit` due deliveries, webhook and chat first, then email: one
+    transaction of two statements, the endpoints' locks first, then the claim."""
+    async with conn.transaction():
+        locked = await lock_claimable_endpoints(conn=conn, now=now)
+        return await claim_due_deliveries(
+            conn=conn, now=now, limit=limit, policy=policy, locked_endpoints=locked
+        )
 
 
 async def next_claimable_at(*, conn: asyncpg.Connection, now: datetime) -> datetime | None:

@@ -82,28 +82,47 @@ class ClaimedWithSecrets:
     secrets: list[str]
 
 
+async def lock_claimable_endpoints(*, conn: asyncpg.Connection, now: datetime) -> list[UUID]:
+    """Row-lock (SKIP LOCKED) the enabled endpoints with a due delivery and no open circuit:
+    the lock is what makes a claim's in-flight count exact across replicas, so it is taken
+    in a statement of its own, before the claim's snapshot (see `claim_due_deliveries`)."""
+    rows = await conn.fetch(
+        "SELECT e.id FROM endpoints e"
+        " WHERE e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
+        " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = e.id"
+        "   AND d.status = 'pending' AND d.next_attempt_at <= $1)"
+        " ORDER BY e.id FOR UPDATE OF e SKIP LOCKED",
+        now,
+    )
+    return [row["id"] for row in rows]
+
+
 async def claim_due_deliveries(
-    *, conn: asyncpg.Connection, now: datetime, limit: int, policy: ClaimPolicy
+    *,
+    conn: asyncpg.Connection,
+    now: datetime,
+    limit: int,
+    policy: ClaimPolicy,
+    locked_endpoints: list[UUID],
 ) -> list[ClaimedWithSecrets]:
     """Lease up to `limit` due deliveries, webhook and chat first, then email, with their
-    endpoint's URL and signing secrets: one statement (its own transaction), one round trip.
+    endpoint's URL and signing secrets, in one statement.
 
-    The endpoints are row-locked (SKIP LOCKED) for the claim, so replicas never claim for one
-    endpoint at the same time and the in-flight count is exact; a circuit that is open skips
-    its endpoint, a half-open one lets a single trial through. On a `per_ticket` endpoint a
-    delivery waits while an earlier one of its ticket (subject) is pending: in flight or
-    waiting for its retry. An email delivery a crashed replica held is due again when its
-    lease ends.
+    Only endpoints in `locked_endpoints` get deliveries: this transaction must hold their
+    row locks (`lock_claimable_endpoints`), taken by an earlier statement. Under READ
+    COMMITTED a statement's snapshot is taken when it starts, so a count of in-flight
+    deliveries in the statement that also waits for the lock could miss the leases of a
+    replica that committed in between, and over-fill the endpoint; a statement that starts
+    after the lock is held sees every lease made before it. A half-open circuit lets a
+    single trial through. On a `per_ticket` endpoint a delivery waits while an earlier one
+    of its ticket (subject) is pending: in flight or waiting for its retry. An email
+    delivery a crashed replica held is due again when its lease ends.
     """
     lease_end = now + timedelta(seconds=policy.lease_seconds)
     rows = await conn.fetch(
         "WITH ready AS ("
         "  SELECT e.id, e.ordering, CASE WHEN e.consecutive_failures >= $4 THEN 1"
-        "    ELSE e.max_concurrency END AS cap FROM endpoints e"
-        "  WHERE e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
-        "  AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = e.id"
-        "    AND d.status = 'pending' AND d.next_attempt_at <= $1)"
-        "  ORDER BY e.id FOR UPDATE OF e SKIP LOCKED"
+        "    ELSE e.max_concurrency END AS cap FROM endpoints e WHERE e.id = ANY($5::uuid[])"
         "), room AS ("
         "  SELECT r.id, r.ordering, r.cap - (SELECT count(*) FROM deliveries f"
         "    WHERE f.endpoint_id = r.id AND f.status = 'pending'"
@@ -134,6 +153,7 @@ async def claim_due_deliveries(
         lease_end,
         limit,
         policy.failure_threshold,
+        locked_endpoints,
     )
     claimed = []
     for row in sorted(rows, key=lambda r: r["pass"]):
