@@ -96,9 +96,11 @@ intake-admin-key: infra-up  ## print a new intake-only admin API key (tfk_...): 
 	  $(UV) run python -m ticketflow_intake create-admin --name "$${NAME:-admin}"
 
 bench-intake: infra-up  ## POST /tickets beside a bare FastAPI + asyncpg insert
+	@infra/local/wrk.sh install
 	@$(UV) run python -m bench.intake_post_tickets
 
-bench: infra-up  ## one report against this machine's limits: bench-results/report.{json,md} + PNGs (~15 min)
+bench: infra-up  ## one report against this machine's limits: bench-results/report.{json,md} + PNGs (~25 min)
+	@infra/local/wrk.sh install
 	@$(UV) run python -m bench.report
 
 bench-insights: infra-up  ## insights: forecast + staffing of 50 teams, ingest rate and a 1M-event rebuild, breach-risk replay (~15 min)
