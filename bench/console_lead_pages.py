@@ -116,6 +116,49 @@ async def measure(
     return summarise(latencies)
 
 
+Params = list[tuple[str, str | int | float | bool | None]]
+
+
+def lead_calls(system: System) -> dict[str, tuple[str, Params]]:
+    """The upstream reads the lead page makes (`commands/lead.py`), each as the console asks."""
+    open_statuses: Params = [
+        ("status", s) for s in ("in_progress", "new", "open", "waiting_on_customer")
+    ]
+    intake, routing, insights = (system.url(s) for s in ("intake", "routing", "insights"))
+    team: Params = [("team", TEAM), ("limit", 50)]
+    return {
+        "intake open": (f"{intake}/tickets", [*team, *open_statuses, ("sort", "-priority")]),
+        "intake breached": (f"{intake}/tickets", [*team, ("sla_breached", "true"), *open_statuses]),
+        "intake approvals": (f"{intake}/tickets", [*team, ("status", "pending_approval")]),
+        "routing queue": (f"{routing}/teams/{TEAM}/queue", [("limit", 50)]),
+        "routing agents": (f"{routing}/agents", [("team", TEAM), ("limit", 200)]),
+        "insights at-risk": (f"{insights}/at-risk", team),
+        "insights staffing": (f"{insights}/staffing/{TEAM}", [("days", 1), ("interval", 60)]),
+        "insights scorecard": (f"{insights}/scorecards/teams/{TEAM}", [("period", "week")]),
+    }
+
+
+async def upstream_breakdown(system: System, key: str, *, requests: int) -> None:
+    """Where the lead page's time goes: each of its reads alone, one at a time, as the lead."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        grant = await http.post(
+            f"{system.url('identity')}/token",
+            data={"grant_type": "client_credentials", "client_secret": key},
+        )
+        assert grant.status_code == 200, grant.text
+        headers = {"Authorization": f"Bearer {grant.json()['access_token']}"}
+        print(f"  the lead page's reads, each alone ({requests} GETs, 1 at a time):")
+        for name, (url, params) in lead_calls(system).items():
+            latencies = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                answer = await http.get(url, params=params, headers=headers)
+                latencies.append((time.perf_counter() - started) * 1000)
+                assert answer.status_code == 200, (name, answer.status_code, answer.text)
+            row = summarise(latencies)
+            print(f"    {name:20} p50 {row['p50_ms']:7.1f} ms  p99 {row['p99_ms']:7.1f} ms")
+
+
 async def run(*, tickets: int, requests: int, concurrency: int) -> None:
     infra = bench_infra()
     logs = Path(tempfile.mkdtemp(prefix="bench-console-"))
@@ -167,6 +210,7 @@ async def run(*, tickets: int, requests: int, concurrency: int) -> None:
                     f"  p99 {row['p99_ms']:7.1f} ms  max {row['max_ms']:7.1f} ms  ({verdict})"
                 )
             await client.aclose()
+            await upstream_breakdown(system, key, requests=min(requests, 100))
         finally:
             await console.terminate()
 
