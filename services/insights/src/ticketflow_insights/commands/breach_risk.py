@@ -6,7 +6,7 @@ from typing import Any, get_args
 from uuid import UUID
 
 import asyncpg
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ticketflow_common.commit_hooks import after_commit
 from ticketflow_common.events.common import Priority
@@ -51,6 +51,7 @@ async def assess_open_tickets(*, conn: asyncpg.Connection, now: datetime, thresh
                     c["team"],
                     risk.probability,
                     list(risk.reasons),
+                    c["due_at"],
                     now,
                 )
                 for c, risk in risks
@@ -92,7 +93,7 @@ class AtRiskClock(BaseModel):
     assignee_id: UUID | None
     probability: float
     reasons: list[str]
-    due_at: datetime
+    due_at: datetime = Field(description="The clock's due instant when it was assessed.")
     warned_at: datetime | None
     crossed_at: datetime | None
     assessed_at: datetime
@@ -119,13 +120,14 @@ async def list_at_risk(
             raise not_found(f"no team {team!r}")
         if viewer.role == "lead" and not viewer.may_see_team(team):
             raise ProblemError(403, f"you do not lead the team {team!r}")
-    admin = viewer.role == "admin"
+    # An admin, or a lead asking for a team they lead, sees all of it: no share to filter.
+    sees_all = viewer.role == "admin" or (team is not None and viewer.may_see_team(team))
     rows = await store.at_risk(
         conn=conn,
         min_probability=min_probability,
         team=team,
-        teams=None if admin else sorted(viewer.led_teams) if viewer.role == "lead" else [],
-        owner=None if admin else viewer.agent_id,
+        teams=None if sees_all else sorted(viewer.led_teams) if viewer.role == "lead" else [],
+        owner=None if sees_all else viewer.agent_id,
         limit=limit + 1,
         after=after,
     )

@@ -139,15 +139,16 @@ async def contacts(*, conn: asyncpg.Connection) -> Contacts:
 async def save_assessments(
     *,
     conn: asyncpg.Connection,
-    rows: Sequence[tuple[UUID, int, UUID, str, str | None, float, list[str], datetime]],
+    rows: Sequence[tuple[UUID, int, UUID, str, str | None, float, list[str], datetime, datetime]],
 ) -> None:
-    """(clock_id, cycle, ticket_id, metric, team, probability, reasons, assessed_at) each."""
+    """(clock_id, cycle, ticket_id, metric, team, probability, reasons, due_at, assessed_at)."""
     await conn.executemany(
         "INSERT INTO risk_assessments (clock_id, cycle, ticket_id, metric, team, probability,"
-        " reasons, assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " reasons, due_at, assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         " ON CONFLICT (clock_id, cycle) DO UPDATE SET ticket_id = EXCLUDED.ticket_id,"
         " metric = EXCLUDED.metric, team = EXCLUDED.team, probability = EXCLUDED.probability,"
-        " reasons = EXCLUDED.reasons, assessed_at = EXCLUDED.assessed_at",
+        " reasons = EXCLUDED.reasons, due_at = EXCLUDED.due_at,"
+        " assessed_at = EXCLUDED.assessed_at",
         rows,
     )
 
@@ -203,30 +204,43 @@ async def at_risk(
     after: RiskPosition | None = None,
 ) -> list[asyncpg.Record]:
     """Running clocks' latest assessments at or above `min_probability`, likeliest first, then
-    soonest due, then by clock, after a position; `teams` None: every team; else those teams'
-    tickets or (with `owner`) the owner's."""
+    soonest due (as assessed), then by clock, after a position; `teams` None: every team; else
+    those teams' tickets or (with `owner`) the owner's. Only the filters asked for are in the
+    statement, so it reads an index in the list's order and stops at `limit`."""
+    args: list[object] = [min_probability, limit]
+    where = ["r.probability >= $1"]
+
+    def arg(value: object) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if team is not None:
+        where.append(f"r.team = {arg(team)}")
+    if teams is not None:
+        who = arg(owner)
+        owned = (
+            f"(r.ticket_id IN (SELECT ticket_id FROM tickets WHERE assignee_id = {who}::uuid"
+            f" UNION ALL SELECT ticket_id FROM sla_clocks WHERE assignee_id = {who}::uuid)"
+            f" AND coalesce(t.assignee_id, c.assignee_id) = {who}::uuid)"
+        )
+        where.append(f"(r.team = ANY({arg(list(teams))}::text[]) OR {owned})" if teams else owned)
+    if after is not None:
+        probability, due_at, clock_id = (arg(v) for v in after)
+        where.append(
+            f"(r.probability < {probability}::float8 OR (r.probability = {probability}::float8"
+            f" AND (r.due_at, r.clock_id) > ({due_at}::timestamptz, {clock_id}::uuid)))"
+        )
     rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT r.clock_id, r.ticket_id, r.metric, r.cycle, r.team, r.probability, r.reasons,"
-        " r.assessed_at, r.crossed_at, c.due_at, c.warned_at, c.priority,"
+        " r.assessed_at, r.crossed_at, r.due_at, c.warned_at, c.priority,"
         " coalesce(t.assignee_id, c.assignee_id) AS assignee_id"
         " FROM risk_assessments r"
         " JOIN sla_clocks c ON c.clock_id = r.clock_id AND c.cycle = r.cycle"
         " AND c.state = 'running'"
         " LEFT JOIN tickets t ON t.ticket_id = r.ticket_id"
-        " WHERE r.probability >= $1 AND ($2::text IS NULL OR r.team = $2)"
-        " AND ($3::text[] IS NULL OR r.team = ANY($3)"
-        "      OR coalesce(t.assignee_id, c.assignee_id) = $4)"
-        " AND ($6::float8 IS NULL OR r.probability < $6"
-        " OR (r.probability = $6 AND (c.due_at, r.clock_id) > ($7::timestamptz, $8::uuid)))"
-        " ORDER BY r.probability DESC, c.due_at, r.clock_id LIMIT $5",
-        min_probability,
-        team,
-        None if teams is None else list(teams),
-        owner,
-        limit,
-        after[0] if after else None,
-        after[1] if after else None,
-        after[2] if after else None,
+        f" WHERE {' AND '.join(where)}"
+        " ORDER BY r.probability DESC, r.due_at, r.clock_id LIMIT $2",
+        *args,
     )
     return rows
 
