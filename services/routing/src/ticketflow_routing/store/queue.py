@@ -120,18 +120,28 @@ async def queue_of_team(
 ) -> list[dict[str, Any]]:
     """The team's queue in assignment order (rank, queued_at, ticket id), each ticket with its
     place in the whole queue and its rank, after a keyset position."""
+    args: list[object] = [limit]
+    of_team = "team IS NULL"
+    if team is not None:
+        args.append(team)
+        of_team = f"team = ${len(args)}"
+    later, before = "", "0"
+    if after is not None:
+        args.extend(after)
+        key = f"(${len(args) - 2}::int, ${len(args) - 1}::timestamptz, ${len(args)}::uuid)"
+        later = f" AND (priority_rank, queued_at, ticket_id) > {key}"
+        before = (
+            f"(SELECT count(*) FROM queued_tickets WHERE {of_team}"
+            f" AND (priority_rank, queued_at, ticket_id) <= {key})"
+        )
     rows = await conn.fetch(
-        "SELECT * FROM (SELECT ticket_id, priority, required_skills, language, queued_at,"
-        " priority_rank, row_number() OVER"
-        " (ORDER BY priority_rank, queued_at, ticket_id) AS position FROM queued_tickets"
-        " WHERE team IS NOT DISTINCT FROM $1) q"
-        " WHERE $3::int IS NULL OR (priority_rank, queued_at, ticket_id) > ($3, $4, $5::uuid)"
-        " ORDER BY priority_rank, queued_at, ticket_id LIMIT $2",
-        team,
-        limit,
-        after[0] if after else None,
-        after[1] if after else None,
-        after[2] if after else None,
+        "SELECT ticket_id, priority, required_skills, language, queued_at, priority_rank,"
+        f" {before} + row_number() OVER (ORDER BY priority_rank, queued_at, ticket_id)"
+        " AS position"
+        f" FROM (SELECT * FROM queued_tickets WHERE {of_team}{later}"
+        "  ORDER BY priority_rank, queued_at, ticket_id LIMIT $1) page"
+        " ORDER BY priority_rank, queued_at, ticket_id",
+        *args,
     )
     return [dict(r) for r in rows]
 
