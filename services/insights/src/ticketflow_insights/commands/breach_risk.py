@@ -14,6 +14,7 @@ from ticketflow_common.events.insights import SlaAtRisk
 from ticketflow_common.outbox import emit
 from ticketflow_common.pagination import Page, encode_cursor, page_of, read_cursor
 from ticketflow_common.problems import ProblemError, not_found
+from ticketflow_common.time_slices import in_time_slices
 from ticketflow_insights.commands.metrics import INSIGHTS_AT_RISK_EVENTS, INSIGHTS_AT_RISK_TICKETS
 from ticketflow_insights.domain.access import Viewer
 from ticketflow_insights.domain.breach_risk import BreachRisk, ClockSituation, assess
@@ -38,7 +39,10 @@ async def assess_open_tickets(*, conn: asyncpg.Connection, now: datetime, thresh
             team: team_situation(team, agents, histories.get(team or "", TeamHistory()), now=now)
             for team in {c["team"] for c in clocks}
         }
-        risks = [(c, assess(_situation(c), teams[c["team"]], now=now)) for c in clocks]
+        risks = [
+            (c, assess(_situation(c), teams[c["team"]], now=now))
+            async for c in in_time_slices(clocks)
+        ]
         await store.forget_finished(conn=conn)
         await store.save_assessments(
             conn=conn,

@@ -85,13 +85,15 @@ class ClaimedWithSecrets:
 async def lock_claimable_endpoints(*, conn: asyncpg.Connection, now: datetime) -> list[UUID]:
     """Row-lock (SKIP LOCKED) the enabled endpoints with a due delivery and no open circuit:
     the lock is what makes a claim's in-flight count exact across replicas, so it is taken
-    in a statement of its own, before the claim's snapshot (see `claim_due_deliveries`)."""
+    in a statement of its own, before the claim's snapshot (see `claim_due_deliveries`).
+    NO KEY UPDATE: claims exclude each other, but a fan-out inserting deliveries (whose foreign
+    key takes KEY SHARE on the endpoint) never makes a claim skip the endpoint."""
     rows = await conn.fetch(
         "SELECT e.id FROM endpoints e"
         " WHERE e.enabled AND (e.circuit_open_until IS NULL OR e.circuit_open_until <= $1)"
         " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.endpoint_id = e.id"
         "   AND d.status = 'pending' AND d.next_attempt_at <= $1)"
-        " ORDER BY e.id FOR UPDATE OF e SKIP LOCKED",
+        " ORDER BY e.id FOR NO KEY UPDATE OF e SKIP LOCKED",
         now,
     )
     return [row["id"] for row in rows]
