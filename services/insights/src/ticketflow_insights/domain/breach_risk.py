@@ -27,10 +27,9 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import gammaincc  # type: ignore[import-untyped]
 
 RiskMetric = Literal["first_response", "next_response", "resolution"]
-MAX_QUEUE_TERMS = 5000
-"""Places ahead beyond which the wait is certainly longer than any SLA target."""
 REPLY_POINTS = 40
 """Quantile points the reply-time distribution is summarised by when added to a queue wait."""
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
@@ -172,16 +171,16 @@ def erlang_survival(k: int, rate: float, t: float) -> float:
 
 
 def erlang_survival_many(k: int, rate: float, t: NDArray[np.float64]) -> NDArray[np.float64]:
-    """`erlang_survival` at many instants at once, summed in log space (no overflow deep in a
-    queue, no underflow of e^-x on its own)."""
-    k = max(1, min(k, MAX_QUEUE_TERMS))
+    """`erlang_survival` at many instants at once: the regularised upper incomplete gamma
+    function Q(k, rate*t) (scipy's `gammaincc`, accurate deep in a queue and far in the tail),
+    which costs the same for any k where a sum of k Poisson terms grows with the queue."""
+    k = max(1, k)
     if rate <= 0:
         return np.ones_like(t)
-    x = np.maximum(rate * t, 1e-300)
-    i = np.arange(k, dtype=np.float64)
-    log_factorial = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, k, dtype=np.float64)))))
-    terms = np.exp(-x[:, None] + i[None, :] * np.log(x)[:, None] - log_factorial[None, :])
-    return np.where(t <= 0, 1.0, np.minimum(1.0, terms.sum(axis=1)))
+    survival: NDArray[np.float64] = np.where(
+        t <= 0, 1.0, np.minimum(1.0, gammaincc(k, np.maximum(rate * t, 0.0)))
+    )
+    return survival
 
 
 def _queued_response_risk(clock: ClockSituation, team: TeamSituation, *, left: float) -> BreachRisk:
