@@ -14,7 +14,7 @@ from ticketflow_intake.domain.search import (
     decode_cursor,
 )
 from ticketflow_intake.domain.tickets import Ticket
-from ticketflow_intake.store.tickets import ticket_from_row
+from ticketflow_intake.store.tickets import TICKET_COLUMNS, ticket_from_row
 
 
 class _Where:
@@ -99,7 +99,7 @@ async def search_tickets(
 
     where.params.append(query.limit + 1)
     rows = await conn.fetch(
-        f"SELECT * FROM tickets WHERE {where.sql()}"
+        f"SELECT {TICKET_COLUMNS}, priority_rank FROM tickets WHERE {where.sql()}"
         f" ORDER BY {column} {direction}, id {direction} LIMIT ${len(where.params)}",
         *where.params,
     )

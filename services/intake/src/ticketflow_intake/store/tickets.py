@@ -23,6 +23,11 @@ UPDATABLE = frozenset(
 
 OWNER_COLUMNS = "owner_agent_id, owner_agent_name, owner_team, assigned_at"
 """Routing's latest decision, as intake shows it: `Owner`'s fields."""
+TICKET_COLUMNS = ", ".join(
+    [*(f for f in Ticket.model_fields if f not in ("owner", "allowed_transitions")), OWNER_COLUMNS]
+)
+"""What `ticket_from_row` reads: not the search columns, whose tsvectors cost more to decode
+than the rest of the row."""
 
 PUBLIC_TEXT = (
     "setweight(to_tsvector('simple', {subject}), 'A')"
@@ -61,7 +66,7 @@ async def insert_ticket(
         + PUBLIC_TEXT.format(subject="$2", description="$3")
         + ", "
         + PUBLIC_TERMS.format(subject="$22", description="$23")
-        + ", $24, $25) RETURNING *",
+        + f", $24, $25) RETURNING {TICKET_COLUMNS}",
         ticket_id,
         new.subject,
         new.description,
@@ -104,7 +109,9 @@ async def get_ticket(
 ) -> Ticket | None:
     """`for_update` locks the row, so concurrent changes of one ticket queue up."""
     lock = " FOR UPDATE" if for_update else ""
-    row = await conn.fetchrow(f"SELECT * FROM tickets WHERE id = $1{lock}", ticket_id)
+    row = await conn.fetchrow(
+        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1{lock}", ticket_id
+    )
     return ticket_from_row(row) if row else None
 
 
@@ -130,12 +137,12 @@ async def update_ticket(
     sql = (
         "UPDATE tickets SET "
         + ", ".join([*assignments, "version = version + 1", "updated_at = $2"])
-        + " WHERE id = $1 RETURNING *"
+        + f" WHERE id = $1 RETURNING {TICKET_COLUMNS}"
     )
     row = await conn.fetchrow(sql, ticket_id, now, *values.values())
     if {"subject", "description", "language"} & set(values):
         await analyse_search_terms(conn=conn, ticket_id=ticket_id)
-        row = await conn.fetchrow("SELECT * FROM tickets WHERE id = $1", ticket_id)
+        row = await conn.fetchrow(f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1", ticket_id)
     return ticket_from_row(row)
 
 
