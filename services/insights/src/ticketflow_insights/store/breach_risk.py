@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.sql_conditions import SqlConditions
 from ticketflow_insights.domain.breach_risk_team import AgentOnRecord, TeamHistory
 
 HISTORY_DAYS = 30
@@ -207,28 +208,25 @@ async def at_risk(
     soonest due (as assessed), then by clock, after a position; `teams` None: every team; else
     those teams' tickets or (with `owner`) the owner's. Only the filters asked for are in the
     statement, so it reads an index in the list's order and stops at `limit`."""
-    args: list[object] = [min_probability, limit]
-    where = ["r.probability >= $1"]
-
-    def arg(value: object) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
+    where = SqlConditions(min_probability, limit)
+    where.add("r.probability >= $1")
     if team is not None:
-        where.append(f"r.team = {arg(team)}")
+        where.add("r.team = {}", team)
     if teams is not None:
-        who = arg(owner)
         owned = (
-            f"(r.ticket_id IN (SELECT ticket_id FROM tickets WHERE assignee_id = {who}::uuid"
-            f" UNION ALL SELECT ticket_id FROM sla_clocks WHERE assignee_id = {who}::uuid)"
-            f" AND coalesce(t.assignee_id, c.assignee_id) = {who}::uuid)"
+            "(r.ticket_id IN (SELECT ticket_id FROM tickets WHERE assignee_id = {0}::uuid"
+            " UNION ALL SELECT ticket_id FROM sla_clocks WHERE assignee_id = {0}::uuid)"
+            " AND coalesce(t.assignee_id, c.assignee_id) = {0}::uuid)"
         )
-        where.append(f"(r.team = ANY({arg(list(teams))}::text[]) OR {owned})" if teams else owned)
+        if teams:
+            where.add(f"(r.team = ANY({{1}}::text[]) OR {owned})", owner, list(teams))
+        else:
+            where.add(owned, owner)
     if after is not None:
-        probability, due_at, clock_id = (arg(v) for v in after)
-        where.append(
-            f"(r.probability < {probability}::float8 OR (r.probability = {probability}::float8"
-            f" AND (r.due_at, r.clock_id) > ({due_at}::timestamptz, {clock_id}::uuid)))"
+        where.add(
+            "(r.probability < {0}::float8 OR (r.probability = {0}::float8"
+            " AND (r.due_at, r.clock_id) > ({1}::timestamptz, {2}::uuid)))",
+            *after,
         )
     rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT r.clock_id, r.ticket_id, r.metric, r.cycle, r.team, r.probability, r.reasons,"
@@ -238,9 +236,9 @@ async def at_risk(
         " JOIN sla_clocks c ON c.clock_id = r.clock_id AND c.cycle = r.cycle"
         " AND c.state = 'running'"
         " LEFT JOIN tickets t ON t.ticket_id = r.ticket_id"
-        f" WHERE {' AND '.join(where)}"
+        f" WHERE {where.sql()}"
         " ORDER BY r.probability DESC, r.due_at, r.clock_id LIMIT $2",
-        *args,
+        *where.params,
     )
     return rows
 

@@ -1,9 +1,8 @@
 """SQL for finding tickets: filters, full-text search and keyset pagination."""
 
-from typing import Any
-
 import asyncpg
 
+from ticketflow_common.sql_conditions import SqlConditions
 from ticketflow_common.text_analysis import load_dictionary_for, query_terms, to_tsquery
 from ticketflow_intake.domain.access import Principal
 from ticketflow_intake.domain.search import (
@@ -17,26 +16,8 @@ from ticketflow_intake.domain.tickets import Ticket
 from ticketflow_intake.store.tickets import TICKET_COLUMNS, ticket_from_row
 
 
-class _Where:
-    """Collects SQL conditions with numbered parameters."""
-
-    def __init__(self) -> None:
-        self.conditions: list[str] = []
-        self.params: list[Any] = []
-
-    def add(self, template: str, *values: Any) -> None:
-        refs = []
-        for value in values:
-            self.params.append(value)
-            refs.append(f"${len(self.params)}")
-        self.conditions.append(template.format(*refs))
-
-    def sql(self) -> str:
-        return " AND ".join(self.conditions) if self.conditions else "true"
-
-
 def text_match(q: str, *, internal: bool) -> tuple[str, str, str | None]:
-    """The condition (a template for `_Where.add`) and its values for the search `q`.
+    """The condition (a template for `SqlConditions.add`) and its values for the search `q`.
 
     A ticket matches when every part of the analysed query matches in one of its analysed
     columns, each part by any analysis the ticket's language may have had (see
@@ -59,7 +40,7 @@ async def search_tickets(
     *, conn: asyncpg.Connection, query: TicketQuery, principal: Principal
 ) -> tuple[list[Ticket], Cursor | None]:
     """One page of tickets the principal may see, and the cursor of the next page if any."""
-    where = _Where()
+    where = SqlConditions()
     if principal.sees_only_own:
         where.add("requester_id = {}", principal.subject)
     if query.status:
@@ -97,10 +78,10 @@ async def search_tickets(
         after = cursor_position(cursor)
         where.add(f"({column}, id) {'<' if descending else '>'} ({{}}, {{}})", after, cursor.id)
 
-    where.params.append(query.limit + 1)
+    limit = where.param(query.limit + 1)
     rows = await conn.fetch(
         f"SELECT {TICKET_COLUMNS}, priority_rank FROM tickets WHERE {where.sql()}"
-        f" ORDER BY {column} {direction}, id {direction} LIMIT ${len(where.params)}",
+        f" ORDER BY {column} {direction}, id {direction} LIMIT {limit}",
         *where.params,
     )
     tickets = [ticket_from_row(r) for r in rows[: query.limit]]

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.sql_conditions import SqlConditions
 from ticketflow_routing.domain.tickets import PRIORITY_RANK, TicketProjection
 
 
@@ -120,28 +121,27 @@ async def queue_of_team(
 ) -> list[dict[str, Any]]:
     """The team's queue in assignment order (rank, queued_at, ticket id), each ticket with its
     place in the whole queue and its rank, after a keyset position."""
-    args: list[object] = [limit]
-    of_team = "team IS NULL"
-    if team is not None:
-        args.append(team)
-        of_team = f"team = ${len(args)}"
-    later, before = "", "0"
+    where = SqlConditions(limit)
+    if team is None:
+        where.add("team IS NULL")
+    else:
+        where.add("team = {}", team)
+    before = "0"
     if after is not None:
-        args.extend(after)
-        key = f"(${len(args) - 2}::int, ${len(args) - 1}::timestamptz, ${len(args)}::uuid)"
-        later = f" AND (priority_rank, queued_at, ticket_id) > {key}"
+        key = "({}::int, {}::timestamptz, {}::uuid)".format(*(where.param(v) for v in after))
         before = (
-            f"(SELECT count(*) FROM queued_tickets WHERE {of_team}"
+            f"(SELECT count(*) FROM queued_tickets WHERE {where.sql()}"
             f" AND (priority_rank, queued_at, ticket_id) <= {key})"
         )
+        where.add(f"(priority_rank, queued_at, ticket_id) > {key}")
     rows = await conn.fetch(
         "SELECT ticket_id, priority, required_skills, language, queued_at, priority_rank,"
         f" {before} + row_number() OVER (ORDER BY priority_rank, queued_at, ticket_id)"
         " AS position"
-        f" FROM (SELECT * FROM queued_tickets WHERE {of_team}{later}"
+        f" FROM (SELECT * FROM queued_tickets WHERE {where.sql()}"
         "  ORDER BY priority_rank, queued_at, ticket_id LIMIT $1) page"
         " ORDER BY priority_rank, queued_at, ticket_id",
-        *args,
+        *where.params,
     )
     return [dict(r) for r in rows]
 
