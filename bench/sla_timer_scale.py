@@ -19,6 +19,7 @@ receiver to `sla.breached`, and adds `--due` clocks whose breach timers fall due
 import argparse
 import asyncio
 import json
+import os
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -129,7 +130,8 @@ async def settle(conn: asyncpg.Connection) -> None:
     except asyncpg.InsufficientPrivilegeError:
         print("  no checkpoint (the role may not): the window may include the load's writes")
         return
-    print(f"  checkpoint after the load: {time.monotonic() - started:.1f} s")
+    os.sync()  # and the kernel's dirty pages of it, or commits' WAL flushes queue behind them
+    print(f"  checkpoint and sync after the load: {time.monotonic() - started:.1f} s")
 
 
 async def sizes(conn: asyncpg.Connection) -> dict[str, int]:
@@ -194,6 +196,30 @@ class Receiver:
             if clock_id in self.on_bus:
                 to_bus.append((self.on_bus[clock_id] - fired_at) * 1000)
         return since_due, since_fired, to_bus
+
+    def tail_by_slice(self, slices: int = 6) -> list[dict[str, float | int]]:
+        """Fired-to-webhook p50/p99 per slice of the window (by due time): whether the tail is
+        steady or bunched at one moment (a start-up, a checkpoint, an autovacuum)."""
+        timed = sorted(
+            (
+                datetime.fromisoformat(due).timestamp(),
+                (at - datetime.fromisoformat(fired).timestamp()) * 1000,
+            )
+            for at, due, fired in self.arrived.values()
+        )
+        if not timed:
+            return []
+        start, end = timed[0][0], timed[-1][0] + 1e-6
+        width = (end - start) / slices
+        rows: list[dict[str, float | int]] = []
+        for index in range(slices):
+            part = [
+                ms
+                for due, ms in timed
+                if start + index * width <= due < start + (index + 1) * width
+            ]
+            rows.append({"from_s": round(index * width, 1), **summarise(part)})
+        return rows
 
 
 async def add_due(conn: asyncpg.Connection, *, count: int, first: datetime, span: float) -> None:
@@ -268,6 +294,10 @@ async def measure(
     print(f"breach -> webhook since due_at: {figures['webhook_since_due']}")
     print(f"breach -> webhook since fired_at: {figures['webhook_since_fired']}")
     print(f"breach -> sla's topic since fired_at: {figures['bus_since_fired']}")
+    by_slice = figures["webhook_since_fired_by_slice"] = receiver.tail_by_slice()
+    for row in by_slice:
+        shown = {key: value for key, value in row.items() if key != "from_s"}
+        print(f"  breaches due from +{row['from_s']} s: {shown}")
     return figures
 
 

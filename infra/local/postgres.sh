@@ -64,7 +64,7 @@ password_encryption = 'scram-sha-256'
 EOF
 }
 
-# Creates the ticketflow role (CREATEDB and pg_signal_backend, so tests create and drop their own databases; password from $DIR/password, via stdin so it never shows in ps) and database.
+# Creates the ticketflow role (CREATEDB and pg_signal_backend, so tests create and drop their own databases; pg_checkpoint, so a benchmark writes its bulk load out before it measures; password from $DIR/password, via stdin so it never shows in ps) and database.
 ensure_role_and_db() {
   pg psql -h "$RUN" -p "$PORT" -d postgres -qAt -v ON_ERROR_STOP=1 >/dev/null <<SQL
 \\set pw '$(cat "$DIR/password")'
@@ -72,6 +72,7 @@ SET client_min_messages TO warning;
 SELECT 'CREATE ROLE ticketflow LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ticketflow') \\gexec
 ALTER ROLE ticketflow WITH LOGIN CREATEDB PASSWORD :'pw';
 GRANT pg_signal_backend TO ticketflow;
+GRANT pg_checkpoint TO ticketflow;
 SELECT 'CREATE DATABASE ticketflow OWNER ticketflow' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'ticketflow') \\gexec
 SQL
 }

@@ -1,6 +1,5 @@
 """SQL for SLA clocks (table `clocks`) and their pauses."""
 
-import json
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
@@ -9,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from ticketflow_common.json_codec import json_text
 from ticketflow_sla.domain.sla_clocks import PauseView, SlaClock
 
 _FIELDS = tuple(f.name for f in fields(SlaClock))
@@ -65,7 +65,7 @@ async def insert_clocks(*, conn: asyncpg.Connection, clocks: Sequence[SlaClock])
     rows = await conn.fetch(
         _INSERT_MANY,
         *([getattr(c, name) for c in clocks] for name in _FIELDS[:-1]),
-        [json.dumps(c.trace_carrier) for c in clocks],
+        [json_text(c.trace_carrier) for c in clocks],
     )
     return {r["id"] for r in rows}
 
