@@ -7,6 +7,7 @@ from typing import Any
 import asyncpg
 
 from ticketflow_common.commit_hooks import HookedConnection
+from ticketflow_common.json_codec import json_text
 
 Connection = asyncpg.Connection
 Pool = asyncpg.Pool
@@ -45,7 +46,7 @@ class DbTimeouts:
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for typ in ("json", "jsonb"):
-        await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await conn.set_type_codec(typ, encoder=json_text, decoder=json.loads, schema="pg_catalog")
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:

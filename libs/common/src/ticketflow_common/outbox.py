@@ -1,12 +1,12 @@
 """Transactional outbox: the event row commits or rolls back with the caller's change."""
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
 
 from ticketflow_common.envelope import Envelope, EventData, new_event
+from ticketflow_common.json_codec import json_bytes, json_text
 from ticketflow_common.topics import event_source
 from ticketflow_common.tracing import current_trace_carrier
 
@@ -68,7 +68,7 @@ async def outbox_backlog(*, conn: asyncpg.Connection) -> int:
 
 def payload_bytes(payload: object) -> bytes:
     """The stored envelope as it goes on the wire: compact JSON."""
-    return json.dumps(payload, separators=(",", ":")).encode()
+    return json_bytes(payload)
 
 
 async def enqueue_events(
@@ -88,6 +88,6 @@ async def enqueue_events(
         [topic for _, topic, _, _ in events],
         [key for _, _, key, _ in events],
         [event.type for event, _, _, _ in events],
-        [json.dumps(event.model_dump(mode="json")) for event, _, _, _ in events],
-        [json.dumps(carrier) for _, _, _, carrier in events],
+        [event.model_dump_json() for event, _, _, _ in events],
+        [json_text(carrier) for _, _, _, carrier in events],
     )

@@ -1,12 +1,12 @@
 """Sends webhook (signed CloudEvent) and chat (Slack-compatible JSON) deliveries over HTTP."""
 
 import asyncio
-import json
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from ticketflow_common.json_codec import json_bytes
 from ticketflow_common.tracing import current_trace_carrier
 from ticketflow_notify.adapters.address_guard import AddressGuard, UnsafeAddressError
 from ticketflow_notify.domain.network_policy import IPAddress
@@ -25,9 +25,9 @@ def request_body(delivery: ClaimedDelivery) -> tuple[bytes, str]:
     if delivery.channel == "chat":
         message = delivery.message or {}
         text = f"*{message.get('subject', '')}*\n{message.get('body', '')}".strip()
-        return json.dumps({"text": text}, separators=(",", ":")).encode(), "application/json"
+        return json_bytes({"text": text}), "application/json"
     return (
-        json.dumps(delivery.envelope, separators=(",", ":")).encode(),
+        json_bytes(delivery.envelope),
         "application/cloudevents+json",
     )
 
