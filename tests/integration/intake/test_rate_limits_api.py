@@ -112,3 +112,36 @@ async def test_concurrent_requests_on_one_replica_share_its_lease_without_refusa
         over = await asyncio.gather(*[http.get("/categories") for _ in range(60)])
     assert [a.status_code for a in answers] == [200] * 60
     assert sorted(a.status_code for a in over) == [200] * 40 + [429] * 20
+
+
+async def test_a_block_set_on_another_replica_stops_an_admitted_key_within_the_lease_time(
+    make_api: AppFactory, api: IntakeApi
+) -> None:
+    admitted = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
+    never_admitted = await api.key("agent", f"agent-{uuid.uuid4().hex[:6]}")
+    here, there = [
+        await make_api(
+            auth_failure_limit=2,
+            auth_failure_window_seconds=3600,
+            rate_limit_lease_seconds=2,
+            rate_limit_per_second=100,
+            rate_limit_burst=100,
+        )
+        for _ in range(2)
+    ]
+    address = unique_address()
+    async with here.client(admitted, address=address) as http:
+        before = [(await http.get("/categories")).status_code for _ in range(3)]
+    for token in ("tfk_nope.nope", "tfk_a.b", "tfk_c.d"):
+        async with there.client(token, address=address) as http:
+            await http.get("/categories")
+    async with here.client(never_admitted, address=address) as http:
+        guess = await http.get("/categories")
+    here.clock.advance(2.1)
+    async with here.client(admitted, address=address) as http:
+        after_lease = await http.get("/categories")
+
+    assert before == [200, 200, 200]
+    assert guess.status_code == 429, "a key not admitted from the address is checked at once"
+    assert after_lease.status_code == 429
+    assert "failed authentications" in after_lease.json()["detail"]

@@ -8,9 +8,13 @@ expires is simply not used (the key can fall short of its quota by at most one l
 replica, never exceed it). A lease starts at one allowance and doubles each time one runs
 out before it expires, up to `max_lease` and half the quota, so a key seen now and then
 still takes one at a time. A refused key is refused locally until its stored TAT gives an
-allowance back (TATs only move forward). The gate (an address blocked for failed
-authentication) is read on every request that spends locally, so it holds across replicas
-as before.
+allowance back (TATs only move forward).
+
+The gate (an address blocked for failed authentication) is read with every lease and on a
+request that spends locally from an address the lease has not seen open within the last
+`lease_seconds`: a block set on another replica stops a key this replica has just admitted
+from that address within `lease_seconds`, and a key never admitted from the address (a
+guess) is always checked. No connection is taken from the pool unless a statement runs.
 """
 
 import asyncio
@@ -35,7 +39,14 @@ class _KeyLease:
     tat: datetime | None = None
     expires: datetime | None = None
     size: int = 1
+    open_gate: str | None = None
+    """The last address whose gate was seen open for this key, until `open_gate_until`."""
+    open_gate_until: datetime | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def gate_known_open(self, gate: Gate, now: datetime) -> bool:
+        until = self.open_gate_until
+        return self.open_gate == gate.subject and until is not None and now < until
 
 
 class LeasedLimit:
@@ -48,11 +59,11 @@ class LeasedLimit:
         self._keys: OrderedDict[str, _KeyLease] = OrderedDict()
 
     async def take(
-        self, *, conn: asyncpg.Connection, subject: str, now: datetime, gate: Gate | None = None
+        self, *, pool: asyncpg.Pool, subject: str, now: datetime, gate: Gate | None = None
     ) -> Taken:
         """Spend one of `subject`'s allowance, from this replica's lease when it holds one."""
         held = self._held(subject)
-        gate_open = gate is None
+        gate_open = gate is None or held.gate_known_open(gate, now)
         while True:
             # Between a check that this replica can answer and the spend, nothing awaits: a
             # request never spends an allowance another one spent while it waited.
@@ -60,15 +71,20 @@ class LeasedLimit:
                 if gate_open:
                     return self._spend(held, now)
                 assert gate is not None
-                gated = await peek(conn=conn, policy=gate.policy, subject=gate.subject, now=now)
+                async with pool.acquire() as conn:
+                    gated = await peek(conn=conn, policy=gate.policy, subject=gate.subject, now=now)
                 if not gated.allowed:
                     refused = describe(self.policy, tat=held.tat, now=now, allowed=False)
                     return Taken(refused, gated)
+                self._saw_open(held, gate, now)
                 gate_open = True
                 continue
             async with held.lock:
                 if not self._answers_locally(held, now):
-                    return await self._renew(held, conn=conn, subject=subject, now=now, gate=gate)
+                    return await self._renew(held, pool=pool, subject=subject, now=now, gate=gate)
+
+    def _saw_open(self, held: _KeyLease, gate: Gate, now: datetime) -> None:
+        held.open_gate, held.open_gate_until = gate.subject, now + self.lease_for
 
     def _held(self, subject: str) -> _KeyLease:
         held = self._keys.get(subject)
@@ -98,18 +114,21 @@ class LeasedLimit:
         self,
         held: _KeyLease,
         *,
-        conn: asyncpg.Connection,
+        pool: asyncpg.Pool,
         subject: str,
         now: datetime,
         gate: Gate | None,
     ) -> Taken:
         ran_out = held.left <= 0 and held.expires is not None and now < held.expires
         held.size = min(self.max_lease, held.size * 2) if ran_out else 1
-        leased = await lease(
-            conn=conn, policy=self.policy, subject=subject, now=now, size=held.size, gate=gate
-        )
+        async with pool.acquire() as conn:
+            leased = await lease(
+                conn=conn, policy=self.policy, subject=subject, now=now, size=held.size, gate=gate
+            )
         if leased.taken.gated is not None:
             return leased.taken
+        if gate is not None:
+            self._saw_open(held, gate, now)
         held.tat, held.left = leased.tat, leased.count
         held.expires = now + self.lease_for if leased.count else None
         return self._spend(held, now)

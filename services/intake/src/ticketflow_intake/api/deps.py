@@ -73,20 +73,21 @@ async def authenticate(request: Request) -> IdentityPrincipal | None:
         raise ProblemError(401, UNAUTHORIZED, headers=UNAUTHORIZED_HEADERS)
     failed_auth = failed_auth_limiter(request)
     identity = await principal_of_bearer(request, credentials.credentials)
-    async with runtime.pool.acquire() as conn:
-        if identity is not None:
-            principal: Principal | None = principal_of_identity(identity)
-        else:
+    if identity is not None:
+        principal: Principal | None = principal_of_identity(identity)
+    else:
+        async with runtime.pool.acquire() as conn:
             principal = await identify_api_key(conn=conn, token=credentials.credentials)
-            identity = None if principal is None else identity_of(principal)
-        if principal is None or identity is None:
+        identity = None if principal is None else identity_of(principal)
+    if principal is None or identity is None:
+        async with runtime.pool.acquire() as conn:
             raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
-        taken = await limit.take(
-            conn=conn,
-            subject=principal.credential_id,
-            now=failed_auth.clock(),
-            gate=failed_auth.gate(request),
-        )
+    taken = await limit.take(
+        pool=runtime.pool,
+        subject=principal.credential_id,
+        now=failed_auth.clock(),
+        gate=failed_auth.gate(request),
+    )
     if taken.gated is not None:
         enforce(request, taken.gated, failed_auth.blocked_detail)
     enforce(
