@@ -185,13 +185,24 @@ class Receiver:
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/hooks", self.receive, methods=["POST"])])
 
+    def _timed(self) -> list[tuple[str, float, float, float]]:
+        """(clock id, arrival, due, fired) of each breach received, as epoch seconds."""
+        return [
+            (
+                clock_id,
+                at,
+                datetime.fromisoformat(due).timestamp(),
+                datetime.fromisoformat(fired).timestamp(),
+            )
+            for clock_id, (at, due, fired) in self.arrived.items()
+        ]
+
     def latencies(self) -> tuple[list[float], list[float], list[float]]:
         """Milliseconds from each breach's due time and from its firing to its arrival, and
         from its firing to the bus."""
         since_due, since_fired, to_bus = [], [], []
-        for clock_id, (at, due, fired) in self.arrived.items():
-            fired_at = datetime.fromisoformat(fired).timestamp()
-            since_due.append((at - datetime.fromisoformat(due).timestamp()) * 1000)
+        for clock_id, at, due_at, fired_at in self._timed():
+            since_due.append((at - due_at) * 1000)
             since_fired.append((at - fired_at) * 1000)
             if clock_id in self.on_bus:
                 to_bus.append((self.on_bus[clock_id] - fired_at) * 1000)
@@ -201,23 +212,15 @@ class Receiver:
         """Fired-to-webhook p50/p99 per slice of the window (by due time): whether the tail is
         steady or bunched at one moment (a start-up, a checkpoint, an autovacuum)."""
         timed = sorted(
-            (
-                datetime.fromisoformat(due).timestamp(),
-                (at - datetime.fromisoformat(fired).timestamp()) * 1000,
-            )
-            for at, due, fired in self.arrived.values()
+            (due_at, (at - fired_at) * 1000) for _, at, due_at, fired_at in self._timed()
         )
         if not timed:
             return []
-        start, end = timed[0][0], timed[-1][0] + 1e-6
-        width = (end - start) / slices
+        start, width = timed[0][0], (timed[-1][0] + 1e-6 - timed[0][0]) / slices
         rows: list[dict[str, float | int]] = []
         for index in range(slices):
-            part = [
-                ms
-                for due, ms in timed
-                if start + index * width <= due < start + (index + 1) * width
-            ]
+            low, high = start + index * width, start + (index + 1) * width
+            part = [ms for due_at, ms in timed if low <= due_at < high]
             rows.append({"from_s": round(index * width, 1), **summarise(part)})
         return rows
 

@@ -39,14 +39,16 @@ class _KeyLease:
     tat: datetime | None = None
     expires: datetime | None = None
     size: int = 1
-    open_gate: str | None = None
-    """The last address whose gate was seen open for this key, until `open_gate_until`."""
-    open_gate_until: datetime | None = None
+    open_gate: tuple[str, datetime] | None = None
+    """The last address whose gate was seen open for this key, and until when that holds."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def gate_known_open(self, gate: Gate, now: datetime) -> bool:
-        until = self.open_gate_until
-        return self.open_gate == gate.subject and until is not None and now < until
+        return (
+            self.open_gate is not None
+            and self.open_gate[0] == gate.subject
+            and (now < self.open_gate[1])
+        )
 
 
 class LeasedLimit:
@@ -84,7 +86,7 @@ class LeasedLimit:
                     return await self._renew(held, pool=pool, subject=subject, now=now, gate=gate)
 
     def _saw_open(self, held: _KeyLease, gate: Gate, now: datetime) -> None:
-        held.open_gate, held.open_gate_until = gate.subject, now + self.lease_for
+        held.open_gate = (gate.subject, now + self.lease_for)
 
     def _held(self, subject: str) -> _KeyLease:
         held = self._keys.get(subject)

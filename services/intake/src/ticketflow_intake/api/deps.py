@@ -74,14 +74,13 @@ async def authenticate(request: Request) -> IdentityPrincipal | None:
     failed_auth = failed_auth_limiter(request)
     identity = await principal_of_bearer(request, credentials.credentials)
     if identity is not None:
-        principal: Principal | None = principal_of_identity(identity)
+        principal = principal_of_identity(identity)
     else:
         async with runtime.pool.acquire() as conn:
-            principal = await identify_api_key(conn=conn, token=credentials.credentials)
-        identity = None if principal is None else identity_of(principal)
-    if principal is None or identity is None:
-        async with runtime.pool.acquire() as conn:
-            raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
+            found = await identify_api_key(conn=conn, token=credentials.credentials)
+            if found is None:
+                raise await failed_auth.failed(conn=conn, request=request, detail=UNAUTHORIZED)
+        principal, identity = found, identity_of(found)
     taken = await limit.take(
         pool=runtime.pool,
         subject=principal.credential_id,
