@@ -35,23 +35,39 @@ from tests.polling import eventually
 from tests.processes import free_port
 from tests.running_system import System, running_system, serving
 from ticketflow_common.kafka import FETCH_MAX_WAIT_MS
-from ticketflow_common.topics import ROUTING
+from ticketflow_common.topics import ROUTING, TICKETS
 
 ROOT = Path(__file__).resolve().parents[1]
 RATES = [10, 25, 50, 100]
 
 
+# Kafka record timestamps (the producer's clock, ms since the epoch) on this bench's clock.
+WALL_TO_PERF = time.time() - time.perf_counter()
+
+
 class Arrivals:
-    """When each ticket's assignment was seen on the bus and at the webhook receiver."""
+    """When each ticket's assignment was seen on the bus and at the webhook receiver, and
+    when each step of its path happened (the hops)."""
 
     def __init__(self) -> None:
         self.sent: dict[str, float] = {}
+        self.answered_at: dict[str, float] = {}
+        self.created_on_bus: dict[str, float] = {}  # intake's relay produced ticket.created
+        self.assigned_on_bus: dict[str, float] = {}  # routing's relay produced ticket.assigned
         self.on_bus: dict[str, float] = {}
         self.at_webhook: dict[str, float] = {}
 
     def answered(self, _n: int, scheduled: float, status: int, body: bytes) -> None:
         if status == 201:
-            self.sent[json.loads(body)["id"]] = scheduled
+            ticket = json.loads(body)["id"]
+            self.sent[ticket] = scheduled
+            self.answered_at[ticket] = time.perf_counter()
+
+    def produced(self, event_type: str, ticket: str, timestamp_ms: int) -> None:
+        """A record's produce time (its Kafka timestamp), for the hop between two services."""
+        seen = {"ticket.created": self.created_on_bus, "ticket.assigned": self.assigned_on_bus}
+        if event_type in seen:
+            seen[event_type].setdefault(ticket, timestamp_ms / 1000 - WALL_TO_PERF)
 
     async def receive(self, request: Request) -> Response:
         event = json.loads(await request.body())
@@ -62,20 +78,36 @@ class Arrivals:
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/hooks", self.receive, methods=["POST"])])
 
-    def latencies(self, tickets: set[str]) -> dict[str, dict[str, float | int]]:
+    def latencies(self, tickets: set[str]) -> dict[str, Any]:
         def since_sent(seen: dict[str, float]) -> list[float]:
             return [(seen[t] - self.sent[t]) * 1000 for t in tickets if t in seen]
+
+        def between(start: dict[str, float], end: dict[str, float]) -> dict[str, float | int]:
+            both = [t for t in tickets if t in start and t in end]
+            return summarise([(end[t] - start[t]) * 1000 for t in both])
 
         return {
             "to_bus": summarise(since_sent(self.on_bus)),
             "to_webhook": summarise(since_sent(self.at_webhook)),
+            # Where the time goes: the POST's answer, intake's relay, routing (fetch, assign,
+            # its relay), the bus to a reader, notify (fetch, fan-out, dispatch, the send).
+            "hops": {
+                "post": between(self.sent, self.answered_at),
+                "intake_relay": between(self.answered_at, self.created_on_bus),
+                "routing": between(self.created_on_bus, self.assigned_on_bus),
+                "bus_to_reader": between(self.assigned_on_bus, self.on_bus),
+                "notify": between(self.assigned_on_bus, self.at_webhook),
+            },
         }
 
 
-async def read_assignments(system: System, seen: dict[str, float], stop: asyncio.Event) -> None:
-    """Note when each ticket's first `ticket.assigned` reached the bus (routing's topic)."""
+async def read_assignments(system: System, arrivals: Arrivals, stop: asyncio.Event) -> None:
+    """Note when each ticket's first `ticket.assigned` reached the bus (routing's topic), and
+    when it and `ticket.created` were produced."""
+    seen = arrivals.on_bus
     consumer = AIOKafkaConsumer(
         system.names.physical(ROUTING),
+        system.names.physical(TICKETS),
         bootstrap_servers=system.kafka_bootstrap,
         auto_offset_reset="earliest",  # the topic is this run's own: miss nothing
         fetch_max_wait_ms=FETCH_MAX_WAIT_MS,  # as the services: the reader adds no wait
@@ -87,6 +119,8 @@ async def read_assignments(system: System, seen: dict[str, float], stop: asyncio
                 now = time.perf_counter()
                 for record in records:
                     event = json.loads(record.value or b"{}")
+                    if event.get("type") in ("ticket.created", "ticket.assigned"):
+                        arrivals.produced(event["type"], event["subject"], record.timestamp)
                     if event.get("type") == "ticket.assigned":
                         seen.setdefault(event["subject"], now)
     finally:
@@ -233,7 +267,7 @@ async def run(
     rows = []
     async with measured_system(infra, arrivals, partitions=partitions) as system:
         stop = asyncio.Event()
-        reader = asyncio.create_task(read_assignments(system, arrivals.on_bus, stop))
+        reader = asyncio.create_task(read_assignments(system, arrivals, stop))
         try:
             if warmup_seconds:  # pools' connections opened, statements prepared: not measured
                 warm = await one_rate(system, arrivals, min(rates), warmup_seconds)
@@ -254,6 +288,12 @@ def print_row(row: dict[str, Any]) -> None:
         f"  {row['offered_per_s']:>5g}/s: {row['tickets']} tickets; POST->bus p50"
         f" {bus.get('p50_ms')} p99 {bus.get('p99_ms')} ms; POST->webhook p50"
         f" {hook.get('p50_ms')} p99 {hook.get('p99_ms')} ms",
+        flush=True,
+    )
+    hops = row.get("hops", {})
+    print(
+        "      hops p50/p99 ms: "
+        + "; ".join(f"{name} {h.get('p50_ms')}/{h.get('p99_ms')}" for name, h in hops.items()),
         flush=True,
     )
     total = 0.0

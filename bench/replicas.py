@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bench.end_to_end_latency import read_assignments
+from bench.end_to_end_latency import Arrivals, read_assignments
 from bench.infra import bench_infra
 from bench.latency import summarise
 from bench.process_stats import watching
@@ -131,9 +131,10 @@ async def run(*, replicas: int, tickets: int, rate: float) -> dict[str, Any]:
                 agents=AGENTS,
                 capacity=tickets // AGENTS + 10,  # nobody is full: every ticket is assigned
             )
-            on_bus: dict[str, float] = {}
+            arrivals = Arrivals()
+            on_bus = arrivals.on_bus
             stop = asyncio.Event()
-            reader = asyncio.create_task(read_assignments(system, on_bus, stop))
+            reader = asyncio.create_task(read_assignments(system, arrivals, stop))
             accepted: dict[str, str] = {}
             posted_at: dict[str, float] = {}
             filing_seconds = await file_tickets(

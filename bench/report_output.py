@@ -126,6 +126,22 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
+HOPS = ("post", "intake_relay", "routing", "bus_to_reader", "notify")
+
+
+def hops_table(rows: list[dict[str, Any]]) -> str:
+    """Per rate, each hop of a ticket's path: the POST's answer, intake's relay to the bus,
+    routing (fetch, assign, relay), the bus to a reader, notify (to the webhook receiver)."""
+
+    def cell(hop: dict[str, Any]) -> str:
+        return f"{hop.get('p50_ms')} / {hop.get('p99_ms')}"
+
+    return table(
+        ["offered/s", *HOPS],
+        [[r["offered_per_s"], *(cell(r.get("hops", {}).get(h, {})) for h in HOPS)] for r in rows],
+    )
+
+
 def service_rows(services: dict[str, dict[str, float]]) -> list[list[Any]]:
     return [
         [name, int(u.get("replicas", 1)), u["cpu_s"], u.get("cpu_pct"), u["peak_rss_mib"] or None]
@@ -235,6 +251,8 @@ def write_markdown(report: dict[str, Any], plots: list[str], path: Path) -> str:
                 for r in report["end_to_end"]
             ],
         ),
+        "### Where the time goes: each hop's p50 / p99 ms",
+        hops_table(report["end_to_end"]),
         "### CPU and peak memory of each service, per rate",
         *(
             f"**{r['offered_per_s']:g} tickets/s**\n\n"

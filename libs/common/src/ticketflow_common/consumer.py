@@ -1,6 +1,7 @@
 """Idempotent event consumer: effect and processed-event record commit together; poison to DLQ."""
 
 import asyncio
+import contextlib
 import logging
 import time
 import traceback
@@ -11,13 +12,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, IllegalStateError
 from opentelemetry import trace
 from pydantic import ValidationError
 
 from ticketflow_common.clock import system_clock
 from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.consumer_lag import LagGauge, run_lag_reading
+from ticketflow_common.consumer_offsets import COMMIT_INTERVAL_SECONDS, PendingOffsets
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.inbox import Handler, ParsedEvent, apply_once, apply_together
@@ -100,6 +101,7 @@ class EventConsumer:
         retry_base_seconds: float = 0.2,
         lag_interval_seconds: float = 10.0,
         fetch_max_wait_ms: int = 500,
+        commit_interval_seconds: float = COMMIT_INTERVAL_SECONDS,
     ) -> None:
         self.service = service
         self.pool = pool
@@ -114,11 +116,13 @@ class EventConsumer:
         self.retry_base_seconds = retry_base_seconds
         self.lag_interval_seconds = lag_interval_seconds
         self.fetch_max_wait_ms = fetch_max_wait_ms
+        self.commit_interval_seconds = commit_interval_seconds
         self.lag = LagGauge(service=service, names=names)
         self.ready = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Consume until `stop`; offsets are committed only after their effects are stored."""
+        """Consume until `stop`; offsets are committed only after their effects are stored, at
+        most `commit_interval_seconds` later while busy, at the next empty fetch when not."""
         consumer = new_consumer(
             *(self.names.physical(t) for t in self.topics),
             bootstrap_servers=self.bootstrap_servers,
@@ -141,26 +145,43 @@ class EventConsumer:
             ),
             name=f"consumer-lag-{self.service}",
         )
+        pending = PendingOffsets(interval_seconds=self.commit_interval_seconds)
         try:
             while not stop.is_set():
                 batches = await consumer.getmany(timeout_ms=200, max_records=200)
                 if consumer.assignment():
                     self.ready.set()
-                if not batches:
-                    continue
-                if await self._apply_fetch_together(batches, consumer):
-                    continue
-                async with asyncio.TaskGroup() as group:
-                    applying = {
-                        tp: group.create_task(self._apply_partition(tp, records, consumer, stop))
-                        for tp, records in batches.items()
-                    }
-                await self._commit(consumer, {tp: task.result() for tp, task in applying.items()})
+                if batches:
+                    pending.add(
+                        await self._apply_fetch(batches, consumer, stop), now=time.monotonic()
+                    )
+                if pending and (not batches or pending.due(now=time.monotonic())):
+                    await pending.commit(consumer)
         finally:
             lag_reading.cancel()
             await asyncio.gather(lag_reading, return_exceptions=True)
             self.lag.keep_only(())
+            with contextlib.suppress(*TRANSIENT_ERRORS):  # else redelivered, and skipped
+                async with asyncio.timeout(5):
+                    await pending.commit(consumer)
             await consumer.stop()
+
+    async def _apply_fetch(
+        self,
+        batches: Mapping[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+        consumer: AIOKafkaConsumer,
+        stop: asyncio.Event,
+    ) -> dict[TopicPartition, int | None]:
+        """Apply a fetch (together when small, else partition by partition); per partition the
+        offset after the last event applied."""
+        if await self._apply_fetch_together(batches, consumer):
+            return {tp: rs[-1].offset + 1 for tp, rs in batches.items()}
+        async with asyncio.TaskGroup() as group:
+            applying = {
+                tp: group.create_task(self._apply_partition(tp, records, consumer, stop))
+                for tp, records in batches.items()
+            }
+        return {tp: task.result() for tp, task in applying.items()}
 
     async def _apply_fetch_together(
         self,
@@ -173,12 +194,9 @@ class EventConsumer:
         records = [r for tp in sorted(batches) for r in batches[tp]]
         if len(batches) < 2 or len(records) > self.batch_size:
             return False
-        if not all(tp in consumer.assignment() for tp in batches) or not await self._apply_chunk(
+        return all(tp in consumer.assignment() for tp in batches) and await self._apply_chunk(
             records
-        ):
-            return False
-        await self._commit(consumer, {tp: rs[-1].offset + 1 for tp, rs in batches.items()})
-        return True
+        )
 
     async def _apply_partition(
         self,
@@ -241,23 +259,6 @@ class EventConsumer:
             topic = self.names.logical(done.event.record.topic)
             EVENTS_CONSUMED.labels(self.service, topic, event_type, done.outcome).inc()
         return True
-
-    async def _commit(
-        self, consumer: AIOKafkaConsumer, applied: dict[TopicPartition, int | None]
-    ) -> None:
-        """One offset commit per batch, after every effect in it is stored."""
-        offsets = {
-            tp: offset
-            for tp, offset in applied.items()
-            if offset is not None and tp in consumer.assignment()
-        }
-        if not offsets:
-            return
-        try:
-            await consumer.commit(offsets)
-        except (CommitFailedError, IllegalStateError) as exc:
-            log.warning("partition moved during a rebalance", extra={"error": str(exc)})
-            return
 
     async def process(self, record: ConsumerRecord[bytes, bytes], stop: asyncio.Event) -> bool:
         """Apply one record; False only when stopping before its effect was stored."""
