@@ -23,7 +23,6 @@ from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import httpx
 from aiokafka import AIOKafkaProducer
 from pydantic import AnyHttpUrl
 
@@ -39,6 +38,7 @@ from ticketflow_common.inbox import apply_once
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.main import SPEC
@@ -132,7 +132,7 @@ async def run(dsn: str, receiver_url: str, *, tickets: int, rate: float) -> None
         warm = [ticket_events() for _ in range(20)]
         load = [ticket_events() for _ in range(tickets)]
         stop = asyncio.Event()
-        async with httpx.AsyncClient(follow_redirects=False, trust_env=False) as http:
+        async with new_session() as http:
             dispatcher = Dispatcher(
                 pool=pool,
                 senders=Senders.from_settings(settings, http=http),

@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import aiohttp
 import asyncpg
-import httpx
 import uvicorn
 from pydantic import AnyHttpUrl
 
@@ -39,6 +39,7 @@ from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import SlaBreached
 from ticketflow_common.migrations import apply_migrations, service_migrations
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.fan_out import fan_out
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
@@ -171,7 +172,7 @@ class Bench:
         return schema, pool
 
     async def replicas(
-        self, schema: str, http: httpx.AsyncClient, stop: asyncio.Event
+        self, schema: str, http: aiohttp.ClientSession, stop: asyncio.Event
     ) -> tuple[list[asyncpg.Pool], list[asyncio.Task[None]]]:
         settings = NotifySettings(
             database_url=self.dsn,
@@ -203,9 +204,8 @@ class Bench:
     async def scenario(self, kind: str, *, events: int, rate: float, seconds: float) -> Figures:
         schema, pool = await self.fresh_schema()
         stop = asyncio.Event()
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         try:
-            async with httpx.AsyncClient(limits=limits, trust_env=False) as http:
+            async with new_session() as http:
                 if kind == "throughput":
                     for start in range(0, events, 100):
                         await fan_out_events(

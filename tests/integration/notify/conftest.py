@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import aiohttp
 import asyncpg
 import httpx
 import pytest
@@ -142,7 +143,7 @@ async def api(notify: NotifyHarness) -> AsyncIterator[httpx.AsyncClient]:
 
 def build_dispatcher(
     pool: asyncpg.Pool,
-    http: httpx.AsyncClient,
+    http: aiohttp.ClientSession,
     *,
     clock: Callable[[], datetime],
     settings: NotifySettings | None = None,

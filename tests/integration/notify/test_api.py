@@ -20,6 +20,7 @@ from tests.integration.notify.conftest import (
     notify_settings,
 )
 from tests.integration.notify.events import breached
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.signing import verify
 
 pytestmark = pytest.mark.integration
@@ -87,7 +88,7 @@ async def test_secrets_show_once_rotate_with_overlap_and_never_reach_logs(
     new_secret = rotated.json()["secret"]
     assert new_secret != old_secret
     await notify.deliver(breached(uuid.uuid4()))
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock)
         assert await drain(dispatcher) == 1
         clock.advance(3601)
@@ -122,7 +123,7 @@ async def test_delivery_log_and_replays(
     endpoint = (await api.post("/endpoints", json={"url": receiver.url()})).json()
     for _ in range(3):
         await notify.deliver(breached(uuid.uuid4()))
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[])
         assert await drain(dispatcher) == 3
         failed = await api.get(

@@ -13,7 +13,6 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 import asyncpg
-import httpx
 import pytest
 
 from tests.integration.intake.conftest import (
@@ -35,6 +34,7 @@ from tests.support.schemas import fresh_schema
 from ticketflow_common.approval_links import read_approval_link
 from ticketflow_common.envelope import Envelope
 from ticketflow_intake.commands.approvals import run_due_rounds
+from ticketflow_notify.adapters.http_sender import new_session
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ def with_links(notify: NotifyHarness) -> NotifyHarness:
 async def mails(pool: asyncpg.Pool, smtp: SmtpServer, clock: FakeClock) -> dict[str, EmailMessage]:
     """Dispatch everything due over real SMTP; the messages the server accepted, by To."""
     settings = notify_settings(smtp_port=smtp.port, smtp_from="Ticketflow <notify@example.com>")
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         await drain(build_dispatcher(pool, http, clock=clock, settings=settings))
     found = {str(m["To"]): m for m in smtp.mailbox.messages}
     smtp.mailbox.messages.clear()

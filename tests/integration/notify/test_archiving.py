@@ -5,7 +5,6 @@ import uuid
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
 from tests.integration.notify.conftest import (
@@ -20,6 +19,7 @@ from tests.integration.notify.conftest import (
     notify_settings,
 )
 from tests.integration.notify.events import breached
+from ticketflow_notify.adapters.http_sender import new_session
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +42,7 @@ async def test_deleting_an_endpoint_drops_its_subscriptions_and_cancels_what_is_
         archived = await api.delete(path)
         cancelled = (await api.get(f"/deliveries/{delivery['id']}")).json()
         after = await fan_out(notify_pool, breached(uuid.uuid4()), now=clock.now)
-        async with httpx.AsyncClient() as http:
+        async with new_session() as http:
             attempts = await drain(build_dispatcher(notify_pool, http, clock=clock))
         read = await api.get(path)
         unsubscribed = await api.get(f"/subscriptions/{subscription['id']}")

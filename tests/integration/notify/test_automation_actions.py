@@ -6,7 +6,6 @@ import json
 import uuid
 from typing import Any
 
-import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
@@ -30,6 +29,7 @@ from ticketflow_common.events import (
     RuleFired,
     TeamChanged,
 )
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoints import EndpointChanges, NewEndpoint
 from ticketflow_notify.domain.signing import verify
 from ticketflow_notify.domain.subscriptions import NewSubscription
@@ -119,7 +119,7 @@ async def test_notify_the_owner_mails_them_once_with_the_chinese_text_intact(
     assert planned["event_type"] == "rule.fired"
 
     settings = notify_settings(smtp_port=smtp_server.port, smtp_from="Ticketflow <n@example.com>")
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify.pool, http, clock=FakeClock(T0), settings=settings)
         assert await drain(dispatcher) == 1
     [mail] = smtp_server.mailbox.messages
@@ -294,7 +294,7 @@ async def test_call_webhook_sends_the_firing_signed_and_retries_it(
     assert len(await deliveries(notify)) == 1
 
     clock = FakeClock(T0)
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify.pool, http, clock=clock, schedule=[5.0])
         assert await drain(dispatcher) == 1
         clock.advance(6)  # the schedule's 5 s, jitter (10%) included

@@ -5,7 +5,6 @@ import asyncio
 import uuid
 
 import asyncpg
-import httpx
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan
@@ -15,6 +14,7 @@ from tests.integration.notify.conftest import T0, FakeClock, Receiver, build_dis
 from tests.integration.notify.events import breached
 from tests.polling import eventually
 from tests.support.spans import named, recorded_spans, trace_id
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.store.endpoints import insert_endpoint
 
@@ -41,7 +41,7 @@ async def test_a_retry_links_to_the_event_and_the_first_attempt_is_its_child(
     async def two_attempts() -> list[ReadableSpan]:
         return named(spans, "notify deliver sla.breached")[1:]
 
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=FakeClock(T0), schedule=[0, 5])
         running = asyncio.create_task(dispatcher.run(stop, max_idle_seconds=0.05))
         try:

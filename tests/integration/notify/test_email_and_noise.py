@@ -6,7 +6,6 @@ import uuid
 from datetime import time
 
 import asyncpg
-import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
@@ -23,6 +22,7 @@ from tests.integration.notify.conftest import (
 )
 from tests.integration.notify.events import assigned, breached, created, escalated, warning
 from ticketflow_common.events import EscalationTarget
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.commands.digests import close_digests
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.domain.quiet_hours import RecipientPreferences
@@ -83,7 +83,7 @@ async def test_roles_become_addresses_and_mail_arrives_over_smtp(
         smtp_from="Ticketflow <notify@example.com>",
     )
     clock = FakeClock(T0)
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, settings=settings)
         assert await drain(dispatcher) == 2
 
@@ -202,7 +202,7 @@ async def test_warnings_for_one_team_arrive_as_one_digest_per_window(
     assert await fan_out(notify_pool, late, now=clock.now) == 1  # opens a new window
 
     settings = notify_settings(smtp_port=smtp_server.port, smtp_tls="none")
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         assert await drain(build_dispatcher(notify_pool, http, clock=clock, settings=settings)) == 2
     subjects = sorted(m["Subject"] for m in smtp_server.mailbox.messages)
     assert subjects == ["1 warnings for billing", "3 warnings for network"]
@@ -230,7 +230,7 @@ async def test_chat_endpoints_get_slack_compatible_messages(
     await fan_out(notify_pool, created(ticket))  # not subscribed: no message
     await fan_out(notify_pool, breached(ticket))
     await fan_out(notify_pool, breached(uuid.uuid4(), team="billing"))
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         assert await drain(build_dispatcher(notify_pool, http, clock=FakeClock(T0))) == 1
     [message] = receiver.received
     assert message.headers["content-type"] == "application/json"

@@ -5,7 +5,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
-import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from pydantic import AnyHttpUrl
@@ -26,6 +25,7 @@ from ticketflow_common.kafka import new_producer
 from ticketflow_common.kafka_topics import ensure_topics
 from ticketflow_common.relay import OutboxRelay
 from ticketflow_common.topics import NOTIFY, SLA, TopicNames, dlq_topic
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 from ticketflow_notify.domain.endpoints import EndpointChanges, NewEndpoint
 from ticketflow_notify.store.endpoints import insert_endpoint, update_endpoint
@@ -67,7 +67,7 @@ async def test_exhausted_deliveries_emit_failed_and_reach_the_dlq_topic(
     event = breached(uuid.uuid4())
     await fan_out(notify_pool, event)
     clock = FakeClock(T0)
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[5.0])
         assert await drain(dispatcher) == 1
         assert await drain(dispatcher) == 0  # the retry is not due yet
@@ -130,7 +130,7 @@ async def test_circuit_opens_then_lets_one_trial_through_then_closes(
     for _ in range(4):
         await fan_out(notify_pool, breached(uuid.uuid4()))
     clock = FakeClock(T0)
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(
             notify_pool,
             http,
@@ -164,7 +164,7 @@ async def test_an_endpoint_failing_for_days_is_disabled_and_its_owner_told(
     await fan_out(notify_pool, breached(uuid.uuid4()))
     clock = FakeClock(T0)
     day = 86_400.0
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(
             notify_pool,
             http,
@@ -213,7 +213,7 @@ async def test_send_time_guard_refuses_loopback_that_is_not_allow_listed(
     await add_endpoint(notify_pool, receiver.url())
     await fan_out(notify_pool, breached(uuid.uuid4()))
     strict = notify_settings(allowed_private_networks=[])
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=FakeClock(T0), settings=strict)
         assert await drain(dispatcher) == 1
     assert receiver.received == []

@@ -12,7 +12,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
@@ -33,6 +32,7 @@ from ticketflow_common.events import (
     SlaAtRisk,
     StaffingGapForecast,
 )
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.domain.quiet_hours import RecipientPreferences
 from ticketflow_notify.domain.subscriptions import NewSubscription
@@ -132,7 +132,7 @@ async def deliveries(pool: asyncpg.Pool) -> list[tuple[str, str]]:
 async def mails(pool: asyncpg.Pool, smtp: SmtpServer) -> dict[str, EmailMessage]:
     """Dispatch everything due over real SMTP; the messages the server accepted, by To."""
     settings = notify_settings(smtp_port=smtp.port, smtp_from="Ticketflow <notify@example.com>")
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         await drain(build_dispatcher(pool, http, clock=FakeClock(AT), settings=settings))
     return {str(m["To"]): m for m in smtp.mailbox.messages}
 
@@ -285,7 +285,7 @@ async def test_webhook_and_chat_subscriptions_get_insights_events_filtered_by_te
     }
     assert len(rows) == 5
 
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         await drain(build_dispatcher(harness.pool, http, clock=FakeClock(AT)))
     hooks = [r for r in receiver.received if r.path.endswith("hook")]
     assert sorted(json.loads(r.body)["type"] for r in hooks) == [

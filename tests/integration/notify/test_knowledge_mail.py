@@ -14,7 +14,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
@@ -36,6 +35,7 @@ from ticketflow_common.events import (
     SuggestedItem,
     TicketStatusChanged,
 )
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.domain.subscriptions import NewSubscription
 from ticketflow_notify.store.endpoints import insert_endpoint
@@ -127,7 +127,7 @@ async def deliveries(pool: asyncpg.Pool) -> list[tuple[str, str]]:
 async def mails(pool: asyncpg.Pool, smtp: SmtpServer) -> dict[str, EmailMessage]:
     """Dispatch everything due over real SMTP; the messages the server accepted, by To."""
     settings = notify_settings(smtp_port=smtp.port, smtp_from="Ticketflow <notify@example.com>")
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         await drain(build_dispatcher(pool, http, clock=FakeClock(AT), settings=settings))
     return {str(m["To"]): m for m in smtp.mailbox.messages}
 
@@ -291,7 +291,7 @@ async def test_webhooks_get_a_resolved_problem_like_any_event(
     assert await notify.deliver(event) == "processed"
     assert await notify.deliver(suggested) == "processed"
 
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         await drain(build_dispatcher(notify.pool, http, clock=FakeClock(AT)))
     got = sorted((r.path.rsplit("/", 1)[-1], json.loads(r.body)["type"]) for r in receiver.received)
     assert got == [

@@ -5,7 +5,6 @@ import uuid
 from datetime import timedelta
 
 import asyncpg
-import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
@@ -19,6 +18,7 @@ from tests.integration.notify.conftest import (
 )
 from tests.integration.notify.events import breached
 from tests.polling import eventually
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.store.endpoints import insert_endpoint
 
@@ -44,7 +44,7 @@ async def test_a_failed_delivery_is_retried_at_once_then_after_the_schedules_5_s
     async def two_attempts() -> bool:
         return bool(await notify_pool.fetchval("SELECT count(*) >= 2 FROM delivery_attempts"))
 
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=schedule)
         running = asyncio.create_task(dispatcher.run(stop, max_idle_seconds=0.05))
         try:

@@ -23,6 +23,7 @@ from tests.integration.notify.conftest import (
 )
 from tests.integration.notify.events import breached
 from tests.support.webhooks import Received, failing_first_attempt_of
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.domain.signing import verify as verify_legacy
 from ticketflow_notify.store.endpoints import insert_endpoint
@@ -40,7 +41,7 @@ async def deliveries(notify: NotifyHarness, pool: asyncpg.Pool, clock: FakeClock
     """`n` breaches fanned out and every due attempt sent (retries included, made now)."""
     for _ in range(n):
         await notify.deliver(breached(uuid.uuid4(), at=clock.now))
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(pool, http, clock=clock, schedule=[0.0])
         await drain(dispatcher)
 
@@ -132,7 +133,7 @@ async def test_a_retry_keeps_its_webhook_id_and_is_signed_again(
 ) -> None:
     receiver.answer = failing_first_attempt_of({"sla.breached"})
     await notify.deliver(breached(uuid.uuid4(), at=clock.now))
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(notify_pool, http, clock=clock, schedule=[5.0])
         await drain(dispatcher)
         clock.advance(10)

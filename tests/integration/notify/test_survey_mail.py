@@ -12,7 +12,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
 from tests.integration.notify.conftest import (
@@ -27,6 +26,7 @@ from tests.integration.notify.events import assigned, created
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import FeedbackNegative, TicketSurveyRequested
 from ticketflow_common.survey_links import SurveyLink, read_survey_link
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.subscriptions import NewSubscription
 from ticketflow_notify.store.subscriptions import insert_subscription
 
@@ -89,7 +89,7 @@ def with_links(notify: NotifyHarness, *, secret: str | None = SECRET) -> NotifyH
 
 async def mails(pool: asyncpg.Pool, smtp: SmtpServer) -> list[EmailMessage]:
     settings = notify_settings(smtp_port=smtp.port, smtp_from="Ticketflow <notify@example.com>")
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         await drain(build_dispatcher(pool, http, clock=FakeClock(AT), settings=settings))
     return list(smtp.mailbox.messages)
 

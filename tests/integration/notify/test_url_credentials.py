@@ -23,6 +23,7 @@ from tests.integration.notify.conftest import (
 )
 from tests.integration.notify.events import breached
 from ticketflow_common.logs import setup_logging
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoint_health import HealthPolicy
 
 pytestmark = pytest.mark.integration
@@ -87,7 +88,7 @@ async def test_the_token_is_sent_userinfo_goes_as_basic_auth_and_neither_is_logg
     created = await api.post("/endpoints", json={"url": secret_url(receiver)})
     assert created.status_code == 201, created.text
     await notify.deliver(breached(uuid.uuid4()))
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(
             notify_pool, http, clock=clock, health=HealthPolicy(1, 60.0, 5 * 86_400.0)
         )
@@ -127,7 +128,7 @@ async def test_a_disabled_endpoint_event_and_mail_show_the_masked_url(
     assert created.status_code == 201, created.text
     receiver.answer = lambda _r: 500
     await notify.deliver(breached(uuid.uuid4()))
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         dispatcher = build_dispatcher(
             notify_pool,
             http,

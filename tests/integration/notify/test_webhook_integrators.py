@@ -23,6 +23,7 @@ from tests.integration.notify.events import assigned, breached
 from tests.support.webhooks import failing_first_attempt_of
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.events import TicketCreated
+from ticketflow_notify.adapters.http_sender import new_session
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +55,7 @@ async def endpoint_at(api: httpx.AsyncClient, url: str, **fields: Any) -> dict[s
 
 
 async def send_due(pool: asyncpg.Pool, clock: FakeClock) -> int:
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         return await drain(build_dispatcher(pool, http, clock=clock, schedule=[0.0, 0.0]))
 
 

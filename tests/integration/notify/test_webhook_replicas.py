@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
-import httpx
 import pytest
 from pydantic import AnyHttpUrl
 
@@ -16,6 +15,7 @@ from tests.integration.notify.events import breached, created
 from tests.polling import eventually
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.domain.endpoints import NewEndpoint
 from ticketflow_notify.domain.signing import verify
 from ticketflow_notify.store.endpoints import insert_endpoint
@@ -50,7 +50,7 @@ async def test_three_replicas_deliver_each_once_within_the_endpoint_limit(
     schema = await notify_pool.fetchval("SELECT current_schema()")
     pools = [await create_pool(dsn=database_url, schema=schema, max_size=6) for _ in range(3)]
     stop = asyncio.Event()
-    async with httpx.AsyncClient() as http:
+    async with new_session() as http:
         replicas = [
             asyncio.create_task(
                 build_dispatcher(pool, http, clock=system_clock, concurrency=8).run(

@@ -3,11 +3,10 @@
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
-from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor, RequestInfo
 from opentelemetry.sdk.resources import SERVICE_NAME, OTELResourceDetector, Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -25,6 +24,9 @@ from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import Attributes
 
 from ticketflow_common.url_redaction import redact_urls
+
+if TYPE_CHECKING:
+    from opentelemetry.instrumentation.httpx import RequestInfo
 
 KafkaHeaders = Sequence[tuple[str, bytes]]
 _HTTP_URL = "http.url"
@@ -104,19 +106,32 @@ def spans_recorded() -> bool:
 
 
 def instrument_clients() -> None:
-    """httpx and asyncpg spans; query parameters are never recorded (asyncpg's default), URLs
-    lose their credentials and query values (`url_redaction`)."""
+    """httpx, aiohttp and asyncpg spans; query parameters are never recorded (asyncpg's
+    default), URLs lose their credentials and query values (`url_redaction`). Imported here,
+    not at the top: a process that records no spans never loads the instrumentations (nor
+    aiohttp, which only notify's dispatcher uses)."""
+    from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
     httpx_instrumentor = HTTPXClientInstrumentor()
     if not httpx_instrumentor.is_instrumented_by_opentelemetry:
         httpx_instrumentor.instrument(
             request_hook=_redact_request_url, async_request_hook=_redact_request_url_async
         )
+    aiohttp_instrumentor = AioHttpClientInstrumentor()
+    if not aiohttp_instrumentor.is_instrumented_by_opentelemetry:
+        aiohttp_instrumentor.instrument(url_filter=_redacted_url)
     asyncpg_instrumentor = AsyncPGInstrumentor(capture_parameters=False)  # type: ignore[no-untyped-call]
     if not asyncpg_instrumentor.is_instrumented_by_opentelemetry:
         asyncpg_instrumentor.instrument()
 
 
-def _redact_request_url(span: trace.Span, request: RequestInfo) -> None:
+def _redacted_url(url: object) -> str:
+    return redact_urls(str(url))
+
+
+def _redact_request_url(span: trace.Span, request: "RequestInfo") -> None:
     """The instrumentation masks only a few cloud signatures; a webhook's `?token=` or a
     `user:pass@` must not reach a trace backend either."""
     if not span.is_recording():
@@ -128,7 +143,7 @@ def _redact_request_url(span: trace.Span, request: RequestInfo) -> None:
             span.set_attribute(key, shown)
 
 
-async def _redact_request_url_async(span: trace.Span, request: RequestInfo) -> None:
+async def _redact_request_url_async(span: trace.Span, request: "RequestInfo") -> None:
     _redact_request_url(span, request)
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
+import aiohttp
 
 from ticketflow_notify.adapters.address_guard import AddressGuard
 from ticketflow_notify.adapters.email_sender import SmtpSender
@@ -23,7 +23,7 @@ class Senders:
         cls,
         settings: NotifySettings,
         *,
-        http: httpx.AsyncClient,
+        http: aiohttp.ClientSession,
         timeout_seconds: float | None = None,
     ) -> "Senders":
         """Webhooks checked against the settings' network policy before every send."""

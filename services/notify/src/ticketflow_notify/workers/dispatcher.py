@@ -6,12 +6,12 @@ import random
 from datetime import datetime, timedelta
 
 import asyncpg
-import httpx
 
 from ticketflow_common.clock import Clock
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.wakeups import listening
 from ticketflow_common.work_loop import run_work_loop
+from ticketflow_notify.adapters.http_sender import new_session
 from ticketflow_notify.adapters.senders import Senders
 from ticketflow_notify.commands.claims import claim_due, next_claimable_at
 from ticketflow_notify.commands.deliver import deliver
@@ -140,9 +140,9 @@ class Dispatcher:
 
 
 async def run_dispatcher(runtime: Runtime[NotifySettings], stop: asyncio.Event) -> None:
-    """The service's dispatcher, on its own HTTP client (no redirects, no proxy from env)."""
+    """The service's dispatcher, on its own HTTP client (no proxy from env, no cookies)."""
     settings = runtime.settings
-    async with httpx.AsyncClient(follow_redirects=False, trust_env=False) as http:
+    async with new_session() as http:
         dispatcher = Dispatcher(
             pool=runtime.pool,
             senders=Senders.from_settings(settings, http=http),
