@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from tests.integration.notify.webhook_deliveries import delivery
+from tests.support.spans import named, recorded_spans
 from ticketflow_notify.adapters.address_guard import AddressGuard
 from ticketflow_notify.adapters.http_sender import ANSWER_BYTES_READ, HttpSender, new_session
 from ticketflow_notify.domain.network_policy import parse_networks
@@ -157,3 +158,19 @@ async def test_an_unreachable_endpoint_is_a_failed_attempt_naming_the_error(
     assert result.status_code is None
     assert result.error is not None
     assert result.error.startswith("ClientConnectorError")
+
+
+async def test_a_recorded_client_span_shows_the_url_without_its_token() -> None:
+    spans = recorded_spans()  # spans recorded: the client instrumentation is on
+    server = CountingServer(b"")
+    listening, url = await serve(server)
+    async with listening, new_session() as http:  # made after the instrumentation
+        result = await sender(http).send(
+            delivery(f"{url}?token=s3cr3t-t0ken"), secrets=["s3cret"], now=datetime.now(UTC)
+        )
+    assert result.succeeded
+    assert server.seen[0][0].startswith(b"POST /hooks?token=s3cr3t-t0ken ")
+    [call] = named(spans, "POST")
+    shown = [str(v) for v in (call.attributes or {}).values()]
+    assert any("/hooks" in v for v in shown)
+    assert not any("s3cr3t" in v for v in shown)

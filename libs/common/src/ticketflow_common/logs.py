@@ -15,7 +15,7 @@ _STANDARD_ATTRS = frozenset(
 
 
 # Loggers that print whole URLs (query tokens included) at INFO or DEBUG.
-_URL_PRINTING_LOGGERS = ("httpx", "httpcore")
+_URL_PRINTING_LOGGERS = ("httpx", "httpcore", "aiohttp")
 
 
 class JsonFormatter(logging.Formatter):
