@@ -18,6 +18,8 @@ import aiohttp
 import httpx
 import uvloop
 
+from tests.support.bare_http import read_request
+
 BODY = b'{"specversion":"1.0","data":"' + b"x" * 900 + b'"}'
 HEADERS = {
     "Content-Type": "application/cloudevents+json",
@@ -31,13 +33,7 @@ HEADERS = {
 async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         while True:
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = next(
-                int(line.split(b":", 1)[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length:")
-            )
-            await reader.readexactly(length)
+            await read_request(reader)
             writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
     except (asyncio.IncompleteReadError, ConnectionError):
         pass

@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from tests.integration.notify.webhook_deliveries import delivery
+from tests.support.bare_http import read_request
 from tests.support.spans import named, recorded_spans
 from ticketflow_notify.adapters.address_guard import AddressGuard
 from ticketflow_notify.adapters.http_sender import ANSWER_BYTES_READ, HttpSender, new_session
@@ -30,13 +31,7 @@ class CountingServer:
         self.connections += 1
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = next(
-                    int(line.split(b":", 1)[1])
-                    for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"content-length:")
-                )
-                self.seen.append((head, await reader.readexactly(length)))
+                self.seen.append(await read_request(reader))
                 self.requests += 1
                 writer.write(
                     b"HTTP/1.1 "

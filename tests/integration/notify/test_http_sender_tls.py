@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.integration.notify.webhook_deliveries import delivery
+from tests.support.bare_http import read_request
 from ticketflow_notify.adapters.address_guard import AddressGuard
 from ticketflow_notify.adapters.http_sender import HttpSender, new_session
 from ticketflow_notify.domain.network_policy import parse_networks
@@ -50,13 +51,7 @@ def certificate_for(name: str, directory: Path) -> tuple[Path, Path]:
 
 async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":", 1)[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        )
-        await reader.readexactly(length)
+        await read_request(reader)
         writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
         await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
