@@ -63,11 +63,16 @@ class Arrivals:
             self.sent[ticket] = scheduled
             self.answered_at[ticket] = time.perf_counter()
 
-    def produced(self, event_type: str, ticket: str, timestamp_ms: int) -> None:
-        """A record's produce time (its Kafka timestamp), for the hop between two services."""
-        seen = {"ticket.created": self.created_on_bus, "ticket.assigned": self.assigned_on_bus}
-        if event_type in seen:
-            seen[event_type].setdefault(ticket, timestamp_ms / 1000 - WALL_TO_PERF)
+    def on_the_bus(self, event: dict[str, Any], timestamp_ms: int, *, read_at: float) -> None:
+        """An event read from the bus: a ticket's creation or assignment, when it was produced
+        (its Kafka timestamp) and, for the assignment, when the reader got it."""
+        produced = {"ticket.created": self.created_on_bus, "ticket.assigned": self.assigned_on_bus}
+        kind, ticket = event.get("type"), event.get("subject")
+        if kind not in produced or not isinstance(ticket, str):
+            return
+        produced[kind].setdefault(ticket, timestamp_ms / 1000 - WALL_TO_PERF)
+        if kind == "ticket.assigned":
+            self.on_bus.setdefault(ticket, read_at)
 
     async def receive(self, request: Request) -> Response:
         event = json.loads(await request.body())
@@ -104,7 +109,6 @@ class Arrivals:
 async def read_assignments(system: System, arrivals: Arrivals, stop: asyncio.Event) -> None:
     """Note when each ticket's first `ticket.assigned` reached the bus (routing's topic), and
     when it and `ticket.created` were produced."""
-    seen = arrivals.on_bus
     consumer = AIOKafkaConsumer(
         system.names.physical(ROUTING),
         system.names.physical(TICKETS),
@@ -119,10 +123,7 @@ async def read_assignments(system: System, arrivals: Arrivals, stop: asyncio.Eve
                 now = time.perf_counter()
                 for record in records:
                     event = json.loads(record.value or b"{}")
-                    if event.get("type") in ("ticket.created", "ticket.assigned"):
-                        arrivals.produced(event["type"], event["subject"], record.timestamp)
-                    if event.get("type") == "ticket.assigned":
-                        seen.setdefault(event["subject"], now)
+                    arrivals.on_the_bus(event, record.timestamp, read_at=now)
     finally:
         await consumer.stop()
 

@@ -3,6 +3,7 @@ receiver and an SMTP server."""
 
 import dataclasses
 import ssl
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from ticketflow_notify.domain.outcomes import OutcomePolicy
 from ticketflow_notify.domain.quiet_hours import QuietHoursPolicy
 from ticketflow_notify.main import SPEC
 from ticketflow_notify.settings import NotifySettings
+from ticketflow_notify.store.deliveries import ClaimedDelivery
 from ticketflow_notify.workers.dispatcher import Dispatcher
 
 LOOPBACK = ["127.0.0.0/8"]
@@ -188,3 +190,12 @@ async def drain(dispatcher: Dispatcher) -> int:
         total += claimed
         if claimed == 0:
             return total
+
+
+def webhook_delivery(url: str) -> ClaimedDelivery:
+    """A first attempt of a `ticket.created` webhook to `url`, to hand an `HttpSender` directly."""
+    return ClaimedDelivery(
+        id=uuid.uuid4(), channel="webhook", target=url, endpoint_id=uuid.uuid4(),
+        event_id=uuid.uuid4(), event_type="ticket.created", subject="t", envelope={"id": "e"},
+        trace_carrier={}, message=None, source_topic=None, event_time=None, attempts=1, url=url,
+    )  # fmt: skip

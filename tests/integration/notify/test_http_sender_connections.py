@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
-from tests.integration.notify.webhook_deliveries import delivery
+from tests.integration.notify.conftest import webhook_delivery as delivery
 from tests.support.bare_http import read_request
 from tests.support.spans import named, recorded_spans
 from ticketflow_notify.adapters.address_guard import AddressGuard

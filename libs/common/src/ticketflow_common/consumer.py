@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ticketflow_common.clock import system_clock
 from ticketflow_common.cloudevents_kafka import copied
 from ticketflow_common.consumer_lag import LagGauge, run_lag_reading
-from ticketflow_common.consumer_offsets import COMMIT_INTERVAL_SECONDS, PendingOffsets
+from ticketflow_common.consumer_offsets import PendingOffsets
 from ticketflow_common.envelope import Envelope, EventData
 from ticketflow_common.events import EVENT_MODELS
 from ticketflow_common.inbox import Handler, ParsedEvent, apply_once, apply_together
@@ -101,7 +101,6 @@ class EventConsumer:
         retry_base_seconds: float = 0.2,
         lag_interval_seconds: float = 10.0,
         fetch_max_wait_ms: int = 500,
-        commit_interval_seconds: float = COMMIT_INTERVAL_SECONDS,
     ) -> None:
         self.service = service
         self.pool = pool
@@ -116,13 +115,13 @@ class EventConsumer:
         self.retry_base_seconds = retry_base_seconds
         self.lag_interval_seconds = lag_interval_seconds
         self.fetch_max_wait_ms = fetch_max_wait_ms
-        self.commit_interval_seconds = commit_interval_seconds
         self.lag = LagGauge(service=service, names=names)
         self.ready = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop`; offsets are committed only after their effects are stored, at
-        most `commit_interval_seconds` later while busy, at the next empty fetch when not."""
+        most `consumer_offsets.COMMIT_INTERVAL_SECONDS` (1 s) later while busy, at the next
+        empty fetch when not."""
         consumer = new_consumer(
             *(self.names.physical(t) for t in self.topics),
             bootstrap_servers=self.bootstrap_servers,
@@ -145,7 +144,7 @@ class EventConsumer:
             ),
             name=f"consumer-lag-{self.service}",
         )
-        pending = PendingOffsets(interval_seconds=self.commit_interval_seconds)
+        pending = PendingOffsets()
         try:
             while not stop.is_set():
                 batches = await consumer.getmany(timeout_ms=200, max_records=200)

@@ -136,7 +136,7 @@ def _redact_request_url(span: trace.Span, request: "RequestInfo") -> None:
     `user:pass@` must not reach a trace backend either."""
     if not span.is_recording():
         return
-    shown = redact_urls(str(request.url))
+    shown = _redacted_url(request.url)
     recorded = getattr(span, "attributes", None) or {}
     for key in (URL_FULL, _HTTP_URL):
         if key in recorded:
