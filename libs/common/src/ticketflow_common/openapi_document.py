@@ -9,11 +9,13 @@ from typing import Any, cast, get_type_hints
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
+from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.security.base import SecurityBase
 
-from ticketflow_common.authorization import authorize
+from ticketflow_common.admission import admit
 from ticketflow_common.preconditions import WritePrecondition
 from ticketflow_common.problems import PROBLEM_JSON, TITLES, Problem
 
@@ -101,7 +103,7 @@ def _returns(call: Callable[..., Any] | None, kind: type) -> bool:
 
 def is_authenticated(route: APIRoute) -> bool:
     """Behind the authenticator and the authorisation table (`create_app`)."""
-    return any(d.call is authorize for d in _dependants(route.dependant))
+    return any(d.call is admit for d in _dependants(route.dependant))
 
 
 def takes_if_match(route: APIRoute) -> bool:
@@ -254,9 +256,10 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
     ]
 
 
-def openapi_document(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, then per route: its error answers as problems, its headers, and
-    the tag list that every operation's tags come from."""
+def openapi_document(app: FastAPI, security: SecurityBase | None = None) -> dict[str, Any]:
+    """FastAPI's document, then per route: its error answers as problems, its headers, the
+    `security` credential if authenticated, and the tag list that every operation's tags come
+    from."""
     if app.openapi_schema is not None:
         return app.openapi_schema
     routes = api_routes(app)
@@ -280,7 +283,14 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
             # function has no docstring of its own.
             operation.setdefault("description", f"{operation.get('summary', route.name)}.")
             _document_route(operation, route, etag_paths)
-    schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
+            if security is not None and is_authenticated(route):
+                operation.setdefault("security", []).append({security.scheme_name: []})
+    components: dict[str, Any] = document.setdefault("components", {})
+    if security is not None and any(is_authenticated(r) for r in routes):
+        components.setdefault("securitySchemes", {})[security.scheme_name] = jsonable_encoder(
+            security.model, by_alias=True, exclude_none=True
+        )
+    schemas: dict[str, Any] = components.setdefault("schemas", {})
     schemas |= _problem_schemas(schemas)
     text = repr(document["paths"])
     for unused in ("HTTPValidationError", "ValidationError"):
@@ -292,6 +302,7 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
     return document
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Serve `openapi_document` at `/openapi.json`."""
-    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
+def install_openapi(app: FastAPI, security: SecurityBase | None = None) -> None:
+    """Serve `openapi_document` at `/openapi.json`; `security` documents the credential that
+    the authentication middleware checks (a scheme, not a dependency: no cost per request)."""
+    app.openapi = lambda: openapi_document(app, security)  # type: ignore[method-assign]

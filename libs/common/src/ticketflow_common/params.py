@@ -8,7 +8,7 @@ from ticketflow_common.problems import FieldError, invalid_fields
 MAX_PARAM_CHARS = 2_000
 
 
-async def _storable_params(request: Request) -> None:
+def check_storable_params(request: Request) -> None:
     """Every query and path value is storable text of bounded length, whatever its type."""
     errors = [
         FieldError(field=f"{where}:{name}", reason=reason)
@@ -29,6 +29,10 @@ def _unfit(value: str) -> str | None:
     if len(value) > MAX_PARAM_CHARS:
         return f"longer than {MAX_PARAM_CHARS} characters"
     return None
+
+
+async def _storable_params(request: Request) -> None:
+    check_storable_params(request)
 
 
 StorableParams = Depends(_storable_params)

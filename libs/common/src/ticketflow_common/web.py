@@ -17,13 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketflow_common.access import access_for, principal_of_bearer
+from ticketflow_common.admission import admit
 from ticketflow_common.audit_api import router as audit_router
-from ticketflow_common.authorization import authorize
 from ticketflow_common.identity import Principal
 from ticketflow_common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from ticketflow_common.middleware import Authentication, Authenticator, HeadAsGet
 from ticketflow_common.openapi_document import install_openapi, operation_id
-from ticketflow_common.params import StorableParams
 from ticketflow_common.problems import ProblemError, install_problem_handlers, problem_response
 from ticketflow_common.rate_limit import RatePolicy
 from ticketflow_common.rate_limit_http import (
@@ -38,8 +37,8 @@ from ticketflow_common.trace_context import TraceContext
 from ticketflow_common.tracing import spans_recorded
 
 BEARER = HTTPBearer(auto_error=False)
-AUTHORIZE = Depends(authorize)
-"""On every protected router: the table's verdict on the caller (`authorization.py`)."""
+ADMIT = Depends(admit)
+"""On every protected router: the table's verdict on the caller, then the parameter guard."""
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 CONTACT = {"name": "Ticketflow maintainers"}
 
@@ -54,18 +53,22 @@ async def get_runtime(request: Request) -> Runtime[Any]:
 RuntimeDep = Annotated[Runtime[Any], Depends(get_runtime)]
 
 
-async def get_settings(runtime: RuntimeDep) -> Any:
+# The three below read the runtime themselves rather than depend on `get_runtime`: FastAPI
+# solves a cached sub-dependency anew for every dependency that names it.
+async def get_settings(request: Request) -> Any:
     """The service's settings, typed by the alias that asks for them."""
-    return runtime.settings
+    return request.app.state.runtime.settings
 
 
-async def get_pool(runtime: RuntimeDep) -> asyncpg.Pool:
-    return runtime.pool
+async def get_pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.runtime.pool
+    return pool
 
 
-async def get_now(runtime: RuntimeDep) -> datetime:
+async def get_now(request: Request) -> datetime:
     """The request's `now`, from the service context's clock (tests inject their own)."""
-    return runtime.clock()
+    now: datetime = request.app.state.runtime.clock()
+    return now
 
 
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
@@ -196,7 +199,7 @@ def create_app(
         # server span (and an operation span) per request: 8% of intake's CPU on a POST.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    install_openapi(app)
+    install_openapi(app, security=auth_scheme)
     app.state.runtime = runtime
     app.state.access = access_for(runtime)
     app.state.failed_auth = FailedAuthLimiter(
@@ -210,13 +213,10 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health)
     for router in protected_routers(routers):
-        # The scheme here only documents the credential in OpenAPI; `auth` enforces it, before
-        # any body is read; the authorisation table decides next (`authorization.py`), then the
-        # parameter guard runs once the caller is known to be allowed.
-        app.include_router(
-            router,
-            dependencies=[Depends(auth_scheme), AUTHORIZE, StorableParams],
-        )
+        # `auth` enforces the credential before any body is read; the authorisation table
+        # decides next, then the parameter guard (`admission.py`). `auth_scheme` only documents
+        # the credential in OpenAPI (`openapi_document`), at no cost per request.
+        app.include_router(router, dependencies=[ADMIT])
 
     app.add_middleware(
         Authentication, authenticate=auth, open_paths=open_paths(app) | set(extra_open_paths)

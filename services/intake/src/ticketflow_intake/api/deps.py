@@ -109,10 +109,12 @@ async def current_principal(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
-    """403 (not 401) for a known caller whose role does not grant `scope`."""
+def require(scope: Scope) -> Callable[[Request], Awaitable[Principal]]:
+    """403 (not 401) for a known caller whose role does not grant `scope`; reads the caller
+    itself, as a dependency on `current_principal` would be solved anew per request."""
 
-    async def check(principal: PrincipalDep) -> Principal:
+    async def check(request: Request) -> Principal:
+        principal = await current_principal(request)
         if not principal.can(scope):
             raise ProblemError(403, f"this credential lacks the scope {scope.value!r}")
         return principal
