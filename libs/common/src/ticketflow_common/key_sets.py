@@ -6,16 +6,19 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
 import jwt
 
 from ticketflow_common.settings import parse_key_set
 
+if TYPE_CHECKING:  # httpx is imported on the first fetch: inline keys never load it
+    import httpx
+
 log = logging.getLogger(__name__)
 
-FETCH_TIMEOUT = httpx.Timeout(3.0, connect=2.0)
+FETCH_TIMEOUT_SECONDS = 3.0
+CONNECT_TIMEOUT_SECONDS = 2.0
 MIN_REFETCH_SECONDS = 5.0
 """An unknown `kid` refetches the set at most this often: a flood of forged kids is one fetch."""
 MAX_KEY_SET_BYTES = 256 * 1024
@@ -55,13 +58,13 @@ class RemoteKeySet:
         *,
         url: str,
         min_refetch_seconds: float = MIN_REFETCH_SECONDS,
-        timeout: httpx.Timeout = FETCH_TIMEOUT,
+        timeout_seconds: float = FETCH_TIMEOUT_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: "httpx.AsyncBaseTransport | None" = None,
     ) -> None:
         self.url = url
         self.min_refetch_seconds = min_refetch_seconds
-        self.timeout = timeout
+        self.timeout_seconds = timeout_seconds
         self.monotonic = monotonic
         self.transport = transport
         self.fetches = 0
@@ -83,11 +86,14 @@ class RemoteKeySet:
         return fetched_at is None or self.monotonic() - fetched_at >= self.min_refetch_seconds
 
     async def _refresh(self) -> None:
+        import httpx
+
         self._fetched_at = self.monotonic()
         self.fetches += 1
         try:
             async with httpx.AsyncClient(
-                timeout=self.timeout, transport=self.transport, follow_redirects=False
+                timeout=httpx.Timeout(self.timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS),
+                transport=self.transport, follow_redirects=False
             ) as http:
                 response = await http.get(self.url, headers={"Accept": "application/json"})
             response.raise_for_status()

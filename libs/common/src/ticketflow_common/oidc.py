@@ -8,15 +8,17 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import jwt
 
 from ticketflow_common.identity import Principal
 from ticketflow_common.oidc_claims import claim_at, role_of, team_keys_of, uuids_of
 from ticketflow_common.oidc_settings import OidcSettings
 from ticketflow_common.problems import ProblemError
+
+if TYPE_CHECKING:  # imported on the first fetch: a service without single sign-on never loads it
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ class ProviderKeys:
     forged kids costs the provider one request per few seconds."""
 
     settings: OidcSettings
-    http: httpx.AsyncClient | None = None
+    http: "httpx.AsyncClient | None" = None
     keys: dict[str, jwt.PyJWK] = field(default_factory=dict)
     fetched_at: datetime | None = None
     attempted_at: datetime | None = None
@@ -88,6 +90,8 @@ class ProviderKeys:
         return now - self.attempted_at >= timedelta(seconds=self.settings.oidc_jwks_refetch_seconds)
 
     async def _refresh(self, now: datetime) -> None:
+        import httpx
+
         self.attempted_at = now
         try:
             document = await self._get(await self._jwks_url())
@@ -112,6 +116,8 @@ class ProviderKeys:
         return self.jwks_url
 
     async def _get(self, url: str) -> Any:
+        import httpx
+
         timeout = self.settings.oidc_http_timeout_seconds
         if self.http is not None:
             response = await self.http.get(url, timeout=timeout)
@@ -130,7 +136,7 @@ class OidcVerifier:
     keys: ProviderKeys
 
     @classmethod
-    def of(cls, settings: OidcSettings, http: httpx.AsyncClient | None = None) -> "OidcVerifier":
+    def of(cls, settings: OidcSettings, http: "httpx.AsyncClient | None" = None) -> "OidcVerifier":
         return cls(settings=settings, keys=ProviderKeys(settings=settings, http=http))
 
     def accepts_issuer_of(self, token: str) -> bool:
