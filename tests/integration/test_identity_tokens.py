@@ -27,7 +27,7 @@ from tests.support.schemas import fresh_schema
 from ticketflow_common.access import Access
 from ticketflow_common.events.identity import CredentialRevoked, PrincipalChanged
 from ticketflow_common.identity import AUDIENCE, AccessClaims, sign_access_token
-from ticketflow_common.key_sets import RemoteKeySet
+from ticketflow_common.key_sets import InlineKeySet, RemoteKeySet
 from ticketflow_common.service_main import ServiceSpec, build_app
 from ticketflow_common.settings import ServiceSettings
 from ticketflow_insights.main import SPEC as INSIGHTS
@@ -214,6 +214,25 @@ async def test_identitys_tokens_are_their_principal_and_forged_ones_401(service:
         "bootstrap",
         "service_token",
     )
+
+
+async def test_a_token_accepted_before_is_refused_once_expired_or_its_key_withdrawn(
+    service: Service,
+) -> None:
+    """The second use of a token skips its signature check, never its expiry or its key."""
+    now = int(service.clock().timestamp())
+    brief = service.token(service.claims(iat=now, exp=now + 60))
+    kept = service.token()
+    for _ in range(2):
+        assert (await service.whoami(brief)).status_code == 200
+        assert (await service.whoami(kept)).status_code == 200
+    service.clock.advance(60)
+    assert (await service.whoami(brief)).status_code == 401, "expired, though verified before"
+    assert (await service.whoami(kept)).status_code == 200
+
+    access: Access = service.app.state.access
+    access.use_key_set(InlineKeySet.from_json(key_set(SigningKey.new())))
+    assert (await service.whoami(kept)).status_code == 401, "its key left the set"
 
 
 def forged(service: Service) -> dict[str, str]:

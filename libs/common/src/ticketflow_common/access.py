@@ -19,15 +19,17 @@ from ticketflow_common.identity import (
     AUDIENCE,
     BOOTSTRAP,
     STANDALONE_ADMIN,
+    AccessClaims,
     Principal,
     principal_of,
     read_access_token,
 )
-from ticketflow_common.key_sets import InlineKeySet, KeySetSource, RemoteKeySet
+from ticketflow_common.key_sets import InlineKeySet, KeySetSource, RemoteKeySet, has_kid
 from ticketflow_common.oidc import external_verifiers
 from ticketflow_common.revocations import RevocationCache
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.settings import ServiceSettings
+from ticketflow_common.verified_tokens import VerifiedToken, VerifiedTokens
 
 
 class TokenVerifier(Protocol):
@@ -47,8 +49,20 @@ class IdentityTokens:
     key_set: KeySetSource
     revocations: RevocationCache
     audience: str = AUDIENCE
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens)
+
+    def has_verified(self, token: str) -> bool:
+        """This token passed `verify` before (its issuer need not be read again)."""
+        return self.verified.get(token) is not None
 
     async def verify(self, *, token: str, now: datetime) -> Principal | None:
+        known = self.verified.get(token)
+        claims = await (self._recheck(token, known, now) if known else self._check(token, now))
+        if claims is None or await self.revocations.refuses(claims):
+            return None
+        return principal_of(claims)
+
+    async def _check(self, token: str, now: datetime) -> AccessClaims | None:
         kid = unverified_header(token).get("kid")
         if not isinstance(kid, str) or not kid:
             return None
@@ -58,9 +72,20 @@ class IdentityTokens:
         claims = read_access_token(
             token=token, key_set=key_set, issuer=self.issuer, audience=self.audience, now=now
         )
-        if claims is None or await self.revocations.refuses(claims):
+        if claims is not None:
+            self.verified.put(token, VerifiedToken(kid=kid, claims=claims))
+        return claims
+
+    async def _recheck(
+        self, token: str, known: VerifiedToken, now: datetime
+    ) -> AccessClaims | None:
+        """A verified token still stands while it is unexpired and its key is in the set."""
+        if known.claims.exp <= now.timestamp() or not has_kid(
+            await self.key_set.key_set(kid=known.kid), known.kid
+        ):
+            self.verified.forget(token)
             return None
-        return principal_of(claims)
+        return known.claims
 
 
 @dataclass
@@ -92,6 +117,9 @@ class Access:
         """The principal `token` stands for; None for anything not accepted (a 401)."""
         if secrets.compare_digest(token.encode(), self.service_token.get_secret_value().encode()):
             return self.service_principal()
+        known = self.identity_tokens()
+        if known is not None and known.has_verified(token):
+            return await known.verify(token=token, now=self.clock())
         issuer = unverified_claims(token).get("iss")
         if not isinstance(issuer, str):
             return None
