@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
@@ -17,6 +16,7 @@ from ticketflow_common.access import unverified_claims
 from ticketflow_common.access_tokens import ADMIN, caller_of_principal, principal_of_caller
 from ticketflow_common.events.common import TEAM_KEY_PATTERN
 from ticketflow_common.events.identity import PrincipalChanged
+from ticketflow_common.http_documents import FetchFailed
 from ticketflow_common.identity import (
     BOOTSTRAP,
     STANDALONE_ADMIN,
@@ -150,22 +150,22 @@ def test_knowledge_and_mail_see_staff_as_agents_and_the_rest_as_requesters() -> 
 
 
 def test_a_failed_refetch_keeps_the_keys_it_had() -> None:
-    answers: list[httpx.Response] = [
-        httpx.Response(200, json={"keys": [jwk("k1")]}),
-        httpx.Response(503),
+    answers: list[bytes | FetchFailed] = [
+        json.dumps({"keys": [jwk("k1")]}).encode(),
+        FetchFailed("GET http://identity/jwks: status 503"),
     ]
     calls: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(str(request.url))
-        return answers.pop(0)
+    async def fetch(url: str) -> bytes:
+        calls.append(url)
+        answer = answers.pop(0)
+        if isinstance(answer, FetchFailed):
+            raise answer
+        return answer
 
     now = [0.0]
     source = RemoteKeySet(
-        url="http://identity/jwks",
-        transport=httpx.MockTransport(handler),
-        monotonic=lambda: now[0],
-        min_refetch_seconds=5,
+        url="http://identity/jwks", fetch=fetch, monotonic=lambda: now[0], min_refetch_seconds=5
     )
 
     async def run() -> None:
@@ -176,7 +176,7 @@ def test_a_failed_refetch_keeps_the_keys_it_had() -> None:
         assert await source.key_set(kid="k2") is first, "identity away: the old keys stay"
 
     asyncio.run(run())
-    assert len(calls) == 2
+    assert calls == ["http://identity/jwks"] * 2
 
 
 def test_teams_are_routings_team_ids_in_every_contract() -> None:

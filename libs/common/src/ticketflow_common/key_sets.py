@@ -5,23 +5,23 @@ identity serves its own keys from its database and tests bring one of their own.
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import jwt
 
+from ticketflow_common.http_documents import FetchFailed, fetch_document
 from ticketflow_common.settings import parse_key_set
-
-if TYPE_CHECKING:  # httpx is imported on the first fetch: inline keys never load it
-    import httpx
 
 log = logging.getLogger(__name__)
 
 FETCH_TIMEOUT_SECONDS = 3.0
-CONNECT_TIMEOUT_SECONDS = 2.0
 MIN_REFETCH_SECONDS = 5.0
 """An unknown `kid` refetches the set at most this often: a flood of forged kids is one fetch."""
 MAX_KEY_SET_BYTES = 256 * 1024
+
+Fetch = Callable[[str], Awaitable[bytes]]
+"""GET a URL: the body of a 2xx answer, else `FetchFailed` (injectable for tests)."""
 
 
 class KeySetSource(Protocol):
@@ -60,13 +60,13 @@ class RemoteKeySet:
         min_refetch_seconds: float = MIN_REFETCH_SECONDS,
         timeout_seconds: float = FETCH_TIMEOUT_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
-        transport: "httpx.AsyncBaseTransport | None" = None,
+        fetch: Fetch | None = None,
     ) -> None:
         self.url = url
         self.min_refetch_seconds = min_refetch_seconds
         self.timeout_seconds = timeout_seconds
         self.monotonic = monotonic
-        self.transport = transport
+        self.fetch: Fetch = fetch or self._get
         self.fetches = 0
         self._cached: jwt.PyJWKSet | None = None
         self._fetched_at: float | None = None
@@ -85,22 +85,17 @@ class RemoteKeySet:
         fetched_at = self._fetched_at
         return fetched_at is None or self.monotonic() - fetched_at >= self.min_refetch_seconds
 
-    async def _refresh(self) -> None:
-        import httpx
+    async def _get(self, url: str) -> bytes:
+        return await fetch_document(
+            url, timeout_seconds=self.timeout_seconds, max_bytes=MAX_KEY_SET_BYTES
+        )
 
+    async def _refresh(self) -> None:
         self._fetched_at = self.monotonic()
         self.fetches += 1
         try:
-            async with httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS),
-                transport=self.transport, follow_redirects=False
-            ) as http:
-                response = await http.get(self.url, headers={"Accept": "application/json"})
-            response.raise_for_status()
-            if len(response.content) > MAX_KEY_SET_BYTES:
-                raise ValueError(f"the key set is larger than {MAX_KEY_SET_BYTES} bytes")
-            self._cached = parse_key_set(response.text, field=self.url)
-        except (httpx.HTTPError, ValueError) as error:
+            self._cached = parse_key_set((await self.fetch(self.url)).decode(), field=self.url)
+        except (FetchFailed, ValueError) as error:
             # The keys cached before stay in use: identity briefly away refuses no valid token.
             log.warning(
                 "identity key set fetch failed", extra={"url": self.url, "error": str(error)}

@@ -8,17 +8,15 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jwt
 
+from ticketflow_common.http_documents import FetchFailed, fetch_document
 from ticketflow_common.identity import Principal
 from ticketflow_common.oidc_claims import claim_at, role_of, team_keys_of, uuids_of
 from ticketflow_common.oidc_settings import OidcSettings
 from ticketflow_common.problems import ProblemError
-
-if TYPE_CHECKING:  # imported on the first fetch: a service without single sign-on never loads it
-    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +62,6 @@ class ProviderKeys:
     forged kids costs the provider one request per few seconds."""
 
     settings: OidcSettings
-    http: "httpx.AsyncClient | None" = None
     keys: dict[str, jwt.PyJWK] = field(default_factory=dict)
     fetched_at: datetime | None = None
     attempted_at: datetime | None = None
@@ -90,12 +87,10 @@ class ProviderKeys:
         return now - self.attempted_at >= timedelta(seconds=self.settings.oidc_jwks_refetch_seconds)
 
     async def _refresh(self, now: datetime) -> None:
-        import httpx
-
         self.attempted_at = now
         try:
             document = await self._get(await self._jwks_url())
-        except (httpx.HTTPError, ValueError) as exc:
+        except (FetchFailed, ValueError) as exc:
             log.warning("oidc: fetching the key set failed (%s); kept the last one", exc)
             return
         self.keys = signing_keys(document)
@@ -116,16 +111,8 @@ class ProviderKeys:
         return self.jwks_url
 
     async def _get(self, url: str) -> Any:
-        import httpx
-
         timeout = self.settings.oidc_http_timeout_seconds
-        if self.http is not None:
-            response = await self.http.get(url, timeout=timeout)
-        else:
-            async with httpx.AsyncClient(timeout=timeout) as client:
-                response = await client.get(url)
-        response.raise_for_status()
-        return json.loads(response.content)
+        return json.loads(await fetch_document(url, timeout_seconds=timeout))
 
 
 @dataclass
@@ -136,8 +123,8 @@ class OidcVerifier:
     keys: ProviderKeys
 
     @classmethod
-    def of(cls, settings: OidcSettings, http: "httpx.AsyncClient | None" = None) -> "OidcVerifier":
-        return cls(settings=settings, keys=ProviderKeys(settings=settings, http=http))
+    def of(cls, settings: OidcSettings) -> "OidcVerifier":
+        return cls(settings=settings, keys=ProviderKeys(settings=settings))
 
     def accepts_issuer_of(self, token: str) -> bool:
         """The token claims to come from the configured issuer (unverified)."""
