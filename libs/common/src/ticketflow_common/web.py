@@ -54,7 +54,8 @@ RuntimeDep = Annotated[Runtime[Any], Depends(get_runtime)]
 
 
 # The three below read the runtime themselves rather than depend on `get_runtime`: FastAPI
-# solves a cached sub-dependency anew for every dependency that names it.
+# caches a shared sub-dependency's value per request, but walks it again under every
+# dependency that names it.
 async def get_settings(request: Request) -> Any:
     """The service's settings, typed by the alias that asks for them."""
     return request.app.state.runtime.settings

@@ -111,7 +111,7 @@ PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 def require(scope: Scope) -> Callable[[Request], Awaitable[Principal]]:
     """403 (not 401) for a known caller whose role does not grant `scope`; reads the caller
-    itself, as a dependency on `current_principal` would be solved anew per request."""
+    itself, one dependency node where a sub-dependency on `current_principal` made two."""
 
     async def check(request: Request) -> Principal:
         principal = await current_principal(request)
