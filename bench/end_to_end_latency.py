@@ -13,10 +13,12 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
@@ -54,6 +56,9 @@ class Arrivals:
         self.answered_at: dict[str, float] = {}
         self.created_on_bus: dict[str, float] = {}  # intake's relay produced ticket.created
         self.assigned_on_bus: dict[str, float] = {}  # routing's relay produced ticket.assigned
+        self.created_events: dict[str, str] = {}  # ticket.created's event id -> its ticket
+        self.routing_started: dict[str, float] = {}  # routing's transaction applying it began
+        self.handler_began: dict[str, float] = {}  # its handler began: ticket.assigned's time
         self.on_bus: dict[str, float] = {}
         self.at_webhook: dict[str, float] = {}
 
@@ -71,8 +76,28 @@ class Arrivals:
         if kind not in produced or not isinstance(ticket, str):
             return
         produced[kind].setdefault(ticket, timestamp_ms / 1000 - WALL_TO_PERF)
+        if kind == "ticket.created" and isinstance(event.get("id"), str):
+            self.created_events.setdefault(event["id"], ticket)
         if kind == "ticket.assigned":
             self.on_bus.setdefault(ticket, read_at)
+            began = datetime.fromisoformat(str(event.get("time"))).timestamp()  # handler's now
+            self.handler_began.setdefault(ticket, began - WALL_TO_PERF)
+
+    async def read_routing_starts(self, database_url: str) -> None:
+        """When routing's transaction applying each ticket.created began: its processed-event
+        record's `processed_at` (the transaction's `now()`), on this bench's clock."""
+        conn = await asyncpg.connect(database_url)
+        try:
+            rows = await conn.fetch(
+                "SELECT event_id::text AS id, extract(epoch FROM processed_at)::float8 AS at"
+                " FROM routing.processed_events WHERE event_type = 'ticket.created'"
+            )
+        finally:
+            await conn.close()
+        for row in rows:
+            ticket = self.created_events.get(row["id"])
+            if ticket is not None:
+                self.routing_started.setdefault(ticket, row["at"] - WALL_TO_PERF)
 
     async def receive(self, request: Request) -> Response:
         event = json.loads(await request.body())
@@ -100,6 +125,9 @@ class Arrivals:
                 "post": between(self.sent, self.answered_at),
                 "intake_relay": between(self.answered_at, self.created_on_bus),
                 "routing": between(self.created_on_bus, self.assigned_on_bus),
+                "routing_fetch": between(self.created_on_bus, self.routing_started),
+                "routing_in_batch": between(self.routing_started, self.handler_began),
+                "routing_apply_relay": between(self.handler_began, self.assigned_on_bus),
                 "bus_to_reader": between(self.assigned_on_bus, self.on_bus),
                 "notify": between(self.assigned_on_bus, self.at_webhook),
             },
@@ -215,6 +243,7 @@ async def one_rate(
 
         with contextlib.suppress(AssertionError):
             await eventually(all_delivered, what="every assignment delivered", within=120)
+        await arrivals.read_routing_starts(system.database_url)
     services = watch.by_name()
     for name, pid in servers.items():
         before_s, after_s = servers_before[name], tree_cpu_seconds(pid)

@@ -126,12 +126,22 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-HOPS = ("post", "intake_relay", "routing", "bus_to_reader", "notify")
+HOPS = (
+    "post",
+    "intake_relay",
+    "routing",
+    "routing_fetch",
+    "routing_in_batch",
+    "routing_apply_relay",
+    "bus_to_reader",
+    "notify",
+)
 
 
 def hops_table(rows: list[dict[str, Any]]) -> str:
     """Per rate, each hop of a ticket's path: the POST's answer, intake's relay to the bus,
-    routing (fetch, assign, relay), the bus to a reader, notify (to the webhook receiver)."""
+    routing (fetch, assign, relay; then the three of them apart), the bus to a reader, notify
+    (to the webhook receiver)."""
 
     def cell(hop: dict[str, Any]) -> str:
         return f"{hop.get('p50_ms')} / {hop.get('p99_ms')}"
