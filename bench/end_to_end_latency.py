@@ -85,19 +85,20 @@ class Arrivals:
 
     async def read_routing_starts(self, database_url: str) -> None:
         """When routing's transaction applying each ticket.created began: its processed-event
-        record's `processed_at` (the transaction's `now()`), on this bench's clock."""
+        record's `processed_at` (the transaction's `now()`), on this bench's clock. Only the
+        events not read at an earlier rate are asked for."""
+        unread = [e for e, t in self.created_events.items() if t not in self.routing_started]
         conn = await asyncpg.connect(database_url)
         try:
             rows = await conn.fetch(
                 "SELECT event_id::text AS id, extract(epoch FROM processed_at)::float8 AS at"
-                " FROM routing.processed_events WHERE event_type = 'ticket.created'"
+                " FROM routing.processed_events WHERE event_id = ANY($1::uuid[])",
+                unread,
             )
         finally:
             await conn.close()
         for row in rows:
-            ticket = self.created_events.get(row["id"])
-            if ticket is not None:
-                self.routing_started.setdefault(ticket, row["at"] - WALL_TO_PERF)
+            self.routing_started[self.created_events[row["id"]]] = row["at"] - WALL_TO_PERF
 
     async def receive(self, request: Request) -> Response:
         event = json.loads(await request.body())
