@@ -3,7 +3,7 @@ the consumer does (idempotently, in one transaction), `outbox()` reads what the 
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -11,16 +11,24 @@ from typing import Any, Generic
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 
 from tests.support.clock import FakeClock
 from tests.support.schemas import fresh_schema
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import EVENT_MODELS
-from ticketflow_common.inbox import Handler, apply_once
+from ticketflow_common.inbox import Handler, ParsedEvent, apply_once, apply_together
 from ticketflow_common.runtime import Runtime, SettingsT
 from ticketflow_common.service_main import ServiceSpec, build_app
 from ticketflow_common.topics import TopicNames
+
+
+def fetched(envelope: Envelope, payload: EventData, handler: Handler) -> ParsedEvent:
+    """An event as the consumer has it after a fetch (its record's place does not matter)."""
+    record: ConsumerRecord[bytes, bytes] = ConsumerRecord(
+        "t", 0, 0, 0, 0, None, envelope.to_bytes(), None, 0, 0, []
+    )
+    return ParsedEvent(record, envelope, payload, handler)
 
 
 @dataclass
@@ -58,6 +66,17 @@ class ServiceHarness(Generic[SettingsT]):
         if payload is None:
             payload = envelope.payload(EVENT_MODELS[envelope.type])
         return await apply_once(pool=self.pool, envelope=envelope, payload=payload, handler=handler)
+
+    async def deliver_together(self, events: Sequence[tuple[EventData, str]]) -> None:
+        """Apply events (payload, subject) in one transaction, as the consumer applies a fetch:
+        consecutive ones of a set-based command in one call."""
+        parsed = [
+            fetched(self.envelope(data, subject=subject), data, self.handlers[data.event_type])
+            for data, subject in events
+        ]
+        await apply_together(
+            pool=self.pool, events=parsed, span_for=lambda e: contextlib.nullcontext()
+        )
 
     async def outbox(self, subject: str | None = None) -> list[dict[str, Any]]:
         """Envelopes the service committed to its outbox, oldest first."""

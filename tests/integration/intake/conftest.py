@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,10 @@ class IntakeApi:
     async def deliver(self, event: EventData | Envelope, *, subject: str | None = None) -> str:
         """Another service's event, through intake's event table as its consumer applies it."""
         return await self.harness.deliver(event, subject=subject)
+
+    async def deliver_together(self, events: Sequence[tuple[EventData, str]]) -> None:
+        """Other services' events (payload, subject) as intake's consumer applies one fetch."""
+        await self.harness.deliver_together(events)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import asyncpg
 
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.events.automation import ActionOutcome
+from ticketflow_common.json_codec import json_text
 from ticketflow_intake.domain.tickets import Owner
 from ticketflow_intake.domain.timeline import TimelineEntry
 from ticketflow_intake.store.tickets import OWNER_COLUMNS
@@ -53,6 +54,60 @@ async def record_if_ticket(*, conn: asyncpg.Connection, ticket_id: UUID, event: 
         event.data,
     )
     return found
+
+
+_GIVEN_EVENTS = (
+    "given AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[],"
+    " $5::timestamptz[], $6::text[]) WITH ORDINALITY"
+    " AS g(ticket_id, event_id, event_type, source, occurred_at, data, n)),"
+    " known AS (SELECT g.* FROM given g JOIN tickets t ON t.id = g.ticket_id),"
+    " added AS (INSERT INTO timeline (ticket_id, event_id, event_type, source, occurred_at,"
+    " data) SELECT ticket_id, event_id, event_type, source, occurred_at, data::jsonb"
+    " FROM known ORDER BY n ON CONFLICT (event_id) DO NOTHING)"
+)
+"""The events ($1-$6, one array each) of tickets that are ours, added to their timelines in
+the order given: the part `record_all_if_ticket` and `record_owners_if_ticket` share."""
+
+
+def _event_arrays(entries: Sequence[tuple[UUID, Envelope]]) -> list[list[object]]:
+    return [
+        [ticket_id for ticket_id, _ in entries],
+        [e.id for _, e in entries],
+        [e.type for _, e in entries],
+        [e.source for _, e in entries],
+        [e.time for _, e in entries],
+        [json_text(e.data) for _, e in entries],
+    ]
+
+
+async def record_all_if_ticket(
+    *, conn: asyncpg.Connection, entries: Sequence[tuple[UUID, Envelope]]
+) -> None:
+    """`record_if_ticket` for many events (ticket id, event) in one statement."""
+    await conn.execute(f"WITH {_GIVEN_EVENTS} SELECT 1", *_event_arrays(entries))
+
+
+async def record_owners_if_ticket(
+    *, conn: asyncpg.Connection, entries: Sequence[tuple[UUID, Envelope, Owner]]
+) -> None:
+    """`record_owner_if_ticket` for many assignments in one statement: each on its ticket's
+    timeline, and each ticket's owner the latest of them (the last of equals, as one by one)."""
+    owners = [owner for _, _, owner in entries]
+    await conn.execute(
+        f"WITH {_GIVEN_EVENTS},"
+        " owners AS (SELECT * FROM unnest($7::uuid[], $8::text[], $9::text[],"
+        " $10::timestamptz[]) WITH ORDINALITY AS o(agent_id, agent_name, team, assigned_at, n)),"
+        " latest AS (SELECT DISTINCT ON (k.ticket_id) k.ticket_id, o.* FROM known k"
+        " JOIN owners o ON o.n = k.n ORDER BY k.ticket_id, o.assigned_at DESC, o.n DESC)"
+        f" UPDATE tickets t SET ({OWNER_COLUMNS}) ="
+        " (l.agent_id, l.agent_name, l.team, l.assigned_at) FROM latest l"
+        " WHERE t.id = l.ticket_id AND (t.assigned_at IS NULL OR t.assigned_at <= l.assigned_at)",
+        *_event_arrays([(ticket_id, event) for ticket_id, event, _ in entries]),
+        [o.agent_id for o in owners],
+        [o.agent_name for o in owners],
+        [o.team for o in owners],
+        [o.assigned_at for o in owners],
+    )
 
 
 async def record_owner_if_ticket(
