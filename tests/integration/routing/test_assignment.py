@@ -9,6 +9,7 @@ from tests.integration.routing.conftest import (
     POLICY,
     AddAgent,
     FakeIntake,
+    RoutingHarness,
     events_of,
     loads,
     owner_of,
@@ -227,3 +228,42 @@ async def test_queue_sweep_assigns_when_capacity_appeared_unannounced(
         await conn.execute("UPDATE agents SET capacity = 1 WHERE id = $1", full.id)
         assert await sweep_queues(conn=conn, now=intake.now, policy=POLICY, limit=10) == 1
     assert await owner_of(routing_pool, ticket.ticket_id) == full.id
+
+
+async def test_a_fetch_of_ticket_events_assigns_as_one_event_at_a_time_would(
+    routing: RoutingHarness, intake: FakeIntake, add_agent: AddAgent
+) -> None:
+    """A run of ticket events in one call: the new tickets inserted together, each assigned
+    once; a ticket updated in the same fetch keeps its update; a resolved one arriving before
+    its creation, and a creation already known, change nothing."""
+    await add_agent("a", capacity=5)
+    pool = routing.pool
+    first, second = intake.created(skills=["vpn"]), intake.created(skills=["vpn"])
+    raised = intake.updated(first.ticket_id, priority="urgent")
+    early = intake.created(skills=["vpn"])
+    resolved = intake.status(early.ticket_id, "resolved")
+    known = intake.created(skills=["vpn"])
+    assert await intake.send(known)
+
+    await routing.deliver_together(
+        [(e, str(e.ticket_id)) for e in (first, second, raised, resolved, early, known)]
+    )
+
+    for ticket in (first, second, known):
+        assert await owner_of(pool, ticket.ticket_id) is not None
+        assigned = [
+            e for e in await events_of(pool, ticket.ticket_id) if e["type"] == "ticket.assigned"
+        ]
+        assert [e["data"]["reason"] for e in assigned] == ["new"]
+    assert await owner_of(pool, early.ticket_id) is None
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT ticket_id, version, priority, status FROM tickets WHERE ticket_id = ANY($1)",
+            [first.ticket_id, early.ticket_id],
+        )
+    found = {r["ticket_id"]: (r["version"], r["priority"], r["status"]) for r in rows}
+    assert found == {
+        first.ticket_id: (2, "urgent", "open"),
+        early.ticket_id: (2, "normal", "resolved"),
+    }
+    assert await loads(pool) == {"a": (3, 3)}

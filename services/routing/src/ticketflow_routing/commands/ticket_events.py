@@ -5,7 +5,10 @@ Every ticket event carries the ticket's facts and version. An event older than t
 with the ticket's status: active tickets have an owner or a queue place, done ones neither.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -28,7 +31,12 @@ from ticketflow_routing.domain.tickets import (
 from ticketflow_routing.store.agents import get_routable
 from ticketflow_routing.store.assignments import delete_pickup_timer, get_assignment
 from ticketflow_routing.store.queue import dequeue, is_queued, update_queued
-from ticketflow_routing.store.tickets import insert_ticket, lock_ticket, update_ticket
+from ticketflow_routing.store.tickets import (
+    insert_ticket,
+    insert_tickets,
+    lock_ticket,
+    update_ticket,
+)
 
 
 async def on_ticket_event(
@@ -41,6 +49,35 @@ async def on_ticket_event(
 ) -> None:
     """The command for every ticket event, run in the transaction that records it processed."""
     await apply_ticket_event(conn=conn, event=event, now=now, policy=policy)
+
+
+async def on_ticket_events(
+    *,
+    conn: asyncpg.Connection,
+    events: Sequence[tuple[Envelope, Any]],
+    now: datetime,
+    policy: RoutingPolicy,
+) -> None:
+    """`on_ticket_event` for a batch's run of ticket events: the tickets whose first event in
+    the run is their `ticket.created` are inserted in one statement, then every event applied
+    in order (those inserted only reconciled)."""
+    seen: set[UUID] = set()
+    first: dict[UUID, tuple[TicketCreated, TicketProjection]] = {}
+    for _, event in events:
+        if isinstance(event, TicketCreated) and event.ticket_id not in seen:
+            first[event.ticket_id] = (event, projection_after(None, event, now=now))
+        seen.add(event.ticket_id)
+    inserted = (
+        await insert_tickets(conn=conn, tickets=[p for _, p in first.values()]) if first else set()
+    )
+    for _, event in events:
+        created = first.get(event.ticket_id)
+        if created is not None and created[0] is event and event.ticket_id in inserted:
+            await reconcile(
+                conn=conn, before=None, after=created[1], reopened=False, now=now, policy=policy
+            )
+        else:
+            await apply_ticket_event(conn=conn, event=event, now=now, policy=policy)
 
 
 async def apply_ticket_event(
