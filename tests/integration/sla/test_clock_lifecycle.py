@@ -16,6 +16,7 @@ from ticketflow_common.events import (
     TicketUpdated,
 )
 from ticketflow_sla.commands.timers import fire_due_timers
+from ticketflow_sla.store.tickets import apply_assignment, apply_ticket_facts
 
 pytestmark = pytest.mark.integration
 
@@ -366,3 +367,36 @@ async def test_a_breach_whose_transaction_rolls_back_is_not_counted(sla: SlaHarn
 
     assert await fire(sla) == 3  # the same warnings and breach, now for real
     assert breaches() == before + 1
+
+
+async def test_only_a_tickets_first_facts_are_first_seen(sla: SlaHarness) -> None:
+    """Clocks are not looked for when the ticket's row was made by this event's facts: no
+    event of it came before, so none can exist; any earlier event of it makes them looked for."""
+    created = sla.created()
+    later = TicketUpdated(
+        **sla.facts(created, priority="high"),
+        changed=["priority"],
+        actor_id="agent-1",
+        updated_at=sla.clock(),
+    )
+    assigned_first = sla.created()
+    assignment = TicketAssigned(
+        ticket_id=assigned_first.ticket_id,
+        agent_id=uuid.uuid4(),
+        agent_name="王芳",
+        team="net",
+        assigned_at=sla.clock(),
+    )
+    async with sla.pool.acquire() as conn:
+        first = await apply_ticket_facts(conn=conn, facts=created, now=sla.clock())
+        again = await apply_ticket_facts(conn=conn, facts=later, now=sla.clock())
+        await apply_assignment(conn=conn, event=assignment, now=sla.clock())
+        after_assignment = await apply_ticket_facts(
+            conn=conn, facts=assigned_first, now=sla.clock()
+        )
+    assert first is not None
+    assert first.first_seen
+    assert again is not None
+    assert not again.first_seen
+    assert after_assignment is not None
+    assert not after_assignment.first_seen

@@ -19,8 +19,16 @@ from ticketflow_sla.commands.configuration import configuration
 from ticketflow_sla.domain import clock_lifecycle as rules
 from ticketflow_sla.domain.clock_lifecycle import Trigger
 from ticketflow_sla.domain.policies import rules_for
+from ticketflow_sla.domain.sla_clocks import SlaClock
 from ticketflow_sla.store.sla_clocks import lock_ticket_clocks
 from ticketflow_sla.store.tickets import AppliedFacts, apply_ticket_facts
+
+
+async def _clocks_of(*, conn: asyncpg.Connection, applied: AppliedFacts) -> list[SlaClock]:
+    """The ticket's clocks, locked; none to look for when its facts were the first seen."""
+    if applied.first_seen:
+        return []
+    return await lock_ticket_clocks(conn=conn, ticket_id=applied.ticket.ticket_id)
 
 
 async def start_ticket_clocks(
@@ -30,7 +38,7 @@ async def start_ticket_clocks(
     if applied is None:
         return
     ticket = applied.ticket
-    clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
+    clocks = await _clocks_of(conn=conn, applied=applied)
     steps = rules.on_created(ticket, clocks)
     if steps:
         config = await configuration(conn=conn, version=applied.configuration_version)
@@ -45,7 +53,7 @@ async def apply_status_change(
     if applied is None:
         return
     ticket = applied.ticket
-    clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
+    clocks = await _clocks_of(conn=conn, applied=applied)
     config = await configuration(conn=conn, version=applied.configuration_version)
     policy = config.match(ticket)
     steps = rules.on_status_changed(event, ticket, clocks, rules_for(policy))
@@ -75,7 +83,7 @@ async def _rematch(
     *, conn: asyncpg.Connection, applied: AppliedFacts, at: datetime, now: datetime
 ) -> None:
     ticket = applied.ticket
-    clocks = await lock_ticket_clocks(conn=conn, ticket_id=ticket.ticket_id)
+    clocks = await _clocks_of(conn=conn, applied=applied)
     config = await configuration(conn=conn, version=applied.configuration_version)
     trigger = Trigger(ticket, config.match(ticket), at)
     steps = rules.rematch(clocks)

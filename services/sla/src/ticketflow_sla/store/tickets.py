@@ -27,10 +27,12 @@ async def get_ticket(*, conn: asyncpg.Connection, ticket_id: UUID) -> TicketProj
 
 @dataclass(frozen=True)
 class AppliedFacts:
-    """The ticket as now known, and the configuration version read in the same statement."""
+    """The ticket as now known, and the configuration version read in the same statement;
+    `first_seen` when this statement made its row (no event of it came before: no clocks)."""
 
     ticket: TicketProjection
     configuration_version: UUID
+    first_seen: bool = False
 
 
 async def apply_ticket_facts(
@@ -47,7 +49,8 @@ async def apply_ticket_facts(
         " assignee_email = CASE WHEN $9 IS NULL OR $9 = tickets.assignee_id"
         "   THEN tickets.assignee_email END,"
         " updated_at = $10 WHERE tickets.version <= $2"
-        f" RETURNING {_COLUMNS}, {VERSION} AS configuration_version",
+        f" RETURNING {_COLUMNS}, {VERSION} AS configuration_version,"
+        " tickets.xmax = 0 AS first_seen",  # an inserted row has no deleting transaction
         facts.ticket_id,
         facts.version,
         facts.status,
@@ -59,7 +62,9 @@ async def apply_ticket_facts(
         facts.assignee_id,
         now,
     )
-    return AppliedFacts(_ticket(row), row["configuration_version"]) if row else None
+    if row is None:
+        return None
+    return AppliedFacts(_ticket(row), row["configuration_version"], row["first_seen"])
 
 
 async def apply_assignment(
