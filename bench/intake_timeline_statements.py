@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -25,13 +26,13 @@ import asyncpg
 from bench.infra import bench_infra
 from bench.process_stats import cpu_seconds
 from bench.routing_statements import StatementCount
+from tests.integration.intake.conftest import intake_harness
 from tests.support.clock import FakeClock
-from tests.support.harness import fetched, harness_runtime, stop_unstarted_producers
+from tests.support.harness import fetched, stop_unstarted_producers
 from tests.support.schemas import fresh_schema
-from ticketflow_common.envelope import EventData, new_event
+from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import SlaStarted, TicketAssigned
-from ticketflow_common.inbox import Handler, ParsedEvent, SetHandler, apply_together
-from ticketflow_intake.main import spec
+from ticketflow_common.inbox import Handler, SetHandler, apply_together
 from ticketflow_intake.settings import IntakeSettings
 
 
@@ -70,7 +71,10 @@ async def file_tickets(conn: asyncpg.Connection, count: int, now: datetime) -> l
 
 
 async def measure(
-    *, pool: asyncpg.Pool, handlers: dict[str, Handler], batches: list[list[ParsedEvent]]
+    *,
+    pool: asyncpg.Pool,
+    handlers: Mapping[str, Handler],
+    batches: list[list[tuple[Envelope, EventData]]],
 ) -> tuple[float, float, float]:
     """(statements, client CPU ms, backend CPU ms) per event over `batches`."""
     count = StatementCount()
@@ -80,7 +84,7 @@ async def measure(
     events = sum(len(b) for b in batches)
     cpu, server = time.process_time(), (cpu_seconds(backend) or 0.0)
     for batch in batches:
-        typed = [fetched(e.envelope, e.payload, handlers[e.envelope.type]) for e in batch]
+        typed = [fetched(envelope, data, handlers[envelope.type]) for envelope, data in batch]
         await apply_together(pool=pool, events=typed, span_for=lambda _e: contextlib.nullcontext())
     cpu, server = time.process_time() - cpu, (cpu_seconds(backend) or 0.0) - server
     async with pool.acquire() as conn:
@@ -88,7 +92,7 @@ async def measure(
     return count.total / events, 1000 * cpu / events, 1000 * server / events
 
 
-def one_at_a_time(handlers: dict[str, Handler]) -> dict[str, Handler]:
+def one_at_a_time(handlers: Mapping[str, Handler]) -> dict[str, Handler]:
     return {t: h.each if isinstance(h, SetHandler) else h for t, h in handlers.items()}
 
 
@@ -99,27 +103,20 @@ async def main(*, tickets: int, batch: int) -> None:
         kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
         api_token="bench-intake-token-0123456789",  # noqa: S106 - a scratch schema's
     )
-    async with fresh_schema(infra.database_url, "intake", max_size=1) as (pool, _schema):
+    async with fresh_schema(infra.database_url, "intake", max_size=1) as (pool, schema):
         clock = FakeClock(datetime.now(UTC))
-        runtime = harness_runtime(
-            service="intake",
-            settings=settings,
-            pool=pool,
-            clock=clock,
-            kafka_bootstrap=infra.kafka_bootstrap_servers,
-        )
-        handlers = spec(settings).handlers(runtime)
+        handlers = intake_harness(settings=settings, pool=pool, schema=schema, clock=clock).handlers
         async with pool.acquire() as conn:
             ids = await file_tickets(conn, tickets, clock())
 
-        def batches_for(chosen: list[uuid.UUID]) -> list[list[ParsedEvent]]:
+        def batches_for(chosen: list[uuid.UUID]) -> list[list[tuple[Envelope, EventData]]]:
             events = [(t, d) for t in chosen for d in events_of(t, clock())]
             events.sort(key=lambda e: e[1].topic)  # a fetch is ordered by topic and partition
-            parsed = []
-            for ticket_id, data in events:
-                envelope = new_event(data, source="/bench", subject=str(ticket_id))
-                parsed.append(fetched(envelope, data, handlers[envelope.type]))
-            return [parsed[i : i + batch] for i in range(0, len(parsed), batch)]
+            enveloped = [
+                (new_event(data, source="/bench", subject=str(ticket_id)), data)
+                for ticket_id, data in events
+            ]
+            return [enveloped[i : i + batch] for i in range(0, len(enveloped), batch)]
 
         half = len(ids) // 2
         modes = {

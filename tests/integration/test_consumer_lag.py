@@ -12,9 +12,10 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from tests.integration.conftest import Schema
-from tests.integration.test_event_consumer import created, send
+from tests.integration.test_event_consumer import send
 from tests.kafka_helpers import committed_total, total_end_offset
 from tests.polling import eventually
+from tests.support.events import ticket_created
 from ticketflow_common.consumer import EventConsumer
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import TicketCreated
@@ -84,13 +85,13 @@ async def test_a_stuck_consumers_lag_keeps_rising_as_events_arrive(
     kafka_bootstrap: str,
 ) -> None:
     handler, group = stuck
-    await send(producer, names, created().to_bytes(), "one-key")
+    await send(producer, names, ticket_created().to_bytes(), "one-key")
     await asyncio.wait_for(handler.entered.wait(), timeout=30)
 
     produced = 1
     for more in (3, 5):
         for _ in range(more):
-            await send(producer, names, created().to_bytes(), "one-key")
+            await send(producer, names, ticket_created().to_bytes(), "one-key")
         produced += more
         assert await total_end_offset(bootstrap=kafka_bootstrap, topic=names.physical(TICKETS)) == (
             produced

@@ -3,7 +3,6 @@
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -12,8 +11,9 @@ from aiokafka import AIOKafkaProducer
 from tests.integration.conftest import CONSUMER_SERVICE, Schema
 from tests.kafka_helpers import committed_total, read_records
 from tests.polling import eventually
+from tests.support.events import ticket_created
 from ticketflow_common.consumer import EventConsumer
-from ticketflow_common.envelope import Envelope, new_event
+from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import TicketCreated
 from ticketflow_common.topics import TICKETS, TopicNames, dlq_topic
 
@@ -32,19 +32,6 @@ async def record_effect(conn: asyncpg.Connection, envelope: Envelope, event: Tic
         event.ticket_id,
         event.subject,
     )
-
-
-def created(subject: str = "VPN down") -> Envelope:
-    ticket_id = uuid.uuid4()
-    data = TicketCreated(
-        ticket_id=ticket_id,
-        subject=subject,
-        priority="normal",
-        required_skills=[],
-        requester_id="u-7",
-        created_at=datetime.now(UTC),
-    )
-    return new_event(data, source="/tests", subject=str(ticket_id))
 
 
 ConsumerFactory = Callable[[str], EventConsumer]
@@ -99,7 +86,7 @@ async def test_redelivered_event_has_no_second_effect(
     kafka_bootstrap: str,
     start_consumer: Callable[[str], asyncio.Task[None]],
 ) -> None:
-    event = created()
+    event = ticket_created("VPN down")
     group = f"g-{uuid.uuid4().hex[:8]}"
     await send(producer, names, event.to_bytes(), event.subject)
     await send(producer, names, event.to_bytes(), event.subject)
@@ -125,7 +112,7 @@ async def test_second_consumer_group_member_reprocessing_from_zero_changes_nothi
     start_consumer: Callable[[str], asyncio.Task[None]],
 ) -> None:
     """A new group replays the topic from the start, as after lost offsets: effects stay single."""
-    events = [created() for _ in range(5)]
+    events = [ticket_created("VPN down") for _ in range(5)]
     for event in events:
         await send(producer, names, event.to_bytes(), event.subject)
     first_group, second_group = f"g-{uuid.uuid4().hex[:8]}", f"g-{uuid.uuid4().hex[:8]}"
@@ -155,7 +142,7 @@ async def test_each_keys_events_apply_in_order_while_partitions_run_concurrently
     keys, per_key = [f"ticket-{k}" for k in range(6)], 20
     for n in range(per_key):
         for key in keys:
-            await send(producer, names, created(f"{key} {n}").to_bytes(), key)
+            await send(producer, names, ticket_created(f"{key} {n}").to_bytes(), key)
     group = f"g-{uuid.uuid4().hex[:8]}"
     start_consumer(group)
     await eventually(
@@ -179,9 +166,11 @@ async def test_poison_messages_go_to_the_dlq_and_the_consumer_goes_on(
 ) -> None:
     key = str(uuid.uuid4())  # one key, so all four land on one partition, in this order
     not_json = b"{this is not json"
-    bad_payload = created().model_copy(update={"data": {"ticket_id": "not-a-uuid"}})
-    failing = created(subject=EXPLODE)
-    good = created()
+    bad_payload = ticket_created("VPN down").model_copy(
+        update={"data": {"ticket_id": "not-a-uuid"}}
+    )
+    failing = ticket_created(subject=EXPLODE)
+    good = ticket_created("VPN down")
     for value in (not_json, bad_payload.to_bytes(), failing.to_bytes(), good.to_bytes()):
         await send(producer, names, value, key)
 
@@ -228,7 +217,7 @@ async def test_events_arriving_together_are_applied_in_few_transactions(
     start_consumer: Callable[[str], asyncio.Task[None]],
 ) -> None:
     """A partition's fetched events share a transaction (and its WAL flush), not one each."""
-    key, events = str(uuid.uuid4()), [created(f"together {n}") for n in range(40)]
+    key, events = str(uuid.uuid4()), [ticket_created(f"together {n}") for n in range(40)]
     for event in events:
         await send(producer, names, event.to_bytes(), key)
     group = f"g-{uuid.uuid4().hex[:8]}"
@@ -253,7 +242,7 @@ async def test_a_fetch_over_several_partitions_is_applied_in_one_transaction(
     async with schema.pool.acquire() as conn:
         await conn.execute("ALTER TABLE effects ADD COLUMN applied bigserial")
     keys = [f"ticket-{k}" for k in range(12)]
-    events = [(key, created(f"{key} {n}")) for n in range(3) for key in keys]
+    events = [(key, ticket_created(f"{key} {n}")) for n in range(3) for key in keys]
     for key, event in events:
         await send(producer, names, event.to_bytes(), key)
     group = f"g-{uuid.uuid4().hex[:8]}"
@@ -281,7 +270,11 @@ async def test_a_failing_event_undoes_its_batch_which_is_redone_one_event_at_a_t
     """The batch's effects are rolled back with the failure, then every other event is applied
     once, in order, and the failing one is dead-lettered after its own attempts."""
     key = str(uuid.uuid4())
-    before, failing, after = created("before"), created(EXPLODE), created("after")
+    before, failing, after = (
+        ticket_created("before"),
+        ticket_created(EXPLODE),
+        ticket_created("after"),
+    )
     for event in (before, before, failing, after):  # `before` twice: one effect
         await send(producer, names, event.to_bytes(), key)
     group = f"g-{uuid.uuid4().hex[:8]}"

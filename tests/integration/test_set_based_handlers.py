@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from tests.integration.conftest import Schema
+from tests.support.events import ticket_created
 from tests.support.harness import fetched
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.event_table import SetBasedCommand, handlers_for
@@ -51,19 +52,6 @@ async def _record(conn: asyncpg.Connection, envelopes: list[Envelope]) -> None:
     )
 
 
-def created() -> Envelope:
-    ticket_id = uuid.uuid4()
-    data = TicketCreated(
-        ticket_id=ticket_id,
-        subject="打印机卡纸",
-        priority="normal",
-        required_skills=[],
-        requester_id="u-7",
-        created_at=NOW,
-    )
-    return new_event(data, source="/tests", subject=str(ticket_id), time=NOW)
-
-
 def queued() -> Envelope:
     ticket_id = uuid.uuid4()
     data = TicketQueued(ticket_id=ticket_id, required_skills=[], reason="none", queued_at=NOW)
@@ -91,14 +79,14 @@ async def test_a_run_of_one_set_based_command_is_one_call_and_others_break_the_r
         },
         clock=lambda: NOW,
     )
-    before = created()
+    before = ticket_created()
     await apply_together(
         pool=schema.pool,
         events=parsed([before], handlers),
         span_for=lambda e: contextlib.nullcontext(),
     )
     set_based.made.clear()
-    a, b, c, q, d = created(), created(), created(), queued(), created()
+    a, b, c, q, d = ticket_created(), ticket_created(), ticket_created(), queued(), ticket_created()
     # `before` was processed earlier, `b` comes twice: neither has a second effect nor breaks
     # the run of a, b, c.
     batch = [a, before, b, b, c, q, d]
@@ -129,7 +117,7 @@ async def test_a_failing_set_based_call_stores_nothing_of_the_batch(schema: Sche
     handlers = handlers_for(
         {TicketCreated: SetBasedCommand(each=calls.each, together=fails)}, clock=lambda: NOW
     )
-    batch = [created(), created()]
+    batch = [ticket_created(), ticket_created()]
     with pytest.raises(ValueError, match="refused"):
         await apply_together(
             pool=schema.pool,

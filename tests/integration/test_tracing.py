@@ -4,7 +4,6 @@ process spans on the real broker, httpx and asyncpg client spans, the service's 
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import asyncpg
 import httpx
@@ -22,9 +21,10 @@ from tests.integration.conftest import CONSUMER_SERVICE, Schema
 from tests.polling import eventually
 from tests.processes import free_port
 from tests.running_system import serving
+from tests.support.events import ticket_created
 from tests.support.spans import named, recorded_spans, trace_id
 from ticketflow_common.consumer import EventConsumer
-from ticketflow_common.envelope import Envelope, new_event
+from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import TicketCreated
 from ticketflow_common.outbox import enqueue_event
 from ticketflow_common.relay import OutboxRelay
@@ -37,19 +37,6 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def spans() -> InMemorySpanExporter:
     return recorded_spans()
-
-
-def created() -> Envelope:
-    ticket_id = uuid.uuid4()
-    data = TicketCreated(
-        ticket_id=ticket_id,
-        subject="打印机卡纸",
-        priority="normal",
-        required_skills=[],
-        requester_id="u-7",
-        created_at=datetime.now(UTC),
-    )
-    return new_event(data, source="/tests", subject=str(ticket_id))
 
 
 async def record_effect(conn: asyncpg.Connection, envelope: Envelope, event: TicketCreated) -> None:
@@ -73,7 +60,7 @@ async def test_an_event_published_and_consumed_has_send_and_process_spans(
     names: TopicNames,
     kafka_bootstrap: str,
 ) -> None:
-    event, topic, group = created(), names.physical(TICKETS), f"g-{uuid.uuid4().hex[:8]}"
+    event, topic, group = ticket_created(), names.physical(TICKETS), f"g-{uuid.uuid4().hex[:8]}"
     tracer = trace.get_tracer(__name__)
     with tracer.start_as_current_span("POST /tickets") as request:
         async with schema.pool.acquire() as conn, conn.transaction():

@@ -110,24 +110,19 @@ async def _apply_run(
     run: list[ParsedEvent],
     span_for: Callable[[ParsedEvent], AbstractContextManager[Any]],
 ) -> list[Applied]:
-    """Apply consecutive first-time events: one call of their set-based form when they share
-    one, else one handler call each. Each event keeps its own span (its sender's trace)."""
+    """Apply consecutive first-time events: more than one only when they share a set-based
+    form, which gets them in one call. Each event keeps its own span (its sender's trace)."""
     handler = run[0].handler
-    if len(run) > 1 and isinstance(handler, SetHandler):
-        started = time.perf_counter()
-        with ExitStack() as spans:
-            for event in run:
-                spans.enter_context(span_for(event))
+    started = time.perf_counter()
+    with ExitStack() as spans:
+        for event in run:
+            spans.enter_context(span_for(event))
+        if isinstance(handler, SetHandler) and len(run) > 1:
             await handler.together(conn, [(e.envelope, e.payload) for e in run])
-        share = (time.perf_counter() - started) / len(run)
-        return [Applied(e, "processed", share) for e in run]
-    applied = []
-    for event in run:
-        started = time.perf_counter()
-        with span_for(event):
-            await event.handler(conn, event.envelope, event.payload)
-        applied.append(Applied(event, "processed", time.perf_counter() - started))
-    return applied
+        else:
+            await handler(conn, run[0].envelope, run[0].payload)
+    share = (time.perf_counter() - started) / len(run)
+    return [Applied(e, "processed", share) for e in run]
 
 
 async def apply_once(
