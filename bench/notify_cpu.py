@@ -9,11 +9,12 @@ per ticket from the first event until every delivery is delivered: a figure that
 notify's code and hardly on what else the machine runs, unlike the end-to-end bench's.
 
     set -a; source .local/env; set +a
-    uv run python -m bench.notify_cpu [--tickets 400] [--rate 50]
+    uv run python -m bench.notify_cpu [--tickets 400] [--rate 50] [--fetch 1 5]
 """
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import secrets
 import time
@@ -28,13 +29,15 @@ from pydantic import AnyHttpUrl
 
 from bench.infra import bench_infra
 from bench.notify_deliveries import serve_receiver, wait_listening
+from bench.process_stats import cpu_seconds
 from tests.polling import eventually
 from tests.processes import free_port
+from tests.support.harness import fetched
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import SlaStarted, TicketAssigned, TicketCreated
-from ticketflow_common.inbox import apply_once
+from ticketflow_common.inbox import Handler, apply_once, apply_together
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
@@ -88,6 +91,12 @@ def ticket_events() -> list[tuple[Envelope, EventData]]:
     return [(new_event(d, source="/bench", subject=str(ticket), time=now), d) for d in found]
 
 
+async def backends_cpu(pool: asyncpg.Pool) -> float:
+    """CPU seconds the backends of this database have used (the pool keeps them open)."""
+    pids = await pool.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    return sum(cpu_seconds(r["pid"]) or 0.0 for r in pids)
+
+
 async def delivered(pool: asyncpg.Pool) -> int:
     count: int = await pool.fetchval("SELECT count(*) FROM deliveries WHERE status = 'delivered'")
     return count
@@ -97,7 +106,29 @@ async def all_delivered(pool: asyncpg.Pool, expected: int) -> bool:
     return await delivered(pool) >= expected
 
 
-async def run(dsn: str, receiver_url: str, *, tickets: int, rate: float) -> None:
+async def apply_fetch(
+    pool: asyncpg.Pool,
+    handlers: dict[str, Handler],
+    events: list[tuple[Envelope, EventData]],
+    *,
+    together: bool,
+) -> None:
+    """Each event alone (as before batching), or all as one fetch (by topic, as a fetch hands
+    them over) in one transaction with the set-based forms."""
+    if not together:
+        for envelope, data in events:
+            handler = handlers[envelope.type]
+            await apply_once(pool=pool, envelope=envelope, payload=data, handler=handler)
+        return
+    ordered = sorted(events, key=lambda e: e[1].topic)
+    await apply_together(
+        pool=pool,
+        events=[fetched(e, d, handlers[e.type]) for e, d in ordered],
+        span_for=lambda _e: contextlib.nullcontext(),
+    )
+
+
+async def run(dsn: str, receiver_url: str, *, tickets: int, rate: float, fetch: int) -> None:
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     pool = await create_pool(dsn=dsn, schema=schema, max_size=10)
     settings = NotifySettings(
@@ -146,14 +177,12 @@ async def run(dsn: str, receiver_url: str, *, tickets: int, rate: float) -> None
                 dispatcher.run(stop, max_idle_seconds=settings.max_idle_seconds)
             )
             for round_, expected in ((warm, 20), (load, 20 + tickets)):
+                backends_before = await backends_cpu(pool)
                 cpu, started = time.process_time(), time.perf_counter()
-                for n, events in enumerate(round_):
-                    for envelope, data in events:
-                        handler = handlers[envelope.type]
-                        await apply_once(
-                            pool=pool, envelope=envelope, payload=data, handler=handler
-                        )
-                    ahead = started + (n + 1) / rate - time.perf_counter()
+                for n in range(0, len(round_), fetch):
+                    events = [e for ticket in round_[n : n + fetch] for e in ticket]
+                    await apply_fetch(pool, handlers, events, together=fetch > 1)
+                    ahead = started + (n + fetch) / rate - time.perf_counter()
                     if ahead > 0:
                         await asyncio.sleep(ahead)
                 await eventually(
@@ -163,13 +192,16 @@ async def run(dsn: str, receiver_url: str, *, tickets: int, rate: float) -> None
                     interval=0.01,
                 )
                 used = time.process_time() - cpu
+                backend = await backends_cpu(pool) - backends_before
             stop.set()
             await sending
         await producer.stop()
         done = await delivered(pool) - 20
         print(
             f"{tickets} tickets at {rate:g}/s: {done} webhooks delivered;"
-            f" notify CPU {1000 * used / tickets:.2f} ms per ticket"
+            f" notify CPU {1000 * used / tickets:.2f} ms per ticket,"
+            f" its Postgres backends {1000 * backend / tickets:.2f} ms"
+            f" ({'one at a time' if fetch == 1 else f'fetches of {fetch} tickets'})"
             f" ({time.perf_counter() - started:.1f} s)"
         )
     finally:
@@ -192,7 +224,14 @@ async def main_async(args: argparse.Namespace) -> None:
     try:
         await wait_listening(port)
         for _ in range(args.runs):
-            await run(bench_dsn, f"http://127.0.0.1:{port}", tickets=args.tickets, rate=args.rate)
+            for fetch in args.fetch:
+                await run(
+                    bench_dsn,
+                    f"http://127.0.0.1:{port}",
+                    tickets=args.tickets,
+                    rate=args.rate,
+                    fetch=fetch,
+                )
     finally:
         receiver.terminate()
         receiver.join(10)
@@ -206,6 +245,13 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=400)
     parser.add_argument("--rate", type=float, default=50.0, help="tickets per second")
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument(
+        "--fetch",
+        type=int,
+        nargs="+",
+        default=[1, 5],
+        help="tickets a fetch: 1 applies each event alone, more as the consumer applies a fetch",
+    )
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench.end_to_end_latency import ROOT, Arrivals, measured_system, one_rate
 from bench.infra import bench_infra
+from tests.running_system import System
 
 PROFILED = ("intake", "routing", "sla", "notify")
 
@@ -50,6 +51,41 @@ def top_functions(collapsed: Path, top: int) -> tuple[int, list[tuple[str, int, 
     return total, rows
 
 
+async def start_spies(
+    system: System, *, seconds: float, native: bool, out: Path, prefix: str = ""
+) -> list[asyncio.subprocess.Process]:
+    """`py-spy record` on each profiled service for `seconds`, into `out/<prefix><name>.txt`."""
+    spies = []
+    for name in PROFILED:
+        process = system.services[name].process
+        assert process is not None
+        spies.append(
+            await asyncio.create_subprocess_exec(
+                py_spy(), "record", "--pid", str(process.pid), "--rate", "200",
+                "--duration", str(int(seconds)), "--format", "raw", "--gil",
+                *(["--native"] if native else ["--nonblocking"]),
+                "--output", str(out / f"{prefix}{name}.txt"),
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            )
+        )  # fmt: skip
+    return spies
+
+
+async def spies_done(spies: list[asyncio.subprocess.Process]) -> None:
+    for spy in spies:
+        with contextlib.suppress(ProcessLookupError):
+            await asyncio.wait_for(spy.wait(), timeout=30)
+
+
+def print_profile(collapsed: Path, top: int, title: str) -> None:
+    """The busiest functions of one recording, inclusive and self shares."""
+    total, rows = top_functions(collapsed, top)
+    print(f"\n== {title}, {total} busy samples")
+    for frame, inclusive, own in rows:
+        share, own_share = 100 * inclusive / max(1, total), 100 * own / max(1, total)
+        print(f"  {share:5.1f}% {own_share:5.1f}%  {frame}")
+
+
 def _short(frame: str) -> str:
     """`function (path/to/module.py:line)` with the path from site-packages or src onwards."""
     name, _, where = frame.partition(" (")
@@ -69,32 +105,14 @@ async def profile(*, rate: float, seconds: float, top: int, native: bool) -> Non
     arrivals = Arrivals()
     async with measured_system(bench_infra(), arrivals) as system:
         await one_rate(system, arrivals, min(rate, 10), 3)  # warm up: connections, caches
-        spies = []
-        for name in PROFILED:
-            process = system.services[name].process
-            assert process is not None
-            spies.append(
-                await asyncio.create_subprocess_exec(
-                    py_spy(), "record", "--pid", str(process.pid), "--rate", "200",
-                    "--duration", str(int(seconds)), "--format", "raw", "--gil",
-                    *(["--native"] if native else ["--nonblocking"]),
-                    "--output", str(out / f"{name}.txt"),
-                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-                )
-            )  # fmt: skip
+        spies = await start_spies(system, seconds=seconds, native=native, out=out)
         row = await one_rate(system, arrivals, rate, seconds)
-        for spy in spies:
-            with contextlib.suppress(ProcessLookupError):
-                await asyncio.wait_for(spy.wait(), timeout=30)
+        await spies_done(spies)
     print(f"{rate:g}/s for {seconds:g} s: {row['tickets']} tickets; to bus {row['to_bus']}")
     for name in PROFILED:
         stats = row["services"].get(name, {})
         per_ticket = 1000 * stats.get("cpu_s", 0) / max(1, row["tickets"])
-        total, rows = top_functions(out / f"{name}.txt", top)
-        print(f"\n== {name}: {per_ticket:.2f} ms CPU per ticket, {total} busy samples")
-        for frame, inclusive, own in rows:
-            share, own_share = 100 * inclusive / max(1, total), 100 * own / max(1, total)
-            print(f"  {share:5.1f}% {own_share:5.1f}%  {frame}")
+        print_profile(out / f"{name}.txt", top, f"{name}: {per_ticket:.2f} ms CPU per ticket")
 
 
 if __name__ == "__main__":

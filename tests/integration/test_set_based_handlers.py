@@ -4,11 +4,13 @@ one call per event would have had; other events, and duplicates, break nothing."
 import contextlib
 import uuid
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
+from opentelemetry import trace
 
 from tests.integration.conftest import Schema
 from tests.support.events import ticket_created
@@ -16,7 +18,8 @@ from tests.support.harness import fetched
 from ticketflow_common.envelope import Envelope, new_event
 from ticketflow_common.event_table import SetBasedCommand, handlers_for
 from ticketflow_common.events import EVENT_MODELS, TicketAssigned, TicketCreated, TicketQueued
-from ticketflow_common.inbox import ParsedEvent, apply_together
+from ticketflow_common.inbox import ParsedEvent, apply_together, in_its_span
+from ticketflow_common.tracing import context_from_carrier, current_trace_carrier
 
 pytestmark = pytest.mark.integration
 
@@ -127,3 +130,33 @@ async def test_a_failing_set_based_call_stores_nothing_of_the_batch(schema: Sche
     assert await effects(schema.pool) == []
     async with schema.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM processed_events") == 0
+
+
+async def test_each_event_of_a_set_based_call_continues_its_own_senders_trace(
+    schema: Schema,
+) -> None:
+    seen: dict[uuid.UUID, str] = {}
+
+    async def together(
+        *, conn: asyncpg.Connection, events: Sequence[tuple[Envelope, Any]], now: datetime
+    ) -> None:
+        for envelope, _ in events:
+            with in_its_span(envelope):
+                seen[envelope.id] = current_trace_carrier()["traceparent"].split("-")[1]
+
+    calls = Calls()
+    handlers = handlers_for(
+        {TicketCreated: SetBasedCommand(each=calls.each, together=together)}, clock=lambda: NOW
+    )
+    batch = [ticket_created() for _ in range(3)]
+    senders = {e.id: uuid.uuid4().hex for e in batch}
+    tracer = trace.get_tracer(__name__)
+
+    def span_for(event: ParsedEvent) -> AbstractContextManager[trace.Span]:
+        parent = f"00-{senders[event.envelope.id]}-{uuid.uuid4().hex[:16]}-01"
+        return tracer.start_as_current_span(
+            "process", context=context_from_carrier({"traceparent": parent})
+        )
+
+    await apply_together(pool=schema.pool, events=parsed(batch, handlers), span_for=span_for)
+    assert seen == senders

@@ -32,7 +32,8 @@ class ManyEventsCommand(Protocol):
 class SetBasedCommand:
     """A command with a set-based form: consecutive events of a batch that it handles are one
     call of `together` (one statement where there was one per event), with the effect of
-    `each` on every one of them in turn."""
+    `each` on every one of them in turn. What `together` does for one event alone runs in
+    `inbox.in_its_span(envelope)`, so that what it sends on continues that event's trace."""
 
     each: EventCommand
     together: ManyEventsCommand

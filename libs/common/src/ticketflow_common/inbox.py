@@ -12,8 +12,9 @@ one call, so that what was a statement per event is one statement per run.
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractContextManager, ExitStack
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from uuid import UUID
 
 import asyncpg
 from aiokafka import ConsumerRecord
+from opentelemetry import trace
 
 from ticketflow_common.clock import Clock
 from ticketflow_common.envelope import Envelope, EventData
@@ -101,6 +103,24 @@ async def apply_together(
         return applied
 
 
+_RUN_SPANS: ContextVar[Mapping[UUID, trace.Span] | None] = ContextVar(
+    "inbox_run_spans", default=None
+)
+
+
+@contextmanager
+def in_its_span(envelope: Envelope) -> Iterator[None]:
+    """Inside a set-based call, make `envelope`'s own span current while its part of the work
+    runs, so what it sends on (an outbox event, a delivery) continues its sender's trace, not
+    that of the run's last event; elsewhere (its span is current already) it changes nothing."""
+    span = (_RUN_SPANS.get() or {}).get(envelope.id)
+    if span is None:
+        yield
+        return
+    with trace.use_span(span, end_on_exit=False):
+        yield
+
+
 def _same_set(first: Handler, later: Handler) -> bool:
     return isinstance(first, SetHandler) and later is first
 
@@ -111,14 +131,21 @@ async def _apply_run(
     span_for: Callable[[ParsedEvent], AbstractContextManager[Any]],
 ) -> list[Applied]:
     """Apply consecutive first-time events: more than one only when they share a set-based
-    form, which gets them in one call. Each event keeps its own span (its sender's trace)."""
+    form, which gets them in one call. Each event keeps its own span (its sender's trace), which
+    the set-based form makes current around that event's part with `in_its_span`."""
     handler = run[0].handler
     started = time.perf_counter()
     with ExitStack() as spans:
+        opened: dict[UUID, trace.Span] = {}
         for event in run:
             spans.enter_context(span_for(event))
+            opened[event.envelope.id] = trace.get_current_span()
         if isinstance(handler, SetHandler) and len(run) > 1:
-            await handler.together(conn, [(e.envelope, e.payload) for e in run])
+            token = _RUN_SPANS.set(opened)
+            try:
+                await handler.together(conn, [(e.envelope, e.payload) for e in run])
+            finally:
+                _RUN_SPANS.reset(token)
         else:
             await handler(conn, run[0].envelope, run[0].payload)
     share = (time.perf_counter() - started) / len(run)

@@ -12,21 +12,29 @@ is exact (no settle window to guess, no clock involved); the price is that an ev
 only once every transaction that started before it has ended, so a long-open transaction on
 the database delays the feed (never loses from it)."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
 from ticketflow_common.envelope import Envelope, EventData
-from ticketflow_common.event_table import EventCommand
+from ticketflow_common.event_table import EventCommand, SetBasedCommand
+from ticketflow_common.inbox import in_its_span
 from ticketflow_common.pagination import decode_cursor, encode_cursor
 from ticketflow_common.problems import invalid_field
 from ticketflow_notify.commands.recorded_event import RecordedEvent, recorded
 from ticketflow_notify.domain.deliveries import ToldEvent
 from ticketflow_notify.domain.event_log import EventQuery, LogPosition
 from ticketflow_notify.domain.tickets import ticket_id_of
-from ticketflow_notify.store.event_log import insert_event, prune_events, read_events
-from ticketflow_notify.store.tickets import projection_change
+from ticketflow_notify.store.event_log import (
+    LogEntry,
+    insert_event,
+    insert_events,
+    prune_events,
+    read_events,
+)
+from ticketflow_notify.store.tickets import apply_projection_change, projection_change
 
 CURSOR_KIND = "events"
 
@@ -47,10 +55,11 @@ async def record_event(
     return kept.new
 
 
-def recording(command: EventCommand) -> EventCommand:
+def recording(command: EventCommand) -> SetBasedCommand:
     """`command` that first keeps its event in the log, in the same transaction and the same
     statement as the event's ticket projection change and the subscriptions' version read,
-    and runs knowing both (see `recorded_event`)."""
+    and runs knowing both (see `recorded_event`). A batch's run of events is kept in one
+    statement, then each event's projection change applied and its command run in turn."""
 
     async def record_then_run(
         *, conn: asyncpg.Connection, envelope: Envelope, event: Any, now: datetime
@@ -74,7 +83,35 @@ def recording(command: EventCommand) -> EventCommand:
         with recorded(done):
             await command(conn=conn, envelope=envelope, event=event, now=now)
 
-    return record_then_run
+    async def record_all_then_run(
+        *, conn: asyncpg.Connection, events: Sequence[tuple[Envelope, Any]], now: datetime
+    ) -> None:
+        version = await insert_events(conn=conn, entries=[_entry(*e) for e in events], now=now)
+        for envelope, event in events:
+            with in_its_span(envelope):
+                change = projection_change(event)
+                ticket = None
+                if change is not None:
+                    ticket = await apply_projection_change(conn=conn, change=change)
+                done = RecordedEvent(
+                    event_id=envelope.id,
+                    subscriptions_version=version,
+                    projected=change is not None,
+                    ticket=ticket,
+                )
+                with recorded(done):
+                    await command(conn=conn, envelope=envelope, event=event, now=now)
+
+    return SetBasedCommand(each=record_then_run, together=record_all_then_run)
+
+
+def _entry(envelope: Envelope, event: EventData) -> LogEntry:
+    return LogEntry(
+        event_id=envelope.id,
+        event_type=envelope.type,
+        ticket_id=ticket_id_of(event),
+        envelope=ToldEvent.of(envelope).envelope,
+    )
 
 
 def position_of(cursor: str | None) -> LogPosition | None:

@@ -1,6 +1,7 @@
 """Notify's event table: every event on the topics it consumes is fanned out to deliveries;
 rules' and macros' firings first carry out notify's actions, agent and team events first keep
-notify's view of teams. Every one is first kept in the events API's log."""
+notify's view of teams. Every one is first kept in the events API's log; models of one command
+share one recorded command, so that a batch's run of them is kept in one statement."""
 
 from functools import partial
 
@@ -45,4 +46,5 @@ def event_table(runtime: Runtime[NotifySettings]) -> EventTable:
         AgentChanged: people,
         TeamChanged: people,
     }
-    return {model: recording(command) for model, command in table.items()}
+    kept = {id(command): recording(command) for command in table.values()}
+    return {model: kept[id(command)] for model, command in table.items()}

@@ -2,6 +2,7 @@
 is read below the oldest running transaction)."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,6 +74,37 @@ async def insert_event(
     if change is not None and row["ticket_id"] is not None:
         ticket = projection_of(row)
     return KeptEvent(bool(row["kept"]), int(row["version"]), ticket)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One event to keep: its id, type, ticket and the body its webhooks carry."""
+
+    event_id: UUID
+    event_type: str
+    ticket_id: UUID | None
+    envelope: dict[str, Any]
+
+
+async def insert_events(
+    *, conn: asyncpg.Connection, entries: Sequence[LogEntry], now: datetime
+) -> int:
+    """Keep a run of events in the caller's transaction in one statement, in their order (each
+    redelivered one kept once); the subscriptions' version, read in the same statement."""
+    version: int = await conn.fetchval(
+        "WITH kept AS (INSERT INTO event_log (event_id, event_type, ticket_id, recorded_at,"
+        " envelope) SELECT e.event_id, e.event_type, e.ticket_id, $5, e.envelope"
+        " FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[])"
+        " WITH ORDINALITY AS e(event_id, event_type, ticket_id, envelope, n)"
+        " ORDER BY e.n ON CONFLICT (event_id) DO NOTHING)"
+        " SELECT version FROM subscriptions_version",
+        [e.event_id for e in entries],
+        [e.event_type for e in entries],
+        [e.ticket_id for e in entries],
+        [e.envelope for e in entries],
+        now,
+    )
+    return version
 
 
 async def read_events(*, conn: asyncpg.Connection, query: EventQuery) -> list[LoggedEvent]:

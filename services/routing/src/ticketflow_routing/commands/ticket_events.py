@@ -14,6 +14,7 @@ import asyncpg
 
 from ticketflow_common.envelope import Envelope
 from ticketflow_common.events import TicketCreated, TicketFacts, TicketStatusChanged
+from ticketflow_common.inbox import in_its_span
 from ticketflow_routing.commands.assign import assign_to_agent, route_ticket
 from ticketflow_routing.commands.hand_on import hand_on
 from ticketflow_routing.commands.release import release
@@ -70,14 +71,15 @@ async def on_ticket_events(
     inserted = (
         await insert_tickets(conn=conn, tickets=[p for _, p in first.values()]) if first else set()
     )
-    for _, event in events:
+    for envelope, event in events:
         created = first.get(event.ticket_id)
-        if created is not None and created[0] is event and event.ticket_id in inserted:
-            await reconcile(
-                conn=conn, before=None, after=created[1], reopened=False, now=now, policy=policy
-            )
-        else:
-            await apply_ticket_event(conn=conn, event=event, now=now, policy=policy)
+        with in_its_span(envelope):
+            if created is not None and created[0] is event and event.ticket_id in inserted:
+                await reconcile(
+                    conn=conn, before=None, after=created[1], reopened=False, now=now, policy=policy
+                )
+            else:
+                await apply_ticket_event(conn=conn, event=event, now=now, policy=policy)
 
 
 async def apply_ticket_event(
