@@ -44,14 +44,7 @@ async def record_event(
 ) -> bool:
     """Keep the event as its webhook body (`ToldEvent`'s envelope, the bytes deliveries send),
     in the consumer's transaction; a redelivered event is kept once."""
-    kept = await insert_event(
-        conn=conn,
-        event_id=envelope.id,
-        event_type=envelope.type,
-        ticket_id=ticket_id_of(event),
-        envelope=ToldEvent.of(envelope).envelope,
-        now=now,
-    )
+    kept = await insert_event(conn=conn, entry=log_entry(envelope, event), now=now)
     return kept.new
 
 
@@ -66,13 +59,7 @@ def recording(command: EventCommand) -> SetBasedCommand:
     ) -> None:
         change = projection_change(event)
         kept = await insert_event(
-            conn=conn,
-            event_id=envelope.id,
-            event_type=envelope.type,
-            ticket_id=ticket_id_of(event),
-            envelope=ToldEvent.of(envelope).envelope,
-            now=now,
-            change=change,
+            conn=conn, entry=log_entry(envelope, event), now=now, change=change
         )
         done = RecordedEvent(
             event_id=envelope.id,
@@ -86,7 +73,8 @@ def recording(command: EventCommand) -> SetBasedCommand:
     async def record_all_then_run(
         *, conn: asyncpg.Connection, events: Sequence[tuple[Envelope, Any]], now: datetime
     ) -> None:
-        version = await insert_events(conn=conn, entries=[_entry(*e) for e in events], now=now)
+        entries = [log_entry(envelope, event) for envelope, event in events]
+        version = await insert_events(conn=conn, entries=entries, now=now)
         for envelope, event in events:
             with in_its_span(envelope):
                 change = projection_change(event)
@@ -105,7 +93,8 @@ def recording(command: EventCommand) -> SetBasedCommand:
     return SetBasedCommand(each=record_then_run, together=record_all_then_run)
 
 
-def _entry(envelope: Envelope, event: EventData) -> LogEntry:
+def log_entry(envelope: Envelope, event: EventData) -> LogEntry:
+    """What the log keeps of an event: the body its webhooks carry (`ToldEvent`'s envelope)."""
     return LogEntry(
         event_id=envelope.id,
         event_type=envelope.type,

@@ -33,6 +33,16 @@ class KeptEvent:
     ticket: TicketProjection | None = None
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One event to keep: its id, type, ticket and the body its webhooks carry."""
+
+    event_id: UUID
+    event_type: str
+    ticket_id: UUID | None
+    envelope: dict[str, Any]
+
+
 _EVENT_ARGS = 5
 
 
@@ -44,10 +54,7 @@ def _shifted(sql: str, by: int) -> str:
 async def insert_event(
     *,
     conn: asyncpg.Connection,
-    event_id: UUID,
-    event_type: str,
-    ticket_id: UUID | None,
-    envelope: dict[str, Any],
+    entry: LogEntry,
     now: datetime,
     change: ProjectionChange | None = None,
 ) -> KeptEvent:
@@ -59,7 +66,7 @@ async def insert_event(
         " envelope) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (event_id) DO NOTHING"
         " RETURNING true AS kept)"
     )
-    args: list[object] = [event_id, event_type, ticket_id, now, envelope]
+    args: list[object] = [entry.event_id, entry.event_type, entry.ticket_id, now, entry.envelope]
     if change is None:
         sql += " SELECT (SELECT kept FROM kept) AS kept, version FROM subscriptions_version"
     else:
@@ -74,16 +81,6 @@ async def insert_event(
     if change is not None and row["ticket_id"] is not None:
         ticket = projection_of(row)
     return KeptEvent(bool(row["kept"]), int(row["version"]), ticket)
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One event to keep: its id, type, ticket and the body its webhooks carry."""
-
-    event_id: UUID
-    event_type: str
-    ticket_id: UUID | None
-    envelope: dict[str, Any]
 
 
 async def insert_events(
