@@ -15,7 +15,6 @@ and the Postgres backend's CPU per event.
 
 import argparse
 import asyncio
-import contextlib
 import time
 import uuid
 from collections.abc import Mapping
@@ -28,11 +27,11 @@ from bench.process_stats import cpu_seconds
 from bench.routing_statements import StatementCount
 from tests.integration.intake.conftest import intake_harness
 from tests.support.clock import FakeClock
-from tests.support.harness import fetched, stop_unstarted_producers
+from tests.support.harness import apply_as_fetched, stop_unstarted_producers
 from tests.support.schemas import fresh_schema
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import SlaStarted, TicketAssigned
-from ticketflow_common.inbox import Handler, SetHandler, apply_together
+from ticketflow_common.inbox import Handler, SetHandler
 from ticketflow_intake.settings import IntakeSettings
 
 
@@ -84,8 +83,7 @@ async def measure(
     events = sum(len(b) for b in batches)
     cpu, server = time.process_time(), (cpu_seconds(backend) or 0.0)
     for batch in batches:
-        typed = [fetched(envelope, data, handlers[envelope.type]) for envelope, data in batch]
-        await apply_together(pool=pool, events=typed, span_for=lambda _e: contextlib.nullcontext())
+        await apply_as_fetched(pool=pool, events=batch, handlers=handlers)
     cpu, server = time.process_time() - cpu, (cpu_seconds(backend) or 0.0) - server
     async with pool.acquire() as conn:
         conn.remove_query_logger(count)

@@ -14,7 +14,6 @@ notify's code and hardly on what else the machine runs, unlike the end-to-end be
 
 import argparse
 import asyncio
-import contextlib
 import multiprocessing
 import secrets
 import time
@@ -32,12 +31,12 @@ from bench.notify_deliveries import serve_receiver, wait_listening
 from bench.process_stats import cpu_seconds
 from tests.polling import eventually
 from tests.processes import free_port
-from tests.support.harness import fetched
+from tests.support.harness import apply_as_fetched
 from ticketflow_common.clock import system_clock
 from ticketflow_common.db import create_pool
 from ticketflow_common.envelope import Envelope, EventData, new_event
 from ticketflow_common.events import SlaStarted, TicketAssigned, TicketCreated
-from ticketflow_common.inbox import Handler, apply_once, apply_together
+from ticketflow_common.inbox import Handler, apply_once
 from ticketflow_common.migrations import apply_migrations, service_migrations
 from ticketflow_common.runtime import Runtime
 from ticketflow_common.topics import TopicNames
@@ -121,11 +120,7 @@ async def apply_fetch(
             await apply_once(pool=pool, envelope=envelope, payload=data, handler=handler)
         return
     ordered = sorted(events, key=lambda e: e[1].topic)
-    await apply_together(
-        pool=pool,
-        events=[fetched(e, d, handlers[e.type]) for e, d in ordered],
-        span_for=lambda _e: contextlib.nullcontext(),
-    )
+    await apply_as_fetched(pool=pool, events=ordered, handlers=handlers)
 
 
 async def run(dsn: str, receiver_url: str, *, tickets: int, rate: float, fetch: int) -> None:

@@ -31,6 +31,18 @@ def fetched(envelope: Envelope, payload: EventData, handler: Handler) -> ParsedE
     return ParsedEvent(record, envelope, payload, handler)
 
 
+async def apply_as_fetched(
+    *,
+    pool: asyncpg.Pool,
+    events: Sequence[tuple[Envelope, EventData]],
+    handlers: Mapping[str, Handler],
+) -> None:
+    """Apply (envelope, payload) pairs in one transaction as the consumer applies a fetch,
+    without spans: consecutive ones of a set-based command in one call."""
+    parsed = [fetched(e, payload, handlers[e.type]) for e, payload in events]
+    await apply_together(pool=pool, events=parsed, span_for=lambda _e: contextlib.nullcontext())
+
+
 @dataclass
 class ServiceHarness(Generic[SettingsT]):
     """A service's context on a fresh schema and a fake clock, its event table and its app."""
@@ -70,12 +82,10 @@ class ServiceHarness(Generic[SettingsT]):
     async def deliver_together(self, events: Sequence[tuple[EventData, str]]) -> None:
         """Apply events (payload, subject) in one transaction, as the consumer applies a fetch:
         consecutive ones of a set-based command in one call."""
-        parsed = [
-            fetched(self.envelope(data, subject=subject), data, self.handlers[data.event_type])
-            for data, subject in events
-        ]
-        await apply_together(
-            pool=self.pool, events=parsed, span_for=lambda e: contextlib.nullcontext()
+        await apply_as_fetched(
+            pool=self.pool,
+            events=[(self.envelope(data, subject=subject), data) for data, subject in events],
+            handlers=self.handlers,
         )
 
     async def outbox(self, subject: str | None = None) -> list[dict[str, Any]]:

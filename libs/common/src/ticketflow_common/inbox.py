@@ -136,18 +136,19 @@ async def _apply_run(
     handler = run[0].handler
     started = time.perf_counter()
     with ExitStack() as spans:
-        opened: dict[UUID, trace.Span] = {}
-        for event in run:
-            spans.enter_context(span_for(event))
-            opened[event.envelope.id] = trace.get_current_span()
-        if isinstance(handler, SetHandler) and len(run) > 1:
+        if not (isinstance(handler, SetHandler) and len(run) > 1):
+            spans.enter_context(span_for(run[0]))
+            await handler(conn, run[0].envelope, run[0].payload)
+        else:
+            opened: dict[UUID, trace.Span] = {}
+            for event in run:
+                spans.enter_context(span_for(event))
+                opened[event.envelope.id] = trace.get_current_span()
             token = _RUN_SPANS.set(opened)
             try:
                 await handler.together(conn, [(e.envelope, e.payload) for e in run])
             finally:
                 _RUN_SPANS.reset(token)
-        else:
-            await handler(conn, run[0].envelope, run[0].payload)
     share = (time.perf_counter() - started) / len(run)
     return [Applied(e, "processed", share) for e in run]
 
